@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const executable = 'dist/dirsync.mjs';
+
+describe('the bundled executable', () => {
+  it('prints the product version in the form 1.0.NNNN.NNNN', async () => {
+    const { stdout } = await run(process.execPath, [executable, '--version']);
+    const packageJson = JSON.parse(await readFile('package.json', 'utf8')) as { productVersion: string };
+    assert.match(stdout.trim(), /^1\.0\.\d{4}\.\d{4}$/);
+    assert.equal(stdout.trim(), packageJson.productVersion);
+  });
+
+  it('exits 2 with a pointer to --help on an unknown option', async () => {
+    await assert.rejects(run(process.execPath, [executable, '--no-such-option']), (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 2);
+      assert.match(error.stderr, /unknown option '--no-such-option'/);
+      assert.match(error.stderr, /--help/);
+      return true;
+    });
+  });
+
+  it('contains every dependency: only node: built-ins are imported', async () => {
+    const bundle = await readFile(executable, 'utf8');
+    const imports = [...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((match) => match[1]);
+    assert.ok(imports.length > 0);
+    for (const specifier of imports) assert.match(specifier ?? '', /^node:/, `bundle imports ${specifier}`);
+  });
+});
