@@ -1,0 +1,145 @@
+// The installation directory: its manifest, configuration, sealed secrets and (embedded) state store.
+// Everything in it is created readable by its owner only: the original tells administrators to guard the
+// sync server like a domain controller.
+import { mkdir, readFile, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as z from 'zod';
+import { PRODUCT_VERSION } from '../version.ts';
+import { defaultConfiguration, parseConfiguration, type Configuration } from './configuration.ts';
+import { SecretVault } from './secret-vault.ts';
+
+const storeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite'), file: z.string().min(1) }),
+  z.object({
+    kind: z.literal('sqlserver'),
+    server: z.string().min(1),
+    instance: z.string().min(1).nullable(),
+    database: z.string().min(1),
+    /** SQL authentication user; null for integrated authentication. The password is in the vault. */
+    user: z.string().min(1).nullable(),
+  }),
+]);
+
+const manifestSchema = z.object({
+  productVersion: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/),
+  store: storeSchema,
+  createdAt: z.string(),
+  upgradedAt: z.string().nullable(),
+  /** Set by install --upgrade: the configuration must be entered again before the next sync. */
+  configurationRequired: z.boolean(),
+});
+
+export type InstallationManifest = z.infer<typeof manifestSchema>;
+export type StoreLocation = z.infer<typeof storeSchema>;
+
+export const MANIFEST_FILE = 'installation.json';
+export const CONFIGURATION_FILE = 'configuration.json';
+const KEY_FILE = 'secret.key';
+const SECRETS_FILE = 'secrets.sealed';
+export const SQLITE_FILE = 'state.db';
+
+export class InstallationError extends Error {
+  readonly reason: 'not-installed' | 'already-installed' | 'damaged';
+  constructor(reason: InstallationError['reason'], message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+export class Installation {
+  readonly path: string;
+  readonly vault: SecretVault;
+
+  constructor(path: string) {
+    this.path = resolve(path);
+    this.vault = new SecretVault(join(this.path, KEY_FILE), join(this.path, SECRETS_FILE));
+  }
+
+  file(name: string): string {
+    return join(this.path, name);
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      await stat(this.file(MANIFEST_FILE));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Creates the directory (0700), the manifest, the default configuration and the vault key. */
+  async create(store: StoreLocation): Promise<InstallationManifest> {
+    if (await this.exists()) {
+      throw new InstallationError('already-installed', `DirSync is already installed in ${this.path}; use --upgrade to upgrade it, or uninstall it first`);
+    }
+    await mkdir(this.path, { recursive: true, mode: 0o700 });
+    await chmod(this.path, 0o700);
+    const manifest: InstallationManifest = {
+      productVersion: PRODUCT_VERSION,
+      store,
+      createdAt: new Date().toISOString(),
+      upgradedAt: null,
+      configurationRequired: true,
+    };
+    await this.vault.ensureKey();
+    await this.writeConfiguration(defaultConfiguration());
+    await this.writeManifest(manifest);
+    return manifest;
+  }
+
+  async readManifest(): Promise<InstallationManifest> {
+    let text: string;
+    try {
+      text = await readFile(this.file(MANIFEST_FILE), 'utf8');
+    } catch {
+      throw new InstallationError('not-installed', `DirSync is not installed in ${this.path} (no ${MANIFEST_FILE}); run install first`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new InstallationError('damaged', `${this.file(MANIFEST_FILE)} is not valid JSON (${(error as Error).message})`);
+    }
+    const result = manifestSchema.safeParse(json);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      throw new InstallationError('damaged', `${this.file(MANIFEST_FILE)} is not a valid installation manifest: ${problems}`);
+    }
+    return result.data;
+  }
+
+  async writeManifest(manifest: InstallationManifest): Promise<void> {
+    await writePrivateFile(this.file(MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  async readConfiguration(): Promise<Configuration> {
+    return parseConfiguration(await readFile(this.file(CONFIGURATION_FILE), 'utf8'), this.file(CONFIGURATION_FILE));
+  }
+
+  async writeConfiguration(configuration: Configuration): Promise<void> {
+    await writePrivateFile(this.file(CONFIGURATION_FILE), `${JSON.stringify(configuration, null, 2)}\n`);
+  }
+
+  /** Removes the installation; with keepData the store, configuration and secrets stay for a later install. */
+  async remove(keepData: boolean): Promise<void> {
+    if (!keepData) {
+      await rm(this.path, { recursive: true, force: true });
+      return;
+    }
+    await rm(this.file(MANIFEST_FILE), { force: true });
+  }
+
+  /** The files of the installation (for checks that nothing secret leaked into them). */
+  async files(): Promise<string[]> {
+    return (await readdir(this.path, { recursive: true })).map((name) => join(this.path, name));
+  }
+}
+
+/** Writes through a temporary file and a rename, so a crash never leaves a half-written file; mode 0600. */
+export async function writePrivateFile(file: string, content: string): Promise<void> {
+  const temporary = `${file}.tmp`;
+  await writeFile(temporary, content, { mode: 0o600 });
+  await chmod(temporary, 0o600);
+  await rename(temporary, file);
+}
