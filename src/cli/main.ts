@@ -1,7 +1,7 @@
 // Entry point of the bundled executable: `node dist/dirsync.mjs <command>`.
 import { Command, CommanderError } from 'commander';
 import { PRODUCT_VERSION } from '../version.ts';
-import { ExitCode } from './exit-codes.ts';
+import { ExitCode } from '../commands/exit-codes.ts';
 
 export function createProgram(): Command {
   const program = new Command('dirsync')
