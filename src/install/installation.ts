@@ -60,12 +60,7 @@ export class Installation {
   }
 
   async exists(): Promise<boolean> {
-    try {
-      await stat(this.file(MANIFEST_FILE));
-      return true;
-    } catch {
-      return false;
-    }
+    return fileExists(this.file(MANIFEST_FILE));
   }
 
   /** Creates the directory (0700), the manifest, the default configuration and the vault key. */
@@ -83,7 +78,8 @@ export class Installation {
       configurationRequired: true,
     };
     await this.vault.ensureKey();
-    await this.writeConfiguration(defaultConfiguration());
+    // A configuration kept by "uninstall --keep-data" is adopted, like the store next to it.
+    if (!(await fileExists(this.file(CONFIGURATION_FILE)))) await this.writeConfiguration(defaultConfiguration());
     await this.writeManifest(manifest);
     return manifest;
   }
@@ -133,6 +129,15 @@ export class Installation {
   /** The files of the installation (for checks that nothing secret leaked into them). */
   async files(): Promise<string[]> {
     return (await readdir(this.path, { recursive: true })).map((name) => join(this.path, name));
+  }
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
   }
 }
 
