@@ -1,0 +1,31 @@
+// A synchronization run as scripts see it: the --json contract of sync and status, PSTypeName DirSync.SyncRun.
+import type { PlannedOperation } from '../engine/sync-cycle.ts';
+import type { ObjectError, RunCounts, RunMode, RunStatus } from '../store/state-store.ts';
+import type { CommandResult } from './output.ts';
+
+export interface RunSummary {
+  runId: number;
+  mode: RunMode;
+  status: RunStatus;
+  startedAt: Date;
+  endedAt: Date | null;
+  counts: RunCounts;
+  message: string | null;
+}
+
+export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], plan?: readonly PlannedOperation[]): CommandResult {
+  return {
+    typeName: 'DirSync.SyncRun',
+    properties: {
+      runId: run.runId,
+      mode: run.mode,
+      status: run.status,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      counts: { ...run.counts },
+      errors: errors.map((error) => ({ dn: error.dn, anchor: error.anchor, code: error.code, message: error.message })),
+      message: run.message,
+      ...(plan ? { plan: plan.map((operation) => ({ ...operation })) } : {}),
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// The sink of a preview run: every operation "succeeds" without anything being sent, so the cycle plans
+// exactly as it would for real. (The Graph session's preview guard is the second line of defence.)
+import type { CloudOperation, OperationOutcome } from '../connectors/entra/operations.ts';
+import type { OperationSink } from './ports.ts';
+
+export class PlanRecorder implements OperationSink {
+  async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
+    for (const operation of operations) {
+      yield operation.action === 'create' ? { ok: true, operation, cloudId: `(new ${operation.objectType})` } : { ok: true, operation };
+    }
+  }
+}
