@@ -1,22 +1,36 @@
 // Entry point of the bundled executable: `node dist/dirsync.mjs <command>`.
 import { Command, CommanderError } from 'commander';
-import { PRODUCT_VERSION } from '../version.ts';
 import { ExitCode } from '../commands/exit-codes.ts';
+import { PRODUCT_VERSION } from '../version.ts';
+import { registerDeletionThreshold } from './commands/deletion-threshold.ts';
+import { registerGetConfiguration } from './commands/get-configuration.ts';
+import { registerInstall } from './commands/install.ts';
+import { registerService } from './commands/service.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerSync } from './commands/sync.ts';
+import { registerUninstall } from './commands/uninstall.ts';
 
-export function createProgram(): Command {
+export function createProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('dirsync')
     .description('One-way directory synchronization from on-premises Active Directory to Entra ID.')
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  for (const register of [registerInstall, registerSync, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall]) {
+    register(program, setExitCode);
+  }
+  program.commands.forEach((command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
+  let exitCode: number = ExitCode.success;
+  const program = createProgram((code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv);
-    return ExitCode.success;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

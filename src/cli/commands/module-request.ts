@@ -1,0 +1,59 @@
+// `dirsync module-request`: how the PowerShell module runs a command. The request (command, parameters,
+// secrets) arrives as JSON on stdin, never on the command line; the answer is one CliXml document per
+// stdout line (src/protocol/protocol-output.ts); the exit code follows src/commands/exit-codes.ts.
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { asCommandError } from '../../commands/errors.ts';
+import { ExitCode } from '../../commands/exit-codes.ts';
+import { CommandError } from '../../commands/output.ts';
+import { findCommand, registeredCommandNames } from '../../protocol/command-registry.ts';
+import { registerModuleCommands } from '../../protocol/module-commands.ts';
+import { readModuleRequest } from '../../protocol/module-request.ts';
+import { ProtocolOutput } from '../../protocol/protocol-output.ts';
+
+export function registerModuleRequest(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('module-request')
+    .description('run a command for the DirSync PowerShell module (JSON request on stdin, CliXml lines on stdout)')
+    .action(async () => {
+      setExitCode(await runModuleRequest(process.stdin, new ProtocolOutput()));
+    });
+}
+
+export async function runModuleRequest(input: Readable, output: ProtocolOutput): Promise<number> {
+  registerModuleCommands();
+  try {
+    const request = await readModuleRequest(input);
+    const handler = findCommand(request.command) ?? unknownCommand(request.command);
+    return await handler(request.parameters, request.secrets, output);
+  } catch (error) {
+    const failure = asCommandError(error);
+    if (failure instanceof CommandError) {
+      output.error(failure);
+      return failure.exitCode;
+    }
+    // A bug, not a condition the user can fix: the details go to the verbose stream for the report.
+    output.verbose(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
+    output.error(
+      new CommandError({
+        errorId: 'UnexpectedError',
+        category: 'InvalidOperation',
+        exitCode: ExitCode.runFailed,
+        message: `DirSync failed unexpectedly: ${failure instanceof Error ? failure.message : String(failure)}`,
+        recommendedAction: 'Run the command again with -Verbose and report the details it shows to the DirSync project.',
+      }),
+    );
+    return ExitCode.runFailed;
+  }
+}
+
+function unknownCommand(name: string): never {
+  throw new CommandError({
+    errorId: 'UnknownModuleCommand',
+    category: 'InvalidArgument',
+    exitCode: ExitCode.usageOrConfiguration,
+    message: `This DirSync executable has no command '${name}' (it knows: ${registeredCommandNames().join(', ')}).`,
+    recommendedAction: 'Use the DirSync module and executable of the same version: reinstall DirSync.',
+    target: name,
+  });
+}
