@@ -1,0 +1,332 @@
+// The Active Directory side of a sync cycle: full import (paged, streaming) and delta import (DirSync
+// control, or uSNChanged + Show Deleted when the account lacks the replication rights), producing the
+// engine's ImportChanges.
+import {
+  AdminLimitExceededError,
+  BusyError,
+  InsufficientAccessError,
+  NoSuchObjectError,
+  ResultCodeError,
+  TimeLimitExceededError,
+  UnavailableError,
+} from 'ldapts';
+import type { Client, Control, Entry } from 'ldapts';
+import type { CommandOutput } from '../../commands/output.ts';
+import type { ImportChange, Watermark } from '../../engine/model.ts';
+import { openDirectoryConnection } from './connection.ts';
+import type { DirectoryConnectionOptions } from './connection.ts';
+import { DirSyncControl } from './controls/dir-sync-control.ts';
+import { ShowDeletedControl } from './controls/show-deleted-control.ts';
+import { BINARY_ATTRIBUTES, DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
+import { isRdnSuffix, parseDn } from './distinguished-name.ts';
+import { DirectoryConfigurationError, WatermarkRejectedError } from './errors.ts';
+import { DirectoryScope } from './scope.ts';
+import type { ScopeOptions } from './scope.ts';
+import { CHANGE_FILTER, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
+import { anchorFromGuid, parseExtendedDn, valuesAsArray } from './values.ts';
+import type { LdapValues } from './values.ts';
+import { WATERMARK_VERSION, decodeWatermark, encodeWatermark } from './watermark.ts';
+import type { AdWatermark, DirSyncWatermark, UsnWatermark } from './watermark.ts';
+
+export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions {
+  scope: ScopeOptions;
+  /** Entries per page of the full import (AD's MaxPageSize is 1000). */
+  pageSize?: number;
+  /**
+   * How changes are tracked between imports. 'auto': the DirSync control, falling back to uSNChanged when
+   * the account lacks the replication rights; 'usn': uSNChanged + Show Deleted on the connected DC only.
+   */
+  changeTracking?: 'auto' | 'usn';
+  /** Where skipped objects (verbose) and weakened change tracking (warning) are reported. */
+  output?: Pick<CommandOutput, 'verbose' | 'warning'>;
+}
+
+/** What the last import read, for progress reports and for tests that check the import streams. */
+export interface ImportStatistics {
+  /** Search result pages (full import) or change batches (delta) received. */
+  pages: number;
+  entries: number;
+}
+
+interface RootDse {
+  defaultNamingContext: string;
+  namingContexts: string[];
+  dsServiceName: string;
+  highestCommittedUsn: string;
+}
+
+/** Matches no object: asks DirSync for the current cookie without transferring the directory. */
+const MATCH_NOTHING_FILTER = '(&(objectClass=*)(!(objectClass=*)))';
+
+export class ActiveDirectorySource {
+  /** After a full or delta import has been iterated to its end: the watermark to store for the next delta. */
+  watermark: Watermark | undefined;
+  readonly statistics: ImportStatistics = { pages: 0, entries: 0 };
+
+  readonly #options: ActiveDirectorySourceOptions;
+  readonly #scope: DirectoryScope;
+  #client: Client | undefined;
+  #reader: DirectoryReader | undefined;
+
+  constructor(options: ActiveDirectorySourceOptions) {
+    this.#options = options;
+    this.#scope = new DirectoryScope(options.scope);
+  }
+
+  /**
+   * Every in-scope object, as upserts, one search page at a time. The watermark is taken before the first
+   * page, so a change made while the import runs is replayed by the next delta rather than lost.
+   */
+  async *fullImport(): AsyncIterable<ImportChange> {
+    this.#startImport();
+    const { client, reader } = await this.#connection();
+    const rootDse = await this.#readRootDse(client);
+    const namingContexts = this.#namingContextsInScope(rootDse);
+    const nextWatermark = await this.#captureWatermark(client, rootDse, namingContexts);
+
+    for (const namingContext of namingContexts) {
+      for (const searchBase of this.#scope.searchBasesIn(namingContext)) {
+        const changes = this.#pagedSearchChanges(reader, client, searchBase, this.#scope.narrow(SELECTION_FILTER), [], true);
+        for await (const change of changes) {
+          // Objects out of scope are simply not imported: the engine's sweep deletes what it no longer sees.
+          if (change.op === 'upsert') yield change;
+        }
+      }
+    }
+    this.watermark = encodeWatermark(nextWatermark);
+  }
+
+  /** The changes since `watermark`. Throws WatermarkRejectedError when it cannot be resumed from. */
+  async *deltaImport(watermark: Watermark): AsyncIterable<ImportChange> {
+    this.#startImport();
+    const stored = decodeWatermark(watermark, this.#scope.fingerprint());
+    const { client, reader } = await this.#connection();
+    const changes = stored.mechanism === 'dirsync'
+      ? this.#dirSyncChanges(client, reader, stored)
+      : this.#usnChanges(client, reader, stored, await this.#readRootDse(client));
+    for await (const change of changes) yield change;
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#reader = undefined;
+    await client?.unbind();
+  }
+
+  #startImport(): void {
+    this.watermark = undefined;
+    this.statistics.pages = 0;
+    this.statistics.entries = 0;
+  }
+
+  async #connection(): Promise<{ client: Client; reader: DirectoryReader }> {
+    if (this.#client === undefined || !this.#client.isBound) {
+      await this.#client?.unbind().catch(() => undefined);
+      this.#client = await openDirectoryConnection(this.#options);
+      this.#reader = new DirectoryReader(this.#client);
+    }
+    return { client: this.#client, reader: this.#reader! };
+  }
+
+  async #readRootDse(client: Client): Promise<RootDse> {
+    const { searchEntries } = await client.search('', {
+      scope: 'base',
+      attributes: ['defaultNamingContext', 'namingContexts', 'dsServiceName', 'highestCommittedUSN'],
+    });
+    const rootDse = searchEntries[0];
+    const text = (name: string): string => String(valuesAsArray(rootDse?.[name] as LdapValues | undefined)[0] ?? '');
+    return {
+      defaultNamingContext: text('defaultNamingContext'),
+      namingContexts: valuesAsArray(rootDse?.namingContexts as LdapValues | undefined).map(String),
+      dsServiceName: text('dsServiceName'),
+      highestCommittedUsn: text('highestCommittedUSN'),
+    };
+  }
+
+  /** The naming contexts holding the included OUs (each in its deepest context), or the default one. */
+  #namingContextsInScope(rootDse: RootDse): string[] {
+    if (this.#scope.includeOus.length === 0) return [rootDse.defaultNamingContext];
+    const contexts = rootDse.namingContexts.map((dn) => ({ dn, rdns: parseDn(dn) }));
+    const inScope = new Set<string>();
+    for (const ou of this.#scope.includeOus) {
+      const holders = contexts.filter((context) => isRdnSuffix(ou.rdns, context.rdns));
+      const deepest = holders.sort((a, b) => b.rdns.length - a.rdns.length)[0];
+      if (deepest === undefined) {
+        throw new DirectoryConfigurationError(
+          `The included OU ${ou.dn} is not in a naming context of the domain controller ${rootDse.dsServiceName} (it holds ${rootDse.namingContexts.join('; ')}).`,
+          'Check the OU\'s distinguished name, or connect to a domain controller of the OU\'s domain.',
+          ou.dn,
+        );
+      }
+      inScope.add(deepest.dn);
+    }
+    return [...inScope];
+  }
+
+  /**
+   * The watermark as of now, taken before the full import reads anything. DirSync: a DirSync search with an
+   * empty cookie and a filter matching nothing returns the cookie of the current state without any entry.
+   * An account without the replication rights falls back to the DC's highestCommittedUSN.
+   */
+  async #captureWatermark(client: Client, rootDse: RootDse, namingContexts: string[]): Promise<AdWatermark> {
+    const scope = this.#scope.fingerprint();
+    const usnWatermark: UsnWatermark = {
+      version: WATERMARK_VERSION, scope, mechanism: 'usn', server: rootDse.dsServiceName,
+      highestCommittedUsn: rootDse.highestCommittedUsn, namingContexts,
+    };
+    if (this.#options.changeTracking === 'usn') return usnWatermark;
+    try {
+      const cookies: Record<string, string> = {};
+      for (const namingContext of namingContexts) {
+        const control = new DirSyncControl();
+        do {
+          await client.search(namingContext, { filter: MATCH_NOTHING_FILTER, attributes: ['objectGUID'] }, control);
+        } while (control.moreResults);
+        cookies[namingContext] = control.cookie.toString('base64');
+      }
+      return { version: WATERMARK_VERSION, scope, mechanism: 'dirsync', cookies } satisfies DirSyncWatermark;
+    } catch (error) {
+      if (!(error instanceof InsufficientAccessError)) throw error;
+      this.#options.output?.warning(
+        `${this.#options.bindDn} may not use the DirSync control (it lacks "Replicating Directory Changes" on the domain), ` +
+        `so changes are tracked with uSNChanged on ${rootDse.dsServiceName} alone. Deletions are seen only if the account ` +
+        'may list CN=Deleted Objects; otherwise they wait for the next full import. Grant the right to restore DirSync tracking.',
+      );
+      return usnWatermark;
+    }
+  }
+
+  async *#dirSyncChanges(client: Client, reader: DirectoryReader, stored: DirSyncWatermark): AsyncIterable<ImportChange> {
+    const cookies: Record<string, string> = {};
+    for (const [namingContext, cookie] of Object.entries(stored.cookies)) {
+      const control = new DirSyncControl({ cookie: Buffer.from(cookie, 'base64') });
+      do {
+        let entries: Entry[];
+        try {
+          ({ searchEntries: entries } = await client.search(
+            namingContext,
+            { filter: CHANGE_FILTER, attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES },
+            [control, ...DirectoryReader.readControls()],
+          ));
+        } catch (error) {
+          throw this.#asRejectedCookie(error, namingContext);
+        }
+        this.statistics.pages += 1;
+        for (const entry of entries) {
+          this.statistics.entries += 1;
+          const change = await this.#changeFor(reader, entry, { attributeFilterApplied: false });
+          if (change !== undefined) yield change;
+        }
+      } while (control.moreResults);
+      cookies[namingContext] = control.cookie.toString('base64');
+    }
+    this.watermark = encodeWatermark({ ...stored, cookies });
+  }
+
+  async *#usnChanges(client: Client, reader: DirectoryReader, stored: UsnWatermark, rootDse: RootDse): AsyncIterable<ImportChange> {
+    if (rootDse.dsServiceName !== stored.server) {
+      throw new WatermarkRejectedError(
+        `The watermark holds update sequence numbers of ${stored.server}, but this connection reached ${rootDse.dsServiceName}.`,
+      );
+    }
+    if (BigInt(rootDse.highestCommittedUsn) < BigInt(stored.highestCommittedUsn)) {
+      throw new WatermarkRejectedError(
+        `${rootDse.dsServiceName} is at update sequence number ${rootDse.highestCommittedUsn}, behind the watermark's ${stored.highestCommittedUsn} (was it restored from a backup?).`,
+      );
+    }
+    const changedSince = `(uSNChanged>=${BigInt(stored.highestCommittedUsn) + 1n})`;
+    for (const namingContext of stored.namingContexts) {
+      yield* this.#pagedSearchChanges(reader, client, namingContext, `(&${changedSince}${CHANGE_FILTER})`, [new ShowDeletedControl()], false);
+    }
+    // Read before the search ran: anything committed meanwhile is seen again next time, never skipped.
+    this.watermark = encodeWatermark({ ...stored, highestCommittedUsn: rootDse.highestCommittedUsn });
+  }
+
+  /** The changes an ordinary paged search finds, one page in memory at a time. */
+  async *#pagedSearchChanges(
+    reader: DirectoryReader, client: Client, searchBase: string, filter: string, controls: Control[], attributeFilterApplied: boolean,
+  ): AsyncIterable<ImportChange> {
+    const pages = client.searchPaginated(
+      searchBase,
+      { filter, attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES, paged: { pageSize: this.#options.pageSize ?? 500 } },
+      [...controls, ...DirectoryReader.readControls()],
+    );
+    let pagesReceived = 0;
+    try {
+      for await (const page of pages) {
+        pagesReceived += 1;
+        this.statistics.pages += 1;
+        for (const entry of page.searchEntries) {
+          this.statistics.entries += 1;
+          const change = await this.#changeFor(reader, entry, { attributeFilterApplied });
+          if (change !== undefined) yield change;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof NoSuchObjectError) || pagesReceived > 0) throw error;
+      throw new DirectoryConfigurationError(
+        `${searchBase} does not exist in the directory.`,
+        'Correct the OU in the synchronisation scope (includeOus): it may have been renamed or moved.',
+        searchBase,
+      );
+    }
+  }
+
+  /**
+   * What an entry means for the cloud: tombstone → delete; a live object is re-read whole (a DirSync reply
+   * carries only the changed attributes) and judged against selection and scope → upsert or out-of-scope
+   * delete. Undefined for objects DirSync never synchronises (and so never exported).
+   */
+  async #changeFor(reader: DirectoryReader, entry: Entry, options: { attributeFilterApplied: boolean }): Promise<ImportChange | undefined> {
+    const entryDn = parseExtendedDn(entry.dn);
+    const isTombstone = valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]?.toString().toUpperCase() === 'TRUE';
+    const guid = valuesAsArray(entry.objectGUID as LdapValues | undefined).find(Buffer.isBuffer) ?? entryDn.guid;
+    if (guid === undefined) throw new Error(`The directory returned ${entryDn.dn} without its objectGUID.`);
+    const anchor = anchorFromGuid(guid);
+    if (isTombstone) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
+
+    const complete = options.attributeFilterApplied ? entry : await this.#reReadLive(reader, guid);
+    if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
+    const read = await reader.complete(complete);
+    const kind = kindOf(read.attributes);
+    if (kind === undefined) return undefined;
+
+    const outOfScope = { op: 'delete', anchor, dn: read.dn, reason: 'out-of-scope' } as const;
+    if (!this.#scope.containsDn(read.dn)) return outOfScope;
+    const excludedBecause = exclusionReason(kind, read.attributes);
+    if (excludedBecause !== undefined) {
+      this.#options.output?.verbose(`${read.dn} is not synchronised: it is ${excludedBecause}.`);
+      return outOfScope;
+    }
+    if (!options.attributeFilterApplied && this.#scope.attributeFilter !== undefined &&
+        (await reader.readByGuid(guid, this.#scope.narrow('(objectClass=*)'))) === undefined) {
+      return outOfScope;
+    }
+    return { op: 'upsert', object: await reader.toSourceObject(read, kind) };
+  }
+
+  /** The object as it is now; undefined when it no longer exists (deleted since the change was read). */
+  async #reReadLive(reader: DirectoryReader, guid: Buffer): Promise<Entry | undefined> {
+    try {
+      return await reader.readByGuid(guid);
+    } catch (error) {
+      if (error instanceof NoSuchObjectError) return undefined;
+      throw error;
+    }
+  }
+
+  /** DirSync errors that mean "this cookie cannot be resumed from" (not: the server is busy or gone). */
+  #asRejectedCookie(error: unknown, namingContext: string): unknown {
+    if (!(error instanceof ResultCodeError)) return error;
+    const transient = [BusyError, UnavailableError, TimeLimitExceededError, AdminLimitExceededError];
+    if (transient.some((errorClass) => error instanceof errorClass)) return error;
+    if (error instanceof InsufficientAccessError) {
+      return new WatermarkRejectedError(
+        `${this.#options.bindDn} may no longer use the DirSync control on ${namingContext}; a full import will switch change tracking to uSNChanged.`,
+        error,
+      );
+    }
+    return new WatermarkRejectedError(`The domain controller rejected the DirSync cookie for ${namingContext}: ${error.message}`, error);
+  }
+}

@@ -1,0 +1,162 @@
+// Reads AD entries and turns them into the engine's SourceObjects: every attribute as strings keyed
+// lower-case, multi-valued attributes read completely (range retrieval), DN references resolved to anchors.
+import { NoSuchObjectError } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
+import type { ObjectKind, SourceObject } from '../../engine/model.ts';
+import { ExtendedDnControl } from './controls/extended-dn-control.ts';
+import {
+  anchorFromGuid,
+  attributeValuesAsStrings,
+  guidToHex,
+  parseExtendedDn,
+  parseRangedAttributeName,
+  valuesAsArray,
+} from './values.ts';
+import type { LdapValues } from './values.ts';
+
+/** The attributes DirSync reads: what the cloud side maps, plus what selection and scope decide on. */
+export const READ_ATTRIBUTES = [
+  'objectGUID', 'objectSid', 'objectClass', 'objectCategory', 'isDeleted', 'isCriticalSystemObject',
+  'name', 'cn', 'sAMAccountName', 'userPrincipalName', 'userAccountControl', 'accountExpires',
+  'givenName', 'sn', 'initials', 'displayName', 'description', 'title', 'department', 'company',
+  'employeeID', 'employeeType', 'physicalDeliveryOfficeName', 'manager',
+  'mail', 'mailNickname', 'proxyAddresses', 'targetAddress', 'legacyExchangeDN', 'msExchHideFromAddressLists',
+  'telephoneNumber', 'otherTelephone', 'mobile', 'homePhone', 'ipPhone', 'pager', 'facsimileTelephoneNumber',
+  'streetAddress', 'postOfficeBox', 'l', 'st', 'postalCode', 'c', 'co', 'countryCode', 'preferredLanguage',
+  'info', 'wWWHomePage', 'groupType', 'member', 'managedBy',
+  'extensionAttribute1', 'extensionAttribute2', 'extensionAttribute3', 'extensionAttribute4',
+  'extensionAttribute5', 'extensionAttribute6', 'extensionAttribute7', 'extensionAttribute8',
+  'extensionAttribute9', 'extensionAttribute10', 'extensionAttribute11', 'extensionAttribute12',
+  'extensionAttribute13', 'extensionAttribute14', 'extensionAttribute15', 'whenChanged', 'uSNChanged',
+];
+
+/** Binary attributes, in the server's spelling (ldapts matches them case-sensitively). */
+export const BINARY_ATTRIBUTES = ['objectGUID', 'objectSid'];
+
+/** An entry as read, reduced to what every later step needs. */
+export interface ReadEntry {
+  guid: Buffer;
+  dn: string;
+  attributes: Record<string, string[]>;
+  /** DN-valued attributes with their GUIDs, for references. */
+  references: Record<'member' | 'manager', { guid: Buffer | undefined; dn: string }[]>;
+}
+
+export class DirectoryReader {
+  readonly #client: Client;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  /** Controls every read sends: DN values come with their GUIDs (see ExtendedDnControl). */
+  static readControls(): ExtendedDnControl[] {
+    return [new ExtendedDnControl()];
+  }
+
+  /** The live object with this GUID, optionally only if it matches `filter`; undefined otherwise. */
+  async readByGuid(guid: Buffer, filter?: string): Promise<Entry | undefined> {
+    const { searchEntries } = await this.#client.search(
+      `<GUID=${guidToHex(guid)}>`,
+      { scope: 'base', ...(filter === undefined ? {} : { filter }), attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES },
+      DirectoryReader.readControls(),
+    );
+    return searchEntries[0];
+  }
+
+  /** Normalises an entry, fetching the remaining ranges of any multi-valued attribute the server cut short. */
+  async complete(entry: Entry): Promise<ReadEntry> {
+    const extendedDn = parseExtendedDn(entry.dn);
+    const guid = firstBuffer(entry.objectGUID) ?? extendedDn.guid;
+    if (guid === undefined) throw new Error(`The entry ${entry.dn} came without objectGUID.`);
+
+    const rawValues = new Map<string, (string | Buffer)[]>();
+    for (const [name, values] of Object.entries(entry)) {
+      if (name === 'dn') continue;
+      const ranged = parseRangedAttributeName(name);
+      const attribute = (ranged?.attribute ?? name).toLowerCase();
+      let allValues = valuesAsArray(values as LdapValues);
+      if (ranged !== undefined && ranged.high !== '*') {
+        allValues = [...allValues, ...(await this.#readRemainingRange(guid, ranged.attribute, ranged.high + 1))];
+      }
+      // ldapts also lists each requested-but-absent attribute (empty): keep the ranged values over it.
+      if (allValues.length > 0 || !rawValues.has(attribute)) rawValues.set(attribute, allValues);
+    }
+
+    const attributes: Record<string, string[]> = {};
+    for (const [attribute, values] of rawValues) {
+      if (values.length === 0 || attribute === 'objectguid') continue;
+      const strings = attributeValuesAsStrings(attribute, values as LdapValues);
+      if (strings !== undefined) attributes[attribute] = strings;
+    }
+    const dnReferences = (attribute: 'member' | 'manager') =>
+      (rawValues.get(attribute) ?? []).filter((value) => typeof value === 'string').map((value) => {
+        const reference = parseExtendedDn(value);
+        return { guid: reference.guid, dn: reference.dn };
+      });
+    return {
+      guid,
+      dn: extendedDn.dn,
+      attributes,
+      references: { member: dnReferences('member'), manager: dnReferences('manager') },
+    };
+  }
+
+  /** The SourceObject of a completed entry; references without a GUID are looked up by DN. */
+  async toSourceObject(entry: ReadEntry, kind: ObjectKind): Promise<SourceObject> {
+    const object: SourceObject = { anchor: anchorFromGuid(entry.guid), kind, dn: entry.dn, attributes: entry.attributes, references: {} };
+    if (kind === 'group') {
+      const members: string[] = [];
+      for (const reference of entry.references.member) {
+        const anchor = await this.#anchorOf(reference);
+        if (anchor !== undefined) members.push(anchor);
+      }
+      object.references.members = members;
+    } else {
+      const manager = entry.references.manager[0];
+      object.references.manager = manager === undefined ? null : ((await this.#anchorOf(manager)) ?? null);
+    }
+    return object;
+  }
+
+  async #readRemainingRange(guid: Buffer, attribute: string, from: number): Promise<(string | Buffer)[]> {
+    const values: (string | Buffer)[] = [];
+    for (let low: number | undefined = from; low !== undefined;) {
+      const { searchEntries } = await this.#client.search(
+        `<GUID=${guidToHex(guid)}>`,
+        { scope: 'base', attributes: [`${attribute};range=${low}-*`] },
+        DirectoryReader.readControls(),
+      );
+      const entry = searchEntries[0];
+      const rangedName = entry === undefined ? undefined : Object.keys(entry).find(
+        (name) => parseRangedAttributeName(name)?.attribute.toLowerCase() === attribute.toLowerCase(),
+      );
+      const range = rangedName === undefined ? undefined : parseRangedAttributeName(rangedName);
+      if (entry === undefined || rangedName === undefined || range === undefined) break;
+      values.push(...valuesAsArray(entry[rangedName] as LdapValues));
+      low = range.high === '*' ? undefined : range.high + 1;
+    }
+    return values;
+  }
+
+  /** Fallback for servers that ignore the Extended DN control: one lookup per reference. */
+  async #anchorOf(reference: { guid: Buffer | undefined; dn: string }): Promise<string | undefined> {
+    if (reference.guid !== undefined) return anchorFromGuid(reference.guid);
+    try {
+      const { searchEntries } = await this.#client.search(reference.dn, {
+        scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'],
+      });
+      const guid = firstBuffer(searchEntries[0]?.objectGUID);
+      return guid === undefined ? undefined : anchorFromGuid(guid);
+    } catch (error) {
+      // A reference to an object deleted meanwhile: it is no member any more.
+      if (error instanceof NoSuchObjectError) return undefined;
+      throw error;
+    }
+  }
+}
+
+function firstBuffer(values: Entry[string] | undefined): Buffer | undefined {
+  const value = valuesAsArray(values as LdapValues | undefined)[0];
+  return Buffer.isBuffer(value) ? value : undefined;
+}

@@ -1,0 +1,89 @@
+// Distinguished names (RFC 4514) as AD writes them, parsed properly so that `OU=Sales\, EMEA` is one RDN and
+// comparisons ignore case and hex-escaping differences, the way AD compares them.
+
+/** One relative distinguished name, normalised: `type=value` lower-cased, escapes resolved, AVAs sorted. */
+export type NormalizedRdn = string;
+
+export class InvalidDnError extends Error {
+  constructor(dn: string, reason: string) {
+    super(`"${dn}" is not a valid distinguished name: ${reason}`);
+    this.name = 'InvalidDnError';
+  }
+}
+
+/** Splits a DN into its normalised RDNs, leaf first. An empty string is the root (no RDN). */
+export function parseDn(dn: string): NormalizedRdn[] {
+  const rdns: NormalizedRdn[] = [];
+  let attributeValueAssertions: string[] = [];
+  let type = '';
+  let value: number[] = [];
+  let readingValue = false;
+  let trailingSpaces = 0;
+
+  const finishAva = (): void => {
+    const typeName = type.trim().toLowerCase();
+    if (!readingValue || typeName === '') throw new InvalidDnError(dn, 'an RDN lacks "type=value"');
+    const bytes = trailingSpaces > 0 ? value.slice(0, value.length - trailingSpaces) : value;
+    attributeValueAssertions.push(`${typeName}=${Buffer.from(bytes).toString('utf8').toLowerCase()}`);
+    type = '';
+    value = [];
+    readingValue = false;
+    trailingSpaces = 0;
+  };
+  const finishRdn = (): void => {
+    finishAva();
+    rdns.push(attributeValueAssertions.sort().join('+'));
+    attributeValueAssertions = [];
+  };
+
+  if (dn.trim() === '') return [];
+  for (let index = 0; index < dn.length; index++) {
+    const character = dn[index]!;
+    if (!readingValue) {
+      if (character === '=') readingValue = true;
+      else if (character === ',' || character === '+' || character === '\\') throw new InvalidDnError(dn, `unexpected "${character}" in an attribute type`);
+      else type += character;
+      continue;
+    }
+    if (character === '\\') {
+      const hex = dn.slice(index + 1, index + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        value.push(Number.parseInt(hex, 16));
+        index += 2;
+      } else if (index + 1 < dn.length) {
+        value.push(...Buffer.from(dn[index + 1]!, 'utf8'));
+        index += 1;
+      } else {
+        throw new InvalidDnError(dn, 'it ends with a lone backslash');
+      }
+      trailingSpaces = 0;
+    } else if (character === ',' || character === ';') {
+      finishRdn();
+    } else if (character === '+') {
+      finishAva();
+    } else if (character === ' ' && value.length === 0) {
+      // Spaces after "=" (and after a separator, in the type) are not part of the value.
+    } else {
+      value.push(...Buffer.from(character, 'utf8'));
+      trailingSpaces = character === ' ' ? trailingSpaces + 1 : 0;
+    }
+  }
+  finishRdn();
+  return rdns;
+}
+
+/** The DN in one canonical spelling, for use as a map key or in a fingerprint. */
+export function normalizeDn(dn: string): string {
+  return parseDn(dn).join(',');
+}
+
+/** True when `dn` is `ancestor` itself or lies anywhere below it. */
+export function isDnWithin(dn: string, ancestor: string): boolean {
+  return isRdnSuffix(parseDn(dn), parseDn(ancestor));
+}
+
+export function isRdnSuffix(rdns: readonly NormalizedRdn[], suffix: readonly NormalizedRdn[]): boolean {
+  if (suffix.length > rdns.length) return false;
+  const offset = rdns.length - suffix.length;
+  return suffix.every((rdn, index) => rdns[offset + index] === rdn);
+}

@@ -1,0 +1,64 @@
+// The AD connector's watermark: where the next delta import resumes. A JSON document the engine stores
+// opaquely. Two mechanisms: DirSync cookies (one per naming context), or, when the account lacks the
+// replication rights DirSync needs, the DC's highestCommittedUSN (valid on that one DC only).
+import type { Watermark } from '../../engine/model.ts';
+import { WatermarkRejectedError } from './errors.ts';
+
+export const WATERMARK_VERSION = 1;
+
+interface WatermarkCommon {
+  version: typeof WATERMARK_VERSION;
+  /** DirectoryScope.fingerprint() when the watermark was taken. */
+  scope: string;
+}
+
+export interface DirSyncWatermark extends WatermarkCommon {
+  mechanism: 'dirsync';
+  /** Naming context DN → DirSync cookie (Base64). */
+  cookies: Record<string, string>;
+}
+
+export interface UsnWatermark extends WatermarkCommon {
+  mechanism: 'usn';
+  /** dsServiceName of the DC whose USNs these are: USNs of another DC mean nothing. */
+  server: string;
+  /** Changes with uSNChanged above this were not seen yet (decimal string: USNs are 64-bit). */
+  highestCommittedUsn: string;
+  namingContexts: string[];
+}
+
+export type AdWatermark = DirSyncWatermark | UsnWatermark;
+
+export function encodeWatermark(watermark: AdWatermark): Watermark {
+  return JSON.stringify(watermark);
+}
+
+/** Reads a watermark this connector wrote, or throws WatermarkRejectedError saying why it cannot be used. */
+export function decodeWatermark(value: Watermark, expectedScope: string): AdWatermark {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new WatermarkRejectedError('The stored Active Directory watermark is not valid JSON.', error);
+  }
+  if (!isAdWatermark(parsed)) {
+    throw new WatermarkRejectedError('The stored Active Directory watermark was not written by this version of DirSync.');
+  }
+  if (parsed.scope !== expectedScope) {
+    throw new WatermarkRejectedError('The synchronisation scope (OUs or attribute filter) changed since the last import.');
+  }
+  return parsed;
+}
+
+function isAdWatermark(value: unknown): value is AdWatermark {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<DirSyncWatermark> & Partial<UsnWatermark>;
+  if (candidate.version !== WATERMARK_VERSION || typeof candidate.scope !== 'string') return false;
+  if (candidate.mechanism === 'dirsync') {
+    return typeof candidate.cookies === 'object' && candidate.cookies !== null &&
+      Object.values(candidate.cookies).every((cookie) => typeof cookie === 'string');
+  }
+  return candidate.mechanism === 'usn' && typeof candidate.server === 'string' &&
+    typeof candidate.highestCommittedUsn === 'string' && /^\d+$/.test(candidate.highestCommittedUsn) &&
+    Array.isArray(candidate.namingContexts);
+}
