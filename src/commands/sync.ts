@@ -20,7 +20,7 @@ export const syncParameters = z.object({
 });
 export type SyncParameters = z.infer<typeof syncParameters>;
 
-export async function sync(parameters: SyncParameters, output: CommandOutput): Promise<number> {
+export async function sync(parameters: SyncParameters, output: CommandOutput, signal?: AbortSignal): Promise<number> {
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
   if (manifest.configurationRequired) {
@@ -46,7 +46,7 @@ export async function sync(parameters: SyncParameters, output: CommandOutput): P
           deletionThreshold: configuration.deletionThreshold,
           softMatch: configuration.matching.softMatch,
         },
-        { store, source: connection.source, target: connection.target, sink: parameters.preview ? new PlanRecorder() : connection.exporter, output },
+        { store, source: connection.source, target: connection.target, sink: parameters.preview ? new PlanRecorder() : connection.exporter, output, ...(signal ? { signal } : {}) },
       );
       output.result(syncRunResult({ ...result, message: null }, result.errors, parameters.preview ? result.plan : undefined));
       return exitCodeOf(result);

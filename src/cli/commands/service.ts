@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { parseParameters } from '../../commands/parameters.ts';
+import { runService, serviceParameters } from '../../commands/service.ts';
+import { integer, pick, runForTerminal, type CommonOptions } from '../run-command.ts';
+
+export function registerService(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('service')
+    .description('run a synchronization cycle on a schedule (every 3 hours by default) until stopped with SIGTERM')
+    .requiredOption('--path <dir>', 'installation directory')
+    .option('--interval-minutes <n>', 'minutes between cycles (default: the configured interval, 180)', integer)
+    .option('--cycles <n>', 'stop after this many cycles', integer)
+    .option('--verbose', 'say what is being done')
+    .action(async (options: CommonOptions & Record<string, unknown>) => {
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        setExitCode(await runForTerminal(options, (output) => runService(parseParameters(serviceParameters, pick(options, ['path', 'intervalMinutes', 'cycles'])), output, stop.signal)));
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { parseParameters } from '../../commands/parameters.ts';
+import { sync, syncParameters } from '../../commands/sync.ts';
+import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
+
+export function registerSync(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('sync')
+    .description('run one synchronization cycle: delta by default, full when no watermark exists')
+    .requiredOption('--path <dir>', 'installation directory')
+    .option('--full', 'import everything and delete in the cloud what is no longer in AD or in scope')
+    .option('--preview', 'plan the cycle and print the plan; write nothing to Entra ID')
+    .option('--accept-deletes', 'export this cycle\'s deletes even if they exceed the accidental-delete threshold')
+    .option('--json', 'print the run as one JSON object on the last line')
+    .option('--verbose', 'say what is being done, object by object')
+    .addHelpText('after', '\nExit codes: 0 success, 1 run failed, 2 usage or configuration error, 3 completed with export errors, 4 stopped by the deletion threshold.')
+    .action(async (options: CommonOptions & Record<string, unknown>) => {
+      setExitCode(await runForTerminal(options, (output) => sync(parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes'])), output)));
+    });
+}

@@ -1,0 +1,55 @@
+// get-configuration: what is configured (Get-CoexistenceConfiguration) — never a secret, only whether one is stored.
+import * as z from 'zod';
+import type { Configuration } from '../install/configuration.ts';
+import { Installation, type InstallationManifest } from '../install/installation.ts';
+import { ExitCode } from './exit-codes.ts';
+import type { CommandOutput, CommandResult } from './output.ts';
+
+export const getConfigurationParameters = z.object({ path: z.string().min(1) });
+export type GetConfigurationParameters = z.infer<typeof getConfigurationParameters>;
+
+export async function getConfiguration(parameters: GetConfigurationParameters, output: CommandOutput): Promise<number> {
+  const installation = new Installation(parameters.path);
+  const manifest = await installation.readManifest();
+  const configuration = await installation.readConfiguration();
+  const secrets = await installation.vault.read();
+  output.result(configurationResult(installation, manifest, configuration, { adPassword: Boolean(secrets.adPassword), clientSecret: Boolean(secrets.clientSecret) }));
+  return ExitCode.success;
+}
+
+export function configurationResult(
+  installation: Installation,
+  manifest: InstallationManifest,
+  configuration: Configuration,
+  storedSecrets: { adPassword: boolean; clientSecret: boolean },
+): CommandResult {
+  const ad = configuration.activeDirectory;
+  const cloud = configuration.cloud;
+  return {
+    typeName: 'DirSync.Configuration',
+    properties: {
+      path: installation.path,
+      productVersion: manifest.productVersion,
+      configurationRequired: manifest.configurationRequired,
+      adServer: ad?.url ?? null,
+      adAccount: ad?.bindUser ?? null,
+      serviceAccount: ad?.serviceAccount?.samAccountName ?? null,
+      adPasswordStored: storedSecrets.adPassword,
+      cloud: cloud?.cloud ?? null,
+      tenantId: cloud?.tenantId ?? null,
+      clientId: cloud?.clientId ?? null,
+      cloudCredential: cloud ? (cloud.certificateFile ? `certificate ${cloud.certificateFile}` : storedSecrets.clientSecret ? 'client secret (stored encrypted)' : 'none stored') : null,
+      authorityHost: cloud?.authorityHost ?? null,
+      graphEndpoint: cloud?.graphEndpoint ?? null,
+      includeOus: configuration.scope.includeOus,
+      excludeOus: configuration.scope.excludeOus,
+      attributeFilter: configuration.scope.attributeFilter,
+      softMatch: configuration.matching.softMatch,
+      hybridDeployment: configuration.features.hybridDeployment,
+      passwordSync: configuration.features.passwordSync,
+      deletionThresholdEnabled: configuration.deletionThreshold.enabled,
+      deletionThreshold: configuration.deletionThreshold.threshold,
+      syncIntervalMinutes: configuration.schedule.intervalMinutes,
+    },
+  };
+}

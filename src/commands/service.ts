@@ -1,0 +1,41 @@
+// service: the schedule. A cycle every configured interval (3 hours by default, as the original), delta
+// normally and full when the engine finds it needed (no watermark, watermark rejected, scope changed).
+// SIGTERM/SIGINT stop the cycle in flight after its current batch (recorded as stopped-by-request), then exit.
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as z from 'zod';
+import { Installation } from '../install/installation.ts';
+import { asCommandError } from './errors.ts';
+import { ExitCode } from './exit-codes.ts';
+import { CommandError, type CommandOutput } from './output.ts';
+import { sync } from './sync.ts';
+
+export const serviceParameters = z.object({
+  path: z.string().min(1),
+  /** Overrides the configured interval (minutes). */
+  intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  /** Stop after this many cycles (for tests and one-shot schedulers); runs until stopped otherwise. */
+  cycles: z.number().int().min(1).optional(),
+});
+export type ServiceParameters = z.infer<typeof serviceParameters>;
+
+export async function runService(parameters: ServiceParameters, output: CommandOutput, signal: AbortSignal): Promise<number> {
+  const installation = new Installation(parameters.path);
+  const configuration = await installation.readConfiguration();
+  const intervalMinutes = parameters.intervalMinutes ?? configuration.schedule.intervalMinutes;
+  output.verbose(`DirSync service started for ${installation.path}: a cycle every ${intervalMinutes} minute(s).`);
+  for (let cycle = 1; !signal.aborted; cycle++) {
+    try {
+      const exitCode = await sync({ path: parameters.path, full: false, preview: false, acceptDeletes: false }, output, signal);
+      output.verbose(`Cycle ${cycle} ended with exit code ${exitCode}.`);
+    } catch (error) {
+      // A failed cycle (DC down, sign-in refused…) is logged; the schedule goes on and tries again next time.
+      const failure = asCommandError(error);
+      const message = failure instanceof CommandError ? `${failure.message}${failure.recommendedAction ? ` — ${failure.recommendedAction}` : ''}` : String(failure);
+      output.warning(`Cycle ${cycle} failed: ${message}`);
+    }
+    if (parameters.cycles !== undefined && cycle >= parameters.cycles) break;
+    await sleep(intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);
+  }
+  output.verbose('DirSync service stopped.');
+  return ExitCode.success;
+}
