@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import type { PowerShell } from 'node-powershell';
+import { runModuleRequest } from '../../src/cli/commands/module-request.ts';
+import { CommandError } from '../../src/commands/output.ts';
+import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
+import { registerCommand } from '../../src/protocol/command-registry.ts';
+import { parseModuleRequest } from '../../src/protocol/module-request.ts';
+import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';
+import { startPowerShell, text } from './pwsh-session.ts';
+
+/** A PowerShell single-quoted literal. */
+function quote(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+describe('the module protocol', function () {
+  this.timeout(120_000);
+
+  describe('CliXml, deserialized by the real engine', () => {
+    let shell: PowerShell;
+    before(() => {
+      shell = startPowerShell();
+    });
+    after(async () => {
+      await shell.dispose();
+    });
+
+    async function deserialize(value: unknown): Promise<void> {
+      const document = toCliXml(value);
+      assert.doesNotMatch(document, /\n/, 'one document per line');
+      await shell.invoke(`$o = [System.Management.Automation.PSSerializer]::Deserialize(${quote(document)})`);
+    }
+
+    async function typeAndValue(expression: string): Promise<string> {
+      return text(await shell.invoke(`$v = ${expression}; if ($null -eq $v) { '<null>' } else { $v.GetType().FullName + ' ' + [string]$v }`));
+    }
+
+    it('keeps the primitive types and their values', async () => {
+      await deserialize({
+        int32: -2147483648,
+        int64: 2 ** 31,
+        bigint: 9007199254740993n,
+        double: 0.1,
+        infinity: Infinity,
+        yes: true,
+        no: false,
+        when: new Date('2026-03-04T05:06:07.089Z'),
+        nothing: null,
+        id: new Guid('0F8FAD5B-D9CB-469F-A165-70867728950E'),
+      });
+      assert.equal(await typeAndValue('$o.int32'), 'System.Int32 -2147483648');
+      assert.equal(await typeAndValue('$o.int64'), 'System.Int64 2147483648');
+      assert.equal(await typeAndValue('$o.bigint'), 'System.Int64 9007199254740993');
+      assert.equal(await typeAndValue('$o.double'), 'System.Double 0.1');
+      assert.equal(await typeAndValue('[double]::IsPositiveInfinity($o.infinity)'), 'System.Boolean True');
+      assert.equal(await typeAndValue('$o.yes'), 'System.Boolean True');
+      assert.equal(await typeAndValue('$o.no'), 'System.Boolean False');
+      assert.equal(await typeAndValue("$o.when.ToString('o') + ' ' + $o.when.Kind"), 'System.String 2026-03-04T05:06:07.0890000Z Utc');
+      assert.equal(await typeAndValue('$o.nothing'), '<null>');
+      assert.equal(await typeAndValue('$o.id'), 'System.Guid 0f8fad5b-d9cb-469f-a165-70867728950e');
+    });
+
+    it('restores every character of a string, including markup, control characters, surrogates and _x sequences', async () => {
+      const tricky = 'a<b>&"c\' \r\n\t\u0000\u0001\u001f\u007f é 😀 _x0020_ _x _ end';
+      await deserialize({ tricky, 'odd_x0041_name': 1 });
+      const codes = text(await shell.invoke("($o.tricky.ToCharArray() | ForEach-Object { [int]$_ }) -join ','"));
+      assert.equal(codes, [...tricky].flatMap((character) => [...Array(character.length).keys()].map((index) => character.charCodeAt(index))).join(','));
+      assert.equal(text(await shell.invoke("$o.'odd_x0041_name'")), '1');
+    });
+
+    it('escapes as MS-PSRP shows: control characters and a leading _x', () => {
+      assert.equal(encodeString('Order\nDetails'), 'Order_x000A_Details');
+      assert.equal(encodeString('Order_Details'), 'Order_Details');
+      assert.equal(encodeString('Order_x0020_'), 'Order_x005F_x0020_');
+    });
+
+    it('keeps nested objects, their type names, arrays and hashtables', async () => {
+      await deserialize(
+        new TypedObject('DirSync.Sample', {
+          counts: { created: 3, deleted: 0 },
+          items: ['one', 2, [3], { four: 4 }],
+          owner: new TypedObject('DirSync.Owner', { name: 'n' }),
+          byKind: new Map<string, number>([['user', 7]]),
+        }),
+      );
+      assert.equal(text(await shell.invoke('$o.PSTypeNames[0]')), 'Deserialized.DirSync.Sample');
+      assert.equal(text(await shell.invoke('$o.owner.PSTypeNames[0] + " " + $o.owner.name')), 'Deserialized.DirSync.Owner n');
+      assert.equal(text(await shell.invoke('$o.counts.created + $o.counts.deleted')), '3');
+      assert.equal(text(await shell.invoke("$o.items.Count; $o.items[1].GetType().Name; $o.items[2][0]; $o.items[3].four")), '4\nInt32\n3\n4');
+      assert.equal(text(await shell.invoke("$o.byKind.GetType().Name + ' ' + $o.byKind['user']")), 'Hashtable 7');
+    });
+
+    it('refuses what it cannot represent instead of writing a wrong document', () => {
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+      assert.throws(() => toCliXml(cycle), /contains itself/);
+      assert.throws(() => toCliXml(() => 1), /Cannot serialize a function/);
+      assert.throws(() => toCliXml(2n ** 63n), /Int64/);
+      assert.throws(() => new Guid('not-a-guid'), /Not a GUID/);
+    });
+  });
+
+  describe('requests', () => {
+    it('accepts a command with parameters and secrets, defaulting both to empty', () => {
+      assert.deepEqual(parseModuleRequest('{"command":"sync","parameters":{"path":"/x","full":true},"secrets":{"adPassword":"p"}}'), {
+        command: 'sync',
+        parameters: { path: '/x', full: true },
+        secrets: { adPassword: 'p' },
+      });
+      assert.deepEqual(parseModuleRequest('{"command":"version"}'), { command: 'version', parameters: {}, secrets: {} });
+    });
+
+    for (const [what, request] of [
+      ['empty input', ''],
+      ['text that is not JSON', '{"command":'],
+      ['a request without a command', '{"parameters":{}}'],
+      ['a secret that is not a string', '{"command":"sync","secrets":{"adPassword":1}}'],
+      ['an unknown field', '{"command":"sync","extra":1}'],
+    ] as const) {
+      it(`rejects ${what} with InvalidModuleRequest and exit code 2`, () => {
+        assert.throws(
+          () => parseModuleRequest(request),
+          (error: unknown) => error instanceof CommandError && error.errorId === 'InvalidModuleRequest' && error.exitCode === 2 && error.recommendedAction !== undefined,
+        );
+      });
+    }
+  });
+
+  describe('dispatch', () => {
+    async function dispatch(request: string): Promise<{ exitCode: number; lines: string[] }> {
+      const lines: string[] = [];
+      const exitCode = await runModuleRequest(Readable.from([request]), new ProtocolOutput((line) => lines.push(line)));
+      return { exitCode, lines };
+    }
+
+    before(() => {
+      registerCommand('test-echo', async (parameters, secrets, output) => {
+        output.progress({ activity: 'Echoing', status: 'half', current: 1, total: 2 });
+        output.result({ typeName: 'DirSync.Echo', properties: { parameters, secretNames: Object.keys(secrets) } });
+        return 3;
+      });
+      registerCommand('test-fail', async () => {
+        throw new CommandError({ errorId: 'Test.Failed', category: 'ConnectionError', exitCode: 4, message: 'no way', target: 'dc01' });
+      });
+      registerCommand('test-crash', async () => {
+        throw new TypeError('undefined is not a function');
+      });
+    });
+
+    it('runs the registered handler and returns its exit code', async () => {
+      const { exitCode, lines } = await dispatch('{"command":"test-echo","parameters":{"a":1},"secrets":{"s":"hidden"}}');
+      assert.equal(exitCode, 3);
+      assert.equal(lines.length, 2);
+      assert.match(lines[0] ?? '', /<T>DirSync\.Protocol\.Progress<\/T>.*<I32 N="percent">50<\/I32>/);
+      assert.match(lines[1] ?? '', /<T>DirSync\.Protocol\.Result<\/T>.*<T>DirSync\.Echo<\/T>/);
+      assert.doesNotMatch(lines.join(''), /hidden/);
+    });
+
+    it('turns a CommandError into an Error message with its exit code', async () => {
+      const { exitCode, lines } = await dispatch('{"command":"test-fail"}');
+      assert.equal(exitCode, 4);
+      assert.match(lines.at(-1) ?? '', /<T>DirSync\.Protocol\.Error<\/T>.*<S N="errorId">Test\.Failed<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">4<\/I32>/);
+    });
+
+    it('reports any other exception as UnexpectedError, exit 1, with the stack on the verbose stream', async () => {
+      const { exitCode, lines } = await dispatch('{"command":"test-crash"}');
+      assert.equal(exitCode, 1);
+      assert.match(lines[0] ?? '', /DirSync\.Protocol\.Verbose.*TypeError: undefined is not a function/);
+      assert.match(lines[1] ?? '', /<S N="errorId">UnexpectedError<\/S>.*<I32 N="exitCode">1<\/I32>/);
+    });
+
+    it('answers an unknown command with exit 2 and the list of known ones', async () => {
+      const { exitCode, lines } = await dispatch('{"command":"no-such-command"}');
+      assert.equal(exitCode, 2);
+      assert.match(lines[0] ?? '', /UnknownModuleCommand.*it knows: .*version/);
+    });
+  });
+});
