@@ -13,13 +13,15 @@ import {
 import type { Client, Control, Entry } from 'ldapts';
 import type { CommandOutput } from '../../commands/output.ts';
 import type { ImportChange, Watermark } from '../../engine/model.ts';
+import { WatermarkRejectedError } from '../../engine/ports.ts';
+import type { DirectorySource } from '../../engine/ports.ts';
 import { openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
 import { DirSyncControl } from './controls/dir-sync-control.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
 import { BINARY_ATTRIBUTES, DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
 import { isRdnSuffix, parseDn } from './distinguished-name.ts';
-import { DirectoryConfigurationError, WatermarkRejectedError } from './errors.ts';
+import { DirectoryConfigurationError } from './errors.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { CHANGE_FILTER, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
@@ -58,7 +60,7 @@ interface RootDse {
 /** Matches no object: asks DirSync for the current cookie without transferring the directory. */
 const MATCH_NOTHING_FILTER = '(&(objectClass=*)(!(objectClass=*)))';
 
-export class ActiveDirectorySource {
+export class ActiveDirectorySource implements DirectorySource {
   /** After a full or delta import has been iterated to its end: the watermark to store for the next delta. */
   watermark: Watermark | undefined;
   readonly statistics: ImportStatistics = { pages: 0, entries: 0 };
@@ -324,9 +326,9 @@ export class ActiveDirectorySource {
     if (error instanceof InsufficientAccessError) {
       return new WatermarkRejectedError(
         `${this.#options.bindDn} may no longer use the DirSync control on ${namingContext}; a full import will switch change tracking to uSNChanged.`,
-        error,
+        { cause: error },
       );
     }
-    return new WatermarkRejectedError(`The domain controller rejected the DirSync cookie for ${namingContext}: ${error.message}`, error);
+    return new WatermarkRejectedError(`The domain controller rejected the DirSync cookie for ${namingContext}: ${error.message}`, { cause: error });
   }
 }

@@ -54,24 +54,6 @@ export class DirectoryConnectionError extends CommandError {
   }
 }
 
-/**
- * The stored watermark cannot be resumed from (cookie rejected or expired, another domain controller, a
- * changed scope, an unreadable value). The engine answers with a full import and a sweep of deletes.
- */
-export class WatermarkRejectedError extends CommandError {
-  constructor(message: string, cause?: unknown) {
-    super({
-      errorId: 'ActiveDirectory.watermark-rejected',
-      category: 'InvalidData',
-      message,
-      recommendedAction: 'Run a full import (Start-OnlineCoexistenceSync -FullSync); it establishes a new watermark.',
-      exitCode: ExitCode.runFailed,
-      cause,
-    });
-    this.name = 'WatermarkRejectedError';
-  }
-}
-
 /** The connector's configuration cannot work against this directory (bad DN, OU outside the domain…). */
 export class DirectoryConfigurationError extends CommandError {
   constructor(message: string, recommendedAction: string, target?: string) {

@@ -2,7 +2,7 @@
 // opaquely. Two mechanisms: DirSync cookies (one per naming context), or, when the account lacks the
 // replication rights DirSync needs, the DC's highestCommittedUSN (valid on that one DC only).
 import type { Watermark } from '../../engine/model.ts';
-import { WatermarkRejectedError } from './errors.ts';
+import { WatermarkRejectedError } from '../../engine/ports.ts';
 
 export const WATERMARK_VERSION = 1;
 
@@ -39,7 +39,7 @@ export function decodeWatermark(value: Watermark, expectedScope: string): AdWate
   try {
     parsed = JSON.parse(value);
   } catch (error) {
-    throw new WatermarkRejectedError('The stored Active Directory watermark is not valid JSON.', error);
+    throw new WatermarkRejectedError('The stored Active Directory watermark is not valid JSON.', { cause: error });
   }
   if (!isAdWatermark(parsed)) {
     throw new WatermarkRejectedError('The stored Active Directory watermark was not written by this version of DirSync.');

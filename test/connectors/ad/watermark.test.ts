@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WatermarkRejectedError } from '../../../src/connectors/ad/errors.ts';
+import { WatermarkRejectedError } from '../../../src/engine/ports.ts';
 import { decodeWatermark, encodeWatermark } from '../../../src/connectors/ad/watermark.ts';
 import type { AdWatermark } from '../../../src/connectors/ad/watermark.ts';
 
