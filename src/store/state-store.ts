@@ -54,14 +54,37 @@ export interface RunRecord {
   message: string | null;
 }
 
+/** What the installer's upgrade rules need to know about an existing store. */
+export interface StoreInfo {
+  /** 0 for a store never migrated (an empty database). */
+  schemaVersion: number;
+  /** The DirSync product version (e.g. 1.0.7100.0000) that last ran migrate() on it; null before the first. */
+  productVersion: string | null;
+}
+
+/** Settings both implementations take. */
+export interface StoreOptions {
+  /** Recorded by migrate(); defaults to this build's PRODUCT_VERSION. */
+  productVersion?: string;
+  /** How many runs the history keeps (default 1,000: about four months of 3-hourly cycles). */
+  retainedRuns?: number;
+}
+
+export const DEFAULT_RETAINED_RUNS = 1000;
+
 export interface StateStore {
-  /** Creates or migrates the schema to the current version (forward only). */
-  migrate(): Promise<void>;
-  schemaVersion(): Promise<number>;
+  /**
+   * Creates or migrates the schema, forward only, to `targetVersion` (default: the latest), one transaction
+   * per version, and records this product version as the one that last migrated the store.
+   * Throws StoreSchemaTooNewError when a newer DirSync has migrated the store past what this one knows.
+   */
+  migrate(targetVersion?: number): Promise<void>;
+  storeInfo(): Promise<StoreInfo>;
 
   getLinks(anchors: readonly string[]): Promise<Map<string, ObjectLink>>;
   /** Inserts or replaces, in one transaction. */
   saveLinks(links: readonly ObjectLink[]): Promise<void>;
+  /** Forgets the objects, and the memberships they had as group or as member. */
   deleteLinks(anchors: readonly string[]): Promise<void>;
   /** Marks objects as seen by a full import run. */
   markSeen(runId: number, anchors: readonly string[]): Promise<void>;
@@ -77,9 +100,11 @@ export interface StateStore {
   /** Committed only once a cycle's exports are recorded (crash safety). */
   setWatermark(source: string, value: string | undefined): Promise<void>;
 
+  /** Records a new run; the history keeps the most recent runs only (1,000 unless configured), errors included. */
   startRun(mode: RunMode, startedAt: Date): Promise<number>;
   recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void>;
   finishRun(runId: number, status: RunStatus, counts: RunCounts, endedAt: Date, message?: string): Promise<void>;
+  /** The most recent runs first. */
   listRuns(limit: number): Promise<RunRecord[]>;
   getRunErrors(runId: number): Promise<ObjectError[]>;
 

@@ -1,0 +1,275 @@
+// The embedded state store: one SQLite file through node:sqlite (built into Node, so it bundles into the
+// single executable with no native addon).
+//
+// Durability: WAL journal with synchronous=FULL. WAL alone already survives a killed process; FULL adds an
+// fsync of the WAL at every commit so that a power cut cannot roll back commits either. DirSync's commits
+// record cloud writes that cannot be taken back (created objects and their ids, the watermark after an
+// export), and it commits once per batch of objects, so one fsync per batch is a cheap price.
+//
+// node:sqlite is synchronous: the async methods run to completion before returning. Each call handles one
+// batch, so the event loop is held for the duration of one batch (milliseconds), never for a whole sweep:
+// unseenLinks() reads one page per step.
+import { closeSync, openSync } from 'node:fs';
+import { DatabaseSync, type SQLTagStore } from 'node:sqlite';
+import { PRODUCT_VERSION } from '../version.ts';
+import { pendingMigrations } from './migrations/index.ts';
+import {
+  DEFAULT_RETAINED_RUNS,
+  type ObjectError,
+  type ObjectLink,
+  type RunCounts,
+  type RunMode,
+  type RunRecord,
+  type RunStatus,
+  type StateStore,
+  type StoreInfo,
+  type StoreOptions,
+} from './state-store.ts';
+
+/** Rows per page of the unseen-links sweep. */
+const SWEEP_PAGE_SIZE = 1000;
+/** How long a writer waits for another connection's lock before failing (e.g. a status query mid-sync). */
+const BUSY_TIMEOUT_MS = 10_000;
+/** Distinct SQL texts are few; this bounds the prepared-statement cache all the same. */
+const STATEMENT_CACHE_SIZE = 64;
+
+interface LinkRow {
+  anchor: string;
+  kind: ObjectLink['kind'];
+  cloud_id: string | null;
+  dn: string;
+  exported: string;
+  last_seen_run: number | null;
+}
+
+interface RunRow {
+  id: number;
+  mode: RunMode;
+  started: string;
+  ended: string | null;
+  status: RunStatus;
+  added: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  errors: number;
+  message: string | null;
+}
+
+export class SqliteStore implements StateStore {
+  readonly file: string;
+  private readonly database: DatabaseSync;
+  /** Prepared statements, cached by their SQL text. */
+  private readonly sql: SQLTagStore;
+  private readonly productVersion: string;
+  private readonly retainedRuns: number;
+
+  /** Opens (creating it owner-only if missing) the store file. Call migrate() before anything else. */
+  constructor(file: string, options: StoreOptions = {}) {
+    this.file = file;
+    this.productVersion = options.productVersion ?? PRODUCT_VERSION;
+    this.retainedRuns = options.retainedRuns ?? DEFAULT_RETAINED_RUNS;
+    // Create the file first with mode 0600: SQLite gives the -wal and -shm files the database file's mode.
+    closeSync(openSync(file, 'a', 0o600));
+    this.database = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+    this.database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    this.sql = this.database.createTagStore(STATEMENT_CACHE_SIZE);
+  }
+
+  async migrate(targetVersion?: number): Promise<void> {
+    this.database.exec(`CREATE TABLE IF NOT EXISTS schema_version (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      version INTEGER NOT NULL,
+      product_version TEXT NOT NULL,
+      migrated_at TEXT NOT NULL
+    )`);
+    // One transaction per version. BEGIN IMMEDIATE takes the write lock before the version is read, so two
+    // processes never apply the same migration twice.
+    let migrating = true;
+    while (migrating) {
+      migrating = this.transaction(() => {
+        const current = this.currentVersion();
+        const next = pendingMigrations(this.file, current, targetVersion)[0];
+        if (next) for (const statement of next.sqlite) this.database.exec(statement);
+        this.recordVersion(next?.version ?? current);
+        return next !== undefined;
+      });
+    }
+  }
+
+  async storeInfo(): Promise<StoreInfo> {
+    const table = this.sql.get`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`;
+    if (!table) return { schemaVersion: 0, productVersion: null };
+    const row = this.sql.get`SELECT version, product_version FROM schema_version WHERE id = 1` as
+      | { version: number; product_version: string }
+      | undefined;
+    return { schemaVersion: row?.version ?? 0, productVersion: row?.product_version ?? null };
+  }
+
+  async getLinks(anchors: readonly string[]): Promise<Map<string, ObjectLink>> {
+    const links = new Map<string, ObjectLink>();
+    for (const anchor of anchors) {
+      const row = this.sql.get`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links WHERE anchor = ${anchor}`;
+      if (row) links.set(anchor, toLink(row as unknown as LinkRow));
+    }
+    return links;
+  }
+
+  async saveLinks(links: readonly ObjectLink[]): Promise<void> {
+    this.transaction(() => {
+      for (const link of links) {
+        this.sql.run`INSERT INTO links (anchor, kind, cloud_id, dn, exported, last_seen_run)
+          VALUES (${link.anchor}, ${link.kind}, ${link.cloudId}, ${link.dn}, ${JSON.stringify(link.exported)}, ${link.lastSeenRunId})
+          ON CONFLICT (anchor) DO UPDATE SET kind = excluded.kind, cloud_id = excluded.cloud_id, dn = excluded.dn,
+            exported = excluded.exported, last_seen_run = excluded.last_seen_run`;
+      }
+    });
+  }
+
+  async deleteLinks(anchors: readonly string[]): Promise<void> {
+    this.transaction(() => {
+      for (const anchor of anchors) {
+        this.sql.run`DELETE FROM links WHERE anchor = ${anchor}`;
+        this.sql.run`DELETE FROM memberships WHERE group_anchor = ${anchor}`;
+        this.sql.run`DELETE FROM memberships WHERE member_anchor = ${anchor}`;
+      }
+    });
+  }
+
+  async markSeen(runId: number, anchors: readonly string[]): Promise<void> {
+    this.transaction(() => {
+      for (const anchor of anchors) this.sql.run`UPDATE links SET last_seen_run = ${runId} WHERE anchor = ${anchor}`;
+    });
+  }
+
+  /** Keyset pagination on the primary key: each page is one indexed range read, whatever the table size. */
+  async *unseenLinks(runId: number): AsyncGenerator<ObjectLink> {
+    let after = ''; // anchors are never empty (the schema checks it)
+    for (;;) {
+      const page = this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
+        WHERE anchor > ${after} AND (last_seen_run IS NULL OR last_seen_run <> ${runId})
+        ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[];
+      for (const row of page) yield toLink(row);
+      const last = page.at(-1);
+      if (!last || page.length < SWEEP_PAGE_SIZE) return;
+      after = last.anchor;
+    }
+  }
+
+  async countLinks(): Promise<number> {
+    return (this.sql.get`SELECT count(*) AS count FROM links` as { count: number }).count;
+  }
+
+  async getMembers(groupAnchor: string): Promise<Set<string>> {
+    const rows = this.sql.all`SELECT member_anchor FROM memberships WHERE group_anchor = ${groupAnchor}` as { member_anchor: string }[];
+    return new Set(rows.map((row) => row.member_anchor));
+  }
+
+  async setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void> {
+    this.transaction(() => {
+      for (const member of remove) this.sql.run`DELETE FROM memberships WHERE group_anchor = ${groupAnchor} AND member_anchor = ${member}`;
+      for (const member of add) this.sql.run`INSERT OR IGNORE INTO memberships (group_anchor, member_anchor) VALUES (${groupAnchor}, ${member})`;
+    });
+  }
+
+  async getWatermark(source: string): Promise<string | undefined> {
+    const row = this.sql.get`SELECT value FROM watermarks WHERE source = ${source}` as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async setWatermark(source: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.sql.run`DELETE FROM watermarks WHERE source = ${source}`;
+    else this.sql.run`INSERT INTO watermarks (source, value) VALUES (${source}, ${value}) ON CONFLICT (source) DO UPDATE SET value = excluded.value`;
+  }
+
+  async startRun(mode: RunMode, startedAt: Date): Promise<number> {
+    return this.transaction(() => {
+      const { lastInsertRowid } = this.sql.run`INSERT INTO runs (mode, started, status) VALUES (${mode}, ${startedAt.toISOString()}, 'in-progress')`;
+      // Bounded history: errors of the pruned runs go with them (ON DELETE CASCADE).
+      this.sql.run`DELETE FROM runs WHERE id < (SELECT min(id) FROM (SELECT id FROM runs ORDER BY id DESC LIMIT ${this.retainedRuns}))`;
+      return Number(lastInsertRowid);
+    });
+  }
+
+  async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {
+    this.transaction(() => {
+      for (const error of errors) {
+        this.sql.run`INSERT INTO run_errors (run_id, dn, anchor, code, message) VALUES (${runId}, ${error.dn}, ${error.anchor}, ${error.code}, ${error.message})`;
+      }
+    });
+  }
+
+  async finishRun(runId: number, status: RunStatus, counts: RunCounts, endedAt: Date, message?: string): Promise<void> {
+    const { changes } = this.sql.run`UPDATE runs SET status = ${status}, ended = ${endedAt.toISOString()}, message = ${message ?? null},
+      added = ${counts.added}, updated = ${counts.updated}, deleted = ${counts.deleted}, unchanged = ${counts.unchanged}, errors = ${counts.errors}
+      WHERE id = ${runId}`;
+    if (Number(changes) === 0) throw new RangeError(`run ${runId} is not in the run history of ${this.file}`);
+  }
+
+  async listRuns(limit: number): Promise<RunRecord[]> {
+    const rows = this.sql.all`SELECT id, mode, started, ended, status, added, updated, deleted, unchanged, errors, message
+      FROM runs ORDER BY id DESC LIMIT ${limit}` as unknown as RunRow[];
+    return rows.map(toRun);
+  }
+
+  async getRunErrors(runId: number): Promise<ObjectError[]> {
+    const rows = this.sql.all`SELECT dn, anchor, code, message FROM run_errors WHERE run_id = ${runId} ORDER BY id` as unknown as ObjectError[];
+    return rows.map(({ dn, anchor, code, message }) => ({ dn, anchor, code, message }));
+  }
+
+  async close(): Promise<void> {
+    if (!this.database.isOpen) return;
+    this.sql.clear();
+    // Lets SQLite refresh the statistics its query planner relies on, as its documentation recommends on close.
+    this.database.exec('PRAGMA optimize');
+    this.database.close();
+  }
+
+  private currentVersion(): number {
+    const row = this.sql.get`SELECT version FROM schema_version WHERE id = 1` as { version: number } | undefined;
+    return row?.version ?? 0;
+  }
+
+  private recordVersion(version: number): void {
+    if (version === 0) return;
+    this.sql.run`INSERT INTO schema_version (id, version, product_version, migrated_at)
+      VALUES (1, ${version}, ${this.productVersion}, ${new Date().toISOString()})
+      ON CONFLICT (id) DO UPDATE SET version = excluded.version, product_version = excluded.product_version, migrated_at = excluded.migrated_at`;
+  }
+
+  /** Runs `work` in one write transaction: all of it is committed, or none of it. */
+  private transaction<T>(work: () => T): T {
+    this.database.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.database.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.database.isTransaction) this.database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+function toLink(row: LinkRow): ObjectLink {
+  return {
+    anchor: row.anchor,
+    kind: row.kind,
+    cloudId: row.cloud_id,
+    dn: row.dn,
+    exported: JSON.parse(row.exported) as Record<string, unknown>,
+    lastSeenRunId: row.last_seen_run,
+  };
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    mode: row.mode,
+    startedAt: new Date(row.started),
+    endedAt: row.ended === null ? null : new Date(row.ended),
+    status: row.status,
+    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors },
+    message: row.message,
+  };
+}

@@ -1,0 +1,305 @@
+// The state-store contract: one suite that every implementation passes (SQLite always, SQL Server when one
+// is reachable). It pins down behaviour, not SQL: batches, transactions, paging, migrations, durability.
+import assert from 'node:assert/strict';
+import { LATEST_SCHEMA_VERSION, StoreSchemaTooNewError } from '../../src/store/migrations/index.ts';
+import type { ObjectLink, StateStore, StoreOptions } from '../../src/store/state-store.ts';
+
+/** One empty database per test. */
+export interface StoreFixture {
+  /** Opens a store on the fixture's database (not migrated); may be called again after close() to reopen it. */
+  open(options?: StoreOptions): Promise<StateStore>;
+  /** Runs one dialect-neutral SQL statement directly against the database. */
+  execute(statement: string): Promise<void>;
+  /** Drops the database. */
+  destroy(): Promise<void>;
+}
+
+const PRODUCT_VERSION = '1.0.7100.0000';
+/** More rows than SQL Server accepts parameters in one request (2,100). */
+const BIG_BATCH = 5000;
+
+export function link(anchor: string, overrides: Partial<ObjectLink> = {}): ObjectLink {
+  return {
+    anchor,
+    kind: 'user',
+    cloudId: `cloud-${anchor}`,
+    dn: `CN=${anchor},OU=People,DC=example,DC=com`,
+    exported: { displayName: anchor, accountEnabled: true },
+    lastSeenRunId: null,
+    ...overrides,
+  };
+}
+
+export function anchors(count: number, prefix = 'anchor'): string[] {
+  return Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(6, '0')}`);
+}
+
+const zeroCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0 };
+
+export function describeStoreContract(name: string, createFixture: () => Promise<StoreFixture>): void {
+  describe(`the ${name} state store (contract)`, function () {
+    this.timeout(120_000);
+    let fixture: StoreFixture;
+    const opened: StateStore[] = [];
+
+    /** Opens and migrates a store; afterEach closes it. */
+    async function open(options: StoreOptions = {}): Promise<StateStore> {
+      const store = await fixture.open({ productVersion: PRODUCT_VERSION, ...options });
+      opened.push(store);
+      await store.migrate();
+      return store;
+    }
+
+    beforeEach(async () => {
+      fixture = await createFixture();
+    });
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await store.close();
+      await fixture.destroy();
+    });
+
+    describe('schema and migrations', () => {
+      it('reports an empty database as schema version 0, migrated by no product', async () => {
+        const store = await fixture.open();
+        opened.push(store);
+        assert.deepEqual(await store.storeInfo(), { schemaVersion: 0, productVersion: null });
+      });
+
+      it('migrates to the latest version and records the product version that did it', async () => {
+        const store = await open();
+        assert.deepEqual(await store.storeInfo(), { schemaVersion: LATEST_SCHEMA_VERSION, productVersion: PRODUCT_VERSION });
+      });
+
+      it('is idempotent and records the newest product that migrated the store', async () => {
+        const first = await open();
+        await first.saveLinks([link('a')]);
+        await first.close();
+        const second = await open({ productVersion: '1.0.7200.0000' });
+        await second.migrate();
+        assert.deepEqual(await second.storeInfo(), { schemaVersion: LATEST_SCHEMA_VERSION, productVersion: '1.0.7200.0000' });
+        assert.equal(await second.countLinks(), 1);
+      });
+
+      it('refuses a store that a newer DirSync has migrated past the versions it knows', async () => {
+        await open();
+        await fixture.execute(`UPDATE schema_version SET version = ${LATEST_SCHEMA_VERSION + 1}`);
+        const store = await fixture.open();
+        opened.push(store);
+        await assert.rejects(store.migrate(), StoreSchemaTooNewError);
+      });
+
+      it('upgrades a version 1 store holding data without losing any of it', async () => {
+        const old = await fixture.open({ productVersion: '1.0.6385.0012' });
+        opened.push(old);
+        await old.migrate(1);
+        assert.deepEqual(await old.storeInfo(), { schemaVersion: 1, productVersion: '1.0.6385.0012' });
+        const links = [link('user-1', { dn: 'CN=Zoë,DC=example,DC=com', lastSeenRunId: 1 }), link('group-1', { kind: 'group', cloudId: null })];
+        await old.saveLinks(links);
+        await old.setMembers('group-1', ['user-1'], []);
+        await old.setWatermark('ad:DC=example,DC=com', 'cookie-1');
+        const runId = await old.startRun('full', new Date('2024-05-01T10:00:00.000Z'));
+        await old.recordObjectErrors(runId, [{ dn: 'CN=x', anchor: 'x', code: 'Request_BadRequest', message: 'bad' }]);
+        await old.finishRun(runId, 'completed-export-errors', { ...zeroCounts, added: 2, errors: 1 }, new Date('2024-05-01T10:05:00.000Z'), 'one error');
+        const runsBefore = await old.listRuns(10);
+        await old.close();
+
+        const upgraded = await open();
+        assert.deepEqual(await upgraded.storeInfo(), { schemaVersion: LATEST_SCHEMA_VERSION, productVersion: PRODUCT_VERSION });
+        assert.deepEqual(await upgraded.getLinks(['user-1', 'group-1']), new Map(links.map((entry) => [entry.anchor, entry])));
+        assert.deepEqual(await upgraded.getMembers('group-1'), new Set(['user-1']));
+        assert.equal(await upgraded.getWatermark('ad:DC=example,DC=com'), 'cookie-1');
+        assert.deepEqual(await upgraded.listRuns(10), runsBefore);
+        assert.deepEqual(await upgraded.getRunErrors(runId), [{ dn: 'CN=x', anchor: 'x', code: 'Request_BadRequest', message: 'bad' }]);
+      });
+
+      it('refuses a schema version that does not exist', async () => {
+        const store = await fixture.open();
+        opened.push(store);
+        await assert.rejects(store.migrate(LATEST_SCHEMA_VERSION + 1), RangeError);
+      });
+    });
+
+    describe('links', () => {
+      it('round-trips every field, unicode DNs and nested JSON included', async () => {
+        const store = await open();
+        const saved = link('AbC+/0123456789abcdefg==', {
+          kind: 'group',
+          dn: 'CN=Zoë Ångström\\, Jr.,OU=Ünïcødé 日本語 🚀,DC=example,DC=com',
+          exported: { displayName: 'Zoë 🚀', mailNickname: 'zoe', nested: { list: [1, 'two', null, true], empty: {} }, number: 1.5 },
+          lastSeenRunId: 42,
+        });
+        const unexported = link('not-yet-created', { cloudId: null, exported: {} });
+        await store.saveLinks([saved, unexported]);
+        assert.deepEqual(await store.getLinks([saved.anchor, unexported.anchor, 'missing']), new Map([[saved.anchor, saved], [unexported.anchor, unexported]]));
+      });
+
+      it('treats anchors as case-sensitive (they are Base64)', async () => {
+        const store = await open();
+        await store.saveLinks([link('abc='), link('ABC=')]);
+        assert.equal(await store.countLinks(), 2);
+        assert.equal((await store.getLinks(['ABC='])).get('ABC=')?.cloudId, 'cloud-ABC=');
+      });
+
+      it('replaces an existing link, and the last of duplicates in one batch wins', async () => {
+        const store = await open();
+        await store.saveLinks([link('a', { dn: 'CN=old' })]);
+        await store.saveLinks([link('a', { dn: 'CN=first' }), link('a', { dn: 'CN=second', cloudId: 'new-id' })]);
+        const stored = (await store.getLinks(['a'])).get('a');
+        assert.equal(stored?.dn, 'CN=second');
+        assert.equal(stored?.cloudId, 'new-id');
+        assert.equal(await store.countLinks(), 1);
+      });
+
+      it(`saves, reads, marks and deletes batches of ${BIG_BATCH}`, async () => {
+        const store = await open();
+        const all = anchors(BIG_BATCH);
+        await store.saveLinks(all.map((anchor) => link(anchor)));
+        assert.equal(await store.countLinks(), BIG_BATCH);
+        const read = await store.getLinks(all);
+        assert.equal(read.size, BIG_BATCH);
+        assert.deepEqual(read.get(all[4321]!), link(all[4321]!));
+        await store.markSeen(7, all);
+        assert.equal((await store.getLinks([all[0]!])).get(all[0]!)?.lastSeenRunId, 7);
+        await store.deleteLinks(all);
+        assert.equal(await store.countLinks(), 0);
+      });
+
+      it('writes nothing of a batch that fails part-way', async () => {
+        const store = await open();
+        await store.saveLinks([link('kept')]);
+        const batch = [...anchors(BIG_BATCH / 2).map((anchor) => link(anchor)), link('', {}), ...anchors(10, 'after').map((anchor) => link(anchor))];
+        await assert.rejects(store.saveLinks(batch));
+        assert.equal(await store.countLinks(), 1);
+        assert.equal((await store.getLinks(anchors(1))).size, 0);
+      });
+
+      it('is readable again after the store is closed and reopened', async () => {
+        const store = await open();
+        await store.saveLinks(anchors(100).map((anchor) => link(anchor)));
+        await store.setWatermark('source', 'value');
+        await store.close();
+        const reopened = await open();
+        assert.equal(await reopened.countLinks(), 100);
+        assert.equal(await reopened.getWatermark('source'), 'value');
+      });
+    });
+
+    describe('the sweep of links a full import did not see', () => {
+      it('streams every unseen link once, in anchor order, across pages (10,000 links)', async () => {
+        const store = await open();
+        const all = anchors(10_000);
+        await store.saveLinks(all.map((anchor, index) => link(anchor, { lastSeenRunId: index % 3 === 0 ? null : 1 })));
+        const seen = all.filter((_, index) => index % 2 === 0);
+        await store.markSeen(2, seen);
+        const unseen: string[] = [];
+        for await (const entry of store.unseenLinks(2)) unseen.push(entry.anchor);
+        assert.deepEqual(unseen, all.filter((_, index) => index % 2 === 1));
+      });
+
+      it('keeps paging correctly while the caller deletes what it was given', async () => {
+        const store = await open();
+        const all = anchors(3500);
+        await store.saveLinks(all.map((anchor) => link(anchor)));
+        const swept: string[] = [];
+        for await (const entry of store.unseenLinks(1)) {
+          swept.push(entry.anchor);
+          await store.deleteLinks([entry.anchor]);
+        }
+        assert.deepEqual(swept, all);
+        assert.equal(await store.countLinks(), 0);
+      });
+    });
+
+    describe('memberships', () => {
+      it('adds and removes members, idempotently', async () => {
+        const store = await open();
+        assert.deepEqual(await store.getMembers('group'), new Set());
+        await store.setMembers('group', ['m1', 'm2', 'm3'], []);
+        await store.setMembers('group', ['m1', 'm4'], ['m2', 'never-a-member']);
+        assert.deepEqual(await store.getMembers('group'), new Set(['m1', 'm3', 'm4']));
+        assert.deepEqual(await store.getMembers('other-group'), new Set());
+      });
+
+      it(`handles ${BIG_BATCH} members in one call`, async () => {
+        const store = await open();
+        const members = anchors(BIG_BATCH, 'member');
+        await store.setMembers('big-group', members, []);
+        assert.equal((await store.getMembers('big-group')).size, BIG_BATCH);
+        await store.setMembers('big-group', [], members.slice(0, BIG_BATCH - 1));
+        assert.deepEqual(await store.getMembers('big-group'), new Set([members.at(-1)]));
+      });
+
+      it('forgets the memberships of a deleted group and of a deleted member', async () => {
+        const store = await open();
+        await store.saveLinks([link('group-a', { kind: 'group' }), link('group-b', { kind: 'group' }), link('user-1'), link('user-2')]);
+        await store.setMembers('group-a', ['user-1', 'user-2'], []);
+        await store.setMembers('group-b', ['user-1', 'user-2'], []);
+        await store.deleteLinks(['group-a', 'user-1']);
+        assert.deepEqual(await store.getMembers('group-a'), new Set());
+        assert.deepEqual(await store.getMembers('group-b'), new Set(['user-2']));
+      });
+    });
+
+    describe('watermarks', () => {
+      it('stores, replaces and removes a watermark per source', async () => {
+        const store = await open();
+        assert.equal(await store.getWatermark('ad:DC=example,DC=com'), undefined);
+        const cookie = Buffer.alloc(6000, 7).toString('base64');
+        await store.setWatermark('ad:DC=example,DC=com', cookie);
+        await store.setWatermark('ad:DC=other,DC=com', 'other');
+        assert.equal(await store.getWatermark('ad:DC=example,DC=com'), cookie);
+        await store.setWatermark('ad:DC=example,DC=com', 'next');
+        assert.equal(await store.getWatermark('ad:DC=example,DC=com'), 'next');
+        await store.setWatermark('ad:DC=example,DC=com', undefined);
+        assert.equal(await store.getWatermark('ad:DC=example,DC=com'), undefined);
+        assert.equal(await store.getWatermark('ad:DC=other,DC=com'), 'other');
+      });
+    });
+
+    describe('run history', () => {
+      it('records a run from start to finish, with its object errors in order', async () => {
+        const store = await open();
+        const startedAt = new Date('2024-06-01T08:00:00.123Z');
+        const runId = await store.startRun('delta', startedAt);
+        assert.deepEqual(await store.listRuns(1), [{ id: runId, mode: 'delta', startedAt, endedAt: null, status: 'in-progress', counts: zeroCounts, message: null }]);
+
+        const errors = anchors(BIG_BATCH, 'failed').map((anchor, index) => ({ dn: `CN=Ünïcødé ${index},DC=example,DC=com`, anchor, code: 'Request_BadRequest', message: `invalid value ${index}` }));
+        await store.recordObjectErrors(runId, errors);
+        const endedAt = new Date('2024-06-01T08:03:00.456Z');
+        const counts = { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: BIG_BATCH };
+        await store.finishRun(runId, 'completed-export-errors', counts, endedAt, 'some objects failed');
+        assert.deepEqual(await store.listRuns(1), [{ id: runId, mode: 'delta', startedAt, endedAt, status: 'completed-export-errors', counts, message: 'some objects failed' }]);
+        assert.deepEqual(await store.getRunErrors(runId), errors);
+      });
+
+      it('lists the most recent runs first, up to the limit', async () => {
+        const store = await open();
+        const ids: number[] = [];
+        for (const mode of ['full', 'delta', 'preview-full', 'preview-delta'] as const) ids.push(await store.startRun(mode, new Date()));
+        assert.ok(ids.every((id, index) => index === 0 || id > ids[index - 1]!), 'run ids increase');
+        assert.deepEqual((await store.listRuns(3)).map((run) => run.mode), ['preview-delta', 'preview-full', 'delta']);
+      });
+
+      it('keeps only the configured number of runs, and drops the errors of the runs it prunes', async () => {
+        const store = await open({ retainedRuns: 3 });
+        const ids: number[] = [];
+        for (let index = 0; index < 5; index++) {
+          const runId = await store.startRun('delta', new Date());
+          await store.recordObjectErrors(runId, [{ dn: `CN=${index}`, anchor: `a${index}`, code: 'E', message: 'm' }]);
+          ids.push(runId);
+        }
+        assert.deepEqual((await store.listRuns(10)).map((run) => run.id), ids.slice(2).reverse());
+        assert.deepEqual(await store.getRunErrors(ids[0]!), []);
+        assert.equal((await store.getRunErrors(ids[4]!)).length, 1);
+      });
+
+      it('refuses to finish a run it does not know, and to record errors for one, writing nothing', async () => {
+        const store = await open();
+        await assert.rejects(store.finishRun(999_999, 'success', zeroCounts, new Date()));
+        await assert.rejects(store.recordObjectErrors(999_999, [{ dn: 'CN=x', anchor: 'x', code: 'E', message: 'm' }]));
+        assert.deepEqual(await store.getRunErrors(999_999), []);
+        assert.deepEqual(await store.listRuns(10), []);
+      });
+    });
+  });
+}
