@@ -1,0 +1,40 @@
+@{
+    RootModule           = 'DirSync.psm1'
+    # Kept equal to package.json's "productVersion" (a test checks it).
+    ModuleVersion        = '1.0.7100.0000'
+    GUID                 = '5b0f4d0e-8c57-4a53-9c1e-0d6f2b7a9e41'
+    Author               = 'The DirSync contributors'
+    CompanyName          = 'DirSync'
+    Copyright            = '(c) The DirSync contributors. MIT licence.'
+    Description          = 'DirSync: one-way synchronization of on-premises Active Directory to Microsoft Entra ID (Microsoft Graph). An open-source re-implementation of the Azure Active Directory Sync tool''s cmdlets.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FunctionsToExport    = @(
+        'Get-CoexistenceConfiguration'
+        'Get-OnlineCoexistenceSyncHistory'
+        'Install-OnlineCoexistenceTool'
+        'Set-CoexistenceConfiguration'
+        'Set-PreventAccidentalDeletes'
+        'Start-OnlineCoexistenceSync'
+        'Uninstall-OnlineCoexistenceTool'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @('DirSync.Format.ps1xml')
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('DirSync', 'ActiveDirectory', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Synchronization', 'Identity', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/dirsync/dirsync'
+            ReleaseNotes = @'
+1.0.7100.0000
+- Install-OnlineCoexistenceTool (embedded store or standalone SQL Server, in-place upgrade from 1.0.6385.0012 on),
+  Set-CoexistenceConfiguration, Get-CoexistenceConfiguration, Start-OnlineCoexistenceSync (-WhatIf previews the plan),
+  Set-PreventAccidentalDeletes, Get-OnlineCoexistenceSyncHistory, Uninstall-OnlineCoexistenceTool.
+- Credentials reach the executable on stdin only, never on a command line.
+- Password hash sync is not possible through Microsoft Graph; -EnablePasswordSync says so instead of pretending.
+'@
+        }
+    }
+}

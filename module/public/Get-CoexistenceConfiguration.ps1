@@ -1,0 +1,36 @@
+function Get-CoexistenceConfiguration {
+    <#
+    .SYNOPSIS
+    Shows how DirSync is configured.
+
+    .DESCRIPTION
+    Returns the configuration of a DirSync installation as a DirSync.Configuration object: the Active
+    Directory server and account, the Entra ID tenant, application and cloud, the OUs in scope, the
+    optional features and the deletion threshold. Secrets are never returned, only whether one is stored.
+
+    .PARAMETER InstallPath
+    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+
+    .EXAMPLE
+    Get-CoexistenceConfiguration
+
+    Shows the configuration of the installation in the default directory.
+
+    .EXAMPLE
+    (Get-CoexistenceConfiguration -InstallPath D:\DirSync).IncludeOus
+
+    Lists the organizational units synchronized by the installation in D:\DirSync.
+
+    .LINK
+    Set-CoexistenceConfiguration
+    #>
+    [CmdletBinding()]
+    [OutputType('DirSync.Configuration')]
+    param(
+        [Parameter(Position = 0)]
+        [string] $InstallPath
+    )
+
+    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+    Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'get-configuration' -Parameters ([ordered]@{ path = $path })
+}

@@ -1,0 +1,51 @@
+function Get-OnlineCoexistenceSyncHistory {
+    <#
+    .SYNOPSIS
+    Shows the last synchronization runs and what they did.
+
+    .DESCRIPTION
+    Answers "is a sync running and what did the last one do?": returns the last runs, newest first, as
+    DirSync.SyncRun objects with their status (success, completed-export-errors,
+    stopped-deletion-threshold-exceeded, stopped-server-down…), counts of objects added, updated and
+    deleted, and the objects that could not be exported with the reason.
+
+    The name follows the original tool's OnlineCoexistence family; "history" because it lists past runs,
+    as the operations history of Entra Connect's Synchronization Service Manager does.
+
+    .PARAMETER InstallPath
+    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+
+    .PARAMETER Last
+    How many runs to return, newest first (1-1000). Default: 5.
+
+    .EXAMPLE
+    Get-OnlineCoexistenceSyncHistory
+
+    Shows the last five runs.
+
+    .EXAMPLE
+    Get-OnlineCoexistenceSyncHistory -Last 1 | ForEach-Object { $_.errors }
+
+    Lists the objects the last run could not export.
+
+    .EXAMPLE
+    (Get-OnlineCoexistenceSyncHistory -Last 50).Where{ $_.status -ne 'success' }
+
+    Finds the runs among the last fifty that did not fully succeed.
+
+    .LINK
+    Start-OnlineCoexistenceSync
+    #>
+    [CmdletBinding()]
+    [OutputType('DirSync.SyncRun')]
+    param(
+        [Parameter(Position = 0)]
+        [string] $InstallPath,
+
+        [ValidateRange(1, 1000)]
+        [int] $Last = 5
+    )
+
+    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+    Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'status' -Parameters ([ordered]@{ path = $path; last = $Last })
+}

@@ -1,0 +1,191 @@
+function Set-CoexistenceConfiguration {
+    <#
+    .SYNOPSIS
+    Configures DirSync: the Active Directory to read, the Entra ID tenant to write, what to synchronize.
+
+    .DESCRIPTION
+    Sets up an installation (after Install-OnlineCoexistenceTool, and again after an upgrade to re-enter
+    the credentials). The on-premises credential (-Credential, an Enterprise Administrator) is used to
+    set things up - including the AAD_xxxxxxxxxxxx service account DirSync then reads the directory with
+    (unless -NoServiceAccount) - and is not kept as such. The cloud side signs in as an application: with
+    a client secret (-TargetCredential: user name = application (client) id, password = client secret) or,
+    for unattended use, with a certificate (-ClientId -CertificatePath).
+
+    Only the settings you pass change; the others keep their current values. When a credential is needed
+    and not passed, the cmdlet asks for it if it can prompt, and fails saying which parameter to pass if it
+    cannot. Credentials reach the DirSync executable on standard input only, never on a command line.
+
+    Objects DirSync creates in Entra ID are cloud-managed objects anchored to Active Directory by
+    onPremisesImmutableId: Microsoft Graph does not let an application create directory-synchronized ones.
+
+    .PARAMETER InstallPath
+    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+
+    .PARAMETER Credential
+    The on-premises Active Directory account (an Enterprise Administrator) used to set up directory access.
+
+    .PARAMETER AdServer
+    The domain controller: an LDAP URL (ldaps://dc01.contoso.com) or a host name.
+
+    .PARAMETER AdCaFile
+    A PEM file with the certificate authority that issued the domain controller's TLS certificate.
+
+    .PARAMETER IncludeOU
+    Distinguished names of the organizational units to synchronize (default: the whole domain).
+
+    .PARAMETER ExcludeOU
+    Distinguished names of organizational units to leave out. Objects filtered out are deleted in Entra ID.
+
+    .PARAMETER TenantId
+    The Entra ID tenant (directory) id or its domain name.
+
+    .PARAMETER TargetCredential
+    The cloud application: user name = application (client) id, password = client secret.
+
+    .PARAMETER ClientId
+    The application (client) id, when signing in with a certificate.
+
+    .PARAMETER CertificatePath
+    A PEM file holding the application's certificate and private key, for certificate sign-in.
+
+    .PARAMETER Cloud
+    The Microsoft cloud: AzureCloud (default), AzureChinaCloud or AzureUSGovernment.
+
+    .PARAMETER AuthorityHost
+    Overrides the sign-in authority host of the cloud (e.g. https://login.microsoftonline.com).
+
+    .PARAMETER GraphEndpoint
+    Overrides the Microsoft Graph endpoint of the cloud (e.g. https://graph.microsoft.com).
+
+    .PARAMETER EnableHybridDeployment
+    Exchange hybrid deployment: write the cloud's Exchange attributes back to Active Directory.
+
+    .PARAMETER EnablePasswordSync
+    Asks for password hash synchronization. Microsoft Graph offers no way to write password hashes, so
+    the engine refuses it and explains what is possible instead.
+
+    .PARAMETER NoServiceAccount
+    Read the directory with -Credential's account instead of creating the AAD_ service account.
+
+    .PARAMETER SynchronizeNow
+    Start a synchronization as soon as the configuration is saved.
+
+    .EXAMPLE
+    Set-CoexistenceConfiguration -AdServer ldaps://dc01.contoso.com -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com -TargetCredential (Get-Credential -Message 'client id / client secret')
+
+    Configures both sides with a client secret; asks for the passwords.
+
+    .EXAMPLE
+    Set-CoexistenceConfiguration -TenantId 72f988bf-86f1-41af-91ab-2d7cd011db47 -ClientId 0b5e1b5c-3f0a-4e7a-9a9e-5d7a8e0c1f23 -CertificatePath C:\DirSync\app.pem
+
+    Switches the cloud sign-in to a certificate, for unattended operation.
+
+    .EXAMPLE
+    Set-CoexistenceConfiguration -IncludeOU 'OU=Staff,DC=contoso,DC=com' -ExcludeOU 'OU=Disabled,OU=Staff,DC=contoso,DC=com' -WhatIf
+
+    Shows what changing the scope would do; nothing is changed.
+
+    .EXAMPLE
+    Set-CoexistenceConfiguration -Cloud AzureUSGovernment -TenantId contoso.onmicrosoft.us -TargetCredential $appCredential -SynchronizeNow
+
+    Points DirSync at the US Government cloud and synchronizes at once.
+
+    .LINK
+    Get-CoexistenceConfiguration
+
+    .LINK
+    Install-OnlineCoexistenceTool
+
+    .LINK
+    Start-OnlineCoexistenceSync
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'ClientSecret')]
+    [OutputType('DirSync.Configuration')]
+    param(
+        [Parameter(Position = 0)]
+        [string] $InstallPath,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $AdServer,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $AdCaFile,
+
+        [string[]] $IncludeOU,
+
+        [string[]] $ExcludeOU,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $TenantId,
+
+        [Parameter(ParameterSetName = 'ClientSecret')]
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $TargetCredential,
+
+        [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ClientId,
+
+        [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+        [ValidateNotNullOrEmpty()]
+        [string] $CertificatePath,
+
+        [ValidateSet('AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment')]
+        [string] $Cloud,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $AuthorityHost,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $GraphEndpoint,
+
+        [switch] $EnableHybridDeployment,
+
+        [switch] $EnablePasswordSync,
+
+        [switch] $NoServiceAccount,
+
+        [switch] $SynchronizeNow
+    )
+
+    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+    $parameters = [ordered]@{ path = $path }
+    $selected = Select-DirSyncBoundParameter -BoundParameters $PSBoundParameters -Map ([ordered]@{
+        AdServer = 'adUrl'; TenantId = 'tenantId'; ClientId = 'clientId'; Cloud = 'cloud'
+        AuthorityHost = 'authorityHost'; GraphEndpoint = 'graphEndpoint'
+        IncludeOU = 'includeOu'; ExcludeOU = 'excludeOu'
+        EnableHybridDeployment = 'enableHybridDeployment'; EnablePasswordSync = 'enablePasswordSync'
+        NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow' })
+    foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
+    # Files are named by full path: the executable does not share this session's current location.
+    if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
+    if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
+
+    if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
+
+    $secrets = [ordered]@{}
+    if ($null -eq $Credential -and $PSBoundParameters.ContainsKey('AdServer')) {
+        $Credential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'Credential' `
+            -Message "Enter the credentials of an on-premises Enterprise Administrator for $AdServer."
+    }
+    if ($null -ne $Credential) {
+        $parameters.adUser = $Credential.UserName
+        $secrets.adPassword = $Credential.GetNetworkCredential().Password
+    }
+    if ($PSCmdlet.ParameterSetName -eq 'ClientSecret') {
+        if ($null -eq $TargetCredential -and $PSBoundParameters.ContainsKey('TenantId')) {
+            $TargetCredential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'TargetCredential' `
+                -Message "Enter the application (client) id as user name and the client secret as password for tenant $TenantId."
+        }
+        if ($null -ne $TargetCredential) {
+            $parameters.clientId = $TargetCredential.UserName
+            $secrets.clientSecret = $TargetCredential.GetNetworkCredential().Password
+        }
+    }
+    Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'configure' -Parameters $parameters -Secrets $secrets
+}

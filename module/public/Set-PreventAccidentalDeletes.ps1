@@ -1,0 +1,65 @@
+function Set-PreventAccidentalDeletes {
+    <#
+    .SYNOPSIS
+    Turns the protection against accidental mass deletes on or off.
+
+    .DESCRIPTION
+    With the protection on, a synchronization cycle that would delete more objects in Entra ID than the
+    threshold exports none of its deletes and stops with status stopped-deletion-threshold-exceeded, so
+    that a filtering mistake or a deleted OU does not empty the tenant. Returns the new setting as a
+    DirSync.DeletionThreshold object.
+
+    .PARAMETER InstallPath
+    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+
+    .PARAMETER Enable
+    Turn the protection on.
+
+    .PARAMETER ObjectDeletionThreshold
+    The most deletes one cycle may export (with -Enable).
+
+    .PARAMETER Disable
+    Turn the protection off: every delete is exported.
+
+    .EXAMPLE
+    Set-PreventAccidentalDeletes -Enable -ObjectDeletionThreshold 500
+
+    Stops any cycle that would delete more than 500 objects.
+
+    .EXAMPLE
+    Set-PreventAccidentalDeletes -Disable -Confirm:$false
+
+    Turns the protection off without asking.
+
+    .LINK
+    Start-OnlineCoexistenceSync
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Enable')]
+    [OutputType('DirSync.DeletionThreshold')]
+    param(
+        [Parameter(Position = 0)]
+        [string] $InstallPath,
+
+        [Parameter(Mandatory, ParameterSetName = 'Enable')]
+        [switch] $Enable,
+
+        [Parameter(Mandatory, ParameterSetName = 'Enable')]
+        [ValidateRange(1, [int]::MaxValue)]
+        [int] $ObjectDeletionThreshold,
+
+        [Parameter(Mandatory, ParameterSetName = 'Disable')]
+        [switch] $Disable
+    )
+
+    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+    $parameters = [ordered]@{ path = $path; enable = $Enable.IsPresent; disable = $Disable.IsPresent }
+    if ($Enable) {
+        $parameters.threshold = $ObjectDeletionThreshold
+        $action = "Stop synchronization cycles that would delete more than $ObjectDeletionThreshold objects"
+    } else {
+        $action = 'Turn off the protection against accidental deletes'
+    }
+    if ($PSCmdlet.ShouldProcess($path, $action)) {
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'deletion-threshold' -Parameters $parameters
+    }
+}

@@ -1,0 +1,45 @@
+function Uninstall-OnlineCoexistenceTool {
+    <#
+    .SYNOPSIS
+    Removes DirSync from this computer.
+
+    .DESCRIPTION
+    Removes the installation: its configuration, stored secrets and synchronization database (the
+    embedded one; a database on a standalone SQL Server is left to its administrator). Objects already
+    synchronized stay in Entra ID as cloud-managed objects. With -KeepData the database and the run
+    history are kept, for a later reinstallation.
+
+    .PARAMETER InstallPath
+    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+
+    .PARAMETER KeepData
+    Keep the synchronization database and the run history.
+
+    .EXAMPLE
+    Uninstall-OnlineCoexistenceTool
+
+    Removes DirSync after asking for confirmation.
+
+    .EXAMPLE
+    Uninstall-OnlineCoexistenceTool -KeepData -Confirm:$false
+
+    Removes DirSync but keeps its data, without asking.
+
+    .LINK
+    Install-OnlineCoexistenceTool
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType('DirSync.Uninstallation')]
+    param(
+        [Parameter(Position = 0)]
+        [string] $InstallPath,
+
+        [switch] $KeepData
+    )
+
+    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+    $action = if ($KeepData) { 'Uninstall DirSync, keeping its data' } else { 'Uninstall DirSync and delete its data' }
+    if ($PSCmdlet.ShouldProcess($path, $action)) {
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters ([ordered]@{ path = $path; keepData = $KeepData.IsPresent })
+    }
+}
