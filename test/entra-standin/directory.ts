@@ -1,0 +1,383 @@
+// The tenant's directory held in memory: objects, soft-deleted items, app registrations, domains,
+// the uniqueness rules Entra ID enforces, and the change log that delta queries read.
+
+import { randomUUID } from 'node:crypto';
+import { graphErrors } from './errors.ts';
+import type { ResourceType } from './schema.ts';
+
+export interface DirectoryObject {
+  type: ResourceType;
+  id: string;
+  /** Graph-visible properties (and write-only ones such as passwordProfile). */
+  props: Record<string, unknown>;
+  /** Member object ids of a group or directory role, in the order they were added. */
+  members: string[];
+}
+
+export interface RegisteredCertificate {
+  pem: string;
+  /** Base64url SHA-1 of the DER certificate (the `x5t` header msal sends). */
+  sha1: string;
+  /** Base64url SHA-256 of the DER certificate (the `x5t#S256` header). */
+  sha256: string;
+}
+
+export interface ExtensionPropertyDefinition {
+  id: string;
+  name: string;
+  dataType: string;
+  targetObjects: string[];
+  isMultiValued: boolean;
+  isSyncedFromOnPremises: boolean;
+  appDisplayName: string;
+}
+
+export interface AppRegistration {
+  /** Object id of the application object (GET /applications/{id}). */
+  objectId: string;
+  /** The client id. */
+  appId: string;
+  /** Object id of its service principal: the `oid` of its app-only tokens. */
+  servicePrincipalId: string;
+  displayName: string;
+  createdDateTime: string;
+  clientSecret: string | undefined;
+  certificates: RegisteredCertificate[];
+  /** Application permissions granted (admin-consented app roles of Microsoft Graph). */
+  roles: string[];
+  /** Whether public-client flows (device code) are allowed. */
+  allowPublicClient: boolean;
+  /** Service principal ids that own this application. */
+  ownerIds: string[];
+  extensionProperties: ExtensionPropertyDefinition[];
+}
+
+export interface DomainRecord {
+  id: string;
+  isInitial: boolean;
+  isDefault: boolean;
+  isVerified: boolean;
+  authenticationType: 'Managed' | 'Federated';
+}
+
+/** One entry of the change log; delta queries replay it from a sequence number. */
+export interface DirectoryChange {
+  seq: number;
+  type: ResourceType;
+  id: string;
+  removed: boolean;
+  addedMembers: string[];
+  removedMembers: string[];
+}
+
+const softDeleteRetentionMs = 30 * 24 * 3600 * 1000;
+
+/** Case-insensitive unique values (UPNs, immutable ids, proxy addresses) → the object holding them. */
+class UniqueIndex {
+  readonly #holders = new Map<string, string>();
+  holder(value: string): string | undefined { return this.#holders.get(value.toLowerCase()); }
+  claim(value: string, id: string): void { this.#holders.set(value.toLowerCase(), id); }
+  release(value: string, id: string): void {
+    if (this.holder(value) === id) this.#holders.delete(value.toLowerCase());
+  }
+  clear(): void { this.#holders.clear(); }
+}
+
+interface UniqueRule {
+  property: string;
+  index: UniqueIndex;
+  /** The values of this rule an object holds. */
+  values(object: DirectoryObject): string[];
+  /** Whether soft-deleted objects keep their values reserved (immutable ids do, as in Entra ID). */
+  keptWhenDeleted: boolean;
+}
+
+const stringValue = (value: unknown): string[] => (typeof value === 'string' && value !== '' ? [value] : []);
+
+export interface DirectoryState {
+  objects: DirectoryObject[];
+  deleted: (DirectoryObject & { deletedAt: number })[];
+  applications: AppRegistration[];
+  domains: DomainRecord[];
+  changes: DirectoryChange[];
+  seq: number;
+  clockOffsetMs: number;
+}
+
+export class Directory {
+  readonly tenantId: string;
+  readonly initialDomain: string;
+  readonly organizationName: string;
+  readonly createdDateTime: string;
+  #objects = new Map<string, DirectoryObject>();
+  #deleted = new Map<string, DirectoryObject & { deletedAt: number }>();
+  #applications = new Map<string, AppRegistration>();
+  #domains: DomainRecord[] = [];
+  #changes: DirectoryChange[] = [];
+  #seq = 0;
+  #clockOffsetMs = 0;
+  #sortedIds = new Map<ResourceType, string[]>();
+  readonly #rules: UniqueRule[] = [
+    { property: 'userPrincipalName', index: new UniqueIndex(), keptWhenDeleted: false, values: (o) => (o.type === 'user' ? stringValue(o.props.userPrincipalName) : []) },
+    { property: 'onPremisesImmutableId', index: new UniqueIndex(), keptWhenDeleted: true, values: (o) => (o.type === 'user' ? stringValue(o.props.onPremisesImmutableId) : []) },
+    { property: 'mailNickname', index: new UniqueIndex(), keptWhenDeleted: false, values: (o) => (o.type === 'user' ? stringValue(o.props.mailNickname) : []) },
+    {
+      property: 'proxyAddresses', index: new UniqueIndex(), keptWhenDeleted: false,
+      // SMTP: (primary) and smtp: (secondary) spell the same address; the index ignores case.
+      values: (o) => (Array.isArray(o.props.proxyAddresses) ? o.props.proxyAddresses.map(String) : []),
+    },
+  ];
+  /** Called after every change, e.g. to persist the state. */
+  onChange: () => void = () => {};
+
+  constructor(options: { tenantId: string; initialDomain: string; organizationName: string; createdDateTime?: string }) {
+    this.tenantId = options.tenantId;
+    this.initialDomain = options.initialDomain;
+    this.organizationName = options.organizationName;
+    this.createdDateTime = options.createdDateTime ?? new Date().toISOString();
+    this.#domains = [{ id: options.initialDomain, isInitial: true, isDefault: true, isVerified: true, authenticationType: 'Managed' }];
+  }
+
+  /** The directory's clock: wall time plus what tests advanced it by (to expire soft-deleted items). */
+  now(): number { return Date.now() + this.#clockOffsetMs; }
+  advanceClock(ms: number): void { this.#clockOffsetMs += ms; this.#purgeExpired(); this.onChange(); }
+
+  // ---- objects
+
+  get(id: string): DirectoryObject | undefined { return this.#objects.get(id.toLowerCase()); }
+
+  getOfType(type: ResourceType, id: string): DirectoryObject | undefined {
+    const object = this.get(id);
+    return object?.type === type ? object : undefined;
+  }
+
+  /** Live objects of one type, ordered by id (a stable order for paging). */
+  list(type: ResourceType): DirectoryObject[] {
+    let ids = this.#sortedIds.get(type);
+    if (!ids) {
+      ids = [...this.#objects.values()].filter((object) => object.type === type).map((object) => object.id).sort();
+      this.#sortedIds.set(type, ids);
+    }
+    return ids.map((id) => this.#objects.get(id)).filter((object): object is DirectoryObject => object !== undefined);
+  }
+
+  count(type: ResourceType): number { return this.list(type).length; }
+
+  /** Adds an object after checking the uniqueness rules; records the change for delta queries. */
+  insert(type: ResourceType, props: Record<string, unknown>, members: string[] = []): DirectoryObject {
+    const id = typeof props.id === 'string' ? props.id.toLowerCase() : randomUUID();
+    const object: DirectoryObject = { type, id, props: { ...props, id }, members: [...members] };
+    if (type !== 'directoryRole' && object.props.createdDateTime === undefined) object.props.createdDateTime = new Date(this.now()).toISOString();
+    this.#assertUnique(object);
+    this.#objects.set(id, object);
+    this.#claim(object);
+    this.#sortedIds.delete(type);
+    this.#record(type, id, false, members, []);
+    return object;
+  }
+
+  /** Replaces some properties after checking the uniqueness rules. */
+  update(object: DirectoryObject, changes: Record<string, unknown>): void {
+    const candidate: DirectoryObject = { ...object, props: { ...object.props, ...changes } };
+    this.#assertUnique(candidate);
+    this.#release(object, false);
+    object.props = candidate.props;
+    this.#claim(object);
+    this.#record(object.type, object.id, false, [], []);
+  }
+
+  /** Soft delete: the object moves to deleted items for 30 days; its UPN, mail and nickname are freed. */
+  softDelete(object: DirectoryObject): void {
+    this.#detach(object);
+    this.#release(object, true);
+    const deletedAt = this.now();
+    object.props.deletedDateTime = new Date(deletedAt).toISOString();
+    if (object.type === 'user' && typeof object.props.userPrincipalName === 'string') {
+      // Entra ID renames a deleted user's UPN so that the original can be reused at once.
+      object.props.userPrincipalName = `${object.id.replaceAll('-', '')}${object.props.userPrincipalName}`;
+    }
+    this.#deleted.set(object.id, { ...object, deletedAt });
+  }
+
+  /** Permanent delete (security groups, or purging a deleted item). */
+  hardDelete(object: DirectoryObject): void {
+    if (this.#deleted.delete(object.id)) {
+      this.#release(object, false);
+      this.onChange();
+      return;
+    }
+    this.#detach(object);
+    this.#release(object, false);
+  }
+
+  deletedItem(id: string): DirectoryObject | undefined {
+    this.#purgeExpired();
+    return this.#deleted.get(id.toLowerCase());
+  }
+
+  deletedItems(type: ResourceType): DirectoryObject[] {
+    this.#purgeExpired();
+    return [...this.#deleted.values()].filter((object) => object.type === type).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Brings a soft-deleted object back with its original UPN, if nothing took its unique values meanwhile. */
+  restore(id: string): DirectoryObject | undefined {
+    this.#purgeExpired();
+    const deleted = this.#deleted.get(id.toLowerCase());
+    if (!deleted) return undefined;
+    const { deletedAt: _deletedAt, ...object } = deleted;
+    const props: Record<string, unknown> = { ...object.props, deletedDateTime: null };
+    if (object.type === 'user' && typeof props.userPrincipalName === 'string') {
+      props.userPrincipalName = props.userPrincipalName.slice(object.id.replaceAll('-', '').length);
+    }
+    const restored: DirectoryObject = { ...object, props };
+    this.#release(deleted, false);
+    try {
+      this.#assertUnique(restored);
+    } catch (error) {
+      this.#claim(deleted, true);
+      throw error;
+    }
+    this.#deleted.delete(restored.id);
+    this.#objects.set(restored.id, restored);
+    this.#claim(restored);
+    this.#sortedIds.delete(restored.type);
+    this.#record(restored.type, restored.id, false, [], []);
+    return restored;
+  }
+
+  // ---- membership
+
+  addMember(group: DirectoryObject, memberId: string): void {
+    group.members.push(memberId);
+    this.#record(group.type, group.id, false, [memberId], []);
+  }
+
+  removeMember(group: DirectoryObject, memberId: string): void {
+    group.members = group.members.filter((id) => id !== memberId);
+    this.#record(group.type, group.id, false, [], [memberId]);
+  }
+
+  /** Groups and directory roles that list `id` as a member. */
+  memberOf(id: string): DirectoryObject[] {
+    return [...this.#objects.values()].filter((object) => object.members.includes(id));
+  }
+
+  // ---- applications and domains
+
+  addApplication(app: AppRegistration): void { this.#applications.set(app.objectId, app); this.onChange(); }
+  applications(): AppRegistration[] { return [...this.#applications.values()]; }
+  applicationByAppId(appId: string): AppRegistration | undefined {
+    return this.applications().find((app) => app.appId.toLowerCase() === appId.toLowerCase());
+  }
+  applicationByObjectId(id: string): AppRegistration | undefined { return this.#applications.get(id.toLowerCase()); }
+  /** All extension properties registered by any application in the tenant. */
+  extensionProperties(): ExtensionPropertyDefinition[] { return this.applications().flatMap((app) => app.extensionProperties); }
+
+  domains(): DomainRecord[] { return this.#domains; }
+  addDomain(name: string, authenticationType: DomainRecord['authenticationType'] = 'Managed'): void {
+    if (this.#domains.some((domain) => domain.id.toLowerCase() === name.toLowerCase())) return;
+    this.#domains.push({ id: name.toLowerCase(), isInitial: false, isDefault: false, isVerified: true, authenticationType });
+    this.onChange();
+  }
+  isVerifiedDomain(name: string): boolean {
+    return this.#domains.some((domain) => domain.isVerified && domain.id.toLowerCase() === name.toLowerCase());
+  }
+
+  // ---- change log
+
+  currentSeq(): number { return this.#seq; }
+  changesSince(seq: number, type: ResourceType): DirectoryChange[] {
+    return this.#changes.filter((change) => change.seq > seq && change.type === type);
+  }
+
+  // ---- persistence and reset
+
+  toState(): DirectoryState {
+    return {
+      objects: [...this.#objects.values()],
+      deleted: [...this.#deleted.values()],
+      applications: this.applications(),
+      domains: this.#domains,
+      changes: this.#changes,
+      seq: this.#seq,
+      clockOffsetMs: this.#clockOffsetMs,
+    };
+  }
+
+  loadState(state: DirectoryState): void {
+    this.#objects = new Map(state.objects.map((object) => [object.id, object]));
+    this.#deleted = new Map(state.deleted.map((object) => [object.id, object]));
+    this.#applications = new Map(state.applications.map((app) => [app.objectId, app]));
+    this.#domains = state.domains;
+    this.#changes = state.changes;
+    this.#seq = state.seq;
+    this.#clockOffsetMs = state.clockOffsetMs;
+    this.#sortedIds.clear();
+    for (const rule of this.#rules) rule.index.clear();
+    for (const object of this.#objects.values()) this.#claim(object);
+    for (const object of this.#deleted.values()) this.#claim(object, true);
+  }
+
+  /** Empties the directory of users, groups, contacts and deleted items; keeps apps, domains and roles. */
+  clearObjects(): void {
+    for (const object of [...this.#objects.values()]) {
+      if (object.type !== 'directoryRole') this.#objects.delete(object.id);
+      else object.members = [];
+    }
+    this.#deleted.clear();
+    this.#changes = [];
+    this.#sortedIds.clear();
+    for (const rule of this.#rules) rule.index.clear();
+    this.onChange();
+  }
+
+  // ---- internals
+
+  #assertUnique(object: DirectoryObject): void {
+    for (const rule of this.#rules) {
+      for (const value of rule.values(object)) {
+        const holder = rule.index.holder(value);
+        if (holder !== undefined && holder !== object.id) throw graphErrors.conflict(rule.property);
+      }
+    }
+  }
+
+  #claim(object: DirectoryObject, deleted = false): void {
+    for (const rule of this.#rules) {
+      if (deleted && !rule.keptWhenDeleted) continue;
+      for (const value of rule.values(object)) rule.index.claim(value, object.id);
+    }
+  }
+
+  #release(object: DirectoryObject, keepDeletedReservations: boolean): void {
+    for (const rule of this.#rules) {
+      if (keepDeletedReservations && rule.keptWhenDeleted) continue;
+      for (const value of rule.values(object)) rule.index.release(value, object.id);
+    }
+  }
+
+  /** Takes a live object out of the directory and out of every group it belonged to. */
+  #detach(object: DirectoryObject): void {
+    for (const group of this.memberOf(object.id)) this.removeMember(group, object.id);
+    this.#objects.delete(object.id);
+    this.#sortedIds.delete(object.type);
+    this.#record(object.type, object.id, true, [], []);
+  }
+
+  #purgeExpired(): void {
+    const cutoff = this.now() - softDeleteRetentionMs;
+    for (const object of [...this.#deleted.values()]) {
+      if (object.deletedAt <= cutoff) {
+        this.#deleted.delete(object.id);
+        this.#release(object, false);
+      }
+    }
+  }
+
+  #record(type: ResourceType, id: string, removed: boolean, addedMembers: string[], removedMembers: string[]): void {
+    this.#seq += 1;
+    this.#changes.push({ seq: this.#seq, type, id, removed, addedMembers, removedMembers });
+    this.onChange();
+  }
+}

@@ -1,0 +1,103 @@
+// /users: create, read, update, delete, with the validation Entra ID applies to user writes.
+
+import { graphErrors } from '../errors.ts';
+import type { Directory, DirectoryObject } from '../directory.ts';
+import { userSchema } from '../schema.ts';
+import { countCollection, entityResponse, listCollection } from '../odata/query.ts';
+import { permissions } from './permissions.ts';
+import type { Router } from './router.ts';
+import type { GraphRequest } from './types.ts';
+import { assertCloudManaged, collectionContext, requestBody, requireProperties, writableProperties } from './writes.ts';
+import { memberOfResponse } from './directory-objects.ts';
+
+const requiredOnCreate = ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'];
+// Characters Entra ID accepts in the local part of a UPN.
+const upnPattern = /^[A-Za-z0-9'._!#^~-]+@[A-Za-z0-9.-]+$/;
+
+export function findUser(directory: Directory, idOrUserPrincipalName: string): DirectoryObject {
+  const byId = directory.getOfType('user', idOrUserPrincipalName);
+  if (byId) return byId;
+  const lower = idOrUserPrincipalName.toLowerCase();
+  const byUpn = directory.list('user').find((user) => String(user.props.userPrincipalName).toLowerCase() === lower);
+  if (!byUpn) throw graphErrors.notFound(idOrUserPrincipalName);
+  return byUpn;
+}
+
+export function usersContext(directory: Directory) {
+  return collectionContext(directory, userSchema, 'users');
+}
+
+/** Checks the properties of a user write and derives proxyAddresses from mail, as Exchange does. */
+function validateUserValues(directory: Directory, values: Record<string, unknown>): void {
+  if (values.userPrincipalName !== undefined) {
+    const upn = values.userPrincipalName;
+    if (typeof upn !== 'string' || !upnPattern.test(upn) || upn.split('@')[0]!.startsWith('.') || upn.split('@')[0]!.endsWith('.')) {
+      throw graphErrors.invalidValue('userPrincipalName', 'User');
+    }
+    if (!directory.isVerifiedDomain(upn.split('@')[1]!)) throw graphErrors.upnDomainNotVerified();
+  }
+  if (values.onPremisesImmutableId !== undefined && values.onPremisesImmutableId !== null) {
+    const immutableId = values.onPremisesImmutableId;
+    if (typeof immutableId !== 'string' || immutableId === '' || /[$_\s]/.test(immutableId)) throw graphErrors.invalidValue('onPremisesImmutableId', 'User');
+  }
+  if (values.accountEnabled !== undefined && typeof values.accountEnabled !== 'boolean') throw graphErrors.invalidValue('accountEnabled', 'User');
+  if (values.passwordProfile !== undefined) {
+    const profile = values.passwordProfile as { password?: unknown } | null;
+    if (profile === null || typeof profile !== 'object' || typeof profile.password !== 'string') throw graphErrors.invalidValue('passwordProfile', 'User');
+    if (!isComplexPassword(profile.password)) throw graphErrors.passwordComplexity();
+  }
+  if (values.mail !== undefined) {
+    if (values.mail !== null && (typeof values.mail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(values.mail))) throw graphErrors.invalidValue('mail', 'User');
+    values.proxyAddresses = typeof values.mail === 'string' ? [`SMTP:${values.mail}`] : [];
+  }
+}
+
+/** Entra ID's rule: 8–256 characters, at least three of lower case, upper case, digits, symbols. */
+function isComplexPassword(password: string): boolean {
+  if (password.length < 8 || password.length > 256) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(password)).length;
+  return classes >= 3;
+}
+
+/** App-only callers cannot change or delete users holding administrator roles. */
+function assertNotPrivileged(directory: Directory, request: GraphRequest, user: DirectoryObject): void {
+  const holdsRole = directory.memberOf(user.id).some((object) => object.type === 'directoryRole');
+  if (holdsRole && request.caller.userId === undefined) throw graphErrors.insufficientPrivileges();
+}
+
+export function registerUsers(router: Router, directory: Directory): void {
+  const context = () => usersContext(directory);
+
+  router.add('GET', '/users', permissions.readUsers, (request) => listCollection(request, directory.list('user'), context()));
+  router.add('GET', '/users/$count', permissions.readUsers, (request) => countCollection(request, directory.list('user'), context()));
+
+  router.add('POST', '/users', permissions.writeUsers, (request) => {
+    const { values } = writableProperties(requestBody(request), userSchema, directory);
+    requireProperties(values, requiredOnCreate, userSchema);
+    validateUserValues(directory, values);
+    const user = directory.insert('user', { ...values, userType: values.userType ?? 'Member', onPremisesSyncEnabled: null });
+    return entityResponse(request, user, context(), 201);
+  });
+
+  router.add('GET', '/users/{id}', permissions.readUsers, (request, { id }) => entityResponse(request, findUser(directory, id!), context()));
+
+  router.add('PATCH', '/users/{id}', permissions.writeUsers, (request, { id }) => {
+    const user = findUser(directory, id!);
+    assertCloudManaged(user);
+    assertNotPrivileged(directory, request, user);
+    const { values } = writableProperties(requestBody(request), userSchema, directory);
+    validateUserValues(directory, values);
+    directory.update(user, values);
+    return { status: 204 };
+  });
+
+  router.add('DELETE', '/users/{id}', permissions.writeUsers, (request, { id }) => {
+    const user = findUser(directory, id!);
+    assertCloudManaged(user);
+    assertNotPrivileged(directory, request, user);
+    directory.softDelete(user);
+    return { status: 204 };
+  });
+
+  router.add('GET', '/users/{id}/memberOf', permissions.readDirectory, (request, { id }) => memberOfResponse(request, directory, findUser(directory, id!)));
+}
