@@ -1,0 +1,17 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { PreviewWriteBlockedError } from '../errors.ts';
+import { countWrites, requestMethod, requestUrl } from './request-writes.ts';
+
+/** In a preview run, refuses every request that would change the cloud: reads pass, writes never leave the process. */
+export class PreviewGuard implements Middleware {
+  private next: Middleware | undefined;
+
+  async execute(context: Context): Promise<void> {
+    if (countWrites(context) > 0) throw new PreviewWriteBlockedError(requestMethod(context), requestUrl(context));
+    await this.next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
