@@ -121,7 +121,8 @@ export class IdentityPlatform {
     if (!grantType) throw identityErrors.missingParameter('grant_type');
     switch (grantType) {
       case 'client_credentials': return this.#clientCredentials(form, authorization);
-      case 'urn:ietf:params:oauth:grant-type:device_code': return this.#redeemDeviceCode(form);
+      // msal sends the short form; RFC 8628 clients send the URN.
+      case 'device_code': case 'urn:ietf:params:oauth:grant-type:device_code': return this.#redeemDeviceCode(form);
       case 'refresh_token': return this.#redeemRefreshToken(form);
       default: throw identityErrors.unsupportedGrant(grantType);
     }
