@@ -5,6 +5,7 @@ import { PRODUCT_VERSION } from '../version.ts';
 import { registerDeletionThreshold } from './commands/deletion-threshold.ts';
 import { registerGetConfiguration } from './commands/get-configuration.ts';
 import { registerInstall } from './commands/install.ts';
+import { registerModuleRequest } from './commands/module-request.ts';
 import { registerService } from './commands/service.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerSync } from './commands/sync.ts';
@@ -16,7 +17,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerInstall, registerSync, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall]) {
+  for (const register of [registerInstall, registerSync, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
     register(program, setExitCode);
   }
   program.commands.forEach((command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
