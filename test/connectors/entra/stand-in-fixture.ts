@@ -1,0 +1,41 @@
+// One Entra ID stand-in per test file, and a connection to it as DirSync makes one.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectToEntra, type EntraConnection, type EntraConnectionSettings } from '../../../src/connectors/entra/connection.ts';
+import { startEntraStandIn, type EntraStandIn } from '../../entra-standin/stand-in.ts';
+
+export async function withStandIn(options: Parameters<typeof startEntraStandIn>[0] = {}): Promise<EntraStandIn> {
+  return startEntraStandIn(options);
+}
+
+export function standInEndpoints(standIn: EntraStandIn): { authorityHost: string; graphEndpoint: string } {
+  return { authorityHost: `https://${standIn.authorityHost}`, graphEndpoint: standIn.graphEndpoint };
+}
+
+export function connect(standIn: EntraStandIn, overrides: Partial<EntraConnectionSettings> = {}): Promise<EntraConnection> {
+  return connectToEntra({
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    credential: { kind: 'client-secret', secret: standIn.clientSecret },
+    cloud: standInEndpoints(standIn),
+    caPem: standIn.caPem,
+    preview: false,
+    retry: { delaySeconds: 0.2 },
+    ...overrides,
+  });
+}
+
+/** A self-signed RSA certificate and its key in one PEM file, as an administrator would export it. */
+export function createCertificatePemFile(): { pemFile: string; certificatePem: string } {
+  const directory = mkdtempSync(join(tmpdir(), 'dirsync-cert-'));
+  const keyFile = join(directory, 'key.pem');
+  const certificateFile = join(directory, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=DirSync test', '-days', '2', '-keyout', keyFile, '-out', certificateFile], { stdio: 'ignore' });
+  const certificatePem = readFileSync(certificateFile, 'utf8');
+  const keyPem = readFileSync(keyFile, 'utf8');
+  const pemFile = join(directory, 'dirsync.pem');
+  writeFileSync(pemFile, `${certificatePem}${keyPem}`, { mode: 0o600 });
+  return { pemFile, certificatePem };
+}
