@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { call, newUser, useStandIn } from './support.ts';
+
+describe('entra stand-in: directory extension properties', () => {
+  const standIn = useStandIn();
+  const anchorName = () => `extension_${standIn().clientId.replaceAll('-', '')}_dirSyncSourceAnchor`;
+  let applicationId = '';
+
+  it('finds its own application by appId and registers an extension property once', async () => {
+    const found = await call(standIn(), 'GET', `/v1.0/applications?$filter=${encodeURIComponent(`appId eq '${standIn().clientId}'`)}&$select=id,appId`);
+    assert.equal(found.body.value.length, 1);
+    applicationId = found.body.value[0].id;
+    const definition = { name: 'dirSyncSourceAnchor', dataType: 'String', targetObjects: ['User', 'Group'] };
+    const created = await call(standIn(), 'POST', `/v1.0/applications/${applicationId}/extensionProperties`, { body: definition });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.name, anchorName());
+    const again = await call(standIn(), 'POST', `/v1.0/applications/${applicationId}/extensionProperties`, { body: definition });
+    assert.equal(again.status, 400);
+    assert.equal(again.body.error.code, 'Request_BadRequest');
+    const listed = await call(standIn(), 'GET', `/v1.0/applications/${applicationId}/extensionProperties`);
+    assert.deepEqual(listed.body.value.map((extension: { name: string }) => extension.name), [anchorName()]);
+  });
+
+  it('only shows an app holding just Application.ReadWrite.OwnedBy the applications it owns', async () => {
+    const other = standIn().control.createApplication({ roles: [] });
+    const token = await standIn().control.issueAccessToken({ roles: ['Application.ReadWrite.OwnedBy'] });
+    const listed = await call(standIn(), 'GET', '/v1.0/applications', { token });
+    assert.deepEqual(listed.body.value.map((app: { appId: string }) => app.appId), [standIn().clientId]);
+    assert.equal((await call(standIn(), 'GET', `/v1.0/applications/${other.objectId}`, { token })).status, 403);
+    const write = await call(standIn(), 'POST', `/v1.0/applications/${other.objectId}/extensionProperties`, { token, body: { name: 'x', dataType: 'String', targetObjects: ['User'] } });
+    assert.equal(write.status, 403);
+  });
+
+  it('sets the extension on user create and group update, returns it with $select and filters on it', async () => {
+    const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { [anchorName()]: 'user+anchor==' }) })).body;
+    assert.equal(anchorName() in user, false);
+    const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: { displayName: 'Anchored', mailEnabled: false, mailNickname: 'anchored', securityEnabled: true } })).body;
+    assert.equal((await call(standIn(), 'PATCH', `/v1.0/groups/${group.id}`, { body: { [anchorName()]: 'group-anchor' } })).status, 204);
+    const selected = await call(standIn(), 'GET', `/v1.0/users/${user.id}?$select=id,${anchorName()}`);
+    assert.equal(selected.body[anchorName()], 'user+anchor==');
+    const filtered = await call(standIn(), 'GET', `/v1.0/groups?$filter=${encodeURIComponent(`${anchorName()} eq 'group-anchor'`)}&$select=id`);
+    assert.deepEqual(filtered.body.value.map((found: { id: string }) => found.id), [group.id]);
+  });
+
+  it('rejects an unregistered extension name with the real 400', async () => {
+    const name = `extension_${standIn().clientId.replaceAll('-', '')}_notRegistered`;
+    const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { [name]: 'x' }) });
+    assert.deepEqual([response.status, response.body.error.message], [400, `Property '${name}' does not exist as a declared property or extension property.`]);
+  });
+});
+
+describe('entra stand-in: delta queries', () => {
+  const standIn = useStandIn();
+
+  async function drain(path: string): Promise<{ items: any[]; deltaLink: string; pages: number }> {
+    const items: any[] = [];
+    let url = path;
+    let pages = 0;
+    for (;;) {
+      const response = await call(standIn(), 'GET', url, { headers: { Prefer: 'odata.maxpagesize=2' } });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      items.push(...response.body.value);
+      pages += 1;
+      const next = response.body['@odata.nextLink'] as string | undefined;
+      if (!next) return { items, deltaLink: (response.body['@odata.deltaLink'] as string).slice(standIn().graphEndpoint.length), pages };
+      url = next.slice(standIn().graphEndpoint.length);
+    }
+  }
+
+  it('returns every user, then only changes: updated users and @removed for deleted ones', async () => {
+    const created = [];
+    for (let index = 0; index < 3; index += 1) created.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body);
+    const first = await drain('/v1.0/users/delta?$select=displayName,jobTitle');
+    assert.equal(first.items.length, standIn().control.snapshot().counts.users);
+    assert.ok(first.pages >= 2);
+
+    await call(standIn(), 'PATCH', `/v1.0/users/${created[0].id}`, { body: { jobTitle: 'Changed' } });
+    await call(standIn(), 'DELETE', `/v1.0/users/${created[1].id}`);
+    const second = await drain(first.deltaLink);
+    const byId = new Map(second.items.map((item) => [item.id, item]));
+    assert.equal(second.items.length, 2);
+    assert.equal(byId.get(created[0].id).jobTitle, 'Changed');
+    assert.deepEqual(byId.get(created[1].id)['@removed'], { reason: 'changed' });
+
+    const third = await drain(second.deltaLink);
+    assert.deepEqual(third.items, []);
+  });
+
+  it('reports group membership changes as members@delta', async () => {
+    const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body;
+    const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: { displayName: 'Delta', mailEnabled: false, mailNickname: 'delta', securityEnabled: true } })).body;
+    const first = await drain('/v1.0/groups/delta');
+    await call(standIn(), 'POST', `/v1.0/groups/${group.id}/members/$ref`, { body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/directoryObjects/${user.id}` } });
+    const added = await drain(first.deltaLink);
+    assert.deepEqual(added.items[0]['members@delta'], [{ '@odata.type': '#microsoft.graph.user', id: user.id }]);
+    await call(standIn(), 'DELETE', `/v1.0/groups/${group.id}/members/${user.id}/$ref`);
+    const removed = await drain(added.deltaLink);
+    assert.deepEqual(removed.items[0]['members@delta'], [{ '@odata.type': '#microsoft.graph.user', id: user.id, '@removed': { reason: 'deleted' } }]);
+  });
+
+  it('rejects a token it did not issue', async () => {
+    const response = await call(standIn(), 'GET', '/v1.0/users/delta?$deltatoken=garbage');
+    assert.equal(response.status, 400);
+  });
+});
