@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { Installation, type InstallationManifest, type StoreLocation, SQLITE_FILE } from '../install/installation.ts';
 import { OLDEST_UPGRADABLE_VERSION, parseProductVersion, upgradeVerdict } from '../install/versions.ts';
-import { openStateStore } from '../store/open-store.ts';
+import { openStateStore } from '../install/open-store.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { invalidParameter } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';

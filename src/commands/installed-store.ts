@@ -1,6 +1,6 @@
 // Opening the state store of an existing installation, with the secrets it needs.
 import type { Installation } from '../install/installation.ts';
-import { openStateStore } from '../store/open-store.ts';
+import { openStateStore } from '../install/open-store.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { ExitCode } from './exit-codes.ts';

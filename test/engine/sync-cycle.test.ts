@@ -1,0 +1,310 @@
+// The engine's planning rules, with a real SQLite store and an in-memory cloud (the integration tests run the
+// same cycle against Samba and the Entra stand-in).
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CloudOperation, OperationOutcome } from '../../src/connectors/entra/operations.ts';
+import type { CommandOutput } from '../../src/commands/output.ts';
+import type { TenantContext } from '../../src/engine/mapping.ts';
+import type { ImportChange, SourceObject } from '../../src/engine/model.ts';
+import { WatermarkRejectedError, type CloudTarget, type DirectorySource, type OperationSink, type SoftMatchCandidate } from '../../src/engine/ports.ts';
+import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+
+const tenant: TenantContext = { initialDomain: 'contoso.onmicrosoft.com', verifiedDomains: new Set(['corp.example.test']), sourceAnchorProperty: 'extension_0123456789abcdef0123456789abcdef_dirSyncSourceAnchor' };
+
+/** A directory whose content the test edits; delta returns what changed since the last import. */
+class ScriptedDirectory implements DirectorySource {
+  objects = new Map<string, SourceObject>();
+  pendingChanges: ImportChange[] = [];
+  rejectWatermark = false;
+  watermark: string | undefined;
+  private generation = 0;
+
+  put(object: SourceObject): void {
+    this.objects.set(object.anchor, object);
+    this.pendingChanges.push({ op: 'upsert', object });
+  }
+  remove(anchor: string): void {
+    const object = this.objects.get(anchor)!;
+    this.objects.delete(anchor);
+    this.pendingChanges.push({ op: 'delete', anchor, dn: object.dn, reason: 'deleted-in-ad' });
+  }
+  async *fullImport(): AsyncIterable<ImportChange> {
+    this.pendingChanges = [];
+    for (const object of this.objects.values()) yield { op: 'upsert', object };
+    this.watermark = String(++this.generation);
+  }
+  async *deltaImport(): AsyncIterable<ImportChange> {
+    if (this.rejectWatermark) throw new WatermarkRejectedError('cookie expired');
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    yield* changes;
+    this.watermark = String(++this.generation);
+  }
+}
+
+/** An in-memory tenant: ids, anchors, memberships; records every operation it receives. */
+class MemoryCloud implements CloudTarget, OperationSink {
+  objects = new Map<string, { type: 'user' | 'group'; attributes: Record<string, unknown> }>();
+  members = new Map<string, Set<string>>();
+  received: CloudOperation[] = [];
+  failAnchors = new Set<string>();
+  private nextId = 1;
+
+  async tenant(): Promise<TenantContext> {
+    return tenant;
+  }
+  async findByAnchors(objectType: 'user' | 'group', anchors: readonly string[]): Promise<Map<string, string>> {
+    const property = objectType === 'user' ? 'onPremisesImmutableId' : tenant.sourceAnchorProperty;
+    const found = new Map<string, string>();
+    for (const [id, object] of this.objects) if (object.type === objectType && anchors.includes(String(object.attributes[property]))) found.set(String(object.attributes[property]), id);
+    return found;
+  }
+  async findSoftMatches(candidates: readonly SoftMatchCandidate[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const candidate of candidates) {
+      for (const [id, object] of this.objects) {
+        if (object.type === 'user' && !object.attributes.onPremisesImmutableId && object.attributes.mail === candidate.primarySmtpAddress) found.set(candidate.anchor, id);
+      }
+    }
+    return found;
+  }
+  async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
+    for (const operation of operations) {
+      this.received.push(operation);
+      if (this.failAnchors.has(operation.anchor)) {
+        yield { ok: false, operation, httpStatus: 400, code: 'Request_BadRequest', message: 'Invalid value specified for property' };
+        continue;
+      }
+      switch (operation.action) {
+        case 'create': {
+          const id = `id-${this.nextId++}`;
+          const { passwordProfile: _ignored, ...attributes } = operation.body;
+          this.objects.set(id, { type: operation.objectType, attributes });
+          yield { ok: true, operation, cloudId: id };
+          break;
+        }
+        case 'update':
+          Object.assign(this.objects.get(operation.cloudId)!.attributes, operation.body);
+          yield { ok: true, operation };
+          break;
+        case 'delete':
+          this.objects.delete(operation.cloudId);
+          yield { ok: true, operation };
+          break;
+        case 'add-members': {
+          const set = this.members.get(operation.groupId) ?? new Set<string>();
+          for (const member of operation.members) set.add(member.cloudId);
+          this.members.set(operation.groupId, set);
+          yield { ok: true, operation };
+          break;
+        }
+        case 'remove-member':
+          this.members.get(operation.groupId)?.delete(operation.member.cloudId);
+          yield { ok: true, operation };
+          break;
+      }
+    }
+  }
+  writes(): CloudOperation[] {
+    const writes = this.received;
+    this.received = [];
+    return writes;
+  }
+  byAnchor(anchor: string) {
+    return [...this.objects.values()].find((object) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor);
+  }
+}
+
+const silent: CommandOutput = { progress() {}, verbose() {}, warning() {}, result() {} };
+
+function user(anchor: string, name: string, extra: Record<string, string[]> = {}): SourceObject {
+  return {
+    anchor,
+    kind: 'user',
+    dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`,
+    attributes: { samaccountname: [name], userprincipalname: [`${name}@corp.example.test`], useraccountcontrol: ['512'], displayname: [name], ...extra },
+    references: {},
+  };
+}
+
+function group(anchor: string, name: string, members: string[]): SourceObject {
+  return { anchor, kind: 'group', dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`, attributes: { samaccountname: [name], grouptype: [String(-2147483646)] }, references: { members } };
+}
+
+describe('the sync cycle', () => {
+  let directory: string;
+  let store: SqliteStore;
+  let ad: ScriptedDirectory;
+  let cloud: MemoryCloud;
+  const defaults: CycleOptions = { mode: 'delta', preview: false, acceptDeletes: false, deletionThreshold: { enabled: true, threshold: 500 }, softMatch: 'smtp-then-upn' };
+  const cycle = (options: Partial<CycleOptions> = {}) => runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, sink: cloud, output: silent });
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'dirsync-engine-'));
+    store = new SqliteStore(join(directory, 'state.db'));
+    await store.migrate();
+    ad = new ScriptedDirectory();
+    cloud = new MemoryCloud();
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('runs a full import first, creates users and groups, then adds memberships once every member exists', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put(user('BBBB', 'bob'));
+    ad.put(group('GGGG', 'sales', ['AAAA', 'BBBB', 'NOT-IN-SCOPE']));
+    const result = await cycle();
+    assert.equal(result.mode, 'full');
+    assert.equal(result.status, 'success');
+    assert.deepEqual({ added: result.counts.added, errors: result.counts.errors }, { added: 3, errors: 0 });
+    const actions = cloud.writes().map((operation) => operation.action);
+    assert.ok(actions.lastIndexOf('create') < actions.indexOf('add-members'), 'members are added after the objects are created');
+    const groupId = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
+    assert.equal(cloud.members.get(groupId)?.size, 2);
+    assert.equal(await store.getWatermark('active-directory'), '1');
+  });
+
+  it('sends nothing when nothing changed', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put(group('GGGG', 'sales', ['AAAA']));
+    await cycle();
+    cloud.writes();
+    const second = await cycle({ mode: 'full' });
+    assert.deepEqual(cloud.writes(), []);
+    assert.equal(second.counts.unchanged, 2);
+    const third = await cycle();
+    assert.deepEqual(cloud.writes(), []);
+    assert.equal(third.counts.unchanged, 0);
+  });
+
+  it('updates only the attributes that changed', async () => {
+    ad.put(user('AAAA', 'alice', { title: ['Engineer'] }));
+    await cycle();
+    cloud.writes();
+    ad.put(user('AAAA', 'alice', { title: ['Architect'] }));
+    const result = await cycle();
+    const [update] = cloud.writes();
+    assert.equal(result.counts.updated, 1);
+    assert.deepEqual(update?.action === 'update' && update.body, { jobTitle: 'Architect' });
+  });
+
+  it('reconciles membership changes of an otherwise unchanged group and counts it as updated', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put(user('BBBB', 'bob'));
+    ad.put(group('GGGG', 'sales', ['AAAA']));
+    await cycle();
+    cloud.writes();
+    ad.put(group('GGGG', 'sales', ['BBBB']));
+    const result = await cycle();
+    const actions = cloud.writes().map((operation) => operation.action).sort();
+    assert.deepEqual(actions, ['add-members', 'remove-member']);
+    assert.deepEqual({ updated: result.counts.updated, unchanged: result.counts.unchanged }, { updated: 1, unchanged: 0 });
+  });
+
+  it('deletes in the cloud what was deleted in AD, and forgets it', async () => {
+    ad.put(user('AAAA', 'alice'));
+    await cycle();
+    ad.remove('AAAA');
+    const result = await cycle();
+    assert.equal(result.counts.deleted, 1);
+    assert.equal(cloud.objects.size, 0);
+    assert.equal((await store.getLinks(['AAAA'])).size, 0);
+  });
+
+  it('finds by a full import what vanished while deltas were not looking (the sweep)', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put(user('BBBB', 'bob'));
+    await cycle();
+    ad.objects.delete('BBBB'); // no delta change recorded: e.g. the cookie expired meanwhile
+    ad.rejectWatermark = true;
+    const result = await cycle();
+    assert.equal(result.mode, 'full');
+    assert.equal(result.counts.deleted, 1);
+    assert.equal(cloud.byAnchor('BBBB'), undefined);
+    assert.ok(cloud.byAnchor('AAAA'));
+  });
+
+  it('withholds every delete above the threshold, keeps the watermark, and exports them on override', async () => {
+    for (let index = 0; index < 5; index++) ad.put(user(`U${index}`, `user${index}`));
+    await cycle();
+    for (let index = 0; index < 5; index++) ad.remove(`U${index}`);
+    const watermarkBefore = await store.getWatermark('active-directory');
+    const stopped = await cycle({ deletionThreshold: { enabled: true, threshold: 3 } });
+    assert.equal(stopped.status, 'stopped-deletion-threshold-exceeded');
+    assert.equal(stopped.counts.deleted, 0);
+    assert.equal(cloud.objects.size, 5);
+    assert.equal(await store.getWatermark('active-directory'), watermarkBefore);
+    // The same changes again (the watermark did not move), this time accepted.
+    for (let index = 0; index < 5; index++) ad.pendingChanges.push({ op: 'delete', anchor: `U${index}`, dn: '', reason: 'deleted-in-ad' });
+    const accepted = await cycle({ deletionThreshold: { enabled: true, threshold: 3 }, acceptDeletes: true });
+    assert.equal(accepted.status, 'success');
+    assert.equal(accepted.counts.deleted, 5);
+    assert.equal(cloud.objects.size, 0);
+  });
+
+  it('plans in preview without sending anything or moving the watermark', async () => {
+    ad.put(user('AAAA', 'alice'));
+    const sink: OperationSink = { apply: () => { throw new Error('preview must not use the exporter'); } };
+    const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
+    const result = await runSyncCycle({ ...defaults, preview: true }, { store, source: ad, target: cloud, sink: new PlanRecorder(), output: silent });
+    void sink;
+    assert.equal(result.mode, 'preview-full');
+    assert.deepEqual(result.plan.map((operation) => [operation.action, operation.anchor]), [['create', 'AAAA']]);
+    assert.equal(cloud.objects.size, 0);
+    assert.equal(await store.getWatermark('active-directory'), undefined);
+    assert.equal((await store.getLinks(['AAAA'])).size, 0);
+  });
+
+  it('hard-matches a cloud object that already carries the anchor instead of creating a duplicate', async () => {
+    cloud.objects.set('existing', { type: 'user', attributes: { onPremisesImmutableId: 'AAAA', displayName: 'old' } });
+    ad.put(user('AAAA', 'alice'));
+    const result = await cycle();
+    assert.equal(cloud.objects.size, 1);
+    assert.equal(cloud.objects.get('existing')?.attributes.displayName, 'alice');
+    assert.equal(result.counts.added, 0);
+    assert.equal(result.counts.updated, 1);
+  });
+
+  it('soft-matches an unanchored cloud user by primary SMTP address and anchors it', async () => {
+    cloud.objects.set('cloud-only', { type: 'user', attributes: { mail: 'alice@corp.example.test' } });
+    ad.put(user('AAAA', 'alice', { mail: ['alice@corp.example.test'], proxyaddresses: ['SMTP:alice@corp.example.test'] }));
+    await cycle();
+    assert.equal(cloud.objects.size, 1);
+    assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, 'AAAA');
+  });
+
+  it('records a failing object, goes on with the others, and retries it by the next full cycle', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put(user('BAD1', 'broken'));
+    cloud.failAnchors.add('BAD1');
+    const result = await cycle();
+    assert.equal(result.status, 'completed-export-errors');
+    assert.equal(result.counts.added, 1);
+    assert.deepEqual(result.errors.map((error) => [error.anchor, error.code]), [['BAD1', 'Request_BadRequest']]);
+    assert.deepEqual((await store.getRunErrors(result.runId)).map((error) => error.anchor), ['BAD1']);
+  });
+
+  it('reports contacts and distribution groups as not exportable without failing the cycle', async () => {
+    ad.put({ anchor: 'CCCC', kind: 'contact', dn: 'CN=c,DC=corp,DC=example,DC=test', attributes: { mail: ['c@example.org'] }, references: {} });
+    ad.put({ anchor: 'DDDD', kind: 'group', dn: 'CN=d,DC=corp,DC=example,DC=test', attributes: { grouptype: ['2'] }, references: { members: [] } });
+    const result = await cycle();
+    assert.equal(result.status, 'success');
+    assert.equal(result.counts.notExportable, 2);
+    assert.deepEqual(cloud.writes(), []);
+  });
+
+  it('stops after the batch in flight when asked to, and records the run as stopped', async () => {
+    for (let index = 0; index < 1200; index++) ad.put(user(`U${index}`, `user${index}`));
+    const stop = new AbortController();
+    const output: CommandOutput = { ...silent, progress: (event) => { if ((event.current ?? 0) >= 500) stop.abort(); } };
+    const result = await runSyncCycle(defaults, { store, source: ad, target: cloud, sink: cloud, output, signal: stop.signal });
+    assert.equal(result.status, 'stopped-by-request');
+    assert.ok(cloud.objects.size > 0 && cloud.objects.size < 1200, `exported ${cloud.objects.size}`);
+    assert.equal(await store.getWatermark('active-directory'), undefined);
+  });
+});
