@@ -56,6 +56,18 @@ interface RunRow {
   message: string | null;
 }
 
+/** The store file cannot be opened: missing folder, no permission, or not an SQLite database. */
+export class StoreOpenError extends Error {
+  constructor(file: string, cause: unknown) {
+    super(
+      `Cannot open the state store ${file}: ${(cause as Error).message}. Check that the folder exists and that this ` +
+        "account may read and write it; if the file is damaged or not DirSync's, restore it from a backup.",
+      { cause },
+    );
+    this.name = 'StoreOpenError';
+  }
+}
+
 export class SqliteStore implements StateStore {
   readonly file: string;
   private readonly database: DatabaseSync;
@@ -69,10 +81,14 @@ export class SqliteStore implements StateStore {
     this.file = file;
     this.productVersion = options.productVersion ?? PRODUCT_VERSION;
     this.retainedRuns = options.retainedRuns ?? DEFAULT_RETAINED_RUNS;
-    // Create the file first with mode 0600: SQLite gives the -wal and -shm files the database file's mode.
-    closeSync(openSync(file, 'a', 0o600));
-    this.database = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
-    this.database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    try {
+      // Create the file first with mode 0600: SQLite gives the -wal and -shm files the database file's mode.
+      closeSync(openSync(file, 'a', 0o600));
+      this.database = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+      this.database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    } catch (error) {
+      throw new StoreOpenError(file, error);
+    }
     this.sql = this.database.createTagStore(STATEMENT_CACHE_SIZE);
   }
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { SqliteStore, StoreOpenError } from '../../src/store/sqlite-store.ts';
 import { describeStoreContract, link } from './contract.ts';
 
 describeStoreContract('SQLite', async () => {
@@ -44,6 +44,16 @@ describe('the SQLite state store file', function () {
     } finally {
       await store.close();
     }
+  });
+
+  it('refuses a file that is not a database, saying which and what to do', async () => {
+    const file = join(directory, 'state.db');
+    await writeFile(file, 'not a database, just text that is long enough to fill a header'.repeat(20));
+    assert.throws(() => new SqliteStore(file), (error: unknown) => {
+      assert.ok(error instanceof StoreOpenError);
+      assert.match(error.message, /state\.db: file is not a database\. .*restore it from a backup/);
+      return true;
+    });
   });
 
   describe('after the writing process is killed (SIGKILL) at a random moment', () => {
