@@ -56,6 +56,7 @@ export class GraphSession {
   readonly counters: GraphCounters = newGraphCounters();
   readonly writeBudget: WriteBudget;
   private readonly client: Client;
+  private readonly graphOrigin: string;
 
   constructor(options: GraphSessionOptions) {
     this.preview = options.preview;
@@ -72,6 +73,7 @@ export class GraphSession {
     ];
     for (let index = 1; index < chain.length; index += 1) chain[index - 1]!.setNext!(chain[index]!);
     const endpoint = new URL(options.graphEndpoint);
+    this.graphOrigin = endpoint.origin;
     this.client = Client.initWithMiddleware({
       middleware: chain[0],
       baseUrl: endpoint.origin,
@@ -79,6 +81,11 @@ export class GraphSession {
       // The auth handler attaches the token only to these hosts (host name without port).
       customHosts: new Set([endpoint.hostname]),
     });
+  }
+
+  /** The absolute URL Graph wants in `@odata.id` and `members@odata.bind` references. */
+  directoryObjectUrl(id: string): string {
+    return `${this.graphOrigin}/v1.0/directoryObjects/${id}`;
   }
 
   get<T>(path: string, headers?: Record<string, string>): Promise<T> {

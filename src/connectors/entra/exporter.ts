@@ -1,0 +1,246 @@
+// Sends the engine's operations to Graph in $batch requests of up to 20 and streams one outcome per
+// operation as batches complete. Pacing is the session's write budget; this file decides what each
+// item's answer means: done, try again later (429, 5xx), already done (idempotent re-sends), or failed.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import type { OperationSink } from '../../engine/ports.ts';
+import {
+  errorDetail,
+  MAX_SERVER_ERROR_ATTEMPTS,
+  MAX_THROTTLED_ATTEMPTS,
+  retryPlan,
+  type GraphErrorDetail,
+} from './batch-items.ts';
+import { findByAnchors } from './cloud-directory.ts';
+import { MAX_BATCH_SIZE, type BatchRequestItem, type BatchResponseItem, type GraphSession } from './graph-session.ts';
+import { MAX_MEMBERS_PER_ADD, type CloudOperation, type MemberRef, type OperationOutcome } from './operations.ts';
+
+export interface ExporterOptions {
+  /** $batch requests in flight at once. Default: what the write budget's burst can fill, at most 4 (the budget does the pacing). */
+  concurrency?: number;
+  /** The directory extension property carrying the anchor on groups (CloudDirectory.ensureSourceAnchorExtension). */
+  sourceAnchorProperty: string;
+}
+
+const MAX_DEFAULT_CONCURRENCY = 4;
+/** Top-level answers that mean "the whole batch was not processed, send it again later". */
+const RETRYABLE_BATCH_STATUSES = new Set([429, 503, 504]);
+const OBJECT_CONFLICT = /Another object with the same value for property (onPremisesImmutableId|userPrincipalName)/i;
+const REFERENCE_EXISTS = /added object references already exist/i;
+
+export class Exporter implements OperationSink {
+  private readonly session: GraphSession;
+  private readonly concurrency: number;
+  private readonly sourceAnchorProperty: string;
+
+  constructor(session: GraphSession, options: ExporterOptions) {
+    this.session = session;
+    this.sourceAnchorProperty = options.sourceAnchorProperty;
+    this.concurrency =
+      options.concurrency ?? Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(1, Math.floor(session.writeBudget.capacity / MAX_BATCH_SIZE)));
+  }
+
+  /**
+   * One outcome per operation, in completion order. A terminal failure of one object is an outcome;
+   * a failure of the connection itself (or a write in a preview) throws, after the outcomes of the
+   * batches already in flight have been yielded.
+   */
+  apply(operations: Iterable<CloudOperation> | AsyncIterable<CloudOperation>): AsyncIterable<OperationOutcome> {
+    return new ExportRun(this.session, this.concurrency, this.sourceAnchorProperty, operations).outcomes();
+  }
+}
+
+interface WorkItem {
+  operation: CloudOperation;
+  request: Omit<BatchRequestItem, 'id'>;
+  /** Times sent so far. */
+  attempts: number;
+  /** performance.now() before which the item must not be sent again (Retry-After, backoff). */
+  notBefore: number;
+  /** Set when the item adds one member of an add-members operation that is being re-sent member by member. */
+  split?: MemberSplit;
+}
+
+/** An add-members operation re-sent one member at a time; it has one outcome once every member is settled. */
+interface MemberSplit {
+  operation: CloudOperation;
+  remaining: number;
+  failure?: OperationOutcome;
+}
+
+class ExportRun {
+  private readonly session: GraphSession;
+  private readonly concurrency: number;
+  private readonly sourceAnchorProperty: string;
+  private readonly source: Iterator<CloudOperation> | AsyncIterator<CloudOperation>;
+  private sourceDone = false;
+  private readonly pending: WorkItem[] = [];
+  private readonly finished: OperationOutcome[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private fatal: { error: unknown } | undefined;
+
+  constructor(session: GraphSession, concurrency: number, sourceAnchorProperty: string, operations: Iterable<CloudOperation> | AsyncIterable<CloudOperation>) {
+    this.session = session;
+    this.concurrency = concurrency;
+    this.sourceAnchorProperty = sourceAnchorProperty;
+    this.source = Symbol.asyncIterator in operations ? operations[Symbol.asyncIterator]() : operations[Symbol.iterator]();
+  }
+
+  async *outcomes(): AsyncIterable<OperationOutcome> {
+    for (;;) {
+      await this.readAhead();
+      if (this.fatal === undefined) this.startReadyBatches();
+      while (this.finished.length > 0) yield this.finished.shift()!;
+      const drained = this.sourceDone && this.pending.length === 0;
+      if (this.inFlight.size === 0 && (drained || this.fatal !== undefined)) break;
+      await this.nextEvent();
+    }
+    if (this.fatal !== undefined) throw this.fatal.error;
+  }
+
+  /** Keeps enough operations at hand to fill every batch slot, without reading the whole input. */
+  private async readAhead(): Promise<void> {
+    while (!this.sourceDone && this.pending.length < MAX_BATCH_SIZE * this.concurrency * 2) {
+      const next = await this.source.next();
+      if (next.done) this.sourceDone = true;
+      else this.pending.push({ operation: next.value, request: this.requestFor(next.value), attempts: 0, notBefore: 0 });
+    }
+  }
+
+  private startReadyBatches(): void {
+    while (this.inFlight.size < this.concurrency) {
+      const now = performance.now();
+      const batch: WorkItem[] = [];
+      for (let index = 0; index < this.pending.length && batch.length < MAX_BATCH_SIZE; ) {
+        if (this.pending[index]!.notBefore <= now) batch.push(...this.pending.splice(index, 1));
+        else index += 1;
+      }
+      if (batch.length === 0) return;
+      const sending: Promise<void> = this.send(batch).finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
+    }
+  }
+
+  /** Waits for a batch to complete, or for a re-queued item's Retry-After to pass. */
+  private async nextEvent(): Promise<void> {
+    const waits: Promise<unknown>[] = [...this.inFlight];
+    const cancelTimer = new AbortController();
+    if (this.pending.length > 0 && this.inFlight.size < this.concurrency && this.fatal === undefined) {
+      const earliest = Math.min(...this.pending.map((item) => item.notBefore));
+      waits.push(sleep(Math.max(0, earliest - performance.now()), undefined, { signal: cancelTimer.signal }));
+    }
+    await Promise.race(waits);
+    cancelTimer.abort();
+  }
+
+  private async send(items: WorkItem[]): Promise<void> {
+    for (const item of items) item.attempts += 1;
+    let responses: BatchResponseItem[];
+    try {
+      responses = await this.session.batch(items.map((item, index) => ({ id: String(index), ...item.request })));
+    } catch (error) {
+      if (!(error instanceof GraphError && RETRYABLE_BATCH_STATUSES.has(error.statusCode))) {
+        this.fatal ??= { error };
+        return;
+      }
+      // The retry handler gave up on the whole batch: treat it as each item having got that answer.
+      const retryAfter = error.headers?.get('Retry-After');
+      const headers: Record<string, string> = retryAfter ? { 'Retry-After': retryAfter } : {};
+      responses = items.map((_item, index) => ({ id: String(index), status: error.statusCode, headers }));
+    }
+    await Promise.all(responses.map((response) => this.settle(items[Number(response.id)]!, response)));
+  }
+
+  private async settle(item: WorkItem, response: BatchResponseItem): Promise<void> {
+    const { operation } = item;
+    if (response.status < 300) {
+      const cloudId = operation.action === 'create' ? (response.body as { id?: string } | undefined)?.id : undefined;
+      this.finish(item, { ok: true, operation, ...(cloudId ? { cloudId } : {}) });
+      return;
+    }
+    if (this.retryLater(item, response)) return;
+    const detail = errorDetail(response);
+    if (response.status === 404 && (operation.action === 'delete' || operation.action === 'remove-member')) {
+      this.finish(item, { ok: true, operation }); // already gone
+    } else if (response.status === 400 && operation.action === 'add-members' && REFERENCE_EXISTS.test(detail.message)) {
+      // Graph rejects the whole PATCH when one member is already there: add them one by one.
+      if (item.split !== undefined || operation.members.length === 1) this.finish(item, { ok: true, operation });
+      else this.splitMembers(item, operation.groupId, operation.members);
+    } else if (response.status === 400 && operation.action === 'create' && OBJECT_CONFLICT.test(detail.message)) {
+      await this.rejoin(item, operation, response.status, detail);
+    } else {
+      this.finish(item, { ok: false, operation, httpStatus: response.status, ...detail });
+    }
+  }
+
+  /** Re-queues a throttled or server-failed item after its delay; false when its failure is terminal or its attempts are spent. */
+  private retryLater(item: WorkItem, response: BatchResponseItem): boolean {
+    const plan = retryPlan(response, item.attempts);
+    if (plan === undefined) return false;
+    if (plan.throttled) this.session.reportThrottled(plan.delaySeconds);
+    if (item.attempts >= (plan.throttled ? MAX_THROTTLED_ATTEMPTS : MAX_SERVER_ERROR_ATTEMPTS)) return false;
+    this.session.counters.retries += 1;
+    item.notBefore = performance.now() + plan.delaySeconds * 1000;
+    this.pending.push(item);
+    return true;
+  }
+
+  /** A create whose object already exists (sent before a crash, say): take it back if it carries our anchor. */
+  private async rejoin(item: WorkItem, operation: CloudOperation & { action: 'create' }, status: number, detail: GraphErrorDetail): Promise<void> {
+    let cloudId: string | undefined;
+    try {
+      cloudId = (await findByAnchors(this.session, operation.objectType, [operation.anchor], this.sourceAnchorProperty)).get(operation.anchor);
+    } catch (error) {
+      this.fatal ??= { error };
+      return;
+    }
+    if (cloudId !== undefined) this.finish(item, { ok: true, operation, cloudId, rejoined: true });
+    else this.finish(item, { ok: false, operation, httpStatus: status, ...detail });
+  }
+
+  private splitMembers(item: WorkItem, groupId: string, members: readonly MemberRef[]): void {
+    const split: MemberSplit = { operation: item.operation, remaining: members.length };
+    for (const member of members) {
+      this.pending.push({
+        operation: item.operation,
+        request: { method: 'POST', url: `/groups/${groupId}/members/$ref`, body: { '@odata.id': this.session.directoryObjectUrl(member.cloudId) } },
+        attempts: 0,
+        notBefore: 0,
+        split,
+      });
+    }
+  }
+
+  private finish(item: WorkItem, outcome: OperationOutcome): void {
+    const split = item.split;
+    if (split === undefined) {
+      this.finished.push(outcome);
+      return;
+    }
+    split.remaining -= 1;
+    if (!outcome.ok) split.failure ??= outcome;
+    if (split.remaining === 0) this.finished.push(split.failure ?? { ok: true, operation: split.operation });
+  }
+
+  private requestFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'> {
+    switch (operation.action) {
+      case 'create':
+        return { method: 'POST', url: `/${operation.objectType}s`, body: operation.body };
+      case 'update':
+        return { method: 'PATCH', url: `/${operation.objectType}s/${operation.cloudId}`, body: operation.body };
+      case 'delete':
+        return { method: 'DELETE', url: `/${operation.objectType}s/${operation.cloudId}` };
+      case 'add-members':
+        if (operation.members.length === 0 || operation.members.length > MAX_MEMBERS_PER_ADD) {
+          throw new RangeError(`An add-members operation holds 1 to ${MAX_MEMBERS_PER_ADD} members; group ${operation.anchor} has ${operation.members.length}.`);
+        }
+        return {
+          method: 'PATCH',
+          url: `/groups/${operation.groupId}`,
+          body: { 'members@odata.bind': operation.members.map((member) => this.session.directoryObjectUrl(member.cloudId)) },
+        };
+      case 'remove-member':
+        return { method: 'DELETE', url: `/groups/${operation.groupId}/members/${operation.member.cloudId}/$ref` };
+    }
+  }
+}
