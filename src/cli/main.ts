@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../commands/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';
+import { registerConfigure } from './commands/configure.ts';
 import { registerDeletionThreshold } from './commands/deletion-threshold.ts';
 import { registerGetConfiguration } from './commands/get-configuration.ts';
 import { registerInstall } from './commands/install.ts';
@@ -17,7 +18,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerInstall, registerSync, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
+  for (const register of [registerInstall, registerConfigure, registerSync, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
     register(program, setExitCode);
   }
   program.commands.forEach((command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));

@@ -3,7 +3,8 @@ import { InvalidArgumentError } from 'commander';
 import { asCommandError } from '../commands/errors.ts';
 import { ExitCode } from '../commands/exit-codes.ts';
 import { CommandError } from '../commands/output.ts';
-import { readSuppliedSecrets, type SuppliedSecrets } from './secrets-input.ts';
+import type { SuppliedSecrets } from '../commands/secrets.ts';
+import { readSuppliedSecrets } from './secrets-input.ts';
 import { TerminalOutput } from './terminal-output.ts';
 
 export interface CommonOptions {

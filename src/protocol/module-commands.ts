@@ -1,6 +1,16 @@
-// The commands the PowerShell module can request, registered in one place.
+// The commands the PowerShell module can request, registered in one place. Each validates its request's
+// parameters and secrets with the same schemas as the command line.
 import { isSea } from 'node:sea';
+import { deletionThresholdParameters, setDeletionThreshold } from '../commands/deletion-threshold.ts';
 import { ExitCode } from '../commands/exit-codes.ts';
+import { getConfiguration, getConfigurationParameters } from '../commands/get-configuration.ts';
+import { install, installParameters } from '../commands/install.ts';
+import { parseParameters } from '../commands/parameters.ts';
+import { parseSuppliedSecrets } from '../commands/secrets.ts';
+import { status, statusParameters } from '../commands/status.ts';
+import { sync, syncParameters } from '../commands/sync.ts';
+import { uninstall, uninstallParameters } from '../commands/uninstall.ts';
+import { configure, configureParameters } from '../commands/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
 
@@ -21,10 +31,21 @@ const version: CommandHandler = async (_parameters, _secrets, output) => {
   return ExitCode.success;
 };
 
+const commands: Record<string, CommandHandler> = {
+  version,
+  install: (parameters, secrets, output) => install(parseParameters(installParameters, parameters), parseSuppliedSecrets(secrets), output),
+  configure: (parameters, secrets, output) => configure(parseParameters(configureParameters, parameters), parseSuppliedSecrets(secrets), output),
+  'get-configuration': (parameters, _secrets, output) => getConfiguration(parseParameters(getConfigurationParameters, parameters), output),
+  sync: (parameters, _secrets, output) => sync(parseParameters(syncParameters, parameters), output),
+  status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
+  'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
+  uninstall: (parameters, _secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), output),
+};
+
 let registered = false;
 
 export function registerModuleCommands(): void {
   if (registered) return;
   registered = true;
-  registerCommand('version', version);
+  for (const [name, handler] of Object.entries(commands)) registerCommand(name, handler);
 }
