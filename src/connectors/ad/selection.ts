@@ -57,7 +57,7 @@ export function exclusionReason(kind: ObjectKind, attributes: Attributes): strin
     const lowerAccountName = accountName.toLowerCase();
     return excludedAccountPrefixes.find(({ prefix }) => lowerAccountName.startsWith(prefix))?.reason;
   }
-  if (isMailEnabled(attributes) && !hasMailAddress(attributes)) {
+  if (isMailEnabled(kind, attributes) && !hasMailAddress(attributes)) {
     return `a mail-enabled ${kind} with neither mail nor an SMTP proxy address`;
   }
   if (kind === 'contact') {
@@ -68,9 +68,12 @@ export function exclusionReason(kind: ObjectKind, attributes: Attributes): strin
   return undefined;
 }
 
-/** Exchange gives every mail-enabled recipient an alias (mailNickname) and proxy addresses. */
-function isMailEnabled(attributes: Attributes): boolean {
-  return (attributes.mailnickname?.length ?? 0) > 0 || (attributes.proxyaddresses?.length ?? 0) > 0;
+/**
+ * A contact exists to be a mail recipient, so every contact counts as mail-enabled; a group is when
+ * Exchange gave it an alias (mailNickname) or proxy addresses.
+ */
+function isMailEnabled(kind: ObjectKind, attributes: Attributes): boolean {
+  return kind === 'contact' || (attributes.mailnickname?.length ?? 0) > 0 || (attributes.proxyaddresses?.length ?? 0) > 0;
 }
 
 function hasMailAddress(attributes: Attributes): boolean {

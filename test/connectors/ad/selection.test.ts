@@ -50,12 +50,14 @@ describe('selection of AD objects', () => {
       assert.match(exclusionReason('contact', { proxyaddresses: ['X500:/o=corp/cn=p'] })!, /mail-enabled contact/);
       assert.equal(exclusionReason('contact', { proxyaddresses: ['smtp:p@partner.example'] }), undefined);
       assert.equal(exclusionReason('group', { mailnickname: ['sales'], mail: ['sales@corp.example'] }), undefined);
+      assert.match(exclusionReason('contact', { name: ['Nigel'] })!, /mail-enabled contact/, 'every contact is a mail recipient');
     });
 
     it('excludes contacts hidden from address lists or named *MSOL*', () => {
-      assert.match(exclusionReason('contact', { name: ['Partner'], msexchhidefromaddresslists: ['TRUE'] })!, /hidden/);
-      assert.match(exclusionReason('contact', { name: ['Contact-MSOL-sync'] })!, /MSOL/);
-      assert.match(exclusionReason('contact', { name: ['c1'], displayname: ['msol contact'] })!, /MSOL/);
+      const mail = ['p@partner.example'];
+      assert.match(exclusionReason('contact', { name: ['Partner'], mail, msexchhidefromaddresslists: ['TRUE'] })!, /hidden/);
+      assert.match(exclusionReason('contact', { name: ['Contact-MSOL-sync'], mail })!, /MSOL/);
+      assert.match(exclusionReason('contact', { name: ['c1'], mail, displayname: ['msol contact'] })!, /MSOL/);
     });
   });
 });
