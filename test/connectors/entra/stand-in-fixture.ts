@@ -39,3 +39,21 @@ export function createCertificatePemFile(): { pemFile: string; certificatePem: s
   writeFileSync(pemFile, `${certificatePem}${keyPem}`, { mode: 0o600 });
   return { pemFile, certificatePem };
 }
+
+/** A sourceAnchor as AD gives it: Base64 of 16 bytes. `index` makes it unique; every one holds a '+' and a '/' to prove URL encoding. */
+export function anchorFor(index: number): string {
+  const bytes = Buffer.alloc(16, 0xfb);
+  bytes.writeUInt32BE(index, 0);
+  return bytes.toString('base64');
+}
+
+export function userBody(index: number, domain: string, anchor = anchorFor(index)): Record<string, unknown> {
+  return {
+    accountEnabled: true,
+    displayName: `User ${index}`,
+    mailNickname: `user${index}`,
+    userPrincipalName: `user${index}@${domain}`,
+    onPremisesImmutableId: anchor,
+    passwordProfile: { password: 'Zq8!mR2#vL5@', forceChangePasswordNextSignIn: false },
+  };
+}
