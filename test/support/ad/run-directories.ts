@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPortOpen } from './samba-process.ts';
-import { isProcessAlive, isProcessRunningWith } from './processes.ts';
+import { isProcessAlive, isProcessUsingDirectory, waitForExit } from './processes.ts';
 import { runsRoot, templatesRoot } from './locations.ts';
 
 export interface RunDirectory {
@@ -43,7 +43,10 @@ async function readPid(file: string): Promise<number | undefined> {
 /** Kills the Samba of a run directory (only if that pid really serves this directory) and removes it. */
 export async function removeRunDirectory(directory: string): Promise<void> {
   const sambaPid = await readPid(join(directory, 'run', 'samba.pid'));
-  if (sambaPid !== undefined && isProcessRunningWith(sambaPid, directory)) process.kill(sambaPid, 'SIGKILL');
+  if (sambaPid !== undefined && isProcessUsingDirectory(sambaPid, directory)) {
+    process.kill(sambaPid, 'SIGKILL');
+    await waitForExit(sambaPid, 10_000);
+  }
   await rm(directory, { recursive: true, force: true });
 }
 

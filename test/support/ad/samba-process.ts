@@ -3,7 +3,7 @@ import { openSync, closeSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from './processes.ts';
+import { waitForExit } from './processes.ts';
 
 export const ldapsPort = 636;
 
@@ -73,13 +73,7 @@ export async function stopSamba(pid: number, graceMs = 10_000): Promise<void> {
   } catch {
     return;
   }
-  const deadline = Date.now() + graceMs;
-  while (isProcessAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      break;
-    }
-    await sleep(25);
-  }
-  while (isProcessAlive(pid)) await sleep(25);
+  if (await waitForExit(pid, graceMs)) return;
+  process.kill(pid, 'SIGKILL');
+  await waitForExit(pid, graceMs);
 }
