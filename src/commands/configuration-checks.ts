@@ -136,10 +136,11 @@ const REQUIRED_PERMISSIONS: { purpose: string; anyOf: string[] }[] = [
 export async function checkCloud(
   cloud: Omit<CloudConfiguration, 'sourceAnchorProperty'>,
   clientSecret: string | undefined,
+  writeBudget: Configuration['writeBudget'],
   report: Report,
 ): Promise<{ sourceAnchorProperty: string }> {
   const connection = await check(`Entra ID sign-in as application ${cloud.clientId}`, report, async () =>
-    connectToEntra({ tenantId: cloud.tenantId, clientId: cloud.clientId, credential: cloudCredential(cloud, clientSecret), cloud: cloudEndpoints(cloud), ...(await readCloudCa(cloud)), preview: false }),
+    connectToEntra({ tenantId: cloud.tenantId, clientId: cloud.clientId, credential: cloudCredential(cloud, clientSecret), cloud: cloudEndpoints(cloud), ...(await readCloudCa(cloud)), preview: false, writeBudget }),
   );
   try {
     await check('the application holds the Graph permissions DirSync needs', report, async () => {
@@ -155,9 +156,9 @@ export async function checkCloud(
         });
       }
     });
-    const directory = new CloudDirectory(connection.session);
-    await check('the tenant\'s verified domains can be read', report, () => directory.domains(), (domains) => `initial domain ${domains.initialDomain}; verified: ${domains.verified.join(', ')}`);
-    const sourceAnchorProperty = await check('the group anchor property is registered', report, () => directory.ensureSourceAnchorExtension(cloud.clientId), (name) => name);
+    const directory = new CloudDirectory(connection.session, cloud.clientId);
+    await check('the tenant\'s verified domains can be read', report, () => directory.domains(), (domains) => `initial domain ${domains.initialDomain}; verified: ${[...domains.verifiedDomains].join(', ')}`);
+    const sourceAnchorProperty = await check('the group anchor property is registered', report, () => directory.ensureSourceAnchorExtension(), (name) => name);
     return { sourceAnchorProperty };
   } finally {
     connection.close();

@@ -36,7 +36,7 @@ export async function sync(parameters: SyncParameters, output: CommandOutput, si
   }
   const store = await openInstalledStore(installation);
   try {
-    const connection = await connect(configuration, await installation.vault.read(), { preview: parameters.preview, output });
+    const connection = await connect(configuration, await installation.vault.read(), { preview: parameters.preview, output, installationPath: installation.path });
     try {
       const result = await runSyncCycle(
         {

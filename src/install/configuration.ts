@@ -45,6 +45,8 @@ export const configurationSchema = z.object({
   deletionThreshold: z.object({ enabled: z.boolean(), threshold: z.number().int().min(1) }),
   matching: z.object({ softMatch: z.enum(['smtp-then-upn', 'off']) }),
   schedule: z.object({ intervalMinutes: z.number().int().min(5).max(7 * 24 * 60) }),
+  /** Graph's directory write budget for this app and tenant: the exporter paces itself to it. */
+  writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -62,6 +64,7 @@ export function defaultConfiguration(): Configuration {
     deletionThreshold: { enabled: true, threshold: 500 },
     matching: { softMatch: 'smtp-then-upn' },
     schedule: { intervalMinutes: 180 },
+    writeBudget: { writes: 3000, windowSeconds: 150 },
   };
 }
 

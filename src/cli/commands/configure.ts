@@ -1,9 +1,15 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { configure, configureParameters } from '../../commands/configure.ts';
 import { parseParameters } from '../../commands/parameters.ts';
 import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];
+
+function writeBudget(value: string): { writes: number; windowSeconds: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected writes/seconds, e.g. 3000/150');
+  return { writes: Number(match[1]), windowSeconds: Number(match[2]) };
+}
 
 export function registerConfigure(program: Command, setExitCode: (code: number) => void): void {
   program
@@ -26,6 +32,7 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .option('--exclude-ou <dn>', 'leave out this OU (repeatable)', repeatable)
     .option('--attribute-filter <ldap-filter>', 'synchronize only objects matching this LDAP filter')
     .option('--soft-match <mode>', 'join unanchored cloud users by primary SMTP address then UPN (smtp-then-upn, default) or never (off)')
+    .option('--write-budget <writes/seconds>', 'the tenant\'s Graph write budget the export paces itself to (default 3000/150)', writeBudget)
     .option('--enable-hybrid-deployment', 'record the Exchange hybrid deployment option (checks the Exchange schema)')
     .option('--enable-password-sync', 'refused, with the reason: no public Graph API accepts password hashes')
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
@@ -34,7 +41,7 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .option('--verbose', 'report each check as it runs')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       // commander turns --no-service-account into serviceAccount=false.
-      const raw = { ...pick(options, ['path', 'adUrl', 'adUser', 'adCaFile', 'allowPlainLdap', 'tenantId', 'clientId', 'clientCertificate', 'cloud', 'authorityHost', 'graphEndpoint', 'cloudCaFile', 'attributeFilter', 'softMatch', 'enableHybridDeployment', 'enablePasswordSync', 'syncNow']), noServiceAccount: options.serviceAccount === false, ...(options.includeOu ? { includeOu: options.includeOu } : {}), ...(options.excludeOu ? { excludeOu: options.excludeOu } : {}) };
+      const raw = { ...pick(options, ['path', 'adUrl', 'adUser', 'adCaFile', 'allowPlainLdap', 'tenantId', 'clientId', 'clientCertificate', 'cloud', 'authorityHost', 'graphEndpoint', 'cloudCaFile', 'attributeFilter', 'softMatch', 'enableHybridDeployment', 'enablePasswordSync', 'syncNow', 'writeBudget']), noServiceAccount: options.serviceAccount === false, ...(options.includeOu ? { includeOu: options.includeOu } : {}), ...(options.excludeOu ? { excludeOu: options.excludeOu } : {}) };
       setExitCode(await runForTerminal(options, (output, secrets) => configure(parseParameters(configureParameters, raw), secrets, output)));
     });
 }

@@ -1,0 +1,75 @@
+// Builds the two sides of a cycle from the stored configuration and secrets: the AD source (read with the
+// service account) and the Entra side (sign-in, Graph session, cloud reads, exporter).
+import { readFile } from 'node:fs/promises';
+import { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
+import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
+import type { CloudEndpoints } from '../connectors/entra/clouds.ts';
+import { connectToEntra } from '../connectors/entra/connection.ts';
+import { Exporter } from '../connectors/entra/exporter.ts';
+import type { AppCredential } from '../connectors/entra/sign-in.ts';
+import type { CloudTarget, DirectorySource, OperationSink } from '../engine/ports.ts';
+import type { CloudConfiguration, Configuration } from '../install/configuration.ts';
+import type { StoredSecrets } from '../install/secret-vault.ts';
+import { configurationRequired } from './errors.ts';
+import type { CommandOutput } from './output.ts';
+
+export interface CycleConnection {
+  source: DirectorySource;
+  target: CloudTarget;
+  exporter: OperationSink;
+  close(): Promise<void>;
+}
+
+export async function connect(
+  configuration: Configuration,
+  secrets: StoredSecrets,
+  options: { preview: boolean; output: CommandOutput; installationPath: string },
+): Promise<CycleConnection> {
+  const ad = configuration.activeDirectory;
+  const cloud = configuration.cloud;
+  if (!ad || !cloud || !secrets.adPassword) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
+  // Sign in to the cloud first: it fails fast on a wrong secret, before AD is read at all.
+  const entra = await connectToEntra({
+    tenantId: cloud.tenantId,
+    clientId: cloud.clientId,
+    credential: cloudCredential(cloud, secrets.clientSecret),
+    cloud: cloudEndpoints(cloud),
+    ...(await readCloudCa(cloud)),
+    preview: options.preview,
+    writeBudget: configuration.writeBudget,
+  });
+  const target = new CloudDirectory(entra.session, cloud.clientId);
+  const sourceAnchorProperty = await target.ensureSourceAnchorExtension();
+  const source = new ActiveDirectorySource({
+    url: ad.url,
+    bindDn: ad.bindUser,
+    password: secrets.adPassword,
+    ...(ad.caFile ? { caFile: ad.caFile } : {}),
+    allowPlainLdap: ad.allowPlainLdap,
+    scope: { includeOus: configuration.scope.includeOus, excludeOus: configuration.scope.excludeOus, ...(configuration.scope.attributeFilter ? { attributeFilter: configuration.scope.attributeFilter } : {}) },
+    output: options.output,
+  });
+  return {
+    source,
+    target,
+    exporter: new Exporter(entra.session, { sourceAnchorProperty }),
+    close: async () => {
+      await source.close();
+      entra.close();
+    },
+  };
+}
+
+export function cloudCredential(cloud: Pick<CloudConfiguration, 'certificateFile' | 'clientId'>, clientSecret: string | undefined): AppCredential {
+  if (cloud.certificateFile) return { kind: 'certificate', pemFile: cloud.certificateFile };
+  if (clientSecret) return { kind: 'client-secret', secret: clientSecret };
+  throw new Error(`no credential is stored for application ${cloud.clientId}: run configure again`);
+}
+
+export function cloudEndpoints(cloud: Pick<CloudConfiguration, 'authorityHost' | 'graphEndpoint'>): CloudEndpoints {
+  return { authorityHost: cloud.authorityHost, graphEndpoint: cloud.graphEndpoint };
+}
+
+export async function readCloudCa(cloud: Pick<CloudConfiguration, 'caFile'>): Promise<{ caPem?: string }> {
+  return cloud.caFile ? { caPem: await readFile(cloud.caFile, 'utf8') } : {};
+}

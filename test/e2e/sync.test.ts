@@ -1,0 +1,202 @@
+// The product end to end, as an administrator runs it: the bundled executable against a real Samba AD DC and
+// the Entra stand-in. One scenario, in order: install, configure, preview, full sync, no-op, every kind of
+// delta change, matching, and the accidental-delete threshold.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Attribute, Change, type Client } from 'ldapts';
+import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
+import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import { dirsync } from './dirsync-cli.ts';
+
+const corp = FIXTURE.ous.corp;
+const usersInScope = [...Object.values(FIXTURE.users).filter((user) => user.dn.endsWith(corp)), ...FIXTURE.crowd.users];
+const securityGroups = [FIXTURE.groups.platformTeam, FIXTURE.groups.engineeringTeam, FIXTURE.groups.salesTeam, FIXTURE.groups.allStaff, FIXTURE.groups.crowd];
+
+export async function anchorOf(client: Client, dn: string): Promise<string> {
+  const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
+  return (searchEntries[0]!.objectGUID as Buffer).toString('base64');
+}
+
+function writes(standIn: EntraStandIn) {
+  return standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')));
+}
+
+describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
+  this.timeout(180_000);
+  let domain: TestDomain;
+  let standIn: EntraStandIn;
+  let admin: Client;
+  let work: string;
+  let path: string;
+  let configureArgs: string[];
+  const secrets = () => ({ DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret });
+  const sync = (...extra: string[]) => dirsync(['sync', '--path', path, '--json', ...extra]);
+  const cloudUser = (anchor: string) => standIn.control.findByImmutableId(anchor);
+
+  before(async () => {
+    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
+    admin = await adminClient(domain);
+    work = await mkdtemp(join(tmpdir(), 'dirsync-e2e-'));
+    path = join(work, 'installation');
+    configureArgs = [
+      'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
+      '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', standIn.authorityHost,
+      '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile, '--include-ou', corp, '--json',
+    ];
+  });
+  after(async () => {
+    await admin?.unbind();
+    await Promise.all([domain?.stop(), standIn?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('installs into an owner-only directory, and refuses to install twice', async () => {
+    const installed = await dirsync(['install', '--path', path, '--json']);
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.equal(installed.json.productVersion, (await import('../../package.json', { with: { type: 'json' } })).default.productVersion);
+    assert.equal((await stat(path)).mode & 0o777, 0o700);
+    const again = await dirsync(['install', '--path', path]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already installed.*--upgrade/s);
+  });
+
+  it('refuses to sync before it is configured', async () => {
+    const result = await sync();
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /not been configured.*configure/s);
+  });
+
+  it('configures: every check passes and the AAD_ service account is used for reads', async () => {
+    const result = await dirsync(configureArgs, { env: secrets() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.json.checks.every((check: { passed: boolean }) => check.passed), JSON.stringify(result.json.checks));
+    assert.match(result.json.serviceAccount, /^AAD_[0-9a-f]{12}$/);
+    assert.match(result.json.adAccount, new RegExp(`^CN=${result.json.serviceAccount},CN=Users,`, 'i'));
+  });
+
+  it('previews the first cycle: a plan of creates, and not one write reaches Graph', async () => {
+    standIn.control.clearRequests();
+    const result = await sync('--preview');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json.mode, 'preview-full');
+    assert.equal(result.json.plan.filter((operation: { action: string }) => operation.action === 'create').length, usersInScope.length + securityGroups.length);
+    assert.deepEqual(writes(standIn), []);
+    assert.equal(standIn.control.snapshot().counts.users, 1, 'only the tenant administrator');
+  });
+
+  it('soft-matches a cloud-only user and hard-matches an anchored one during the first full sync', async () => {
+    const zoeAnchor = await anchorOf(admin, FIXTURE.users.zoe.dn);
+    standIn.control.seed({
+      users: [
+        { userPrincipalName: `conor.cloud@${standIn.initialDomain}`, displayName: 'Conor (cloud)', mail: "conor.o'brien@example.com" },
+        { userPrincipalName: `zoe.old@${standIn.initialDomain}`, displayName: 'Zoe (anchored before)', onPremisesImmutableId: zoeAnchor },
+      ],
+    });
+    const result = await sync();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json.mode, 'full');
+    assert.equal(result.json.status, 'success');
+    const snapshot = standIn.control.snapshot();
+    assert.equal(snapshot.counts.users, usersInScope.length + 1, 'every user in scope once, plus the administrator');
+    assert.equal(snapshot.counts.groups, securityGroups.length);
+    assert.equal(result.json.counts.added, usersInScope.length + securityGroups.length - 2);
+    const conor = cloudUser(await anchorOf(admin, FIXTURE.users.conor.dn));
+    assert.equal(conor?.props.displayName, "Conor O'Brien", 'the cloud-only user was taken over');
+    assert.equal(cloudUser(zoeAnchor)?.props.displayName, 'Zoë Ångström');
+  });
+
+  it('exported the attributes, the disabled state, the .local UPN rule and the memberships', async () => {
+    const alice = cloudUser(await anchorOf(admin, FIXTURE.users.alice.dn))!;
+    assert.equal(alice.props.jobTitle, 'Head of Sales');
+    assert.equal(alice.props.userPrincipalName, FIXTURE.users.alice.userPrincipalName);
+    assert.equal(cloudUser(await anchorOf(admin, FIXTURE.users.disabled.dn))?.props.accountEnabled, false);
+    assert.equal(cloudUser(await anchorOf(admin, FIXTURE.users.legacy.dn))?.props.userPrincipalName, `lee.legacy@${standIn.initialDomain}`);
+    const groups = standIn.control.snapshot().groups;
+    const crowd = groups.find((group) => group.props.displayName === 'Crowd')!;
+    assert.equal(crowd.members.length, FIXTURE.counts.crowdGroupMembers);
+    const allStaff = groups.find((group) => group.props.displayName === 'All Staff')!;
+    const nested = groups.filter((group) => ['Sales Team', 'Engineering Team'].includes(String(group.props.displayName))).map((group) => group.id);
+    assert.deepEqual([...allStaff.members].sort(), nested.sort(), 'nested groups are members of All Staff');
+  });
+
+  it('sends no write at all when nothing changed in AD', async () => {
+    standIn.control.clearRequests();
+    const result = await sync();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json.mode, 'delta');
+    assert.deepEqual(writes(standIn), []);
+    assert.deepEqual({ added: result.json.counts.added, updated: result.json.counts.updated, deleted: result.json.counts.deleted }, { added: 0, updated: 0, deleted: 0 });
+  });
+
+  it('carries every kind of AD change by delta', async () => {
+    const anchors = {
+      alice: await anchorOf(admin, FIXTURE.users.alice.dn),
+      erin: await anchorOf(admin, FIXTURE.users.erin.dn),
+      paul: await anchorOf(admin, FIXTURE.users.paul.dn),
+      noMail: await anchorOf(admin, FIXTURE.users.noMail.dn),
+      crowd1: await anchorOf(admin, FIXTURE.crowd.users[0]!.dn),
+      crowd2: await anchorOf(admin, FIXTURE.crowd.users[1]!.dn),
+    };
+    await admin.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Revenue Officer'] }) })]);
+    await admin.modifyDN(FIXTURE.users.erin.dn, 'CN=Erin Engel-Smith');
+    await admin.modify(FIXTURE.users.paul.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(0x202)] }) })]);
+    await admin.del(FIXTURE.crowd.users[0]!.dn);
+    await admin.modifyDN(FIXTURE.crowd.users[1]!.dn, `CN=Crowd 0002,${FIXTURE.ous.outOfScope}`);
+    await admin.modify(FIXTURE.groups.salesTeam.dn, [
+      new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [FIXTURE.users.noMail.dn] }) }),
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.users.conor.dn] }) }),
+    ]);
+    await admin.modify(FIXTURE.groups.allStaff.dn, [new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.groups.engineeringTeam.dn] }) })]);
+
+    const result = await sync();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json.mode, 'delta');
+    assert.equal(cloudUser(anchors.alice)?.props.jobTitle, 'Chief Revenue Officer');
+    assert.equal(cloudUser(anchors.erin)?.props.displayName, 'Erin Engel', 'displayName is its own attribute: a rename changes the DN only');
+    assert.equal(cloudUser(anchors.paul)?.props.accountEnabled, false);
+    assert.equal(cloudUser(anchors.crowd1), undefined, 'deleted in AD → deleted in the cloud');
+    assert.equal(cloudUser(anchors.crowd2), undefined, 'moved out of scope → deleted in the cloud');
+    assert.equal(result.json.counts.deleted, 2);
+    const groups = standIn.control.snapshot().groups;
+    const sales = groups.find((group) => group.props.displayName === 'Sales Team')!;
+    const idOf = (anchor: string) => cloudUser(anchor)!.id;
+    assert.ok(sales.members.includes(idOf(anchors.noMail)));
+    assert.ok(!sales.members.includes(idOf(await anchorOf(admin, FIXTURE.users.conor.dn))));
+    const allStaff = groups.find((group) => group.props.displayName === 'All Staff')!;
+    assert.equal(allStaff.members.length, 1);
+    assert.equal(groups.find((group) => group.props.displayName === 'Crowd')!.members.length, FIXTURE.counts.crowdGroupMembers - 2);
+    const status = await dirsync(['status', '--path', path, '--last', '1', '--json']);
+    assert.equal(status.json.runId, result.json.runId);
+  });
+
+  it('withholds deletes above the threshold (exit 4), then exports them with --accept-deletes', async () => {
+    assert.equal((await dirsync(['deletion-threshold', '--path', path, '--enable', '--threshold', '2'])).code, 0);
+    const doomed = FIXTURE.crowd.users.slice(10, 13);
+    const anchors = await Promise.all(doomed.map((user) => anchorOf(admin, user.dn)));
+    for (const user of doomed) await admin.del(user.dn);
+    const stopped = await sync();
+    assert.equal(stopped.code, 4, stopped.stderr);
+    assert.equal(stopped.json.status, 'stopped-deletion-threshold-exceeded');
+    assert.match(stopped.stderr, /would delete 3 objects.*threshold of 2.*--accept-deletes/s);
+    for (const anchor of anchors) assert.ok(cloudUser(anchor), 'nothing was deleted');
+    const accepted = await sync('--accept-deletes');
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.equal(accepted.json.counts.deleted, 3);
+    for (const anchor of anchors) assert.equal(cloudUser(anchor), undefined);
+  });
+
+  it('leaves no secret in the installation directory or in any output', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { Installation } = await import('../../src/install/installation.ts');
+    const needles = [domain.adminPassword, standIn.clientSecret];
+    for (const file of await new Installation(path).files()) {
+      if ((await stat(file)).isDirectory()) continue;
+      const content = await readFile(file);
+      for (const needle of needles) assert.ok(!content.includes(needle), `${file} holds a secret`);
+    }
+    const outputs = [await dirsync(['get-configuration', '--path', path, '--json']), await dirsync(['status', '--path', path, '--json']), await sync('--verbose')];
+    for (const output of outputs) for (const needle of needles) assert.ok(!`${output.stdout}${output.stderr}`.includes(needle));
+  });
+});
