@@ -124,6 +124,15 @@ async function buildTemplate(directory: string, variant: DomainVariant): Promise
   }
 }
 
+/** Earlier builds of the same variant (older harness sources or Samba) would only fill the disk. */
+async function removeOutdatedTemplates(current: string, variant: DomainVariant): Promise<void> {
+  const pattern = new RegExp(`^${variantName(variant)}-[0-9a-f]{16}$`);
+  for (const name of await readdir(templatesRoot)) {
+    const directory = join(templatesRoot, name);
+    if (pattern.test(name) && directory !== current) await rm(directory, { recursive: true, force: true });
+  }
+}
+
 /** The template for `variant`, built on first use (once per machine; concurrent callers wait on a lock). */
 export async function ensureTemplate(variant: DomainVariant): Promise<Template> {
   const directory = join(templatesRoot, await templateKey(variant));
@@ -135,6 +144,7 @@ export async function ensureTemplate(variant: DomainVariant): Promise<Template> 
     const built = await existing();
     if (built) return built;
     await buildTemplate(directory, variant);
+    await removeOutdatedTemplates(directory, variant);
     const template = await existing();
     if (!template) throw new Error(`template build left no ${metadataFile}`);
     return template;
