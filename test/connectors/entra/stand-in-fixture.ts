@@ -1,5 +1,6 @@
 // One Entra ID stand-in per test file, and a connection to it as DirSync makes one.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,10 +41,14 @@ export function createCertificatePemFile(): { pemFile: string; certificatePem: s
   return { pemFile, certificatePem };
 }
 
-/** A sourceAnchor as AD gives it: Base64 of 16 bytes. `index` makes it unique; every one holds a '+' and a '/' to prove URL encoding. */
+/**
+ * A sourceAnchor as AD gives it: Base64 of 16 GUID-like bytes, unique per `index` even ignoring case
+ * (Entra ID compares anchors case-insensitively). Each starts with '+' and holds a '/' to prove URL encoding.
+ */
 export function anchorFor(index: number): string {
-  const bytes = Buffer.alloc(16, 0xfb);
-  bytes.writeUInt32BE(index, 0);
+  const bytes = createHash('md5').update(`anchor-${index}`).digest();
+  bytes[0] = 0xfb;
+  bytes[15] = 0xff;
   return bytes.toString('base64');
 }
 
