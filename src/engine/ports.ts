@@ -10,6 +10,8 @@ export interface DirectorySource {
   /** Changes since the watermark. Throws WatermarkRejectedError when the directory no longer honours it. */
   deltaImport(watermark: Watermark): AsyncIterable<ImportChange>;
   readonly watermark: Watermark | undefined;
+  /** The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports. */
+  readObjects(anchors: readonly string[]): AsyncIterable<ImportChange>;
 }
 
 /** The directory refused the stored watermark (expired cookie, restored DC…): a full import is needed. */

@@ -15,6 +15,8 @@ import { WatermarkRejectedError, type CloudTarget, type DirectorySource, type Op
 export const AD_WATERMARK = 'active-directory';
 
 const CHUNK_SIZE = 500;
+/** How many queued retries one cycle takes on (the rest wait for the next cycle). */
+const RETRIES_PER_CYCLE = 5000;
 
 export interface DeletionThreshold {
   enabled: boolean;
@@ -102,6 +104,9 @@ class SyncCycle {
   private readonly unchangedGroups = new Set<string>();
   private readonly notExportableReasons = new Map<string, number>();
   private readonly notices: string[] = [];
+  /** Objects on the retry queue when the cycle started: taken off it once exported. */
+  private queuedRetries = new Set<string>();
+  private readonly failedAnchors = new Set<string>();
   private imported = 0;
   private exported = 0;
   private readonly startedAt: Date;
@@ -128,6 +133,7 @@ class SyncCycle {
     this.runId = await this.store.startRun(this.runMode(), this.startedAt);
     try {
       this.tenant = await this.target.tenant();
+      this.queuedRetries = new Set(await this.store.listRetries(RETRIES_PER_CYCLE));
       await this.importAndExportObjects(watermark);
       await this.reconcileMemberships();
       if (this.mode === 'full') await this.sweepObjectsNotSeen();
@@ -175,6 +181,11 @@ class SyncCycle {
       }
     } else {
       changes = this.source.fullImport()[Symbol.asyncIterator]();
+    }
+    if (this.mode === 'delta' && this.queuedRetries.size > 0) {
+      // A full import reads every object anyway; a delta re-reads the objects whose export failed before.
+      this.output.verbose(`Retrying ${this.queuedRetries.size} object(s) whose export failed in an earlier cycle.`);
+      changes = concat(this.source.readObjects([...this.queuedRetries])[Symbol.asyncIterator](), changes);
     }
 
     let chunk: ImportChange[] = [];
@@ -295,6 +306,7 @@ class SyncCycle {
     const saved: ObjectLink[] = [];
     const removed: string[] = [];
     const rejoined: CloudOperation[] = [];
+    const failed: string[] = [];
     for await (const outcome of this.sink.apply(operations)) {
       this.exported++;
       const operation = outcome.operation;
@@ -302,6 +314,7 @@ class SyncCycle {
       if (this.options.preview) this.plan.push(describe(operation, known?.dn ?? ''));
       if (!outcome.ok) {
         this.recordError(operation.anchor, known?.dn ?? '', outcome.code, outcome.message);
+        failed.push(operation.anchor);
         continue;
       }
       switch (operation.action) {
@@ -340,8 +353,20 @@ class SyncCycle {
     if (!this.options.preview) {
       if (saved.length > 0) await this.store.saveLinks(saved);
       if (removed.length > 0) await this.store.deleteLinks(removed);
+      await this.updateRetryQueue(failed, [...saved.map((link) => link.anchor), ...removed]);
     }
     if (rejoined.length > 0) await this.apply(rejoined, context);
+  }
+
+  /** Failed objects join the retry queue; queued ones that went through leave it. */
+  private async updateRetryQueue(failed: string[], succeeded: string[]): Promise<void> {
+    for (const anchor of failed) this.failedAnchors.add(anchor);
+    if (failed.length > 0) await this.store.addRetries(this.runId, failed);
+    const done = succeeded.filter((anchor) => this.queuedRetries.has(anchor) && !this.failedAnchors.has(anchor));
+    if (done.length > 0) {
+      await this.store.clearRetries(done);
+      for (const anchor of done) this.queuedRetries.delete(anchor);
+    }
   }
 
   private async recordMembers(groupAnchor: string, added: string[], removed: string[]): Promise<void> {
@@ -477,6 +502,12 @@ function primarySmtpAddress(object: SourceObject): string | undefined {
 function randomPassword(): string {
   const symbols = '!#%+-=?@^_~';
   return `${randomBytes(24).toString('base64url')}a${randomInt(10)}Z${symbols[randomInt(symbols.length)]}`;
+}
+
+async function* concat<T>(first: AsyncIterator<T>, second: AsyncIterator<T>): AsyncGenerator<T> {
+  for (const iterator of [first, second]) {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
 }
 
 function prepend<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncIterator<T> {

@@ -188,6 +188,25 @@ export class SqliteStore implements StateStore {
     });
   }
 
+  async addRetries(runId: number, anchors: readonly string[]): Promise<void> {
+    this.transaction(() => {
+      for (const anchor of anchors) {
+        this.sql.run`INSERT INTO retries (anchor, first_failed_run, attempts) VALUES (${anchor}, ${runId}, 1)
+          ON CONFLICT (anchor) DO UPDATE SET attempts = attempts + 1`;
+      }
+    });
+  }
+
+  async clearRetries(anchors: readonly string[]): Promise<void> {
+    this.transaction(() => {
+      for (const anchor of anchors) this.sql.run`DELETE FROM retries WHERE anchor = ${anchor}`;
+    });
+  }
+
+  async listRetries(limit: number): Promise<string[]> {
+    return (this.sql.all`SELECT anchor FROM retries ORDER BY first_failed_run, anchor LIMIT ${limit}` as { anchor: string }[]).map((row) => row.anchor);
+  }
+
   async getWatermark(source: string): Promise<string | undefined> {
     const row = this.sql.get`SELECT value FROM watermarks WHERE source = ${source}` as { value: string } | undefined;
     return row?.value;

@@ -261,6 +261,28 @@ export class SqlServerStore implements StateStore {
     );
   }
 
+  async addRetries(runId: number, anchors: readonly string[]): Promise<void> {
+    if (anchors.length === 0) return;
+    await this.transaction((transaction) =>
+      transaction.request().input('runId', sql.BigInt, runId).input('anchors', anchorList(anchors)).query(`
+        UPDATE r SET attempts = attempts + 1 FROM dbo.retries r WITH (UPDLOCK, SERIALIZABLE) JOIN @anchors a ON a.anchor = r.anchor;
+        INSERT INTO dbo.retries (anchor, first_failed_run, attempts)
+          SELECT DISTINCT a.anchor, @runId, 1 FROM @anchors a WHERE NOT EXISTS (SELECT 1 FROM dbo.retries r WHERE r.anchor = a.anchor);`),
+    );
+  }
+
+  async clearRetries(anchors: readonly string[]): Promise<void> {
+    if (anchors.length === 0) return;
+    await this.pool.request().input('anchors', anchorList(anchors)).query('DELETE r FROM dbo.retries r JOIN @anchors a ON a.anchor = r.anchor');
+  }
+
+  async listRetries(limit: number): Promise<string[]> {
+    const result = await this.pool.request().input('limit', sql.Int, limit).query<{ anchor: string }>(
+      'SELECT TOP (@limit) anchor FROM dbo.retries ORDER BY first_failed_run, anchor',
+    );
+    return result.recordset.map((row) => row.anchor);
+  }
+
   async getWatermark(source: string): Promise<string | undefined> {
     const result = await this.pool
       .request()

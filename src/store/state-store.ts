@@ -96,6 +96,13 @@ export interface StateStore {
   getMembers(groupAnchor: string): Promise<Set<string>>;
   setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void>;
 
+  /** Queues objects whose export failed in this run, to be re-read and retried by the next cycles. */
+  addRetries(runId: number, anchors: readonly string[]): Promise<void>;
+  /** Takes objects off the retry queue (exported at last, or gone). */
+  clearRetries(anchors: readonly string[]): Promise<void>;
+  /** The queued anchors, oldest failure first. */
+  listRetries(limit: number): Promise<string[]>;
+
   getWatermark(source: string): Promise<string | undefined>;
   /** Committed only once a cycle's exports are recorded (crash safety). */
   setWatermark(source: string, value: string | undefined): Promise<void>;

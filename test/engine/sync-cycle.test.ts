@@ -36,6 +36,12 @@ class ScriptedDirectory implements DirectorySource {
     for (const object of this.objects.values()) yield { op: 'upsert', object };
     this.watermark = String(++this.generation);
   }
+  async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
+    for (const anchor of anchors) {
+      const object = this.objects.get(anchor);
+      yield object ? { op: 'upsert', object } : { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
+    }
+  }
   async *deltaImport(): AsyncIterable<ImportChange> {
     if (this.rejectWatermark) throw new WatermarkRejectedError('cookie expired');
     const changes = this.pendingChanges;
@@ -278,7 +284,7 @@ describe('the sync cycle', () => {
     assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, 'AAAA');
   });
 
-  it('records a failing object, goes on with the others, and retries it by the next full cycle', async () => {
+  it('records a failing object, goes on with the others, and retries it next cycle though it did not change', async () => {
     ad.put(user('AAAA', 'alice'));
     ad.put(user('BAD1', 'broken'));
     cloud.failAnchors.add('BAD1');
@@ -287,6 +293,19 @@ describe('the sync cycle', () => {
     assert.equal(result.counts.added, 1);
     assert.deepEqual(result.errors.map((error) => [error.anchor, error.code]), [['BAD1', 'Request_BadRequest']]);
     assert.deepEqual((await store.getRunErrors(result.runId)).map((error) => error.anchor), ['BAD1']);
+    assert.deepEqual(await store.listRetries(10), ['BAD1']);
+
+    const stillFailing = await cycle();
+    assert.equal(stillFailing.status, 'completed-export-errors', 'retried (and failed again) without any AD change');
+    cloud.failAnchors.clear();
+    const fixed = await cycle();
+    assert.equal(fixed.status, 'success');
+    assert.equal(fixed.counts.added, 1);
+    assert.ok(cloud.byAnchor('BAD1'));
+    assert.deepEqual(await store.listRetries(10), []);
+    cloud.writes();
+    await cycle();
+    assert.deepEqual(cloud.writes(), [], 'nothing left to retry');
   });
 
   it('reports contacts and distribution groups as not exportable without failing the cycle', async () => {

@@ -256,6 +256,30 @@ export function describeStoreContract(name: string, createFixture: () => Promise
       });
     });
 
+    describe('the retry queue', () => {
+      it('queues failed objects once each, oldest failure first, and takes them off again', async () => {
+        const store = await open();
+        const first = await store.startRun('delta', new Date());
+        await store.addRetries(first, ['b', 'a']);
+        const second = await store.startRun('delta', new Date());
+        await store.addRetries(second, ['c', 'a']);
+        assert.deepEqual(await store.listRetries(10), ['a', 'b', 'c']);
+        assert.deepEqual(await store.listRetries(2), ['a', 'b']);
+        await store.clearRetries(['a', 'never-queued']);
+        assert.deepEqual(await store.listRetries(10), ['b', 'c']);
+      });
+
+      it('handles batches bigger than one statement can carry', async () => {
+        const store = await open();
+        const run = await store.startRun('full', new Date());
+        const anchors = Array.from({ length: 5000 }, (_, index) => `anchor-${String(index).padStart(5, '0')}`);
+        await store.addRetries(run, anchors);
+        assert.equal((await store.listRetries(10_000)).length, 5000);
+        await store.clearRetries(anchors.slice(0, 4000));
+        assert.deepEqual(await store.listRetries(10_000), anchors.slice(4000));
+      });
+    });
+
     describe('run history', () => {
       it('records a run from start to finish, with its object errors in order', async () => {
         const store = await open();

@@ -109,6 +109,19 @@ export class ActiveDirectorySource implements DirectorySource {
     for await (const change of changes) yield change;
   }
 
+  /**
+   * The objects as they are now, judged like delta changes: an upsert when in scope, a delete when gone or out of
+   * scope. The engine re-reads the objects whose export failed this way, to retry them.
+   */
+  async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
+    const { reader } = await this.#connection();
+    for (const anchor of anchors) {
+      const live = await this.#reReadLive(reader, Buffer.from(anchor, 'base64'));
+      const change = live === undefined ? ({ op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' } as const) : await this.#changeFor(reader, live, { attributeFilterApplied: false });
+      if (change !== undefined) yield change;
+    }
+  }
+
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;

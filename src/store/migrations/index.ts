@@ -2,6 +2,7 @@
 // A store applies the missing ones in order, each in its own transaction, and records the version reached.
 import { initialSchema } from './v1-initial-schema.ts';
 import { runHistoryRetention } from './v2-run-history-retention.ts';
+import { exportRetries } from './v3-export-retries.ts';
 
 export interface Migration {
   version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   sqlServer: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention, exportRetries];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
