@@ -13,7 +13,7 @@ export function errorDetail(response: BatchResponseItem): GraphErrorDetail {
   return { code: error?.code ?? `HTTP${response.status}`, message: error?.message ?? `Graph answered ${response.status}.` };
 }
 
-export function headerValue(response: BatchResponseItem, name: string): string | undefined {
+function headerValue(response: BatchResponseItem, name: string): string | undefined {
   const wanted = name.toLowerCase();
   return Object.entries(response.headers ?? {}).find(([header]) => header.toLowerCase() === wanted)?.[1];
 }

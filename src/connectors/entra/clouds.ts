@@ -16,6 +16,3 @@ export const clouds = {
 
 export type CloudName = keyof typeof clouds;
 
-export function isCloudName(name: string): name is CloudName {
-  return Object.hasOwn(clouds, name);
-}
