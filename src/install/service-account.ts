@@ -1,0 +1,269 @@
+// The AAD_xxxxxxxxxxxx account DirSync reads Active Directory through: created (or found again by its
+// objectGUID) with an administrator's session, given a fresh password, and granted the replication
+// rights the DirSync control needs on the domain root.
+import { randomBytes, randomInt } from 'node:crypto';
+import {
+  AlreadyExistsError,
+  Attribute,
+  Change,
+  type Client,
+  ConfidentialityRequiredError,
+  ConstraintViolationError,
+  InsufficientAccessError,
+  NoSuchObjectError,
+  StrongAuthRequiredError,
+  UnwillingToPerformError,
+} from 'ldapts';
+import { CommandError, type ErrorCategory } from '../commands/output.ts';
+import { ExitCode } from '../commands/exit-codes.ts';
+import {
+  grantControlAccessRight,
+  guidFromBytes,
+  parseSecurityDescriptor,
+  SecurityDescriptorControl,
+  serializeSecurityDescriptor,
+} from '../connectors/ad/security-descriptor.ts';
+import { SecurityDescriptorFlagsControl, SecurityInformation } from '../connectors/ad/security-descriptor-flags-control.ts';
+import { sidToString } from '../connectors/ad/values.ts';
+
+/** The extended rights the DirSync control needs without OBJECT_SECURITY ([MS-ADTS] 5.1.3.2.1). */
+export const ReplicationRights = {
+  getChanges: '1131f6aa-9c07-11d1-f79f-00c04fc2dcd2',
+  getChangesAll: '1131f6ad-9c07-11d1-f79f-00c04fc2dcd2',
+} as const;
+
+export const serviceAccountNamePattern = /^AAD_[0-9a-f]{12}$/;
+
+export interface ServiceAccount {
+  dn: string;
+  /** String form, e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301: what the installation stores to find it again. */
+  objectGuid: string;
+  /** S-1-5-21-… */
+  sid: string;
+  samAccountName: string;
+  /** The new password. The caller stores it encrypted; it must never be logged. */
+  password: string;
+}
+
+export interface ServiceAccountOptions {
+  /** objectGUID of the account an earlier installation created: reused (re-keyed) when it still exists. */
+  existingObjectGuid?: string;
+  /** The domain's naming context; read from the RootDSE when absent. */
+  domainDn?: string;
+}
+
+type ServiceAccountFailure = 'insufficient-access' | 'encryption-required' | 'password-rejected' | 'users-container-not-found';
+
+const categoryOfFailure: Record<ServiceAccountFailure, ErrorCategory> = {
+  'insufficient-access': 'PermissionDenied',
+  'encryption-required': 'SecurityError',
+  'password-rejected': 'InvalidOperation',
+  'users-container-not-found': 'ObjectNotFound',
+};
+
+export class ServiceAccountError extends CommandError {
+  readonly failure: ServiceAccountFailure;
+
+  constructor(failure: ServiceAccountFailure, message: string, recommendedAction: string, target: string, cause?: unknown) {
+    super({ errorId: `ServiceAccount.${failure}`, category: categoryOfFailure[failure], message, recommendedAction, target, exitCode: ExitCode.runFailed, cause });
+    this.name = 'ServiceAccountError';
+    this.failure = failure;
+  }
+}
+
+// userAccountControl: NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD. Sync must not stop when a password ages out.
+const serviceAccountControl = 0x200 | 0x10000;
+const description = 'DirSync service account: reads this directory for synchronization to Microsoft Entra ID. Do not move, rename or delete it.';
+// GUID_USERS_CONTAINER_W: the Users container, wherever an administrator redirected it (redirusr).
+const usersContainerWellKnownGuid = 'A9D1CA15768811D1ADED00C04FD8D5CD';
+const binaryAttributes = ['objectGUID', 'objectSid'];
+
+const passwordAlphabets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#$%&()*+,-./:;<=>?@[]^_{|}~'];
+const passwordLength = 64;
+
+/** 64 random characters with every character class, so any AD complexity policy accepts it. */
+function generatePassword(): string {
+  const alphabet = passwordAlphabets.join('');
+  for (;;) {
+    const password = Array.from({ length: passwordLength }, () => alphabet[randomInt(alphabet.length)]).join('');
+    if (passwordAlphabets.every((characters) => [...password].some((character) => characters.includes(character)))) return password;
+  }
+}
+
+function unicodePwd(password: string): Attribute {
+  // [MS-ADTS] 3.1.1.3.1.5.1: the quoted password in UTF-16LE.
+  return new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] });
+}
+
+function firstString(value: string | string[] | Buffer | Buffer[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+function firstBuffer(value: string | string[] | Buffer | Buffer[] | undefined): Buffer | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return Buffer.isBuffer(first) ? first : undefined;
+}
+
+async function readDomainDn(client: Client): Promise<string> {
+  const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
+  const domainDn = firstString(searchEntries[0]?.defaultNamingContext);
+  if (!domainDn) throw new Error('the directory did not name its default naming context (RootDSE defaultNamingContext)');
+  return domainDn;
+}
+
+async function readUsersContainer(client: Client, domainDn: string): Promise<string> {
+  const { searchEntries } = await client.search(domainDn, { scope: 'base', attributes: ['wellKnownObjects'] });
+  const values = [searchEntries[0]?.wellKnownObjects ?? []].flat().map(String);
+  // Values look like B:32:<guid hex>:<dn>.
+  const usersContainer = values.find((value) => value.toUpperCase().startsWith(`B:32:${usersContainerWellKnownGuid}:`));
+  if (!usersContainer) {
+    throw new ServiceAccountError(
+      'users-container-not-found',
+      `The domain ${domainDn} does not name its Users container (wellKnownObjects), so the AAD_ service account has no place to go.`,
+      'Check the domain with "redirusr" or ADSI Edit: wellKnownObjects must list the Users container.',
+      domainDn,
+    );
+  }
+  return usersContainer.slice(`B:32:${usersContainerWellKnownGuid}:`.length);
+}
+
+interface FoundAccount {
+  dn: string;
+  objectGuid: string;
+  sid: Buffer;
+  samAccountName: string;
+}
+
+async function readAccount(client: Client, base: string): Promise<FoundAccount | undefined> {
+  try {
+    const { searchEntries } = await client.search(base, {
+      scope: 'base',
+      attributes: ['objectGUID', 'objectSid', 'sAMAccountName'],
+      explicitBufferAttributes: binaryAttributes,
+    });
+    const entry = searchEntries[0];
+    const guid = firstBuffer(entry?.objectGUID);
+    const sid = firstBuffer(entry?.objectSid);
+    const samAccountName = firstString(entry?.sAMAccountName);
+    if (!entry || !guid || !sid || !samAccountName) return undefined;
+    return { dn: entry.dn, objectGuid: guidFromBytes(guid), sid, samAccountName };
+  } catch (error) {
+    if (error instanceof NoSuchObjectError) return undefined;
+    throw error;
+  }
+}
+
+async function createAccount(client: Client, usersContainer: string, password: string): Promise<FoundAccount> {
+  for (let attempt = 1; ; attempt++) {
+    const samAccountName = `AAD_${randomBytes(6).toString('hex')}`;
+    const dn = `CN=${samAccountName},${usersContainer}`;
+    try {
+      await client.add(dn, [
+        new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
+        new Attribute({ type: 'sAMAccountName', values: [samAccountName] }),
+        new Attribute({ type: 'description', values: [description] }),
+        new Attribute({ type: 'userAccountControl', values: [String(serviceAccountControl)] }),
+        unicodePwd(password),
+      ]);
+    } catch (error) {
+      // 48 random bits: a clash is next to impossible, but costs nothing to survive.
+      if (error instanceof AlreadyExistsError && attempt < 3) continue;
+      throw error;
+    }
+    const created = await readAccount(client, dn);
+    if (!created) throw new Error(`the service account ${dn} was created but cannot be read back`);
+    return created;
+  }
+}
+
+async function setPassword(client: Client, dn: string, password: string): Promise<void> {
+  // An administrator's reset is a replace of unicodePwd (a change by the user would be delete + add).
+  await client.modify(dn, new Change({ operation: 'replace', modification: unicodePwd(password) }));
+}
+
+/** Adds the replication rights for `sid` to the domain root's DACL, touching nothing else of the descriptor. */
+async function grantReplicationRights(client: Client, domainDn: string, sid: Buffer): Promise<void> {
+  const daclOnly = new SecurityDescriptorFlagsControl(SecurityInformation.dacl);
+  const { searchEntries } = await client.search(
+    domainDn,
+    { scope: 'base', attributes: ['nTSecurityDescriptor'], explicitBufferAttributes: ['nTSecurityDescriptor'] },
+    daclOnly,
+  );
+  const value = firstBuffer(searchEntries[0]?.nTSecurityDescriptor);
+  if (!value) throw new Error(`the security descriptor of ${domainDn} could not be read`);
+  const descriptor = parseSecurityDescriptor(value);
+  const dacl = descriptor.dacl ?? { revision: 4, aces: [] };
+  const added = Object.values(ReplicationRights).map((right) => grantControlAccessRight(dacl, sid, right));
+  if (!added.includes(true)) return;
+  const daclBits = SecurityDescriptorControl.daclAutoInherited | SecurityDescriptorControl.daclProtected | SecurityDescriptorControl.daclDefaulted;
+  const daclDescriptor = serializeSecurityDescriptor({ control: descriptor.control & daclBits, owner: undefined, group: undefined, sacl: undefined, dacl });
+  await client.modify(
+    domainDn,
+    new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [daclDescriptor] }) }),
+    daclOnly,
+  );
+}
+
+function insufficientAccess(error: InsufficientAccessError, domainDn: string): ServiceAccountError {
+  return new ServiceAccountError(
+    'insufficient-access',
+    `The on-premises credential may not create the DirSync service account or change the permissions of ${domainDn}: ${error.message}`,
+    'Enter the credential of an Enterprise Administrator (or a Domain Administrator of this domain).',
+    domainDn,
+    error,
+  );
+}
+
+/** Runs a password write, turning the directory's refusals into errors that say what to do. */
+async function writingPassword<T>(target: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof ConfidentialityRequiredError || error instanceof StrongAuthRequiredError) {
+      throw new ServiceAccountError(
+        'encryption-required',
+        `Active Directory sets passwords only over an encrypted connection, and this one is not: ${error.message}`,
+        'Connect with LDAPS (port 636) or StartTLS.',
+        target,
+        error,
+      );
+    }
+    if (error instanceof UnwillingToPerformError || error instanceof ConstraintViolationError) {
+      throw new ServiceAccountError(
+        'password-rejected',
+        `Active Directory refused the service account's password: ${error.message}`,
+        'Connect over LDAPS or StartTLS (AD refuses passwords on plain LDAP); if you do, check the domain password policy: a random 64-character password with all character classes is used.',
+        target,
+        error,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Makes sure the DirSync service account exists with a new password and the replication rights.
+ * `client` must be bound as an Enterprise or Domain Administrator over LDAPS or StartTLS.
+ * On a re-run pass the stored `existingObjectGuid`: the account is found wherever it was moved or
+ * renamed to and gets a new password; a new account is created only when it no longer exists.
+ */
+export async function ensureServiceAccount(client: Client, options: ServiceAccountOptions = {}): Promise<ServiceAccount> {
+  const domainDn = options.domainDn ?? (await readDomainDn(client));
+  const password = generatePassword();
+  try {
+    const existing = options.existingObjectGuid ? await readAccount(client, `<GUID=${options.existingObjectGuid}>`) : undefined;
+    let account: FoundAccount;
+    if (existing) {
+      account = existing;
+      await writingPassword(existing.dn, () => setPassword(client, existing.dn, password));
+    } else {
+      const usersContainer = await readUsersContainer(client, domainDn);
+      account = await writingPassword(usersContainer, () => createAccount(client, usersContainer, password));
+    }
+    await grantReplicationRights(client, domainDn, account.sid);
+    return { dn: account.dn, objectGuid: account.objectGuid, sid: sidToString(account.sid), samAccountName: account.samAccountName, password };
+  } catch (error) {
+    throw error instanceof InsufficientAccessError ? insufficientAccess(error, domainDn) : error;
+  }
+}
