@@ -57,6 +57,9 @@ let preparation: Promise<CertificateAuthority> | undefined;
 /** Once per process: system packages present, leftovers of killed runs swept, exit handler armed. */
 function prepareOnce(): Promise<CertificateAuthority> {
   preparation ??= (async () => {
+    if (process.getuid?.() !== 0) {
+      throw new Error('The AD tests start Samba AD DC, which must run as root (it listens on ports 389 and 636): run them as root, as CI does.');
+    }
     try {
       await run('bash', [join(scriptDirectory, 'install-system-packages.sh')], { timeout: 600_000 });
     } catch (error) {
