@@ -31,11 +31,12 @@ async function main(): Promise<void> {
     ...(values['state-dir'] ? { stateDir: resolve(values['state-dir']) } : {}),
     ...(writes === undefined ? {} : { throttle: { writes, windowSeconds: windowSeconds! } }),
   });
-  const { authority, graphEndpoint, tenantId, clientId, clientSecret, caFile } = standIn;
-  process.stdout.write(`${JSON.stringify({ authority, graphEndpoint, tenantId, clientId, clientSecret, caFile })}\n`);
   const stop = (): void => { standIn.stop().then(() => process.exit(0), () => process.exit(1)); };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Handlers first: a consumer may signal as soon as it has read the line.
+  const { authority, graphEndpoint, tenantId, clientId, clientSecret, caFile } = standIn;
+  process.stdout.write(`${JSON.stringify({ authority, graphEndpoint, tenantId, clientId, clientSecret, caFile })}\n`);
 }
 
 main().catch((error: unknown) => {
