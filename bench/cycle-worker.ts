@@ -1,0 +1,97 @@
+// Runs sync cycles in a process of their own, so that the peak memory measured (maxRSS) is DirSync's alone,
+// not the Entra stand-in's or Samba's. The job comes as JSON on stdin (it carries passwords: never in argv);
+// the result goes to stdout as one JSON line. Started by bench/cycle-job.ts.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import type { CommandOutput } from '../src/commands/output.ts';
+import { ActiveDirectorySource } from '../src/connectors/ad/active-directory-source.ts';
+import { CloudDirectory } from '../src/connectors/entra/cloud-directory.ts';
+import { connectToEntra } from '../src/connectors/entra/connection.ts';
+import { Exporter } from '../src/connectors/entra/exporter.ts';
+import type { CloudTarget, DirectorySource, OperationSink } from '../src/engine/ports.ts';
+import { runSyncCycle } from '../src/engine/sync-cycle.ts';
+import { SqliteStore } from '../src/store/sqlite-store.ts';
+import type { CycleJob, CycleJobResult, CycleMeasurement } from './cycle-job.ts';
+import { MemoryCloud } from './memory-cloud.ts';
+import { SyntheticDirectory } from './synthetic-directory.ts';
+
+/** Counts what the engine reports instead of printing it: a benchmark shows figures, not 10,000 notices. */
+class CountingOutput implements CommandOutput {
+  warnings = 0;
+  progress(): void {}
+  verbose(): void {}
+  result(): void {}
+  warning(): void {
+    this.warnings++;
+  }
+}
+
+const maxRssMegabytes = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function run(job: CycleJob): Promise<CycleJobResult> {
+  const closers: (() => unknown)[] = [];
+  const storeDirectory = await mkdtemp(join(tmpdir(), 'dirsync-bench-store-'));
+  try {
+    let source: DirectorySource;
+    let synthetic: SyntheticDirectory | undefined;
+    if (job.source.kind === 'active-directory') {
+      const { url, caPem, bindDn, password, includeOu } = job.source;
+      const directory = new ActiveDirectorySource({ url, caPem, bindDn, password, scope: { includeOus: [includeOu], excludeOus: [] } });
+      closers.push(() => directory.close());
+      source = directory;
+    } else {
+      source = synthetic = new SyntheticDirectory(job.source.shape);
+    }
+
+    let target: CloudTarget;
+    let sink: OperationSink;
+    let counters: CycleJobResult['graph'];
+    if (job.target.kind === 'stand-in') {
+      const { tenantId, clientId, clientSecret, authorityHost, graphEndpoint, caPem, writeBudget } = job.target;
+      const entra = await connectToEntra({
+        tenantId, clientId, caPem, writeBudget, preview: false,
+        credential: { kind: 'client-secret', secret: clientSecret },
+        cloud: { authorityHost, graphEndpoint },
+      });
+      closers.push(() => entra.close());
+      const cloud = new CloudDirectory(entra.session, clientId);
+      target = cloud;
+      sink = new Exporter(entra.session, { sourceAnchorProperty: await cloud.ensureSourceAnchorExtension() });
+      counters = entra.session.counters;
+    } else {
+      const { initialDomain, verifiedDomains, sourceAnchorProperty } = job.target;
+      target = sink = new MemoryCloud({ initialDomain, verifiedDomains: new Set(verifiedDomains), sourceAnchorProperty });
+    }
+
+    const store = new SqliteStore(join(storeDirectory, 'dirsync.db'));
+    await store.migrate();
+    closers.push(() => store.close());
+    const output = new CountingOutput();
+    const cycles: CycleMeasurement[] = [];
+    for (const cycle of job.cycles) {
+      if (cycle.modifyUsers) synthetic!.modifyUsers(cycle.modifyUsers);
+      const started = performance.now();
+      const result = await runSyncCycle(
+        { mode: cycle.mode, preview: false, acceptDeletes: false, deletionThreshold: { enabled: true, threshold: 500 }, softMatch: 'smtp-then-upn' },
+        { store, source, target, sink, output },
+      );
+      cycles.push({
+        label: cycle.label,
+        seconds: (performance.now() - started) / 1000,
+        status: result.status,
+        counts: result.counts,
+        maxRssMb: maxRssMegabytes(),
+        firstErrors: result.errors.slice(0, 3).map((error) => `${error.dn}: ${error.code}: ${error.message}`),
+      });
+    }
+    return { cycles, warnings: output.warnings, links: await store.countLinks(), ...(counters ? { graph: { ...counters } } : {}) };
+  } finally {
+    for (const close of closers.reverse()) await close();
+    await rm(storeDirectory, { recursive: true, force: true });
+  }
+}
+
+const job = JSON.parse(await text(process.stdin)) as CycleJob;
+process.stdout.write(`${JSON.stringify(await run(job))}\n`);
