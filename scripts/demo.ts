@@ -43,7 +43,7 @@ try {
   await expectSuccess(
     dirsync(
       ['configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
-        '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', standIn.authorityHost,
+        '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
         '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile, '--include-ou', FIXTURE.ous.corp, '--verbose'],
       secrets,
     ),
