@@ -69,7 +69,7 @@ export interface StandInControl {
   /** Empties users, groups, contacts, deleted items, faults and the log; re-creates the administrator. */
   reset(): void;
   snapshot(): DirectorySnapshot;
-  /** The live or soft-deleted user whose onPremisesImmutableId is `immutableId`. */
+  /** The live user whose onPremisesImmutableId is `immutableId` (soft-deleted ones are in snapshot().deletedItems). */
   findByImmutableId(immutableId: string): SnapshotObject | undefined;
   addVerifiedDomain(name: string): void;
   createApplication(options: CreateApplicationOptions): CreatedApplication;
@@ -185,8 +185,7 @@ export function createControl(deps: {
       };
     },
     findByImmutableId(immutableId) {
-      const candidates = [...directory.list('user'), ...directory.deletedItems('user')];
-      const found = candidates.find((user) => user.props.onPremisesImmutableId === immutableId);
+      const found = directory.list('user').find((user) => user.props.onPremisesImmutableId === immutableId);
       return found ? snapshotObject(found) : undefined;
     },
     addVerifiedDomain: (name) => directory.addDomain(name),
