@@ -57,6 +57,14 @@ function Set-CoexistenceConfiguration {
     .PARAMETER GraphEndpoint
     Overrides the Microsoft Graph endpoint of the cloud (e.g. https://graph.microsoft.com).
 
+    .PARAMETER CloudCaFile
+    A PEM file with an extra CA certificate to trust for sign-in and Microsoft Graph, for example the
+    certificate of a TLS-inspecting proxy. The machine's trusted CAs stay trusted.
+
+    .PARAMETER WriteBudget
+    The tenant's Graph directory write budget as 'writes/seconds' (default '3000/150', Graph's documented
+    budget per application and tenant). The export paces itself to it instead of running into throttling.
+
     .PARAMETER EnableHybridDeployment
     Exchange hybrid deployment: write the cloud's Exchange attributes back to Active Directory.
 
@@ -144,6 +152,12 @@ function Set-CoexistenceConfiguration {
         [ValidateNotNullOrEmpty()]
         [string] $GraphEndpoint,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $CloudCaFile,
+
+        [ValidatePattern('^\d+/\d+$')]
+        [string] $WriteBudget,
+
         [switch] $EnableHybridDeployment,
 
         [switch] $EnablePasswordSync,
@@ -164,6 +178,11 @@ function Set-CoexistenceConfiguration {
     foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
     # Files are named by full path: the executable does not share this session's current location.
     if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
+    if ($PSBoundParameters.ContainsKey('CloudCaFile')) { $parameters.cloudCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CloudCaFile) }
+    if ($PSBoundParameters.ContainsKey('WriteBudget')) {
+        $budget = $WriteBudget.Split('/')
+        $parameters.writeBudget = [ordered]@{ writes = [int]$budget[0]; windowSeconds = [int]$budget[1] }
+    }
     if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
     if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
