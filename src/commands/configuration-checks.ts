@@ -69,7 +69,7 @@ export async function checkActiveDirectory(
     const account = await check(
       'the AAD_ service account exists with the replication rights',
       report,
-      () => ensureServiceAccount(admin, { existingObjectGuid: settings.existingServiceAccount?.objectGuid ?? null }),
+      () => ensureServiceAccount(admin, settings.existingServiceAccount ? { existingObjectGuid: settings.existingServiceAccount.objectGuid } : {}),
       (created) => `${created.samAccountName} (${created.dn})`,
     );
     const serviceConnection = await check(`Active Directory sign-in as ${account.samAccountName}`, report, () => openDirectoryConnection({ ...connection, bindDn: account.dn, password: account.password }));
