@@ -2,13 +2,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
+import type { ScopeOptions } from '../src/connectors/ad/scope.ts';
 import type { WriteBudgetLimits } from '../src/connectors/entra/write-budget.ts';
 import type { RunCounts, RunStatus } from '../src/store/state-store.ts';
 import type { DirectoryShape } from './synthetic-directory.ts';
 
 export interface CycleJob {
   source:
-    | { kind: 'active-directory'; url: string; caPem: string; bindDn: string; password: string; includeOu: string }
+    | { kind: 'active-directory'; url: string; caPem: string; bindDn: string; password: string; scope: ScopeOptions }
     | { kind: 'synthetic'; shape: DirectoryShape };
   target:
     | {
@@ -30,6 +31,8 @@ export interface CycleJob {
 export interface CycleMeasurement {
   label: string;
   seconds: number;
+  /** CPU time of the DirSync process (user + system) during the cycle. */
+  cpuSeconds: number;
   status: RunStatus;
   counts: RunCounts & { notExportable: number };
   /** The worker's peak resident memory so far (process.resourceUsage().maxRSS). */

@@ -28,6 +28,11 @@ class CountingOutput implements CommandOutput {
   }
 }
 
+function cpuSecondsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
 const maxRssMegabytes = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function run(job: CycleJob): Promise<CycleJobResult> {
@@ -37,8 +42,8 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
     let source: DirectorySource;
     let synthetic: SyntheticDirectory | undefined;
     if (job.source.kind === 'active-directory') {
-      const { url, caPem, bindDn, password, includeOu } = job.source;
-      const directory = new ActiveDirectorySource({ url, caPem, bindDn, password, scope: { includeOus: [includeOu], excludeOus: [] } });
+      const { url, caPem, bindDn, password, scope } = job.source;
+      const directory = new ActiveDirectorySource({ url, caPem, bindDn, password, scope });
       closers.push(() => directory.close());
       source = directory;
     } else {
@@ -73,6 +78,7 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
     for (const cycle of job.cycles) {
       if (cycle.modifyUsers) synthetic!.modifyUsers(cycle.modifyUsers);
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const result = await runSyncCycle(
         { mode: cycle.mode, preview: false, acceptDeletes: false, deletionThreshold: { enabled: true, threshold: 500 }, softMatch: 'smtp-then-upn' },
         { store, source, target, sink, output },
@@ -80,6 +86,7 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
       cycles.push({
         label: cycle.label,
         seconds: (performance.now() - started) / 1000,
+        cpuSeconds: cpuSecondsSince(cpuBefore),
         status: result.status,
         counts: result.counts,
         maxRssMb: maxRssMegabytes(),

@@ -1,6 +1,6 @@
 // Store micro-benchmark: the embedded store's own workload, on node:sqlite (what ships) and on better-sqlite3
 // (the usual alternative, a native addon), with the same schema, pragmas and SQL on both.
-//   node_modules/.bin/node bench/store.ts
+//   node_modules/.bin/node bench/store.ts [--json]      (also section 5 of npm run bench)
 // better-sqlite3 is measured only, never shipped: install it outside the project first, e.g.
 //   npm install --prefix /tmp/bsq better-sqlite3      (or set DIRSYNC_BENCH_BETTER_SQLITE3 to its folder)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   ]);
   const BetterDatabase = loadBetterSqlite3();
   if (BetterDatabase) engines.set('better-sqlite3', async (file) => new DriverStore(new BetterDatabase(file)));
-  else console.log('better-sqlite3 not installed: skipped (npm install --prefix /tmp/bsq better-sqlite3, or set DIRSYNC_BENCH_BETTER_SQLITE3 to its folder)');
+  const skipped = BetterDatabase ? [] : ['better-sqlite3 not installed: skipped (npm install --prefix /tmp/bsq better-sqlite3, or set DIRSYNC_BENCH_BETTER_SQLITE3 to its folder)'];
 
   const best = new Map<string, Timing[]>();
   const directory = mkdtempSync(join(tmpdir(), 'dirsync-bench-store-'));
@@ -249,6 +249,16 @@ async function main(): Promise<void> {
   }
 
   const names = [...best.keys()];
+  if (process.argv.includes('--json')) {
+    // For bench/run.ts: the same figures as one JSON document.
+    const steps = best.get('SqliteStore')!.map((timing, index) => ({
+      step: timing.step,
+      itemsPerSecond: Object.fromEntries(names.map((name) => [name, Math.round(best.get(name)![index]!.items / best.get(name)![index]!.seconds)])),
+    }));
+    console.log(JSON.stringify({ rounds: ROUNDS, engines: names, skipped, steps }));
+    return;
+  }
+  for (const notice of skipped) console.log(notice);
   console.log(`Node ${process.version}, SQLite WAL + synchronous=FULL, best of ${ROUNDS} rounds, items/s (higher is better)`);
   console.log(['step'.padEnd(58), ...names.map((name) => name.padStart(15))].join(''));
   best.get('SqliteStore')!.forEach((timing, index) => {
