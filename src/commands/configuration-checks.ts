@@ -72,12 +72,12 @@ export async function checkActiveDirectory(
       () => ensureServiceAccount(admin, settings.existingServiceAccount ? { existingObjectGuid: settings.existingServiceAccount.objectGuid } : {}),
       (created) => `${created.samAccountName} (${created.dn})`,
     );
-    const serviceConnection = await check(`Active Directory sign-in as ${account.samAccountName}`, report, () => openDirectoryConnection({ ...connection, bindDn: account.dn, password: account.password }));
+    const serviceConnection = await check(`Active Directory sign-in as ${account.userPrincipalName}`, report, () => openDirectoryConnection({ ...connection, bindDn: account.userPrincipalName, password: account.password }));
     await serviceConnection.unbind();
     return {
       configuration: {
         url: settings.url,
-        bindUser: account.dn,
+        bindUser: account.userPrincipalName,
         caFile: settings.caFile,
         allowPlainLdap: settings.allowPlainLdap,
         serviceAccount: { objectGuid: account.objectGuid, samAccountName: account.samAccountName, dn: account.dn },

@@ -1,6 +1,8 @@
 // sync: one synchronization cycle (Start-OnlineCoexistenceSync). Delta by default, full with --full or when no
 // watermark exists; --preview plans and writes nothing.
 import * as z from 'zod';
+import { DirectoryConnectionError } from '../connectors/ad/errors.ts';
+import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
 import { acquireRunLock, RunLockBusyError } from '../install/run-lock.ts';
 import { runSyncCycle, type CycleResult } from '../engine/sync-cycle.ts';
@@ -50,6 +52,8 @@ export async function sync(parameters: SyncParameters, output: CommandOutput, si
       );
       output.result(syncRunResult({ ...result, message: null }, result.errors, parameters.preview ? result.plan : undefined));
       return exitCodeOf(result);
+    } catch (error) {
+      throw serviceAccountProblem(error, configuration) ?? error;
     } finally {
       await connection.close();
     }
@@ -57,6 +61,24 @@ export async function sync(parameters: SyncParameters, output: CommandOutput, si
     await store.close();
     await lock.release();
   }
+}
+
+/**
+ * The AAD_ service account cannot sign in any more: moved out of the domain, deleted, disabled, or its password
+ * changed by someone else. Say so by name, and what to do; the original warned that this breaks synchronization.
+ */
+function serviceAccountProblem(error: unknown, configuration: Configuration): CommandError | undefined {
+  const account = configuration.activeDirectory?.serviceAccount;
+  if (!account || !(error instanceof DirectoryConnectionError) || error.category !== 'AuthenticationError') return undefined;
+  return new CommandError({
+    errorId: 'ServiceAccountUnusable',
+    category: 'AuthenticationError',
+    exitCode: ExitCode.runFailed,
+    message: `the DirSync service account ${account.samAccountName} (${account.dn} when configured) cannot sign in to Active Directory: ${error.message} It may have been removed, disabled, moved to another domain, or had its password changed.`,
+    recommendedAction: 'run configure again (Set-CoexistenceConfiguration) with an Enterprise Administrator credential: it finds the account by its objectGUID, or creates a new one, and resets its password',
+    target: account.samAccountName,
+    cause: error,
+  });
 }
 
 function exitCodeOf(result: CycleResult): number {

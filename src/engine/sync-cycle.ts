@@ -6,7 +6,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { MAX_MEMBERS_PER_ADD, type CloudOperation } from '../connectors/entra/operations.ts';
 import type { ObjectLink, ObjectError, RunCounts, RunMode, RunStatus, StateStore } from '../store/state-store.ts';
-import type { CommandOutput } from '../commands/output.ts';
+import { CommandError, type CommandOutput } from '../commands/output.ts';
 import { changedAttributes, mapToCloud, type CloudAttributes, type TenantContext } from './mapping.ts';
 import type { ImportChange, SourceObject } from './model.ts';
 import { WatermarkRejectedError, type CloudTarget, type DirectorySource, type OperationSink } from './ports.ts';
@@ -152,7 +152,9 @@ class SyncCycle {
         this.output.warning('The cycle was stopped on request after the batch in flight; the next cycle resumes from the last recorded watermark.');
         return await this.finish('stopped-by-request', error.message);
       }
-      await this.finish('failed', error instanceof Error ? error.message : String(error));
+      // A directory or service out of reach is the original's stopped-server-down; anything else failed.
+      const unreachable = error instanceof CommandError && error.category === 'ConnectionError';
+      await this.finish(unreachable ? 'stopped-server-down' : 'failed', error instanceof Error ? error.message : String(error));
       throw error;
     }
   }

@@ -41,6 +41,11 @@ export interface ServiceAccount {
   /** S-1-5-21-… */
   sid: string;
   samAccountName: string;
+  /**
+   * What DirSync signs in with: a UPN keeps working when the account is renamed or moved inside the domain,
+   * where a stored DN would not.
+   */
+  userPrincipalName: string;
   /** The new password. The caller stores it encrypted; it must never be logged. */
   password: string;
 }
@@ -133,13 +138,14 @@ interface FoundAccount {
   objectGuid: string;
   sid: Buffer;
   samAccountName: string;
+  userPrincipalName: string | undefined;
 }
 
 async function readAccount(client: Client, base: string): Promise<FoundAccount | undefined> {
   try {
     const { searchEntries } = await client.search(base, {
       scope: 'base',
-      attributes: ['objectGUID', 'objectSid', 'sAMAccountName'],
+      attributes: ['objectGUID', 'objectSid', 'sAMAccountName', 'userPrincipalName'],
       explicitBufferAttributes: binaryAttributes,
     });
     const entry = searchEntries[0];
@@ -147,14 +153,14 @@ async function readAccount(client: Client, base: string): Promise<FoundAccount |
     const sid = firstBuffer(entry?.objectSid);
     const samAccountName = firstString(entry?.sAMAccountName);
     if (!entry || !guid || !sid || !samAccountName) return undefined;
-    return { dn: entry.dn, objectGuid: guidFromBytes(guid), sid, samAccountName };
+    return { dn: entry.dn, objectGuid: guidFromBytes(guid), sid, samAccountName, userPrincipalName: firstString(entry.userPrincipalName) };
   } catch (error) {
     if (error instanceof NoSuchObjectError) return undefined;
     throw error;
   }
 }
 
-async function createAccount(client: Client, usersContainer: string, password: string): Promise<FoundAccount> {
+async function createAccount(client: Client, usersContainer: string, domainDn: string, password: string): Promise<FoundAccount> {
   for (let attempt = 1; ; attempt++) {
     const samAccountName = `AAD_${randomBytes(6).toString('hex')}`;
     const dn = `CN=${samAccountName},${usersContainer}`;
@@ -162,6 +168,7 @@ async function createAccount(client: Client, usersContainer: string, password: s
       await client.add(dn, [
         new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
         new Attribute({ type: 'sAMAccountName', values: [samAccountName] }),
+        new Attribute({ type: 'userPrincipalName', values: [userPrincipalNameFor(samAccountName, domainDn)] }),
         new Attribute({ type: 'description', values: [description] }),
         new Attribute({ type: 'userAccountControl', values: [String(serviceAccountControl)] }),
         unicodePwd(password),
@@ -175,6 +182,12 @@ async function createAccount(client: Client, usersContainer: string, password: s
     if (!created) throw new Error(`the service account ${dn} was created but cannot be read back`);
     return created;
   }
+}
+
+/** AAD_…@corp.example.com: the account's name at the domain's DNS name. */
+function userPrincipalNameFor(samAccountName: string, domainDn: string): string {
+  const dnsName = domainDn.split(',').map((part) => part.trim().replace(/^DC=/i, '')).join('.');
+  return `${samAccountName}@${dnsName}`;
 }
 
 async function setPassword(client: Client, dn: string, password: string): Promise<void> {
@@ -257,12 +270,24 @@ export async function ensureServiceAccount(client: Client, options: ServiceAccou
     if (existing) {
       account = existing;
       await writingPassword(existing.dn, () => setPassword(client, existing.dn, password));
+      if (!existing.userPrincipalName) {
+        // Accounts created before DirSync signed in by UPN.
+        account = { ...existing, userPrincipalName: userPrincipalNameFor(existing.samAccountName, domainDn) };
+        await client.modify(existing.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: [account.userPrincipalName!] }) }));
+      }
     } else {
       const usersContainer = await readUsersContainer(client, domainDn);
-      account = await writingPassword(usersContainer, () => createAccount(client, usersContainer, password));
+      account = await writingPassword(usersContainer, () => createAccount(client, usersContainer, domainDn, password));
     }
     await grantReplicationRights(client, domainDn, account.sid);
-    return { dn: account.dn, objectGuid: account.objectGuid, sid: sidToString(account.sid), samAccountName: account.samAccountName, password };
+    return {
+      dn: account.dn,
+      objectGuid: account.objectGuid,
+      sid: sidToString(account.sid),
+      samAccountName: account.samAccountName,
+      userPrincipalName: account.userPrincipalName ?? userPrincipalNameFor(account.samAccountName, domainDn),
+      password,
+    };
   } catch (error) {
     throw error instanceof InsufficientAccessError ? insufficientAccess(error, domainDn) : error;
   }

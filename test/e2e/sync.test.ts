@@ -75,7 +75,7 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.json.checks.every((check: { passed: boolean }) => check.passed), JSON.stringify(result.json.checks));
     assert.match(result.json.serviceAccount, /^AAD_[0-9a-f]{12}$/);
-    assert.match(result.json.adAccount, new RegExp(`^CN=${result.json.serviceAccount},CN=Users,`, 'i'));
+    assert.equal(result.json.adAccount, `${result.json.serviceAccount}@corp.example.test`, 'AD is read as the service account, by UPN');
   });
 
   it('previews the first cycle: a plan of creates, and not one write reaches Graph', async () => {
@@ -130,6 +130,24 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(result.json.mode, 'delta');
     assert.deepEqual(writes(standIn), []);
     assert.deepEqual({ added: result.json.counts.added, updated: result.json.counts.updated, deleted: result.json.counts.deleted }, { added: 0, updated: 0, deleted: 0 });
+  });
+
+  it('keeps reading AD with the service account after it is renamed and moved (it signs in by UPN)', async () => {
+    const configuration = (await dirsync(['get-configuration', '--path', path, '--json'])).json;
+    const { searchEntries } = await admin.search(domain.baseDn, { filter: `(sAMAccountName=${configuration.serviceAccount})`, attributes: ['cn'] });
+    await admin.modifyDN(searchEntries[0]!.dn, `CN=Directory Sync Service,${FIXTURE.ous.outOfScope}`);
+    const result = await sync();
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  it('stops with a clear message naming the service account when it was removed', async () => {
+    const configuration = (await dirsync(['get-configuration', '--path', path, '--json'])).json;
+    await admin.del(`CN=Directory Sync Service,${FIXTURE.ous.outOfScope}`);
+    const result = await sync();
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`service account ${configuration.serviceAccount} .*cannot sign in.*run configure again`, 's'));
+    const [run] = [(await dirsync(['status', '--path', path, '--last', '1', '--json'])).json];
+    assert.equal(run.status, 'failed');
   });
 
   it('re-runs configure: with --no-service-account it reads AD with the administrator instead', async () => {
