@@ -1,5 +1,5 @@
 // The cloud side of the scale benchmark: a tenant kept in memory, with only what joins and exports need
-// (anchor → id, membership counts). At 100k objects the Entra stand-in would measure itself, not DirSync.
+// (anchor → id). At 100k objects the Entra stand-in would measure itself, not DirSync.
 import type { CloudOperation, OperationOutcome } from '../src/connectors/entra/operations.ts';
 import type { TenantContext } from '../src/engine/mapping.ts';
 import type { CloudTarget, OperationSink, SoftMatchCandidate } from '../src/engine/ports.ts';
@@ -8,8 +8,6 @@ export class MemoryCloud implements CloudTarget, OperationSink {
   readonly context: TenantContext;
   /** anchor → cloud id, per object type. */
   readonly #ids = { user: new Map<string, string>(), group: new Map<string, string>() };
-  readonly operations = { create: 0, update: 0, delete: 0, 'add-members': 0, 'remove-member': 0 };
-  membersAdded = 0;
 
   constructor(context: TenantContext) {
     this.context = context;
@@ -35,29 +33,15 @@ export class MemoryCloud implements CloudTarget, OperationSink {
 
   async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
     for (const operation of operations) {
-      this.operations[operation.action]++;
-      switch (operation.action) {
-        case 'create': {
-          const cloudId = `${operation.objectType}-${this.#ids[operation.objectType].size + 1}`;
-          this.#ids[operation.objectType].set(operation.anchor, cloudId);
-          yield { ok: true, operation, cloudId };
-          continue;
-        }
-        case 'delete':
-          this.#ids[operation.objectType].delete(operation.anchor);
-          break;
-        case 'add-members':
-          this.membersAdded += operation.members.length;
-          break;
-        case 'update':
-        case 'remove-member':
-          break;
+      if (operation.action === 'create') {
+        const ids = this.#ids[operation.objectType];
+        const cloudId = `${operation.objectType}-${ids.size + 1}`;
+        ids.set(operation.anchor, cloudId);
+        yield { ok: true, operation, cloudId };
+      } else {
+        if (operation.action === 'delete') this.#ids[operation.objectType].delete(operation.anchor);
+        yield { ok: true, operation };
       }
-      yield { ok: true, operation };
     }
-  }
-
-  get objectCount(): number {
-    return this.#ids.user.size + this.#ids.group.size;
   }
 }

@@ -43,21 +43,17 @@ export class SyntheticDirectory implements DirectorySource {
     this.shape = shape;
   }
 
-  get objectCount(): number {
-    return this.shape.users + this.shape.groups;
-  }
-
   async *fullImport(): AsyncIterable<ImportChange> {
     this.#pending = new Set();
-    for (let index = 0; index < this.shape.users; index++) yield { op: 'upsert', object: this.user(index) };
-    for (let index = 0; index < this.shape.groups; index++) yield { op: 'upsert', object: this.group(index) };
+    for (let index = 0; index < this.shape.users; index++) yield { op: 'upsert', object: this.#user(index) };
+    for (let index = 0; index < this.shape.groups; index++) yield { op: 'upsert', object: this.#group(index) };
     this.watermark = String(++this.#imports);
   }
 
   async *deltaImport(): AsyncIterable<ImportChange> {
     const changed = this.#pending;
     this.#pending = new Set();
-    for (const index of changed) yield { op: 'upsert', object: this.user(index) };
+    for (const index of changed) yield { op: 'upsert', object: this.#user(index) };
     this.watermark = String(++this.#imports);
   }
 
@@ -65,7 +61,7 @@ export class SyntheticDirectory implements DirectorySource {
     for (const anchor of anchors) {
       const guid = Buffer.from(anchor, 'base64');
       const index = guid.readUInt32BE(12);
-      yield { op: 'upsert', object: guid.readUInt32BE(0) === GROUP_MARK ? this.group(index) : this.user(index) };
+      yield { op: 'upsert', object: guid.readUInt32BE(0) === GROUP_MARK ? this.#group(index) : this.#user(index) };
     }
   }
 
@@ -79,7 +75,7 @@ export class SyntheticDirectory implements DirectorySource {
     }
   }
 
-  user(index: number): SourceObject {
+  #user(index: number): SourceObject {
     const number = String(index + 1).padStart(6, '0');
     const account = `synth.${number}`;
     const revision = this.#revisions.get(index);
@@ -111,7 +107,7 @@ export class SyntheticDirectory implements DirectorySource {
     };
   }
 
-  group(index: number): SourceObject {
+  #group(index: number): SourceObject {
     const name = `Synthetic Group ${String(index + 1).padStart(5, '0')}`;
     const { users, membersPerGroup } = this.shape;
     const members = Array.from({ length: Math.min(membersPerGroup, users) }, (_, offset) => anchorOf(USER_MARK, (index * membersPerGroup + offset) % users));

@@ -1,0 +1,210 @@
+// npm run bench [-- --json] [-- --quick]: how fast DirSync is and how it scales, measured side by side in one
+// run (the machine is shared and noisy, so figures are compared as ratios). Progress goes to stderr; the
+// table, or with --json one JSON document, to stdout. Not part of npm test.
+import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { parseArgs } from 'node:util';
+import type { ScopeOptions } from '../src/connectors/ad/scope.ts';
+import { GRAPH_WRITE_BUDGET, type WriteBudgetLimits } from '../src/connectors/entra/write-budget.ts';
+import { BULK, startDomain, type TestDomain } from '../test/support/ad/index.ts';
+import { measureEngineOverhead, type EngineOverheadResult } from './engine-overhead.ts';
+import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
+import { measureImportRate, type ImportRate } from './import-rate.ts';
+import { measureScale, type ScaleResult } from './scale.ts';
+import type { DirectoryShape } from './synthetic-directory.ts';
+
+const BULK_USERS = 10_000;
+/** Graph's documented budget, 3,000 writes / 150 s. */
+const GRAPH_WRITES_PER_SECOND = GRAPH_WRITE_BUDGET.writes / GRAPH_WRITE_BUDGET.windowSeconds;
+
+interface Plan {
+  importRounds: number;
+  exportShape: DirectoryShape;
+  /** Graph's 3,000 writes / 150 s scaled by 1/5: same rate, and the exporter keeps the same 5 % burst share. */
+  exportLimits: WriteBudgetLimits;
+  engineScope: ScopeOptions;
+  scaleObjects: number;
+  storeRounds: number;
+}
+
+const SCALED_BUDGET: WriteBudgetLimits = { writes: 600, windowSeconds: 30 };
+
+const FULL: Plan = {
+  importRounds: 3,
+  exportShape: { users: 1000, groups: 20, membersPerGroup: 50, domain: 'corp.example.test' },
+  exportLimits: SCALED_BUDGET,
+  engineScope: { includeOus: [BULK.ou], excludeOus: [] },
+  scaleObjects: 100_000,
+  storeRounds: 3,
+};
+
+const QUICK: Plan = {
+  importRounds: 1,
+  exportShape: { users: 300, groups: 5, membersPerGroup: 20, domain: 'corp.example.test' },
+  exportLimits: SCALED_BUDGET,
+  // bulk.00001 … bulk.00999: a tenth of the domain, through the same code.
+  engineScope: { includeOus: [BULK.ou], excludeOus: [], attributeFilter: '(sAMAccountName=bulk.00*)' },
+  scaleObjects: 10_000,
+  storeRounds: 1,
+};
+
+interface StoreFigures {
+  rounds: number;
+  engines: string[];
+  skipped: string[];
+  steps: { step: string; itemsPerSecond: Record<string, number> }[];
+}
+
+type Outcome<T> = T | { error: string };
+
+interface BenchReport {
+  date: string;
+  node: string;
+  cpus: number;
+  loadAverage: number;
+  quick: boolean;
+  importRate: Outcome<ImportRate>;
+  exportBudget: Outcome<ExportBudgetResult>;
+  engineOverhead: Outcome<EngineOverheadResult>;
+  scale: Outcome<ScaleResult & { cloud: string }>;
+  stores: Outcome<StoreFigures>;
+}
+
+const say = (message: string): void => void process.stderr.write(`${message}\n`);
+
+/** A section that fails is reported as failed; the others still run. */
+async function section<T>(title: string, measure: () => Promise<T>): Promise<Outcome<T>> {
+  say(`${title}…`);
+  const started = performance.now();
+  try {
+    return await measure();
+  } catch (error) {
+    say(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    say(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+}
+
+async function measureStores(rounds: number): Promise<StoreFigures> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'store.ts'), '--json'], {
+    env: { ...process.env, DIRSYNC_BENCH_ROUNDS: String(rounds) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve, reject) => child.once('error', reject).once('exit', resolve));
+  const [output, code] = await Promise.all([text(child.stdout), exited]);
+  if (code !== 0) throw new Error(`bench/store.ts failed (exit code ${code}); its error is printed above.`);
+  return JSON.parse(output) as StoreFigures;
+}
+
+function usersInScope(scope: ScopeOptions): number {
+  const prefix = scope.attributeFilter?.match(/^\(sAMAccountName=(.*)\*\)$/)?.[1] ?? '';
+  return Array.from({ length: BULK_USERS }, (_, index) => BULK.samAccountName(index)).filter((name) => name.startsWith(prefix)).length;
+}
+
+async function measureAll(plan: Plan, quick: boolean): Promise<BenchReport> {
+  const report = { date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), loadAverage: loadavg()[0]!, quick } as BenchReport;
+  say(`Starting the ${BULK_USERS.toLocaleString('en')}-user Samba domain (the first run on a machine builds its template: about 1.5 minutes)…`);
+  let domain: TestDomain | undefined;
+  try {
+    domain = await startDomain({ variant: { bulkUsers: BULK_USERS } });
+    const bulk = domain;
+    report.importRate = await section('1. Import rate: DirSync vs ldapsearch', () => measureImportRate(bulk, BULK.ou, BULK_USERS, plan.importRounds));
+    report.exportBudget = await section('2. Export against the write budget', () => measureExportBudget(plan.exportShape, plan.exportLimits));
+    report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () => measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)));
+  } finally {
+    await domain?.stop();
+  }
+  report.scale = await section(`4. Scale: ${plan.scaleObjects.toLocaleString('en')} synthetic objects`, async () => ({ ...(await measureScale(plan.scaleObjects)), cloud: 'in-memory CloudTarget + OperationSink (bench/memory-cloud.ts)' }));
+  report.stores = await section('5. Stores: node:sqlite vs better-sqlite3', () => measureStores(plan.storeRounds));
+  return report;
+}
+
+// ---- the table
+
+const number = (value: number, digits = 0): string =>
+  Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
+const seconds = (value: number): string => (value < 1 ? `${number(value * 1000, 1)} ms` : `${number(value, value < 10 ? 2 : 1)} s`);
+const percent = (value: number): string => (Number.isFinite(value) ? `${number(value * 100, 1)} %` : 'n/a');
+const row = (label: string, value: string, note = ''): string => `  ${label.padEnd(46)}${value.padStart(16)}  ${note}`.trimEnd();
+
+function failed<T extends object>(outcome: Outcome<T>): outcome is { error: string } {
+  return 'error' in outcome;
+}
+
+function renderTable(report: BenchReport): string {
+  const lines = [`DirSync benchmark — ${report.date.slice(0, 10)}, Node ${report.node}, ${report.cpus} CPUs (shared), load ${report.loadAverage.toFixed(1)}${report.quick ? ', --quick' : ''}`, ''];
+  const heading = (title: string, outcome: Outcome<object>): boolean => {
+    lines.push(title);
+    if (failed(outcome)) lines.push(`  FAILED: ${outcome.error}`, '');
+    return !failed(outcome);
+  };
+
+  const importRate = report.importRate;
+  if (heading(`1. Full import from AD (Samba, LDAPS), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(importRate) ? '?' : importRate.rounds}`, importRate) && !failed(importRate)) {
+    lines.push(
+      row('DirSync ActiveDirectorySource (pages of 500)', seconds(importRate.dirSyncSeconds), `${number(importRate.objects / importRate.dirSyncSeconds)} objects/s`),
+      row('ldapsearch -E pr=1000, same attributes', seconds(importRate.ldapsearchSeconds), `${number(importRate.objects / importRate.ldapsearchSeconds)} objects/s`),
+      row('DirSync time / ldapsearch time', number(importRate.ratio, 2), '(1.00 = as fast as the C client)'),
+      '',
+    );
+  }
+
+  const exported = report.exportBudget;
+  if (heading('2. Initial export against the write budget (Entra stand-in throttling, exporter budget the same)', exported) && !failed(exported)) {
+    const { shape, limits } = exported;
+    lines.push(
+      row('budget (Graph: 3,000 / 150 s, scaled by 1/5)', `${number(limits.writes)} / ${limits.windowSeconds} s`, `= ${number(exported.allowedPerSecond)} writes/s`),
+      row('objects', `${number(shape.users)} + ${number(shape.groups)}`, `users + groups of ${shape.membersPerGroup} members`),
+      row('writes accepted, time', number(exported.writesAccepted), seconds(exported.seconds)),
+      row('achieved / allowed rate, whole cycle', percent(exported.ratio), `target ≥ 95 %; ${number(exported.achievedPerSecond, 1)} writes/s`),
+      row('achieved / allowed rate, after the 1st window', percent(exported.steadyRatio), `exporter pacing ceiling ${percent(exported.pacingCeiling)}`),
+      row('429 answers received', number(exported.throttled), 'target: rare, all recovered'),
+      row('every user, group and member arrived', exported.complete ? 'yes' : 'NO'),
+      row('100,000 creates at Graph\'s budget, steady rate', `${number(100_000 / (GRAPH_WRITES_PER_SECOND * exported.steadyRatio) / 60)} min`, '(floor: 83 min)'),
+      '',
+    );
+  }
+
+  const engine = report.engineOverhead;
+  if (heading('3. Full sync AD → engine → Entra stand-in, no throttling (DirSync in its own process)', engine) && !failed(engine)) {
+    lines.push(
+      row('objects, time', number(engine.objects), seconds(engine.seconds)),
+      row('end to end', `${number(engine.objectsPerSecond)} objects/s`, '(Entra Connect documents 10k objects ≈ 10 min: 17/s)'),
+      row('DirSync CPU time', seconds(engine.dirSyncCpuSeconds), `${number(engine.objectsPerDirSyncCpuSecond)} objects per CPU second`),
+      row('Entra stand-in CPU time', seconds(engine.standInCpuSeconds), '(a test double: scans its directory per $filter)'),
+      row('Graph requests (batches of ≤ 20)', number(engine.graphRequests)),
+      row('peak RSS of the DirSync process', `${number(engine.maxRssMb)} MB`),
+      row('every object arrived', engine.complete ? 'yes' : 'NO'),
+      '',
+    );
+  }
+
+  const scale = report.scale;
+  if (heading(`4. Scale: synthetic directory, real engine and SQLite store, cloud in memory`, scale) && !failed(scale)) {
+    const { shape } = scale;
+    lines.push(
+      row('objects', number(scale.objects), `${number(shape.users)} users + ${number(shape.groups)} groups of ${shape.membersPerGroup}`),
+      row('full sync', seconds(scale.full.seconds), `${number(scale.objects / scale.full.seconds)} objects/s, peak RSS ${number(scale.fullMaxRssMb)} MB`),
+      row('delta, nothing changed', seconds(scale.deltaUnchanged.seconds), `delta / full = ${number(scale.unchangedRatio, 4)}`),
+      row(`delta, 1 % changed (${number(scale.deltaOnePercent.counts.updated)} objects)`, seconds(scale.deltaOnePercent.seconds), `delta / full = ${number(scale.onePercentRatio, 4)}`),
+      row('peak RSS of the DirSync process, all cycles', `${number(scale.maxRssMb)} MB`),
+      '',
+    );
+  }
+
+  const stores = report.stores;
+  if (heading(`5. Store workload (bench/store.ts), items/s, best of ${failed(stores) ? '?' : stores.rounds}`, stores) && !failed(stores)) {
+    lines.push(`  ${'step'.padEnd(52)}${stores.engines.map((name) => name.padStart(16)).join('')}`);
+    for (const step of stores.steps) lines.push(`  ${step.step.padEnd(52)}${stores.engines.map((name) => number(step.itemsPerSecond[name]!).padStart(16)).join('')}`);
+    for (const notice of stores.skipped) lines.push(`  ${notice}`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+const report = await measureAll(values.quick ? QUICK : FULL, values.quick);
+process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
