@@ -15,6 +15,8 @@ import { WatermarkRejectedError, type CloudTarget, type DirectorySource, type Op
 export const AD_WATERMARK = 'active-directory';
 
 const CHUNK_SIZE = 500;
+/** Where a user's link keeps the anchor of the manager last exported (references are kept by anchor). */
+const MANAGER_KEY = 'manager';
 /** How many queued retries one cycle takes on (the rest wait for the next cycle). */
 const RETRIES_PER_CYCLE = 5000;
 
@@ -75,6 +77,10 @@ interface OperationContext {
   /** The full attribute set wanted in the cloud: what the link records as exported once the operation succeeds. */
   desired?: CloudAttributes;
   lastSeenRunId?: number | null;
+  /** The manager (anchor) last exported for a user: kept in its link until the manager step changes it. */
+  exportedManager?: string | null;
+  /** The object's link, for operations on references (set-manager) that update it. */
+  link?: ObjectLink;
 }
 
 export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies): Promise<CycleResult> {
@@ -100,8 +106,10 @@ class SyncCycle {
   private readonly deletes = new Map<string, PendingDelete>();
   /** Groups whose membership must be reconciled once every object of the cycle exists: anchor → member anchors. */
   private readonly groupMembers = new Map<string, string[]>();
-  /** Groups counted as unchanged so far: a membership change moves them to updated. */
-  private readonly unchangedGroups = new Set<string>();
+  /** Objects counted as unchanged so far: a membership or manager change moves them to updated. */
+  private readonly unchangedObjects = new Set<string>();
+  /** Users whose manager must be set once every object of the cycle exists: anchor → manager anchor (null: none). */
+  private readonly managers = new Map<string, string | null>();
   private readonly notExportableReasons = new Map<string, number>();
   private readonly notices: string[] = [];
   /** Objects on the retry queue when the cycle started: taken off it once exported. */
@@ -136,6 +144,7 @@ class SyncCycle {
       this.queuedRetries = new Set(await this.store.listRetries(RETRIES_PER_CYCLE));
       await this.importAndExportObjects(watermark);
       await this.reconcileMemberships();
+      await this.reconcileManagers();
       if (this.mode === 'full') await this.sweepObjectsNotSeen();
       this.stopIfRequested();
       const thresholdExceeded = await this.exportDeletes();
@@ -238,13 +247,17 @@ class SyncCycle {
       }
       this.notices.push(...mapped.notices);
       if (mapped.objectType === 'group') this.groupMembers.set(object.anchor, object.references.members ?? []);
-      context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, lastSeenRunId: link?.lastSeenRunId ?? null });
+      if (mapped.objectType === 'user') {
+        const manager = object.references.manager ?? null;
+        if ((link?.exported[MANAGER_KEY] ?? null) !== manager) this.managers.set(object.anchor, manager);
+      }
+      context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager: (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null });
 
       if (link?.cloudId) {
         const changes = changedAttributes(link.exported, mapped.attributes);
         if (Object.keys(changes).length === 0) {
           this.counts.unchanged++;
-          if (mapped.objectType === 'group') this.unchangedGroups.add(object.anchor);
+          this.unchangedObjects.add(object.anchor);
           if (link.dn !== object.dn) renamed.push({ ...link, dn: object.dn });
         } else {
           operations.push({ action: 'update', objectType: mapped.objectType, anchor: object.anchor, cloudId: link.cloudId, body: changes });
@@ -334,7 +347,7 @@ class SyncCycle {
             kind: known?.kind ?? operation.objectType,
             cloudId: operation.action === 'create' ? outcome.cloudId! : operation.cloudId,
             dn: known?.dn ?? '',
-            exported: known?.desired ?? operation.body,
+            exported: { ...(known?.desired ?? operation.body), ...(operation.objectType === 'user' ? { [MANAGER_KEY]: known?.exportedManager ?? null } : {}) },
             lastSeenRunId: this.mode === 'full' ? this.runId : (known?.lastSeenRunId ?? null),
           });
           break;
@@ -348,6 +361,9 @@ class SyncCycle {
           break;
         case 'remove-member':
           await this.recordMembers(operation.anchor, [], [operation.member.anchor]);
+          break;
+        case 'set-manager':
+          if (known?.link) saved.push({ ...known.link, exported: { ...known.link.exported, [MANAGER_KEY]: operation.manager?.anchor ?? null } });
           break;
       }
       this.output.progress({ activity: 'Exporting to Entra ID', status: `${this.exported} operations`, current: this.exported });
@@ -405,12 +421,43 @@ class SyncCycle {
       }
       if (operations.length > 0) {
         await this.apply(operations, new Map([[groupAnchor, { dn: group.dn, kind: 'group' }]]));
-        if (this.unchangedGroups.delete(groupAnchor)) {
-          // Only its membership changed: the group counts as updated, not unchanged.
-          this.counts.unchanged--;
-          this.counts.updated++;
-        }
+        this.countReferenceChange(groupAnchor);
       }
+    }
+  }
+
+  /** Sets or removes the managers that changed, once every user of the cycle exists in the cloud. */
+  private async reconcileManagers(): Promise<void> {
+    const users = [...this.managers.keys()];
+    for (let index = 0; index < users.length; index += CHUNK_SIZE) {
+      this.stopIfRequested();
+      const chunk = users.slice(index, index + CHUNK_SIZE);
+      const managerAnchors = chunk.map((anchor) => this.managers.get(anchor)).filter((anchor): anchor is string => anchor !== null && anchor !== undefined);
+      const links = await this.store.getLinks([...chunk, ...managerAnchors]);
+      const operations: CloudOperation[] = [];
+      const context = new Map<string, OperationContext>();
+      for (const anchor of chunk) {
+        const user = links.get(anchor);
+        if (!user?.cloudId) continue; // its create failed: already reported
+        const managerAnchor = this.managers.get(anchor) ?? null;
+        const managerId = managerAnchor === null ? null : links.get(managerAnchor)?.cloudId;
+        if (managerId === undefined) {
+          this.output.verbose(`${user.dn}: its manager is not in the cloud (out of scope, not exportable, or failed) and is left unset.`);
+          continue;
+        }
+        operations.push({ action: 'set-manager', anchor, userId: user.cloudId, manager: managerAnchor === null || managerId === null ? null : { anchor: managerAnchor, cloudId: managerId } });
+        context.set(anchor, { dn: user.dn, kind: 'user', link: user });
+        this.countReferenceChange(anchor);
+      }
+      await this.apply(operations, context);
+    }
+  }
+
+  /** An object whose only change is a reference (members, manager) counts as updated, not unchanged. */
+  private countReferenceChange(anchor: string): void {
+    if (this.unchangedObjects.delete(anchor)) {
+      this.counts.unchanged--;
+      this.counts.updated++;
     }
   }
 
@@ -490,7 +537,7 @@ class CycleStoppedError extends Error {
 }
 
 function describe(operation: CloudOperation, dn: string): PlannedOperation {
-  const objectType = operation.action === 'add-members' || operation.action === 'remove-member' ? 'group' : operation.objectType;
+  const objectType = operation.action === 'add-members' || operation.action === 'remove-member' ? 'group' : operation.action === 'set-manager' ? 'user' : operation.objectType;
   const changes = operation.action === 'create' || operation.action === 'update' ? Object.keys(operation.body).filter((name) => name !== 'passwordProfile') : undefined;
   return { action: operation.action, anchor: operation.anchor, dn, objectType, ...(changes ? { changes } : {}) };
 }

@@ -115,6 +115,7 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(alice.props.userPrincipalName, FIXTURE.users.alice.userPrincipalName);
     assert.equal(cloudUser(await anchorOf(admin, FIXTURE.users.disabled.dn))?.props.accountEnabled, false);
     assert.equal(cloudUser(await anchorOf(admin, FIXTURE.users.legacy.dn))?.props.userPrincipalName, `lee.legacy@${standIn.initialDomain}`);
+    assert.equal(cloudUser(await anchorOf(admin, FIXTURE.users.zoe.dn))?.manager, alice.id, 'the manager reference follows');
     const groups = standIn.control.snapshot().groups;
     const crowd = groups.find((group) => group.props.displayName === 'Crowd')!;
     assert.equal(crowd.members.length, FIXTURE.counts.crowdGroupMembers);
@@ -173,7 +174,10 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     };
     await admin.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Revenue Officer'] }) })]);
     await admin.modifyDN(FIXTURE.users.erin.dn, 'CN=Erin Engel-Smith');
-    await admin.modify(FIXTURE.users.paul.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(0x202)] }) })]);
+    await admin.modify(FIXTURE.users.paul.dn, [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(0x202)] }) }),
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'manager', values: [FIXTURE.users.alice.dn] }) }),
+    ]);
     await admin.del(FIXTURE.crowd.users[0]!.dn);
     await admin.modifyDN(FIXTURE.crowd.users[1]!.dn, `CN=Crowd 0002,${FIXTURE.ous.outOfScope}`);
     await admin.modify(FIXTURE.groups.salesTeam.dn, [
@@ -188,6 +192,7 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(cloudUser(anchors.alice)?.props.jobTitle, 'Chief Revenue Officer');
     assert.equal(cloudUser(anchors.erin)?.props.displayName, 'Erin Engel', 'displayName is its own attribute: a rename changes the DN only');
     assert.equal(cloudUser(anchors.paul)?.props.accountEnabled, false);
+    assert.equal(cloudUser(anchors.paul)?.manager, cloudUser(anchors.alice)?.id);
     assert.equal(cloudUser(anchors.crowd1), undefined, 'deleted in AD → deleted in the cloud');
     assert.equal(cloudUser(anchors.crowd2), undefined, 'moved out of scope → deleted in the cloud');
     assert.equal(result.json.counts.deleted, 2);

@@ -55,6 +55,7 @@ class ScriptedDirectory implements DirectorySource {
 class MemoryCloud implements CloudTarget, OperationSink {
   objects = new Map<string, { type: 'user' | 'group'; attributes: Record<string, unknown> }>();
   members = new Map<string, Set<string>>();
+  managers = new Map<string, string | null>();
   received: CloudOperation[] = [];
   failAnchors = new Set<string>();
   private nextId = 1;
@@ -109,6 +110,10 @@ class MemoryCloud implements CloudTarget, OperationSink {
         }
         case 'remove-member':
           this.members.get(operation.groupId)?.delete(operation.member.cloudId);
+          yield { ok: true, operation };
+          break;
+        case 'set-manager':
+          this.managers.set(operation.userId, operation.manager?.cloudId ?? null);
           yield { ok: true, operation };
           break;
       }
@@ -210,6 +215,22 @@ describe('the sync cycle', () => {
     const actions = cloud.writes().map((operation) => operation.action).sort();
     assert.deepEqual(actions, ['add-members', 'remove-member']);
     assert.deepEqual({ updated: result.counts.updated, unchanged: result.counts.unchanged }, { updated: 1, unchanged: 0 });
+  });
+
+  it('sets managers once both users exist, changes them by delta, and sends nothing when they did not change', async () => {
+    ad.put(user('BOSS', 'boss'));
+    const report = user('REPO', 'report');
+    ad.put({ ...report, references: { manager: 'BOSS' } });
+    await cycle();
+    const idOf = (anchor: string) => [...cloud.objects].find(([, object]) => object.attributes.onPremisesImmutableId === anchor)![0];
+    assert.equal(cloud.managers.get(idOf('REPO')), idOf('BOSS'));
+    cloud.writes();
+    assert.equal((await cycle({ mode: 'full' })).counts.unchanged, 2);
+    assert.deepEqual(cloud.writes(), []);
+    ad.put({ ...report, references: { manager: null } });
+    const removed = await cycle();
+    assert.equal(cloud.managers.get(idOf('REPO')), null);
+    assert.deepEqual({ updated: removed.counts.updated, unchanged: removed.counts.unchanged }, { updated: 1, unchanged: 0 });
   });
 
   it('deletes in the cloud what was deleted in AD, and forgets it', async () => {

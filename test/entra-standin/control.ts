@@ -36,6 +36,8 @@ export interface SnapshotObject {
   type: string;
   props: Record<string, unknown>;
   members: string[];
+  /** A user's manager (object id), if any. */
+  manager?: string;
 }
 
 export interface DirectorySnapshot {
@@ -85,7 +87,7 @@ export const administratorUserName = 'admin';
 
 function snapshotObject(object: DirectoryObject): SnapshotObject {
   const { passwordProfile: _password, ...props } = object.props;
-  return { id: object.id, type: object.type, props, members: [...object.members] };
+  return { id: object.id, type: object.type, props, members: [...object.members], ...(object.manager ? { manager: object.manager } : {}) };
 }
 
 export function newApplication(options: CreateApplicationOptions): AppRegistration {

@@ -12,6 +12,8 @@ export interface DirectoryObject {
   props: Record<string, unknown>;
   /** Member object ids of a group or directory role, in the order they were added. */
   members: string[];
+  /** A user's manager (object id), set through /users/{id}/manager/$ref. */
+  manager?: string;
 }
 
 export interface RegisteredCertificate {
@@ -360,6 +362,8 @@ export class Directory {
   /** Takes a live object out of the directory and out of every group it belonged to. */
   #detach(object: DirectoryObject): void {
     for (const group of this.memberOf(object.id)) this.removeMember(group, object.id);
+    // Like Entra ID, a deleted manager leaves its reports without one.
+    for (const report of this.#objects.values()) if (report.manager === object.id) delete report.manager;
     this.#objects.delete(object.id);
     this.#sortedIds.delete(object.type);
     this.#record(object.type, object.id, true, [], []);

@@ -160,7 +160,8 @@ class ExportRun {
     }
     if (this.retryLater(item, response)) return;
     const detail = errorDetail(response);
-    if (response.status === 404 && (operation.action === 'delete' || operation.action === 'remove-member')) {
+    const alreadyGone = operation.action === 'delete' || operation.action === 'remove-member' || (operation.action === 'set-manager' && operation.manager === null);
+    if (response.status === 404 && alreadyGone) {
       this.finish(item, { ok: true, operation }); // already gone
     } else if (response.status === 400 && operation.action === 'add-members' && REFERENCE_EXISTS.test(detail.message)) {
       // Graph rejects the whole PATCH when one member is already there: add them one by one.
@@ -241,6 +242,10 @@ class ExportRun {
         };
       case 'remove-member':
         return { method: 'DELETE', url: `/groups/${operation.groupId}/members/${operation.member.cloudId}/$ref` };
+      case 'set-manager':
+        return operation.manager === null
+          ? { method: 'DELETE', url: `/users/${operation.userId}/manager/$ref` }
+          : { method: 'PUT', url: `/users/${operation.userId}/manager/$ref`, body: { '@odata.id': this.session.directoryObjectUrl(operation.manager.cloudId) } };
     }
   }
 }

@@ -31,7 +31,7 @@ export interface GraphSessionOptions {
   retry?: { maxRetries?: number; delaySeconds?: number };
 }
 
-export type BatchMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type BatchMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface BatchRequestItem {
   id: string;

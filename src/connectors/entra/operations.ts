@@ -17,7 +17,9 @@ export type CloudOperation =
   | { action: 'delete'; objectType: CloudObjectType; anchor: string; cloudId: string }
   /** `anchor` is the group's; at most MAX_MEMBERS_PER_ADD members. */
   | { action: 'add-members'; anchor: string; groupId: string; members: MemberRef[] }
-  | { action: 'remove-member'; anchor: string; groupId: string; member: MemberRef };
+  | { action: 'remove-member'; anchor: string; groupId: string; member: MemberRef }
+  /** `anchor` is the user's; `manager` null removes the user's manager. */
+  | { action: 'set-manager'; anchor: string; userId: string; manager: MemberRef | null };
 
 export type OperationOutcome =
   /** `cloudId` is set for creates; `rejoined` when the object already existed (a create sent before a crash) and was taken back. */

@@ -7,7 +7,7 @@ import { countCollection, entityResponse, listCollection } from '../odata/query.
 import { permissions } from './permissions.ts';
 import type { Router } from './router.ts';
 import type { GraphRequest } from './types.ts';
-import { assertCloudManaged, collectionContext, requestBody, requireProperties, writableProperties } from './writes.ts';
+import { assertCloudManaged, collectionContext, referencedId, requestBody, requireProperties, writableProperties } from './writes.ts';
 import { memberOfResponse } from './directory-objects.ts';
 
 const requiredOnCreate = ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'];
@@ -96,6 +96,33 @@ export function registerUsers(router: Router, directory: Directory): void {
     assertCloudManaged(user);
     assertNotPrivileged(directory, request, user);
     directory.softDelete(user);
+    return { status: 204 };
+  });
+
+  // The manager relationship: one reference per user, set with $ref like a membership.
+  router.add('GET', '/users/{id}/manager', permissions.readUsers, (request, { id }) => {
+    const user = findUser(directory, id!);
+    const manager = user.manager ? directory.get(user.manager) : undefined;
+    if (!manager) throw graphErrors.notFound(`${user.id}/manager`);
+    return entityResponse(request, manager, context());
+  });
+
+  router.add('PUT', '/users/{id}/manager/$ref', permissions.writeUsers, (request, { id }) => {
+    const user = findUser(directory, id!);
+    assertCloudManaged(user);
+    const managerId = referencedId(requestBody(request)['@odata.id']);
+    if (directory.getOfType('user', managerId) === undefined) throw graphErrors.notFound(managerId);
+    user.manager = managerId;
+    directory.update(user, {});
+    return { status: 204 };
+  });
+
+  router.add('DELETE', '/users/{id}/manager/$ref', permissions.writeUsers, (_request, { id }) => {
+    const user = findUser(directory, id!);
+    assertCloudManaged(user);
+    if (!user.manager) throw graphErrors.notFound(`${user.id}/manager`);
+    delete user.manager;
+    directory.update(user, {});
     return { status: 204 };
   });
 
