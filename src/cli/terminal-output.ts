@@ -89,8 +89,10 @@ function renderText(result: CommandResult): string {
 }
 
 function renderProperties(properties: Record<string, unknown>, indent: string): string {
-  const width = Math.max(...Object.keys(properties).map((name) => name.length));
-  return Object.entries(properties)
+  // Nothing to say is said by leaving the line out (a run without a message, a setting not configured).
+  const shown = Object.entries(properties).filter(([, value]) => value !== null && value !== undefined && value !== '');
+  const width = Math.max(...shown.map(([name]) => name.length));
+  return shown
     .map(([name, value]) => {
       const label = `${indent}${name.padEnd(width)} : `;
       if (Array.isArray(value)) {
