@@ -25,6 +25,7 @@ import {
   type StoreInfo,
   type StoreOptions,
 } from './state-store.ts';
+import { linkFromRow, runFromRow, type LinkRow, type RunRow } from './rows.ts';
 
 /** Rows per page of the unseen-links sweep. */
 const SWEEP_PAGE_SIZE = 1000;
@@ -33,28 +34,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 /** Distinct SQL texts are few; this bounds the prepared-statement cache all the same. */
 const STATEMENT_CACHE_SIZE = 64;
 
-interface LinkRow {
-  anchor: string;
-  kind: ObjectLink['kind'];
-  cloud_id: string | null;
-  dn: string;
-  exported: string;
-  last_seen_run: number | null;
-}
 
-interface RunRow {
-  id: number;
-  mode: RunMode;
-  started: string;
-  ended: string | null;
-  status: RunStatus;
-  added: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  errors: number;
-  message: string | null;
-}
 
 /** The store file cannot be opened: missing folder, no permission, or not an SQLite database. */
 export class StoreOpenError extends Error {
@@ -126,7 +106,7 @@ export class SqliteStore implements StateStore {
     const links = new Map<string, ObjectLink>();
     for (const anchor of anchors) {
       const row = this.sql.get`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links WHERE anchor = ${anchor}`;
-      if (row) links.set(anchor, toLink(row as unknown as LinkRow));
+      if (row) links.set(anchor, linkFromRow(row as unknown as LinkRow));
     }
     return links;
   }
@@ -165,7 +145,7 @@ export class SqliteStore implements StateStore {
       const page = this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
         WHERE anchor > ${after} AND (last_seen_run IS NULL OR last_seen_run <> ${runId})
         ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[];
-      for (const row of page) yield toLink(row);
+      for (const row of page) yield linkFromRow(row);
       const last = page.at(-1);
       if (!last || page.length < SWEEP_PAGE_SIZE) return;
       after = last.anchor;
@@ -244,7 +224,7 @@ export class SqliteStore implements StateStore {
   async listRuns(limit: number): Promise<RunRecord[]> {
     const rows = this.sql.all`SELECT id, mode, started, ended, status, added, updated, deleted, unchanged, errors, message
       FROM runs ORDER BY id DESC LIMIT ${limit}` as unknown as RunRow[];
-    return rows.map(toRun);
+    return rows.map(runFromRow);
   }
 
   async getRunErrors(runId: number): Promise<ObjectError[]> {
@@ -286,25 +266,4 @@ export class SqliteStore implements StateStore {
   }
 }
 
-function toLink(row: LinkRow): ObjectLink {
-  return {
-    anchor: row.anchor,
-    kind: row.kind,
-    cloudId: row.cloud_id,
-    dn: row.dn,
-    exported: JSON.parse(row.exported) as Record<string, unknown>,
-    lastSeenRunId: row.last_seen_run,
-  };
-}
 
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    mode: row.mode,
-    startedAt: new Date(row.started),
-    endedAt: row.ended === null ? null : new Date(row.ended),
-    status: row.status,
-    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors },
-    message: row.message,
-  };
-}

@@ -19,6 +19,7 @@ import {
   type StoreInfo,
   type StoreOptions,
 } from './state-store.ts';
+import { linkFromRow, runFromRow, type LinkRow, type RunRow } from './rows.ts';
 
 /** Where the store lives and how DirSync signs in to it, as the installer records it. */
 export interface SqlServerSettings {
@@ -64,29 +65,7 @@ export function sqlServerConfig(settings: SqlServerSettings): sql.config {
   };
 }
 
-interface LinkRow {
-  anchor: string;
-  kind: ObjectLink['kind'];
-  cloud_id: string | null;
-  dn: string;
-  exported: string;
-  /** bigint columns arrive as strings (they may exceed 2^53). */
-  last_seen_run: string | null;
-}
 
-interface RunRow {
-  id: string;
-  mode: RunMode;
-  started: Date;
-  ended: Date | null;
-  status: RunStatus;
-  added: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  errors: number;
-  message: string | null;
-}
 
 /** The store could not be reached or signed in to. */
 export class StoreConnectionError extends Error {
@@ -179,7 +158,7 @@ export class SqlServerStore implements StateStore {
     const result = await this.pool.request().input('anchors', anchorList(anchors)).query<LinkRow>(`
       SELECT l.anchor, l.kind, l.cloud_id, l.dn, l.exported, l.last_seen_run
       FROM dbo.links l JOIN @anchors a ON a.anchor = l.anchor`);
-    for (const row of result.recordset) links.set(row.anchor, toLink(row));
+    for (const row of result.recordset) links.set(row.anchor, linkFromRow(row));
     return links;
   }
 
@@ -225,7 +204,7 @@ export class SqlServerStore implements StateStore {
           WHERE anchor > @after AND (last_seen_run IS NULL OR last_seen_run <> @runId)
           ORDER BY anchor`);
       const page = result.recordset;
-      for (const row of page) yield toLink(row);
+      for (const row of page) yield linkFromRow(row);
       const last = page.at(-1);
       if (!last || page.length < SWEEP_PAGE_SIZE) return;
       after = last.anchor;
@@ -355,7 +334,7 @@ export class SqlServerStore implements StateStore {
     const result = await this.pool.request().input('limit', sql.Int, limit).query<RunRow>(`
       SELECT TOP (@limit) id, mode, started, ended, status, added, updated, deleted, unchanged, errors, message
       FROM dbo.runs ORDER BY id DESC`);
-    return result.recordset.map(toRun);
+    return result.recordset.map(runFromRow);
   }
 
   async getRunErrors(runId: number): Promise<ObjectError[]> {
@@ -432,25 +411,4 @@ function runErrorRows(errors: readonly ObjectError[]): sql.Table {
   return table;
 }
 
-function toLink(row: LinkRow): ObjectLink {
-  return {
-    anchor: row.anchor,
-    kind: row.kind,
-    cloudId: row.cloud_id,
-    dn: row.dn,
-    exported: JSON.parse(row.exported) as Record<string, unknown>,
-    lastSeenRunId: row.last_seen_run === null ? null : Number(row.last_seen_run),
-  };
-}
 
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: Number(row.id),
-    mode: row.mode,
-    startedAt: row.started,
-    endedAt: row.ended,
-    status: row.status,
-    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors },
-    message: row.message,
-  };
-}

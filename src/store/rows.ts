@@ -1,0 +1,49 @@
+// Rows as both stores read them back, and their conversion to the store's types. The dialects differ only in
+// how numbers and times arrive (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
+import type { ObjectLink, RunMode, RunRecord, RunStatus } from './state-store.ts';
+
+export interface LinkRow {
+  anchor: string;
+  kind: ObjectLink['kind'];
+  cloud_id: string | null;
+  dn: string;
+  exported: string;
+  last_seen_run: number | string | null;
+}
+
+export interface RunRow {
+  id: number | string;
+  mode: RunMode;
+  started: string | Date;
+  ended: string | Date | null;
+  status: RunStatus;
+  added: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  errors: number;
+  message: string | null;
+}
+
+export function linkFromRow(row: LinkRow): ObjectLink {
+  return {
+    anchor: row.anchor,
+    kind: row.kind,
+    cloudId: row.cloud_id,
+    dn: row.dn,
+    exported: JSON.parse(row.exported) as Record<string, unknown>,
+    lastSeenRunId: row.last_seen_run === null ? null : Number(row.last_seen_run),
+  };
+}
+
+export function runFromRow(row: RunRow): RunRecord {
+  return {
+    id: Number(row.id),
+    mode: row.mode,
+    startedAt: new Date(row.started),
+    endedAt: row.ended === null ? null : new Date(row.ended),
+    status: row.status,
+    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors },
+    message: row.message,
+  };
+}
