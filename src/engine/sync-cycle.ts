@@ -257,7 +257,8 @@ class SyncCycle {
         const changes = changedAttributes(link.exported, mapped.attributes);
         if (Object.keys(changes).length === 0) {
           this.counts.unchanged++;
-          this.unchangedObjects.add(object.anchor);
+          // Remembered only where a reference step may still change the object (memory stays small).
+          if (this.groupMembers.has(object.anchor) || this.managers.has(object.anchor)) this.unchangedObjects.add(object.anchor);
           if (link.dn !== object.dn) renamed.push({ ...link, dn: object.dn });
         } else {
           operations.push({ action: 'update', objectType: mapped.objectType, anchor: object.anchor, cloudId: link.cloudId, body: changes });
