@@ -33,6 +33,8 @@ export interface FaultBed {
   sync(...extra: string[]): Promise<CliResult>;
   /** The same, started without waiting (to kill it). */
   startSync(...extra: string[]): ReturnType<typeof startDirsync>;
+  /** A fresh start on both sides of the cloud: an empty tenant (faults and request log cleared) and a new installation. */
+  reinstall(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,17 +57,25 @@ export async function startFaultBed(options: FaultBedOptions): Promise<FaultBed>
     domain, standIn, admin, path, configureArgs, secrets,
     sync: (...extra) => dirsync(['sync', '--path', path, '--json', ...extra]),
     startSync: (...extra) => startDirsync(['sync', '--path', path, '--json', ...extra]),
+    async reinstall() {
+      standIn.control.reset();
+      await rm(path, { recursive: true, force: true });
+      await installAndConfigure();
+    },
     async stop() {
       await admin.unbind().catch(() => undefined);
       await Promise.all([domain.stop(), standIn.stop()]);
       await rm(work, { recursive: true, force: true });
     },
   };
-  try {
+  async function installAndConfigure(): Promise<void> {
     const installed = await dirsync(['install', '--path', path, '--json']);
     assert.equal(installed.code, 0, installed.stderr);
     const configured = await dirsync(configureArgs, { env: secrets() });
     assert.equal(configured.code, 0, configured.stderr);
+  }
+  try {
+    await installAndConfigure();
   } catch (error) {
     await bed.stop();
     throw error;
