@@ -160,7 +160,7 @@ function renderTable(report: BenchReport): string {
       row('objects', `${number(shape.users)} + ${number(shape.groups)}`, `users + groups of ${shape.membersPerGroup} members`),
       row('writes accepted, time', number(exported.writesAccepted), seconds(exported.seconds)),
       row('achieved / allowed rate, whole cycle', percent(exported.ratio), `target ≥ 95 %; ${number(exported.achievedPerSecond, 1)} writes/s`),
-      row('achieved / allowed rate, after the 1st window', percent(exported.steadyRatio), `exporter pacing ceiling ${percent(exported.pacingCeiling)}`),
+      row('achieved / allowed rate, after the 1st window', percent(exported.steadyRatio), `exporter refill rate ${percent(exported.pacingCeiling)} (+ its burst)`),
       row('429 answers received', number(exported.throttled), 'target: rare, all recovered'),
       row('every user, group and member arrived', exported.complete ? 'yes' : 'NO'),
       row('100,000 creates at Graph\'s budget, steady rate', `${number(100_000 / (GRAPH_WRITES_PER_SECOND * exported.steadyRatio) / 60)} min`, '(floor: 83 min)'),
