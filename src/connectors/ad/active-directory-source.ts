@@ -15,7 +15,7 @@ import type { CommandOutput } from '../../commands/output.ts';
 import type { ImportChange, Watermark } from '../../engine/model.ts';
 import { WatermarkRejectedError } from '../../engine/ports.ts';
 import type { DirectorySource } from '../../engine/ports.ts';
-import { openDirectoryConnection } from './connection.ts';
+import { lostConnectionError, openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
 import { DirSyncControl } from './controls/dir-sync-control.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
@@ -79,7 +79,40 @@ export class ActiveDirectorySource implements DirectorySource {
    * Every in-scope object, as upserts, one search page at a time. The watermark is taken before the first
    * page, so a change made while the import runs is replayed by the next delta rather than lost.
    */
-  async *fullImport(): AsyncIterable<ImportChange> {
+  fullImport(): AsyncIterable<ImportChange> {
+    return this.#namingServerOnLostConnection(this.#fullImport());
+  }
+
+  /** The changes since `watermark`. Throws WatermarkRejectedError when it cannot be resumed from. */
+  deltaImport(watermark: Watermark): AsyncIterable<ImportChange> {
+    return this.#namingServerOnLostConnection(this.#deltaImport(watermark));
+  }
+
+  /**
+   * The objects as they are now, judged like delta changes: an upsert when in scope, a delete when gone or out of
+   * scope. The engine re-reads the objects whose export failed this way, to retry them.
+   */
+  readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
+    return this.#namingServerOnLostConnection(this.#readObjects(anchors));
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#reader = undefined;
+    await client?.unbind();
+  }
+
+  /** A DC that stops or a network that drops mid-import is reported naming the server, not as ldapts's bare words. */
+  async *#namingServerOnLostConnection(changes: AsyncIterable<ImportChange>): AsyncIterable<ImportChange> {
+    try {
+      yield* changes;
+    } catch (error) {
+      throw lostConnectionError(error, this.#options.url);
+    }
+  }
+
+  async *#fullImport(): AsyncIterable<ImportChange> {
     this.#startImport();
     const { client, reader } = await this.#connection();
     const rootDse = await this.#readRootDse(client);
@@ -98,8 +131,7 @@ export class ActiveDirectorySource implements DirectorySource {
     this.watermark = encodeWatermark(nextWatermark);
   }
 
-  /** The changes since `watermark`. Throws WatermarkRejectedError when it cannot be resumed from. */
-  async *deltaImport(watermark: Watermark): AsyncIterable<ImportChange> {
+  async *#deltaImport(watermark: Watermark): AsyncIterable<ImportChange> {
     this.#startImport();
     const stored = decodeWatermark(watermark, this.#scope.fingerprint());
     const { client, reader } = await this.#connection();
@@ -109,24 +141,13 @@ export class ActiveDirectorySource implements DirectorySource {
     for await (const change of changes) yield change;
   }
 
-  /**
-   * The objects as they are now, judged like delta changes: an upsert when in scope, a delete when gone or out of
-   * scope. The engine re-reads the objects whose export failed this way, to retry them.
-   */
-  async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
+  async *#readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
     const { reader } = await this.#connection();
     for (const anchor of anchors) {
       const live = await this.#reReadLive(reader, Buffer.from(anchor, 'base64'));
       const change = live === undefined ? ({ op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' } as const) : await this.#changeFor(reader, live, { attributeFilterApplied: false });
       if (change !== undefined) yield change;
     }
-  }
-
-  async close(): Promise<void> {
-    const client = this.#client;
-    this.#client = undefined;
-    this.#reader = undefined;
-    await client?.unbind();
   }
 
   #startImport(): void {

@@ -131,6 +131,23 @@ const untrustedCertificateCodes = new Set([
 
 const unreachableCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET']);
 
+/** ldapts's own words for a connection that went away while an operation was under way. */
+const LOST_CONNECTION_MESSAGES = /^(Socket connection not established|Connection closed before message response was received)/;
+
+/**
+ * An LDAP operation failed because the connection to the DC was lost (the DC stopped, the network dropped):
+ * a DirectoryConnectionError naming the server. Any other error is returned as it is.
+ */
+export function lostConnectionError(error: unknown, url: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = (error as Error | undefined)?.message ?? '';
+  if (!(typeof code === 'string' && unreachableCodes.has(code)) && !LOST_CONNECTION_MESSAGES.test(message)) return error;
+  const { host, port } = parseEndpoint(url);
+  const server = `${host}:${port}`;
+  return new DirectoryConnectionError('unreachable', `The connection to the domain controller ${server} was lost while reading the directory (${code ?? message}).`,
+    'Check that the domain controller is running and reachable; the next cycle resumes from the last recorded watermark.', server, error);
+}
+
 interface FailureContext extends Endpoint {
   stage: 'connect' | 'starttls' | 'bind';
   bindDn: string;
