@@ -111,7 +111,7 @@ async function readInScope(bed: FaultBed, filter: string): Promise<AdObject[]> {
   const objects: AdObject[] = [];
   for (const ou of configuration.scope.includeOus) {
     const { searchEntries } = await bed.admin.search(ou, {
-      filter, attributes: ['objectGUID', 'displayName', 'title', 'member'], explicitBufferAttributes: ['objectGUID'], paged: { pageSize: 1000 },
+      filter, attributes: ['objectGUID', 'cn', 'displayName', 'title', 'member'], explicitBufferAttributes: ['objectGUID'], paged: { pageSize: 1000 },
     });
     for (const entry of searchEntries) {
       const text = (value: unknown) => (value === undefined || (Array.isArray(value) && value.length === 0) ? undefined : String(value));
@@ -119,7 +119,8 @@ async function readInScope(bed: FaultBed, filter: string): Promise<AdObject[]> {
       objects.push({
         anchor: (entry.objectGUID as Buffer).toString('base64'),
         dn: entry.dn,
-        displayName: text(entry.displayName),
+        // DirSync exports cn when there is no displayName.
+        displayName: text(entry.displayName) ?? text(entry.cn),
         title: text(entry.title),
         memberDns: members === undefined ? [] : (Array.isArray(members) ? members : [members]).map(String),
       });
