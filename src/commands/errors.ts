@@ -1,4 +1,6 @@
 // The failures commands report, in one place: stable error ids, categories and the advice that goes with them.
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { GraphRequestError } from '../connectors/entra/errors.ts';
 import { ConfigurationError } from '../install/configuration.ts';
 import { InstallationError } from '../install/installation.ts';
 import { SecretVaultError } from '../install/secret-vault.ts';
@@ -29,6 +31,9 @@ export function asCommandError(error: unknown): unknown {
   }
   if (error instanceof ConfigurationError) {
     return new CommandError({ errorId: 'ConfigurationInvalid', category: 'InvalidData', exitCode: ExitCode.usageOrConfiguration, message: error.message, cause: error });
+  }
+  if (error instanceof GraphError) {
+    return new GraphRequestError(error.statusCode, error.code ?? '', error.message, error);
   }
   if (error instanceof SecretVaultError) {
     return new CommandError({ errorId: 'SecretsUnavailable', category: 'SecurityError', exitCode: ExitCode.usageOrConfiguration, message: error.message, cause: error });

@@ -118,17 +118,19 @@ describe('Faults: Microsoft Graph throttles, fails, drops and stalls', function 
     await assertConverged(bed);
   });
 
-  // BUG: (src/commands/errors.ts asCommandError, or the Entra connector) a GraphError that is not retried — here
-  // 401 InvalidAuthenticationToken on a $batch, likewise 403 or a terminal read in readInBatches — reaches the
-  // CLI untranslated: "unexpected failure: Error: …" followed by a stack trace, with no status, code or advice.
-  // Expected: exit 1 with "Microsoft Graph answered 401 …" naming the request and what to do (sign-in/permissions).
-  it('a token the service rejects mid-run (401): the run ends cleanly, the re-run converges', async () => {
+  it('a token the service rejects mid-run (401): signs in afresh and goes on; a 401 that persists ends the run cleanly', async () => {
     // Graph may reject a token the client still thinks valid (revoked, clock skew): 401 InvalidAuthenticationToken.
     bed.standIn.control.addFault({ method: 'POST', path: BATCH, count: 1, action: { kind: 'status', status: 401 } });
-    const first = await bed.sync();
+    const recovered = await bed.sync();
+    assert.equal(recovered.code, 0, recovered.stderr);
+    await assertConverged(bed);
+
+    bed.standIn.control.addFault({ method: 'GET', path: '^/v1.0/domains', count: 10, action: { kind: 'status', status: 401 } });
+    const refused = await bed.sync();
+    assertCleanFailure(refused, /Microsoft Graph answered 401/);
+    bed.standIn.control.clearFaults();
     const rerun = await bed.sync();
     assert.equal(rerun.code, 0, rerun.stderr);
     await assertConverged(bed);
-    assertCleanFailure(first, /401/);
   });
 });

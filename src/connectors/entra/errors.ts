@@ -140,3 +140,32 @@ export class PreviewWriteBlockedError extends CommandError {
     this.name = 'PreviewWriteBlockedError';
   }
 }
+
+/** What to do about a Graph answer DirSync could not handle itself, by HTTP status. */
+function graphFailureText(status: number): Pick<ErrorText, 'category' | 'recommendedAction'> {
+  if (status === 401) return { category: 'AuthenticationError', recommendedAction: 'The access token was refused even after a fresh sign-in: check the application\'s credential and the tenant, then run configure again.' };
+  if (status === 403) return { category: 'PermissionDenied', recommendedAction: 'Grant the application the Microsoft Graph application permissions DirSync needs (User.ReadWrite.All, Group.ReadWrite.All, Domain.Read.All, Application.ReadWrite.OwnedBy) with admin consent.' };
+  if (status === 429) return { category: 'LimitsExceeded', recommendedAction: 'Microsoft Graph kept throttling after every retry: run the sync again later, or lower the write budget (configure --write-budget).' };
+  if (status >= 500) return { category: 'ResourceUnavailable', recommendedAction: 'Microsoft Graph is failing: run the sync again later; nothing is lost, the next cycle resumes where this one stopped.' };
+  return { category: 'InvalidOperation', recommendedAction: 'Run the sync again with --verbose; if it persists, report it with that output.' };
+}
+
+/**
+ * A Graph request failed in a way the connector does not handle (not an object's own export error, which is
+ * recorded per object): the run stops, saying which request, with Graph's status, code and message.
+ */
+export class GraphRequestError extends CommandError {
+  readonly httpStatus: number;
+
+  constructor(httpStatus: number, code: string, message: string, cause?: unknown) {
+    super({
+      errorId: `Graph.${code || `HTTP${httpStatus}`}`,
+      exitCode: ExitCode.runFailed,
+      message: `Microsoft Graph answered ${httpStatus} ${code}: ${message}`,
+      cause,
+      ...graphFailureText(httpStatus),
+    });
+    this.name = 'GraphRequestError';
+    this.httpStatus = httpStatus;
+  }
+}

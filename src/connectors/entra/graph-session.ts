@@ -13,6 +13,7 @@ import { newGraphCounters, type GraphCounters } from './graph-counters.ts';
 import { HttpsTransportHandler } from './graph-middleware/https-transport-handler.ts';
 import { PreviewGuard } from './graph-middleware/preview-guard.ts';
 import { TrafficCounter } from './graph-middleware/traffic-counter.ts';
+import { RefreshTokenOnUnauthorized } from './graph-middleware/refresh-token-on-unauthorized.ts';
 import { TypedErrorPassThrough, unwrapTypedError } from './graph-middleware/typed-error-pass-through.ts';
 import { WriteBudgetHandler } from './graph-middleware/write-budget-handler.ts';
 import type { HttpsTransport } from './https-transport.ts';
@@ -61,10 +62,20 @@ export class GraphSession {
   constructor(options: GraphSessionOptions) {
     this.preview = options.preview;
     this.writeBudget = new WriteBudget(options.writeBudget ?? GRAPH_WRITE_BUDGET);
+    let freshTokenWanted = false;
     const retryOptions = new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3);
     const chain: Middleware[] = [
       new TypedErrorPassThrough(),
-      new AuthenticationHandler({ getAccessToken: () => options.tokens.acquireToken() }),
+      new RefreshTokenOnUnauthorized(() => {
+        freshTokenWanted = true;
+      }),
+      new AuthenticationHandler({
+        getAccessToken: () => {
+          const forceRefresh = freshTokenWanted;
+          freshTokenWanted = false;
+          return options.tokens.acquireToken({ forceRefresh });
+        },
+      }),
       ...(options.preview ? [new PreviewGuard()] : []),
       new WriteBudgetHandler(this.writeBudget, this.counters),
       new RetryHandler(retryOptions),

@@ -30,7 +30,8 @@ export interface AppSignInOptions {
 
 /** Something that hands out a current Graph access token (msal caches it until shortly before it expires). */
 export interface AccessTokenSource {
-  acquireToken(): Promise<string>;
+  /** `forceRefresh`: sign in afresh instead of using msal's cached token (Graph refused it). */
+  acquireToken(options?: { forceRefresh?: boolean }): Promise<string>;
 }
 
 export class AppSignIn implements AccessTokenSource {
@@ -45,22 +46,23 @@ export class AppSignIn implements AccessTokenSource {
   }
 
   /** Throws CloudSignInError (credentials, application, tenant) or CloudConnectionError (TLS, network). */
-  acquireToken(): Promise<string> {
-    // Concurrent Graph requests at start-up share one token request.
-    this.pendingToken ??= this.requestToken().finally(() => {
+  acquireToken(options: { forceRefresh?: boolean } = {}): Promise<string> {
+    // Concurrent Graph requests at start-up share one token request; a forced refresh starts its own.
+    if (options.forceRefresh) return this.requestToken(true);
+    this.pendingToken ??= this.requestToken(false).finally(() => {
       this.pendingToken = undefined;
     });
     return this.pendingToken;
   }
 
-  private async requestToken(): Promise<string> {
+  private async requestToken(forceRefresh: boolean): Promise<string> {
     const { clientId, endpoints } = this.options;
     this.application ??= this.createApplication();
     const application = await this.application;
     this.network.lastFailure = undefined;
     let accessToken: string | undefined;
     try {
-      const result = await application.acquireTokenByClientCredential({ scopes: [`${endpoints.graphEndpoint}/.default`] });
+      const result = await application.acquireTokenByClientCredential({ scopes: [`${endpoints.graphEndpoint}/.default`], skipCache: forceRefresh });
       accessToken = result?.accessToken;
     } catch (error) {
       // msal reports a failed connection as endpoints_resolution_error or network_error; the transport knows why.
