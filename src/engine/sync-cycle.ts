@@ -319,6 +319,7 @@ class SyncCycle {
   /** Sends the operations and records each outcome as it arrives. */
   private async apply(operations: CloudOperation[], context: Map<string, OperationContext>): Promise<void> {
     if (operations.length === 0) return;
+    if (!this.options.preview) await this.recordPendingCreates(operations, context);
     const saved: ObjectLink[] = [];
     const removed: string[] = [];
     const rejoined: CloudOperation[] = [];
@@ -375,6 +376,21 @@ class SyncCycle {
       await this.updateRetryQueue(failed, [...saved.map((link) => link.anchor), ...removed]);
     }
     if (rejoined.length > 0) await this.apply(rejoined, context);
+  }
+
+  /**
+   * Links with no cloud id yet, written before the creates are sent: if the process dies after a create reached
+   * the cloud but before its outcome was recorded, the store still knows the anchor, so a later delete (or the
+   * full import's sweep) looks the object up in the cloud instead of leaving it there for ever.
+   */
+  private async recordPendingCreates(operations: readonly CloudOperation[], context: Map<string, OperationContext>): Promise<void> {
+    const pending: ObjectLink[] = [];
+    for (const operation of operations) {
+      if (operation.action !== 'create') continue;
+      const known = context.get(operation.anchor);
+      pending.push({ anchor: operation.anchor, kind: known?.kind ?? operation.objectType, cloudId: null, dn: known?.dn ?? '', exported: {}, lastSeenRunId: this.mode === 'full' ? this.runId : null });
+    }
+    if (pending.length > 0) await this.store.saveLinks(pending);
   }
 
   /** Failed objects join the retry queue; queued ones that went through leave it. */
@@ -469,6 +485,17 @@ class SyncCycle {
     }
   }
 
+  /** Pending creates whose outcome was never recorded: the cloud objects, if they were created after all. */
+  private async cloudIdsOfPendingCreates(links: readonly ObjectLink[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const objectType of ['user', 'group'] as const) {
+      const anchors = links.filter((link) => (link.kind === 'group') === (objectType === 'group')).map((link) => link.anchor);
+      if (anchors.length === 0) continue;
+      for (const [anchor, cloudId] of await this.target.findByAnchors(objectType, anchors)) found.set(anchor, cloudId);
+    }
+    return found;
+  }
+
   /** Returns true when the accidental-delete threshold withheld the deletes. */
   private async exportDeletes(): Promise<boolean> {
     if (this.deletes.size === 0) return false;
@@ -476,14 +503,16 @@ class SyncCycle {
     const operations: CloudOperation[] = [];
     const context = new Map<string, OperationContext>();
     const neverExported: string[] = [];
+    const createdBeforeACrash = await this.cloudIdsOfPendingCreates([...links.values()].filter((link) => link.cloudId === null && this.deletes.has(link.anchor)));
     for (const [anchor, pending] of this.deletes) {
       const link = links.get(anchor);
       if (!link) continue;
-      if (!link.cloudId) {
+      const cloudId = link.cloudId ?? createdBeforeACrash.get(anchor);
+      if (!cloudId) {
         neverExported.push(anchor);
         continue;
       }
-      operations.push({ action: 'delete', objectType: link.kind === 'group' ? 'group' : 'user', anchor, cloudId: link.cloudId });
+      operations.push({ action: 'delete', objectType: link.kind === 'group' ? 'group' : 'user', anchor, cloudId });
       context.set(anchor, { dn: link.dn, kind: link.kind });
       this.output.verbose(`Delete planned: ${link.dn} (${pending.reason}).`);
     }

@@ -58,6 +58,8 @@ class MemoryCloud implements CloudTarget, OperationSink {
   managers = new Map<string, string | null>();
   received: CloudOperation[] = [];
   failAnchors = new Set<string>();
+  /** Simulates a process that dies after Graph applied a batch but before its answers were recorded. */
+  crashAfterApplying = false;
   private nextId = 1;
 
   async tenant(): Promise<TenantContext> {
@@ -79,6 +81,13 @@ class MemoryCloud implements CloudTarget, OperationSink {
     return found;
   }
   async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
+    if (this.crashAfterApplying) {
+      for await (const _ of this.applyAll(operations)) void _;
+      throw new Error('the process died');
+    }
+    yield* this.applyAll(operations);
+  }
+  private async *applyAll(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
     for (const operation of operations) {
       this.received.push(operation);
       if (this.failAnchors.has(operation.anchor)) {
@@ -241,6 +250,21 @@ describe('the sync cycle', () => {
     assert.equal(result.counts.deleted, 1);
     assert.equal(cloud.objects.size, 0);
     assert.equal((await store.getLinks(['AAAA'])).size, 0);
+  });
+
+  it('deletes an object whose create reached the cloud just before a crash, once it is deleted in AD', async () => {
+    ad.put(user('AAAA', 'alice'));
+    await cycle();
+    ad.put(user('NEW1', 'newcomer'));
+    cloud.crashAfterApplying = true;
+    await assert.rejects(cycle(), /the process died/);
+    cloud.crashAfterApplying = false;
+    assert.ok(cloud.byAnchor('NEW1'), 'the create reached the cloud, its outcome was never recorded');
+    ad.remove('NEW1');
+    const result = await cycle();
+    assert.equal(result.counts.deleted, 1);
+    assert.equal(cloud.byAnchor('NEW1'), undefined);
+    assert.equal((await store.getLinks(['NEW1'])).size, 0);
   });
 
   it('finds by a full import what vanished while deltas were not looking (the sweep)', async () => {

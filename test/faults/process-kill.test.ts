@@ -116,14 +116,8 @@ describe('Faults: killed between a create and its record, then the object leaves
     await bed?.stop();
   });
 
-  // BUG: (src/engine/sync-cycle.ts) a create that reached the cloud is recorded in the store only once every
-  // outcome of its batch is in (apply → saveLinks). A process killed in between leaves a cloud user the store does
-  // not know. Re-runs re-join it by hard match while it is still in AD — but when it is deleted from AD (or leaves
-  // the scope) before the next run, neither the replayed tombstone (exportDeletes skips anchors without a link)
-  // nor a full import's sweep (walks links only) finds it, and the cloud user stays forever. The random kills
-  // above hit the same gap whenever a user deleted between two kills had been created by the killed run.
-  // Fix idea: record a link with cloudId null before sending a create, and look such anchors up in the cloud
-  // (findByAnchors) when they are to be deleted.
+  // A create that reached the cloud is recorded beforehand as a link without a cloud id; a process killed before
+  // the outcome is recorded leaves that pending link, and the delete (or a full import's sweep) looks it up by anchor.
   it('deletes the cloud user a killed run created once its AD user is deleted', async () => {
     const first = await bed.sync();
     assert.equal(first.code, 0, first.stderr);
