@@ -154,6 +154,17 @@ export class Directory {
   }
 
   /** Live objects of one type, ordered by id (a stable order for paging). */
+  /**
+   * The live objects of `type` holding `value` for a unique property (UPN, onPremisesImmutableId, mailNickname,
+   * proxyAddresses); undefined when the property has no unique index.
+   */
+  holdersOf(type: ResourceType, property: string, value: string): DirectoryObject[] | undefined {
+    const rule = this.#rules.find((candidate) => candidate.property.toLowerCase() === property.toLowerCase());
+    if (!rule) return undefined;
+    const object = this.#objects.get(rule.index.holder(value) ?? '');
+    return object?.type === type ? [object] : [];
+  }
+
   list(type: ResourceType): DirectoryObject[] {
     let ids = this.#sortedIds.get(type);
     if (!ids) {

@@ -1,6 +1,7 @@
 // /users: create, read, update, delete, with the validation Entra ID applies to user writes.
 
 import { graphErrors } from '../errors.ts';
+import { indexedCandidates } from '../odata/indexed-candidates.ts';
 import type { Directory, DirectoryObject } from '../directory.ts';
 import { userSchema } from '../schema.ts';
 import { countCollection, entityResponse, listCollection } from '../odata/query.ts';
@@ -65,10 +66,22 @@ function assertNotPrivileged(directory: Directory, request: GraphRequest, user: 
   if (holdsRole && request.caller.userId === undefined) throw graphErrors.insufficientPrivileges();
 }
 
+/** Users a $filter on a unique property can match, from the indexes, in id order (paging relies on it). */
+function filteredCandidates(directory: Directory, request: GraphRequest): DirectoryObject[] | undefined {
+  let indexed = true;
+  const ids = indexedCandidates(request.query.get('$filter'), (property, value) => {
+    const holders = directory.holdersOf('user', property, value);
+    if (holders === undefined) indexed = false;
+    return (holders ?? []).map((user) => user.id);
+  });
+  if (ids === undefined || !indexed) return undefined;
+  return [...ids].sort().map((id) => directory.get(id)).filter((user): user is DirectoryObject => user !== undefined);
+}
+
 export function registerUsers(router: Router, directory: Directory): void {
   const context = () => usersContext(directory);
 
-  router.add('GET', '/users', permissions.readUsers, (request) => listCollection(request, directory.list('user'), context()));
+  router.add('GET', '/users', permissions.readUsers, (request) => listCollection(request, filteredCandidates(directory, request) ?? directory.list('user'), context()));
   router.add('GET', '/users/$count', permissions.readUsers, (request) => countCollection(request, directory.list('user'), context()));
 
   router.add('POST', '/users', permissions.writeUsers, (request) => {
