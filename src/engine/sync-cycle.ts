@@ -112,9 +112,13 @@ class SyncCycle {
   private readonly managers = new Map<string, string | null>();
   private readonly notExportableReasons = new Map<string, number>();
   private readonly notices: string[] = [];
-  /** Objects on the retry queue when the cycle started: taken off it once exported. */
+  /** Objects on the retry queue when the cycle started: taken off it at the end unless they failed again. */
   private queuedRetries = new Set<string>();
   private readonly failedAnchors = new Set<string>();
+  /** Groups queued for the next cycle because members they should hold are still to be created. */
+  private readonly requeuedGroups = new Set<string>();
+  /** Queued retries the cycle's own import carried. */
+  private readonly importedRetries = new Set<string>();
   private imported = 0;
   private exported = 0;
   private readonly startedAt: Date;
@@ -148,6 +152,7 @@ class SyncCycle {
       if (this.mode === 'full') await this.sweepObjectsNotSeen();
       this.stopIfRequested();
       const thresholdExceeded = await this.exportDeletes();
+      if (!this.options.preview) await this.settleRetryQueue();
       const status = this.finalStatus(thresholdExceeded);
       if (!this.options.preview && !thresholdExceeded) {
         // Committed last: a cycle that dies before this point is replayed from the old watermark, and the
@@ -193,12 +198,19 @@ class SyncCycle {
     } else {
       changes = this.source.fullImport()[Symbol.asyncIterator]();
     }
-    if (this.mode === 'delta' && this.queuedRetries.size > 0) {
-      // A full import reads every object anyway; a delta re-reads the objects whose export failed before.
-      this.output.verbose(`Retrying ${this.queuedRetries.size} object(s) whose export failed in an earlier cycle.`);
-      changes = concat(this.source.readObjects([...this.queuedRetries])[Symbol.asyncIterator](), changes);
+    await this.processChanges(changes);
+    // A full import reads every object anyway; a delta re-reads the objects whose export failed before — once
+    // the delta's own changes are exported, as they may be what clears the way (another object giving up a
+    // clashing address). Those the delta carried already are not read twice.
+    const retries = this.mode === 'delta' ? [...this.queuedRetries].filter((anchor) => !this.importedRetries.has(anchor)) : [];
+    if (retries.length > 0) {
+      this.output.verbose(`Retrying ${retries.length} object(s) whose export failed in an earlier cycle.`);
+      await this.processChanges(this.source.readObjects(retries)[Symbol.asyncIterator]());
     }
+    this.output.progress({ activity: 'Importing from Active Directory', status: `${this.imported} objects`, completed: true });
+  }
 
+  private async processChanges(changes: AsyncIterator<ImportChange>): Promise<void> {
     let chunk: ImportChange[] = [];
     for (let next = await changes.next(); !next.done; next = await changes.next()) {
       chunk.push(next.value);
@@ -208,7 +220,6 @@ class SyncCycle {
       }
     }
     if (chunk.length > 0) await this.processChunk(chunk);
-    this.output.progress({ activity: 'Importing from Active Directory', status: `${this.imported} objects`, completed: true });
   }
 
   private async processChunk(chunk: ImportChange[]): Promise<void> {
@@ -218,6 +229,8 @@ class SyncCycle {
 
     const upserts: SourceObject[] = [];
     for (const change of chunk) {
+      const anchor = change.op === 'delete' ? change.anchor : change.object.anchor;
+      if (this.queuedRetries.has(anchor)) this.importedRetries.add(anchor);
       if (change.op === 'delete') {
         this.deletes.set(change.anchor, { dn: change.dn, reason: change.reason });
       } else {
@@ -373,7 +386,8 @@ class SyncCycle {
     if (!this.options.preview) {
       if (saved.length > 0) await this.store.saveLinks(saved);
       if (removed.length > 0) await this.store.deleteLinks(removed);
-      await this.updateRetryQueue(failed, [...saved.map((link) => link.anchor), ...removed]);
+      for (const anchor of failed) this.failedAnchors.add(anchor);
+      if (failed.length > 0) await this.store.addRetries(this.runId, failed);
     }
     if (rejoined.length > 0) await this.apply(rejoined, context);
   }
@@ -393,15 +407,10 @@ class SyncCycle {
     if (pending.length > 0) await this.store.saveLinks(pending);
   }
 
-  /** Failed objects join the retry queue; queued ones that went through leave it. */
-  private async updateRetryQueue(failed: string[], succeeded: string[]): Promise<void> {
-    for (const anchor of failed) this.failedAnchors.add(anchor);
-    if (failed.length > 0) await this.store.addRetries(this.runId, failed);
-    const done = succeeded.filter((anchor) => this.queuedRetries.has(anchor) && !this.failedAnchors.has(anchor));
-    if (done.length > 0) {
-      await this.store.clearRetries(done);
-      for (const anchor of done) this.queuedRetries.delete(anchor);
-    }
+  /** The retries this cycle took on leave the queue, unless they failed again or wait for a member. */
+  private async settleRetryQueue(): Promise<void> {
+    const done = [...this.queuedRetries].filter((anchor) => !this.failedAnchors.has(anchor) && !this.requeuedGroups.has(anchor));
+    if (done.length > 0) await this.store.clearRetries(done);
   }
 
   private async recordMembers(groupAnchor: string, added: string[], removed: string[]): Promise<void> {
@@ -420,8 +429,16 @@ class SyncCycle {
         const cloudId = memberLinks.get(anchor)?.cloudId;
         if (cloudId) wanted.set(anchor, cloudId);
       }
-      const unresolved = memberAnchors.length - wanted.size;
-      if (unresolved > 0) this.output.verbose(`${group.dn}: ${unresolved} member(s) are not in the cloud (out of scope, not exportable, or failed) and are left out.`);
+      const unresolved = memberAnchors.filter((anchor) => !wanted.has(anchor));
+      if (unresolved.length > 0) {
+        this.output.verbose(`${group.dn}: ${unresolved.length} member(s) are not in the cloud (out of scope, not exportable, or failed) and are left out.`);
+        // A member whose create failed (its link has no cloud id yet) will exist once its retry succeeds: the
+        // group comes back with it, or it would never join (the group itself may not change in AD again).
+        if (!this.options.preview && unresolved.some((anchor) => memberLinks.has(anchor))) {
+          this.requeuedGroups.add(groupAnchor);
+          await this.store.addRetries(this.runId, [groupAnchor]);
+        }
+      }
       const exported = await this.store.getMembers(groupAnchor);
       const toAdd = [...wanted].filter(([anchor]) => !exported.has(anchor)).map(([anchor, cloudId]) => ({ anchor, cloudId }));
       const toRemove = [...exported].filter((anchor) => !wanted.has(anchor));
@@ -581,12 +598,6 @@ function primarySmtpAddress(object: SourceObject): string | undefined {
 function randomPassword(): string {
   const symbols = '!#%+-=?@^_~';
   return `${randomBytes(24).toString('base64url')}a${randomInt(10)}Z${symbols[randomInt(symbols.length)]}`;
-}
-
-async function* concat<T>(first: AsyncIterator<T>, second: AsyncIterator<T>): AsyncGenerator<T> {
-  for (const iterator of [first, second]) {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
 }
 
 function prepend<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncIterator<T> {

@@ -353,6 +353,21 @@ describe('the sync cycle', () => {
     assert.deepEqual(cloud.writes(), [], 'nothing left to retry');
   });
 
+  it('adds a member to its groups once its create, failed before, goes through (the group is retried with it)', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put(user('BAD1', 'broken'));
+    ad.put(group('GGGG', 'sales', ['AAAA', 'BAD1']));
+    cloud.failAnchors.add('BAD1');
+    await cycle();
+    const groupId = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
+    assert.equal(cloud.members.get(groupId)?.size, 1);
+    cloud.failAnchors.clear();
+    const fixed = await cycle();
+    assert.equal(fixed.status, 'success');
+    assert.equal(cloud.members.get(groupId)?.size, 2, 'the member created late joined its group');
+    assert.deepEqual(await store.listRetries(10), []);
+  });
+
   it('reports contacts and distribution groups as not exportable without failing the cycle', async () => {
     ad.put({ anchor: 'CCCC', kind: 'contact', dn: 'CN=c,DC=corp,DC=example,DC=test', attributes: { mail: ['c@example.org'] }, references: {} });
     ad.put({ anchor: 'DDDD', kind: 'group', dn: 'CN=d,DC=corp,DC=example,DC=test', attributes: { grouptype: ['2'] }, references: { members: [] } });
