@@ -21,6 +21,7 @@ interface CloudUser {
   id: string;
   onPremisesImmutableId?: string | null;
   userPrincipalName?: string;
+  mail?: string | null;
 }
 
 /** An OData string literal: single quotes doubled (O'Brien → 'O''Brien'). */
@@ -116,15 +117,20 @@ export class CloudDirectory implements CloudTarget {
     const select = ['id', 'onPremisesImmutableId', 'userPrincipalName'];
     const found = new Map<string, string>();
 
+    // A cloud user's mail is its primary SMTP address: `mail in (…)` asks for 15 candidates at a time, where
+    // proxyAddresses/any(…) would take one request per candidate (the first sync of 100,000 users: 100,000 reads).
     const bySmtp = candidates.filter((candidate) => candidate.primarySmtpAddress);
-    const smtpPages = await readInBatches<Page<CloudUser>>(
-      this.session,
-      bySmtp.map((candidate) => filteredUrl('users', `proxyAddresses/any(p:p eq ${odataString(`SMTP:${candidate.primarySmtpAddress}`)})`, select)),
+    const smtpUrls = chunks(bySmtp, MAX_IN_VALUES).map((group) =>
+      filteredUrl('users', `mail in (${group.map((candidate) => odataString(candidate.primarySmtpAddress!)).join(',')})`, [...select, 'mail']),
     );
-    bySmtp.forEach((candidate, index) => {
-      const match = onlyUnanchored(smtpPages[index]!.value);
+    const usersByMail = new Map<string, CloudUser[]>();
+    for (const page of await readInBatches<Page<CloudUser>>(this.session, smtpUrls)) {
+      for (const user of page.value) if (user.mail) usersByMail.set(user.mail.toLowerCase(), [...(usersByMail.get(user.mail.toLowerCase()) ?? []), user]);
+    }
+    for (const candidate of bySmtp) {
+      const match = onlyUnanchored(usersByMail.get(candidate.primarySmtpAddress!.toLowerCase()) ?? []);
       if (match) found.set(candidate.anchor, match.id);
-    });
+    }
 
     const byUpn = candidates.filter((candidate) => !found.has(candidate.anchor));
     const upnUrls = chunks(byUpn, MAX_IN_VALUES).map((group) =>

@@ -70,7 +70,8 @@ function assertNotPrivileged(directory: Directory, request: GraphRequest, user: 
 function filteredCandidates(directory: Directory, request: GraphRequest): DirectoryObject[] | undefined {
   let indexed = true;
   const ids = indexedCandidates(request.query.get('$filter'), (property, value) => {
-    const holders = directory.holdersOf('user', property, value);
+    // A user's mail is also its primary proxy address (SMTP:…), which is indexed.
+    const holders = property.toLowerCase() === 'mail' ? directory.holdersOf('user', 'proxyAddresses', `SMTP:${value}`) : directory.holdersOf('user', property, value);
     if (holders === undefined) indexed = false;
     return (holders ?? []).map((user) => user.id);
   });
