@@ -1,6 +1,7 @@
 // status: "is a sync running and what did the last one do?" — the last runs, newest first, with their errors.
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
+import { runningSync } from '../install/run-lock.ts';
 import { openInstalledStore } from './installed-store.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { CommandOutput } from './output.ts';
@@ -11,6 +12,8 @@ export type StatusParameters = z.infer<typeof statusParameters>;
 
 export async function status(parameters: StatusParameters, output: CommandOutput): Promise<number> {
   const installation = new Installation(parameters.path);
+  const running = await runningSync(installation.path);
+  if (running) output.warning(`A synchronization is running now (process ${running.pid}${running.acquiredAt ? `, since ${running.acquiredAt}` : ''}); its run shows as in-progress.`);
   const store = await openInstalledStore(installation);
   try {
     const runs = await store.listRuns(parameters.last);

@@ -42,6 +42,19 @@ export async function acquireRunLock(installationPath: string): Promise<RunLock>
   throw new Error(`could not acquire ${file}: it keeps reappearing; another process is competing for it`);
 }
 
+/** The synchronization running now for this installation, if any (for status: "is a sync running?"). */
+export async function runningSync(installationPath: string): Promise<{ pid: number; acquiredAt: string | undefined } | undefined> {
+  const file = join(installationPath, LOCK_FILE);
+  const pid = await lockOwner(file);
+  if (pid === undefined || !isAlive(pid)) return undefined;
+  try {
+    const { acquiredAt } = JSON.parse(await readFile(file, 'utf8')) as { acquiredAt?: string };
+    return { pid, acquiredAt };
+  } catch {
+    return { pid, acquiredAt: undefined };
+  }
+}
+
 async function lockOwner(file: string): Promise<number | undefined> {
   try {
     const { pid } = JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown };

@@ -55,6 +55,9 @@ describe('one cycle at a time, and the service (Samba AD DC + Entra stand-in)', 
     const second = await dirsync(['sync', '--path', path]);
     assert.equal(second.code, 1);
     assert.match(second.stderr, new RegExp(`another synchronization \\(process ${first.pid}\\) is running`));
+    const status = await dirsync(['status', '--path', path, '--last', '1', '--json']);
+    assert.match(status.stderr, new RegExp(`A synchronization is running now \\(process ${first.pid}`));
+    assert.equal(status.json.status, 'in-progress');
     const { code, json } = await firstResult;
     assert.equal(code, 0);
     assert.equal(json.counts.added, crowd);
