@@ -87,20 +87,15 @@ describe('Faults: Microsoft Graph throttles, fails, drops and stalls', function 
     await assertConverged(bed);
   });
 
-  it('connections dropped mid-$batch (some items applied, no answer): each run ends cleanly, the next converges', async () => {
+  it('connections dropped mid-$batch (some items applied, no answer): the run sends them again and converges, without a duplicate group', async () => {
     // A group create inside a batch drops the connection after the stand-in ran the items before it (group
     // creates are not idempotent: a blind re-send would duplicate them); later a whole $batch is dropped.
     bed.standIn.control.addFault({ method: 'POST', path: '^/v1.0/groups$', count: 1, action: { kind: 'drop' } });
     bed.standIn.control.addFault({ method: 'POST', path: BATCH, count: 1, action: { kind: 'drop' } });
-    const exits: number[] = [];
-    for (let run = 0; run < 3 && exits.at(-1) !== 0; run++) {
-      const result = await bed.sync();
-      exits.push(result.code);
-      if (result.code !== 0) assertCleanFailure(result, new RegExp(`connection to 127\\.0\\.0\\.1:${new URL(bed.standIn.graphEndpoint).port} failed`));
-    }
-    assert.equal(exits.at(-1), 0, `exit codes ${exits.join(', ')}`);
+    const result = await bed.sync();
+    assert.equal(result.code, 0, result.stderr);
     const converged = await assertConverged(bed);
-    console.log(`      exit codes ${exits.join(', ')}; ${JSON.stringify(converged)}`);
+    console.log(`      ${JSON.stringify(converged)}`);
   });
 
   it('signs in again when the access token expires mid-run', async () => {

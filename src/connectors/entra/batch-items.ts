@@ -1,6 +1,7 @@
 // Reading the items of a $batch answer: which failed how, and which deserve another try.
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { MAX_BATCH_SIZE, type BatchRequestItem, type BatchResponseItem, type GraphSession } from './graph-session.ts';
+import { CloudConnectionError, type ConnectionFailureReason } from './errors.ts';
 import { retryAfterSeconds } from './retry-after.ts';
 
 export interface GraphErrorDetail {
@@ -44,7 +45,8 @@ export async function readInBatches<T>(session: GraphSession, urls: readonly str
   for (let start = 0; start < urls.length; start += MAX_BATCH_SIZE) {
     let pending: BatchRequestItem[] = urls.slice(start, start + MAX_BATCH_SIZE).map((url, offset) => ({ id: String(start + offset), method: 'GET', url }));
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const responses = await session.batch(pending);
+      const responses = await batchOfReads(session, pending, attempt);
+      if (responses === undefined) continue; // the connection was lost: reads are safe to send again
       const again = new Set<string>();
       let waitSeconds = 0;
       for (const response of responses) {
@@ -65,6 +67,21 @@ export async function readInBatches<T>(session: GraphSession, urls: readonly str
     }
   }
   return answers;
+}
+
+/** Transport failures after which a batch's items may or may not have been applied. */
+export const OUTCOME_UNKNOWN = new Set<ConnectionFailureReason>(['network-error', 'timed-out']);
+
+/** One $batch of reads; undefined after a lost connection (waited out, to be sent again), until attempts run out. */
+async function batchOfReads(session: GraphSession, items: BatchRequestItem[], attempt: number): Promise<BatchResponseItem[] | undefined> {
+  try {
+    return await session.batch(items);
+  } catch (error) {
+    if (!(error instanceof CloudConnectionError && OUTCOME_UNKNOWN.has(error.reason)) || attempt >= MAX_SERVER_ERROR_ATTEMPTS) throw error;
+    session.counters.retries += 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_BASE_SECONDS * 1000 * 2 ** attempt));
+    return undefined;
+  }
 }
 
 function itemError(response: BatchResponseItem, url: string): GraphError {

@@ -8,10 +8,12 @@ import {
   errorDetail,
   MAX_SERVER_ERROR_ATTEMPTS,
   MAX_THROTTLED_ATTEMPTS,
+  OUTCOME_UNKNOWN,
   retryPlan,
   type GraphErrorDetail,
 } from './batch-items.ts';
 import { findByAnchors } from './cloud-directory.ts';
+import { CloudConnectionError } from './errors.ts';
 import { MAX_BATCH_SIZE, type BatchRequestItem, type BatchResponseItem, type GraphSession } from './graph-session.ts';
 import { MAX_MEMBERS_PER_ADD, type CloudOperation, type MemberRef, type OperationOutcome } from './operations.ts';
 
@@ -59,6 +61,11 @@ interface WorkItem {
   notBefore: number;
   /** Set when the item adds one member of an add-members operation that is being re-sent member by member. */
   split?: MemberSplit;
+  /**
+   * A group create whose batch got no answer (connection lost): it may exist already, and Graph would take a
+   * second create of the same group, so it is looked up by anchor before being sent again.
+   */
+  lookUpBeforeResending?: boolean;
 }
 
 /** An add-members operation re-sent one member at a time; it has one outcome once every member is settled. */
@@ -133,12 +140,15 @@ class ExportRun {
     cancelTimer.abort();
   }
 
-  private async send(items: WorkItem[]): Promise<void> {
+  private async send(batch: WorkItem[]): Promise<void> {
+    const items = await this.withoutGroupsCreatedAlready(batch);
+    if (items.length === 0) return;
     for (const item of items) item.attempts += 1;
     let responses: BatchResponseItem[];
     try {
       responses = await this.session.batch(items.map((item, index) => ({ id: String(index), ...item.request })));
     } catch (error) {
+      if (error instanceof CloudConnectionError && OUTCOME_UNKNOWN.has(error.reason) && this.resendLater(items)) return;
       if (!(error instanceof GraphError && RETRYABLE_BATCH_STATUSES.has(error.statusCode))) {
         this.fatal ??= { error };
         return;
@@ -172,6 +182,42 @@ class ExportRun {
     } else {
       this.finish(item, { ok: false, operation, httpStatus: response.status, ...detail });
     }
+  }
+
+  /**
+   * The connection was lost before the batch's answer came: each item may or may not have been applied. Every
+   * operation but a group create is safe to send again (a repeated create of a user meets its own anchor and is
+   * taken back, a repeated delete or member change is a no-op); group creates are looked up first. False when
+   * the attempts are spent: the failure then ends the run, and the next cycle converges.
+   */
+  private resendLater(items: WorkItem[]): boolean {
+    if (items.some((item) => item.attempts >= MAX_SERVER_ERROR_ATTEMPTS)) return false;
+    for (const item of items) {
+      if (item.operation.action === 'create' && item.operation.objectType === 'group') item.lookUpBeforeResending = true;
+      item.notBefore = performance.now() + Math.random() * 1000 * 2 ** item.attempts;
+      this.session.counters.retries += 1;
+      this.pending.push(item);
+    }
+    return true;
+  }
+
+  /** Group creates that may have gone through before a lost connection: those that did are taken back. */
+  private async withoutGroupsCreatedAlready(items: WorkItem[]): Promise<WorkItem[]> {
+    const toLookUp = items.filter((item) => item.lookUpBeforeResending);
+    if (toLookUp.length === 0) return items;
+    let found: Map<string, string>;
+    try {
+      found = await findByAnchors(this.session, 'group', toLookUp.map((item) => item.operation.anchor), this.sourceAnchorProperty);
+    } catch (error) {
+      this.fatal ??= { error };
+      return [];
+    }
+    return items.filter((item) => {
+      const cloudId = item.lookUpBeforeResending ? found.get(item.operation.anchor) : undefined;
+      if (cloudId === undefined) return true;
+      this.finish(item, { ok: true, operation: item.operation, cloudId, rejoined: true });
+      return false;
+    });
   }
 
   /** Re-queues a throttled or server-failed item after its delay; false when its failure is terminal or its attempts are spent. */
