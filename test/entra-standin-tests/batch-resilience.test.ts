@@ -7,7 +7,7 @@ describe('entra stand-in: $batch', () => {
   const standIn = useStandIn();
 
   it('runs up to 20 requests, each checked on its own, and lists the responses in completion order', async () => {
-    const bodies = [newUser(standIn()), newUser(standIn()), newUser(standIn(), { onPremisesImmutableId: 'bad_id' })];
+    const bodies = [newUser(), newUser(), newUser({ onPremisesImmutableId: 'bad_id' })];
     const response = await call(standIn(), 'POST', '/v1.0/$batch', {
       body: { requests: bodies.map((body, index) => ({ id: String(index + 1), method: 'POST', url: '/users', headers: json, body })) },
     });
@@ -26,7 +26,7 @@ describe('entra stand-in: $batch', () => {
         requests: [
           { id: 'bad', method: 'POST', url: '/users', headers: json, body: { displayName: 'incomplete' } },
           { id: 'after-bad', dependsOn: ['bad'], method: 'GET', url: '/organization' },
-          { id: 'good', method: 'POST', url: '/users', headers: json, body: newUser(standIn()) },
+          { id: 'good', method: 'POST', url: '/users', headers: json, body: newUser() },
           { id: 'after-good', dependsOn: ['good'], method: 'GET', url: '/organization' },
         ],
       },
@@ -42,7 +42,7 @@ describe('entra stand-in: $batch', () => {
     assert.equal(absolute.status, 400);
     const versioned = await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'GET', url: '/v1.0/users' }] } });
     assert.equal(versioned.body.responses[0].status, 400);
-    const noContentType = await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'POST', url: '/users', body: newUser(standIn()) }] } });
+    const noContentType = await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'POST', url: '/users', body: newUser() }] } });
     assert.equal(noContentType.body.responses[0].status, 400);
   });
 });
@@ -52,9 +52,9 @@ describe('entra stand-in: write budget (throttling)', () => {
 
   it('answers 429 with Retry-After once the app has spent its writes, at top level and per $batch item', async () => {
     const statuses: number[] = [];
-    for (let index = 0; index < 2; index += 1) statuses.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).status);
+    for (let index = 0; index < 2; index += 1) statuses.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).status);
     const batch = await call(standIn(), 'POST', '/v1.0/$batch', {
-      body: { requests: [1, 2].map((id) => ({ id: String(id), method: 'POST', url: '/users', headers: json, body: newUser(standIn()) })) },
+      body: { requests: [1, 2].map((id) => ({ id: String(id), method: 'POST', url: '/users', headers: json, body: newUser() })) },
     });
     const items = batch.body.responses as { status: number; headers: Record<string, string>; body: { error: { code: string } } }[];
     assert.deepEqual(items.map((item) => item.status).sort(), [201, 429]);
@@ -62,7 +62,7 @@ describe('entra stand-in: write budget (throttling)', () => {
     assert.ok(Number(throttledItem.headers['Retry-After']) >= 1);
     assert.equal(throttledItem.body.error.code, 'TooManyRequests');
 
-    const topLevel = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) });
+    const topLevel = await call(standIn(), 'POST', '/v1.0/users', { body: newUser() });
     assert.equal(topLevel.status, 429);
     assert.ok(Number(topLevel.headers.get('retry-after')) > 50);
     assert.equal((await call(standIn(), 'GET', '/v1.0/users')).status, 200, 'reads are not throttled');

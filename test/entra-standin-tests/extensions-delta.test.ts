@@ -32,7 +32,7 @@ describe('entra stand-in: directory extension properties', () => {
   });
 
   it('sets the extension on user create and group update, returns it with $select and filters on it', async () => {
-    const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { [anchorName()]: 'user+anchor==' }) })).body;
+    const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ [anchorName()]: 'user+anchor==' }) })).body;
     assert.equal(anchorName() in user, false);
     const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: { displayName: 'Anchored', mailEnabled: false, mailNickname: 'anchored', securityEnabled: true } })).body;
     assert.equal((await call(standIn(), 'PATCH', `/v1.0/groups/${group.id}`, { body: { [anchorName()]: 'group-anchor' } })).status, 204);
@@ -44,7 +44,7 @@ describe('entra stand-in: directory extension properties', () => {
 
   it('rejects an unregistered extension name with the real 400', async () => {
     const name = `extension_${standIn().clientId.replaceAll('-', '')}_notRegistered`;
-    const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { [name]: 'x' }) });
+    const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ [name]: 'x' }) });
     assert.deepEqual([response.status, response.body.error.message], [400, `Property '${name}' does not exist as a declared property or extension property.`]);
   });
 });
@@ -69,7 +69,7 @@ describe('entra stand-in: delta queries', () => {
 
   it('returns every user, then only changes: updated users and @removed for deleted ones', async () => {
     const created = [];
-    for (let index = 0; index < 3; index += 1) created.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body);
+    for (let index = 0; index < 3; index += 1) created.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).body);
     const first = await drain('/v1.0/users/delta?$select=displayName,jobTitle');
     assert.equal(first.items.length, standIn().control.snapshot().counts.users);
     assert.ok(first.pages >= 2);
@@ -87,7 +87,7 @@ describe('entra stand-in: delta queries', () => {
   });
 
   it('reports group membership changes as members@delta', async () => {
-    const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body;
+    const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).body;
     const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: { displayName: 'Delta', mailEnabled: false, mailNickname: 'delta', securityEnabled: true } })).body;
     const first = await drain('/v1.0/groups/delta');
     await call(standIn(), 'POST', `/v1.0/groups/${group.id}/members/$ref`, { body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/directoryObjects/${user.id}` } });

@@ -10,7 +10,7 @@ describe('entra stand-in: groups, contacts, directory objects, organization', ()
   };
   const createUsers = async (count: number): Promise<string[]> => {
     const ids: string[] = [];
-    for (let index = 0; index < count; index += 1) ids.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body.id);
+    for (let index = 0; index < count; index += 1) ids.push((await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).body.id);
     return ids;
   };
   const bind = (ids: string[]) => ids.map((id) => `${standIn().graphEndpoint}/v1.0/directoryObjects/${id}`);

@@ -52,7 +52,7 @@ export function graphClient(standIn: EntraStandIn, token?: string): Client {
 let userCounter = 0;
 
 /** A valid POST /users body with unique names. */
-export function newUser(standIn: EntraStandIn, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function newUser(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   userCounter += 1;
   const name = `user${userCounter}x${Date.now() % 100000}`;
   return {

@@ -17,7 +17,7 @@ describe('entra stand-in: Graph authentication and users', () => {
 
     it('answers 403 Authorization_RequestDenied when the token lacks the permission', async () => {
       const token = await standIn().control.issueAccessToken({ roles: ['User.Read.All'] });
-      const response = await call(standIn(), 'POST', '/v1.0/users', { token, body: newUser(standIn()) });
+      const response = await call(standIn(), 'POST', '/v1.0/users', { token, body: newUser() });
       assert.equal(response.status, 403);
       assert.equal(response.body.error.code, 'Authorization_RequestDenied');
       assert.equal(response.body.error.message, 'Insufficient privileges to complete the operation.');
@@ -35,7 +35,7 @@ describe('entra stand-in: Graph authentication and users', () => {
 
   describe('create, read, update', () => {
     it('creates a user and returns the default property set, which excludes onPremises*', async () => {
-      const created = await graphClient(standIn()).api('/users').post(newUser(standIn(), { onPremisesImmutableId: 'AAECAwQFBgcICQoLDA0ODw==' }));
+      const created = await graphClient(standIn()).api('/users').post(newUser({ onPremisesImmutableId: 'AAECAwQFBgcICQoLDA0ODw==' }));
       assert.match(created.id, /^[0-9a-f-]{36}$/);
       assert.match(created['@odata.context'], /\$metadata#users\/\$entity$/);
       assert.equal('onPremisesImmutableId' in created, false);
@@ -48,7 +48,7 @@ describe('entra stand-in: Graph authentication and users', () => {
 
     for (const property of ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile']) {
       it(`requires ${property} on create`, async () => {
-        const body = newUser(standIn());
+        const body = newUser();
         delete body[property];
         const response = await call(standIn(), 'POST', '/v1.0/users', { body });
         assert.equal(response.status, 400);
@@ -57,7 +57,7 @@ describe('entra stand-in: Graph authentication and users', () => {
     }
 
     it('rejects duplicates of userPrincipalName, onPremisesImmutableId, mail (proxyAddresses) and mailNickname', async () => {
-      const first = newUser(standIn(), { onPremisesImmutableId: 'dup+immutable/id==', mail: 'dup.mail@corp.example.test' });
+      const first = newUser({ onPremisesImmutableId: 'dup+immutable/id==', mail: 'dup.mail@corp.example.test' });
       assert.equal((await call(standIn(), 'POST', '/v1.0/users', { body: first })).status, 201);
       const cases: [string, Record<string, unknown>][] = [
         ['userPrincipalName', { userPrincipalName: String(first.userPrincipalName).toUpperCase() }],
@@ -66,7 +66,7 @@ describe('entra stand-in: Graph authentication and users', () => {
         ['mailNickname', { mailNickname: first.mailNickname }],
       ];
       for (const [property, override] of cases) {
-        const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), override) });
+        const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(override) });
         assert.equal(response.status, 400, property);
         assert.equal(response.body.error.message, `Another object with the same value for property ${property} already exists.`);
       }
@@ -74,33 +74,33 @@ describe('entra stand-in: Graph authentication and users', () => {
 
     it('rejects $ and _ in onPremisesImmutableId', async () => {
       for (const immutableId of ['abc$def', 'abc_def']) {
-        const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { onPremisesImmutableId: immutableId }) });
+        const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ onPremisesImmutableId: immutableId }) });
         assert.equal(response.status, 400);
         assert.equal(response.body.error.message, "Invalid value specified for property 'onPremisesImmutableId' of resource 'User'.");
       }
     });
 
     it('accepts only UPN suffixes that are verified domains of the tenant', async () => {
-      const body = newUser(standIn(), { userPrincipalName: `someone${Date.now()}@corp.local` });
+      const body = newUser({ userPrincipalName: `someone${Date.now()}@corp.local` });
       const refused = await call(standIn(), 'POST', '/v1.0/users', { body });
       assert.equal(refused.status, 400);
       assert.match(refused.body.error.message, /domain portion of the userPrincipalName property is invalid/);
       standIn().control.addVerifiedDomain('corp.local');
       assert.equal((await call(standIn(), 'POST', '/v1.0/users', { body })).status, 201);
-      const onInitial = newUser(standIn(), { userPrincipalName: `cloud${Date.now()}@${standIn().initialDomain}` });
+      const onInitial = newUser({ userPrincipalName: `cloud${Date.now()}@${standIn().initialDomain}` });
       assert.equal((await call(standIn(), 'POST', '/v1.0/users', { body: onInitial })).status, 201);
     });
 
     it('enforces password complexity', async () => {
-      const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { passwordProfile: { password: 'password' } }) });
+      const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ passwordProfile: { password: 'password' } }) });
       assert.equal(response.status, 400);
       assert.match(response.body.error.message, /does not comply with password complexity requirements/);
     });
 
     it('rejects read-only properties on write: onPremisesSyncEnabled on create, proxyAddresses on update', async () => {
-      const create = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { onPremisesSyncEnabled: true }) });
+      const create = await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ onPremisesSyncEnabled: true }) });
       assert.deepEqual([create.status, create.body.error.message], [400, "Property 'onPremisesSyncEnabled' is read-only and cannot be set."]);
-      const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body;
+      const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).body;
       const update = await call(standIn(), 'PATCH', `/v1.0/users/${user.id}`, { body: { proxyAddresses: ['SMTP:x@corp.example.test'] } });
       assert.deepEqual([update.status, update.body.error.message], [400, "Property 'proxyAddresses' is read-only and cannot be set."]);
       const unknown = await call(standIn(), 'PATCH', `/v1.0/users/${user.id}`, { body: { shoeSize: 44 } });
@@ -108,7 +108,7 @@ describe('entra stand-in: Graph authentication and users', () => {
     });
 
     it('derives proxyAddresses from mail, updates with PATCH (204) and finds users by UPN', async () => {
-      const body = newUser(standIn());
+      const body = newUser();
       const user = (await call(standIn(), 'POST', '/v1.0/users', { body })).body;
       const patched = await call(standIn(), 'PATCH', `/v1.0/users/${user.id}`, { body: { mail: 'derived@corp.example.test', jobTitle: 'Engineer' } });
       assert.equal(patched.status, 204);
@@ -131,7 +131,7 @@ describe('entra stand-in: Graph authentication and users', () => {
 
   describe('delete and deleted items', () => {
     it('soft-deletes users for 30 days, frees the UPN, keeps the immutable id reserved, and restores', async () => {
-      const body = newUser(standIn(), { onPremisesImmutableId: `kept${Date.now()}` });
+      const body = newUser({ onPremisesImmutableId: `kept${Date.now()}` });
       const user = (await call(standIn(), 'POST', '/v1.0/users', { body })).body;
       assert.equal((await call(standIn(), 'DELETE', `/v1.0/users/${user.id}`)).status, 204);
       assert.equal((await call(standIn(), 'GET', `/v1.0/users/${user.id}`)).status, 404);
@@ -141,7 +141,7 @@ describe('entra stand-in: Graph authentication and users', () => {
       const listed = await call(standIn(), 'GET', '/v1.0/directory/deletedItems/microsoft.graph.user');
       assert.ok(listed.body.value.some((item: { id: string }) => item.id === user.id));
 
-      const sameImmutableId = await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn(), { onPremisesImmutableId: body.onPremisesImmutableId }) });
+      const sameImmutableId = await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ onPremisesImmutableId: body.onPremisesImmutableId }) });
       assert.equal(sameImmutableId.body.error?.message, 'Another object with the same value for property onPremisesImmutableId already exists.');
 
       const restored = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${user.id}/restore`);
@@ -151,7 +151,7 @@ describe('entra stand-in: Graph authentication and users', () => {
     });
 
     it('purges deleted users after 30 days', async () => {
-      const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser(standIn()) })).body;
+      const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).body;
       await call(standIn(), 'DELETE', `/v1.0/users/${user.id}`);
       standIn().control.advanceClock(31 * 24 * 3600 * 1000);
       assert.equal((await call(standIn(), 'GET', `/v1.0/directory/deletedItems/${user.id}`)).status, 404);
