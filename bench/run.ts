@@ -174,7 +174,7 @@ function renderTable(report: BenchReport): string {
       row('objects, time', number(engine.objects), seconds(engine.seconds)),
       row('end to end', `${number(engine.objectsPerSecond)} objects/s`, '(Entra Connect documents 10k objects ≈ 10 min: 17/s)'),
       row('DirSync CPU time', seconds(engine.dirSyncCpuSeconds), `${number(engine.objectsPerDirSyncCpuSecond)} objects per CPU second`),
-      row('Entra stand-in CPU time', seconds(engine.standInCpuSeconds), '(a test double: scans its directory per $filter)'),
+      row('Entra stand-in CPU time', seconds(engine.standInCpuSeconds), '(the test double answering Graph)'),
       row('Graph requests (batches of ≤ 20)', number(engine.graphRequests)),
       row('peak RSS of the DirSync process', `${number(engine.maxRssMb)} MB`),
       row('every object arrived', engine.complete ? 'yes' : 'NO'),
