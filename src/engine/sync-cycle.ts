@@ -58,7 +58,7 @@ export interface CycleResult {
   runId: number;
   mode: RunMode;
   status: RunStatus;
-  counts: RunCounts & { notExportable: number };
+  counts: RunCounts;
   errors: ObjectError[];
   /** Preview only: what would have been sent. */
   plan: PlannedOperation[];

@@ -22,6 +22,7 @@ export interface RunRow {
   deleted: number;
   unchanged: number;
   errors: number;
+  not_exportable: number;
   message: string | null;
 }
 
@@ -43,7 +44,7 @@ export function runFromRow(row: RunRow): RunRecord {
     startedAt: new Date(row.started),
     endedAt: row.ended === null ? null : new Date(row.ended),
     status: row.status,
-    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors },
+    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors, notExportable: row.not_exportable },
     message: row.message,
   };
 }

@@ -216,13 +216,13 @@ export class SqliteStore implements StateStore {
 
   async finishRun(runId: number, status: RunStatus, counts: RunCounts, endedAt: Date, message?: string): Promise<void> {
     const { changes } = this.sql.run`UPDATE runs SET status = ${status}, ended = ${endedAt.toISOString()}, message = ${message ?? null},
-      added = ${counts.added}, updated = ${counts.updated}, deleted = ${counts.deleted}, unchanged = ${counts.unchanged}, errors = ${counts.errors}
+      added = ${counts.added}, updated = ${counts.updated}, deleted = ${counts.deleted}, unchanged = ${counts.unchanged}, errors = ${counts.errors}, not_exportable = ${counts.notExportable}
       WHERE id = ${runId}`;
     if (Number(changes) === 0) throw new RangeError(`run ${runId} is not in the run history of ${this.file}`);
   }
 
   async listRuns(limit: number): Promise<RunRecord[]> {
-    const rows = this.sql.all`SELECT id, mode, started, ended, status, added, updated, deleted, unchanged, errors, message
+    const rows = this.sql.all`SELECT id, mode, started, ended, status, added, updated, deleted, unchanged, errors, not_exportable, message
       FROM runs ORDER BY id DESC LIMIT ${limit}` as unknown as RunRow[];
     return rows.map(runFromRow);
   }

@@ -323,16 +323,17 @@ export class SqlServerStore implements StateStore {
       .input('deleted', sql.Int, counts.deleted)
       .input('unchanged', sql.Int, counts.unchanged)
       .input('errors', sql.Int, counts.errors)
+      .input('notExportable', sql.Int, counts.notExportable)
       .query(`
         UPDATE dbo.runs SET status = @status, ended = @ended, message = @message, added = @added, updated = @updated,
-          deleted = @deleted, unchanged = @unchanged, errors = @errors
+          deleted = @deleted, unchanged = @unchanged, errors = @errors, not_exportable = @notExportable
         WHERE id = @runId`);
     if (result.rowsAffected[0] === 0) throw new RangeError(`run ${runId} is not in the run history of ${this.location}`);
   }
 
   async listRuns(limit: number): Promise<RunRecord[]> {
     const result = await this.pool.request().input('limit', sql.Int, limit).query<RunRow>(`
-      SELECT TOP (@limit) id, mode, started, ended, status, added, updated, deleted, unchanged, errors, message
+      SELECT TOP (@limit) id, mode, started, ended, status, added, updated, deleted, unchanged, errors, not_exportable, message
       FROM dbo.runs ORDER BY id DESC`);
     return result.recordset.map(runFromRow);
   }

@@ -33,6 +33,8 @@ export interface RunCounts {
   deleted: number;
   unchanged: number;
   errors: number;
+  /** Objects Graph cannot take (contacts, mail-enabled groups): reported, not exported. */
+  notExportable: number;
 }
 
 export interface ObjectError {

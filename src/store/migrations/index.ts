@@ -3,6 +3,7 @@
 import { initialSchema } from './v1-initial-schema.ts';
 import { runHistoryRetention } from './v2-run-history-retention.ts';
 import { exportRetries } from './v3-export-retries.ts';
+import { notExportableCount } from './v4-not-exportable-count.ts';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   sqlServer: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention, exportRetries];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention, exportRetries, notExportableCount];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
