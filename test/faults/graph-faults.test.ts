@@ -99,10 +99,10 @@ describe('Faults: Microsoft Graph throttles, fails, drops and stalls', function 
   });
 
   it('signs in again when the access token expires mid-run', async () => {
-    // The DirSync process's clock jumps two hours ahead 1.5 s in: its cached token is then expired.
+    // The DirSync process's clock jumps two hours ahead 5 requests after its first sign-in: its cached token is then expired.
     const env = {
       NODE_OPTIONS: `--import=${resolve('test/faults/fixtures/clock-jump.ts')}`,
-      DIRSYNC_TEST_CLOCK_JUMP_AFTER_MS: '1500',
+      DIRSYNC_TEST_CLOCK_JUMP_AFTER_REQUESTS: '5',
       DIRSYNC_TEST_CLOCK_JUMP_MS: String(2 * 3600_000),
     };
     const tokenRequests = () => bed.standIn.control.requests().filter((request) => request.path.endsWith('/oauth2/v2.0/token')).length;
