@@ -23,7 +23,7 @@ import {
   SecurityDescriptorControl,
   serializeSecurityDescriptor,
 } from '../connectors/ad/security-descriptor.ts';
-import { SecurityDescriptorFlagsControl, SecurityInformation } from '../connectors/ad/security-descriptor-flags-control.ts';
+import { SecurityDescriptorFlagsControl, SecurityInformation } from '../connectors/ad/controls/security-descriptor-flags-control.ts';
 import { sidToString } from '../connectors/ad/values.ts';
 
 /** The extended rights the DirSync control needs without OBJECT_SECURITY ([MS-ADTS] 5.1.3.2.1). */

@@ -9,7 +9,7 @@ import {
   parseSecurityDescriptor,
   serializeSecurityDescriptor,
 } from '../../src/connectors/ad/security-descriptor.ts';
-import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../src/connectors/ad/security-descriptor-flags-control.ts';
+import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
 import { ensureServiceAccount, ReplicationRights, ServiceAccountError, serviceAccountNamePattern, type ServiceAccount } from '../../src/install/service-account.ts';
 import { sidToString } from '../../src/connectors/ad/values.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
