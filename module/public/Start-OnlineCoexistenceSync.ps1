@@ -63,7 +63,7 @@ function Start-OnlineCoexistenceSync {
     )
 
     $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $kind = if ($FullSync) { 'full' } else { 'delta' }
+    $kind = if ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
     $action = "Synchronize Active Directory to Entra ID ($kind$(if ($AcceptDeletes) { ', accepting deletes beyond the threshold' }))"
     if ($PSCmdlet.ShouldProcess($path, $action)) {
         $preview = $false
