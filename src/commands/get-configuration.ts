@@ -50,6 +50,7 @@ export function configurationResult(
       deletionThresholdEnabled: configuration.deletionThreshold.enabled,
       deletionThreshold: configuration.deletionThreshold.threshold,
       syncIntervalMinutes: configuration.schedule.intervalMinutes,
+      fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
     },
   };
 }

@@ -44,7 +44,14 @@ export const configurationSchema = z.object({
   }),
   deletionThreshold: z.object({ enabled: z.boolean(), threshold: z.number().int().min(1) }),
   matching: z.object({ softMatch: z.enum(['smtp-then-upn', 'off']) }),
-  schedule: z.object({ intervalMinutes: z.number().int().min(5).max(7 * 24 * 60) }),
+  schedule: z.object({
+    intervalMinutes: z.number().int().min(5).max(7 * 24 * 60),
+    /**
+     * The service reconciles with a full import when the last one is older than this (0: never on its own):
+     * deletions a delta cannot see (tombstones withheld, a scope changed by hand) are caught within the period.
+     */
+    fullImportIntervalHours: z.number().int().min(0).max(24 * 30).default(24),
+  }),
   /** Graph's directory write budget for this app and tenant: the exporter paces itself to it. */
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
 });
@@ -63,7 +70,7 @@ export function defaultConfiguration(): Configuration {
     features: { hybridDeployment: false, passwordSync: false },
     deletionThreshold: { enabled: true, threshold: 500 },
     matching: { softMatch: 'smtp-then-upn' },
-    schedule: { intervalMinutes: 180 },
+    schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
   };
 }
