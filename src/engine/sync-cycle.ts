@@ -284,6 +284,20 @@ class SyncCycle {
     operations.push(...(await this.join(unjoined)));
     if (renamed.length > 0 && !this.options.preview) await this.store.saveLinks(renamed);
     await this.apply(operations, context);
+    await this.forgetUnchangedMemberships(upserts, links);
+  }
+
+  /**
+   * A known group whose members are exactly those last exported needs no membership step: it is not kept until
+   * the end of the cycle, so a full import holds only the memberships that changed, not the directory's.
+   */
+  private async forgetUnchangedMemberships(upserts: readonly SourceObject[], links: Map<string, ObjectLink>): Promise<void> {
+    for (const object of upserts) {
+      const members = this.groupMembers.get(object.anchor);
+      if (members === undefined || !links.get(object.anchor)?.cloudId) continue;
+      const exported = await this.store.getMembers(object.anchor);
+      if (exported.size === members.length && members.every((anchor) => exported.has(anchor))) this.groupMembers.delete(object.anchor);
+    }
   }
 
   /** Hard match on the anchor, then soft match (users), else create. */
