@@ -1,8 +1,7 @@
 // Runs one command for the terminal: renders its output, turns its failure into a message and an exit code.
 import { InvalidArgumentError } from 'commander';
-import { asCommandError } from '../commands/errors.ts';
-import { ExitCode } from '../commands/exit-codes.ts';
-import { CommandError } from '../commands/output.ts';
+import { asDirSyncError, defectDetails } from '../commands/errors.ts';
+import { exitCodeOfError } from '../commands/exit-codes.ts';
 import type { SuppliedSecrets } from '../commands/secrets.ts';
 import { readSuppliedSecrets } from './secrets-input.ts';
 import { TerminalOutput } from './terminal-output.ts';
@@ -15,23 +14,30 @@ export interface CommonOptions {
 
 export async function runForTerminal(
   options: CommonOptions,
-  body: (output: TerminalOutput, secrets: SuppliedSecrets) => Promise<number>,
+  body: (output: TerminalOutput, secrets: SuppliedSecrets, signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const output = new TerminalOutput({ json: Boolean(options.json), verbose: Boolean(options.verbose) });
+  // Ctrl+C or a service manager's SIGTERM stops a cycle after the batch in flight; a second one ends the process.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    output.warning(`${signal}: stopping after the batch in flight (again to stop at once).`);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
     const secrets = await readSuppliedSecrets(Boolean(options.secretsStdin));
-    const exitCode = await body(output, secrets);
+    const exitCode = await body(output, secrets, stop.signal);
     output.flush();
     return exitCode;
   } catch (error) {
-    const failure = asCommandError(error);
-    output.flush();
-    if (failure instanceof CommandError) {
-      output.error(failure.message, failure.recommendedAction);
-      return failure.exitCode;
-    }
-    output.error(`unexpected failure: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
-    return ExitCode.runFailed;
+    const failure = asDirSyncError(error);
+    const details = defectDetails(failure);
+    if (details) output.verbose(details);
+    output.error(failure);
+    return exitCodeOfError(failure);
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
 }
 

@@ -1,8 +1,7 @@
 // Secrets reach the executable from the environment or as JSON on stdin — never from its command line,
 // where any user of the machine could read them (ps, /proc/*/cmdline).
 import { text } from 'node:stream/consumers';
-import { ExitCode } from '../commands/exit-codes.ts';
-import { CommandError } from '../commands/output.ts';
+import { DirSyncError } from '../core/errors.ts';
 import { parseSuppliedSecrets, type SuppliedSecrets } from '../commands/secrets.ts';
 
 const ENVIRONMENT: Record<keyof SuppliedSecrets, string> = {
@@ -26,13 +25,7 @@ export async function readSuppliedSecrets(fromStdin: boolean, stdin: NodeJS.Read
     parsed = JSON.parse(await text(stdin));
   } catch {
     // Never echo the input: it holds secrets.
-    throw new CommandError({
-      errorId: 'SecretsInputInvalid',
-      category: 'InvalidArgument',
-      exitCode: ExitCode.usageOrConfiguration,
-      message: 'the secrets given on standard input are not valid JSON',
-      recommendedAction: 'send one JSON object such as {"adPassword":"…","clientSecret":"…"}',
-    });
+    throw new DirSyncError('Secrets.input-invalid', 'the secrets given on standard input are not valid JSON');
   }
   return parseSuppliedSecrets(parsed);
 }

@@ -2,6 +2,7 @@
 // warnings and verbose messages on stderr, results on stdout — human text, or with --json one JSON object
 // as the last line.
 import type { CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
+import type { DirSyncError } from '../core/errors.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -54,9 +55,15 @@ export class TerminalOutput implements CommandOutput {
     this.line(`WARNING: ${message}`);
   }
 
-  error(message: string, recommendedAction?: string): void {
-    this.line(`error: ${message}`);
-    if (recommendedAction) this.line(`  what to do: ${recommendedAction}`);
+  /** The failure that ends the command: its code, what happened and what to do; with --json also one JSON object as stdout's last line. */
+  error(error: DirSyncError): void {
+    this.flush();
+    this.line(`error [${error.code}]: ${error.message}`);
+    this.line(`  what to do: ${error.recommendedAction}`);
+    if (this.json) {
+      const { code, category, message, recommendedAction } = error;
+      this.stdout.write(`${JSON.stringify({ error: { code, category, message, recommendedAction, ...(error.target ? { target: error.target } : {}) } })}\n`);
+    }
   }
 
   result(result: CommandResult): void {
@@ -70,7 +77,7 @@ export class TerminalOutput implements CommandOutput {
   /** With --json: the command's results as the last line on stdout (one object, or an array for several). */
   flush(): void {
     if (!this.json || this.results.length === 0) return;
-    const values = this.results.map((result) => result.properties);
+    const values = this.results.splice(0).map((result) => result.properties);
     this.stdout.write(`${JSON.stringify(values.length === 1 ? values[0] : values)}\n`);
   }
 

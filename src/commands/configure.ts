@@ -6,13 +6,15 @@ import * as z from 'zod';
 import { clouds } from '../connectors/entra/clouds.ts';
 import { CLOUDS, type CloudConfiguration, type Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
-import { ExitCode } from './exit-codes.ts';
+import { DirSyncError } from '../core/errors.ts';
+import { runInstallationCycle } from './cycle-runner.ts';
+import { ExitCode, exitCodeOfRun } from './exit-codes.ts';
 import { invalidParameter } from './errors.ts';
 import { configurationResult } from './get-configuration.ts';
-import { CommandError, type CommandOutput } from './output.ts';
+import type { CommandOutput } from './output.ts';
 import type { SuppliedSecrets } from './secrets.ts';
 import { checkActiveDirectory, checkCloud, type ConfigurationCheck } from './configuration-checks.ts';
-import { sync } from './sync.ts';
+import { syncRunResult } from './sync-run-result.ts';
 
 export const configureParameters = z.object({
   path: z.string().min(1),
@@ -40,7 +42,7 @@ export const configureParameters = z.object({
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
-export async function configure(parameters: ConfigureParameters, secrets: SuppliedSecrets, output: CommandOutput): Promise<number> {
+export async function configure(parameters: ConfigureParameters, secrets: SuppliedSecrets, output: CommandOutput, signal?: AbortSignal): Promise<number> {
   if (parameters.enablePasswordSync) throw passwordSyncNotPossible();
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
@@ -105,23 +107,19 @@ export async function configure(parameters: ConfigureParameters, secrets: Suppli
   output.result({ ...result, properties: { ...result.properties, checks: checks.map((check) => ({ ...check })) } });
   if (parameters.syncNow) {
     output.verbose('Starting the first synchronization (--sync-now).');
-    return sync({ path: parameters.path, full: true, preview: false, acceptDeletes: false }, output);
+    const run = await runInstallationCycle(installation, { full: true, preview: false, acceptDeletes: false }, output, signal);
+    output.result(syncRunResult(run, run.errors, { withheld: run.withheld }));
+    return exitCodeOfRun(run.status);
   }
   return ExitCode.success;
 }
 
-function passwordSyncNotPossible(): CommandError {
-  return new CommandError({
-    errorId: 'PasswordSyncNotSupported',
-    category: 'InvalidOperation',
-    exitCode: ExitCode.usageOrConfiguration,
-    message:
-      'password sync cannot be enabled: no public Microsoft Graph API accepts password hashes (the original tool used a private synchronization channel that applications cannot use). ' +
+function passwordSyncNotPossible(): DirSyncError {
+  return new DirSyncError(
+    'Configuration.password-sync-not-supported',
+    'password sync cannot be enabled: no public Microsoft Graph API accepts password hashes (the original tool used a private synchronization channel that applications cannot use). ' +
       'Users DirSync creates get a long random password that nobody knows.',
-    recommendedAction:
-      'let users sign in through federation (AD FS, or a third-party identity provider) or pass-through authentication, ' +
-      'or have them set a cloud password with self-service password reset; configure without --enable-password-sync',
-  });
+  );
 }
 
 /** A bare host name means LDAPS on it: production AD requires TLS for simple binds. */

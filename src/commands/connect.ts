@@ -1,6 +1,8 @@
 // Builds the two sides of a cycle from the stored configuration and secrets: the AD source (read with the
 // service account) and the Entra side (sign-in, Graph session, cloud reads, exporter).
 import { readFile } from 'node:fs/promises';
+import { DirSyncError } from '../core/errors.ts';
+import type { Reporter } from '../core/reporter.ts';
 import { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import type { CloudEndpoints } from '../connectors/entra/clouds.ts';
@@ -11,7 +13,6 @@ import type { CloudTarget, DirectorySource, OperationSink } from '../engine/port
 import type { CloudConfiguration, Configuration } from '../install/configuration.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
 import { configurationRequired } from './errors.ts';
-import type { CommandOutput } from './output.ts';
 
 export interface CycleConnection {
   source: DirectorySource;
@@ -23,7 +24,7 @@ export interface CycleConnection {
 export async function connect(
   configuration: Configuration,
   secrets: StoredSecrets,
-  options: { preview: boolean; output: CommandOutput; installationPath: string },
+  options: { preview: boolean; reporter: Reporter; installationPath: string },
 ): Promise<CycleConnection> {
   const ad = configuration.activeDirectory;
   const cloud = configuration.cloud;
@@ -47,7 +48,7 @@ export async function connect(
     ...(ad.caFile ? { caFile: ad.caFile } : {}),
     allowPlainLdap: ad.allowPlainLdap,
     scope: { includeOus: configuration.scope.includeOus, excludeOus: configuration.scope.excludeOus, ...(configuration.scope.attributeFilter ? { attributeFilter: configuration.scope.attributeFilter } : {}) },
-    output: options.output,
+    output: options.reporter,
   });
   return {
     source,
@@ -63,7 +64,7 @@ export async function connect(
 export function cloudCredential(cloud: Pick<CloudConfiguration, 'certificateFile' | 'clientId'>, clientSecret: string | undefined): AppCredential {
   if (cloud.certificateFile) return { kind: 'certificate', pemFile: cloud.certificateFile };
   if (clientSecret) return { kind: 'client-secret', secret: clientSecret };
-  throw new Error(`no credential is stored for application ${cloud.clientId}: run configure again`);
+  throw new DirSyncError('CloudSignIn.credential-missing', `no credential is stored for application ${cloud.clientId}`, { target: cloud.clientId });
 }
 
 export function cloudEndpoints(cloud: Pick<CloudConfiguration, 'authorityHost' | 'graphEndpoint'>): CloudEndpoints {

@@ -4,9 +4,10 @@ import { Installation, type InstallationManifest, type StoreLocation, SQLITE_FIL
 import { OLDEST_UPGRADABLE_VERSION, parseProductVersion, upgradeVerdict } from '../install/versions.ts';
 import { openStateStore } from '../install/open-store.ts';
 import { PRODUCT_VERSION } from '../version.ts';
+import { DirSyncError } from '../core/errors.ts';
 import { invalidParameter } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
-import { CommandError, type CommandOutput } from './output.ts';
+import type { CommandOutput } from './output.ts';
 
 export const installParameters = z.object({
   path: z.string().min(1),
@@ -38,14 +39,7 @@ export async function install(parameters: InstallParameters, secrets: InstallSec
 async function freshInstall(installation: Installation, parameters: InstallParameters, secrets: InstallSecrets, output: CommandOutput): Promise<InstallationManifest> {
   if (await installation.exists()) {
     const existing = await installation.readManifest();
-    throw new CommandError({
-      errorId: 'AlreadyInstalled',
-      category: 'ResourceExists',
-      exitCode: ExitCode.usageOrConfiguration,
-      message: `DirSync ${existing.productVersion} is already installed in ${installation.path}`,
-      recommendedAction: 'to upgrade it in place, run install again with --upgrade (Install-OnlineCoexistenceTool -Upgrade); to start over, uninstall it first',
-      target: installation.path,
-    });
+    throw new DirSyncError('Installation.already-installed', `DirSync ${existing.productVersion} is already installed in ${installation.path}`, { target: installation.path });
   }
   const location = storeLocation(parameters, secrets);
   const manifest = await installation.create(location);
@@ -63,23 +57,12 @@ async function upgrade(installation: Installation, parameters: InstallParameters
   if (!verdict.allowed) {
     switch (verdict.reason) {
       case 'too-old':
-        throw new CommandError({
-          errorId: 'UpgradeNotSupported',
-          category: 'InvalidOperation',
-          exitCode: ExitCode.usageOrConfiguration,
-          message: `the installed version ${manifest.productVersion} cannot be upgraded in place: Directory Sync tool versions earlier than ${OLDEST_UPGRADABLE_VERSION.text} cannot be upgraded`,
+        throw new DirSyncError('Installation.upgrade-not-supported', `the installed version ${manifest.productVersion} cannot be upgraded in place: Directory Sync tool versions earlier than ${OLDEST_UPGRADABLE_VERSION.text} cannot be upgraded`, {
           recommendedAction: `uninstall the installed version (dirsync uninstall --path ${installation.path}), then install this version (${PRODUCT_VERSION}) and configure it again`,
           target: installation.path,
         });
       case 'newer-installed':
-        throw new CommandError({
-          errorId: 'NewerVersionInstalled',
-          category: 'InvalidOperation',
-          exitCode: ExitCode.usageOrConfiguration,
-          message: `a newer version (${manifest.productVersion}) is installed in ${installation.path} than this one (${PRODUCT_VERSION})`,
-          recommendedAction: 'use the newer version; a downgrade is not supported',
-          target: installation.path,
-        });
+        throw new DirSyncError('Installation.newer-version-installed', `a newer version (${manifest.productVersion}) is installed in ${installation.path} than this one (${PRODUCT_VERSION})`, { target: installation.path });
       case 'same-version':
         output.warning(`DirSync ${PRODUCT_VERSION} is already installed in ${installation.path}: nothing to upgrade.`);
         return manifest;
@@ -89,11 +72,7 @@ async function upgrade(installation: Installation, parameters: InstallParameters
   if (location.kind === 'sqlserver') {
     const requested = { server: parameters.sqlServer ?? location.server, instance: parameters.sqlInstance ?? location.instance };
     if (!sameText(requested.server, location.server) || !sameText(requested.instance, location.instance)) {
-      throw new CommandError({
-        errorId: 'UpgradeSqlServerMismatch',
-        category: 'InvalidArgument',
-        exitCode: ExitCode.usageOrConfiguration,
-        message: `an upgrade must use the same SQL Server and instance as the installation: recorded server "${location.server}", instance "${location.instance ?? '(default)'}"; given server "${requested.server}", instance "${requested.instance ?? '(default)'}"`,
+      throw new DirSyncError('Installation.sql-server-mismatch', `an upgrade must use the same SQL Server and instance as the installation: recorded server "${location.server}", instance "${location.instance ?? '(default)'}"; given server "${requested.server}", instance "${requested.instance ?? '(default)'}"`, {
         recommendedAction: `run the upgrade with --sql-server ${location.server}${location.instance ? ` --sql-instance ${location.instance}` : ''}`,
         target: installation.path,
       });

@@ -1,20 +1,15 @@
 // Opening the state store of an existing installation, with the secrets it needs.
+import { DirSyncError } from '../core/errors.ts';
 import type { Installation } from '../install/installation.ts';
 import { openStateStore } from '../install/open-store.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { DirSyncStore } from '../store/store.ts';
 import { PRODUCT_VERSION } from '../version.ts';
-import { ExitCode } from './exit-codes.ts';
-import { CommandError } from './output.ts';
 
-export async function openInstalledStore(installation: Installation): Promise<StateStore> {
+export async function openInstalledStore(installation: Installation): Promise<DirSyncStore> {
   const manifest = await installation.readManifest();
   if (manifest.productVersion !== PRODUCT_VERSION) {
     // The store's schema belongs to the installed version: only install --upgrade may migrate it.
-    throw new CommandError({
-      errorId: 'UpgradeRequired',
-      category: 'InvalidOperation',
-      exitCode: ExitCode.usageOrConfiguration,
-      message: `the installation in ${installation.path} is version ${manifest.productVersion}, and this is DirSync ${PRODUCT_VERSION}`,
+    throw new DirSyncError('Installation.upgrade-required', `the installation in ${installation.path} is version ${manifest.productVersion}, and this is DirSync ${PRODUCT_VERSION}`, {
       recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
       target: installation.path,
     });

@@ -5,11 +5,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
-import { DEFAULT_RETAINED_RUNS } from '../store/state-store.ts';
+import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
 import { openInstalledStore } from './installed-store.ts';
-import { asCommandError } from './errors.ts';
+import { asDirSyncError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
-import { CommandError, type CommandOutput } from './output.ts';
+import type { CommandOutput } from './output.ts';
 import { sync } from './sync.ts';
 
 export const serviceParameters = z.object({
@@ -34,9 +34,8 @@ export async function runService(parameters: ServiceParameters, output: CommandO
       output.verbose(`Cycle ${cycle} ended with exit code ${exitCode}.`);
     } catch (error) {
       // A failed cycle (DC down, sign-in refused…) is logged; the schedule goes on and tries again next time.
-      const failure = asCommandError(error);
-      const message = failure instanceof CommandError ? `${failure.message}${failure.recommendedAction ? ` — ${failure.recommendedAction}` : ''}` : String(failure);
-      output.warning(`Cycle ${cycle} failed: ${message}`);
+      const failure = asDirSyncError(error);
+      output.warning(`Cycle ${cycle} failed [${failure.code}]: ${failure.message} — ${failure.recommendedAction}`);
     }
     if (parameters.cycles !== undefined && cycle >= parameters.cycles) break;
     await sleep(intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);

@@ -1,6 +1,6 @@
 // A synchronization run as scripts see it: the --json contract of sync and status, PSTypeName DirSync.SyncRun.
-import type { PlannedOperation } from '../engine/sync-cycle.ts';
-import type { ObjectError, RunCounts, RunMode, RunStatus } from '../store/state-store.ts';
+import type { PlannedOperation, WithheldDelete } from '../engine/sync-cycle.ts';
+import type { ObjectError, RunCounts, RunMode, RunStatus } from '../engine/state-store.ts';
 import type { CommandResult } from './output.ts';
 
 export interface RunSummary {
@@ -13,7 +13,7 @@ export interface RunSummary {
   message: string | null;
 }
 
-export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], plan?: readonly PlannedOperation[]): CommandResult {
+export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[] } = {}): CommandResult {
   return {
     typeName: 'DirSync.SyncRun',
     properties: {
@@ -25,7 +25,8 @@ export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], p
       counts: { ...run.counts },
       errors: errors.map((error) => ({ dn: error.dn, anchor: error.anchor, code: error.code, message: error.message })),
       message: run.message,
-      ...(plan ? { plan: plan.map((operation) => ({ ...operation })) } : {}),
+      ...(details.withheld && details.withheld.length > 0 ? { withheld: details.withheld.map((entry) => ({ ...entry })) } : {}),
+      ...(details.plan ? { plan: details.plan.map((operation) => ({ ...operation })) } : {}),
     },
   };
 }

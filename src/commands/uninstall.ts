@@ -2,7 +2,7 @@
 // install adopts them (the links to cloud objects survive, so nothing is duplicated).
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
-import { acquireRunLock } from '../install/run-lock.ts';
+import { acquireLock } from './cycle-runner.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { CommandOutput } from './output.ts';
 
@@ -12,7 +12,7 @@ export type UninstallParameters = z.infer<typeof uninstallParameters>;
 export async function uninstall(parameters: UninstallParameters, output: CommandOutput): Promise<number> {
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
-  const lock = await acquireRunLock(installation.path); // never pull the floor from under a running cycle
+  const lock = await acquireLock(installation.path); // never pull the floor from under a running cycle
   try {
     if (manifest.store.kind === 'sqlserver') {
       output.warning(`The SQL Server database ${manifest.store.database} on ${manifest.store.server} is left in place; drop it there if it is no longer needed.`);

@@ -1,6 +1,6 @@
-// The sink of a preview run: every operation "succeeds" without anything being sent, so the cycle plans
-// exactly as it would for real. (The Graph session's preview guard is the second line of defence.)
-import type { CloudOperation, OperationOutcome } from '../connectors/entra/operations.ts';
+// The sink of a preview run: every operation "succeeds" without anything being sent, so the cycle plans exactly as
+// it would for real. (The Graph session's preview guard is the second line of defence.)
+import type { CloudOperation, OperationOutcome } from './operations.ts';
 import type { OperationSink } from './ports.ts';
 
 export class PlanRecorder implements OperationSink {

@@ -1,8 +1,32 @@
-// What the engine needs from each side. The AD connector and the Entra connector implement these;
-// benchmarks and tests can put a synthetic source in front of the same engine.
-import type { CloudOperation, OperationOutcome } from '../connectors/entra/operations.ts';
+// What the engine needs from each side. The AD connector and the Entra connector implement these; benchmarks and
+// tests can put a synthetic source or an in-memory cloud in front of the same engine.
 import type { TenantContext } from './mapping.ts';
-import type { ImportChange, Watermark } from './model.ts';
+import type { ImportChange, ObjectKind, Watermark } from './model.ts';
+import type { CloudObjectType, CloudOperation, OperationOutcome } from './operations.ts';
+
+/** A linked object the listing (a full import, or the anchor-only scope listing) did not return. */
+export interface DeletionCandidate {
+  anchor: string;
+  /** DN when last imported. */
+  dn: string;
+}
+
+/**
+ * What the directory says about a candidate when asked by its GUID, which sees more than a listing does: an object
+ * the account cannot list may still be read by GUID (Samba), and only a GUID that no longer exists is truly gone.
+ */
+export type DeletionVerdict =
+  | { anchor: string; verdict: 'gone'; dn: string }
+  | { anchor: string; verdict: 'out-of-scope'; dn: string; reason: string }
+  /** Live and in scope: the listing missed it (ACLs). Never deleted; reported with the likely cause. */
+  | { anchor: string; verdict: 'hidden'; dn: string; reason: string; kind?: ObjectKind };
+
+/** Where the last listing searched and how many objects each place returned. */
+export interface ListingCoverage {
+  searchBases: { dn: string; returned: number }[];
+  /** Whether `dn` lies under `searchBase`, by the directory's own DN rules. */
+  contains(searchBase: string, dn: string): boolean;
+}
 
 export interface DirectorySource {
   /** Every in-scope object. Once consumed to the end, `watermark` says where the next delta resumes. */
@@ -12,6 +36,12 @@ export interface DirectorySource {
   readonly watermark: Watermark | undefined;
   /** The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports. */
   readObjects(anchors: readonly string[]): AsyncIterable<ImportChange>;
+  /** Anchor and DN of every object in scope, and nothing else: finds deletions a delta cannot see. */
+  listScope(): AsyncIterable<DeletionCandidate>;
+  /** Where the last full import or scope listing searched. */
+  coverage(): ListingCoverage | undefined;
+  /** Asks the directory about each candidate by its GUID; one verdict per candidate. */
+  confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict>;
 }
 
 /** The directory refused the stored watermark (expired cookie, restored DC…): a full import is needed. */
@@ -25,16 +55,18 @@ export class WatermarkRejectedError extends Error {
 export interface SoftMatchCandidate {
   anchor: string;
   primarySmtpAddress: string | undefined;
-  userPrincipalName: string;
+  /** The UPN as AD has it; undefined when DirSync had to rewrite it (an unverified suffix), which must never match. */
+  userPrincipalName: string | undefined;
 }
 
 export interface CloudTarget {
   tenant(): Promise<TenantContext>;
   /** Hard match: cloud objects already carrying these anchors → anchor → cloud id. */
-  findByAnchors(objectType: 'user' | 'group', anchors: readonly string[]): Promise<Map<string, string>>;
+  findByAnchors(objectType: CloudObjectType, anchors: readonly string[]): Promise<Map<string, string>>;
   /**
-   * Soft match: cloud users without an anchor whose primary SMTP address (then UPN) equals the candidate's.
-   * Never returns a user holding an administrator role. → anchor → cloud id.
+   * Soft match: for each candidate, the cloud users without an anchor whose primary SMTP address (then UPN) equals
+   * the candidate's (more than one means no match). Never returns a user holding an administrator role.
+   * → anchor → cloud id.
    */
   findSoftMatches(candidates: readonly SoftMatchCandidate[]): Promise<Map<string, string>>;
 }

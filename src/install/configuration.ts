@@ -1,6 +1,9 @@
 // configuration.json: everything DirSync needs to run a cycle, except secrets (those are in the vault).
 // Validated on every read, so a hand-edited file that makes no sense is refused with the reason, never guessed at.
 import * as z from 'zod';
+import { DirSyncError } from '../core/errors.ts';
+import { describeIssues } from '../core/validation.ts';
+import { DEFAULT_SHARE_PERCENT } from '../engine/deletion-guard.ts';
 
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment', 'Custom'] as const;
 
@@ -14,6 +17,11 @@ const activeDirectorySchema = z.object({
   serviceAccount: z
     .object({ objectGuid: z.string().uuid(), samAccountName: z.string().regex(/^AAD_[0-9a-f]{12}$/), dn: z.string().min(1) })
     .nullable(),
+  /**
+   * Whether the account DirSync reads with sees deletions in a delta (tombstones), as configure's probe found; a delta
+   * lists the scope to find deletions when it does not, or when this was never checked (null).
+   */
+  deletionVisibility: z.object({ visible: z.boolean(), checkedAt: z.string(), detail: z.string() }).nullable().default(null),
 });
 
 const cloudSchema = z.object({
@@ -42,7 +50,8 @@ export const configurationSchema = z.object({
     hybridDeployment: z.boolean(),
     passwordSync: z.literal(false, { error: 'password sync cannot be enabled: no public Graph API accepts password hashes' }),
   }),
-  deletionThreshold: z.object({ enabled: z.boolean(), threshold: z.number().int().min(1) }),
+  /** Accidental-delete prevention (src/engine/deletion-guard.ts): a count and a share of the synchronized objects. */
+  deletionThreshold: z.object({ enabled: z.boolean(), threshold: z.number().int().min(1), sharePercent: z.number().int().min(1).max(100).default(DEFAULT_SHARE_PERCENT) }),
   matching: z.object({ softMatch: z.enum(['smtp-then-upn', 'off']) }),
   schedule: z.object({
     intervalMinutes: z.number().int().min(5).max(7 * 24 * 60),
@@ -68,26 +77,23 @@ export function defaultConfiguration(): Configuration {
     cloud: null,
     scope: { includeOus: [], excludeOus: [], attributeFilter: null },
     features: { hybridDeployment: false, passwordSync: false },
-    deletionThreshold: { enabled: true, threshold: 500 },
+    deletionThreshold: { enabled: true, threshold: 500, sharePercent: DEFAULT_SHARE_PERCENT },
     matching: { softMatch: 'smtp-then-upn' },
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
   };
 }
 
-export class ConfigurationError extends Error {}
-
 export function parseConfiguration(text: string, file: string): Configuration {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(`${file} is not valid JSON (${(error as Error).message}); restore it or run configure again`);
+    throw new DirSyncError('Configuration.invalid', `${file} is not valid JSON (${(error as Error).message})`, { target: file, recommendedAction: 'restore it from a backup, or run configure again (Set-CoexistenceConfiguration)' });
   }
   const result = configurationSchema.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
-    throw new ConfigurationError(`${file} is not a valid DirSync configuration: ${problems.join('; ')}. Correct it or run configure again.`);
+    throw new DirSyncError('Configuration.invalid', `${file} is not a valid DirSync configuration: ${describeIssues(result.error.issues, '(file)')}`, { target: file });
   }
   return result.data;
 }

@@ -4,6 +4,8 @@
 import { mkdir, readFile, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
+import { describeIssues } from '../core/validation.ts';
+import { DirSyncError } from '../core/errors.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { defaultConfiguration, parseConfiguration, type Configuration } from './configuration.ts';
 import { SecretVault } from './secret-vault.ts';
@@ -38,14 +40,6 @@ const KEY_FILE = 'secret.key';
 const SECRETS_FILE = 'secrets.sealed';
 export const SQLITE_FILE = 'state.db';
 
-export class InstallationError extends Error {
-  readonly reason: 'not-installed' | 'already-installed' | 'damaged';
-  constructor(reason: InstallationError['reason'], message: string) {
-    super(message);
-    this.reason = reason;
-  }
-}
-
 export class Installation {
   readonly path: string;
   readonly vault: SecretVault;
@@ -66,7 +60,7 @@ export class Installation {
   /** Creates the directory (0700), the manifest, the default configuration and the vault key. */
   async create(store: StoreLocation): Promise<InstallationManifest> {
     if (await this.exists()) {
-      throw new InstallationError('already-installed', `DirSync is already installed in ${this.path}; use --upgrade to upgrade it, or uninstall it first`);
+      throw new DirSyncError('Installation.already-installed', `DirSync is already installed in ${this.path}`, { target: this.path });
     }
     await mkdir(this.path, { recursive: true, mode: 0o700 });
     await chmod(this.path, 0o700);
@@ -89,18 +83,18 @@ export class Installation {
     try {
       text = await readFile(this.file(MANIFEST_FILE), 'utf8');
     } catch {
-      throw new InstallationError('not-installed', `DirSync is not installed in ${this.path} (no ${MANIFEST_FILE}); run install first`);
+      throw new DirSyncError('Installation.not-installed', `DirSync is not installed in ${this.path} (no ${MANIFEST_FILE})`, { target: this.path });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new InstallationError('damaged', `${this.file(MANIFEST_FILE)} is not valid JSON (${(error as Error).message})`);
+      throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not valid JSON (${(error as Error).message})`, { target: this.file(MANIFEST_FILE) });
     }
     const result = manifestSchema.safeParse(json);
     if (!result.success) {
-      const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-      throw new InstallationError('damaged', `${this.file(MANIFEST_FILE)} is not a valid installation manifest: ${problems}`);
+      const problems = describeIssues(result.error.issues);
+      throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not a valid installation manifest: ${problems}`, { target: this.file(MANIFEST_FILE) });
     }
     return result.data;
   }

@@ -3,6 +3,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, readFile, stat, writeFile, rename } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { DirSyncError } from '../core/errors.ts';
 
 export interface StoredSecrets {
   /** Password of the account DirSync reads AD with (the AAD_ service account, or the one supplied). */
@@ -16,8 +17,6 @@ export interface StoredSecrets {
 const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
 const FORMAT = 'dirsync-secrets-v1';
-
-export class SecretVaultError extends Error {}
 
 export class SecretVault {
   readonly keyFile: string;
@@ -46,7 +45,7 @@ export class SecretVault {
       throw error;
     }
     const envelope = JSON.parse(sealed) as { format: string; nonce: string; tag: string; data: string };
-    if (envelope.format !== FORMAT) throw new SecretVaultError(`${this.sealedFile} is not a DirSync secrets file`);
+    if (envelope.format !== FORMAT) throw secretsUnreadable(`${this.sealedFile} is not a DirSync secrets file`);
     const decipher = createDecipheriv('aes-256-gcm', await this.key(), Buffer.from(envelope.nonce, 'base64'));
     decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
     decipher.setAAD(Buffer.from(FORMAT));
@@ -54,7 +53,7 @@ export class SecretVault {
       const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);
       return JSON.parse(plain.toString('utf8')) as StoredSecrets;
     } catch {
-      throw new SecretVaultError(
+      throw secretsUnreadable(
         `the secrets in ${this.sealedFile} cannot be decrypted with the key in ${this.keyFile} ` +
           '(the key was replaced or the file was altered); run configure again to re-enter the credentials',
       );
@@ -80,18 +79,22 @@ export class SecretVault {
       mode = (await stat(this.keyFile)).mode;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new SecretVaultError(`the key file ${this.keyFile} is missing; run configure again to re-enter the credentials`);
+        throw secretsUnreadable(`the key file ${this.keyFile} is missing; run configure again to re-enter the credentials`);
       }
       throw error;
     }
     if (process.platform !== 'win32' && (mode & (constants.S_IRWXG | constants.S_IRWXO)) !== 0) {
-      throw new SecretVaultError(
+      throw secretsUnreadable(
         `refusing to use ${this.keyFile}: its mode is ${(mode & 0o777).toString(8)}, so other accounts can read it; ` +
           `restrict it with "chmod 600 ${this.keyFile}" (owner: the account DirSync runs as)`,
       );
     }
     const key = Buffer.from((await readFile(this.keyFile, 'utf8')).trim(), 'base64');
-    if (key.length !== KEY_BYTES) throw new SecretVaultError(`the key file ${this.keyFile} is damaged (expected a 256-bit key)`);
+    if (key.length !== KEY_BYTES) throw secretsUnreadable(`the key file ${this.keyFile} is damaged (expected a 256-bit key)`);
     return key;
   }
+}
+
+function secretsUnreadable(message: string): DirSyncError {
+  return new DirSyncError('Secrets.unreadable', message);
 }

@@ -14,8 +14,7 @@ import {
   StrongAuthRequiredError,
   UnwillingToPerformError,
 } from 'ldapts';
-import { CommandError, type ErrorCategory } from '../commands/output.ts';
-import { ExitCode } from '../commands/exit-codes.ts';
+import { DirSyncError } from '../core/errors.ts';
 import {
   grantControlAccessRight,
   guidFromBytes,
@@ -59,21 +58,8 @@ export interface ServiceAccountOptions {
 
 type ServiceAccountFailure = 'insufficient-access' | 'encryption-required' | 'password-rejected' | 'users-container-not-found';
 
-const categoryOfFailure: Record<ServiceAccountFailure, ErrorCategory> = {
-  'insufficient-access': 'PermissionDenied',
-  'encryption-required': 'SecurityError',
-  'password-rejected': 'InvalidOperation',
-  'users-container-not-found': 'ObjectNotFound',
-};
-
-export class ServiceAccountError extends CommandError {
-  readonly failure: ServiceAccountFailure;
-
-  constructor(failure: ServiceAccountFailure, message: string, recommendedAction: string, target: string, cause?: unknown) {
-    super({ errorId: `ServiceAccount.${failure}`, category: categoryOfFailure[failure], message, recommendedAction, target, exitCode: ExitCode.runFailed, cause });
-    this.name = 'ServiceAccountError';
-    this.failure = failure;
-  }
+function serviceAccountError(failure: ServiceAccountFailure, message: string, recommendedAction: string, target: string, cause?: unknown): DirSyncError {
+  return new DirSyncError(`ServiceAccount.${failure}`, message, { recommendedAction, target, cause });
 }
 
 // userAccountControl: NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD. Sync must not stop when a password ages out.
@@ -113,7 +99,7 @@ function firstBuffer(value: string | string[] | Buffer | Buffer[] | undefined): 
 async function readDomainDn(client: Client): Promise<string> {
   const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
   const domainDn = firstString(searchEntries[0]?.defaultNamingContext);
-  if (!domainDn) throw new Error('the directory did not name its default naming context (RootDSE defaultNamingContext)');
+  if (!domainDn) throw new DirSyncError('ActiveDirectory.unexpected-reply', 'the directory did not name its default naming context (RootDSE defaultNamingContext)');
   return domainDn;
 }
 
@@ -123,7 +109,7 @@ async function readUsersContainer(client: Client, domainDn: string): Promise<str
   // Values look like B:32:<guid hex>:<dn>.
   const usersContainer = values.find((value) => value.toUpperCase().startsWith(`B:32:${usersContainerWellKnownGuid}:`));
   if (!usersContainer) {
-    throw new ServiceAccountError(
+    throw serviceAccountError(
       'users-container-not-found',
       `The domain ${domainDn} does not name its Users container (wellKnownObjects), so the AAD_ service account has no place to go.`,
       'Check the domain with "redirusr" or ADSI Edit: wellKnownObjects must list the Users container.',
@@ -179,7 +165,7 @@ async function createAccount(client: Client, usersContainer: string, domainDn: s
       throw error;
     }
     const created = await readAccount(client, dn);
-    if (!created) throw new Error(`the service account ${dn} was created but cannot be read back`);
+    if (!created) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the service account ${dn} was created but cannot be read back`, { target: dn });
     return created;
   }
 }
@@ -204,7 +190,7 @@ async function grantReplicationRights(client: Client, domainDn: string, sid: Buf
     daclOnly,
   );
   const value = firstBuffer(searchEntries[0]?.nTSecurityDescriptor);
-  if (!value) throw new Error(`the security descriptor of ${domainDn} could not be read`);
+  if (!value) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the security descriptor of ${domainDn} could not be read`, { target: domainDn });
   const descriptor = parseSecurityDescriptor(value);
   const dacl = descriptor.dacl ?? { revision: 4, aces: [] };
   const added = Object.values(ReplicationRights).map((right) => grantControlAccessRight(dacl, sid, right));
@@ -218,8 +204,8 @@ async function grantReplicationRights(client: Client, domainDn: string, sid: Buf
   );
 }
 
-function insufficientAccess(error: InsufficientAccessError, domainDn: string): ServiceAccountError {
-  return new ServiceAccountError(
+function insufficientAccess(error: InsufficientAccessError, domainDn: string): DirSyncError {
+  return serviceAccountError(
     'insufficient-access',
     `The on-premises credential may not create the DirSync service account or change the permissions of ${domainDn}: ${error.message}`,
     'Enter the credential of an Enterprise Administrator (or a Domain Administrator of this domain).',
@@ -234,7 +220,7 @@ async function writingPassword<T>(target: string, write: () => Promise<T>): Prom
     return await write();
   } catch (error) {
     if (error instanceof ConfidentialityRequiredError || error instanceof StrongAuthRequiredError) {
-      throw new ServiceAccountError(
+      throw serviceAccountError(
         'encryption-required',
         `Active Directory sets passwords only over an encrypted connection, and this one is not: ${error.message}`,
         'Connect with LDAPS (port 636) or StartTLS.',
@@ -243,7 +229,7 @@ async function writingPassword<T>(target: string, write: () => Promise<T>): Prom
       );
     }
     if (error instanceof UnwillingToPerformError || error instanceof ConstraintViolationError) {
-      throw new ServiceAccountError(
+      throw serviceAccountError(
         'password-rejected',
         `Active Directory refused the service account's password: ${error.message}`,
         'Connect over LDAPS or StartTLS (AD refuses passwords on plain LDAP); if you do, check the domain password policy: a random 64-character password with all character classes is used.',

@@ -2,8 +2,7 @@
 // command name (`module-request`), so secrets never appear in a process listing.
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
-import { ExitCode } from '../commands/exit-codes.ts';
-import { CommandError } from '../commands/output.ts';
+import { DirSyncError } from '../core/errors.ts';
 
 // A request is a few kilobytes; the cap stops a wrong pipe from filling memory.
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -45,12 +44,8 @@ export function parseModuleRequest(text: string): ModuleRequest {
   return parsed.data;
 }
 
-function invalidRequest(problem: string, cause?: unknown): CommandError {
-  return new CommandError({
-    errorId: 'InvalidModuleRequest',
-    category: 'InvalidArgument',
-    exitCode: ExitCode.usageOrConfiguration,
-    message: `The DirSync executable could not read the request from the PowerShell module: ${problem}.`,
+function invalidRequest(problem: string, cause?: unknown): DirSyncError {
+  return new DirSyncError('Module.invalid-request', `The DirSync executable could not read the request from the PowerShell module: ${problem}.`, {
     recommendedAction:
       '"dirsync module-request" is meant for the DirSync PowerShell module; if the module sent this, make sure the module and the executable come from the same DirSync version.',
     cause,

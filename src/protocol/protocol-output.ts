@@ -1,7 +1,9 @@
 // The executable's side of the module protocol: every message is one CliXml document on one stdout line,
 // typed by its PSTypeName, which the module turns into WriteProgress / WriteVerbose / WriteWarning /
 // WriteObject / WriteError as it reads.
-import type { CommandError, CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
+import { exitCodeOfError } from '../commands/exit-codes.ts';
+import type { CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
+import type { DirSyncError } from '../core/errors.ts';
 import { toCliXml, TypedObject } from './clixml.ts';
 
 export const MessageType = {
@@ -47,15 +49,15 @@ export class ProtocolOutput implements CommandOutput {
     this.send(MessageType.result, { value: new TypedObject(result.typeName, result.properties) });
   }
 
-  /** The failure that ends the command; the process then exits with `error.exitCode`. */
-  error(error: CommandError): void {
+  /** The failure that ends the command; the process then exits with `exitCode`. */
+  error(error: DirSyncError): void {
     this.send(MessageType.error, {
-      errorId: error.errorId,
+      code: error.code,
       category: error.category,
       message: error.message,
-      recommendedAction: error.recommendedAction ?? null,
+      recommendedAction: error.recommendedAction,
       target: error.target ?? null,
-      exitCode: error.exitCode,
+      exitCode: exitCodeOfError(error),
     });
   }
 

@@ -1,6 +1,6 @@
 // Rows as both stores read them back, and their conversion to the store's types. The dialects differ only in
 // how numbers and times arrive (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
-import type { ObjectLink, RunMode, RunRecord, RunStatus } from './state-store.ts';
+import type { DeletedObject, ObjectLink, RunMode, RunRecord, RunStatus } from './store.ts';
 
 export interface LinkRow {
   anchor: string;
@@ -46,5 +46,27 @@ export function runFromRow(row: RunRow): RunRecord {
     status: row.status,
     counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors, notExportable: row.not_exportable },
     message: row.message,
+  };
+}
+
+export interface DeletedObjectRow {
+  anchor: string;
+  kind: DeletedObject['kind'];
+  cloud_id: string;
+  dn: string;
+  exported: string;
+  members: string;
+  member_of: string;
+}
+
+export function deletedObjectFromRow(row: DeletedObjectRow): DeletedObject {
+  return {
+    anchor: row.anchor,
+    kind: row.kind,
+    cloudId: row.cloud_id,
+    dn: row.dn,
+    exported: JSON.parse(row.exported) as Record<string, unknown>,
+    members: JSON.parse(row.members) as string[],
+    memberOf: JSON.parse(row.member_of) as string[],
   };
 }

@@ -12,20 +12,22 @@
 import { closeSync, openSync } from 'node:fs';
 import { DatabaseSync, type SQLTagStore } from 'node:sqlite';
 import { PRODUCT_VERSION } from '../version.ts';
+import { DirSyncError } from '../core/errors.ts';
 import { pendingMigrations } from './migrations/index.ts';
 import {
   DEFAULT_RETAINED_RUNS,
+  type DeletedObject,
+  type DirSyncStore,
   type ObjectError,
   type ObjectLink,
   type RunCounts,
   type RunMode,
   type RunRecord,
   type RunStatus,
-  type StateStore,
   type StoreInfo,
   type StoreOptions,
-} from './state-store.ts';
-import { linkFromRow, runFromRow, type LinkRow, type RunRow } from './rows.ts';
+} from './store.ts';
+import { deletedObjectFromRow, linkFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type RunRow } from './rows.ts';
 
 /** Rows per page of the unseen-links sweep. */
 const SWEEP_PAGE_SIZE = 1000;
@@ -34,21 +36,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 /** Distinct SQL texts are few; this bounds the prepared-statement cache all the same. */
 const STATEMENT_CACHE_SIZE = 64;
 
-
-
-/** The store file cannot be opened: missing folder, no permission, or not an SQLite database. */
-export class StoreOpenError extends Error {
-  constructor(file: string, cause: unknown) {
-    super(
-      `Cannot open the state store ${file}: ${(cause as Error).message}. Check that the folder exists and that this ` +
-        "account may read and write it; if the file is damaged or not DirSync's, restore it from a backup.",
-      { cause },
-    );
-    this.name = 'StoreOpenError';
-  }
-}
-
-export class SqliteStore implements StateStore {
+export class SqliteStore implements DirSyncStore {
   readonly file: string;
   private readonly database: DatabaseSync;
   /** Prepared statements, cached by their SQL text. */
@@ -67,7 +55,8 @@ export class SqliteStore implements StateStore {
       this.database = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
       this.database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     } catch (error) {
-      throw new StoreOpenError(file, error);
+      // The file cannot be opened: missing folder, no permission, or not an SQLite database.
+      throw new DirSyncError('Store.open-failed', `Cannot open the state store ${file}: ${(error as Error).message}.`, { target: file, cause: error });
     }
     this.sql = this.database.createTagStore(STATEMENT_CACHE_SIZE);
   }
@@ -111,6 +100,15 @@ export class SqliteStore implements StateStore {
     return links;
   }
 
+  async getLinksByCloudIds(cloudIds: readonly string[]): Promise<Map<string, ObjectLink>> {
+    const links = new Map<string, ObjectLink>();
+    for (const cloudId of cloudIds) {
+      const row = this.sql.get`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links WHERE cloud_id = ${cloudId}`;
+      if (row) links.set(cloudId, linkFromRow(row as unknown as LinkRow));
+    }
+    return links;
+  }
+
   async saveLinks(links: readonly ObjectLink[]): Promise<void> {
     this.transaction(() => {
       for (const link of links) {
@@ -138,27 +136,36 @@ export class SqliteStore implements StateStore {
     });
   }
 
-  /** Keyset pagination on the primary key: each page is one indexed range read, whatever the table size. */
   async *unseenLinks(runId: number): AsyncGenerator<ObjectLink> {
-    let after = ''; // anchors are never empty (the schema checks it)
-    for (;;) {
-      const page = this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
-        WHERE anchor > ${after} AND (last_seen_run IS NULL OR last_seen_run <> ${runId})
-        ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[];
-      for (const row of page) yield linkFromRow(row);
-      const last = page.at(-1);
-      if (!last || page.length < SWEEP_PAGE_SIZE) return;
-      after = last.anchor;
-    }
+    yield* this.pagedLinks((after) => this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
+      WHERE anchor > ${after} AND (last_seen_run IS NULL OR last_seen_run <> ${runId})
+      ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[]);
+  }
+
+  async *allLinks(): AsyncGenerator<ObjectLink> {
+    yield* this.pagedLinks((after) => this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
+      WHERE anchor > ${after} ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[]);
   }
 
   async countLinks(): Promise<number> {
-    return (this.sql.get`SELECT count(*) AS count FROM links` as { count: number }).count;
+    return (this.sql.get`SELECT count(*) AS count FROM links WHERE cloud_id IS NOT NULL` as { count: number }).count;
   }
 
-  async getMembers(groupAnchor: string): Promise<Set<string>> {
-    const rows = this.sql.all`SELECT member_anchor FROM memberships WHERE group_anchor = ${groupAnchor}` as { member_anchor: string }[];
-    return new Set(rows.map((row) => row.member_anchor));
+  async getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>> {
+    const memberships = new Map<string, Set<string>>();
+    for (const groupAnchor of groupAnchors) {
+      const rows = this.sql.all`SELECT member_anchor FROM memberships WHERE group_anchor = ${groupAnchor}` as { member_anchor: string }[];
+      memberships.set(groupAnchor, new Set(rows.map((row) => row.member_anchor)));
+    }
+    return memberships;
+  }
+
+  async countMemberships(): Promise<number> {
+    return (this.sql.get`SELECT count(*) AS count FROM memberships` as { count: number }).count;
+  }
+
+  async groupsOf(memberAnchor: string): Promise<string[]> {
+    return (this.sql.all`SELECT group_anchor FROM memberships WHERE member_anchor = ${memberAnchor} ORDER BY group_anchor` as { group_anchor: string }[]).map((row) => row.group_anchor);
   }
 
   async setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void> {
@@ -206,6 +213,31 @@ export class SqliteStore implements StateStore {
     });
   }
 
+  async setRunMode(runId: number, mode: RunMode): Promise<void> {
+    this.sql.run`UPDATE runs SET mode = ${mode} WHERE id = ${runId}`;
+  }
+
+  async markInterruptedRuns(endedAt: Date): Promise<number> {
+    const { changes } = this.sql.run`UPDATE runs SET status = 'interrupted', ended = ${endedAt.toISOString()},
+      message = 'the process running this cycle ended without recording an outcome (killed or crashed); the next cycle resumed from the last recorded watermark'
+      WHERE status = 'in-progress'`;
+    return Number(changes);
+  }
+
+  async recordDeletedObjects(runId: number, objects: readonly DeletedObject[]): Promise<void> {
+    this.transaction(() => {
+      for (const object of objects) {
+        this.sql.run`INSERT OR REPLACE INTO deleted_objects (run_id, anchor, kind, cloud_id, dn, exported, members, member_of)
+          VALUES (${runId}, ${object.anchor}, ${object.kind}, ${object.cloudId}, ${object.dn}, ${JSON.stringify(object.exported)}, ${JSON.stringify(object.members)}, ${JSON.stringify(object.memberOf)})`;
+      }
+    });
+  }
+
+  async getDeletedObjects(runId: number): Promise<DeletedObject[]> {
+    const rows = this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM deleted_objects WHERE run_id = ${runId} ORDER BY anchor` as unknown as DeletedObjectRow[];
+    return rows.map(deletedObjectFromRow);
+  }
+
   async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {
     this.transaction(() => {
       for (const error of errors) {
@@ -238,6 +270,18 @@ export class SqliteStore implements StateStore {
     // Lets SQLite refresh the statistics its query planner relies on, as its documentation recommends on close.
     this.database.exec('PRAGMA optimize');
     this.database.close();
+  }
+
+  /** Keyset pagination on the primary key: each page is one indexed range read, whatever the table size. */
+  private *pagedLinks(page: (after: string) => LinkRow[]): Generator<ObjectLink> {
+    let after = ''; // anchors are never empty (the schema checks it)
+    for (;;) {
+      const rows = page(after);
+      for (const row of rows) yield linkFromRow(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < SWEEP_PAGE_SIZE) return;
+      after = last.anchor;
+    }
   }
 
   private currentVersion(): number {

@@ -6,20 +6,22 @@
 // binary collation: they are Base64, and SQL Server's default collations ignore case.
 import sql from 'mssql';
 import { PRODUCT_VERSION } from '../version.ts';
+import { DirSyncError } from '../core/errors.ts';
 import { pendingMigrations } from './migrations/index.ts';
 import {
   DEFAULT_RETAINED_RUNS,
+  type DeletedObject,
+  type DirSyncStore,
   type ObjectError,
   type ObjectLink,
   type RunCounts,
   type RunMode,
   type RunRecord,
   type RunStatus,
-  type StateStore,
   type StoreInfo,
   type StoreOptions,
-} from './state-store.ts';
-import { linkFromRow, runFromRow, type LinkRow, type RunRow } from './rows.ts';
+} from './store.ts';
+import { deletedObjectFromRow, linkFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type RunRow } from './rows.ts';
 
 /** Where the store lives and how DirSync signs in to it, as the installer records it. */
 export interface SqlServerSettings {
@@ -67,20 +69,7 @@ export function sqlServerConfig(settings: SqlServerSettings): sql.config {
 
 
 
-/** The store could not be reached or signed in to. */
-export class StoreConnectionError extends Error {
-  constructor(location: string, cause: unknown) {
-    super(
-      `Cannot connect to the state store ${location}: ${(cause as Error).message}. Check the server and instance names ` +
-        '(a named instance needs the SQL Server Browser service), that the database exists, that the account may sign in, ' +
-        "and that the server's TLS certificate is trusted by this machine.",
-      { cause },
-    );
-    this.name = 'StoreConnectionError';
-  }
-}
-
-export class SqlServerStore implements StateStore {
+export class SqlServerStore implements DirSyncStore {
   /** server\instance/database, for messages. */
   readonly location: string;
   private readonly pool: sql.ConnectionPool;
@@ -102,7 +91,7 @@ export class SqlServerStore implements StateStore {
     try {
       await pool.connect();
     } catch (error) {
-      throw new StoreConnectionError(location, error);
+      throw new DirSyncError('Store.unreachable', `Cannot connect to the state store ${location}: ${(error as Error).message}.`, { target: location, cause: error });
     }
     return new SqlServerStore(pool, location, options);
   }
@@ -162,6 +151,16 @@ export class SqlServerStore implements StateStore {
     return links;
   }
 
+  async getLinksByCloudIds(cloudIds: readonly string[]): Promise<Map<string, ObjectLink>> {
+    const links = new Map<string, ObjectLink>();
+    if (cloudIds.length === 0) return links;
+    const result = await this.pool.request().input('ids', anchorList(cloudIds)).query<LinkRow>(`
+      SELECT l.anchor, l.kind, l.cloud_id, l.dn, l.exported, l.last_seen_run
+      FROM dbo.links l JOIN @ids i ON i.anchor = l.cloud_id`);
+    for (const row of result.recordset) links.set(row.cloud_id!, linkFromRow(row));
+    return links;
+  }
+
   async saveLinks(links: readonly ObjectLink[]): Promise<void> {
     if (links.length === 0) return;
     await this.transaction((transaction) =>
@@ -190,38 +189,39 @@ export class SqlServerStore implements StateStore {
       UPDATE l SET last_seen_run = @runId FROM dbo.links l JOIN @anchors a ON a.anchor = l.anchor`);
   }
 
-  /** Keyset pagination on the clustered primary key: each page is one range seek, whatever the table size. */
   async *unseenLinks(runId: number): AsyncGenerator<ObjectLink> {
-    let after = ''; // anchors are never empty (the schema checks it)
-    for (;;) {
-      const result = await this.pool
-        .request()
-        .input('runId', sql.BigInt, runId)
-        .input('after', sql.NVarChar(128), after)
-        .input('pageSize', sql.Int, SWEEP_PAGE_SIZE)
-        .query<LinkRow>(`
-          SELECT TOP (@pageSize) anchor, kind, cloud_id, dn, exported, last_seen_run FROM dbo.links
-          WHERE anchor > @after AND (last_seen_run IS NULL OR last_seen_run <> @runId)
-          ORDER BY anchor`);
-      const page = result.recordset;
-      for (const row of page) yield linkFromRow(row);
-      const last = page.at(-1);
-      if (!last || page.length < SWEEP_PAGE_SIZE) return;
-      after = last.anchor;
-    }
+    yield* this.pagedLinks('(last_seen_run IS NULL OR last_seen_run <> @runId)', runId);
+  }
+
+  async *allLinks(): AsyncGenerator<ObjectLink> {
+    yield* this.pagedLinks('1 = 1', 0);
   }
 
   async countLinks(): Promise<number> {
-    const result = await this.pool.request().query<{ count: number }>('SELECT COUNT(*) AS count FROM dbo.links');
+    const result = await this.pool.request().query<{ count: number }>('SELECT COUNT(*) AS count FROM dbo.links WHERE cloud_id IS NOT NULL');
     return result.recordset[0]?.count ?? 0;
   }
 
-  async getMembers(groupAnchor: string): Promise<Set<string>> {
+  async getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>> {
+    const memberships = new Map(groupAnchors.map((anchor) => [anchor, new Set<string>()]));
+    if (groupAnchors.length === 0) return memberships;
+    const result = await this.pool.request().input('groups', anchorList(groupAnchors)).query<{ group_anchor: string; member_anchor: string }>(`
+      SELECT m.group_anchor, m.member_anchor FROM dbo.memberships m JOIN @groups g ON g.anchor = m.group_anchor`);
+    for (const row of result.recordset) memberships.get(row.group_anchor)?.add(row.member_anchor);
+    return memberships;
+  }
+
+  async countMemberships(): Promise<number> {
+    const result = await this.pool.request().query<{ count: number }>('SELECT COUNT(*) AS count FROM dbo.memberships');
+    return result.recordset[0]?.count ?? 0;
+  }
+
+  async groupsOf(memberAnchor: string): Promise<string[]> {
     const result = await this.pool
       .request()
-      .input('group', sql.NVarChar(128), groupAnchor)
-      .query<{ member_anchor: string }>('SELECT member_anchor FROM dbo.memberships WHERE group_anchor = @group');
-    return new Set(result.recordset.map((row) => row.member_anchor));
+      .input('member', sql.NVarChar(128), memberAnchor)
+      .query<{ group_anchor: string }>('SELECT group_anchor FROM dbo.memberships WHERE member_anchor = @member ORDER BY group_anchor');
+    return result.recordset.map((row) => row.group_anchor);
   }
 
   async setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void> {
@@ -304,6 +304,46 @@ export class SqlServerStore implements StateStore {
     return Number(result.recordset[0]!.id);
   }
 
+  async setRunMode(runId: number, mode: RunMode): Promise<void> {
+    await this.pool.request().input('runId', sql.BigInt, runId).input('mode', sql.VarChar(16), mode).query('UPDATE dbo.runs SET mode = @mode WHERE id = @runId');
+  }
+
+  async markInterruptedRuns(endedAt: Date): Promise<number> {
+    const result = await this.pool.request().input('ended', sql.DateTime2(3), endedAt).query(`
+      UPDATE dbo.runs SET status = 'interrupted', ended = @ended,
+        message = N'the process running this cycle ended without recording an outcome (killed or crashed); the next cycle resumed from the last recorded watermark'
+      WHERE status = 'in-progress'`);
+    return result.rowsAffected[0] ?? 0;
+  }
+
+  async recordDeletedObjects(runId: number, objects: readonly DeletedObject[]): Promise<void> {
+    if (objects.length === 0) return;
+    await this.transaction(async (transaction) => {
+      for (const object of objects) {
+        await transaction
+          .request()
+          .input('runId', sql.BigInt, runId)
+          .input('anchor', sql.NVarChar(128), object.anchor)
+          .input('kind', sql.VarChar(16), object.kind)
+          .input('cloudId', sql.NVarChar(64), object.cloudId)
+          .input('dn', sql.NVarChar(sql.MAX), object.dn)
+          .input('exported', sql.NVarChar(sql.MAX), JSON.stringify(object.exported))
+          .input('members', sql.NVarChar(sql.MAX), JSON.stringify(object.members))
+          .input('memberOf', sql.NVarChar(sql.MAX), JSON.stringify(object.memberOf))
+          .query(`
+            DELETE FROM dbo.deleted_objects WHERE run_id = @runId AND anchor = @anchor;
+            INSERT INTO dbo.deleted_objects (run_id, anchor, kind, cloud_id, dn, exported, members, member_of)
+            VALUES (@runId, @anchor, @kind, @cloudId, @dn, @exported, @members, @memberOf);`);
+      }
+    });
+  }
+
+  async getDeletedObjects(runId: number): Promise<DeletedObject[]> {
+    const result = await this.pool.request().input('runId', sql.BigInt, runId).query<DeletedObjectRow>(`
+      SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM dbo.deleted_objects WHERE run_id = @runId ORDER BY anchor`);
+    return result.recordset.map(deletedObjectFromRow);
+  }
+
   async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {
     if (errors.length === 0) return;
     await this.pool.request().input('runId', sql.BigInt, runId).input('rows', runErrorRows(errors)).query(`
@@ -348,6 +388,27 @@ export class SqlServerStore implements StateStore {
 
   async close(): Promise<void> {
     await this.pool.close();
+  }
+
+  /** Keyset pagination on the clustered primary key: each page is one range seek, whatever the table size. */
+  private async *pagedLinks(condition: string, runId: number): AsyncGenerator<ObjectLink> {
+    let after = ''; // anchors are never empty (the schema checks it)
+    for (;;) {
+      const result = await this.pool
+        .request()
+        .input('runId', sql.BigInt, runId)
+        .input('after', sql.NVarChar(128), after)
+        .input('pageSize', sql.Int, SWEEP_PAGE_SIZE)
+        .query<LinkRow>(`
+          SELECT TOP (@pageSize) anchor, kind, cloud_id, dn, exported, last_seen_run FROM dbo.links
+          WHERE anchor > @after AND ${condition}
+          ORDER BY anchor`);
+      const page = result.recordset;
+      for (const row of page) yield linkFromRow(row);
+      const last = page.at(-1);
+      if (!last || page.length < SWEEP_PAGE_SIZE) return;
+      after = last.anchor;
+    }
   }
 
   private async currentVersion(request: sql.Request): Promise<number> {

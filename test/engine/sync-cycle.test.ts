@@ -4,11 +4,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CloudOperation, OperationOutcome } from '../../src/connectors/entra/operations.ts';
-import type { CommandOutput } from '../../src/commands/output.ts';
+import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
 import type { TenantContext } from '../../src/engine/mapping.ts';
 import type { ImportChange, SourceObject } from '../../src/engine/model.ts';
-import { WatermarkRejectedError, type CloudTarget, type DirectorySource, type OperationSink, type SoftMatchCandidate } from '../../src/engine/ports.ts';
+import type { CloudOperation, OperationOutcome } from '../../src/engine/operations.ts';
+import {
+  WatermarkRejectedError,
+  type CloudTarget,
+  type DeletionCandidate,
+  type DeletionVerdict,
+  type DirectorySource,
+  type ListingCoverage,
+  type OperationSink,
+  type SoftMatchCandidate,
+} from '../../src/engine/ports.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
@@ -19,8 +28,13 @@ class ScriptedDirectory implements DirectorySource {
   objects = new Map<string, SourceObject>();
   pendingChanges: ImportChange[] = [];
   rejectWatermark = false;
+  /** Objects the listing does not return though they exist and are in scope (ACLs). */
+  hidden = new Set<string>();
+  /** Objects that exist but are outside the scope. */
+  outOfScope = new Map<string, SourceObject>();
   watermark: string | undefined;
   private generation = 0;
+  private lastListing: { dn: string; returned: number }[] | undefined;
 
   put(object: SourceObject): void {
     this.objects.set(object.anchor, object);
@@ -33,8 +47,28 @@ class ScriptedDirectory implements DirectorySource {
   }
   async *fullImport(): AsyncIterable<ImportChange> {
     this.pendingChanges = [];
-    for (const object of this.objects.values()) yield { op: 'upsert', object };
+    const listed = this.listed();
+    for (const object of listed) yield { op: 'upsert', object };
+    this.lastListing = [{ dn: 'OU=Corp,DC=corp,DC=example,DC=test', returned: listed.length }];
     this.watermark = String(++this.generation);
+  }
+  async *listScope(): AsyncIterable<DeletionCandidate> {
+    const listed = this.listed();
+    this.lastListing = [{ dn: 'OU=Corp,DC=corp,DC=example,DC=test', returned: listed.length }];
+    for (const object of listed) yield { anchor: object.anchor, dn: object.dn };
+  }
+  coverage(): ListingCoverage | undefined {
+    return this.lastListing && { searchBases: this.lastListing, contains: (base, dn) => dn.toLowerCase().endsWith(`,${base.toLowerCase()}`) };
+  }
+  async *confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
+    for (const { anchor, dn } of candidates) {
+      if (this.outOfScope.has(anchor)) yield { anchor, verdict: 'out-of-scope', dn: this.outOfScope.get(anchor)!.dn, reason: 'moved out of the included OUs' };
+      else if (!this.objects.has(anchor)) yield { anchor, verdict: 'gone', dn };
+      else yield { anchor, verdict: 'hidden', dn, reason: 'denied list/read' };
+    }
+  }
+  private listed(): SourceObject[] {
+    return [...this.objects.values()].filter((object) => !this.hidden.has(object.anchor));
   }
   async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
     for (const anchor of anchors) {
@@ -56,6 +90,7 @@ class MemoryCloud implements CloudTarget, OperationSink {
   objects = new Map<string, { type: 'user' | 'group'; attributes: Record<string, unknown> }>();
   members = new Map<string, Set<string>>();
   managers = new Map<string, string | null>();
+  deleted = new Map<string, { type: 'user' | 'group'; attributes: Record<string, unknown> }>();
   received: CloudOperation[] = [];
   failAnchors = new Set<string>();
   /** Simulates a process that dies after Graph applied a batch but before its answers were recorded. */
@@ -75,7 +110,10 @@ class MemoryCloud implements CloudTarget, OperationSink {
     const found = new Map<string, string>();
     for (const candidate of candidates) {
       for (const [id, object] of this.objects) {
-        if (object.type === 'user' && !object.attributes.onPremisesImmutableId && object.attributes.mail === candidate.primarySmtpAddress) found.set(candidate.anchor, id);
+        if (object.type !== 'user' || object.attributes.onPremisesImmutableId) continue;
+        const sameMail = candidate.primarySmtpAddress !== undefined && object.attributes.mail === candidate.primarySmtpAddress;
+        const sameUpn = candidate.userPrincipalName !== undefined && object.attributes.userPrincipalName === candidate.userPrincipalName;
+        if (sameMail || sameUpn) found.set(candidate.anchor, id);
       }
     }
     return found;
@@ -107,9 +145,21 @@ class MemoryCloud implements CloudTarget, OperationSink {
           yield { ok: true, operation };
           break;
         case 'delete':
+          this.deleted.set(operation.cloudId, this.objects.get(operation.cloudId)!);
           this.objects.delete(operation.cloudId);
           yield { ok: true, operation };
           break;
+        case 'restore': {
+          const object = this.deleted.get(operation.cloudId);
+          if (!object) {
+            yield { ok: false, operation, httpStatus: 404, code: 'Request_ResourceNotFound', message: 'not in deleted items' };
+            break;
+          }
+          this.objects.set(operation.cloudId, object);
+          this.deleted.delete(operation.cloudId);
+          yield { ok: true, operation };
+          break;
+        }
         case 'add-members': {
           const set = this.members.get(operation.groupId) ?? new Set<string>();
           for (const member of operation.members) set.add(member.cloudId);
@@ -138,7 +188,6 @@ class MemoryCloud implements CloudTarget, OperationSink {
   }
 }
 
-const silent: CommandOutput = { progress() {}, verbose() {}, warning() {}, result() {} };
 
 function user(anchor: string, name: string, extra: Record<string, string[]> = {}): SourceObject {
   return {
@@ -159,8 +208,9 @@ describe('the sync cycle', () => {
   let store: SqliteStore;
   let ad: ScriptedDirectory;
   let cloud: MemoryCloud;
-  const defaults: CycleOptions = { mode: 'delta', preview: false, acceptDeletes: false, deletionThreshold: { enabled: true, threshold: 500 }, softMatch: 'smtp-then-upn' };
-  const cycle = (options: Partial<CycleOptions> = {}) => runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, sink: cloud, output: silent });
+  const guard = { enabled: true, threshold: 500, sharePercent: 20 };
+  const defaults: CycleOptions = { mode: 'delta', preview: false, acceptDeletes: false, deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones' };
+  const cycle = (options: Partial<CycleOptions> = {}) => runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, sink: cloud, reporter: silentReporter });
 
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'dirsync-engine-'));
@@ -285,14 +335,15 @@ describe('the sync cycle', () => {
     await cycle();
     for (let index = 0; index < 5; index++) ad.remove(`U${index}`);
     const watermarkBefore = await store.getWatermark('active-directory');
-    const stopped = await cycle({ deletionThreshold: { enabled: true, threshold: 3 } });
+    const stopped = await cycle({ deletionGuard: { ...guard, threshold: 3 } });
     assert.equal(stopped.status, 'stopped-deletion-threshold-exceeded');
     assert.equal(stopped.counts.deleted, 0);
     assert.equal(cloud.objects.size, 5);
+    assert.deepEqual(stopped.withheld.map((entry) => entry.anchor).sort(), ['U0', 'U1', 'U2', 'U3', 'U4'], 'the withheld deletes are listed');
     assert.equal(await store.getWatermark('active-directory'), watermarkBefore);
     // The same changes again (the watermark did not move), this time accepted.
     for (let index = 0; index < 5; index++) ad.pendingChanges.push({ op: 'delete', anchor: `U${index}`, dn: '', reason: 'deleted-in-ad' });
-    const accepted = await cycle({ deletionThreshold: { enabled: true, threshold: 3 }, acceptDeletes: true });
+    const accepted = await cycle({ deletionGuard: { ...guard, threshold: 3 }, acceptDeletes: true });
     assert.equal(accepted.status, 'success');
     assert.equal(accepted.counts.deleted, 5);
     assert.equal(cloud.objects.size, 0);
@@ -302,7 +353,7 @@ describe('the sync cycle', () => {
     ad.put(user('AAAA', 'alice'));
     const sink: OperationSink = { apply: () => { throw new Error('preview must not use the exporter'); } };
     const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
-    const result = await runSyncCycle({ ...defaults, preview: true }, { store, source: ad, target: cloud, sink: new PlanRecorder(), output: silent });
+    const result = await runSyncCycle({ ...defaults, preview: true }, { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter });
     void sink;
     assert.equal(result.mode, 'preview-full');
     assert.deepEqual(result.plan.map((operation) => [operation.action, operation.anchor]), [['create', 'AAAA']]);
@@ -380,8 +431,8 @@ describe('the sync cycle', () => {
   it('stops after the batch in flight when asked to, and records the run as stopped', async () => {
     for (let index = 0; index < 1200; index++) ad.put(user(`U${index}`, `user${index}`));
     const stop = new AbortController();
-    const output: CommandOutput = { ...silent, progress: (event) => { if ((event.current ?? 0) >= 500) stop.abort(); } };
-    const result = await runSyncCycle(defaults, { store, source: ad, target: cloud, sink: cloud, output, signal: stop.signal });
+    const reporter: Reporter = { ...silentReporter, progress: (event) => { if ((event.current ?? 0) >= 500) stop.abort(); } };
+    const result = await runSyncCycle(defaults, { store, source: ad, target: cloud, sink: cloud, reporter, signal: stop.signal });
     assert.equal(result.status, 'stopped-by-request');
     assert.ok(cloud.objects.size > 0 && cloud.objects.size < 1200, `exported ${cloud.objects.size}`);
     assert.equal(await store.getWatermark('active-directory'), undefined);

@@ -42,6 +42,6 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       // commander turns --no-service-account into serviceAccount=false.
       const raw = { ...pick(options, ['path', 'adUrl', 'adUser', 'adCaFile', 'allowPlainLdap', 'tenantId', 'clientId', 'clientCertificate', 'cloud', 'authorityHost', 'graphEndpoint', 'cloudCaFile', 'attributeFilter', 'softMatch', 'enableHybridDeployment', 'enablePasswordSync', 'syncNow', 'writeBudget']), noServiceAccount: options.serviceAccount === false, ...(options.includeOu ? { includeOu: options.includeOu } : {}), ...(options.excludeOu ? { excludeOu: options.excludeOu } : {}) };
-      setExitCode(await runForTerminal(options, (output, secrets) => configure(parseParameters(configureParameters, raw), secrets, output)));
+      setExitCode(await runForTerminal(options, (output, secrets, signal) => configure(parseParameters(configureParameters, raw), secrets, output, signal)));
     });
 }

@@ -3,9 +3,9 @@
 // stdout line (src/protocol/protocol-output.ts); the exit code follows src/commands/exit-codes.ts.
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { asCommandError } from '../../commands/errors.ts';
-import { ExitCode } from '../../commands/exit-codes.ts';
-import { CommandError } from '../../commands/output.ts';
+import { asDirSyncError, defectDetails } from '../../commands/errors.ts';
+import { exitCodeOfError } from '../../commands/exit-codes.ts';
+import { DirSyncError } from '../../core/errors.ts';
 import { findCommand, registeredCommandNames } from '../../protocol/command-registry.ts';
 import { registerModuleCommands } from '../../protocol/module-commands.ts';
 import { readModuleRequest } from '../../protocol/module-request.ts';
@@ -27,33 +27,15 @@ export async function runModuleRequest(input: Readable, output: ProtocolOutput):
     const handler = findCommand(request.command) ?? unknownCommand(request.command);
     return await handler(request.parameters, request.secrets, output);
   } catch (error) {
-    const failure = asCommandError(error);
-    if (failure instanceof CommandError) {
-      output.error(failure);
-      return failure.exitCode;
-    }
-    // A bug, not a condition the user can fix: the details go to the verbose stream for the report.
-    output.verbose(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
-    output.error(
-      new CommandError({
-        errorId: 'UnexpectedError',
-        category: 'InvalidOperation',
-        exitCode: ExitCode.runFailed,
-        message: `DirSync failed unexpectedly: ${failure instanceof Error ? failure.message : String(failure)}`,
-        recommendedAction: 'Run the command again with -Verbose and report the details it shows to the DirSync project.',
-      }),
-    );
-    return ExitCode.runFailed;
+    const failure = asDirSyncError(error);
+    // A defect, not a condition the user can fix: the details go to the verbose stream for the report.
+    const details = defectDetails(failure);
+    if (details) output.verbose(details);
+    output.error(failure);
+    return exitCodeOfError(failure);
   }
 }
 
 function unknownCommand(name: string): never {
-  throw new CommandError({
-    errorId: 'UnknownModuleCommand',
-    category: 'InvalidArgument',
-    exitCode: ExitCode.usageOrConfiguration,
-    message: `This DirSync executable has no command '${name}' (it knows: ${registeredCommandNames().join(', ')}).`,
-    recommendedAction: 'Use the DirSync module and executable of the same version: reinstall DirSync.',
-    target: name,
-  });
+  throw new DirSyncError('Module.unknown-command', `This DirSync executable has no command '${name}' (it knows: ${registeredCommandNames().join(', ')}).`, { target: name });
 }

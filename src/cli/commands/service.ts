@@ -12,15 +12,6 @@ export function registerService(program: Command, setExitCode: (code: number) =>
     .option('--cycles <n>', 'stop after this many cycles', integer)
     .option('--verbose', 'say what is being done')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-      try {
-        setExitCode(await runForTerminal(options, (output) => runService(parseParameters(serviceParameters, pick(options, ['path', 'intervalMinutes', 'cycles'])), output, stop.signal)));
-      } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-      }
+      setExitCode(await runForTerminal(options, (output, _secrets, signal) => runService(parseParameters(serviceParameters, pick(options, ['path', 'intervalMinutes', 'cycles'])), output, signal)));
     });
 }

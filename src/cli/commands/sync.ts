@@ -15,6 +15,6 @@ export function registerSync(program: Command, setExitCode: (code: number) => vo
     .option('--verbose', 'say what is being done, object by object')
     .addHelpText('after', '\nExit codes: 0 success, 1 run failed, 2 usage or configuration error, 3 completed with export errors, 4 stopped by the deletion threshold.')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output) => sync(parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes'])), output)));
+      setExitCode(await runForTerminal(options, (output, _secrets, signal) => sync(parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes'])), output, signal)));
     });
 }

@@ -11,7 +11,7 @@ import {
   UnavailableError,
 } from 'ldapts';
 import type { Client, Control, Entry } from 'ldapts';
-import type { CommandOutput } from '../../commands/output.ts';
+import type { Reporter } from '../../core/reporter.ts';
 import type { ImportChange, Watermark } from '../../engine/model.ts';
 import { WatermarkRejectedError } from '../../engine/ports.ts';
 import type { DirectorySource } from '../../engine/ports.ts';
@@ -21,7 +21,7 @@ import { DirSyncControl } from './controls/dir-sync-control.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
 import { BINARY_ATTRIBUTES, DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
 import { isRdnSuffix, parseDn } from './distinguished-name.ts';
-import { DirectoryConfigurationError } from './errors.ts';
+import { directoryConfigurationError } from './errors.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { CHANGE_FILTER, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
@@ -40,7 +40,7 @@ export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions
    */
   changeTracking?: 'auto' | 'usn';
   /** Where skipped objects (verbose) and weakened change tracking (warning) are reported. */
-  output?: Pick<CommandOutput, 'verbose' | 'warning'>;
+  output?: Pick<Reporter, 'verbose' | 'warning'>;
 }
 
 /** What the last import read, for progress reports and for tests that check the import streams. */
@@ -189,7 +189,7 @@ export class ActiveDirectorySource implements DirectorySource {
       const holders = contexts.filter((context) => isRdnSuffix(ou.rdns, context.rdns));
       const deepest = holders.sort((a, b) => b.rdns.length - a.rdns.length)[0];
       if (deepest === undefined) {
-        throw new DirectoryConfigurationError(
+        throw directoryConfigurationError(
           `The included OU ${ou.dn} is not in a naming context of the domain controller ${rootDse.dsServiceName} (it holds ${rootDse.namingContexts.join('; ')}).`,
           'Check the OU\'s distinguished name, or connect to a domain controller of the OU\'s domain.',
           ou.dn,
@@ -301,7 +301,7 @@ export class ActiveDirectorySource implements DirectorySource {
       }
     } catch (error) {
       if (!(error instanceof NoSuchObjectError) || pagesReceived > 0) throw error;
-      throw new DirectoryConfigurationError(
+      throw directoryConfigurationError(
         `${searchBase} does not exist in the directory.`,
         'Correct the OU in the synchronisation scope (includeOus): it may have been renamed or moved.',
         searchBase,

@@ -1,5 +1,5 @@
 // Opens an authenticated LDAP session to a domain controller: LDAPS, or StartTLS on ldap:// (the default),
-// plain LDAP only when explicitly allowed. Certificates are verified. Failures become DirectoryConnectionErrors
+// plain LDAP only when explicitly allowed. Certificates are verified. Failures become DirSyncErrors (ActiveDirectory.*)
 // that name the server, the account or the CA file involved and say what to do.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -10,7 +10,8 @@ import {
   InvalidCredentialsError,
   StrongAuthRequiredError,
 } from 'ldapts';
-import { DirectoryConfigurationError, DirectoryConnectionError } from './errors.ts';
+import type { DirSyncError } from '../../core/errors.ts';
+import { directoryConfigurationError, directoryConnectionError } from './errors.ts';
 import type { DirectoryConnectionFailure } from './errors.ts';
 
 export interface DirectoryConnectionOptions {
@@ -65,10 +66,10 @@ function parseEndpoint(url: string): Endpoint {
   try {
     parsed = new URL(url);
   } catch {
-    throw new DirectoryConfigurationError(`"${url}" is not a valid LDAP URL.`, 'Use ldaps://dc.example.com or ldap://dc.example.com.', url);
+    throw directoryConfigurationError(`"${url}" is not a valid LDAP URL.`, 'Use ldaps://dc.example.com or ldap://dc.example.com.', url);
   }
   if (parsed.protocol !== 'ldaps:' && parsed.protocol !== 'ldap:') {
-    throw new DirectoryConfigurationError(`"${url}" is not an LDAP URL.`, 'Use ldaps://dc.example.com or ldap://dc.example.com.', url);
+    throw directoryConfigurationError(`"${url}" is not an LDAP URL.`, 'Use ldaps://dc.example.com or ldap://dc.example.com.', url);
   }
   const secure = parsed.protocol === 'ldaps:';
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -77,14 +78,14 @@ function parseEndpoint(url: string): Endpoint {
 
 function buildTlsOptions(options: DirectoryConnectionOptions, endpoint: Endpoint): ConnectionOptions {
   if (options.caPem !== undefined && options.caFile !== undefined) {
-    throw new DirectoryConfigurationError('Both caPem and caFile are set.', 'Give the CA certificate one way only.');
+    throw directoryConfigurationError('Both caPem and caFile are set.', 'Give the CA certificate one way only.');
   }
   let ca = options.caPem;
   if (options.caFile !== undefined) {
     try {
       ca = readFileSync(options.caFile, 'utf8');
     } catch (error) {
-      throw new DirectoryConnectionError(
+      throw directoryConnectionError(
         'invalid-ca-file',
         `The CA file ${options.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
         'Check the path and that the service account may read the file.',
@@ -136,7 +137,7 @@ const LOST_CONNECTION_MESSAGES = /^(Socket connection not established|Connection
 
 /**
  * An LDAP operation failed because the connection to the DC was lost (the DC stopped, the network dropped):
- * a DirectoryConnectionError naming the server. Any other error is returned as it is.
+ * an ActiveDirectory.unreachable DirSyncError naming the server. Any other error is returned as it is.
  */
 export function lostConnectionError(error: unknown, url: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -144,7 +145,7 @@ export function lostConnectionError(error: unknown, url: string): unknown {
   if (!(typeof code === 'string' && unreachableCodes.has(code)) && !LOST_CONNECTION_MESSAGES.test(message)) return error;
   const { host, port } = parseEndpoint(url);
   const server = `${host}:${port}`;
-  return new DirectoryConnectionError('unreachable', `The connection to the domain controller ${server} was lost while reading the directory (${code ?? message}).`,
+  return directoryConnectionError('unreachable', `The connection to the domain controller ${server} was lost while reading the directory (${code ?? message}).`,
     'Check that the domain controller is running and reachable; the next cycle resumes from the last recorded watermark.', server, error);
 }
 
@@ -157,8 +158,8 @@ interface FailureContext extends Endpoint {
 function translateConnectionError(error: unknown, context: FailureContext): unknown {
   const server = `${context.host}:${context.port}`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const fail = (failure: DirectoryConnectionFailure, message: string, action: string): DirectoryConnectionError =>
-    new DirectoryConnectionError(failure, message, action, server, error);
+  const fail = (failure: DirectoryConnectionFailure, message: string, action: string): DirSyncError =>
+    directoryConnectionError(failure, message, action, server, error);
 
   if (error instanceof InvalidCredentialsError) {
     const subCode = /data ([0-9a-f]+)/i.exec(error.message)?.[1]?.toLowerCase() ?? '52e';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { FilterParser } from 'ldapts';
 import { InvalidDnError, isRdnSuffix, parseDn } from './distinguished-name.ts';
 import type { NormalizedRdn } from './distinguished-name.ts';
-import { DirectoryConfigurationError } from './errors.ts';
+import { directoryConfigurationError } from './errors.ts';
 
 export interface ScopeOptions {
   /** OUs (or containers, or whole domains) to synchronise; empty = the whole naming context. */
@@ -72,7 +72,7 @@ function parseOu(dn: string, option: string): ParsedOu {
     return { dn, rdns };
   } catch (error) {
     if (!(error instanceof InvalidDnError)) throw error;
-    throw new DirectoryConfigurationError(
+    throw directoryConfigurationError(
       `The scope option ${option} lists ${error.message}.`,
       'Write each OU as a full distinguished name, e.g. OU=Sales,DC=corp,DC=example,DC=com; escape a comma inside a name as "\\,".',
       dn,
@@ -95,7 +95,7 @@ function validateFilter(filter: string): void {
   try {
     FilterParser.parseString(parenthesize(filter));
   } catch (error) {
-    throw new DirectoryConfigurationError(
+    throw directoryConfigurationError(
       `The scope's attribute filter "${filter}" is not a valid LDAP filter: ${(error as Error).message}.`,
       'Write it in RFC 4515 syntax, e.g. (&(department=Sales)(!(extensionAttribute1=nosync))).',
       filter,

@@ -5,8 +5,8 @@ import type { SoftMatchCandidate, CloudTarget } from '../../engine/ports.ts';
 import type { TenantContext } from '../../engine/mapping.ts';
 import { readInBatches } from './batch-items.ts';
 import type { GraphSession } from './graph-session.ts';
-import type { CloudObjectType } from './operations.ts';
-import { PreviewWriteBlockedError } from './errors.ts';
+import { DirSyncError } from '../../core/errors.ts';
+import type { CloudObjectType } from '../../engine/operations.ts';
 
 /** Graph limits an `in` filter to 15 values by default. */
 const MAX_IN_VALUES = 15;
@@ -90,7 +90,7 @@ export class CloudDirectory implements CloudTarget {
     const domains: Array<{ id: string; isVerified: boolean; isInitial: boolean }> = [];
     for await (const domain of this.session.getAll<{ id: string; isVerified: boolean; isInitial: boolean }>('/domains')) domains.push(domain);
     const initial = domains.find((domain) => domain.isInitial);
-    if (initial === undefined) throw new Error('The tenant lists no initial domain (GET /domains): Graph answered something DirSync does not understand.');
+    if (initial === undefined) throw new DirSyncError('Graph.unexpected-reply', 'The tenant lists no initial domain (GET /domains).');
     return {
       initialDomain: initial.id.toLowerCase(),
       verifiedDomains: new Set(domains.filter((domain) => domain.isVerified).map((domain) => domain.id.toLowerCase())),
@@ -132,7 +132,8 @@ export class CloudDirectory implements CloudTarget {
       if (match) found.set(candidate.anchor, match.id);
     }
 
-    const byUpn = candidates.filter((candidate) => !found.has(candidate.anchor));
+    // Only a UPN as AD has it: one DirSync rewrote (unverified suffix) could name somebody else's account.
+    const byUpn = candidates.filter((candidate): candidate is SoftMatchCandidate & { userPrincipalName: string } => !found.has(candidate.anchor) && candidate.userPrincipalName !== undefined);
     const upnUrls = chunks(byUpn, MAX_IN_VALUES).map((group) =>
       filteredUrl('users', `userPrincipalName in (${group.map((candidate) => odataString(candidate.userPrincipalName)).join(',')})`, select),
     );
@@ -172,7 +173,7 @@ export class CloudDirectory implements CloudTarget {
     const applications = await this.session.get<Page<{ id: string }>>(filteredUrl('applications', `appId eq ${odataString(this.clientId)}`, ['id']));
     const application = applications.value[0];
     if (application === undefined) {
-      throw new Error(`The application ${this.clientId} is not visible to itself through Graph: grant it Application.ReadWrite.OwnedBy and make it its own owner.`);
+      throw new DirSyncError('Graph.application-not-visible', `The application ${this.clientId} is not visible to itself through Graph.`, { target: this.clientId });
     }
     const fullName = `extension_${this.clientId.replaceAll('-', '')}_${SOURCE_ANCHOR_EXTENSION}`;
     const existing = await this.session.get<Page<{ name: string }>>(`/applications/${application.id}/extensionProperties`);
@@ -186,7 +187,7 @@ export class CloudDirectory implements CloudTarget {
       return created.name;
     } catch (error) {
       // A preview registers nothing; the name is fixed by the application id, so the plan can use it.
-      if (error instanceof PreviewWriteBlockedError) return fullName;
+      if (error instanceof DirSyncError && error.code === 'Sync.preview-write-blocked') return fullName;
       throw error;
     }
   }

@@ -2,20 +2,16 @@
 // operation as batches complete. Pacing is the session's write budget; this file decides what each
 // item's answer means: done, try again later (429, 5xx), already done (idempotent re-sends), or failed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GraphError } from '@microsoft/microsoft-graph-client';
+import { DirSyncError } from '../../core/errors.ts';
+import type { CloudOperation, MemberRef, OperationOutcome } from '../../engine/operations.ts';
 import type { OperationSink } from '../../engine/ports.ts';
-import {
-  errorDetail,
-  MAX_SERVER_ERROR_ATTEMPTS,
-  MAX_THROTTLED_ATTEMPTS,
-  OUTCOME_UNKNOWN,
-  retryPlan,
-  type GraphErrorDetail,
-} from './batch-items.ts';
+import { errorDetail, retryItem, type GraphErrorDetail } from './batch-items.ts';
 import { findByAnchors } from './cloud-directory.ts';
-import { CloudConnectionError } from './errors.ts';
+import { isOutcomeUnknown } from './errors.ts';
 import { MAX_BATCH_SIZE, type BatchRequestItem, type BatchResponseItem, type GraphSession } from './graph-session.ts';
-import { MAX_MEMBERS_PER_ADD, type CloudOperation, type MemberRef, type OperationOutcome } from './operations.ts';
+
+/** Graph accepts at most this many `members@odata.bind` references in one request. */
+export const MAX_MEMBERS_PER_ADD = 20;
 
 export interface ExporterOptions {
   /** $batch requests in flight at once. Default: what the write budget's burst can fill, at most 4 (the budget does the pacing). */
@@ -25,8 +21,6 @@ export interface ExporterOptions {
 }
 
 const MAX_DEFAULT_CONCURRENCY = 4;
-/** Top-level answers that mean "the whole batch was not processed, send it again later". */
-const RETRYABLE_BATCH_STATUSES = new Set([429, 503, 504]);
 const OBJECT_CONFLICT = /Another object with the same value for property (onPremisesImmutableId|userPrincipalName)/i;
 const REFERENCE_EXISTS = /added object references already exist/i;
 
@@ -59,7 +53,9 @@ interface WorkItem {
   attempts: number;
   /** performance.now() before which the item must not be sent again (Retry-After, backoff). */
   notBefore: number;
-  /** Set when the item adds one member of an add-members operation that is being re-sent member by member. */
+  /** The members this item adds, for an add-members operation sent in several requests. */
+  members?: readonly MemberRef[];
+  /** Set when the item is one of several requests of one operation (members in chunks, or one by one). */
   split?: MemberSplit;
   /**
    * A group create whose batch got no answer (connection lost): it may exist already, and Graph would take a
@@ -68,7 +64,7 @@ interface WorkItem {
   lookUpBeforeResending?: boolean;
 }
 
-/** An add-members operation re-sent one member at a time; it has one outcome once every member is settled. */
+/** An add-members operation sent in several requests; it has one outcome once every request is settled. */
 interface MemberSplit {
   operation: CloudOperation;
   remaining: number;
@@ -110,7 +106,7 @@ class ExportRun {
     while (!this.sourceDone && this.pending.length < MAX_BATCH_SIZE * this.concurrency * 2) {
       const next = await this.source.next();
       if (next.done) this.sourceDone = true;
-      else this.pending.push({ operation: next.value, request: this.requestFor(next.value), attempts: 0, notBefore: 0 });
+      else this.pending.push(...this.workItemsFor(next.value));
     }
   }
 
@@ -148,15 +144,9 @@ class ExportRun {
     try {
       responses = await this.session.batch(items.map((item, index) => ({ id: String(index), ...item.request })));
     } catch (error) {
-      if (error instanceof CloudConnectionError && OUTCOME_UNKNOWN.has(error.reason) && this.resendLater(items)) return;
-      if (!(error instanceof GraphError && RETRYABLE_BATCH_STATUSES.has(error.statusCode))) {
-        this.fatal ??= { error };
-        return;
-      }
-      // The retry handler gave up on the whole batch: treat it as each item having got that answer.
-      const retryAfter = error.headers?.get('Retry-After');
-      const headers: Record<string, string> = retryAfter ? { 'Retry-After': retryAfter } : {};
-      responses = items.map((_item, index) => ({ id: String(index), status: error.statusCode, headers }));
+      // The retry middleware has waited out 429s and server errors of the whole batch already, as the policy says.
+      if (!(isOutcomeUnknown(error) && this.resendLater(items))) this.fatal ??= { error };
+      return;
     }
     await Promise.all(responses.map((response) => this.settle(items[Number(response.id)]!, response)));
   }
@@ -175,8 +165,9 @@ class ExportRun {
       this.finish(item, { ok: true, operation }); // already gone
     } else if (response.status === 400 && operation.action === 'add-members' && REFERENCE_EXISTS.test(detail.message)) {
       // Graph rejects the whole PATCH when one member is already there: add them one by one.
-      if (item.split !== undefined || operation.members.length === 1) this.finish(item, { ok: true, operation });
-      else this.splitMembers(item, operation.groupId, operation.members);
+      const members = item.members ?? operation.members;
+      if (members.length === 1) this.finish(item, { ok: true, operation });
+      else this.splitMembers(item, operation.groupId, members);
     } else if (response.status === 400 && operation.action === 'create' && OBJECT_CONFLICT.test(detail.message)) {
       await this.rejoin(item, operation, response.status, detail);
     } else {
@@ -191,13 +182,14 @@ class ExportRun {
    * the attempts are spent: the failure then ends the run, and the next cycle converges.
    */
   private resendLater(items: WorkItem[]): boolean {
-    if (items.some((item) => item.attempts >= MAX_SERVER_ERROR_ATTEMPTS)) return false;
-    for (const item of items) {
+    const decisions = items.map((item) => this.session.retryPolicy.afterLostConnection(item.attempts));
+    if (decisions.some((decision) => decision === undefined)) return false;
+    items.forEach((item, index) => {
       if (item.operation.action === 'create' && item.operation.objectType === 'group') item.lookUpBeforeResending = true;
-      item.notBefore = performance.now() + Math.random() * 1000 * 2 ** item.attempts;
+      item.notBefore = performance.now() + decisions[index]!.delaySeconds * 1000;
       this.session.counters.retries += 1;
       this.pending.push(item);
-    }
+    });
     return true;
   }
 
@@ -222,12 +214,9 @@ class ExportRun {
 
   /** Re-queues a throttled or server-failed item after its delay; false when its failure is terminal or its attempts are spent. */
   private retryLater(item: WorkItem, response: BatchResponseItem): boolean {
-    const plan = retryPlan(response, item.attempts);
-    if (plan === undefined) return false;
-    if (plan.throttled) this.session.reportThrottled(plan.delaySeconds);
-    if (item.attempts >= (plan.throttled ? MAX_THROTTLED_ATTEMPTS : MAX_SERVER_ERROR_ATTEMPTS)) return false;
-    this.session.counters.retries += 1;
-    item.notBefore = performance.now() + plan.delaySeconds * 1000;
+    const decision = retryItem(this.session, response, item.attempts);
+    if (decision === undefined) return false;
+    item.notBefore = performance.now() + decision.delaySeconds * 1000;
     this.pending.push(item);
     return true;
   }
@@ -245,17 +234,31 @@ class ExportRun {
     else this.finish(item, { ok: false, operation, httpStatus: status, ...detail });
   }
 
+  /** Graph rejects a whole members@odata.bind PATCH when one member is already there: the item's members go one by one. */
   private splitMembers(item: WorkItem, groupId: string, members: readonly MemberRef[]): void {
-    const split: MemberSplit = { operation: item.operation, remaining: members.length };
+    const split = item.split ?? { operation: item.operation, remaining: 1 };
+    split.remaining += members.length - 1; // this item becomes one request per member
     for (const member of members) {
       this.pending.push({
         operation: item.operation,
         request: { method: 'POST', url: `/groups/${groupId}/members/$ref`, body: { '@odata.id': this.session.directoryObjectUrl(member.cloudId) } },
+        members: [member],
         attempts: 0,
         notBefore: 0,
         split,
       });
     }
+  }
+
+  /** One work item per operation; an add-members of more members than Graph takes in a request, one per chunk. */
+  private workItemsFor(operation: CloudOperation): WorkItem[] {
+    if (operation.action !== 'add-members' || operation.members.length <= MAX_MEMBERS_PER_ADD) {
+      return [{ operation, request: this.requestFor(operation), attempts: 0, notBefore: 0 }];
+    }
+    const chunks: MemberRef[][] = [];
+    for (let index = 0; index < operation.members.length; index += MAX_MEMBERS_PER_ADD) chunks.push(operation.members.slice(index, index + MAX_MEMBERS_PER_ADD));
+    const split: MemberSplit = { operation, remaining: chunks.length };
+    return chunks.map((members) => ({ operation, request: this.addMembersRequest(operation.groupId, members), members, attempts: 0, notBefore: 0, split }));
   }
 
   private finish(item: WorkItem, outcome: OperationOutcome): void {
@@ -269,6 +272,10 @@ class ExportRun {
     if (split.remaining === 0) this.finished.push(split.failure ?? { ok: true, operation: split.operation });
   }
 
+  private addMembersRequest(groupId: string, members: readonly MemberRef[]): Omit<BatchRequestItem, 'id'> {
+    return { method: 'PATCH', url: `/groups/${groupId}`, body: { 'members@odata.bind': members.map((member) => this.session.directoryObjectUrl(member.cloudId)) } };
+  }
+
   private requestFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'> {
     switch (operation.action) {
       case 'create':
@@ -277,15 +284,13 @@ class ExportRun {
         return { method: 'PATCH', url: `/${operation.objectType}s/${operation.cloudId}`, body: operation.body };
       case 'delete':
         return { method: 'DELETE', url: `/${operation.objectType}s/${operation.cloudId}` };
+      case 'restore':
+        return { method: 'POST', url: `/directory/deletedItems/${operation.cloudId}/restore` };
       case 'add-members':
         if (operation.members.length === 0 || operation.members.length > MAX_MEMBERS_PER_ADD) {
-          throw new RangeError(`An add-members operation holds 1 to ${MAX_MEMBERS_PER_ADD} members; group ${operation.anchor} has ${operation.members.length}.`);
+          throw new DirSyncError('Internal.unexpected', `An add-members request holds 1 to ${MAX_MEMBERS_PER_ADD} members; group ${operation.anchor} has ${operation.members.length}.`);
         }
-        return {
-          method: 'PATCH',
-          url: `/groups/${operation.groupId}`,
-          body: { 'members@odata.bind': operation.members.map((member) => this.session.directoryObjectUrl(member.cloudId)) },
-        };
+        return this.addMembersRequest(operation.groupId, operation.members);
       case 'remove-member':
         return { method: 'DELETE', url: `/groups/${operation.groupId}/members/${operation.member.cloudId}/$ref` };
       case 'set-manager':

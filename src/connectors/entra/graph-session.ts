@@ -1,22 +1,19 @@
 // The one way the connector talks to Microsoft Graph. Every request goes through the middleware chain
-//   typed errors → auth → preview guard → write budget → retry (429/503/504) → traffic counter → HTTPS transport
-// so "a preview writes nothing", pacing and counting hold for every caller without ifs elsewhere.
-import {
-  AuthenticationHandler,
-  Client,
-  RetryHandler,
-  RetryHandlerOptions,
-  type GraphRequest,
-  type Middleware,
-} from '@microsoft/microsoft-graph-client';
+//   typed errors → auth → preview guard → write budget → retry (RetryPolicy) → request counter → HTTPS transport
+// so "a preview writes nothing", pacing, retries and counting hold for every caller without ifs elsewhere.
+// Failures leave the session as DirSyncErrors (errors.ts): the connector's boundary.
+import { AuthenticationHandler, Client, type GraphRequest, type Middleware } from '@microsoft/microsoft-graph-client';
+import { asDirSyncError } from './errors.ts';
 import { newGraphCounters, type GraphCounters } from './graph-counters.ts';
 import { HttpsTransportHandler } from './graph-middleware/https-transport-handler.ts';
 import { PreviewGuard } from './graph-middleware/preview-guard.ts';
-import { TrafficCounter } from './graph-middleware/traffic-counter.ts';
+import { RequestCounter } from './graph-middleware/request-counter.ts';
 import { RefreshTokenOnUnauthorized } from './graph-middleware/refresh-token-on-unauthorized.ts';
+import { RetryTransientAnswers } from './graph-middleware/retry-transient-answers.ts';
 import { TypedErrorPassThrough, unwrapTypedError } from './graph-middleware/typed-error-pass-through.ts';
 import { WriteBudgetHandler } from './graph-middleware/write-budget-handler.ts';
 import type { HttpsTransport } from './https-transport.ts';
+import { RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
 import type { AccessTokenSource } from './sign-in.ts';
 import { GRAPH_WRITE_BUDGET, WriteBudget, type WriteBudgetLimits } from './write-budget.ts';
 
@@ -25,11 +22,11 @@ export interface GraphSessionOptions {
   graphEndpoint: string;
   tokens: AccessTokenSource;
   transport: HttpsTransport;
-  /** A preview run: every write is refused with PreviewWriteBlockedError. */
+  /** A preview run: every write is refused (Sync.preview-write-blocked). */
   preview: boolean;
   writeBudget?: WriteBudgetLimits;
-  /** Top-level retries of 429/503/504; Retry-After is honoured, otherwise exponential backoff with jitter from `delaySeconds`. */
-  retry?: { maxRetries?: number; delaySeconds?: number };
+  /** The retry policy's limits and backoff (defaults in retry-policy.ts). */
+  retry?: RetryPolicyOptions;
 }
 
 export type BatchMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -56,14 +53,15 @@ export class GraphSession {
   readonly preview: boolean;
   readonly counters: GraphCounters = newGraphCounters();
   readonly writeBudget: WriteBudget;
+  readonly retryPolicy: RetryPolicy;
   private readonly client: Client;
   private readonly graphOrigin: string;
 
   constructor(options: GraphSessionOptions) {
     this.preview = options.preview;
     this.writeBudget = new WriteBudget(options.writeBudget ?? GRAPH_WRITE_BUDGET);
+    this.retryPolicy = new RetryPolicy(options.retry);
     let freshTokenWanted = false;
-    const retryOptions = new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3);
     const chain: Middleware[] = [
       new TypedErrorPassThrough(),
       new RefreshTokenOnUnauthorized(() => {
@@ -78,8 +76,8 @@ export class GraphSession {
       }),
       ...(options.preview ? [new PreviewGuard()] : []),
       new WriteBudgetHandler(this.writeBudget, this.counters),
-      new RetryHandler(retryOptions),
-      new TrafficCounter(this.counters, (seconds) => this.reportThrottled(seconds)),
+      new RetryTransientAnswers(this.retryPolicy, this.counters, (seconds) => this.writeBudget.holdFor(seconds)),
+      new RequestCounter(this.counters),
       new HttpsTransportHandler(options.transport),
     ];
     for (let index = 1; index < chain.length; index += 1) chain[index - 1]!.setNext!(chain[index]!);
@@ -152,7 +150,7 @@ export class GraphSession {
     try {
       return await call(request);
     } catch (error) {
-      throw unwrapTypedError(error);
+      throw asDirSyncError(unwrapTypedError(error));
     }
   }
 }

@@ -1,9 +1,10 @@
 // The one HTTPS client of the Entra connector: sign-in (msal) and Graph both send through it, so trust
 // (an explicit CA), the proxy (HTTPS_PROXY / NO_PROXY, through Node's built-in proxy support) and the
-// translation of TLS and socket failures into CloudConnectionError live in one place.
+// translation of TLS and socket failures into CloudConnection.* errors live in one place.
 import https from 'node:https';
 import tls from 'node:tls';
-import { CloudConnectionError, type ConnectionFailureReason } from './errors.ts';
+import type { DirSyncError } from '../../core/errors.ts';
+import { cloudConnectionError, type ConnectionFailureReason } from './errors.ts';
 
 export interface HttpsTransportOptions {
   /** A CA certificate (PEM) to trust in addition to the default ones: a private endpoint's or an intercepting proxy's. */
@@ -43,7 +44,7 @@ export class HttpsTransport {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Sends one request; HTTP error statuses are answers, not exceptions. Throws CloudConnectionError when no answer came. */
+  /** Sends one request; HTTP error statuses are answers, not exceptions. Throws a CloudConnection.* DirSyncError when no answer came. */
   send(request: HttpsRequest): Promise<HttpsResponse> {
     const url = new URL(request.url);
     return new Promise((resolve, reject) => {
@@ -92,8 +93,8 @@ const reasonByErrorCode: Record<string, ConnectionFailureReason> = {
   ETIMEDOUT: 'timed-out',
 };
 
-function connectionFailure(url: URL, error: Error): CloudConnectionError {
+function connectionFailure(url: URL, error: Error): DirSyncError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const detail = code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  return new CloudConnectionError(reasonByErrorCode[code] ?? 'network-error', url.host, detail, error);
+  return cloudConnectionError(reasonByErrorCode[code] ?? 'network-error', url.host, detail, error);
 }

@@ -11,7 +11,8 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import type { CloudEndpoints } from './clouds.ts';
-import { CloudConnectionError, CloudSignInError, type SignInFailureReason } from './errors.ts';
+import { DirSyncError } from '../../core/errors.ts';
+import { cloudSignInError, type SignInFailureReason } from './errors.ts';
 import type { HttpsTransport } from './https-transport.ts';
 
 export type AppCredential =
@@ -45,7 +46,7 @@ export class AppSignIn implements AccessTokenSource {
     this.network = new TransportNetworkClient(options.transport);
   }
 
-  /** Throws CloudSignInError (credentials, application, tenant) or CloudConnectionError (TLS, network). */
+  /** Throws a CloudSignIn.* (credentials, application, tenant) or CloudConnection.* (TLS, network) DirSyncError. */
   acquireToken(options: { forceRefresh?: boolean } = {}): Promise<string> {
     // Concurrent Graph requests at start-up share one token request; a forced refresh starts its own.
     if (options.forceRefresh) return this.requestToken(true);
@@ -68,7 +69,7 @@ export class AppSignIn implements AccessTokenSource {
       // msal reports a failed connection as endpoints_resolution_error or network_error; the transport knows why.
       throw this.network.lastFailure ?? signInFailure(error, this.options);
     }
-    if (!accessToken) throw new CloudSignInError('empty-access-token', clientId, `authority ${endpoints.authorityHost}`);
+    if (!accessToken) throw cloudSignInError('empty-access-token', clientId, `authority ${endpoints.authorityHost}`);
     return accessToken;
   }
 
@@ -91,12 +92,12 @@ async function loadCertificateCredential(pemFile: string, sendX5c: boolean, clie
   try {
     pem = await readFile(pemFile, 'utf8');
   } catch (error) {
-    throw new CloudSignInError('certificate-file-invalid', clientId, `${pemFile}: ${(error as Error).message}`, error);
+    throw cloudSignInError('certificate-file-invalid', clientId, `${pemFile}: ${(error as Error).message}`, error);
   }
   const certificates = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   const keyBlock = pem.match(/-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END \1?PRIVATE KEY-----/)?.[0];
   if (certificates.length === 0 || keyBlock === undefined) {
-    throw new CloudSignInError('certificate-file-invalid', clientId, `${pemFile} must hold a certificate and an unencrypted private key`);
+    throw cloudSignInError('certificate-file-invalid', clientId, `${pemFile} must hold a certificate and an unencrypted private key`);
   }
   try {
     const certificate = new X509Certificate(certificates[0]!);
@@ -109,7 +110,7 @@ async function loadCertificateCredential(pemFile: string, sendX5c: boolean, clie
       ...(sendX5c ? { x5c: certificates.join('\n') } : {}),
     };
   } catch (error) {
-    throw new CloudSignInError('certificate-file-invalid', clientId, `${pemFile}: ${(error as Error).message}`, error);
+    throw cloudSignInError('certificate-file-invalid', clientId, `${pemFile}: ${(error as Error).message}`, error);
   }
 }
 
@@ -123,9 +124,9 @@ const reasonByAadstsNumber: Record<string, SignInFailureReason> = {
   '90002': 'tenant-not-found',
 };
 
-function signInFailure(error: unknown, options: AppSignInOptions): CloudSignInError {
+function signInFailure(error: unknown, options: AppSignInOptions): DirSyncError {
   if (!(error instanceof AuthError)) {
-    return new CloudSignInError('sign-in-refused', options.clientId, error instanceof Error ? error.message : String(error), error);
+    return cloudSignInError('sign-in-refused', options.clientId, error instanceof Error ? error.message : String(error), error);
   }
   const aadsts = /AADSTS(\d+)[^\r\n]*/.exec(error.errorMessage);
   const detail = aadsts?.[0] ?? `${error.errorCode}: ${error.errorMessage.split(/\r?\n/)[0]}`;
@@ -133,12 +134,12 @@ function signInFailure(error: unknown, options: AppSignInOptions): CloudSignInEr
   if (reason === undefined && error.errorCode === 'invalid_client') {
     reason = options.credential.kind === 'client-secret' ? 'client-secret-rejected' : 'client-certificate-rejected';
   }
-  return new CloudSignInError(reason ?? 'sign-in-refused', options.clientId, detail, error);
+  return cloudSignInError(reason ?? 'sign-in-refused', options.clientId, detail, error);
 }
 
 /** msal's network module on top of HttpsTransport; remembers the last connection failure msal would hide. */
 class TransportNetworkClient implements INetworkModule {
-  lastFailure: CloudConnectionError | undefined;
+  lastFailure: DirSyncError | undefined;
   private readonly transport: HttpsTransport;
 
   constructor(transport: HttpsTransport) {
@@ -158,7 +159,7 @@ class TransportNetworkClient implements INetworkModule {
       const response = await this.transport.send({ method, url, headers: options?.headers ?? {}, body: options?.body });
       return { status: response.status, headers: response.headers, body: parseJsonObject(response.body) as T };
     } catch (error) {
-      if (error instanceof CloudConnectionError) this.lastFailure = error;
+      if (error instanceof DirSyncError && error.code.startsWith('CloudConnection.')) this.lastFailure = error;
       throw error;
     }
   }

@@ -14,7 +14,7 @@ import { ActiveDirectorySource } from '../../../src/connectors/ad/active-directo
 import type { ActiveDirectorySourceOptions } from '../../../src/connectors/ad/active-directory-source.ts';
 import { openDirectoryConnection } from '../../../src/connectors/ad/connection.ts';
 import { DirectoryReader, READ_ATTRIBUTES, BINARY_ATTRIBUTES } from '../../../src/connectors/ad/directory-reader.ts';
-import { DirectoryConnectionError } from '../../../src/connectors/ad/errors.ts';
+import { DirSyncError } from '../../../src/core/errors.ts';
 import { anchorFromGuid } from '../../../src/connectors/ad/values.ts';
 import { decodeWatermark } from '../../../src/connectors/ad/watermark.ts';
 import type { ImportChange, SourceObject } from '../../../src/engine/model.ts';
@@ -287,7 +287,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
   describe('connection errors', () => {
     const expectFailure = async (options: Parameters<typeof openDirectoryConnection>[0], failure: string, message: RegExp) => {
       await assert.rejects(openDirectoryConnection(options), (error: unknown) => {
-        assert.ok(error instanceof DirectoryConnectionError, String(error));
+        assert.ok(error instanceof DirSyncError && error.code.startsWith('ActiveDirectory.'), String(error));
         assert.equal(error.failure, failure);
         assert.match(error.message, message);
         assert.ok(error.recommendedAction);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DirectoryConfigurationError } from '../../../src/connectors/ad/errors.ts';
+import { DirSyncError } from '../../../src/core/errors.ts';
 import { DirectoryScope } from '../../../src/connectors/ad/scope.ts';
 
 describe('DirectoryScope', () => {
@@ -48,8 +48,8 @@ describe('DirectoryScope', () => {
 
   it('rejects a malformed OU or attribute filter with a configuration error naming it', () => {
     assert.throws(() => new DirectoryScope({ includeOus: ['Sales'], excludeOus: [] }),
-      (error: unknown) => error instanceof DirectoryConfigurationError && /includeOus/.test(error.message) && error.target === 'Sales');
+      (error: unknown) => error instanceof DirSyncError && error.code === 'ActiveDirectory.invalid-configuration' && /includeOus/.test(error.message) && error.target === 'Sales');
     assert.throws(() => new DirectoryScope({ includeOus: [], excludeOus: [], attributeFilter: '(department=Sales' }),
-      (error: unknown) => error instanceof DirectoryConfigurationError && /not a valid LDAP filter/.test(error.message));
+      (error: unknown) => error instanceof DirSyncError && error.code === 'ActiveDirectory.invalid-configuration' && /not a valid LDAP filter/.test(error.message));
   });
 });

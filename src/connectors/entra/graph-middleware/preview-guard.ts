@@ -1,5 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { PreviewWriteBlockedError } from '../errors.ts';
+import { previewWriteBlocked } from '../errors.ts';
 import { countWrites, requestMethod, requestUrl } from './request-writes.ts';
 
 /** In a preview run, refuses every request that would change the cloud: reads pass, writes never leave the process. */
@@ -7,7 +7,7 @@ export class PreviewGuard implements Middleware {
   private next: Middleware | undefined;
 
   async execute(context: Context): Promise<void> {
-    if (countWrites(context) > 0) throw new PreviewWriteBlockedError(requestMethod(context), requestUrl(context));
+    if (countWrites(context) > 0) throw previewWriteBlocked(requestMethod(context), requestUrl(context));
     await this.next!.execute(context);
   }
 

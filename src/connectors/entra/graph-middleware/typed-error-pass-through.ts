@@ -1,10 +1,10 @@
 import { GraphClientError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
-import { CommandError } from '../../../commands/output.ts';
+import { DirSyncError } from '../../../core/errors.ts';
 
 /**
  * The Graph client turns any error thrown in the chain into a plain GraphError, losing its type, except
  * GraphClientError. The outermost middleware wraps DirSync's own errors in one so that GraphSession
- * can hand the original (PreviewWriteBlockedError, CloudConnectionError, CloudSignInError) back to callers.
+ * can hand the original (a blocked preview write, a lost connection, a refused sign-in) back to callers.
  */
 export class TypedErrorPassThrough implements Middleware {
   private next: Middleware | undefined;
@@ -13,7 +13,7 @@ export class TypedErrorPassThrough implements Middleware {
     try {
       await this.next!.execute(context);
     } catch (error) {
-      if (error instanceof CommandError) throw Object.assign(new GraphClientError(error.message), { cause: error });
+      if (error instanceof DirSyncError) throw Object.assign(new GraphClientError(error.message), { cause: error });
       throw error;
     }
   }
@@ -24,5 +24,5 @@ export class TypedErrorPassThrough implements Middleware {
 }
 
 export function unwrapTypedError(error: unknown): unknown {
-  return error instanceof GraphClientError && error.cause instanceof CommandError ? error.cause : error;
+  return error instanceof GraphClientError && error.cause instanceof DirSyncError ? error.cause : error;
 }

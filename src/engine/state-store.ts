@@ -1,6 +1,7 @@
-// The state store: what DirSync remembers between cycles. One interface, two implementations
-// (embedded SQLite by default, standalone SQL Server), one contract test suite for both.
-import type { ObjectKind } from '../engine/model.ts';
+// The engine's port to what DirSync remembers between cycles: links between AD objects and cloud objects, the
+// memberships last exported, the retry queue, watermarks and the run history. The stores in src/store implement it
+// (embedded SQLite by default, standalone SQL Server), with one contract test suite for both.
+import type { ObjectKind } from './model.ts';
 
 /** The link between an AD object (by sourceAnchor) and its cloud object, with what was last exported. */
 export interface ObjectLink {
@@ -25,6 +26,8 @@ export type RunStatus =
   | 'stopped-deletion-threshold-exceeded'
   | 'stopped-server-down'
   | 'stopped-by-request'
+  /** The process running it ended without recording an outcome (killed, power cut); set by the next run. */
+  | 'interrupted'
   | 'failed';
 
 export interface RunCounts {
@@ -45,6 +48,20 @@ export interface ObjectError {
   message: string;
 }
 
+/** What a run deleted in the cloud, kept so that `restore` can bring it back. */
+export interface DeletedObject {
+  anchor: string;
+  kind: ObjectKind;
+  cloudId: string;
+  dn: string;
+  /** The attributes last exported, to re-create what the cloud does not keep (security groups). */
+  exported: Record<string, unknown>;
+  /** Member anchors of a deleted group, as last exported. */
+  members: string[];
+  /** Anchors of the groups the object was a member of, as last exported. */
+  memberOf: string[];
+}
+
 export interface RunRecord {
   id: number;
   mode: RunMode;
@@ -56,35 +73,11 @@ export interface RunRecord {
   message: string | null;
 }
 
-/** What the installer's upgrade rules need to know about an existing store. */
-export interface StoreInfo {
-  /** 0 for a store never migrated (an empty database). */
-  schemaVersion: number;
-  /** The DirSync product version (e.g. 1.0.7100.0000) that last ran migrate() on it; null before the first. */
-  productVersion: string | null;
-}
-
-/** Settings both implementations take. */
-export interface StoreOptions {
-  /** Recorded by migrate(); defaults to this build's PRODUCT_VERSION. */
-  productVersion?: string;
-  /** How many runs the history keeps (default 1,000: about four months of 3-hourly cycles). */
-  retainedRuns?: number;
-}
-
-export const DEFAULT_RETAINED_RUNS = 1000;
-
 export interface StateStore {
-  /**
-   * Creates or migrates the schema, forward only, to `targetVersion` (default: the latest), one transaction
-   * per version, and records this product version as the one that last migrated the store.
-   * Throws StoreSchemaTooNewError when a newer DirSync has migrated the store past what this one knows.
-   */
-  migrate(targetVersion?: number): Promise<void>;
-  storeInfo(): Promise<StoreInfo>;
-
   getLinks(anchors: readonly string[]): Promise<Map<string, ObjectLink>>;
-  /** Inserts or replaces, in one transaction. */
+  /** The links holding these cloud ids: cloud id → link. */
+  getLinksByCloudIds(cloudIds: readonly string[]): Promise<Map<string, ObjectLink>>;
+  /** Inserts or replaces, in one transaction. A cloud id is linked to one anchor at most (the store refuses a second). */
   saveLinks(links: readonly ObjectLink[]): Promise<void>;
   /** Forgets the objects, and the memberships they had as group or as member. */
   deleteLinks(anchors: readonly string[]): Promise<void>;
@@ -92,11 +85,18 @@ export interface StateStore {
   markSeen(runId: number, anchors: readonly string[]): Promise<void>;
   /** Links not seen by the given full-import run, streamed in pages (memory stays flat). */
   unseenLinks(runId: number): AsyncIterable<ObjectLink>;
+  /** Every link, streamed in pages. */
+  allLinks(): AsyncIterable<ObjectLink>;
+  /** Links with a cloud object: the objects DirSync keeps in the cloud. */
   countLinks(): Promise<number>;
 
-  /** Group membership as last exported: member anchors of a group. */
-  getMembers(groupAnchor: string): Promise<Set<string>>;
+  /** Group memberships as last exported: group anchor → member anchors (an empty set for a group without). */
+  getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>>;
   setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void>;
+  /** The groups an object was last exported as a member of. */
+  groupsOf(memberAnchor: string): Promise<string[]>;
+  /** How many memberships were last exported, all groups together. */
+  countMemberships(): Promise<number>;
 
   /** Queues objects whose export failed in this run, to be re-read and retried by the next cycles. */
   addRetries(runId: number, anchors: readonly string[]): Promise<void>;
@@ -111,11 +111,13 @@ export interface StateStore {
 
   /** Records a new run; the history keeps the most recent runs only (1,000 unless configured), errors included. */
   startRun(mode: RunMode, startedAt: Date): Promise<number>;
+  /** A delta that had to become a full import is recorded as what it was. */
+  setRunMode(runId: number, mode: RunMode): Promise<void>;
+  /** Runs still `in-progress` whose process is gone become `interrupted`; call only while holding the run lock. */
+  markInterruptedRuns(endedAt: Date): Promise<number>;
   recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void>;
+  /** What a run deleted in the cloud (for restore). */
+  recordDeletedObjects(runId: number, objects: readonly DeletedObject[]): Promise<void>;
+  getDeletedObjects(runId: number): Promise<DeletedObject[]>;
   finishRun(runId: number, status: RunStatus, counts: RunCounts, endedAt: Date, message?: string): Promise<void>;
-  /** The most recent runs first. */
-  listRuns(limit: number): Promise<RunRecord[]>;
-  getRunErrors(runId: number): Promise<ObjectError[]>;
-
-  close(): Promise<void>;
 }

@@ -1,21 +1,21 @@
-// What the engine asks the cloud to do, and what it gets back. One outcome per operation.
+// What the engine asks the cloud to do, and what it gets back: one outcome per operation. The Entra connector's
+// exporter turns these into Graph requests (and splits what Graph limits, such as members per request).
 
 export type CloudObjectType = 'user' | 'group';
 
-/** A group member: its sourceAnchor (for the engine's records) and its cloud object id (for Graph). */
+/** A reference to a cloud object: its sourceAnchor (for the engine's records) and its cloud id (for Graph). */
 export interface MemberRef {
   anchor: string;
   cloudId: string;
 }
 
-/** Graph accepts at most this many `members@odata.bind` references in one request. */
-export const MAX_MEMBERS_PER_ADD = 20;
-
 export type CloudOperation =
   | { action: 'create'; objectType: CloudObjectType; anchor: string; body: Record<string, unknown> }
   | { action: 'update'; objectType: CloudObjectType; anchor: string; cloudId: string; body: Record<string, unknown> }
   | { action: 'delete'; objectType: CloudObjectType; anchor: string; cloudId: string }
-  /** `anchor` is the group's; at most MAX_MEMBERS_PER_ADD members. */
+  /** Brings a deleted object back from the tenant's deleted items (users: 30 days). */
+  | { action: 'restore'; objectType: CloudObjectType; anchor: string; cloudId: string }
+  /** `anchor` is the group's; any number of members (the exporter sends them in requests Graph accepts). */
   | { action: 'add-members'; anchor: string; groupId: string; members: MemberRef[] }
   | { action: 'remove-member'; anchor: string; groupId: string; member: MemberRef }
   /** `anchor` is the user's; `manager` null removes the user's manager. */
@@ -26,3 +26,16 @@ export type OperationOutcome =
   | { ok: true; operation: CloudOperation; cloudId?: string; rejoined?: boolean }
   /** A terminal failure: Graph's status, error code and message. Not retried within this run. */
   | { ok: false; operation: CloudOperation; httpStatus: number; code: string; message: string };
+
+/** The object type an operation acts on (group for membership changes, user for managers). */
+export function objectTypeOf(operation: CloudOperation): CloudObjectType {
+  switch (operation.action) {
+    case 'add-members':
+    case 'remove-member':
+      return 'group';
+    case 'set-manager':
+      return 'user';
+    default:
+      return operation.objectType;
+  }
+}

@@ -1,0 +1,120 @@
+// Every error code DirSync can report, in one place: its category, whether it is transient, a summary of the
+// condition and the general advice. Codes read `Area.kebab-case-condition` (README: "Error codes"); scripts and the
+// PowerShell module's FullyQualifiedErrorId rely on them, so a code is never renamed once released.
+//
+// category: PowerShell's ErrorCategory member, so the module maps it one to one and scripts can branch on it.
+// transient: a passing condition (a server down, throttling). A run that ends on one is `stopped-server-down`
+// and the next cycle resumes; a run that ends on anything else is `failed`.
+
+export type ErrorCategory =
+  | 'AuthenticationError'
+  | 'ConnectionError'
+  | 'InvalidArgument'
+  | 'InvalidData'
+  | 'InvalidOperation'
+  | 'LimitsExceeded'
+  | 'NotInstalled'
+  | 'NotSpecified'
+  | 'ObjectNotFound'
+  | 'PermissionDenied'
+  | 'ResourceExists'
+  | 'ResourceUnavailable'
+  | 'SecurityError';
+
+export interface CatalogueEntry {
+  category: ErrorCategory;
+  transient: boolean;
+  /** What the condition is, in general (the error's own message says what happened this time). */
+  summary: string;
+  /** What to do next, in general. */
+  action: string;
+}
+
+const RECONFIGURE = 'run configure again (Set-CoexistenceConfiguration)';
+
+export const errorCatalogue = {
+  // Active Directory: signing in and reading.
+  'ActiveDirectory.wrong-password': { category: 'AuthenticationError', transient: false, summary: 'Active Directory refused the password (or the account does not exist).', action: `Re-enter the on-premises credential: ${RECONFIGURE}.` },
+  'ActiveDirectory.account-disabled': { category: 'AuthenticationError', transient: false, summary: 'The Active Directory account is disabled.', action: 'Enable the account in Active Directory.' },
+  'ActiveDirectory.account-expired': { category: 'AuthenticationError', transient: false, summary: 'The Active Directory account has expired.', action: "Extend the account's expiry date in Active Directory." },
+  'ActiveDirectory.password-expired': { category: 'AuthenticationError', transient: false, summary: 'The password of the Active Directory account has expired.', action: `Set a new password for the account, then ${RECONFIGURE}.` },
+  'ActiveDirectory.password-must-change': { category: 'AuthenticationError', transient: false, summary: 'The password of the Active Directory account must be changed before it can be used.', action: `Set a new password for the account, then ${RECONFIGURE}.` },
+  'ActiveDirectory.account-locked-out': { category: 'AuthenticationError', transient: false, summary: 'The Active Directory account is locked out.', action: 'Unlock the account, and check that nothing keeps trying an old password.' },
+  'ActiveDirectory.logon-not-permitted': { category: 'AuthenticationError', transient: false, summary: 'The Active Directory account may not log on now or from this computer.', action: "Widen the account's logon hours or its \"Log On To\" list." },
+  'ActiveDirectory.unreachable': { category: 'ConnectionError', transient: true, summary: 'The domain controller cannot be reached, or the connection to it was lost.', action: 'Check that the domain controller is running and reachable; the next cycle resumes from the last recorded watermark.' },
+  'ActiveDirectory.untrusted-certificate': { category: 'SecurityError', transient: false, summary: "The domain controller's certificate is not trusted.", action: 'Give the CA that issued the domain controller\'s certificate (--ad-ca-file, PEM), or renew an expired certificate. Verification cannot be turned off.' },
+  'ActiveDirectory.hostname-mismatch': { category: 'SecurityError', transient: false, summary: "The domain controller's certificate is issued for another name.", action: 'Connect with the name the certificate is issued for, or have the certificate reissued with this name in its subject alternative names.' },
+  'ActiveDirectory.encryption-required': { category: 'SecurityError', transient: false, summary: 'The domain controller refuses a simple bind over an unencrypted connection.', action: 'Use ldaps:// or StartTLS on ldap:// (do not allow plain LDAP).' },
+  'ActiveDirectory.start-tls-failed': { category: 'ConnectionError', transient: false, summary: 'StartTLS with the domain controller failed.', action: 'Check that the domain controller has a certificate for LDAP over TLS, or use ldaps://.' },
+  'ActiveDirectory.invalid-ca-file': { category: 'InvalidArgument', transient: false, summary: 'The CA file for the domain controller cannot be read.', action: 'Check the path and that the account DirSync runs as may read the file.' },
+  'ActiveDirectory.invalid-configuration': { category: 'InvalidArgument', transient: false, summary: 'The Active Directory settings cannot work against this directory.', action: 'Correct the LDAP URL or the scope (OUs, attribute filter), then run configure again.' },
+  'ActiveDirectory.ou-not-found': { category: 'ObjectNotFound', transient: false, summary: 'An organizational unit of the scope does not exist (or the account cannot see it).', action: 'Correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU).' },
+  'ActiveDirectory.exchange-schema-missing': { category: 'InvalidOperation', transient: false, summary: "Exchange hybrid deployment needs Exchange's schema extensions, and the directory lacks them.", action: 'Extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment.' },
+  'ActiveDirectory.unexpected-reply': { category: 'InvalidData', transient: false, summary: 'The directory answered something DirSync does not understand.', action: 'Run again with --verbose; if it persists, report it with that output.' },
+  // The AAD_ service account DirSync reads AD with.
+  'ServiceAccount.insufficient-access': { category: 'PermissionDenied', transient: false, summary: 'The on-premises credential may not create the service account or grant it the replication right.', action: 'Enter the credential of an Enterprise Administrator (or a Domain Administrator of this domain).' },
+  'ServiceAccount.encryption-required': { category: 'SecurityError', transient: false, summary: 'Active Directory sets passwords only over an encrypted connection.', action: 'Connect with LDAPS (port 636) or StartTLS.' },
+  'ServiceAccount.password-rejected': { category: 'InvalidOperation', transient: false, summary: "Active Directory refused the service account's password.", action: 'Check the domain password policy: DirSync uses a random 64-character password with every character class.' },
+  'ServiceAccount.users-container-not-found': { category: 'ObjectNotFound', transient: false, summary: 'The domain does not name its Users container, so the service account has no place to go.', action: 'Check the domain with "redirusr" or ADSI Edit: wellKnownObjects must list the Users container.' },
+  'ServiceAccount.not-dirsync-account': { category: 'SecurityError', transient: false, summary: 'The account recorded as the service account is not an AAD_ account DirSync created; DirSync will not touch it.', action: 'Check configuration.json (activeDirectory.serviceAccount): restore it, or remove the entry so that configure creates a new AAD_ account.' },
+  'ServiceAccount.cannot-sign-in': { category: 'AuthenticationError', transient: false, summary: 'The DirSync service account cannot sign in to Active Directory (removed, disabled, moved to another domain, or its password changed).', action: `${RECONFIGURE} with an Enterprise Administrator credential: it finds the account by its objectGUID, or creates a new one, and resets its password.` },
+  // Reaching the cloud.
+  'CloudConnection.certificate-untrusted': { category: 'SecurityError', transient: false, summary: 'The TLS certificate of the cloud endpoint is not trusted.', action: 'If a proxy or a private endpoint presents its own certificate, give DirSync its CA certificate (PEM); otherwise check that nothing intercepts the connection.' },
+  'CloudConnection.certificate-expired': { category: 'SecurityError', transient: false, summary: 'The TLS certificate of the cloud endpoint has expired or is not yet valid.', action: 'Check the clock of this computer, then the certificate of the endpoint or proxy.' },
+  'CloudConnection.host-mismatch': { category: 'SecurityError', transient: false, summary: 'The TLS certificate of the cloud endpoint is issued to another host name.', action: 'Check the endpoint URL and any proxy between this computer and the cloud.' },
+  'CloudConnection.connection-refused': { category: 'ConnectionError', transient: true, summary: 'The cloud endpoint refused the connection.', action: 'Check the endpoint URL, the HTTPS_PROXY setting and the firewall.' },
+  'CloudConnection.host-not-found': { category: 'ConnectionError', transient: true, summary: 'The host name of the cloud endpoint could not be resolved.', action: 'Check the endpoint URL and the DNS or proxy settings of this computer.' },
+  'CloudConnection.timed-out': { category: 'ConnectionError', transient: true, summary: 'The cloud endpoint did not answer in time.', action: 'Check the network path and the HTTPS_PROXY setting; the next cycle tries again.' },
+  'CloudConnection.network-error': { category: 'ConnectionError', transient: true, summary: 'The connection to the cloud endpoint failed.', action: 'Check the network path and the HTTPS_PROXY setting; the next cycle tries again.' },
+  // Signing in to the cloud.
+  'CloudSignIn.client-secret-rejected': { category: 'AuthenticationError', transient: false, summary: "The cloud application's client secret was rejected.", action: `Create a new client secret for the application and ${RECONFIGURE}.` },
+  'CloudSignIn.client-certificate-rejected': { category: 'AuthenticationError', transient: false, summary: "The cloud application's certificate credential was rejected.", action: `Upload the certificate to the application registration (or renew it) and ${RECONFIGURE}.` },
+  'CloudSignIn.application-not-found': { category: 'AuthenticationError', transient: false, summary: 'The tenant has no application with this client id.', action: `Check the application (client) id, or register the application in the tenant, and ${RECONFIGURE}.` },
+  'CloudSignIn.tenant-not-found': { category: 'AuthenticationError', transient: false, summary: 'The tenant does not exist in this cloud.', action: `Check the tenant id and the cloud (AzureCloud, AzureChinaCloud, AzureUSGovernment), then ${RECONFIGURE}.` },
+  'CloudSignIn.certificate-file-invalid': { category: 'InvalidData', transient: false, summary: "The cloud application's certificate file cannot be used.", action: 'Give a PEM file holding both the certificate and its unencrypted RSA private key, readable by its owner only.' },
+  'CloudSignIn.credential-missing': { category: 'InvalidOperation', transient: false, summary: 'No credential is stored for the cloud application.', action: `${RECONFIGURE} with the client secret or a certificate.` },
+  'CloudSignIn.empty-access-token': { category: 'AuthenticationError', transient: false, summary: 'Sign-in returned no access token.', action: 'Check the authority host: it must be an Entra ID token endpoint.' },
+  'CloudSignIn.sign-in-refused': { category: 'AuthenticationError', transient: false, summary: 'Sign-in to Entra ID was refused.', action: `Check the application registration, its credentials and its Microsoft Graph application permissions, then ${RECONFIGURE}.` },
+  // Microsoft Graph answers the connector cannot handle itself (an object's own refusal is a per-object error instead).
+  'Graph.unauthorized': { category: 'AuthenticationError', transient: false, summary: 'Microsoft Graph refused the access token, even after a fresh sign-in.', action: `Check the application's credential and the tenant, then ${RECONFIGURE}.` },
+  'Graph.permission-denied': { category: 'PermissionDenied', transient: false, summary: 'Microsoft Graph refused a request for lack of permission.', action: 'Grant the application the Microsoft Graph application permissions DirSync needs (User.ReadWrite.All, Group.ReadWrite.All, Domain.Read.All, Application.ReadWrite.OwnedBy) with admin consent.' },
+  'Graph.permission-missing': { category: 'PermissionDenied', transient: false, summary: 'The application lacks Microsoft Graph application permissions DirSync needs.', action: `Grant the permissions to the app registration with admin consent, then ${RECONFIGURE}.` },
+  'Graph.throttled': { category: 'LimitsExceeded', transient: true, summary: 'Microsoft Graph kept throttling after every retry.', action: 'Nothing is lost: the next cycle resumes. If it persists, lower the write budget (configure --write-budget).' },
+  'Graph.unavailable': { category: 'ResourceUnavailable', transient: true, summary: 'Microsoft Graph is failing (server errors after every retry).', action: 'Nothing is lost: the next cycle resumes where this one stopped.' },
+  'Graph.request-failed': { category: 'InvalidOperation', transient: false, summary: 'A Microsoft Graph request failed in a way DirSync does not handle.', action: 'Run the sync again with --verbose; if it persists, report it with that output.' },
+  'Graph.unexpected-reply': { category: 'InvalidData', transient: false, summary: 'Microsoft Graph answered something DirSync does not understand.', action: 'Check the Graph endpoint (configure --graph-endpoint); if it is right, report it with the verbose output.' },
+  'Graph.application-not-visible': { category: 'PermissionDenied', transient: false, summary: 'The application cannot see itself through Graph, so it cannot register the group anchor property.', action: 'Grant it Application.ReadWrite.OwnedBy and make it its own owner.' },
+  // The state store.
+  'Store.open-failed': { category: 'ResourceUnavailable', transient: false, summary: 'The state store file cannot be opened.', action: "Check that the folder exists and that this account may read and write it; if the file is damaged or not DirSync's, restore it from a backup." },
+  'Store.unreachable': { category: 'ConnectionError', transient: true, summary: 'The SQL Server state store cannot be reached or signed in to.', action: "Check the server and instance names (a named instance needs the SQL Server Browser service), that the database exists, that the account may sign in, and that the server's TLS certificate is trusted." },
+  'Store.schema-too-new': { category: 'InvalidOperation', transient: false, summary: 'A newer DirSync has upgraded the state store: this version cannot use it.', action: 'Install that version (or newer) again; older versions cannot use the store.' },
+  'Store.credential-missing': { category: 'InvalidOperation', transient: false, summary: 'The SQL Server store needs a credential (the driver cannot sign in with the process\'s own Windows identity).', action: 'Install with a SQL login (sqlUser/sqlPassword) or a Windows account given as DOMAIN\\user.' },
+  // The installation.
+  'Installation.not-installed': { category: 'NotInstalled', transient: false, summary: 'DirSync is not installed in this directory.', action: 'Run install first (Install-OnlineCoexistenceTool), or give the right --path.' },
+  'Installation.already-installed': { category: 'ResourceExists', transient: false, summary: 'DirSync is already installed in this directory.', action: 'To upgrade it in place, run install again with --upgrade (Install-OnlineCoexistenceTool -Upgrade); to start over, uninstall it first.' },
+  'Installation.damaged': { category: 'InvalidData', transient: false, summary: 'The installation manifest is damaged.', action: 'Restore installation.json from a backup, or uninstall with --keep-data and install again.' },
+  'Installation.upgrade-required': { category: 'InvalidOperation', transient: false, summary: 'The installation is of another DirSync version than this executable.', action: 'Upgrade it first: dirsync install --upgrade (Install-OnlineCoexistenceTool -Upgrade).' },
+  'Installation.upgrade-not-supported': { category: 'InvalidOperation', transient: false, summary: 'Directory Sync tool versions earlier than 1.0.6385.0012 cannot be upgraded in place.', action: 'Uninstall the installed version, then install this one and configure it again.' },
+  'Installation.newer-version-installed': { category: 'InvalidOperation', transient: false, summary: 'A newer DirSync is installed than this one; a downgrade is not supported.', action: 'Use the newer version.' },
+  'Installation.sql-server-mismatch': { category: 'InvalidArgument', transient: false, summary: 'An upgrade must use the same SQL Server and instance as the installation.', action: 'Run the upgrade with the recorded --sql-server and --sql-instance.' },
+  // The configuration.
+  'Configuration.required': { category: 'InvalidOperation', transient: false, summary: 'The installation is not configured (or its configuration must be entered again after an upgrade).', action: 'run "dirsync configure --path DIR …" (Set-CoexistenceConfiguration).' },
+  'Configuration.invalid': { category: 'InvalidData', transient: false, summary: 'configuration.json is not a valid DirSync configuration.', action: `Correct the field it names, or ${RECONFIGURE}.` },
+  'Configuration.password-sync-not-supported': { category: 'InvalidOperation', transient: false, summary: 'Password sync cannot be enabled: no public Microsoft Graph API accepts password hashes.', action: 'Let users sign in through federation or pass-through authentication, or have them set a cloud password with self-service password reset; configure without --enable-password-sync.' },
+  // Secrets.
+  'Secrets.unreadable': { category: 'SecurityError', transient: false, summary: 'The stored secrets cannot be read (key file missing, readable by others, or replaced; or the sealed file altered).', action: `Restrict the key file to its owner (chmod 600) if that is the cause; otherwise ${RECONFIGURE} to re-enter the credentials.` },
+  'Secrets.input-invalid': { category: 'InvalidArgument', transient: false, summary: 'The secrets given are not understood.', action: 'Send one JSON object such as {"adPassword":"…","clientSecret":"…"} (keys: adPassword, clientSecret, sqlUser, sqlPassword).' },
+  // Running a cycle.
+  'Sync.already-running': { category: 'ResourceUnavailable', transient: true, summary: 'Another synchronization is running for this installation.', action: 'Wait for the running cycle to end (status shows it), then run sync again.' },
+  'Sync.preview-write-blocked': { category: 'NotSpecified', transient: false, summary: 'A preview run was about to write to the cloud; the write was blocked.', action: 'This is a defect of DirSync: report it with the verbose log of the run.' },
+  // Parameters and the module protocol.
+  'Parameters.invalid': { category: 'InvalidArgument', transient: false, summary: 'The parameters given are not valid.', action: 'See --help (or Get-Help) for the expected values.' },
+  'Module.invalid-request': { category: 'InvalidArgument', transient: false, summary: 'The DirSync executable could not read the request from the PowerShell module.', action: 'Use the DirSync module and executable of the same version.' },
+  'Module.unknown-command': { category: 'InvalidArgument', transient: false, summary: 'This DirSync executable does not know the command the module asked for.', action: 'Use the DirSync module and executable of the same version: reinstall DirSync.' },
+  // A defect: something DirSync did not expect.
+  'Internal.unexpected': { category: 'NotSpecified', transient: false, summary: 'DirSync failed unexpectedly.', action: 'Run the command again with --verbose (-Verbose) and report the details it shows to the DirSync project.' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export const ERROR_CODES = Object.keys(errorCatalogue) as ErrorCode[];

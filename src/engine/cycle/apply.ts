@@ -1,0 +1,96 @@
+// Sends operations to the sink and records each outcome as it arrives: links of created and updated objects,
+// memberships and managers, failures onto the retry queue. The one place outcomes become records.
+import type { OperationSink } from '../ports.ts';
+import type { CloudOperation } from '../operations.ts';
+import type { ObjectLink } from '../state-store.ts';
+import type { CycleState, OperationContext } from './cycle-state.ts';
+import type { CycleLedger } from './ledger.ts';
+
+/** Where a user's link keeps the anchor of the manager last exported (references are kept by anchor). */
+export const MANAGER_KEY = 'manager';
+
+export interface Applier {
+  /** Sends the operations and records their outcomes; resolves to the operations that succeeded. */
+  apply(operations: CloudOperation[], context: ReadonlyMap<string, OperationContext>): Promise<CloudOperation[]>;
+}
+
+export function createApplier(state: CycleState, sink: OperationSink, ledger: CycleLedger): Applier {
+  async function apply(operations: CloudOperation[], context: ReadonlyMap<string, OperationContext>): Promise<CloudOperation[]> {
+    if (operations.length === 0) return [];
+    await ledger.pendingCreates(pendingCreates(state, operations, context));
+    const saved: ObjectLink[] = [];
+    const rejoined: CloudOperation[] = [];
+    const failed: string[] = [];
+    const succeeded: CloudOperation[] = [];
+    for await (const outcome of sink.apply(operations)) {
+      state.exported++;
+      const { operation } = outcome;
+      const known = context.get(operation.anchor);
+      ledger.planned(operation, known?.dn ?? '');
+      if (!outcome.ok) {
+        state.recordError(operation.anchor, known?.dn ?? '', outcome.code, outcome.message);
+        failed.push(operation.anchor);
+        continue;
+      }
+      succeeded.push(operation);
+      switch (operation.action) {
+        case 'create':
+          if (outcome.rejoined) {
+            // The object was created by an earlier, interrupted cycle: bring it to the wanted state.
+            rejoined.push({ action: 'update', objectType: operation.objectType, anchor: operation.anchor, cloudId: outcome.cloudId!, body: known?.desired ?? {} });
+            continue;
+          }
+          state.counts.added++;
+          saved.push(exportedLink(state, operation.anchor, operation.objectType, outcome.cloudId!, known, operation.body));
+          break;
+        case 'update':
+          state.counts.updated++;
+          saved.push(exportedLink(state, operation.anchor, operation.objectType, operation.cloudId, known, operation.body));
+          break;
+        case 'add-members':
+          await ledger.members(operation.anchor, operation.members.map((member) => member.anchor), []);
+          break;
+        case 'remove-member':
+          await ledger.members(operation.anchor, [], [operation.member.anchor]);
+          break;
+        case 'set-manager':
+          if (known?.link) saved.push({ ...known.link, exported: { ...known.link.exported, [MANAGER_KEY]: operation.manager?.anchor ?? null } });
+          break;
+        case 'delete':
+        case 'restore':
+          break; // recorded by the phase that sent them, which knows what was deleted or restored
+      }
+      state.reporter.progress({ activity: 'Exporting to Entra ID', status: `${state.exported} operations`, current: state.exported });
+    }
+    await ledger.exported(saved);
+    for (const anchor of failed) state.failedAnchors.add(anchor);
+    await ledger.queueRetries(failed);
+    if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
+    return succeeded;
+  }
+  return { apply };
+}
+
+function exportedLink(state: CycleState, anchor: string, objectType: 'user' | 'group', cloudId: string, known: OperationContext | undefined, body: Record<string, unknown>): ObjectLink {
+  return {
+    anchor,
+    kind: known?.kind ?? objectType,
+    cloudId,
+    dn: known?.dn ?? '',
+    exported: { ...(known?.desired ?? body), ...(objectType === 'user' ? { [MANAGER_KEY]: known?.exportedManager ?? null } : {}) },
+    lastSeenRunId: state.mode === 'full' ? state.runId : (known?.lastSeenRunId ?? null),
+  };
+}
+
+/**
+ * Links with no cloud id yet, written before the creates are sent: if the process dies after a create reached the
+ * cloud but before its outcome was recorded, the store still knows the anchor, so a later delete (or the full
+ * import's sweep) looks the object up in the cloud instead of leaving it there for ever.
+ */
+function pendingCreates(state: CycleState, operations: readonly CloudOperation[], context: ReadonlyMap<string, OperationContext>): ObjectLink[] {
+  return operations.flatMap((operation) => {
+    if (operation.action !== 'create') return [];
+    const known = context.get(operation.anchor);
+    return [{ anchor: operation.anchor, kind: known?.kind ?? operation.objectType, cloudId: null, dn: known?.dn ?? '', exported: {}, lastSeenRunId: state.mode === 'full' ? state.runId : null }];
+  });
+}

@@ -1,0 +1,117 @@
+// Everything one cycle learns as it goes, in one explicit object the phases share: what it counted, what failed,
+// what waits for a later phase (deletes, memberships, managers), and what it planned.
+import type { Reporter } from '../../core/reporter.ts';
+import type { CloudAttributes, TenantContext } from '../mapping.ts';
+import type { ObjectKind } from '../model.ts';
+import type { CloudOperation } from '../operations.ts';
+import type { MemberRef } from '../operations.ts';
+import type { ObjectError, ObjectLink, RunCounts, RunMode } from '../state-store.ts';
+
+export interface PlannedOperation {
+  action: CloudOperation['action'];
+  anchor: string;
+  dn: string;
+  objectType: 'user' | 'group';
+  changes?: string[];
+}
+
+/** A delete the cycle did not export, and why (the threshold, an empty part of the directory, an object hidden by ACLs). */
+export interface WithheldDelete {
+  anchor: string;
+  dn: string;
+  objectType: ObjectKind | 'membership';
+  reason: string;
+}
+
+/** A delete waiting for the deletes phase. `confirmed`: the directory said so (tombstone, re-read); else it came from a listing. */
+export interface PendingDelete {
+  dn: string;
+  reason: string;
+  confirmed: boolean;
+}
+
+/** What the cycle knows about an object it sends an operation for. */
+export interface OperationContext {
+  dn: string;
+  kind: ObjectKind;
+  /** The full attribute set wanted in the cloud: what the link records as exported once the operation succeeds. */
+  desired?: CloudAttributes;
+  lastSeenRunId?: number | null;
+  /** The manager (anchor) last exported for a user: kept in its link until the manager step changes it. */
+  exportedManager?: string | null;
+  /** The object's link, for operations on references (set-manager) that update it. */
+  link?: ObjectLink;
+}
+
+/** A member to take out of a group: held until the deletes phase, which guards removals like deletes. */
+export interface MemberRemoval {
+  groupAnchor: string;
+  groupId: string;
+  groupDn: string;
+  member: MemberRef;
+}
+
+export class CycleState {
+  mode: 'full' | 'delta';
+  runId = 0;
+  tenant!: TenantContext;
+  readonly preview: boolean;
+  readonly startedAt: Date;
+  readonly reporter: Reporter;
+  readonly counts: RunCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
+  readonly errors: ObjectError[] = [];
+  readonly plan: PlannedOperation[] = [];
+  readonly withheld: WithheldDelete[] = [];
+  readonly deletes = new Map<string, PendingDelete>();
+  /** Groups whose membership must be reconciled once every object of the cycle exists: anchor → member anchors. */
+  readonly groupMembers = new Map<string, string[]>();
+  /** Users whose manager must be set once every object of the cycle exists: anchor → manager anchor (null: none). */
+  readonly managers = new Map<string, string | null>();
+  /** Objects counted as unchanged so far: a membership or manager change moves them to updated. */
+  readonly unchangedObjects = new Set<string>();
+  readonly memberRemovals: MemberRemoval[] = [];
+  /** Groups the cycle would empty entirely, with how many members they had: a signal that `member` was not read. */
+  readonly emptiedGroups: { dn: string; members: number }[] = [];
+  readonly notExportableReasons = new Map<string, number>();
+  readonly notices: string[] = [];
+  /** Objects on the retry queue when the cycle started; those its own import carried; those that failed again. */
+  queuedRetries = new Set<string>();
+  readonly importedRetries = new Set<string>();
+  readonly failedAnchors = new Set<string>();
+  /** Groups queued for the next cycle because members they should hold are still to be created. */
+  readonly requeuedGroups = new Set<string>();
+  imported = 0;
+  exported = 0;
+
+  constructor(options: { mode: 'full' | 'delta'; preview: boolean; startedAt: Date; reporter: Reporter }) {
+    this.mode = options.mode;
+    this.preview = options.preview;
+    this.startedAt = options.startedAt;
+    this.reporter = options.reporter;
+  }
+
+  get runMode(): RunMode {
+    if (this.preview) return this.mode === 'full' ? 'preview-full' : 'preview-delta';
+    return this.mode;
+  }
+
+  recordError(anchor: string, dn: string, code: string, message: string): void {
+    this.counts.errors++;
+    this.errors.push({ anchor, dn, code, message });
+    this.reporter.warning(`Export failed for ${dn || anchor}: ${code}: ${message}`);
+  }
+
+  /** An object whose only change is a reference (members, manager) counts as updated, not unchanged. */
+  countReferenceChange(anchor: string): void {
+    if (this.unchangedObjects.delete(anchor)) {
+      this.counts.unchanged--;
+      this.counts.updated++;
+    }
+  }
+
+  countNotExportable(dn: string, reason: string): void {
+    this.counts.notExportable++;
+    this.notExportableReasons.set(reason, (this.notExportableReasons.get(reason) ?? 0) + 1);
+    this.reporter.verbose(`Not exportable: ${dn}: ${reason}.`);
+  }
+}

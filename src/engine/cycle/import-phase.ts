@@ -1,0 +1,167 @@
+// Import and plan: reads the directory's changes in chunks and, for each chunk, maps the objects to what the cloud
+// should hold, plans updates of linked objects, joins the others (join.ts) and applies the chunk's operations.
+// Deletes, memberships and managers are only noted here: later phases handle them once every object exists.
+import { StopRequestedError } from '../../core/errors.ts';
+import { changedAttributes, mapToCloud } from '../mapping.ts';
+import type { ImportChange, SourceObject } from '../model.ts';
+import type { CloudOperation } from '../operations.ts';
+import { WatermarkRejectedError, type CloudTarget, type DirectorySource } from '../ports.ts';
+import type { ObjectLink, StateStore } from '../state-store.ts';
+import type { Applier } from './apply.ts';
+import { MANAGER_KEY } from './apply.ts';
+import type { CycleState, OperationContext } from './cycle-state.ts';
+import type { CycleLedger } from './ledger.ts';
+import { joinUnlinked, type Unlinked } from './join.ts';
+
+const CHUNK_SIZE = 500;
+
+export interface ImportPhase {
+  state: CycleState;
+  store: StateStore;
+  source: DirectorySource;
+  target: CloudTarget;
+  applier: Applier;
+  ledger: CycleLedger;
+  softMatch: boolean;
+  signal: AbortSignal | undefined;
+  /** Called when a delta has to become a full import (its watermark was refused). */
+  onFallbackToFull(reason: string): Promise<void>;
+}
+
+/** The cycle's own import: a full import, or a delta that becomes one when the directory refuses the watermark. */
+export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<void> {
+  const { state, source } = phase;
+  if (state.mode === 'delta') {
+    try {
+      await processChanges(phase, source.deltaImport(watermark!));
+    } catch (error) {
+      if (!(error instanceof WatermarkRejectedError)) throw error;
+      // Whatever the delta exported already is kept (replays are idempotent); the full import re-reads the rest and
+      // finds what was deleted meanwhile.
+      await phase.onFallbackToFull(error.message);
+      await processChanges(phase, source.fullImport());
+    }
+  } else {
+    await processChanges(phase, source.fullImport());
+  }
+  // A full import reads every object anyway; a delta re-reads the objects whose export failed before — once the
+  // delta's own changes are exported, as they may be what clears the way (another object giving up a clashing
+  // address). Those the delta carried already are not read twice.
+  const retries = state.mode === 'delta' ? [...state.queuedRetries].filter((anchor) => !state.importedRetries.has(anchor)) : [];
+  if (retries.length > 0) {
+    state.reporter.verbose(`Retrying ${retries.length} object(s) whose export failed in an earlier cycle.`);
+    await processChanges(phase, source.readObjects(retries));
+  }
+  state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
+}
+
+export function stopIfRequested(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StopRequestedError();
+}
+
+async function processChanges(phase: ImportPhase, changes: AsyncIterable<ImportChange>): Promise<void> {
+  let chunk: ImportChange[] = [];
+  for await (const change of changes) {
+    chunk.push(change);
+    if (chunk.length >= CHUNK_SIZE) {
+      await processChunk(phase, chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await processChunk(phase, chunk);
+}
+
+async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<void> {
+  const { state, store } = phase;
+  stopIfRequested(phase.signal);
+  state.imported += chunk.length;
+  state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, current: state.imported });
+
+  const upserts = noteDeletes(state, chunk);
+  if (upserts.length === 0) return;
+  const anchors = upserts.map((object) => object.anchor);
+  const links = await store.getLinks(anchors);
+  if (state.mode === 'full') await store.markSeen(state.runId, anchors);
+
+  const { operations, context, unlinked, renamed } = planUpserts(state, upserts, links);
+  const joined = await joinUnlinked(state, phase.target, store, unlinked, phase.softMatch);
+  operations.push(...joined.operations);
+  for (const anchor of joined.refused) state.failedAnchors.add(anchor);
+  await phase.ledger.queueRetries(joined.refused);
+  await phase.ledger.exported(renamed);
+  await phase.applier.apply(operations, context);
+  await forgetUnchangedMemberships(state, store, upserts, links);
+}
+
+/** Deletes are kept for the deletes phase (a later change of the same object in the import cancels them). */
+function noteDeletes(state: CycleState, chunk: readonly ImportChange[]): SourceObject[] {
+  const upserts: SourceObject[] = [];
+  for (const change of chunk) {
+    const anchor = change.op === 'delete' ? change.anchor : change.object.anchor;
+    if (state.queuedRetries.has(anchor)) state.importedRetries.add(anchor);
+    if (change.op === 'delete') {
+      state.deletes.set(change.anchor, { dn: change.dn, reason: change.reason === 'deleted-in-ad' ? 'deleted in Active Directory' : 'moved out of the synchronization scope', confirmed: true });
+    } else {
+      state.deletes.delete(change.object.anchor);
+      upserts.push(change.object);
+    }
+  }
+  return upserts;
+}
+
+interface ChunkPlan {
+  operations: CloudOperation[];
+  context: Map<string, OperationContext>;
+  unlinked: Unlinked[];
+  renamed: ObjectLink[];
+}
+
+function planUpserts(state: CycleState, upserts: readonly SourceObject[], links: ReadonlyMap<string, ObjectLink>): ChunkPlan {
+  const plan: ChunkPlan = { operations: [], context: new Map(), unlinked: [], renamed: [] };
+  for (const object of upserts) {
+    const mapped = mapToCloud(object, state.tenant);
+    const link = links.get(object.anchor);
+    if (!mapped.exportable) {
+      state.countNotExportable(object.dn, mapped.reason);
+      // Do no harm: a linked object that Graph can no longer take (a security group that gained mail) keeps its cloud
+      // object as it is; it is not deleted.
+      if (link?.cloudId) state.reporter.warning(`${object.dn} is no longer exportable (${mapped.reason}): its cloud object is kept as last exported and no longer updated.`);
+      continue;
+    }
+    state.notices.push(...mapped.notices);
+    const exportedManager = (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
+    if (mapped.objectType === 'group') state.groupMembers.set(object.anchor, object.references.members ?? []);
+    if (mapped.objectType === 'user' && exportedManager !== (object.references.manager ?? null)) state.managers.set(object.anchor, object.references.manager ?? null);
+    plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
+
+    if (!link?.cloudId) {
+      plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes });
+      continue;
+    }
+    const changes = changedAttributes(link.exported, mapped.attributes);
+    if (Object.keys(changes).length > 0) {
+      plan.operations.push({ action: 'update', objectType: mapped.objectType, anchor: object.anchor, cloudId: link.cloudId, body: changes });
+      continue;
+    }
+    state.counts.unchanged++;
+    // Remembered only where a reference step may still change the object (memory stays small).
+    if (state.groupMembers.has(object.anchor) || state.managers.has(object.anchor)) state.unchangedObjects.add(object.anchor);
+    if (link.dn !== object.dn) plan.renamed.push({ ...link, dn: object.dn });
+  }
+  return plan;
+}
+
+/**
+ * A known group whose members are exactly those last exported needs no membership step: it is not kept until the
+ * end of the cycle, so a full import holds only the memberships that changed, not the directory's.
+ */
+async function forgetUnchangedMemberships(state: CycleState, store: StateStore, upserts: readonly SourceObject[], links: ReadonlyMap<string, ObjectLink>): Promise<void> {
+  const groups = upserts.filter((object) => state.groupMembers.has(object.anchor) && links.get(object.anchor)?.cloudId).map((object) => object.anchor);
+  if (groups.length === 0) return;
+  const exported = await store.getMemberships(groups);
+  for (const group of groups) {
+    const members = state.groupMembers.get(group)!;
+    const last = exported.get(group)!;
+    if (last.size === members.length && members.every((anchor) => last.has(anchor))) state.groupMembers.delete(group);
+  }
+}

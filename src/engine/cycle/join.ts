@@ -1,0 +1,109 @@
+// Join: an AD object without a cloud object yet is matched by its anchor (hard match), then — users only, when
+// allowed — by its primary SMTP address or UPN (soft match), or else created. Matching never takes over what it
+// should not: a cloud user two AD objects claim matches neither, one already linked to another AD object is never
+// re-linked, a UPN DirSync had to rewrite never matches, and administrators are never soft-matched (CloudTarget).
+import { randomBytes, randomInt } from 'node:crypto';
+import type { CloudAttributes } from '../mapping.ts';
+import type { SourceObject } from '../model.ts';
+import type { CloudObjectType, CloudOperation } from '../operations.ts';
+import type { CloudTarget, SoftMatchCandidate } from '../ports.ts';
+import type { StateStore } from '../state-store.ts';
+import type { CycleState } from './cycle-state.ts';
+
+export interface Unlinked {
+  object: SourceObject;
+  objectType: CloudObjectType;
+  desired: CloudAttributes;
+}
+
+/** The per-object error code of a match DirSync refused to make. */
+export const MATCH_CONFLICT = 'DirSync.MatchConflict';
+
+/** The operations that join or create the objects; `refused`: objects left unjoined because of a conflict (retry them). */
+export async function joinUnlinked(state: CycleState, target: CloudTarget, store: StateStore, unlinked: readonly Unlinked[], softMatch: boolean): Promise<{ operations: CloudOperation[]; refused: string[] }> {
+  if (unlinked.length === 0) return { operations: [], refused: [] };
+  const matches = await hardMatches(target, unlinked);
+  const remaining = unlinked.filter((entry) => !matches.has(entry.object.anchor));
+  for (const entry of unlinked) {
+    const cloudId = matches.get(entry.object.anchor);
+    if (cloudId) state.reporter.verbose(`Hard match: ${entry.object.dn} joins the cloud ${entry.objectType} ${cloudId}.`);
+  }
+  const softMatched = softMatch ? await softMatches(target, remaining) : new Map<string, string>();
+  const refused = await refuseConflicts(state, store, unlinked, new Map([...matches, ...softMatched]));
+
+  const operations: CloudOperation[] = [];
+  for (const entry of unlinked) {
+    const anchor = entry.object.anchor;
+    if (refused.has(anchor)) continue;
+    const cloudId = matches.get(anchor) ?? softMatched.get(anchor);
+    if (cloudId) {
+      if (softMatched.has(anchor)) state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
+      operations.push({ action: 'update', objectType: entry.objectType, anchor, cloudId, body: entry.desired });
+    } else {
+      const body = entry.objectType === 'user' ? { ...entry.desired, passwordProfile: { password: randomPassword(), forceChangePasswordNextSignIn: false } } : entry.desired;
+      operations.push({ action: 'create', objectType: entry.objectType, anchor, body });
+    }
+  }
+  return { operations, refused: [...refused] };
+}
+
+async function hardMatches(target: CloudTarget, unlinked: readonly Unlinked[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const objectType of ['user', 'group'] as const) {
+    const anchors = unlinked.filter((entry) => entry.objectType === objectType).map((entry) => entry.object.anchor);
+    if (anchors.length === 0) continue;
+    for (const [anchor, cloudId] of await target.findByAnchors(objectType, anchors)) found.set(anchor, cloudId);
+  }
+  return found;
+}
+
+async function softMatches(target: CloudTarget, remaining: readonly Unlinked[]): Promise<Map<string, string>> {
+  const candidates: SoftMatchCandidate[] = remaining
+    .filter((entry) => entry.objectType === 'user')
+    .map((entry) => ({ anchor: entry.object.anchor, primarySmtpAddress: primarySmtpAddress(entry.object), userPrincipalName: upnAsInDirectory(entry) }));
+  return candidates.length === 0 ? new Map() : target.findSoftMatches(candidates);
+}
+
+/**
+ * One cloud object is linked to one AD object at most. A cloud object two AD objects of this chunk claim, or one the
+ * store links to another AD object already, is taken by none of them: each gets an error naming the other.
+ */
+async function refuseConflicts(state: CycleState, store: StateStore, unlinked: readonly Unlinked[], matches: ReadonlyMap<string, string>): Promise<Set<string>> {
+  const refused = new Set<string>();
+  const claimants = new Map<string, Unlinked[]>();
+  for (const entry of unlinked) {
+    const cloudId = matches.get(entry.object.anchor);
+    if (cloudId) claimants.set(cloudId, [...(claimants.get(cloudId) ?? []), entry]);
+  }
+  const owners = await store.getLinksByCloudIds([...claimants.keys()]);
+  for (const [cloudId, entries] of claimants) {
+    const owner = owners.get(cloudId);
+    const others = (entry: Unlinked) => [...entries.filter((other) => other !== entry).map((other) => other.object.dn), ...(owner && owner.anchor !== entry.object.anchor ? [`${owner.dn} (linked already)`] : [])];
+    for (const entry of entries) {
+      const rivals = others(entry);
+      if (rivals.length === 0) continue;
+      refused.add(entry.object.anchor);
+      state.recordError(entry.object.anchor, entry.object.dn, MATCH_CONFLICT,
+        `the cloud ${entry.objectType} ${cloudId} is also claimed by ${rivals.join(', ')}: it is matched to none of them. Make the matching attribute (primary SMTP address, UPN) unique in AD.`);
+    }
+  }
+  return refused;
+}
+
+function primarySmtpAddress(object: SourceObject): string | undefined {
+  const primary = object.attributes.proxyaddresses?.find((address) => address.startsWith('SMTP:'));
+  return primary ? primary.slice(5) : object.attributes.mail?.[0];
+}
+
+/** The UPN as AD has it, or undefined when the cloud one differs (DirSync replaced an unverified suffix). */
+function upnAsInDirectory(entry: Unlinked): string | undefined {
+  const inDirectory = entry.object.attributes.userprincipalname?.[0];
+  const exported = String(entry.desired.userPrincipalName ?? '');
+  return inDirectory !== undefined && inDirectory.toLowerCase() === exported.toLowerCase() ? inDirectory : undefined;
+}
+
+/** A random password meeting Entra ID's complexity rules; never logged or stored (the user signs in otherwise or gets a reset). */
+function randomPassword(): string {
+  const symbols = '!#%+-=?@^_~';
+  return `${randomBytes(24).toString('base64url')}a${randomInt(10)}Z${symbols[randomInt(symbols.length)]}`;
+}

@@ -1,0 +1,103 @@
+// References, once every object of the cycle exists in the cloud: group memberships (additions now; removals are
+// held for the deletes phase, which guards them like deletes) and managers. Read from the store a batch of groups or
+// users at a time.
+import type { CloudOperation } from '../operations.ts';
+import type { StateStore } from '../state-store.ts';
+import type { Applier } from './apply.ts';
+import type { CycleState, OperationContext } from './cycle-state.ts';
+import type { CycleLedger } from './ledger.ts';
+import { stopIfRequested } from './import-phase.ts';
+
+const BATCH_SIZE = 500;
+
+export interface ReferencesPhase {
+  state: CycleState;
+  store: StateStore;
+  applier: Applier;
+  ledger: CycleLedger;
+  signal: AbortSignal | undefined;
+}
+
+/** Adds the members the cycle's changed groups gained; notes the members they lost for the deletes phase. */
+export async function reconcileMemberships(phase: ReferencesPhase): Promise<void> {
+  const { state, store } = phase;
+  const groups = [...state.groupMembers.keys()];
+  for (let index = 0; index < groups.length; index += BATCH_SIZE) {
+    stopIfRequested(phase.signal);
+    const batch = groups.slice(index, index + BATCH_SIZE);
+    const memberAnchors = [...new Set(batch.flatMap((group) => state.groupMembers.get(group)!))];
+    const exported = await store.getMemberships(batch);
+    const formerMembers = [...new Set(batch.flatMap((group) => [...exported.get(group)!]))];
+    const links = await store.getLinks([...new Set([...batch, ...memberAnchors, ...formerMembers])]);
+    const operations: CloudOperation[] = [];
+    const context = new Map<string, OperationContext>();
+    for (const groupAnchor of batch) {
+      const group = links.get(groupAnchor);
+      if (!group?.cloudId) continue; // its create failed: already reported
+      const wanted = new Map<string, string>();
+      const unresolved: string[] = [];
+      for (const anchor of state.groupMembers.get(groupAnchor)!) {
+        const cloudId = links.get(anchor)?.cloudId;
+        if (cloudId) wanted.set(anchor, cloudId);
+        else unresolved.push(anchor);
+      }
+      if (unresolved.length > 0) await requeueIfMembersPending(phase, group.dn, groupAnchor, unresolved, (anchor) => links.has(anchor));
+      const last = exported.get(groupAnchor)!;
+      const toAdd = [...wanted].filter(([anchor]) => !last.has(anchor)).map(([anchor, cloudId]) => ({ anchor, cloudId }));
+      if (toAdd.length > 0) operations.push({ action: 'add-members', anchor: groupAnchor, groupId: group.cloudId, members: toAdd });
+      const removed = [...last].filter((anchor) => !wanted.has(anchor));
+      if (removed.length > 0 && removed.length === last.size && wanted.size === 0) state.emptiedGroups.push({ dn: group.dn, members: last.size });
+      const goneFromCloud: string[] = [];
+      for (const anchor of removed) {
+        const cloudId = links.get(anchor)?.cloudId;
+        if (cloudId) state.memberRemovals.push({ groupAnchor, groupId: group.cloudId, groupDn: group.dn, member: { anchor, cloudId } });
+        else goneFromCloud.push(anchor);
+      }
+      if (goneFromCloud.length > 0) await phase.ledger.members(groupAnchor, [], goneFromCloud); // gone from the cloud already
+      if (toAdd.length > 0 || removed.length > 0) {
+        context.set(groupAnchor, { dn: group.dn, kind: 'group' });
+        state.countReferenceChange(groupAnchor);
+      }
+    }
+    await phase.applier.apply(operations, context);
+  }
+}
+
+/**
+ * A member whose create failed (its link has no cloud id yet) will exist once its retry succeeds: the group comes
+ * back with it, or the member would never join (the group itself may not change in AD again).
+ */
+async function requeueIfMembersPending(phase: ReferencesPhase, groupDn: string, groupAnchor: string, unresolved: readonly string[], isKnown: (anchor: string) => boolean): Promise<void> {
+  phase.state.reporter.verbose(`${groupDn}: ${unresolved.length} member(s) are not in the cloud (out of scope, not exportable, or failed) and are left out.`);
+  if (!unresolved.some(isKnown)) return;
+  phase.state.requeuedGroups.add(groupAnchor);
+  await phase.ledger.queueRetries([groupAnchor]);
+}
+
+/** Sets or removes the managers that changed, once every user of the cycle exists in the cloud. */
+export async function reconcileManagers(phase: ReferencesPhase): Promise<void> {
+  const { state, store } = phase;
+  const users = [...state.managers.keys()];
+  for (let index = 0; index < users.length; index += BATCH_SIZE) {
+    stopIfRequested(phase.signal);
+    const batch = users.slice(index, index + BATCH_SIZE);
+    const managerAnchors = batch.map((anchor) => state.managers.get(anchor)).filter((anchor): anchor is string => typeof anchor === 'string');
+    const links = await store.getLinks([...batch, ...managerAnchors]);
+    const operations: CloudOperation[] = [];
+    const context = new Map<string, OperationContext>();
+    for (const anchor of batch) {
+      const user = links.get(anchor);
+      if (!user?.cloudId) continue; // its create failed: already reported
+      const managerAnchor = state.managers.get(anchor) ?? null;
+      const managerId = managerAnchor === null ? null : links.get(managerAnchor)?.cloudId;
+      if (managerId === undefined) {
+        state.reporter.verbose(`${user.dn}: its manager is not in the cloud (out of scope, not exportable, or failed) and is left unset.`);
+        continue;
+      }
+      operations.push({ action: 'set-manager', anchor, userId: user.cloudId, manager: managerAnchor === null || managerId === null ? null : { anchor: managerAnchor, cloudId: managerId } });
+      context.set(anchor, { dn: user.dn, kind: 'user', link: user });
+      state.countReferenceChange(anchor);
+    }
+    await phase.applier.apply(operations, context);
+  }
+}
