@@ -437,4 +437,148 @@ describe('the sync cycle', () => {
     assert.ok(cloud.objects.size > 0 && cloud.objects.size < 1200, `exported ${cloud.objects.size}`);
     assert.equal(await store.getWatermark('active-directory'), undefined);
   });
+
+  describe('do no harm', () => {
+    const users = (count: number) => {
+      for (let index = 0; index < count; index++) ad.put(user(`U${index}`, `user${index}`));
+    };
+
+    it('never deletes an object the listing misses but AD still holds in scope (hidden by ACLs): withheld and named', async () => {
+      users(3);
+      await cycle();
+      ad.hidden.add('U1');
+      const result = await cycle({ mode: 'full' });
+      assert.equal(result.counts.deleted, 0);
+      assert.ok(cloud.byAnchor('U1'), 'the hidden user is still in the cloud');
+      assert.deepEqual(result.withheld.map((entry) => [entry.anchor, /denied list\/read/.test(entry.reason)]), [['U1', true]]);
+      assert.equal((await store.getLinks(['U1'])).size, 1, 'and still linked');
+    });
+
+    it('deletes what the GUID lookup confirms gone, and what it finds out of scope', async () => {
+      users(8);
+      await cycle();
+      ad.objects.delete('U1');
+      ad.outOfScope.set('U2', { ...ad.objects.get('U2')!, dn: 'CN=user2,OU=Elsewhere,DC=corp,DC=example,DC=test' });
+      ad.objects.delete('U2');
+      const result = await cycle({ mode: 'full' });
+      assert.equal(result.counts.deleted, 2);
+      assert.equal(cloud.byAnchor('U1'), undefined);
+      assert.equal(cloud.byAnchor('U2'), undefined);
+      assert.deepEqual((await store.getDeletedObjects(result.runId)).map((object) => object.anchor).sort(), ['U1', 'U2'], 'kept for restore');
+    });
+
+    it('withholds the sweep under a search base that returned nothing, unless deletes are accepted', async () => {
+      users(3);
+      await cycle();
+      ad.objects.clear(); // the OU answers empty: renamed, emptied by mistake, or unreadable
+      const result = await cycle({ mode: 'full', deletionGuard: { ...guard, enabled: false } });
+      assert.equal(result.counts.deleted, 0);
+      assert.equal(cloud.objects.size, 3);
+      assert.equal(result.withheld.length, 3);
+      assert.match(result.withheld[0]!.reason, /returned no object at all/);
+      const accepted = await cycle({ mode: 'full', acceptDeletes: true });
+      assert.equal(accepted.counts.deleted, 3);
+    });
+
+    it('withholds a cycle deleting more than the share of the synchronized objects, though below the count threshold', async () => {
+      users(10);
+      await cycle();
+      for (let index = 0; index < 6; index++) ad.remove(`U${index}`);
+      const result = await cycle();
+      assert.equal(result.status, 'stopped-deletion-threshold-exceeded');
+      assert.match(result.withheld[0]!.reason, /6 object deletes of 10: more than 20 %/);
+      assert.equal(cloud.objects.size, 10);
+    });
+
+    it('lets a small directory lose a few objects in one cycle (the share applies above a floor)', async () => {
+      users(5);
+      await cycle();
+      ad.remove('U0');
+      ad.remove('U1');
+      const result = await cycle();
+      assert.equal(result.status, 'success');
+      assert.equal(result.counts.deleted, 2);
+    });
+
+    it('does not empty a cloud group whose AD members vanished at once: the removals are withheld', async () => {
+      users(8);
+      ad.put(group('GGGG', 'all', ['U0', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7']));
+      await cycle();
+      ad.put(group('GGGG', 'all', []));
+      const result = await cycle();
+      assert.equal(result.status, 'stopped-deletion-threshold-exceeded');
+      assert.ok(result.withheld.every((entry) => entry.objectType === 'membership'));
+      const groupId = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
+      assert.equal(cloud.members.get(groupId)?.size, 8);
+    });
+
+    it('finds deletions in a delta by listing the scope when the directory hides tombstones', async () => {
+      users(8);
+      await cycle();
+      ad.objects.delete('U3'); // no tombstone reaches the delta
+      ad.pendingChanges = [];
+      const blind = await cycle();
+      assert.equal(blind.counts.deleted, 0, 'without the listing the delta cannot see it');
+      const listed = await cycle({ deltaDeletions: 'listing' });
+      assert.equal(listed.mode, 'delta');
+      assert.equal(listed.counts.deleted, 1);
+      assert.equal(cloud.byAnchor('U3'), undefined);
+    });
+
+    it('matches neither of two AD users claiming the same cloud user, and names the other in each error', async () => {
+      cloud.objects.set('cloud-only', { type: 'user', attributes: { mail: 'shared@corp.example.test' } });
+      ad.put(user('AAAA', 'alice', { mail: ['shared@corp.example.test'] }));
+      ad.put(user('BBBB', 'bob', { mail: ['shared@corp.example.test'] }));
+      const result = await cycle();
+      assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, undefined, 'not taken over');
+      assert.deepEqual(result.errors.map((error) => error.anchor).sort(), ['AAAA', 'BBBB']);
+      assert.ok(result.errors.every((error) => error.code === 'DirSync.MatchConflict'));
+      assert.match(result.errors.find((error) => error.anchor === 'AAAA')!.message, /CN=bob/);
+    });
+
+    it('never soft-matches on a UPN DirSync had to rewrite (unverified suffix)', async () => {
+      cloud.objects.set('cloud-only', { type: 'user', attributes: { userPrincipalName: 'ops@contoso.onmicrosoft.com' } });
+      ad.put(user('AAAA', 'ops', { userprincipalname: ['ops@corp.local'] }));
+      await cycle();
+      assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, undefined, 'the cloud-only account is untouched');
+      assert.equal(cloud.objects.size, 2, 'a user of its own was created');
+    });
+
+    it('soft-matches on a UPN as AD has it', async () => {
+      cloud.objects.set('cloud-only', { type: 'user', attributes: { userPrincipalName: 'alice@corp.example.test' } });
+      ad.put(user('AAAA', 'alice'));
+      await cycle();
+      assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, 'AAAA');
+    });
+
+    it('keeps the cloud group of a security group that becomes mail-enabled', async () => {
+      ad.put(group('GGGG', 'sales', []));
+      await cycle();
+      const mailEnabled = group('GGGG', 'sales', []);
+      mailEnabled.attributes.mail = ['sales@corp.example.test'];
+      ad.put(mailEnabled);
+      const delta = await cycle();
+      const full = await cycle({ mode: 'full' });
+      assert.equal(delta.counts.deleted + full.counts.deleted, 0);
+      assert.equal(cloud.objects.size, 1);
+      assert.equal(full.counts.notExportable, 1);
+    });
+
+    it('records a delta that had to become a full import as full', async () => {
+      users(1);
+      await cycle();
+      ad.rejectWatermark = true;
+      const result = await cycle();
+      assert.equal(result.mode, 'full');
+      assert.equal((await store.listRuns(1))[0]!.mode, 'full');
+    });
+
+    it('marks a run left in progress by a killed process as interrupted when the next one starts', async () => {
+      const orphan = await store.startRun('delta', new Date());
+      users(1);
+      await cycle();
+      const runs = await store.listRuns(5);
+      assert.equal(runs.find((run) => run.id === orphan)!.status, 'interrupted');
+    });
+  });
 });
