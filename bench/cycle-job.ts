@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import type { ScopeOptions } from '../src/connectors/ad/scope.ts';
 import type { WriteBudgetLimits } from '../src/connectors/entra/write-budget.ts';
-import type { RunCounts, RunStatus } from '../src/store/state-store.ts';
+import type { RunCounts, RunStatus } from '../src/engine/state-store.ts';
 import type { DirectoryShape } from './synthetic-directory.ts';
 
 export interface CycleJob {
@@ -25,7 +25,7 @@ export interface CycleJob {
       }
     | { kind: 'memory'; initialDomain: string; verifiedDomains: string[]; sourceAnchorProperty: string };
   /** Run in order against the same store; `modifyUsers` changes that many synthetic users first. */
-  cycles: { label: string; mode: 'full' | 'delta'; modifyUsers?: number }[];
+  cycles: { label: string; mode: 'full' | 'delta'; modifyUsers?: number; /** How the delta finds deletions (the listing is what the AAD_ account needs on Samba). */ deltaDeletions?: 'tombstones' | 'listing' }[];
 }
 
 export interface CycleMeasurement {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import type { CommandOutput } from '../src/commands/output.ts';
+import type { Reporter } from '../src/core/reporter.ts';
 import { ActiveDirectorySource } from '../src/connectors/ad/active-directory-source.ts';
 import { CloudDirectory } from '../src/connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../src/connectors/entra/connection.ts';
@@ -18,11 +18,11 @@ import { MemoryCloud } from './memory-cloud.ts';
 import { SyntheticDirectory } from './synthetic-directory.ts';
 
 /** Counts what the engine reports instead of printing it: a benchmark shows figures, not 10,000 notices. */
-class CountingOutput implements CommandOutput {
+class CountingOutput implements Reporter {
   warnings = 0;
   progress(): void {}
   verbose(): void {}
-  result(): void {}
+
   warning(): void {
     this.warnings++;
   }
@@ -80,8 +80,8 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       const result = await runSyncCycle(
-        { mode: cycle.mode, preview: false, acceptDeletes: false, deletionThreshold: { enabled: true, threshold: 500 }, softMatch: 'smtp-then-upn' },
-        { store, source, target, sink, output },
+        { mode: cycle.mode, preview: false, acceptDeletes: false, deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 }, softMatch: 'smtp-then-upn', deltaDeletions: cycle.deltaDeletions ?? 'tombstones' },
+        { store, source, target, sink, reporter: output },
       );
       cycles.push({
         label: cycle.label,

@@ -1,6 +1,6 @@
 // The cloud side of the scale benchmark: a tenant kept in memory, with only what joins and exports need
 // (anchor → id). At 100k objects the Entra stand-in would measure itself, not DirSync.
-import type { CloudOperation, OperationOutcome } from '../src/connectors/entra/operations.ts';
+import type { CloudOperation, OperationOutcome } from '../src/engine/operations.ts';
 import type { TenantContext } from '../src/engine/mapping.ts';
 import type { CloudTarget, OperationSink, SoftMatchCandidate } from '../src/engine/ports.ts';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../src/store/migrations/index.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
-import type { ObjectLink, StateStore } from '../src/store/state-store.ts';
+import type { ObjectLink, StateStore } from '../src/engine/state-store.ts';
 
 const LINKS = 100_000;
 const BATCH = 500;
@@ -18,7 +18,7 @@ const GROUP_MEMBERS = 50_000;
 const SWEEP_PAGE = 1000;
 
 /** The part of the store interface the workload drives. */
-type Workload = Pick<StateStore, 'saveLinks' | 'getLinks' | 'markSeen' | 'unseenLinks' | 'setMembers' | 'getMembers'>;
+type Workload = Pick<StateStore, 'saveLinks' | 'getLinks' | 'markSeen' | 'unseenLinks' | 'setMembers' | 'getMemberships'>;
 
 /** What node:sqlite's DatabaseSync and better-sqlite3's Database have in common. */
 interface Statement {
@@ -100,8 +100,8 @@ class DriverStore implements Workload {
     });
   }
 
-  async getMembers(groupAnchor: string): Promise<Set<string>> {
-    return new Set((this.selectMembers.all(groupAnchor) as { member_anchor: string }[]).map((row) => row.member_anchor));
+  async getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>> {
+    return new Map(groupAnchors.map((group) => [group, new Set((this.selectMembers.all(group) as { member_anchor: string }[]).map((row) => row.member_anchor))]));
   }
 
   async close(): Promise<void> {
@@ -199,8 +199,8 @@ async function runWorkload(store: Workload): Promise<Timing[]> {
   });
   const members = anchors.slice(0, GROUP_MEMBERS);
   await measure(`setMembers (${GROUP_MEMBERS.toLocaleString('en')} members, one call)`, GROUP_MEMBERS, () => store.setMembers('big-group', members, []));
-  await measure(`getMembers (${GROUP_MEMBERS.toLocaleString('en')}-member group)`, GROUP_MEMBERS, async () => {
-    if ((await store.getMembers('big-group')).size !== GROUP_MEMBERS) throw new Error('getMembers lost members');
+  await measure(`getMemberships (${GROUP_MEMBERS.toLocaleString('en')}-member group)`, GROUP_MEMBERS, async () => {
+    if ((await store.getMemberships(['big-group'])).get('big-group')!.size !== GROUP_MEMBERS) throw new Error('getMemberships lost members');
   });
   return timings;
 }

@@ -2,7 +2,7 @@
 // from their index (nothing held in memory but the pending changes), so a cycle's memory is the engine's own.
 import { createHash } from 'node:crypto';
 import type { ImportChange, SourceObject } from '../src/engine/model.ts';
-import type { DirectorySource } from '../src/engine/ports.ts';
+import type { DeletionCandidate, DeletionVerdict, DirectorySource, ListingCoverage } from '../src/engine/ports.ts';
 
 export interface DirectoryShape {
   users: number;
@@ -29,6 +29,10 @@ function anchorOf(mark: number, index: number): string {
   guid.writeUInt32BE(index, 12);
   return guid.toString('base64');
 }
+
+const SYNTHETIC_OU = 'OU=Synthetic,DC=corp,DC=example,DC=test';
+const userDn = (index: number) => `CN=Synthetic ${String(index + 1).padStart(6, '0')},OU=Staff ${index % 50},${SYNTHETIC_OU}`;
+const groupDn = (index: number) => `CN=Synthetic Group ${String(index + 1).padStart(5, '0')},OU=Groups,${SYNTHETIC_OU}`;
 
 export class SyntheticDirectory implements DirectorySource {
   readonly shape: DirectoryShape;
@@ -65,6 +69,21 @@ export class SyntheticDirectory implements DirectorySource {
     }
   }
 
+  /** The anchor-only listing a delta runs where tombstones are not visible: every object, nothing but anchor and DN. */
+  async *listScope(): AsyncIterable<DeletionCandidate> {
+    for (let index = 0; index < this.shape.users; index++) yield { anchor: anchorOf(USER_MARK, index), dn: userDn(index) };
+    for (let index = 0; index < this.shape.groups; index++) yield { anchor: anchorOf(GROUP_MARK, index), dn: groupDn(index) };
+  }
+
+  coverage(): ListingCoverage {
+    return { searchBases: [{ dn: SYNTHETIC_OU, returned: this.shape.users + this.shape.groups }], contains: (base, dn) => dn.endsWith(`,${base}`) };
+  }
+
+  /** Nothing is ever deleted from a synthetic directory: every candidate is gone. */
+  async *confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
+    for (const { anchor, dn } of candidates) yield { anchor, verdict: 'gone', dn };
+  }
+
   /** Changes the title of `count` users spread evenly over the directory; the next delta returns them. */
   modifyUsers(count: number): void {
     const step = this.shape.users / count;
@@ -82,7 +101,7 @@ export class SyntheticDirectory implements DirectorySource {
     return {
       anchor: anchorOf(USER_MARK, index),
       kind: 'user',
-      dn: `CN=Synthetic ${number},OU=Staff ${index % 50},OU=Synthetic,DC=corp,DC=example,DC=test`,
+      dn: userDn(index),
       attributes: {
         objectclass: ['top', 'person', 'organizationalPerson', 'user'],
         cn: [`Synthetic ${number}`],
@@ -114,7 +133,7 @@ export class SyntheticDirectory implements DirectorySource {
     return {
       anchor: anchorOf(GROUP_MARK, index),
       kind: 'group',
-      dn: `CN=${name},OU=Groups,OU=Synthetic,DC=corp,DC=example,DC=test`,
+      dn: groupDn(index),
       attributes: {
         objectclass: ['top', 'group'],
         cn: [name],

@@ -68,7 +68,8 @@ function Invoke-DirSyncCommand {
                 'Deserialized.DirSync.Protocol.Warning' { $Cmdlet.WriteWarning([string]$message.message) }
                 'Deserialized.DirSync.Protocol.Result' { $Cmdlet.WriteObject((Restore-DirSyncTypeName $message.value)) }
                 'Deserialized.DirSync.Protocol.Error' {
-                    $record = New-DirSyncErrorRecord -ErrorId $message.errorId -Category $message.category -Message $message.message `
+                    $errorId = if ($message.code) { $message.code } else { $message.errorId }
+                    $record = New-DirSyncErrorRecord -ErrorId $errorId -Category $message.category -Message $message.message `
                         -TargetObject $message.target -RecommendedAction $message.recommendedAction
                     # 1 and 2 end the cmdlet, once the child has exited; 3 and 4 leave the results standing.
                     if ($message.exitCode -eq 1 -or $message.exitCode -eq 2) { $finalError = $record }

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandOutput, CommandResult } from '../../src/commands/output.ts';
-import { CommandError } from '../../src/commands/output.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
 import { install } from '../../src/commands/install.ts';
 import { sync } from '../../src/commands/sync.ts';
 import { uninstall } from '../../src/commands/uninstall.ts';
@@ -26,11 +26,11 @@ class RecordingOutput implements CommandOutput {
   }
 }
 
-async function rejectsWith(promise: Promise<unknown>, errorId: string, message: RegExp): Promise<CommandError> {
+async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<DirSyncError> {
   let caught: unknown;
   await promise.catch((error: unknown) => (caught = error));
-  assert.ok(caught instanceof CommandError, `expected a CommandError, got ${String(caught)}`);
-  assert.equal(caught.errorId, errorId);
+  assert.ok(caught instanceof DirSyncError, `expected a DirSyncError, got ${String(caught)}`);
+  assert.equal(caught.code, code);
   assert.match(`${caught.message} ${caught.recommendedAction ?? ''}`, message);
   return caught;
 }
@@ -76,13 +76,13 @@ describe('install, upgrade and uninstall', () => {
 
   it('refuses to install over an existing installation and points to --upgrade', async () => {
     await install({ path, upgrade: false }, {}, output);
-    await rejectsWith(install({ path, upgrade: false }, {}, output), 'AlreadyInstalled', /already installed.*--upgrade/s);
+    await rejectsWith(install({ path, upgrade: false }, {}, output), 'Installation.already-installed', /already installed.*--upgrade/s);
   });
 
   it('refuses an in-place upgrade from a version older than 1.0.6385.0012, with the original guidance', async () => {
     await install({ path, upgrade: false }, {}, output);
     await pretendInstalledBy(path, '1.0.6000.0000', 1);
-    await rejectsWith(install({ path, upgrade: true }, {}, output), 'UpgradeNotSupported', /1\.0\.6000\.0000 cannot be upgraded.*earlier than 1\.0\.6385\.0012.*uninstall.*then install/s);
+    await rejectsWith(install({ path, upgrade: true }, {}, output), 'Installation.upgrade-not-supported', /1\.0\.6000\.0000 cannot be upgraded.*earlier than 1\.0\.6385\.0012.*uninstall.*then install/s);
     assert.equal((await new Installation(path).readManifest()).productVersion, '1.0.6000.0000', 'the installation is left as it was');
   });
 
@@ -101,24 +101,24 @@ describe('install, upgrade and uninstall', () => {
     const link = (await store.getLinks(['q1Yf2uDbQ0u3mJ3hB3x+9A=='])).get('q1Yf2uDbQ0u3mJ3hB3x+9A==');
     assert.equal(link?.cloudId, 'cloud-1');
     assert.equal(link?.dn, 'CN=Zoë,DC=corp,DC=example,DC=test');
-    assert.deepEqual([...(await store.getMembers('group-anchor'))], ['q1Yf2uDbQ0u3mJ3hB3x+9A==']);
+    assert.deepEqual([...(await store.getMemberships(['group-anchor'])).get('group-anchor')!], ['q1Yf2uDbQ0u3mJ3hB3x+9A==']);
     assert.equal(await store.getWatermark('active-directory'), '{"cookie":"kept"}');
     assert.deepEqual((await store.listRuns(10)).map((run) => [run.mode, run.startedAt.toISOString()]), [['full', '2025-01-01T00:00:00.000Z']]);
     await store.close();
 
-    await rejectsWith(sync({ path, full: false, preview: false, acceptDeletes: false }, output), 'ConfigurationRequired', /upgraded.*configuration must be entered again.*configure/s);
+    await rejectsWith(sync({ path, full: false, preview: false, acceptDeletes: false }, output), 'Configuration.required', /upgraded.*configuration must be entered again.*configure/s);
   });
 
   it('refuses to run an older installation before it is upgraded', async () => {
     await install({ path, upgrade: false }, {}, output);
     await pretendInstalledBy(path, '1.0.6385.0012', 1);
-    await rejectsWith(sync({ path, full: false, preview: false, acceptDeletes: false }, output), 'UpgradeRequired', /install --upgrade/);
+    await rejectsWith(sync({ path, full: false, preview: false, acceptDeletes: false }, output), 'Installation.upgrade-required', /install --upgrade/);
   });
 
   it('uninstalls; with --keep-data a later install adopts the store and configuration', async () => {
     await install({ path, upgrade: false }, {}, output);
     const installation = new Installation(path);
-    await installation.writeConfiguration({ ...(await installation.readConfiguration()), deletionThreshold: { enabled: true, threshold: 42 } });
+    await installation.writeConfiguration({ ...(await installation.readConfiguration()), deletionThreshold: { enabled: true, threshold: 42, sharePercent: 20 } });
     assert.equal(await uninstall({ path, keepData: true }, output), 0);
     assert.equal(await installation.exists(), false);
     await install({ path, upgrade: false }, {}, output);
@@ -128,8 +128,8 @@ describe('install, upgrade and uninstall', () => {
   });
 
   it('checks SQL Server options before touching anything', async () => {
-    await rejectsWith(install({ path, upgrade: false, sqlInstance: 'DIRSYNC' }, {}, output), 'InvalidParameter', /need --sql-server/);
-    await rejectsWith(install({ path, upgrade: false, sqlServer: 'sql1' }, { sqlUser: 'dirsync' }, output), 'InvalidParameter', /needs a SQL password/);
+    await rejectsWith(install({ path, upgrade: false, sqlInstance: 'DIRSYNC' }, {}, output), 'Parameters.invalid', /need --sql-server/);
+    await rejectsWith(install({ path, upgrade: false, sqlServer: 'sql1' }, { sqlUser: 'dirsync' }, output), 'Parameters.invalid', /needs a SQL password/);
     await assert.rejects(stat(path), { code: 'ENOENT' });
   });
 });

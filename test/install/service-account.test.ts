@@ -10,7 +10,8 @@ import {
   serializeSecurityDescriptor,
 } from '../../src/connectors/ad/security-descriptor.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
-import { ensureServiceAccount, ReplicationRights, ServiceAccountError, serviceAccountNamePattern, type ServiceAccount } from '../../src/install/service-account.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
+import { ensureServiceAccount, ReplicationRights, serviceAccountNamePattern, type ServiceAccount } from '../../src/install/service-account.ts';
 import { sidToString } from '../../src/connectors/ad/values.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
 
@@ -97,8 +98,8 @@ describe('AAD_ service account (against a real AD)', function () {
 
   it('refuses to set the account up with a non-administrator credential, saying what to do', async () => {
     const alice = FIXTURE.users.alice;
-    await assert.rejects(withClient(alice.dn, alice.password!, (client) => ensureServiceAccount(client)), (error: ServiceAccountError) => {
-      assert.equal(error.errorId, 'ServiceAccount.insufficient-access');
+    await assert.rejects(withClient(alice.dn, alice.password!, (client) => ensureServiceAccount(client)), (error: DirSyncError) => {
+      assert.equal(error.code, 'ServiceAccount.insufficient-access');
       assert.match(error.recommendedAction ?? '', /Enterprise Administrator/);
       return true;
     });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PowerShell } from 'node-powershell';
-import { CommandError } from '../../src/commands/output.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
 import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';
 import { startPowerShell, text } from './pwsh-session.ts';
 
@@ -99,23 +99,23 @@ describe('the DirSync PowerShell module', function () {
 
     it('turns an Error line with exit code 2 into a terminating ErrorRecord with the id, category, target and advice', async () => {
       await prepareAnswer(fakeDirectory, 2, (output) =>
-        output.error(new CommandError({ errorId: 'ConfigurationRequired', category: 'InvalidOperation', exitCode: 2, message: 'not configured yet', recommendedAction: 'run Set-CoexistenceConfiguration', target: '/srv/dirsync' })),
+        output.error(new DirSyncError('Configuration.required', 'not configured yet', { recommendedAction: 'run Set-CoexistenceConfiguration', target: '/srv/dirsync' })),
       );
       const result = await withFakeExecutable(
         "try { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync; 'not reached' } catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category; $_.TargetObject; $_.ErrorDetails.RecommendedAction; $_.Exception.Message }",
       );
-      assert.deepEqual(result.split('\n'), ['ConfigurationRequired,Start-OnlineCoexistenceSync', 'InvalidOperation', '/srv/dirsync', 'run Set-CoexistenceConfiguration', 'not configured yet']);
+      assert.deepEqual(result.split('\n'), ['Configuration.required,Start-OnlineCoexistenceSync', 'InvalidOperation', '/srv/dirsync', 'run Set-CoexistenceConfiguration', 'not configured yet']);
     });
 
     it('with exit code 3 outputs the run object and a non-terminating error', async () => {
       await prepareAnswer(fakeDirectory, 3, (output) => {
         output.result({ typeName: 'DirSync.SyncRun', properties: { runId: 7, status: 'completed-export-errors', counts: { added: 1, updated: 0, deleted: 0, errors: 1 } } });
-        output.error(new CommandError({ errorId: 'CompletedWithExportErrors', category: 'InvalidData', exitCode: 3, message: '1 object could not be exported' }));
+        output.error(new DirSyncError('Graph.request-failed', '1 object could not be exported'));
       });
       const result = await withFakeExecutable(
         "$run = Start-OnlineCoexistenceSync -ErrorVariable problems -ErrorAction SilentlyContinue; $run.PSTypeNames[0]; $run.runId; $run.counts.errors; $problems.Count; $problems[0].FullyQualifiedErrorId; $problems[0].CategoryInfo.Category",
       );
-      assert.deepEqual(result.split('\n'), ['DirSync.SyncRun', '7', '1', '1', 'CompletedWithExportErrors,Start-OnlineCoexistenceSync', 'InvalidData']);
+      assert.deepEqual(result.split('\n'), ['DirSync.SyncRun', '7', '1', '1', 'Graph.request-failed,Start-OnlineCoexistenceSync', 'InvalidOperation']);
     });
 
     it('turns Progress lines into progress records, completing each activity', async () => {

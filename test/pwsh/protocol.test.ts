@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { PowerShell } from 'node-powershell';
 import { runModuleRequest } from '../../src/cli/commands/module-request.ts';
-import { CommandError } from '../../src/commands/output.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
 import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
 import { registerCommand } from '../../src/protocol/command-registry.ts';
 import { parseModuleRequest } from '../../src/protocol/module-request.ts';
@@ -118,10 +118,10 @@ describe('the module protocol', function () {
       ['a secret that is not a string', '{"command":"sync","secrets":{"adPassword":1}}'],
       ['an unknown field', '{"command":"sync","extra":1}'],
     ] as const) {
-      it(`rejects ${what} with InvalidModuleRequest and exit code 2`, () => {
+      it(`rejects ${what} with Module.invalid-request`, () => {
         assert.throws(
           () => parseModuleRequest(request),
-          (error: unknown) => error instanceof CommandError && error.errorId === 'InvalidModuleRequest' && error.exitCode === 2 && error.recommendedAction !== undefined,
+          (error: unknown) => error instanceof DirSyncError && error.code === 'Module.invalid-request' && error.category === 'InvalidArgument',
         );
       });
     }
@@ -141,7 +141,7 @@ describe('the module protocol', function () {
         return 3;
       });
       registerCommand('test-fail', async () => {
-        throw new CommandError({ errorId: 'Test.Failed', category: 'ConnectionError', exitCode: 4, message: 'no way', target: 'dc01' });
+        throw new DirSyncError('ActiveDirectory.unreachable', 'no way', { target: 'dc01' });
       });
       registerCommand('test-crash', async () => {
         throw new TypeError('undefined is not a function');
@@ -157,23 +157,23 @@ describe('the module protocol', function () {
       assert.doesNotMatch(lines.join(''), /hidden/);
     });
 
-    it('turns a CommandError into an Error message with its exit code', async () => {
+    it('turns a DirSyncError into an Error message with its code and the exit code of its category', async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-fail"}');
-      assert.equal(exitCode, 4);
-      assert.match(lines.at(-1) ?? '', /<T>DirSync\.Protocol\.Error<\/T>.*<S N="errorId">Test\.Failed<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">4<\/I32>/);
+      assert.equal(exitCode, 1);
+      assert.match(lines.at(-1) ?? '', /<T>DirSync\.Protocol\.Error<\/T>.*<S N="code">ActiveDirectory\.unreachable<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">1<\/I32>/);
     });
 
-    it('reports any other exception as UnexpectedError, exit 1, with the stack on the verbose stream', async () => {
+    it('reports any other exception as Internal.unexpected, exit 1, with the stack on the verbose stream', async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-crash"}');
       assert.equal(exitCode, 1);
       assert.match(lines[0] ?? '', /DirSync\.Protocol\.Verbose.*TypeError: undefined is not a function/);
-      assert.match(lines[1] ?? '', /<S N="errorId">UnexpectedError<\/S>.*<I32 N="exitCode">1<\/I32>/);
+      assert.match(lines[1] ?? '', /<S N="code">Internal\.unexpected<\/S>.*<I32 N="exitCode">1<\/I32>/);
     });
 
     it('answers an unknown command with exit 2 and the list of known ones', async () => {
       const { exitCode, lines } = await dispatch('{"command":"no-such-command"}');
       assert.equal(exitCode, 2);
-      assert.match(lines[0] ?? '', /UnknownModuleCommand.*it knows: .*version/);
+      assert.match(lines[0] ?? '', /Module\.unknown-command.*it knows: .*version/);
     });
   });
 });

@@ -1,8 +1,13 @@
 // The state-store contract: one suite that every implementation passes (SQLite always, SQL Server when one
 // is reachable). It pins down behaviour, not SQL: batches, transactions, paging, migrations, durability.
 import assert from 'node:assert/strict';
-import { LATEST_SCHEMA_VERSION, StoreSchemaTooNewError } from '../../src/store/migrations/index.ts';
-import type { ObjectLink, StateStore, StoreOptions } from '../../src/store/state-store.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
+import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations/index.ts';
+import type { DirSyncStore as StateStore, ObjectLink, StoreOptions } from '../../src/store/store.ts';
+
+async function membersOf(store: StateStore, group: string): Promise<Set<string>> {
+  return (await store.getMemberships([group])).get(group)!;
+}
 
 /** One empty database per test. */
 export interface StoreFixture {
@@ -85,7 +90,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await fixture.execute(`UPDATE schema_version SET version = ${LATEST_SCHEMA_VERSION + 1}`);
         const store = await fixture.open();
         opened.push(store);
-        await assert.rejects(store.migrate(), StoreSchemaTooNewError);
+        await assert.rejects(store.migrate(), (error: unknown) => error instanceof DirSyncError && error.code === 'Store.schema-too-new');
       });
 
       it('upgrades a version 1 store holding data without losing any of it', async () => {
@@ -105,7 +110,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         const upgraded = await open();
         assert.deepEqual(await upgraded.storeInfo(), { schemaVersion: LATEST_SCHEMA_VERSION, productVersion: PRODUCT_VERSION });
         assert.deepEqual(await upgraded.getLinks(['user-1', 'group-1']), new Map(links.map((entry) => [entry.anchor, entry])));
-        assert.deepEqual(await upgraded.getMembers('group-1'), new Set(['user-1']));
+        assert.deepEqual(await membersOf(upgraded, 'group-1'), new Set(['user-1']));
         assert.equal(await upgraded.getWatermark('ad:DC=example,DC=com'), 'cookie-1');
         const [run] = await upgraded.listRuns(10);
         assert.deepEqual(run, { id: runId, mode: 'full', startedAt: new Date('2024-05-01T10:00:00.000Z'), endedAt: null, status: 'in-progress', counts: zeroCounts, message: null });
@@ -216,20 +221,20 @@ export function describeStoreContract(name: string, createFixture: () => Promise
     describe('memberships', () => {
       it('adds and removes members, idempotently', async () => {
         const store = await open();
-        assert.deepEqual(await store.getMembers('group'), new Set());
+        assert.deepEqual(await membersOf(store, 'group'), new Set());
         await store.setMembers('group', ['m1', 'm2', 'm3'], []);
         await store.setMembers('group', ['m1', 'm4'], ['m2', 'never-a-member']);
-        assert.deepEqual(await store.getMembers('group'), new Set(['m1', 'm3', 'm4']));
-        assert.deepEqual(await store.getMembers('other-group'), new Set());
+        assert.deepEqual(await membersOf(store, 'group'), new Set(['m1', 'm3', 'm4']));
+        assert.deepEqual(await membersOf(store, 'other-group'), new Set());
       });
 
       it(`handles ${BIG_BATCH} members in one call`, async () => {
         const store = await open();
         const members = anchors(BIG_BATCH, 'member');
         await store.setMembers('big-group', members, []);
-        assert.equal((await store.getMembers('big-group')).size, BIG_BATCH);
+        assert.equal((await membersOf(store, 'big-group')).size, BIG_BATCH);
         await store.setMembers('big-group', [], members.slice(0, BIG_BATCH - 1));
-        assert.deepEqual(await store.getMembers('big-group'), new Set([members.at(-1)]));
+        assert.deepEqual(await membersOf(store, 'big-group'), new Set([members.at(-1)]));
       });
 
       it('forgets the memberships of a deleted group and of a deleted member', async () => {
@@ -238,8 +243,8 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await store.setMembers('group-a', ['user-1', 'user-2'], []);
         await store.setMembers('group-b', ['user-1', 'user-2'], []);
         await store.deleteLinks(['group-a', 'user-1']);
-        assert.deepEqual(await store.getMembers('group-a'), new Set());
-        assert.deepEqual(await store.getMembers('group-b'), new Set(['user-2']));
+        assert.deepEqual(await membersOf(store, 'group-a'), new Set());
+        assert.deepEqual(await membersOf(store, 'group-b'), new Set(['user-2']));
       });
     });
 
@@ -326,6 +331,58 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await assert.rejects(store.recordObjectErrors(999_999, [{ dn: 'CN=x', anchor: 'x', code: 'E', message: 'm' }]));
         assert.deepEqual(await store.getRunErrors(999_999), []);
         assert.deepEqual(await store.listRuns(10), []);
+      });
+    });
+  
+    describe('do-no-harm records', () => {
+      it('links a cloud object to one anchor at most, and finds links by cloud id', async () => {
+        const store = await open();
+        await store.saveLinks([link('a', { cloudId: 'shared' }), link('b', { cloudId: null }), link('c', { cloudId: null })]);
+        await assert.rejects(store.saveLinks([link('b', { cloudId: 'shared' })]));
+        assert.equal((await store.getLinks(['b'])).get('b')?.cloudId, null, 'nothing of the refused batch was written');
+        const found = await store.getLinksByCloudIds(['shared', 'unknown']);
+        assert.deepEqual([...found.keys()], ['shared']);
+        assert.equal(found.get('shared')?.anchor, 'a');
+        assert.equal(await store.countLinks(), 1, 'only links with a cloud object count');
+      });
+
+      it('streams every link, reads several groups and the groups of a member, and counts memberships', async () => {
+        const store = await open();
+        const all = anchors(2500);
+        await store.saveLinks(all.map((anchor) => link(anchor)));
+        const streamed: string[] = [];
+        for await (const entry of store.allLinks()) streamed.push(entry.anchor);
+        assert.deepEqual(streamed, all);
+        await store.setMembers('g1', ['m1', 'm2'], []);
+        await store.setMembers('g2', ['m2'], []);
+        const memberships = await store.getMemberships(['g1', 'g2', 'g3']);
+        assert.deepEqual([...memberships].map(([group, members]) => [group, [...members].sort()]), [['g1', ['m1', 'm2']], ['g2', ['m2']], ['g3', []]]);
+        assert.deepEqual(await store.groupsOf('m2'), ['g1', 'g2']);
+        assert.equal(await store.countMemberships(), 3);
+      });
+
+      it('records a mode change, marks runs left in progress as interrupted, and keeps what a run deleted', async () => {
+        const store = await open();
+        const orphan = await store.startRun('delta', new Date('2024-06-01T08:00:00.000Z'));
+        await store.setRunMode(orphan, 'full');
+        assert.equal(await store.markInterruptedRuns(new Date('2024-06-01T09:00:00.000Z')), 1);
+        const [run] = await store.listRuns(1);
+        assert.deepEqual([run?.mode, run?.status, run?.endedAt?.toISOString()], ['full', 'interrupted', '2024-06-01T09:00:00.000Z']);
+        const deleted = [{ anchor: 'u1', kind: 'user' as const, cloudId: 'c1', dn: 'CN=Zoë', exported: { displayName: 'Zoë' }, members: [], memberOf: ['g1'] }];
+        await store.recordDeletedObjects(orphan, deleted);
+        assert.deepEqual(await store.getDeletedObjects(orphan), deleted);
+      });
+
+      it('upgrades a version 4 store whose links share a cloud id: both lose it and are queued for retry', async () => {
+        const old = await fixture.open({ productVersion: '1.0.7000.0000' });
+        opened.push(old);
+        await old.migrate(4);
+        await old.saveLinks([link('twin-1', { cloudId: 'same' }), link('twin-2', { cloudId: 'same' }), link('single', { cloudId: 'own' })]);
+        await old.close();
+        const upgraded = await open();
+        const links = await upgraded.getLinks(['twin-1', 'twin-2', 'single']);
+        assert.deepEqual([...links.values()].map((entry) => [entry.anchor, entry.cloudId]), [['twin-1', null], ['twin-2', null], ['single', 'own']]);
+        assert.deepEqual((await upgraded.listRetries(10)).sort(), ['twin-1', 'twin-2']);
       });
     });
   });

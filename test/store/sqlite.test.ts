@@ -4,7 +4,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { SqliteStore, StoreOpenError } from '../../src/store/sqlite-store.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { describeStoreContract, link } from './contract.ts';
 
 describeStoreContract('SQLite', async () => {
@@ -50,8 +51,8 @@ describe('the SQLite state store file', function () {
     const file = join(directory, 'state.db');
     await writeFile(file, 'not a database, just text that is long enough to fill a header'.repeat(20));
     assert.throws(() => new SqliteStore(file), (error: unknown) => {
-      assert.ok(error instanceof StoreOpenError);
-      assert.match(error.message, /state\.db: file is not a database\. .*restore it from a backup/);
+      assert.ok(error instanceof DirSyncError && error.code === 'Store.open-failed');
+      assert.match(`${error.message} ${error.recommendedAction}`, /state\.db: file is not a database\. .*restore it from a backup/);
       return true;
     });
   });
@@ -81,7 +82,7 @@ describe('the SQLite state store file', function () {
           for (let batch = 0; batch < batches; batch++) {
             const stored = await store.getLinks([`batch-${batch}-0000`, `batch-${batch}-${String(BATCH_SIZE - 1).padStart(4, '0')}`]);
             assert.equal(stored.size, 2, `batch ${batch} is incomplete`);
-            const members = (await store.getMembers(`batch-${batch}-0000`)).size;
+            const members = (await store.getMemberships([`batch-${batch}-0000`])).get(`batch-${batch}-0000`)!.size;
             assert.ok(members === 0 || members === BATCH_SIZE, `batch ${batch} has ${members} memberships`);
           }
         } finally {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import sql from 'mssql';
-import { SqlServerStore, StoreConnectionError, sqlServerConfig } from '../../src/store/sqlserver-store.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
+import { SqlServerStore, sqlServerConfig } from '../../src/store/sqlserver-store.ts';
 import { describeStoreContract } from './contract.ts';
 
 const connectionString = process.env.DIRSYNC_TEST_SQLSERVER;
@@ -69,10 +70,10 @@ describe('the SQL Server state store connection', () => {
     await new Promise((resolve) => probe.close(resolve));
     const config = sqlServerConfig({ server: '127.0.0.1', instance: null, port, database: 'DirSync', credential: { kind: 'sql', user: 'dirsync', password: 'secret' } });
     await assert.rejects(SqlServerStore.connect(config), (error: unknown) => {
-      assert.ok(error instanceof StoreConnectionError);
+      assert.ok(error instanceof DirSyncError && error.code === 'Store.unreachable' && error.transient);
       assert.match(error.message, /127\.0\.0\.1\/DirSync/);
-      assert.match(error.message, /SQL Server Browser/);
-      assert.doesNotMatch(error.message, /secret/);
+      assert.match(error.recommendedAction, /SQL Server Browser/);
+      assert.doesNotMatch(`${error.message} ${error.recommendedAction}`, /secret/);
       return true;
     });
   });

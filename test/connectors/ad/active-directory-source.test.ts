@@ -288,7 +288,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     const expectFailure = async (options: Parameters<typeof openDirectoryConnection>[0], failure: string, message: RegExp) => {
       await assert.rejects(openDirectoryConnection(options), (error: unknown) => {
         assert.ok(error instanceof DirSyncError && error.code.startsWith('ActiveDirectory.'), String(error));
-        assert.equal(error.failure, failure);
+        assert.equal(error.code, `ActiveDirectory.${failure}`);
         assert.match(error.message, message);
         assert.ok(error.recommendedAction);
         return true;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CloudDirectory } from '../../../src/connectors/entra/cloud-directory.ts';
 import type { EntraConnection } from '../../../src/connectors/entra/connection.ts';
 import { Exporter } from '../../../src/connectors/entra/exporter.ts';
-import type { CloudOperation, OperationOutcome } from '../../../src/connectors/entra/operations.ts';
+import type { CloudOperation, OperationOutcome } from '../../../src/engine/operations.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
 import { anchorFor, connect, userBody, withStandIn } from './stand-in-fixture.ts';
 

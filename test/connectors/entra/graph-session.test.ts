@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { PreviewWriteBlockedError } from '../../../src/connectors/entra/errors.ts';
+import { DirSyncError } from '../../../src/core/errors.ts';
+
+const previewWriteBlocked = (error: unknown) => error instanceof DirSyncError && error.code === 'Sync.preview-write-blocked';
 import { Exporter } from '../../../src/connectors/entra/exporter.ts';
 import type { EntraConnection } from '../../../src/connectors/entra/connection.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
@@ -26,23 +28,23 @@ describe('GraphSession middleware against the stand-in', function () {
   });
 
   describe('in preview', () => {
-    it('reads, but refuses every write with PreviewWriteBlockedError before it leaves the process', async () => {
+    it('reads, but refuses every write (Sync.preview-write-blocked) before it leaves the process', async () => {
       const session = await open(true);
       const users = await session.get<{ value: unknown[] }>('/users');
       assert.equal(users.value.length, 1); // the tenant's administrator
 
       const body = userBody(1, standIn.initialDomain);
-      await assert.rejects(session.post('/users', body), PreviewWriteBlockedError);
-      await assert.rejects(session.patch(`/users/${standIn.administrator.id}`, { jobTitle: 'x' }), PreviewWriteBlockedError);
-      await assert.rejects(session.delete(`/users/${standIn.administrator.id}`), PreviewWriteBlockedError);
+      await assert.rejects(session.post('/users', body), previewWriteBlocked);
+      await assert.rejects(session.patch(`/users/${standIn.administrator.id}`, { jobTitle: 'x' }), previewWriteBlocked);
+      await assert.rejects(session.delete(`/users/${standIn.administrator.id}`), previewWriteBlocked);
       await assert.rejects(
         session.batch([{ id: '1', method: 'GET', url: '/users' }, { id: '2', method: 'POST', url: '/users', body }]),
-        PreviewWriteBlockedError,
+        previewWriteBlocked,
       );
       const exporter = new Exporter(session, { sourceAnchorProperty: 'extension_x_dirSyncSourceAnchor' });
       await assert.rejects(async () => {
         for await (const _outcome of exporter.apply([{ action: 'create', objectType: 'user', anchor: anchorFor(1), body }])) assert.fail('no outcome expected');
-      }, PreviewWriteBlockedError);
+      }, previewWriteBlocked);
 
       assert.deepEqual(writesReceived(), []);
       assert.equal(standIn.control.requests().filter((request) => request.path === '/v1.0/$batch').length, 0);

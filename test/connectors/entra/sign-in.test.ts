@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { connectToEntra } from '../../../src/connectors/entra/connection.ts';
-import { CloudConnectionError, CloudSignInError } from '../../../src/connectors/entra/errors.ts';
+import { DirSyncError } from '../../../src/core/errors.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
 import { connect, createCertificatePemFile, standInEndpoints, withStandIn } from './stand-in-fixture.ts';
 
@@ -40,8 +40,8 @@ describe('Entra sign-in (app-only, msal-node) against the stand-in', function ()
       () => assert.fail('sign-in succeeded with a wrong secret'),
       (caught: unknown) => caught,
     );
-    assert.ok(error instanceof CloudSignInError, String(error));
-    assert.equal(error.reason, 'client-secret-rejected');
+    assert.ok(error instanceof DirSyncError, String(error));
+    assert.equal(error.code, 'CloudSignIn.client-secret-rejected');
     assert.match(error.message, new RegExp(`client secret for application ${standIn.clientId} was rejected \\(AADSTS7000215`));
     assert.match(error.recommendedAction ?? '', /new client secret.*configure again/);
   });
@@ -49,8 +49,8 @@ describe('Entra sign-in (app-only, msal-node) against the stand-in', function ()
   it('reports a certificate the application does not know as client-certificate-rejected', async () => {
     const { pemFile } = createCertificatePemFile();
     const error = await connect(standIn, { credential: { kind: 'certificate', pemFile } }).catch((caught: unknown) => caught);
-    assert.ok(error instanceof CloudSignInError, String(error));
-    assert.equal(error.reason, 'client-certificate-rejected');
+    assert.ok(error instanceof DirSyncError, String(error));
+    assert.equal(error.code, 'CloudSignIn.client-certificate-rejected');
   });
 
   it('names the TLS cause when the authority certificate is not trusted (no CA given)', async () => {
@@ -61,8 +61,8 @@ describe('Entra sign-in (app-only, msal-node) against the stand-in', function ()
       cloud: standInEndpoints(standIn),
       preview: false,
     }).catch((caught: unknown) => caught);
-    assert.ok(error instanceof CloudConnectionError, String(error));
-    assert.equal(error.reason, 'certificate-untrusted');
+    assert.ok(error instanceof DirSyncError, String(error));
+    assert.equal(error.code, 'CloudConnection.certificate-untrusted');
     assert.equal(error.target, standIn.authorityHost);
     assert.match(error.message, /TLS certificate of 127\.0\.0\.1:\d+ is not trusted/);
   });
@@ -72,8 +72,8 @@ describe('Entra sign-in (app-only, msal-node) against the stand-in', function ()
     const error = await connect(standIn, { cloud: { authorityHost: `https://127.0.0.1:${closedPort}`, graphEndpoint: standIn.graphEndpoint } }).catch(
       (caught: unknown) => caught,
     );
-    assert.ok(error instanceof CloudConnectionError, String(error));
-    assert.equal(error.reason, 'connection-refused');
+    assert.ok(error instanceof DirSyncError, String(error));
+    assert.equal(error.code, 'CloudConnection.connection-refused');
   });
 });
 

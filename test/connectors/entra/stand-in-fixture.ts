@@ -23,7 +23,7 @@ export function connect(standIn: EntraStandIn, overrides: Partial<EntraConnectio
     cloud: standInEndpoints(standIn),
     caPem: standIn.caPem,
     preview: false,
-    retry: { delaySeconds: 0.2 },
+    retry: { backoffBaseSeconds: 0.2 },
     ...overrides,
   });
 }
