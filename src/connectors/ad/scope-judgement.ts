@@ -17,7 +17,10 @@ export type ScopeJudgement =
 export async function judgeScope(
   reader: DirectoryReader, scope: DirectoryScope, entry: ReadEntry, kind: ObjectKind, options: { attributeFilterApplied: boolean },
 ): Promise<ScopeJudgement> {
-  if (!scope.containsDn(entry.dn)) return { inScope: false, reason: 'it is outside the OUs in scope', excluded: false };
+  if (!scope.containsDn(entry.dn)) {
+    const excludedOu = scope.excludedOuOf(entry.dn);
+    return { inScope: false, reason: excludedOu === undefined ? 'it is outside the OUs in scope' : `it is in the excluded OU ${excludedOu}`, excluded: false };
+  }
   const excludedBecause = exclusionReason(kind, entry.attributes);
   if (excludedBecause !== undefined) return { inScope: false, reason: `it is ${excludedBecause}`, excluded: true };
   if (!options.attributeFilterApplied && scope.attributeFilter !== undefined &&

@@ -190,6 +190,7 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       assert.deepEqual([of('Moved Out').verdict, of('Moved Out').dn, of('Moved Out').kind], ['out-of-scope', dnOf('Moved Out', outOu), 'user']);
       assert.match(of('Moved Out').reason, /outside the OUs in scope/);
       assert.deepEqual([of('Moved Excluded').verdict, of('Moved Excluded').dn], ['out-of-scope', dnOf('Moved Excluded', excludedOu)]);
+      assert.equal(of('Moved Excluded').reason, `it is in the excluded OU ${excludedOu}.`);
       assert.equal(of('Renamed Aad').verdict, 'out-of-scope');
       assert.match(of('Renamed Aad').reason, /AAD_/);
       assert.equal(of('Filtered').verdict, 'out-of-scope');
