@@ -3,7 +3,10 @@
 // a deleted object is gone; one moved out of the OUs, excluded or filtered out is out-of-scope. Read as the AAD_
 // account, as in the default deployment.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Attribute, Change } from 'ldapts';
 import type { Client } from 'ldapts';
 import { ActiveDirectorySource } from '../../../src/connectors/ad/active-directory-source.ts';
@@ -35,6 +38,7 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
   let root: string;
   let inOu: string;
   let secretOu: string;
+  let nestedSecretOu: string;
   let excludedOu: string;
   let outOu: string;
   let emptyOu: string;
@@ -100,12 +104,14 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
     root = `OU=Deletion Safety,${domain.baseDn}`;
     inOu = `OU=In,${root}`;
     secretOu = `OU=Executives,${inOu}`;
+    nestedSecretOu = `OU=Board,${secretOu}`;
     excludedOu = `OU=Excluded,${inOu}`;
     outOu = `OU=Out,${root}`;
     emptyOu = `OU=Empty,${root}`;
-    for (const ou of [root, inOu, secretOu, excludedOu, outOu, emptyOu]) await admin.add(ou, { objectClass: ['top', 'organizationalUnit'] });
+    for (const ou of [root, inOu, secretOu, nestedSecretOu, excludedOu, outOu, emptyOu]) await admin.add(ou, { objectClass: ['top', 'organizationalUnit'] });
     for (const cn of visibleUsers) await addUser(cn, inOu);
     for (const cn of secretUsers) await addUser(cn, secretOu);
+    await addUser('Board Member', nestedSecretOu);
     await admin.add(dnOf('Team', inOu), { objectClass: ['top', 'group'], sAMAccountName: 'team', member: [dnOf('Kept', inOu)] });
     anchors.set('Team', await anchorOf(dnOf('Team', inOu)));
   });
@@ -122,7 +128,7 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
 
     const source = asServiceAccount();
     const objects = await listed(source);
-    const expected = [...visibleUsers, ...secretUsers, 'Team'].map((cn) => anchors.get(cn)!).sort();
+    const expected = [...visibleUsers, ...secretUsers, 'Board Member', 'Team'].map((cn) => anchors.get(cn)!).sort();
     assert.deepEqual(objects.map((object) => object.anchor).sort(), expected);
     assert.deepEqual(imported.map((object) => object.anchor).sort(), expected);
     assert.deepEqual(new Set(objects.map((object) => object.kind)), new Set(['user', 'group']));
@@ -138,7 +144,7 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
     await admin.add(dnOf(`AAD_${extra}abcdef`, inOu), { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `AAD_${extra}abcdef` });
     try {
       const objects = await listed(asServiceAccount());
-      assert.equal(objects.length, visibleUsers.length + secretUsers.length + 1);
+      assert.equal(objects.length, visibleUsers.length + secretUsers.length + 2);
     } finally {
       for (const dn of [dnOf(`Hidden ${extra}`, excludedOu), dnOf(`Nosync ${extra}`, inOu), dnOf(`AAD_${extra}abcdef`, inOu)]) await admin.del(dn);
     }
@@ -160,8 +166,9 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       const objects = await listed(source);
       const seen = new Set(objects.map((object) => object.anchor));
       for (const cn of [...secretUsers, 'Own Deny']) assert.ok(!seen.has(anchors.get(cn)!), `${cn} is not listed`);
-      assert.deepEqual([...seen].sort(), [anchors.get('Kept')!, anchors.get('Team')!].sort());
-      assert.equal(source.listingStatistics.bySearchBase.get(inOu), 2);
+      // Samba's subtree search hides only the denied OU's own children: one level further down is still listed.
+      assert.deepEqual([...seen].sort(), [anchors.get('Kept')!, anchors.get('Team')!, anchors.get('Board Member')!].sort());
+      assert.equal(source.listingStatistics.bySearchBase.get(inOu), 3);
 
       const fullImport = asServiceAccount();
       const imported = (await collect(fullImport.fullImport())).flatMap((change) => (change.op === 'upsert' ? [change.object.anchor] : []));
@@ -171,14 +178,14 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
 
     it('calls the hidden objects hidden, naming the cause; the deleted one gone; the moved, excluded and filtered ones out-of-scope', async () => {
       const candidates = [
-        candidate('Secret One', secretOu), candidate('Secret Two', secretOu), candidate('Own Deny', inOu),
+        candidate('Secret One', secretOu), candidate('Secret Two', secretOu), candidate('Board Member', nestedSecretOu), candidate('Own Deny', inOu),
         candidate('Deleted', inOu), candidate('Moved Out', inOu), candidate('Moved Excluded', inOu),
         candidate('Renamed Aad', inOu), candidate('Filtered', inOu),
       ];
       const verdict = await verdicts(asServiceAccount(), candidates);
       const of = (cn: string): DeletionVerdict => verdict.get(anchors.get(cn)!)!;
 
-      for (const cn of secretUsers) {
+      for (const cn of [...secretUsers, 'Board Member']) {
         assert.equal(of(cn).verdict, 'hidden', cn);
         assert.ok(of(cn).reason.includes(secretOu), `names the OU: ${of(cn).reason}`);
         assert.ok(of(cn).reason.includes(serviceAccount.userPrincipalName), `names the account: ${of(cn).reason}`);
@@ -211,6 +218,23 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       assert.equal(verdict.get(unknownGuid)?.verdict, 'gone');
       assert.equal(verdict.get(anchors.get('Kept')!)?.verdict, 'hidden', 'listed objects are no candidates; were one given, it is in scope and kept');
       assert.match(verdict.get(anchors.get('Kept')!)!.reason, /listing did not return it/);
+    });
+
+    it('does the same for a deny an administrator sets with samba-tool dsacl', async () => {
+      const legalOu = `OU=Legal,${inOu}`;
+      await admin.add(legalOu, { objectClass: ['top', 'organizationalUnit'] });
+      await addUser('Counsel', legalOu);
+      const listedAnchors = async (): Promise<string[]> => (await listed(asServiceAccount())).map((object) => object.anchor);
+      assert.ok((await listedAnchors()).includes(anchors.get('Counsel')!));
+
+      await promisify(execFile)('samba-tool', [
+        'dsacl', 'set', `--objectdn=${legalOu}`, '--action=deny', `--sddl=(D;CI;LCRP;;;${serviceAccount.sid})`,
+        '-H', join(domain.directory, 'private', 'sam.ldb'),
+      ]);
+      assert.ok(!(await listedAnchors()).includes(anchors.get('Counsel')!));
+      const verdict = (await verdicts(asServiceAccount(), [candidate('Counsel', legalOu)])).get(anchors.get('Counsel')!)!;
+      assert.equal(verdict.verdict, 'hidden');
+      assert.ok(verdict.reason.includes(`refused access to ${legalOu}`), verdict.reason);
     });
   });
 });
