@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ScopeOptions } from '../src/connectors/ad/scope.ts';
 import { GRAPH_WRITE_BUDGET, type WriteBudgetLimits } from '../src/connectors/entra/write-budget.ts';
 import { BULK, startDomain, type TestDomain } from '../test/support/ad/index.ts';
+import { measureDeletionListing, type DeletionListingCost } from './deletion-listing.ts';
 import { measureEngineOverhead, type EngineOverheadResult } from './engine-overhead.ts';
 import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
 import { measureImportRate, type ImportRate } from './import-rate.ts';
@@ -66,6 +67,7 @@ interface BenchReport {
   loadAverage: number;
   quick: boolean;
   importRate: Outcome<ImportRate>;
+  deletionListing: Outcome<DeletionListingCost>;
   exportBudget: Outcome<ExportBudgetResult>;
   engineOverhead: Outcome<EngineOverheadResult>;
   scale: Outcome<ScaleResult & { cloud: string }>;
@@ -112,6 +114,7 @@ async function measureAll(plan: Plan, quick: boolean): Promise<BenchReport> {
     domain = await startDomain({ variant: { bulkUsers: BULK_USERS } });
     const bulk = domain;
     report.importRate = await section('1. Import rate: DirSync vs ldapsearch', () => measureImportRate(bulk, BULK.ou, BULK_USERS, plan.importRounds));
+    report.deletionListing = await section('1b. Deletion listing: anchors only vs full import', () => measureDeletionListing(bulk, BULK.ou, BULK_USERS, plan.importRounds));
     report.exportBudget = await section('2. Export against the write budget', () => measureExportBudget(plan.exportShape, plan.exportLimits));
     report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () => measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)));
   } finally {
@@ -148,6 +151,17 @@ function renderTable(report: BenchReport): string {
       row('DirSync ActiveDirectorySource (pages of 500)', seconds(importRate.dirSyncSeconds), `${number(importRate.objects / importRate.dirSyncSeconds)} objects/s`),
       row('ldapsearch -E pr=1000, same attributes', seconds(importRate.ldapsearchSeconds), `${number(importRate.objects / importRate.ldapsearchSeconds)} objects/s`),
       row('DirSync time / ldapsearch time', number(importRate.ratio, 2), '(1.00 = as fast as the C client)'),
+      '',
+    );
+  }
+
+  const listing = report.deletionListing;
+  if (heading(`1b. Finding deletions by listing the scope (anchors only), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(listing) ? '?' : listing.rounds}`, listing) && !failed(listing)) {
+    lines.push(
+      row('full import (ActiveDirectorySource.fullImport)', seconds(listing.fullImportSeconds), `${number(listing.objects / listing.fullImportSeconds)} objects/s`),
+      row('listing (listScope: selection attributes only)', seconds(listing.listingSeconds), `${number(listing.objects / listing.listingSeconds)} objects/s`),
+      row('listing time / full import time', percent(listing.ratio)),
+      row('confirming a deleted object by objectGUID', `${number(listing.confirmationMsPerCandidate, 2)} ms`, 'per deletion candidate'),
       '',
     );
   }

@@ -81,7 +81,7 @@ export class SyntheticDirectory implements DirectorySource {
 
   /** Nothing is ever deleted from a synthetic directory: every candidate is gone. */
   async *confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
-    for (const { anchor, dn } of candidates) yield { anchor, verdict: 'gone', dn };
+    for (const { anchor, dn } of candidates) yield { anchor, verdict: 'gone', dn, kind: undefined, reason: 'no such object' };
   }
 
   /** Changes the title of `count` users spread evenly over the directory; the next delta returns them. */

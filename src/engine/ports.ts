@@ -14,12 +14,23 @@ export interface DeletionCandidate {
 /**
  * What the directory says about a candidate when asked by its GUID, which sees more than a listing does: an object
  * the account cannot list may still be read by GUID (Samba), and only a GUID that no longer exists is truly gone.
+ * - gone: deleted in AD (no such object, or a tombstone): delete it in the cloud.
+ * - out-of-scope: it exists but is no longer synchronised (moved out of the OUs, excluded, filtered out): delete.
+ * - hidden: it exists and is in scope, but the account cannot list or read it: never delete; report `reason`.
+ * - unconfirmed: looking it up failed: never delete (this cycle); report `reason`.
  */
-export type DeletionVerdict =
-  | { anchor: string; verdict: 'gone'; dn: string }
-  | { anchor: string; verdict: 'out-of-scope'; dn: string; reason: string }
-  /** Live and in scope: the listing missed it (ACLs). Never deleted; reported with the likely cause. */
-  | { anchor: string; verdict: 'hidden'; dn: string; reason: string; kind?: ObjectKind };
+export type DeletionVerdictKind = 'gone' | 'out-of-scope' | 'hidden' | 'unconfirmed';
+
+export interface DeletionVerdict {
+  anchor: string;
+  verdict: DeletionVerdictKind;
+  /** Where the object is now when it exists and can be read; otherwise the candidate's DN. */
+  dn: string;
+  /** undefined when it is gone or its kind cannot be read. */
+  kind: ObjectKind | undefined;
+  /** Why, in words for the administrator. */
+  reason: string;
+}
 
 /** Where the last listing searched and how many objects each place returned. */
 export interface ListingCoverage {

@@ -1,6 +1,6 @@
 // The AAD_xxxxxxxxxxxx account DirSync reads Active Directory through: created (or found again by its
-// objectGUID) with an administrator's session, given a fresh password, and granted the replication
-// rights the DirSync control needs on the domain root.
+// objectGUID) with an administrator's session, given a fresh password, and granted the one replication
+// right the DirSync control needs on the domain root. Removed again with removeServiceAccount.
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   AlreadyExistsError,
@@ -16,16 +16,22 @@ import {
 } from 'ldapts';
 import { DirSyncError } from '../core/errors.ts';
 import {
+  type Acl,
   grantControlAccessRight,
   guidFromBytes,
   parseSecurityDescriptor,
+  revokeControlAccessRight,
   SecurityDescriptorControl,
   serializeSecurityDescriptor,
 } from '../connectors/ad/security-descriptor.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../connectors/ad/controls/security-descriptor-flags-control.ts';
 import { sidToString } from '../connectors/ad/values.ts';
 
-/** The extended rights the DirSync control needs without OBJECT_SECURITY ([MS-ADTS] 5.1.3.2.1). */
+/**
+ * The replication rights ([MS-ADTS] 5.1.3.2.1). The DirSync control needs getChanges only. getChangesAll adds the
+ * secret attributes (password hashes, with getChanges exactly what DCSync needs): never granted; an earlier
+ * version did, so it is taken away from the account DirSync manages.
+ */
 export const ReplicationRights = {
   getChanges: '1131f6aa-9c07-11d1-f79f-00c04fc2dcd2',
   getChangesAll: '1131f6ad-9c07-11d1-f79f-00c04fc2dcd2',
@@ -47,16 +53,23 @@ export interface ServiceAccount {
   userPrincipalName: string;
   /** The new password. The caller stores it encrypted; it must never be logged. */
   password: string;
+  /** An earlier version had granted the account "Replicating Directory Changes All" on the domain root: removed now. */
+  changesAllRemoved: boolean;
 }
 
 export interface ServiceAccountOptions {
-  /** objectGUID of the account an earlier installation created: reused (re-keyed) when it still exists. */
+  /**
+   * objectGUID of the account an earlier installation created: reused (re-keyed) when it still exists, after
+   * checking it is that account (see existingSamAccountName).
+   */
   existingObjectGuid?: string;
+  /** The sAMAccountName stored with existingObjectGuid: the account found by the GUID must bear it. */
+  existingSamAccountName?: string;
   /** The domain's naming context; read from the RootDSE when absent. */
   domainDn?: string;
 }
 
-type ServiceAccountFailure = 'insufficient-access' | 'encryption-required' | 'password-rejected' | 'users-container-not-found';
+type ServiceAccountFailure = 'insufficient-access' | 'encryption-required' | 'password-rejected' | 'users-container-not-found' | 'not-the-service-account';
 
 function serviceAccountError(failure: ServiceAccountFailure, message: string, recommendedAction: string, target: string, cause?: unknown): DirSyncError {
   return new DirSyncError(`ServiceAccount.${failure}`, message, { recommendedAction, target, cause });
@@ -181,8 +194,11 @@ async function setPassword(client: Client, dn: string, password: string): Promis
   await client.modify(dn, new Change({ operation: 'replace', modification: unicodePwd(password) }));
 }
 
-/** Adds the replication rights for `sid` to the domain root's DACL, touching nothing else of the descriptor. */
-async function grantReplicationRights(client: Client, domainDn: string, sid: Buffer): Promise<void> {
+/**
+ * Reads the domain root's DACL, lets `edit` change it (it says whether it did), and writes the DACL alone back
+ * (SD flags control): owner, group and SACL stay untouched.
+ */
+async function editDomainRootDacl(client: Client, domainDn: string, edit: (dacl: Acl) => boolean): Promise<void> {
   const daclOnly = new SecurityDescriptorFlagsControl(SecurityInformation.dacl);
   const { searchEntries } = await client.search(
     domainDn,
@@ -193,14 +209,40 @@ async function grantReplicationRights(client: Client, domainDn: string, sid: Buf
   if (!value) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the security descriptor of ${domainDn} could not be read`, { target: domainDn });
   const descriptor = parseSecurityDescriptor(value);
   const dacl = descriptor.dacl ?? { revision: 4, aces: [] };
-  const added = Object.values(ReplicationRights).map((right) => grantControlAccessRight(dacl, sid, right));
-  if (!added.includes(true)) return;
+  if (!edit(dacl)) return;
   const daclBits = SecurityDescriptorControl.daclAutoInherited | SecurityDescriptorControl.daclProtected | SecurityDescriptorControl.daclDefaulted;
   const daclDescriptor = serializeSecurityDescriptor({ control: descriptor.control & daclBits, owner: undefined, group: undefined, sacl: undefined, dacl });
   await client.modify(
     domainDn,
     new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [daclDescriptor] }) }),
     daclOnly,
+  );
+}
+
+/** Grants `sid` "Replicating Directory Changes" and takes away a "Changes All" an earlier version granted. */
+async function grantReplicationRights(client: Client, domainDn: string, sid: Buffer): Promise<{ changesAllRemoved: boolean }> {
+  let changesAllRemoved = false;
+  await editDomainRootDacl(client, domainDn, (dacl) => {
+    changesAllRemoved = revokeControlAccessRight(dacl, sid, ReplicationRights.getChangesAll) > 0;
+    const added = grantControlAccessRight(dacl, sid, ReplicationRights.getChanges);
+    return added || changesAllRemoved;
+  });
+  return { changesAllRemoved };
+}
+
+/**
+ * The account found by a stored objectGUID must be the AAD_ account DirSync created: a configuration edited by
+ * hand (or pointing at a reused GUID) must never make DirSync reset the password of, or delete, another account.
+ */
+function verifyIdentity(found: FoundAccount, expectedName: string | undefined): void {
+  const nameMatches = expectedName === undefined || found.samAccountName.toLowerCase() === expectedName.toLowerCase();
+  if (serviceAccountNamePattern.test(found.samAccountName) && nameMatches) return;
+  const expected = expectedName === undefined ? 'an AAD_ account (AAD_ and 12 hexadecimal digits)' : expectedName;
+  throw serviceAccountError(
+    'not-the-service-account',
+    `The objectGUID ${found.objectGuid} stored as DirSync's service account belongs to ${found.samAccountName} (${found.dn}), not to ${expected}. Nothing was changed.`,
+    'Check the configuration: if the service account was deleted, remove its objectGUID from the configuration so that configure creates a new one.',
+    found.dn,
   );
 }
 
@@ -254,6 +296,7 @@ export async function ensureServiceAccount(client: Client, options: ServiceAccou
     const existing = options.existingObjectGuid ? await readAccount(client, `<GUID=${options.existingObjectGuid}>`) : undefined;
     let account: FoundAccount;
     if (existing) {
+      verifyIdentity(existing, options.existingSamAccountName);
       account = existing;
       await writingPassword(existing.dn, () => setPassword(client, existing.dn, password));
       if (!existing.userPrincipalName) {
@@ -265,7 +308,7 @@ export async function ensureServiceAccount(client: Client, options: ServiceAccou
       const usersContainer = await readUsersContainer(client, domainDn);
       account = await writingPassword(usersContainer, () => createAccount(client, usersContainer, domainDn, password));
     }
-    await grantReplicationRights(client, domainDn, account.sid);
+    const { changesAllRemoved } = await grantReplicationRights(client, domainDn, account.sid);
     return {
       dn: account.dn,
       objectGuid: account.objectGuid,
@@ -273,7 +316,41 @@ export async function ensureServiceAccount(client: Client, options: ServiceAccou
       samAccountName: account.samAccountName,
       userPrincipalName: account.userPrincipalName ?? userPrincipalNameFor(account.samAccountName, domainDn),
       password,
+      changesAllRemoved,
     };
+  } catch (error) {
+    throw error instanceof InsufficientAccessError ? insufficientAccess(error, domainDn) : error;
+  }
+}
+
+export interface ServiceAccountRemoval {
+  /** False when no account had the objectGUID any more (removed earlier): nothing was changed. */
+  removed: boolean;
+  /** The removed account's DN, when it existed. */
+  dn: string | undefined;
+  /** Replication-right ACEs of the account taken off the domain root. */
+  aclEntriesRemoved: number;
+}
+
+/**
+ * Deletes the AAD_ account DirSync created (for uninstall): checks it is that account like a re-key does, takes
+ * its replication rights off the domain root, then deletes it. Running it again once it is gone changes nothing.
+ */
+export async function removeServiceAccount(
+  client: Client, account: { objectGuid: string; samAccountName: string }, options: { domainDn?: string } = {},
+): Promise<ServiceAccountRemoval> {
+  const domainDn = options.domainDn ?? (await readDomainDn(client));
+  try {
+    const found = await readAccount(client, `<GUID=${account.objectGuid}>`);
+    if (!found) return { removed: false, dn: undefined, aclEntriesRemoved: 0 };
+    verifyIdentity(found, account.samAccountName);
+    let aclEntriesRemoved = 0;
+    await editDomainRootDacl(client, domainDn, (dacl) => {
+      for (const right of Object.values(ReplicationRights)) aclEntriesRemoved += revokeControlAccessRight(dacl, found.sid, right);
+      return aclEntriesRemoved > 0;
+    });
+    await client.del(found.dn);
+    return { removed: true, dn: found.dn, aclEntriesRemoved };
   } catch (error) {
     throw error instanceof InsufficientAccessError ? insufficientAccess(error, domainDn) : error;
   }

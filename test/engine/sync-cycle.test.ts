@@ -62,9 +62,9 @@ class ScriptedDirectory implements DirectorySource {
   }
   async *confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
     for (const { anchor, dn } of candidates) {
-      if (this.outOfScope.has(anchor)) yield { anchor, verdict: 'out-of-scope', dn: this.outOfScope.get(anchor)!.dn, reason: 'moved out of the included OUs' };
-      else if (!this.objects.has(anchor)) yield { anchor, verdict: 'gone', dn };
-      else yield { anchor, verdict: 'hidden', dn, reason: 'denied list/read' };
+      if (this.outOfScope.has(anchor)) yield { anchor, verdict: 'out-of-scope', dn: this.outOfScope.get(anchor)!.dn, kind: 'user', reason: 'moved out of the included OUs' };
+      else if (!this.objects.has(anchor)) yield { anchor, verdict: 'gone', dn, kind: undefined, reason: 'no such object' };
+      else yield { anchor, verdict: 'hidden', dn, kind: 'user', reason: 'denied list/read' };
     }
   }
   private listed(): SourceObject[] {

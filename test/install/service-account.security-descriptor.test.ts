@@ -7,6 +7,7 @@ import {
   guidFromBytes,
   guidToBytes,
   parseSecurityDescriptor,
+  revokeControlAccessRight,
   serializeSecurityDescriptor,
   type AccessAce,
   type SecurityDescriptor,
@@ -89,6 +90,20 @@ describe('security descriptor codec ([MS-DTYP] self-relative form)', () => {
       assert.equal(grantControlAccessRight(dacl, domainUser, getChanges), true);
       assert.equal(dacl.aces.length, 2);
       assert.equal(dacl.revision, 4, 'object ACEs need ACL_REVISION_DS');
+    });
+  });
+
+  describe('revoking an extended right', () => {
+    it('removes only the explicit grant of that right to that SID', () => {
+      const dacl = sampleDescriptor().dacl!;
+      const inheritedGrant: AccessAce = { type: AceType.accessAllowedObject, flags: AceFlags.inherited, mask: controlAccessRight, sid: domainUser, objectType: guidToBytes(getChanges) };
+      const otherSidGrant: AccessAce = { type: AceType.accessAllowedObject, flags: 0, mask: controlAccessRight, sid: administrators, objectType: guidToBytes(getChanges) };
+      dacl.aces.push(inheritedGrant);
+      dacl.aces.splice(1, 0, otherSidGrant);
+      const expected = dacl.aces.filter((_, index) => index !== 2);
+      assert.equal(revokeControlAccessRight(dacl, domainUser, getChanges), 1);
+      assert.deepEqual(dacl.aces, expected);
+      assert.equal(revokeControlAccessRight(dacl, domainUser, getChanges), 0);
     });
   });
 });

@@ -12,19 +12,22 @@ import {
 } from 'ldapts';
 import type { Client, Control, Entry } from 'ldapts';
 import type { Reporter } from '../../core/reporter.ts';
-import type { ImportChange, Watermark } from '../../engine/model.ts';
+import type { ImportChange, ObjectKind, Watermark } from '../../engine/model.ts';
 import { WatermarkRejectedError } from '../../engine/ports.ts';
-import type { DirectorySource } from '../../engine/ports.ts';
+import type { DeletionCandidate, DeletionVerdict, DirectorySource, ListingCoverage } from '../../engine/ports.ts';
+import { DirSyncError } from '../../core/errors.ts';
 import { lostConnectionError, openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
 import { DirSyncControl } from './controls/dir-sync-control.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
 import { BINARY_ATTRIBUTES, DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
-import { isRdnSuffix, parseDn } from './distinguished-name.ts';
+import { confirmDeletions } from './deletion-confirmation.ts';
+import { deepestContainerOf, isDnWithin } from './distinguished-name.ts';
 import { directoryConfigurationError } from './errors.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
-import { CHANGE_FILTER, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
+import { judgeScope } from './scope-judgement.ts';
+import { CHANGE_FILTER, MATCH_NOTHING_FILTER, SELECTION_ATTRIBUTES, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
 import { anchorFromGuid, parseExtendedDn, valuesAsArray } from './values.ts';
 import type { LdapValues } from './values.ts';
 import { WATERMARK_VERSION, decodeWatermark, encodeWatermark } from './watermark.ts';
@@ -43,11 +46,23 @@ export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions
   output?: Pick<Reporter, 'verbose' | 'warning'>;
 }
 
-/** What the last import read, for progress reports and for tests that check the import streams. */
+/** What the last import (or listing) read, for progress reports and for tests that check the import streams. */
 export interface ImportStatistics {
   /** Search result pages (full import) or change batches (delta) received. */
   pages: number;
   entries: number;
+  /**
+   * Full import and listing: the synchronised objects found under each search base (every base searched is
+   * present, 0 included), so an OU that suddenly returns nothing can be told from one that was emptied.
+   */
+  bySearchBase: Map<string, number>;
+}
+
+/** An object a listing of the scope found: its anchor and where it is. */
+export interface ListedObject {
+  anchor: string;
+  dn: string;
+  kind: ObjectKind;
 }
 
 interface RootDse {
@@ -57,16 +72,20 @@ interface RootDse {
   highestCommittedUsn: string;
 }
 
-/** Matches no object: asks DirSync for the current cookie without transferring the directory. */
-const MATCH_NOTHING_FILTER = '(&(objectClass=*)(!(objectClass=*)))';
+/** A listing's entries are small: it pages by AD's MaxPageSize (fewer round trips, measured 15 % faster on Samba). */
+const LISTING_PAGE_SIZE = 1000;
 
 export class ActiveDirectorySource implements DirectorySource {
   /** After a full or delta import has been iterated to its end: the watermark to store for the next delta. */
   watermark: Watermark | undefined;
-  readonly statistics: ImportStatistics = { pages: 0, entries: 0 };
+  readonly statistics: ImportStatistics = emptyStatistics();
+  /** What the last listScope() read. */
+  readonly listingStatistics: ImportStatistics = emptyStatistics();
 
   readonly #options: ActiveDirectorySourceOptions;
   readonly #scope: DirectoryScope;
+  /** The statistics of the last full import or listing that ran to its end. */
+  #lastListing: ImportStatistics | undefined;
   #client: Client | undefined;
   #reader: DirectoryReader | undefined;
 
@@ -96,6 +115,33 @@ export class ActiveDirectorySource implements DirectorySource {
     return this.#namingServerOnLostConnection(this.#readObjects(anchors));
   }
 
+  /**
+   * Every synchronised object of the scope, as anchors and DNs only: a paged search of each search base asking
+   * just what selection needs, cheap enough to run each delta cycle and find the deletions a delta cannot see.
+   * Objects missing from it are deletion candidates to confirm with confirmDeletions, never deletions.
+   */
+  listScope(): AsyncIterable<ListedObject> {
+    return this.#namingServerOnLostConnection(this.#listScope());
+  }
+
+  /**
+   * Looks up each candidate (an object a full import or listing did not return) by its objectGUID: gone,
+   * out-of-scope, or hidden from this account (see DeletionVerdict). One failed lookup does not stop the others.
+   */
+  confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
+    return this.#namingServerOnLostConnection(this.#confirmDeletions(candidates));
+  }
+
+  /** Where the last full import or scope listing searched, and how many objects each search base returned. */
+  coverage(): ListingCoverage | undefined {
+    const listing = this.#lastListing;
+    if (listing === undefined) return undefined;
+    return {
+      searchBases: [...listing.bySearchBase].map(([dn, returned]) => ({ dn, returned })),
+      contains: (searchBase, dn) => isDnWithin(dn, searchBase),
+    };
+  }
+
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
@@ -104,9 +150,9 @@ export class ActiveDirectorySource implements DirectorySource {
   }
 
   /** A DC that stops or a network that drops mid-import is reported naming the server, not as ldapts's bare words. */
-  async *#namingServerOnLostConnection(changes: AsyncIterable<ImportChange>): AsyncIterable<ImportChange> {
+  async *#namingServerOnLostConnection<T>(items: AsyncIterable<T>): AsyncIterable<T> {
     try {
-      yield* changes;
+      yield* items;
     } catch (error) {
       throw lostConnectionError(error, this.#options.url);
     }
@@ -121,14 +167,51 @@ export class ActiveDirectorySource implements DirectorySource {
 
     for (const namingContext of namingContexts) {
       for (const searchBase of this.#scope.searchBasesIn(namingContext)) {
+        let found = 0;
+        this.statistics.bySearchBase.set(searchBase, found);
         const changes = this.#pagedSearchChanges(reader, client, searchBase, this.#scope.narrow(SELECTION_FILTER), [], true);
         for await (const change of changes) {
           // Objects out of scope are simply not imported: the engine's sweep deletes what it no longer sees.
-          if (change.op === 'upsert') yield change;
+          if (change.op !== 'upsert') continue;
+          this.statistics.bySearchBase.set(searchBase, ++found);
+          yield change;
         }
       }
     }
     this.watermark = encodeWatermark(nextWatermark);
+    this.#lastListing = this.statistics;
+  }
+
+  async *#listScope(): AsyncIterable<ListedObject> {
+    resetStatistics(this.listingStatistics);
+    const { client, reader } = await this.#connection();
+    const rootDse = await this.#readRootDse(client);
+    for (const namingContext of this.#namingContextsInScope(rootDse)) {
+      for (const searchBase of this.#scope.searchBasesIn(namingContext)) {
+        let found = 0;
+        this.listingStatistics.bySearchBase.set(searchBase, found);
+        const entries = this.#pagedSearch(
+          client, searchBase, this.#scope.narrow(SELECTION_FILTER), SELECTION_ATTRIBUTES, [], this.listingStatistics, LISTING_PAGE_SIZE,
+        );
+        for await (const entry of entries) {
+          // complete() only normalises here: none of the selection attributes comes in ranges.
+          const read = await reader.complete(entry);
+          const kind = kindOf(read.attributes);
+          if (kind === undefined || !this.#scope.containsDn(read.dn) || exclusionReason(kind, read.attributes) !== undefined) continue;
+          this.listingStatistics.bySearchBase.set(searchBase, ++found);
+          yield { anchor: anchorFromGuid(read.guid), dn: read.dn, kind };
+        }
+      }
+    }
+    this.#lastListing = this.listingStatistics;
+  }
+
+  async *#confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
+    const { client, reader } = await this.#connection();
+    yield* confirmDeletions({
+      client, reader, scope: this.#scope, account: this.#options.bindDn,
+      lostConnection: (error) => lostConnectionError(error, this.#options.url),
+    }, candidates);
   }
 
   async *#deltaImport(watermark: Watermark): AsyncIterable<ImportChange> {
@@ -152,8 +235,7 @@ export class ActiveDirectorySource implements DirectorySource {
 
   #startImport(): void {
     this.watermark = undefined;
-    this.statistics.pages = 0;
-    this.statistics.entries = 0;
+    resetStatistics(this.statistics);
   }
 
   async #connection(): Promise<{ client: Client; reader: DirectoryReader }> {
@@ -183,19 +265,17 @@ export class ActiveDirectorySource implements DirectorySource {
   /** The naming contexts holding the included OUs (each in its deepest context), or the default one. */
   #namingContextsInScope(rootDse: RootDse): string[] {
     if (this.#scope.includeOus.length === 0) return [rootDse.defaultNamingContext];
-    const contexts = rootDse.namingContexts.map((dn) => ({ dn, rdns: parseDn(dn) }));
     const inScope = new Set<string>();
     for (const ou of this.#scope.includeOus) {
-      const holders = contexts.filter((context) => isRdnSuffix(ou.rdns, context.rdns));
-      const deepest = holders.sort((a, b) => b.rdns.length - a.rdns.length)[0];
-      if (deepest === undefined) {
+      const namingContext = deepestContainerOf(ou.dn, rootDse.namingContexts);
+      if (namingContext === undefined) {
         throw directoryConfigurationError(
           `The included OU ${ou.dn} is not in a naming context of the domain controller ${rootDse.dsServiceName} (it holds ${rootDse.namingContexts.join('; ')}).`,
           'Check the OU\'s distinguished name, or connect to a domain controller of the OU\'s domain.',
           ou.dn,
         );
       }
-      inScope.add(deepest.dn);
+      inScope.add(namingContext);
     }
     return [...inScope];
   }
@@ -243,7 +323,8 @@ export class ActiveDirectorySource implements DirectorySource {
           ({ searchEntries: entries } = await client.search(
             namingContext,
             { filter: CHANGE_FILTER, attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES },
-            [control, ...DirectoryReader.readControls()],
+            // Show Deleted: how Microsoft documents DirSync clients over LDAP receiving deletions.
+            [control, new ShowDeletedControl(), ...DirectoryReader.readControls()],
           ));
         } catch (error) {
           throw this.#asRejectedCookie(error, namingContext);
@@ -283,21 +364,30 @@ export class ActiveDirectorySource implements DirectorySource {
   async *#pagedSearchChanges(
     reader: DirectoryReader, client: Client, searchBase: string, filter: string, controls: Control[], attributeFilterApplied: boolean,
   ): AsyncIterable<ImportChange> {
+    const entries = this.#pagedSearch(client, searchBase, filter, READ_ATTRIBUTES, [...controls, ...DirectoryReader.readControls()], this.statistics);
+    for await (const entry of entries) {
+      const change = await this.#changeFor(reader, entry, { attributeFilterApplied });
+      if (change !== undefined) yield change;
+    }
+  }
+
+  /** The entries of a paged search, one page in memory at a time, counted into `statistics`. */
+  async *#pagedSearch(
+    client: Client, searchBase: string, filter: string, attributes: string[], controls: Control[], statistics: ImportStatistics,
+    pageSize = this.#options.pageSize ?? 500,
+  ): AsyncIterable<Entry> {
     const pages = client.searchPaginated(
       searchBase,
-      { filter, attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES, paged: { pageSize: this.#options.pageSize ?? 500 } },
-      [...controls, ...DirectoryReader.readControls()],
+      { filter, attributes, explicitBufferAttributes: BINARY_ATTRIBUTES, paged: { pageSize } },
+      controls,
     );
     let pagesReceived = 0;
     try {
       for await (const page of pages) {
         pagesReceived += 1;
-        this.statistics.pages += 1;
-        for (const entry of page.searchEntries) {
-          this.statistics.entries += 1;
-          const change = await this.#changeFor(reader, entry, { attributeFilterApplied });
-          if (change !== undefined) yield change;
-        }
+        statistics.pages += 1;
+        statistics.entries += page.searchEntries.length;
+        yield* page.searchEntries;
       }
     } catch (error) {
       if (!(error instanceof NoSuchObjectError) || pagesReceived > 0) throw error;
@@ -318,7 +408,7 @@ export class ActiveDirectorySource implements DirectorySource {
     const entryDn = parseExtendedDn(entry.dn);
     const isTombstone = valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]?.toString().toUpperCase() === 'TRUE';
     const guid = valuesAsArray(entry.objectGUID as LdapValues | undefined).find(Buffer.isBuffer) ?? entryDn.guid;
-    if (guid === undefined) throw new Error(`The directory returned ${entryDn.dn} without its objectGUID.`);
+    if (guid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `The directory returned ${entryDn.dn} without its objectGUID.`);
     const anchor = anchorFromGuid(guid);
     if (isTombstone) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
 
@@ -328,16 +418,10 @@ export class ActiveDirectorySource implements DirectorySource {
     const kind = kindOf(read.attributes);
     if (kind === undefined) return undefined;
 
-    const outOfScope = { op: 'delete', anchor, dn: read.dn, reason: 'out-of-scope' } as const;
-    if (!this.#scope.containsDn(read.dn)) return outOfScope;
-    const excludedBecause = exclusionReason(kind, read.attributes);
-    if (excludedBecause !== undefined) {
-      this.#options.output?.verbose(`${read.dn} is not synchronised: it is ${excludedBecause}.`);
-      return outOfScope;
-    }
-    if (!options.attributeFilterApplied && this.#scope.attributeFilter !== undefined &&
-        (await reader.readByGuid(guid, this.#scope.narrow('(objectClass=*)'))) === undefined) {
-      return outOfScope;
+    const judgement = await judgeScope(reader, this.#scope, read, kind, options);
+    if (!judgement.inScope) {
+      if (judgement.excluded) this.#options.output?.verbose(`${read.dn} is not synchronised: ${judgement.reason}.`);
+      return { op: 'delete', anchor, dn: read.dn, reason: 'out-of-scope' };
     }
     return { op: 'upsert', object: await reader.toSourceObject(read, kind) };
   }
@@ -365,4 +449,14 @@ export class ActiveDirectorySource implements DirectorySource {
     }
     return new WatermarkRejectedError(`The domain controller rejected the DirSync cookie for ${namingContext}: ${error.message}`, { cause: error });
   }
+}
+
+function emptyStatistics(): ImportStatistics {
+  return { pages: 0, entries: 0, bySearchBase: new Map() };
+}
+
+function resetStatistics(statistics: ImportStatistics): void {
+  statistics.pages = 0;
+  statistics.entries = 0;
+  statistics.bySearchBase.clear();
 }

@@ -1,7 +1,8 @@
 // Reads AD entries and turns them into the engine's SourceObjects: every attribute as strings keyed
 // lower-case, multi-valued attributes read completely (range retrieval), DN references resolved to anchors.
+import { DirSyncError } from '../../core/errors.ts';
 import { NoSuchObjectError } from 'ldapts';
-import type { Client, Entry } from 'ldapts';
+import type { Client, Control, Entry } from 'ldapts';
 import type { ObjectKind, SourceObject } from '../../engine/model.ts';
 import { ExtendedDnControl } from './controls/extended-dn-control.ts';
 import {
@@ -54,12 +55,20 @@ export class DirectoryReader {
     return [new ExtendedDnControl()];
   }
 
-  /** The live object with this GUID, optionally only if it matches `filter`; undefined otherwise. */
-  async readByGuid(guid: Buffer, filter?: string): Promise<Entry | undefined> {
+  /**
+   * The object with this GUID, optionally only if it matches `filter`; undefined otherwise. Reads READ_ATTRIBUTES
+   * unless told which; `controls` are sent besides the read controls (e.g. Show Deleted).
+   */
+  async readByGuid(guid: Buffer, options: { filter?: string; attributes?: string[]; controls?: Control[] } = {}): Promise<Entry | undefined> {
     const { searchEntries } = await this.#client.search(
       `<GUID=${guidToHex(guid)}>`,
-      { scope: 'base', ...(filter === undefined ? {} : { filter }), attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES },
-      DirectoryReader.readControls(),
+      {
+        scope: 'base',
+        ...(options.filter === undefined ? {} : { filter: options.filter }),
+        attributes: options.attributes ?? READ_ATTRIBUTES,
+        explicitBufferAttributes: BINARY_ATTRIBUTES,
+      },
+      [...(options.controls ?? []), ...DirectoryReader.readControls()],
     );
     return searchEntries[0];
   }
@@ -68,7 +77,7 @@ export class DirectoryReader {
   async complete(entry: Entry): Promise<ReadEntry> {
     const extendedDn = parseExtendedDn(entry.dn);
     const guid = firstBuffer(entry.objectGUID) ?? extendedDn.guid;
-    if (guid === undefined) throw new Error(`The entry ${entry.dn} came without objectGUID.`);
+    if (guid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `The entry ${entry.dn} came without objectGUID.`);
 
     const rawValues = new Map<string, (string | Buffer)[]>();
     for (const [name, values] of Object.entries(entry)) {

@@ -87,3 +87,21 @@ export function isRdnSuffix(rdns: readonly NormalizedRdn[], suffix: readonly Nor
   const offset = rdns.length - suffix.length;
   return suffix.every((rdn, index) => rdns[offset + index] === rdn);
 }
+
+/** The DN one level up, spelled as given (`CN=A\, B,OU=X,DC=y` → `OU=X,DC=y`); undefined for a single RDN. */
+export function parentDn(dn: string): string | undefined {
+  for (let index = 0; index < dn.length; index++) {
+    if (dn[index] === '\\') index++;
+    else if (dn[index] === ',') return dn.slice(index + 1).trimStart();
+  }
+  return undefined;
+}
+
+/** Of `containers`, the deepest one `dn` is within (e.g. a DN's naming context), or undefined. */
+export function deepestContainerOf(dn: string, containers: readonly string[]): string | undefined {
+  const rdns = parseDn(dn);
+  return containers
+    .map((container) => ({ container, rdns: parseDn(container) }))
+    .filter((candidate) => isRdnSuffix(rdns, candidate.rdns))
+    .sort((a, b) => b.rdns.length - a.rdns.length)[0]?.container;
+}

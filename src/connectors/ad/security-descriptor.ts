@@ -254,3 +254,22 @@ export function grantControlAccessRight(dacl: Acl, sid: Buffer, rightGuid: strin
   dacl.revision = Math.max(dacl.revision, 4);
   return true;
 }
+
+/**
+ * Removes the explicit ACCESS_ALLOWED_OBJECT_ACEs granting the extended right `rightGuid` to `sid`; every other
+ * ACE (other SIDs, other rights, inherited ones) stays as it is. Returns how many were removed.
+ */
+export function revokeControlAccessRight(dacl: Acl, sid: Buffer, rightGuid: string): number {
+  const right = guidToBytes(rightGuid);
+  const kept = dacl.aces.filter(
+    (ace) =>
+      !(isAccessAce(ace) &&
+        ace.type === AceType.accessAllowedObject &&
+        !(ace.flags & AceFlags.inherited) &&
+        ace.sid.equals(sid) &&
+        ace.objectType?.equals(right)),
+  );
+  const removed = dacl.aces.length - kept.length;
+  dacl.aces = kept;
+  return removed;
+}

@@ -13,6 +13,18 @@ export const SELECTION_FILTER =
  */
 export const CHANGE_FILTER = '(&(|(objectClass=user)(objectClass=group)(objectClass=contact))(!(objectClass=computer)))';
 
+/** Matches no object: asks DirSync for the current cookie without transferring the directory. */
+export const MATCH_NOTHING_FILTER = '(&(objectClass=*)(!(objectClass=*)))';
+
+/**
+ * What kindOf and exclusionReason read (server spelling), plus objectGUID: all a listing of the scope needs to
+ * tell which objects are synchronised, without the attributes the cloud side maps.
+ */
+export const SELECTION_ATTRIBUTES = [
+  'objectGUID', 'objectClass', 'objectCategory', 'isCriticalSystemObject', 'sAMAccountName',
+  'mail', 'mailNickname', 'proxyAddresses', 'msExchHideFromAddressLists', 'name', 'displayName',
+];
+
 /** groupType bit that makes a group a security group (without it: a distribution group). */
 export const SECURITY_GROUP_FLAG = 0x80000000;
 

@@ -89,9 +89,11 @@ async function confirmCandidates(phase: DeletesPhase, candidates: readonly Delet
   const { state } = phase;
   const signalled = signalledSearchBases(phase.source.coverage(), candidates);
   for await (const verdict of phase.source.confirmDeletions(candidates)) {
-    if (verdict.verdict === 'hidden') {
-      state.withheld.push({ anchor: verdict.anchor, dn: verdict.dn, objectType: verdict.kind ?? 'user', reason: `still in Active Directory and in scope, but the listing did not return it: ${verdict.reason}` });
-      state.reporter.warning(`Not deleted: ${verdict.dn} is still in Active Directory and in scope, but hidden from the listing (${verdict.reason}).`);
+    if (verdict.verdict === 'hidden' || verdict.verdict === 'unconfirmed') {
+      // Never deleted, whatever --accept-deletes says: the object may well exist.
+      const why = verdict.verdict === 'hidden' ? `still in Active Directory and in scope, but the listing did not return it: ${verdict.reason}` : `its deletion could not be confirmed: ${verdict.reason}`;
+      state.withheld.push({ anchor: verdict.anchor, dn: verdict.dn, objectType: verdict.kind ?? 'user', reason: why });
+      state.reporter.warning(`Not deleted: ${verdict.dn}: ${why}.`);
       continue;
     }
     const reason = verdict.verdict === 'gone' ? 'no longer in Active Directory (confirmed by its GUID)' : `out of scope: ${verdict.reason}`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InvalidDnError, isDnWithin, normalizeDn, parseDn } from '../../../src/connectors/ad/distinguished-name.ts';
+import { InvalidDnError, deepestContainerOf, isDnWithin, normalizeDn, parentDn, parseDn } from '../../../src/connectors/ad/distinguished-name.ts';
 
 describe('distinguished names', () => {
   it('keeps an escaped comma inside its RDN', () => {
@@ -20,6 +20,19 @@ describe('distinguished names', () => {
     assert.equal(isDnWithin('CN=A,OU=PreSales,DC=corp', 'OU=Sales,DC=corp'), false);
     assert.equal(isDnWithin('CN=A,OU=Sales\\, EMEA,DC=corp', 'OU= EMEA,DC=corp'), false);
     assert.equal(isDnWithin('DC=corp', 'OU=Sales,DC=corp'), false);
+  });
+
+  it('gives the parent DN as spelled, stepping over an escaped comma', () => {
+    assert.equal(parentDn('CN=Smith\\, Ann,OU=Sales\\, EMEA,DC=corp'), 'OU=Sales\\, EMEA,DC=corp');
+    assert.equal(parentDn('OU=Sales, DC=corp'), 'DC=corp');
+    assert.equal(parentDn('DC=corp'), undefined);
+  });
+
+  it('finds the deepest container a DN lies in (its naming context), whatever the case', () => {
+    const contexts = ['DC=corp,DC=example', 'CN=Configuration,DC=corp,DC=example', 'DC=child,DC=corp,DC=example'];
+    assert.equal(deepestContainerOf('OU=Sales,dc=child,DC=corp,DC=example', contexts), 'DC=child,DC=corp,DC=example');
+    assert.equal(deepestContainerOf('OU=Sales,DC=corp,DC=example', contexts), 'DC=corp,DC=example');
+    assert.equal(deepestContainerOf('OU=Sales,DC=other', contexts), undefined);
   });
 
   it('rejects what is not a DN', () => {
