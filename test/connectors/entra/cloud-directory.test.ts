@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CloudDirectory, ELIGIBLE_ROLES_UNCHECKED } from '../../../src/connectors/entra/cloud-directory.ts';
+import { CloudDirectory, ELIGIBLE_ROLES_UNCHECKED, ROLE_ASSIGNMENTS_UNCHECKED } from '../../../src/connectors/entra/cloud-directory.ts';
 import type { EntraConnection } from '../../../src/connectors/entra/connection.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
 import { anchorFor, connect, withStandIn } from './stand-in-fixture.ts';
@@ -158,6 +158,19 @@ describe('CloudDirectory (reads for joins) against the stand-in', function () {
         assert.deepEqual(warnings, [ELIGIBLE_ROLES_UNCHECKED], 'one warning for the whole run');
       } finally {
         limited.close();
+      }
+    });
+
+    it('still sees directory roles through groups when no role management read is granted, and names both gaps', async () => {
+      const ids = seedTenant();
+      const app = standIn.control.createApplication({ roles: ['User.ReadWrite.All', 'Group.ReadWrite.All'] });
+      const bare = await connect(standIn, { clientId: app.appId, credential: { kind: 'client-secret', secret: app.clientSecret } });
+      try {
+        const check = await new CloudDirectory(bare.session, app.appId).administratorsAmong(Object.values(ids));
+        assert.deepEqual([...check.administrators].sort(), [ids.direct, ids.viaGroup].sort());
+        assert.deepEqual(check.warnings, [ROLE_ASSIGNMENTS_UNCHECKED, ELIGIBLE_ROLES_UNCHECKED]);
+      } finally {
+        bare.close();
       }
     });
 
