@@ -1,28 +1,41 @@
 // Test-only controls, as a JS object and under /_standin/… (a path Graph never uses): seed objects,
 // inject faults, read the request log, reset, snapshot, add domains and app registrations, set the
-// write budget, approve device codes, mint tokens, advance the directory clock.
+// write budget, approve device codes, mint tokens, advance the directory clock, assign directory
+// roles and PIM eligibilities, set the tenant's licences.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AppRegistration, Directory, DirectoryObject } from './directory.ts';
+import type { AppRegistration, Directory, DirectoryObject, RoleAssignment, TenantLicenses } from './directory.ts';
 import type { FaultInjector, FaultRule } from './faults.ts';
 import type { IdentityPlatform } from './identity/identity-platform.ts';
 import { thumbprints } from './identity/identity-platform.ts';
 import type { TokenService } from './identity/tokens.ts';
 import type { LoggedRequest, RequestLog } from './request-log.ts';
 import type { ThrottleOptions, WriteBudget } from './throttle.ts';
+import { roleTemplateId, type RoleEligibility } from './roles.ts';
 
-/** Directory role templates seeded users may hold (the real template ids). */
-export const roleTemplates: Record<string, string> = {
-  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
-  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  'Exchange Administrator': '29232cdf-9323-42fd-ade2-1d097af3e4de',
-  'Privileged Role Administrator': 'e8611ab8-c189-46e8-94e1-60213ab1f814',
-};
+/** Directory roles a seeded principal holds (`roles`, active) or may activate through PIM (`eligibleRoles`), by name or template id. */
+export interface SeedRoles {
+  roles?: string[];
+  eligibleRoles?: string[];
+}
 
-/** A user as a test wants it: Graph properties, plus the directory roles it holds. */
-export type SeedUser = { userPrincipalName: string; roles?: string[] } & Record<string, unknown>;
-/** A group; `members` are ids or user principal names of objects that exist already. */
-export type SeedGroup = { displayName: string; members?: string[] } & Record<string, unknown>;
+/** A user as a test wants it: Graph properties, plus its directory roles. */
+export type SeedUser = { userPrincipalName: string } & SeedRoles & Record<string, unknown>;
+/**
+ * A group; `members` are ids or user principal names of objects that exist already. Roles need
+ * `isAssignableToRole: true`, as in Entra ID.
+ */
+export type SeedGroup = { displayName: string; members?: string[] } & SeedRoles & Record<string, unknown>;
+
+export interface EligibilityRequest {
+  /** Id or user principal name of a user, or id of a role-assignable group. */
+  principal: string;
+  /** Role name ('Global Administrator') or template id. */
+  role: string;
+  startDateTime?: string;
+  /** Default: permanently eligible. */
+  endDateTime?: string | null;
+}
 export type SeedContact = { displayName: string } & Record<string, unknown>;
 
 export interface SeedRequest {
@@ -46,6 +59,10 @@ export interface DirectorySnapshot {
   groups: SnapshotObject[];
   contacts: SnapshotObject[];
   deletedItems: SnapshotObject[];
+  /** Active tenant-wide role assignments (directoryRole memberships). */
+  roleAssignments: RoleAssignment[];
+  /** Eligibilities in effect now. */
+  roleEligibilities: RoleEligibility[];
 }
 
 export interface CreatedApplication {
@@ -81,6 +98,12 @@ export interface StandInControl {
   issueAccessToken(options?: { appId?: string; roles?: string[]; lifetimeSeconds?: number; audience?: string }): Promise<string>;
   /** Moves the directory clock (soft-deleted items expire after 30 days). */
   advanceClock(ms: number): void;
+  /** Assigns a directory role tenant-wide to a user or a role-assignable group. */
+  assignRole(principal: string, role: string): RoleAssignment;
+  /** Makes a user or role-assignable group eligible for a role (PIM). */
+  addRoleEligibility(request: EligibilityRequest): RoleEligibility;
+  /** Licences of the tenant (default: Entra ID P2, so PIM answers). reset() restores the default. */
+  setLicenses(licenses: Partial<TenantLicenses>): void;
 }
 
 export const administratorUserName = 'admin';
@@ -125,15 +148,41 @@ export function createControl(deps: {
     return object.id;
   };
 
-  const grantRole = (userId: string, roleName: string): void => {
-    const templateId = roleTemplates[roleName];
-    if (!templateId) throw new Error(`Unknown directory role '${roleName}'. Known roles: ${Object.keys(roleTemplates).join(', ')}.`);
-    const role = directory.list('directoryRole').find((candidate) => candidate.props.roleTemplateId === templateId)
-      ?? directory.insert('directoryRole', { displayName: roleName, description: roleName, roleTemplateId: templateId, deletedDateTime: null });
-    directory.addMember(role, userId);
+  /** Only users and role-assignable groups can hold or be eligible for a role. */
+  const rolePrincipal = (idOrUpn: string): DirectoryObject => {
+    const principal = directory.get(resolve(idOrUpn))!;
+    if (principal.type === 'group' && principal.props.isAssignableToRole !== true) {
+      throw new Error(`Group '${principal.props.displayName}' cannot hold a directory role: seed it with isAssignableToRole: true.`);
+    }
+    if (principal.type !== 'user' && principal.type !== 'group') throw new Error(`A ${principal.type} cannot hold a directory role.`);
+    return principal;
   };
 
-  const seedUser = ({ roles = [], ...props }: SeedUser): DirectoryObject => {
+  const assignRole = (principal: string, roleName: string): RoleAssignment => {
+    const templateId = roleTemplateId(roleName);
+    const principalId = rolePrincipal(principal).id;
+    const role = directory.activateRole(templateId);
+    if (!role.members.includes(principalId)) directory.addMember(role, principalId);
+    return directory.roleAssignments().find((assignment) => assignment.principalId === principalId && assignment.roleDefinitionId === templateId)!;
+  };
+
+  const addRoleEligibility = (request: EligibilityRequest): RoleEligibility => {
+    const scheduleId = randomUUID();
+    const eligibility: RoleEligibility = {
+      id: scheduleId, principalId: rolePrincipal(request.principal).id, roleDefinitionId: roleTemplateId(request.role), directoryScopeId: '/', appScopeId: null,
+      startDateTime: request.startDateTime ?? new Date(directory.now()).toISOString(), endDateTime: request.endDateTime ?? null,
+      memberType: 'Direct', roleEligibilityScheduleId: scheduleId,
+    };
+    directory.addEligibility(eligibility);
+    return eligibility;
+  };
+
+  const grantSeededRoles = (principal: DirectoryObject, { roles = [], eligibleRoles = [] }: SeedRoles): void => {
+    for (const role of roles) assignRole(principal.id, role);
+    for (const role of eligibleRoles) addRoleEligibility({ principal: principal.id, role });
+  };
+
+  const seedUser = ({ roles, eligibleRoles, ...props }: SeedUser): DirectoryObject => {
     const localPart = props.userPrincipalName.split('@')[0]!;
     const mail = typeof props.mail === 'string' ? props.mail : undefined;
     const user = directory.insert('user', {
@@ -141,7 +190,7 @@ export function createControl(deps: {
       proxyAddresses: mail ? [`SMTP:${mail}`] : [],
       ...props,
     });
-    for (const role of roles) grantRole(user.id, role);
+    grantSeededRoles(user, { roles, eligibleRoles });
     return user;
   };
 
@@ -152,11 +201,15 @@ export function createControl(deps: {
   const control: StandInControl = {
     seed(request) {
       const users = (request.users ?? []).map(seedUser);
-      const groups = (request.groups ?? []).map(({ members = [], ...props }) => directory.insert('group', {
-        mailEnabled: false, securityEnabled: true, groupTypes: [], mailNickname: props.displayName.replace(/[^A-Za-z0-9]/g, ''), mail: null,
-        onPremisesSyncEnabled: null, proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [],
-        ...props,
-      }, [...new Set(members.map(resolve))]));
+      const groups = (request.groups ?? []).map(({ members = [], roles, eligibleRoles, ...props }) => {
+        const group = directory.insert('group', {
+          mailEnabled: false, securityEnabled: true, groupTypes: [], mailNickname: props.displayName.replace(/[^A-Za-z0-9]/g, ''), mail: null,
+          onPremisesSyncEnabled: null, proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [],
+          ...props,
+        }, [...new Set(members.map(resolve))]);
+        grantSeededRoles(group, { roles, eligibleRoles });
+        return group;
+      });
       const contacts = (request.contacts ?? []).map((props) => directory.insert('orgContact', {
         proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [], onPremisesSyncEnabled: null, ...props,
       }));
@@ -184,6 +237,8 @@ export function createControl(deps: {
         groups: directory.list('group').map(snapshotObject),
         contacts: directory.list('orgContact').map(snapshotObject),
         deletedItems: deleted.map(snapshotObject),
+        roleAssignments: directory.roleAssignments(),
+        roleEligibilities: directory.eligibilities(),
       };
     },
     findByImmutableId(immutableId) {
@@ -210,6 +265,9 @@ export function createControl(deps: {
       return token;
     },
     advanceClock: (ms) => directory.advanceClock(ms),
+    assignRole,
+    addRoleEligibility,
+    setLicenses: (licenses) => directory.setLicenses(licenses),
   };
   if (directory.count('user') === 0) seedAdministrator();
   return control;
@@ -234,6 +292,9 @@ export async function handleControlRequest(control: StandInControl, method: stri
       return { status: 204 };
     case 'POST /_standin/tokens': return { status: 200, body: { access_token: await control.issueAccessToken(input) } };
     case 'POST /_standin/clock/advance': control.advanceClock(Number(input.ms)); return { status: 204 };
+    case 'POST /_standin/role-assignments': return { status: 201, body: control.assignRole(String(input.principal), String(input.role)) };
+    case 'POST /_standin/role-eligibilities': return { status: 201, body: control.addRoleEligibility(input as unknown as EligibilityRequest) };
+    case 'PUT /_standin/licenses': control.setLicenses(input as Partial<TenantLicenses>); return { status: 204 };
     default: return { status: 404, body: { error: `Unknown control endpoint ${method} ${path}.` } };
   }
 }

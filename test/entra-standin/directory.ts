@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { graphErrors } from './errors.ts';
 import type { ResourceType } from './schema.ts';
+import { roleAssignmentId, roleNameOf, type RoleEligibility } from './roles.ts';
 
 export interface DirectoryObject {
   type: ResourceType;
@@ -104,6 +105,25 @@ export interface DirectoryState {
   changes: DirectoryChange[];
   seq: number;
   clockOffsetMs: number;
+  /** Absent in state files written before eligibilities were modelled. */
+  eligibilities?: RoleEligibility[];
+  licenses?: TenantLicenses;
+}
+
+/** Licences that change what Graph answers (PIM needs Entra ID P2 or ID Governance). */
+export interface TenantLicenses {
+  entraIdP2: boolean;
+}
+
+const defaultLicenses: TenantLicenses = { entraIdP2: true };
+
+/** A tenant-wide role assignment, as /roleManagement/directory/roleAssignments shows it. */
+export interface RoleAssignment {
+  id: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  appScopeId: string | null;
 }
 
 export class Directory {
@@ -118,6 +138,8 @@ export class Directory {
   #changes: DirectoryChange[] = [];
   #seq = 0;
   #clockOffsetMs = 0;
+  #eligibilities: RoleEligibility[] = [];
+  #licenses: TenantLicenses = { ...defaultLicenses };
   #sortedIds = new Map<ResourceType, string[]>();
   readonly #rules: UniqueRule[] = [
     { property: 'userPrincipalName', index: new UniqueIndex(), keptWhenDeleted: false, values: (o) => (o.type === 'user' ? stringValue(o.props.userPrincipalName) : []) },
@@ -233,8 +255,12 @@ export class Directory {
     return [...this.#deleted.values()].filter((object) => object.type === type).sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Brings a soft-deleted object back with its original UPN, if nothing took its unique values meanwhile. */
-  restore(id: string): DirectoryObject | undefined {
+  /**
+   * Brings a soft-deleted object back with its id, anchor and original UPN, if nothing took its unique
+   * values meanwhile (else the conflict error, and it stays deleted). `dropConflictingProxyAddresses`
+   * removes the proxy addresses a live object holds now instead of failing on them.
+   */
+  restore(id: string, options: { dropConflictingProxyAddresses?: boolean } = {}): DirectoryObject | undefined {
     this.#purgeExpired();
     const deleted = this.#deleted.get(id.toLowerCase());
     if (!deleted) return undefined;
@@ -242,6 +268,10 @@ export class Directory {
     const props: Record<string, unknown> = { ...object.props, deletedDateTime: null };
     if (object.type === 'user' && typeof props.userPrincipalName === 'string') {
       props.userPrincipalName = props.userPrincipalName.slice(object.id.replaceAll('-', '').length);
+    }
+    if (options.dropConflictingProxyAddresses && Array.isArray(props.proxyAddresses)) {
+      const proxyRule = this.#rules.find((rule) => rule.property === 'proxyAddresses')!;
+      props.proxyAddresses = props.proxyAddresses.filter((address) => [undefined, object.id].includes(proxyRule.index.holder(String(address))));
     }
     const restored: DirectoryObject = { ...object, props };
     this.#release(deleted, false);
@@ -275,6 +305,56 @@ export class Directory {
   memberOf(id: string): DirectoryObject[] {
     return [...this.#objects.values()].filter((object) => object.members.includes(id));
   }
+
+  /** Groups and directory roles `id` belongs to directly or through nested groups (each once). */
+  transitiveMemberOf(id: string): DirectoryObject[] {
+    const found = new Map<string, DirectoryObject>();
+    const pending = [id];
+    while (pending.length > 0) {
+      for (const container of this.memberOf(pending.pop()!)) {
+        if (found.has(container.id)) continue;
+        found.set(container.id, container);
+        pending.push(container.id);
+      }
+    }
+    return [...found.values()];
+  }
+
+  // ---- directory roles
+
+  /** The directoryRole of a template, activated (created) on first use as Entra ID does. */
+  activateRole(templateId: string): DirectoryObject {
+    const existing = this.list('directoryRole').find((role) => role.props.roleTemplateId === templateId);
+    if (existing) return existing;
+    const displayName = roleNameOf(templateId) ?? templateId;
+    return this.insert('directoryRole', { displayName, description: displayName, roleTemplateId: templateId, deletedDateTime: null });
+  }
+
+  /**
+   * Active tenant-wide role assignments. A directoryRole's members and the assignments at scope '/'
+   * are the same facts in Entra ID, so they are derived from the role memberships.
+   */
+  roleAssignments(): RoleAssignment[] {
+    return this.list('directoryRole').flatMap((role) => role.members.map((principalId) => {
+      const roleDefinitionId = String(role.props.roleTemplateId);
+      return { id: roleAssignmentId(roleDefinitionId, principalId), principalId, roleDefinitionId, directoryScopeId: '/', appScopeId: null };
+    }));
+  }
+
+  /** Eligibilities in effect now (started, not ended). */
+  eligibilities(): RoleEligibility[] {
+    const now = this.now();
+    return this.#eligibilities.filter((eligibility) => Date.parse(eligibility.startDateTime) <= now
+      && (eligibility.endDateTime === null || Date.parse(eligibility.endDateTime) > now));
+  }
+
+  addEligibility(eligibility: RoleEligibility): void {
+    this.#eligibilities.push(eligibility);
+    this.onChange();
+  }
+
+  licenses(): TenantLicenses { return { ...this.#licenses }; }
+  setLicenses(licenses: Partial<TenantLicenses>): void { this.#licenses = { ...this.#licenses, ...licenses }; this.onChange(); }
 
   // ---- applications and domains
 
@@ -315,6 +395,8 @@ export class Directory {
       changes: this.#changes,
       seq: this.#seq,
       clockOffsetMs: this.#clockOffsetMs,
+      eligibilities: this.#eligibilities,
+      licenses: this.#licenses,
     };
   }
 
@@ -326,14 +408,18 @@ export class Directory {
     this.#changes = state.changes;
     this.#seq = state.seq;
     this.#clockOffsetMs = state.clockOffsetMs;
+    this.#eligibilities = state.eligibilities ?? [];
+    this.#licenses = { ...defaultLicenses, ...state.licenses };
     this.#sortedIds.clear();
     for (const rule of this.#rules) rule.index.clear();
     for (const object of this.#objects.values()) this.#claim(object);
     for (const object of this.#deleted.values()) this.#claim(object, true);
   }
 
-  /** Empties the directory of users, groups, contacts and deleted items; keeps apps, domains and roles. */
+  /** Empties the directory of users, groups, contacts, deleted items and eligibilities; keeps apps, domains and roles; default licences. */
   clearObjects(): void {
+    this.#eligibilities = [];
+    this.#licenses = { ...defaultLicenses };
     for (const object of [...this.#objects.values()]) {
       if (object.type !== 'directoryRole') this.#objects.delete(object.id);
       else object.members = [];
@@ -372,7 +458,9 @@ export class Directory {
 
   /** Takes a live object out of the directory and out of every group it belonged to. */
   #detach(object: DirectoryObject): void {
+    // Its memberships, role assignments (role memberships) and eligibilities go with it.
     for (const group of this.memberOf(object.id)) this.removeMember(group, object.id);
+    this.#eligibilities = this.#eligibilities.filter((eligibility) => eligibility.principalId !== object.id);
     // Like Entra ID, a deleted manager leaves its reports without one.
     for (const report of this.#objects.values()) if (report.manager === object.id) delete report.manager;
     this.#objects.delete(object.id);

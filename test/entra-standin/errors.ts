@@ -47,6 +47,15 @@ export const graphErrors = {
   invalidReference: () => badRequest('Invalid object identifier'),
   extensionPropertyExists: (name: string) => badRequest(`An extension property exists with the name ${name}.`),
 
+  // role-assignable groups and role management
+  roleAssignableGroupNesting: () => badRequest('Nesting is currently not supported for groups that can be assigned to a role.'),
+  roleAssignableGroupInvalid: () => badRequest("A group with 'isAssignableToRole' set to true must be security-enabled and cannot have dynamic membership.", { target: 'isAssignableToRole' }),
+  notRoleAssignable: () => badRequest('Only users, service principals and groups created with isAssignableToRole set to true can be assigned a directory role.'),
+  unsupportedDirectoryScope: (scope: string) => badRequest(`The directory scope '${scope}' is not supported.`, { target: 'directoryScopeId' }),
+  roleAssignmentExists: () => badRequest('A conflicting object with one or more of the specified property values is present in the directory.'),
+  unsupportedRoleFilter: (property: string, operator: string) => new GraphError(400, 'BadRequest', `The '${operator}' operator is not supported on property '${property}' of this resource.`),
+  premiumLicenseRequired: () => new GraphError(400, 'AadPremiumLicenseRequired', 'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.'),
+
   // query options
   unknownQueryProperty: (property: string, type: string) => new GraphError(400, 'BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.${type}'.`),
   invalidFilter: (detail: string) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`),

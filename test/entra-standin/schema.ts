@@ -1,7 +1,12 @@
 // The Graph resource types the stand-in serves: their properties, which ones a client may write,
 // and the property set real Graph returns when the request has no $select.
 
-export type ResourceType = 'user' | 'group' | 'orgContact' | 'directoryRole' | 'application';
+export type ResourceType =
+  | 'user' | 'group' | 'orgContact' | 'directoryRole' | 'application'
+  // Not directory objects: role management entities, served from records the directory derives or keeps.
+  | 'unifiedRoleAssignment' | 'unifiedRoleEligibilityScheduleInstance'
+  // The base type of mixed collections (members, memberOf, transitiveMemberOf).
+  | 'directoryObject';
 
 export interface ResourceSchema {
   /** OData type name, e.g. 'user' → '#microsoft.graph.user'. */
@@ -101,12 +106,54 @@ export const applicationSchema: ResourceSchema = {
   collections: [],
 };
 
+const roleAssignmentProperties = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId'];
+
+export const roleAssignmentSchema: ResourceSchema = {
+  type: 'unifiedRoleAssignment',
+  resourceName: 'UnifiedRoleAssignment',
+  writable: ['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId'],
+  properties: roleAssignmentProperties,
+  defaultSelect: roleAssignmentProperties,
+  hidden: [],
+  collections: [],
+};
+
+const roleEligibilityInstanceProperties = [
+  'id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'startDateTime', 'endDateTime', 'memberType', 'roleEligibilityScheduleId',
+];
+
+export const roleEligibilityInstanceSchema: ResourceSchema = {
+  type: 'unifiedRoleEligibilityScheduleInstance',
+  resourceName: 'UnifiedRoleEligibilityScheduleInstance',
+  writable: [],
+  properties: roleEligibilityInstanceProperties,
+  defaultSelect: roleEligibilityInstanceProperties,
+  hidden: [],
+  collections: [],
+};
+
+const memberTypes = [userSchema, groupSchema, orgContactSchema, directoryRoleSchema];
+
+/** directoryObject: $select on a mixed collection may name any member type's property; each element keeps its own. */
+export const directoryObjectSchema: ResourceSchema = {
+  type: 'directoryObject',
+  resourceName: 'DirectoryObject',
+  writable: [],
+  properties: [...new Set(memberTypes.flatMap((schema) => schema.properties))],
+  defaultSelect: ['id', 'deletedDateTime'],
+  hidden: [...new Set(memberTypes.flatMap((schema) => schema.hidden))],
+  collections: [...new Set(memberTypes.flatMap((schema) => schema.collections))],
+};
+
 export const schemas: Record<ResourceType, ResourceSchema> = {
   user: userSchema,
   group: groupSchema,
   orgContact: orgContactSchema,
   directoryRole: directoryRoleSchema,
   application: applicationSchema,
+  unifiedRoleAssignment: roleAssignmentSchema,
+  unifiedRoleEligibilityScheduleInstance: roleEligibilityInstanceSchema,
+  directoryObject: directoryObjectSchema,
 };
 
 /** Directory extension properties are named `extension_<appId without dashes>_<name>`. */

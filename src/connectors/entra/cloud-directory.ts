@@ -1,6 +1,8 @@
 // Reads of the tenant the engine needs to join AD objects to cloud objects: hard match by anchor,
-// soft match by primary SMTP address then UPN (never onto an administrator), the tenant's domains,
-// and the directory extension property that carries the anchor on groups.
+// soft match by primary SMTP address then UPN (never onto an administrator, active or eligible,
+// directly or through a role-assignable group), the tenant's domains, and the directory extension
+// property that carries the anchor on groups.
+import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { SoftMatchCandidate, CloudTarget } from '../../engine/ports.ts';
 import type { TenantContext } from '../../engine/mapping.ts';
 import { readInBatches } from './batch-items.ts';
@@ -16,6 +18,23 @@ interface Page<T> {
   value: T[];
   '@odata.nextLink'?: string;
 }
+
+/** What transitiveMemberOf lists: groups, directory roles, administrative units. */
+interface Membership {
+  '@odata.type'?: string;
+  id: string;
+  isAssignableToRole?: boolean | null;
+}
+
+/** Who of some users administers the tenant, and what Graph would not let DirSync check. */
+export interface AdministratorCheck {
+  administrators: Set<string>;
+  /** One sentence per check Graph refused, telling the administrator what to grant; empty when everything was checked. */
+  warnings: string[];
+}
+
+export const ELIGIBLE_ROLES_UNCHECKED = 'Eligible (PIM) administrator roles could not be checked, so soft matching may take over a user who can activate one: grant DirSync\'s application RoleEligibilitySchedule.Read.Directory.';
+export const ROLE_ASSIGNMENTS_UNCHECKED = 'Role assignments outside directory roles (e.g. scoped to an administrative unit) could not be checked, so soft matching may take over such an administrator: grant DirSync\'s application RoleManagement.Read.Directory.';
 
 interface CloudUser {
   id: string;
@@ -72,12 +91,18 @@ export async function findByAnchors(
 export class CloudDirectory implements CloudTarget {
   private readonly session: GraphSession;
   private readonly clientId: string;
+  private readonly onWarning: (message: string) => void;
+  private readonly warned = new Set<string>();
   private sourceAnchorProperty: Promise<string> | undefined;
 
-  /** `clientId` is DirSync's application: the anchor extension property is registered on it. */
-  constructor(session: GraphSession, clientId: string) {
+  /**
+   * `clientId` is DirSync's application: the anchor extension property is registered on it.
+   * `onWarning` hears, once each, what soft matching could not check (a permission Graph refused).
+   */
+  constructor(session: GraphSession, clientId: string, options: { onWarning?: (message: string) => void } = {}) {
     this.session = session;
     this.clientId = clientId;
+    this.onWarning = options.onWarning ?? (() => {});
   }
 
   async tenant(): Promise<TenantContext> {
@@ -146,27 +171,85 @@ export class CloudDirectory implements CloudTarget {
       if (match) found.set(candidate.anchor, match.id);
     }
 
-    const administrators = await this.administratorsAmong([...found.values()]);
+    const { administrators, warnings } = await this.administratorsAmong([...found.values()]);
     for (const [anchor, cloudId] of found) if (administrators.has(cloudId)) found.delete(anchor);
+    for (const warning of warnings) {
+      if (this.warned.has(warning)) continue;
+      this.warned.add(warning);
+      this.onWarning(warning);
+    }
     return found;
   }
 
-  /** Which of these users hold a directory role (any role: soft match must never take over an administrator). */
-  async administratorsAmong(userIds: readonly string[]): Promise<Set<string>> {
-    const pages = await readInBatches<Page<{ '@odata.type'?: string }>>(this.session, userIds.map((id) => `/users/${id}/memberOf?$top=999`));
+  /**
+   * Which of these users administer the tenant (any role: soft match must never take over an
+   * administrator). A user is one when it holds a directory role directly or through a
+   * role-assignable group (transitiveMemberOf), or when it or such a group has a role assignment
+   * (any scope) or a PIM eligibility in roleManagement. Checks Graph refuses for lack of permission
+   * are reported in `warnings`, not taken as "not an administrator" silently.
+   */
+  async administratorsAmong(userIds: readonly string[]): Promise<AdministratorCheck> {
     const administrators = new Set<string>();
-    for (const [index, firstPage] of pages.entries()) {
-      let page: Page<{ '@odata.type'?: string }> | undefined = firstPage;
-      while (page !== undefined) {
-        if (page.value.some((entry) => entry['@odata.type'] === '#microsoft.graph.directoryRole')) {
-          administrators.add(userIds[index]!);
-          break;
-        }
-        const next: string | undefined = page['@odata.nextLink'];
-        page = next === undefined ? undefined : await this.session.get<Page<{ '@odata.type'?: string }>>(next);
+    // Principal (a user, or a role-assignable group it belongs to) → the users whose roles it carries.
+    const carriers = new Map<string, Set<string>>();
+    const memberships = await readInBatches<Page<Membership>>(this.session, userIds.map((id) => `/users/${id}/transitiveMemberOf?$top=999`));
+    for (const [index, firstPage] of memberships.entries()) {
+      const userId = userIds[index]!;
+      const groups: string[] = [];
+      let holdsRole = false;
+      for await (const membership of this.allOf(firstPage)) {
+        holdsRole = membership['@odata.type'] === '#microsoft.graph.directoryRole';
+        if (holdsRole) break;
+        // A group whose flag Graph withheld (limited information) is checked as if role-assignable.
+        if (membership['@odata.type'] === '#microsoft.graph.group' && membership.isAssignableToRole !== false && membership.isAssignableToRole !== null) groups.push(membership.id);
       }
+      if (holdsRole) {
+        administrators.add(userId);
+        continue;
+      }
+      for (const principalId of [userId, ...groups].map((id) => id.toLowerCase())) carriers.set(principalId, (carriers.get(principalId) ?? new Set()).add(userId));
     }
-    return administrators;
+    const principals = [...carriers.keys()];
+
+    const warnings: string[] = [];
+    const markHolders = (holders: readonly string[]) => {
+      for (const principalId of holders) for (const userId of carriers.get(principalId) ?? []) administrators.add(userId);
+    };
+    // Active assignments at any scope; `in` is documented for principalId here.
+    const assignmentUrls = chunks(principals, MAX_IN_VALUES).map((group) =>
+      filteredUrl('roleManagement/directory/roleAssignments', `principalId in (${group.map(odataString).join(',')})`, ['id', 'principalId']));
+    const assigned = await this.readUnlessRefused<Page<{ principalId: string }>>(assignmentUrls, ROLE_ASSIGNMENTS_UNCHECKED, warnings);
+    markHolders(assigned.flatMap((page) => page.value.map((assignment) => assignment.principalId.toLowerCase())));
+    // Eligibilities in effect now; principalId documents only eq (and ne) here, so one read per principal.
+    const eligibilityUrls = principals.map((principalId) =>
+      filteredUrl('roleManagement/directory/roleEligibilityScheduleInstances', `principalId eq ${odataString(principalId)}`, ['id', 'principalId']));
+    const eligible = await this.readUnlessRefused<Page<{ principalId: string }>>(eligibilityUrls, ELIGIBLE_ROLES_UNCHECKED, warnings);
+    markHolders(eligible.flatMap((page) => page.value.map((instance) => instance.principalId.toLowerCase())));
+    return { administrators, warnings };
+  }
+
+  /** The entries of a page and of the pages its @odata.nextLink leads to. */
+  private async *allOf<T>(firstPage: Page<T>): AsyncIterable<T> {
+    yield* firstPage.value;
+    if (firstPage['@odata.nextLink'] !== undefined) yield* this.session.getAll<T>(firstPage['@odata.nextLink']);
+  }
+
+  /**
+   * Batched reads, or none when Graph refuses them: for lack of permission (403, `warning` added)
+   * or because the tenant has no licence for the feature (PIM without Entra ID P2: nothing to find).
+   */
+  private async readUnlessRefused<T>(urls: readonly string[], warning: string, warnings: string[]): Promise<T[]> {
+    try {
+      return await readInBatches<T>(this.session, urls);
+    } catch (error) {
+      if (!(error instanceof GraphError)) throw error;
+      if (error.statusCode === 403) {
+        warnings.push(warning);
+        return [];
+      }
+      if (error.code === 'AadPremiumLicenseRequired') return [];
+      throw error;
+    }
   }
 
   private async findOrRegisterExtension(): Promise<string> {

@@ -15,6 +15,7 @@ import { registerDelta } from './delta.ts';
 import { registerDirectoryObjects } from './directory-objects.ts';
 import { registerGroups } from './groups.ts';
 import { registerOrganization } from './organization.ts';
+import { registerRoleManagement } from './role-management.ts';
 import { Router } from './router.ts';
 import type { Caller, GraphRequest, GraphResponse } from './types.ts';
 import { registerUsers } from './users.ts';
@@ -58,6 +59,7 @@ export class GraphService {
     registerDirectoryObjects(this.#router, options.directory);
     registerOrganization(this.#router, options.directory);
     registerApplications(this.#router, options.directory);
+    registerRoleManagement(this.#router, options.directory);
   }
 
   /** A top-level HTTP request to /v1.0/…. */

@@ -9,7 +9,7 @@ import { permissions } from './permissions.ts';
 import type { Router } from './router.ts';
 import type { GraphRequest } from './types.ts';
 import { assertCloudManaged, collectionContext, referencedId, requestBody, requireProperties, writableProperties } from './writes.ts';
-import { memberOfResponse } from './directory-objects.ts';
+import { memberOfResponse, transitiveMemberOfResponse } from './directory-objects.ts';
 
 const requiredOnCreate = ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'];
 // Characters Entra ID accepts in the local part of a UPN.
@@ -60,10 +60,13 @@ function isComplexPassword(password: string): boolean {
   return classes >= 3;
 }
 
-/** App-only callers cannot change or delete users holding administrator roles. */
+/**
+ * App-only callers cannot change or delete users holding administrator roles, directly or through a
+ * role-assignable group, nor members of a role-assignable group (Privileged Authentication Administrator territory).
+ */
 function assertNotPrivileged(directory: Directory, request: GraphRequest, user: DirectoryObject): void {
-  const holdsRole = directory.memberOf(user.id).some((object) => object.type === 'directoryRole');
-  if (holdsRole && request.caller.userId === undefined) throw graphErrors.insufficientPrivileges();
+  const privileged = directory.transitiveMemberOf(user.id).some((object) => object.type === 'directoryRole' || object.props.isAssignableToRole === true);
+  if (privileged && request.caller.userId === undefined) throw graphErrors.insufficientPrivileges();
 }
 
 /** Users a $filter on a unique property can match, from the indexes, in id order (paging relies on it). */
@@ -105,7 +108,7 @@ export function registerUsers(router: Router, directory: Directory): void {
     return { status: 204 };
   });
 
-  router.add('DELETE', '/users/{id}', permissions.writeUsers, (request, { id }) => {
+  router.add('DELETE', '/users/{id}', permissions.deleteUsers, (request, { id }) => {
     const user = findUser(directory, id!);
     assertCloudManaged(user);
     assertNotPrivileged(directory, request, user);
@@ -141,4 +144,5 @@ export function registerUsers(router: Router, directory: Directory): void {
   });
 
   router.add('GET', '/users/{id}/memberOf', permissions.readDirectory, (request, { id }) => memberOfResponse(request, directory, findUser(directory, id!)));
+  router.add('GET', '/users/{id}/transitiveMemberOf', permissions.readMemberships, (request, { id }) => transitiveMemberOfResponse(request, directory, findUser(directory, id!)));
 }
