@@ -39,7 +39,7 @@ export async function connect(
     preview: options.preview,
     writeBudget: configuration.writeBudget,
   });
-  const target = new CloudDirectory(entra.session, cloud.clientId);
+  const target = new CloudDirectory(entra.session, cloud.clientId, { onWarning: (message) => options.reporter.warning(message) });
   const sourceAnchorProperty = await target.ensureSourceAnchorExtension();
   const source = new ActiveDirectorySource({
     url: ad.url,
