@@ -1,9 +1,11 @@
 // What configure verifies before it saves anything, one named check at a time, so that the report says which
 // part failed: AD sign-in as the administrator, the scope's OUs, the Exchange schema (hybrid), the service
 // account and its sign-in, the cloud sign-in, the Graph permissions, the tenant's domains, the group anchor.
+import type { Client } from 'ldapts';
 import type { Reporter } from '../core/reporter.ts';
 import { openDirectoryConnection } from '../connectors/ad/connection.ts';
 import { ensureExchangeSchema, ensureOusExist } from '../connectors/ad/directory-checks.ts';
+import { probeDeletionVisibility } from '../connectors/ad/deletion-visibility-probe.ts';
 import { DirectoryScope } from '../connectors/ad/scope.ts';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../connectors/entra/connection.ts';
@@ -65,16 +67,20 @@ export async function checkActiveDirectory(
           'Anyone who can read the directory and its key can then act as that account. Use an account with the least privileges ' +
           '(read access and Replicating Directory Changes), never a domain administrator, or let configure create the AAD_ service account.',
       );
-      return { configuration: { url: settings.url, bindUser: settings.adminUser, caFile: settings.caFile, allowPlainLdap: settings.allowPlainLdap, serviceAccount: null, deletionVisibility: null }, password: settings.adminPassword };
+      const deletionVisibility = await checkDeletionVisibility(admin, { ...connection, bindDn: settings.adminUser, password: settings.adminPassword }, settings.scope, report);
+      return { configuration: { url: settings.url, bindUser: settings.adminUser, caFile: settings.caFile, allowPlainLdap: settings.allowPlainLdap, serviceAccount: null, deletionVisibility }, password: settings.adminPassword };
     }
+    const existing = settings.existingServiceAccount;
     const account = await check(
-      'the AAD_ service account exists with the replication rights',
+      'the AAD_ service account exists with the replication right it needs (Replicating Directory Changes, nothing more)',
       report,
-      () => ensureServiceAccount(admin, settings.existingServiceAccount ? { existingObjectGuid: settings.existingServiceAccount.objectGuid } : {}),
-      (created) => `${created.samAccountName} (${created.dn})`,
+      () => ensureServiceAccount(admin, existing ? { existingObjectGuid: existing.objectGuid, existingSamAccountName: existing.samAccountName } : {}),
+      (created) => `${created.samAccountName} (${created.dn})${created.changesAllRemoved ? '; the "Replicating Directory Changes All" right an earlier version granted was removed' : ''}`,
     );
-    const serviceConnection = await check(`Active Directory sign-in as ${account.userPrincipalName}`, report, () => openDirectoryConnection({ ...connection, bindDn: account.userPrincipalName, password: account.password }));
+    const reading = { ...connection, bindDn: account.userPrincipalName, password: account.password };
+    const serviceConnection = await check(`Active Directory sign-in as ${account.userPrincipalName}`, report, () => openDirectoryConnection(reading));
     await serviceConnection.unbind();
+    const deletionVisibility = await checkDeletionVisibility(admin, reading, settings.scope, report);
     return {
       configuration: {
         url: settings.url,
@@ -82,13 +88,26 @@ export async function checkActiveDirectory(
         caFile: settings.caFile,
         allowPlainLdap: settings.allowPlainLdap,
         serviceAccount: { objectGuid: account.objectGuid, samAccountName: account.samAccountName, dn: account.dn },
-        deletionVisibility: null,
+        deletionVisibility,
       },
       password: account.password,
     };
   } finally {
     await admin.unbind();
   }
+}
+
+/**
+ * Whether the reading account sees deletions in a delta. Informational: either answer is a working configuration
+ * (deltas list the scope to find deletions when they cannot see them), so the check passes with the finding.
+ */
+async function checkDeletionVisibility(
+  admin: Client, reading: Parameters<typeof probeDeletionVisibility>[1], scope: Configuration['scope'], report: Report,
+): Promise<ActiveDirectoryConfiguration['deletionVisibility']> {
+  const result = await check(`deletions are visible to ${reading.bindDn} in a delta`, report,
+    () => probeDeletionVisibility(admin, reading, { includeOus: scope.includeOus, excludeOus: scope.excludeOus, ...(scope.attributeFilter ? { attributeFilter: scope.attributeFilter } : {}) }),
+    (probe) => probe.detail);
+  return { visible: result.visible, checkedAt: new Date().toISOString(), detail: result.detail };
 }
 
 export async function checkCloud(

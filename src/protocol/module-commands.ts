@@ -39,7 +39,7 @@ const commands: Record<string, CommandHandler> = {
   sync: (parameters, _secrets, output) => sync(parseParameters(syncParameters, parameters), output),
   status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
-  uninstall: (parameters, _secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), output),
+  uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
 };
 
 let registered = false;

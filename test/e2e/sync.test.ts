@@ -216,7 +216,8 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     const stopped = await sync();
     assert.equal(stopped.code, 4, stopped.stderr);
     assert.equal(stopped.json.status, 'stopped-deletion-threshold-exceeded');
-    assert.match(stopped.stderr, /would delete 3 objects.*threshold of 2.*--accept-deletes/s);
+    assert.match(stopped.stderr, /would make 3 delete\(s\).*threshold of 2.*--accept-deletes/s);
+    assert.deepEqual(stopped.json.withheld.map((entry: { anchor: string }) => entry.anchor).sort(), [...anchors].sort(), 'the withheld deletes are listed');
     for (const anchor of anchors) assert.ok(cloudUser(anchor), 'nothing was deleted');
     const accepted = await sync('--accept-deletes');
     assert.equal(accepted.code, 0, accepted.stderr);

@@ -119,11 +119,11 @@ describe('install, upgrade and uninstall', () => {
     await install({ path, upgrade: false }, {}, output);
     const installation = new Installation(path);
     await installation.writeConfiguration({ ...(await installation.readConfiguration()), deletionThreshold: { enabled: true, threshold: 42, sharePercent: 20 } });
-    assert.equal(await uninstall({ path, keepData: true }, output), 0);
+    assert.equal(await uninstall({ path, keepData: true, removeServiceAccount: false }, {}, output), 0);
     assert.equal(await installation.exists(), false);
     await install({ path, upgrade: false }, {}, output);
     assert.equal((await installation.readConfiguration()).deletionThreshold.threshold, 42);
-    assert.equal(await uninstall({ path, keepData: false }, output), 0);
+    assert.equal(await uninstall({ path, keepData: false, removeServiceAccount: false }, {}, output), 0);
     await assert.rejects(stat(path), { code: 'ENOENT' });
   });
 
