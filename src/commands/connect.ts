@@ -27,20 +27,9 @@ export async function connect(
   options: { preview: boolean; reporter: Reporter; installationPath: string },
 ): Promise<CycleConnection> {
   const ad = configuration.activeDirectory;
-  const cloud = configuration.cloud;
-  if (!ad || !cloud || !secrets.adPassword) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
+  if (!ad || !secrets.adPassword) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
   // Sign in to the cloud first: it fails fast on a wrong secret, before AD is read at all.
-  const entra = await connectToEntra({
-    tenantId: cloud.tenantId,
-    clientId: cloud.clientId,
-    credential: cloudCredential(cloud, secrets.clientSecret),
-    cloud: cloudEndpoints(cloud),
-    ...(await readCloudCa(cloud)),
-    preview: options.preview,
-    writeBudget: configuration.writeBudget,
-  });
-  const target = new CloudDirectory(entra.session, cloud.clientId, { onWarning: (message) => options.reporter.warning(message) });
-  const sourceAnchorProperty = await target.ensureSourceAnchorExtension();
+  const cloud = await connectCloud(configuration, secrets, options);
   const source = new ActiveDirectorySource({
     url: ad.url,
     bindDn: ad.bindUser,
@@ -51,14 +40,40 @@ export async function connect(
     output: options.reporter,
   });
   return {
+    ...cloud,
     source,
-    target,
-    exporter: new Exporter(entra.session, { sourceAnchorProperty }),
     close: async () => {
       await source.close();
-      entra.close();
+      await cloud.close();
     },
   };
+}
+
+/** The Entra side alone: sign-in, cloud reads and the exporter (what restore needs). */
+export async function connectCloud(
+  configuration: Configuration,
+  secrets: StoredSecrets,
+  options: { preview: boolean; reporter: Reporter; installationPath: string },
+): Promise<Omit<CycleConnection, 'source'>> {
+  const cloud = configuration.cloud;
+  if (!cloud) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
+  const entra = await connectToEntra({
+    tenantId: cloud.tenantId,
+    clientId: cloud.clientId,
+    credential: cloudCredential(cloud, secrets.clientSecret),
+    cloud: cloudEndpoints(cloud),
+    ...(await readCloudCa(cloud)),
+    preview: options.preview,
+    writeBudget: configuration.writeBudget,
+  });
+  try {
+    const target = new CloudDirectory(entra.session, cloud.clientId, { onWarning: (message) => options.reporter.warning(message) });
+    const sourceAnchorProperty = await target.ensureSourceAnchorExtension();
+    return { target, exporter: new Exporter(entra.session, { sourceAnchorProperty }), close: async () => entra.close() };
+  } catch (error) {
+    entra.close();
+    throw error;
+  }
 }
 
 export function cloudCredential(cloud: Pick<CloudConfiguration, 'certificateFile' | 'clientId'>, clientSecret: string | undefined): AppCredential {

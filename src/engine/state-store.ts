@@ -17,7 +17,8 @@ export interface ObjectLink {
   lastSeenRunId: number | null;
 }
 
-export type RunMode = 'full' | 'delta' | 'preview-full' | 'preview-delta';
+/** restore: a run of `dirsync restore`, bringing back what an earlier run deleted. */
+export type RunMode = 'full' | 'delta' | 'preview-full' | 'preview-delta' | 'restore' | 'preview-restore';
 
 export type RunStatus =
   | 'in-progress'

@@ -7,6 +7,7 @@ import { getConfiguration, getConfigurationParameters } from '../commands/get-co
 import { install, installParameters } from '../commands/install.ts';
 import { parseParameters } from '../commands/parameters.ts';
 import { parseSuppliedSecrets } from '../commands/secrets.ts';
+import { restore, restoreParameters } from '../commands/restore.ts';
 import { status, statusParameters } from '../commands/status.ts';
 import { sync, syncParameters } from '../commands/sync.ts';
 import { uninstall, uninstallParameters } from '../commands/uninstall.ts';
@@ -38,6 +39,7 @@ const commands: Record<string, CommandHandler> = {
   'get-configuration': (parameters, _secrets, output) => getConfiguration(parseParameters(getConfigurationParameters, parameters), output),
   sync: (parameters, _secrets, output) => sync(parseParameters(syncParameters, parameters), output),
   status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
+  restore: (parameters, _secrets, output) => restore(parseParameters(restoreParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
 };

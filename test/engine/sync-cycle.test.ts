@@ -18,6 +18,7 @@ import {
   type OperationSink,
   type SoftMatchCandidate,
 } from '../../src/engine/ports.ts';
+import { restoreRun } from '../../src/engine/restore.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
@@ -145,7 +146,8 @@ class MemoryCloud implements CloudTarget, OperationSink {
           yield { ok: true, operation };
           break;
         case 'delete':
-          this.deleted.set(operation.cloudId, this.objects.get(operation.cloudId)!);
+          // Entra keeps deleted users for 30 days; security groups are deleted for good.
+          if (operation.objectType === 'user') this.deleted.set(operation.cloudId, this.objects.get(operation.cloudId)!);
           this.objects.delete(operation.cloudId);
           yield { ok: true, operation };
           break;
@@ -182,6 +184,9 @@ class MemoryCloud implements CloudTarget, OperationSink {
     const writes = this.received;
     this.received = [];
     return writes;
+  }
+  idOf(anchor: string): string | undefined {
+    return [...this.objects].find(([, object]) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor)?.[0];
   }
   byAnchor(anchor: string) {
     return [...this.objects.values()].find((object) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor);
@@ -579,6 +584,35 @@ describe('the sync cycle', () => {
       await cycle();
       const runs = await store.listRuns(5);
       assert.equal(runs.find((run) => run.id === orphan)!.status, 'interrupted');
+    });
+
+    it('restores what a run deleted: users from the deleted items, groups created again, memberships and links', async () => {
+      users(8);
+      ad.put(group('GGGG', 'sales', ['U0', 'U1', 'U7']));
+      await cycle();
+      const groupIdBefore = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
+      const userIds = Object.fromEntries(['U0', 'U1'].map((anchor) => [anchor, [...cloud.objects].find(([, object]) => object.attributes.onPremisesImmutableId === anchor)![0]]));
+      ad.remove('U0');
+      ad.remove('U1');
+      ad.remove('GGGG');
+      const bad = await cycle();
+      assert.equal(bad.counts.deleted, 3);
+
+      const preview = await restoreRun(bad.runId, { store, sink: new (await import('../../src/engine/plan-recorder.ts')).PlanRecorder(), reporter: silentReporter, preview: true });
+      assert.equal(preview.restored.length, 3);
+      assert.equal(cloud.objects.size, 6, 'a preview restores nothing');
+
+      const restored = await restoreRun(bad.runId, { store, sink: cloud, reporter: silentReporter, preview: false });
+      assert.equal(restored.status, 'success');
+      assert.deepEqual(restored.restored.map((object) => [object.anchor, object.how]).sort(), [['GGGG', 're-created'], ['U0', 'restored'], ['U1', 'restored']]);
+      assert.equal(cloud.byAnchor('U0'), cloud.objects.get(userIds.U0!), 'the user came back with its old id');
+      const groupId = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
+      assert.notEqual(groupId, groupIdBefore);
+      assert.deepEqual([...cloud.members.get(groupId)!].sort(), [userIds.U0, userIds.U1, cloud.idOf('U7')].sort(), 'the group has its members again');
+      assert.equal((await store.getLinks(['U0', 'U1', 'GGGG'])).size, 3, 'linked again');
+      assert.equal((await store.listRuns(1))[0]!.mode, 'restore');
+      const again = await restoreRun(bad.runId, { store, sink: cloud, reporter: silentReporter, preview: false });
+      assert.deepEqual(again.skipped.sort(), ['GGGG', 'U0', 'U1'], 'what is back is left alone');
     });
   });
 });
