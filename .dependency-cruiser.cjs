@@ -1,0 +1,43 @@
+// The architecture's import rules, checked by `npm run check:architecture` (part of npm test):
+//   core ← engine ← connectors, store, install ← commands ← protocol, cli
+// Everything may import core; the engine imports only core; adapters import inward only; nothing imports the CLI.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-nothing',
+      comment: 'src/core is the bottom of the house: the error model and the reporter import nothing of the project.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
+      name: 'engine-imports-only-core',
+      comment: 'The engine owns its vocabulary (operations, ports, the state-store port) and knows no adapter.',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/', pathNot: '^src/(engine|core)/' },
+    },
+    {
+      name: 'adapters-import-inward',
+      comment: 'Connectors, stores and the installation layer never reach up into the use cases or their renderers.',
+      severity: 'error',
+      from: { path: '^src/(connectors|store|install)/' },
+      to: { path: '^src/(commands|cli|protocol)/' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      comment: 'The command line is the outermost layer: only it imports itself.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    // TypeScript 7 has no compiler API yet for dependency-cruiser to use: swc parses the sources instead.
+    parser: 'swc',
+    enhancedResolveOptions: { extensions: ['.ts'] },
+  },
+};
