@@ -99,6 +99,7 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startEntraStandIn(options: EntraStandInOptions = {}): Promise<EntraStandIn> {
+  if (process.env.DIRSYNC_TEST_LANE === 'unit') throw new Error('The unit lane must not start the Entra stand-in: move this test out of .mocharc.unit.json.');
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'entra-standin-'));
   const temporaryState = options.stateDir === undefined;
   const stateFile = join(stateDir, 'state.json');

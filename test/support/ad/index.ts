@@ -99,6 +99,7 @@ async function cloneTemplate(template: Template, authority: CertificateAuthority
 
 /** Starts a fresh domain seeded with FIXTURE (or the bulk users). Stop it in an `after` hook. */
 export async function startDomain(options: { variant?: DomainVariant } = {}): Promise<TestDomain> {
+  refuseInUnitLane('a Samba AD DC');
   const authority = await prepareOnce();
   const template = await ensureTemplate(options.variant ?? 'fixture');
   const started = performance.now();
@@ -142,6 +143,11 @@ export async function startDomain(options: { variant?: DomainVariant } = {}): Pr
   }
   domain.startMs = Math.round(performance.now() - started);
   return domain;
+}
+
+/** The unit lane (npm run test:unit) runs no server: a test that starts one belongs in the integration suite. */
+export function refuseInUnitLane(what: string): void {
+  if (process.env.DIRSYNC_TEST_LANE === 'unit') throw new Error(`The unit lane must not start ${what}: move this test out of .mocharc.unit.json.`);
 }
 
 /** An ldapts Client bound as the domain's Administrator over LDAPS, verifying the DC's certificate. */
