@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretVault } from '../../src/install/secret-vault.ts';
+import { SecretVault, SecretVaultError } from '../../src/install/secret-vault.ts';
 
 describe('the secret vault', () => {
   let directory: string;
@@ -33,6 +33,15 @@ describe('the secret vault', () => {
     await vault.write({ adPassword: 'x' });
     await chmod(join(directory, 'secret.key'), 0o644);
     await assert.rejects(vault.read(), /mode is 644.*chmod 600/);
+  });
+
+  it('refuses a key file that its group can change, and names the missing key file', async () => {
+    await vault.write({ adPassword: 'x' });
+    const keyFile = join(directory, 'secret.key');
+    await chmod(keyFile, 0o620);
+    await assert.rejects(vault.read(), (error: unknown) => error instanceof SecretVaultError && error.message.includes(`${keyFile}: it holds the key of the stored secrets, but its mode is 620`));
+    await rm(keyFile);
+    await assert.rejects(vault.read(), (error: unknown) => error instanceof SecretVaultError && /key file .*secret\.key is missing/.test(error.message));
   });
 
   it('detects a tampered sealed file instead of returning garbage', async () => {

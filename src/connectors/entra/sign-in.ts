@@ -10,6 +10,7 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
+import { assertOwnerOnly, ExposedSecretFileError } from '../../core/file-permissions.ts';
 import type { CloudEndpoints } from './clouds.ts';
 import { CloudConnectionError, CloudSignInError, type SignInFailureReason } from './errors.ts';
 import type { HttpsTransport } from './https-transport.ts';
@@ -89,9 +90,11 @@ export class AppSignIn implements AccessTokenSource {
 async function loadCertificateCredential(pemFile: string, sendX5c: boolean, clientId: string) {
   let pem: string;
   try {
+    await assertOwnerOnly(pemFile, "the application's private key");
     pem = await readFile(pemFile, 'utf8');
   } catch (error) {
-    throw new CloudSignInError('certificate-file-invalid', clientId, `${pemFile}: ${(error as Error).message}`, error);
+    const detail = error instanceof ExposedSecretFileError ? error.message : `${pemFile}: ${(error as Error).message}`;
+    throw new CloudSignInError('certificate-file-invalid', clientId, detail, error);
   }
   const certificates = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   const keyBlock = pem.match(/-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END \1?PRIVATE KEY-----/)?.[0];
