@@ -120,18 +120,19 @@ async function judge(content: Buffer): Promise<Verdict> {
 }
 
 /** A lock record, or (for a lock left by an earlier version) at least its pid; undefined when it names no process. */
-function parseRecord(content: Buffer): Partial<OwnerRecord> & { pid: number } | undefined {
+function parseRecord(content: Buffer): (Partial<OwnerRecord> & { pid: number }) | undefined {
   try {
-    const record = JSON.parse(content.toString('utf8')) as Partial<OwnerRecord>;
-    return Number.isInteger(record.pid) && (record.pid as number) > 0 ? (record as Partial<OwnerRecord> & { pid: number }) : undefined;
+    const record = JSON.parse(content.toString('utf8')) as Partial<OwnerRecord> | null;
+    return Number.isInteger(record?.pid) && record!.pid! > 0 ? (record as Partial<OwnerRecord> & { pid: number }) : undefined;
   } catch {
     return undefined;
   }
 }
 
-let identity: Promise<Pick<OwnerRecord, 'pid' | 'startTime' | 'bootId' | 'host'>> | undefined;
+type Identity = Pick<OwnerRecord, 'pid' | 'startTime' | 'bootId' | 'host'>;
+let identity: Promise<Identity> | undefined;
 
-function ownIdentity(): Promise<Pick<OwnerRecord, 'pid' | 'startTime' | 'bootId' | 'host'>> {
+function ownIdentity(): Promise<Identity> {
   identity ??= (async () => ({
     pid: process.pid,
     startTime: (await inspectProcess(process.pid)).startTime,

@@ -148,7 +148,7 @@ describe('the run lock', function () {
   });
 
   it('treats damaged or foreign lock files as stale', async () => {
-    for (const content of ['', '{"pid":', 'not json', '{"acquiredAt":"2026-01-01T00:00:00Z"}', '{"pid":-3}', '[1,2]']) {
+    for (const content of ['', '{"pid":', 'not json', '{"acquiredAt":"2026-01-01T00:00:00Z"}', '{"pid":-3}', '[1,2]', 'null']) {
       await writeFile(lockFile, content);
       const lock = await acquireRunLock(directory);
       assert.equal((await lockRecord()).pid, process.pid, `after ${JSON.stringify(content)}`);
