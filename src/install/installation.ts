@@ -1,6 +1,7 @@
 // The installation directory: its manifest, configuration, sealed secrets and (embedded) state store.
 // Everything in it is created readable by its owner only: the original tells administrators to guard the
-// sync server like a domain controller.
+// sync server like a domain controller. On Windows that takes an explicit ACL (windows-acl.ts), set when the
+// directory is created and checked whenever an installation is opened.
 import { mkdir, readFile, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
@@ -9,6 +10,7 @@ import { DirSyncError } from '../core/errors.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { defaultConfiguration, parseConfiguration, type Configuration } from './configuration.ts';
 import { SecretVault } from './secret-vault.ts';
+import { aclWidenings, allowedPrincipals, currentAccountSid, readSecurityDescriptor, restrictDirectory, widerAclMessage } from './windows-acl.ts';
 
 const storeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sqlite'), file: z.string().min(1) }),
@@ -29,6 +31,8 @@ const manifestSchema = z.object({
   upgradedAt: z.string().nullable(),
   /** Set by install --upgrade: the configuration must be entered again before the next sync. */
   configurationRequired: z.boolean(),
+  /** Windows: the account DirSync runs as (the one that installed it), granted the directory besides SYSTEM and Administrators. */
+  windowsAccountSid: z.string().regex(/^S-1-\d+(-\d+)+$/).optional(),
 });
 
 export type InstallationManifest = z.infer<typeof manifestSchema>;
@@ -43,6 +47,8 @@ export const SQLITE_FILE = 'state.db';
 export class Installation {
   readonly path: string;
   readonly vault: SecretVault;
+  /** Windows: the directory's ACL, checked once per opening. */
+  private aclChecked: Promise<void> | undefined;
 
   constructor(path: string) {
     this.path = resolve(path);
@@ -64,12 +70,21 @@ export class Installation {
     }
     await mkdir(this.path, { recursive: true, mode: 0o700 });
     await chmod(this.path, 0o700);
+    let windowsAccountSid: string | undefined;
+    if (process.platform === 'win32') {
+      windowsAccountSid = await currentAccountSid();
+      await restrictDirectory(this.path, windowsAccountSid);
+      // An existing directory keeps explicit entries icacls did not replace: refused before anything secret is written.
+      this.aclChecked = this.checkWindowsAcl(windowsAccountSid);
+      await this.aclChecked;
+    }
     const manifest: InstallationManifest = {
       productVersion: PRODUCT_VERSION,
       store,
       createdAt: new Date().toISOString(),
       upgradedAt: null,
       configurationRequired: true,
+      ...(windowsAccountSid ? { windowsAccountSid } : {}),
     };
     await this.vault.ensureKey();
     // A configuration kept by "uninstall --keep-data" is adopted, like the store next to it.
@@ -96,7 +111,18 @@ export class Installation {
       const problems = describeIssues(result.error.issues);
       throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not a valid installation manifest: ${problems}`, { target: this.file(MANIFEST_FILE) });
     }
+    if (process.platform === 'win32') {
+      // Installed by an earlier version, which recorded no account: the one opening it is taken as the one it runs as.
+      this.aclChecked ??= (async () => this.checkWindowsAcl(result.data.windowsAccountSid ?? (await currentAccountSid())))();
+      await this.aclChecked;
+    }
     return result.data;
+  }
+
+  /** Refuses the directory when its ACL lets more than SYSTEM, Administrators and `runAsSid` reach it. */
+  private async checkWindowsAcl(runAsSid: string): Promise<void> {
+    const problems = aclWidenings(await readSecurityDescriptor(this.path), allowedPrincipals(runAsSid));
+    if (problems.length > 0) throw new DirSyncError('Installation.insecure-permissions', widerAclMessage(this.path, runAsSid, problems), { target: this.path });
   }
 
   async writeManifest(manifest: InstallationManifest): Promise<void> {

@@ -1,9 +1,9 @@
 // Secrets at rest: AES-256-GCM, one sealed file per installation, the key in a separate owner-only key file.
 // The vault refuses a key file that others can read: a key anyone can read protects nothing.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, readFile, stat, writeFile, rename } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
 import { DirSyncError } from '../core/errors.ts';
+import { assertOwnerOnly } from '../core/file-permissions.ts';
 
 export interface StoredSecrets {
   /** Password of the account DirSync reads AD with (the AAD_ service account, or the one supplied). */
@@ -74,22 +74,17 @@ export class SecretVault {
   }
 
   private async key(): Promise<Buffer> {
-    let mode: number;
+    let text: string;
     try {
-      mode = (await stat(this.keyFile)).mode;
+      await assertOwnerOnly(this.keyFile, 'the key of the stored secrets');
+      text = await readFile(this.keyFile, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw secretsUnreadable(`the key file ${this.keyFile} is missing; run configure again to re-enter the credentials`);
       }
       throw error;
     }
-    if (process.platform !== 'win32' && (mode & (constants.S_IRWXG | constants.S_IRWXO)) !== 0) {
-      throw secretsUnreadable(
-        `refusing to use ${this.keyFile}: its mode is ${(mode & 0o777).toString(8)}, so other accounts can read it; ` +
-          `restrict it with "chmod 600 ${this.keyFile}" (owner: the account DirSync runs as)`,
-      );
-    }
-    const key = Buffer.from((await readFile(this.keyFile, 'utf8')).trim(), 'base64');
+    const key = Buffer.from(text.trim(), 'base64');
     if (key.length !== KEY_BYTES) throw secretsUnreadable(`the key file ${this.keyFile} is damaged (expected a 256-bit key)`);
     return key;
   }

@@ -1,6 +1,8 @@
 // The one HTTPS client of the Entra connector: sign-in (msal) and Graph both send through it, so trust
 // (an explicit CA), the proxy (HTTPS_PROXY / NO_PROXY, through Node's built-in proxy support) and the
 // translation of TLS and socket failures into CloudConnection.* errors live in one place.
+// Certificate verification is pinned on: left unset, Node turns it off for the whole process when the
+// environment says NODE_TLS_REJECT_UNAUTHORIZED=0, which would hand the tenant's credentials to any interceptor.
 import https from 'node:https';
 import tls from 'node:tls';
 import type { DirSyncError } from '../../core/errors.ts';
@@ -37,6 +39,7 @@ export class HttpsTransport {
   constructor(options: HttpsTransportOptions = {}) {
     this.agent = new https.Agent({
       keepAlive: true,
+      rejectUnauthorized: true,
       // Setting `ca` replaces the trust store, so the defaults (bundled, NODE_EXTRA_CA_CERTS) are kept alongside.
       ca: options.caPem === undefined ? undefined : [...tls.getCACertificates('default'), options.caPem],
       proxyEnv: options.proxyEnv ?? process.env,

@@ -10,6 +10,7 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
+import { assertOwnerOnly } from '../../core/file-permissions.ts';
 import type { CloudEndpoints } from './clouds.ts';
 import { DirSyncError } from '../../core/errors.ts';
 import { cloudSignInError, type SignInFailureReason } from './errors.ts';
@@ -90,8 +91,10 @@ export class AppSignIn implements AccessTokenSource {
 async function loadCertificateCredential(pemFile: string, sendX5c: boolean, clientId: string) {
   let pem: string;
   try {
+    await assertOwnerOnly(pemFile, "the application's private key");
     pem = await readFile(pemFile, 'utf8');
   } catch (error) {
+    if (error instanceof DirSyncError) throw error; // a private key file other accounts can read (Secrets.file-exposed)
     throw cloudSignInError('certificate-file-invalid', clientId, `${pemFile}: ${(error as Error).message}`, error);
   }
   const certificates = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

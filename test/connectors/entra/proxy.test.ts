@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { connect as connectSocket, type AddressInfo } from 'node:net';
 import { GraphSession } from '../../../src/connectors/entra/graph-session.ts';
 import { HttpsTransport } from '../../../src/connectors/entra/https-transport.ts';
 import { AppSignIn } from '../../../src/connectors/entra/sign-in.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
 import { standInEndpoints, withStandIn } from './stand-in-fixture.ts';
-
-/** A forward proxy that only tunnels (CONNECT), as corporate HTTPS proxies do; records the targets. */
-async function startTunnelProxy(): Promise<{ url: string; targets: string[]; server: Server }> {
-  const targets: string[] = [];
-  const server = createServer((_request, response) => response.writeHead(405).end());
-  server.on('connect', (request, client, head) => {
-    targets.push(request.url ?? '');
-    const [host, port] = (request.url ?? '').split(':');
-    const upstream = connectSocket(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets, server };
-}
+import { startTunnelProxy } from './tunnel-proxy.ts';
 
 describe('HTTPS proxy (HTTPS_PROXY / NO_PROXY) for sign-in and Graph', function () {
   this.timeout(30_000);
