@@ -11,7 +11,7 @@ import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../connectors/entra/connection.ts';
 import { ensureRequiredPermissions } from '../connectors/entra/permissions.ts';
 import type { ActiveDirectoryConfiguration, CloudConfiguration, Configuration } from '../install/configuration.ts';
-import { ensureServiceAccount } from '../install/service-account.ts';
+import { ensureServiceAccount } from '../connectors/ad/service-account.ts';
 import { cloudCredential, cloudEndpoints, readCloudCa } from './connect.ts';
 
 export interface ConfigurationCheck {

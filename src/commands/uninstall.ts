@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { openDirectoryConnection } from '../connectors/ad/connection.ts';
 import { Installation } from '../install/installation.ts';
-import { removeServiceAccount } from '../install/service-account.ts';
+import { removeServiceAccount } from '../connectors/ad/service-account.ts';
 import { acquireLock } from './cycle-runner.ts';
 import { invalidParameter } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
+import { describeIssues } from '../core/validation.ts';
 
 // A request is a few kilobytes; the cap stops a wrong pipe from filling memory.
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -38,8 +39,7 @@ export function parseModuleRequest(text: string): ModuleRequest {
   }
   const parsed = moduleRequestSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
-    throw invalidRequest(`the request is malformed (${problems.join('; ')})`);
+    throw invalidRequest(`the request is malformed (${describeIssues(parsed.error.issues, 'request')})`);
   }
   return parsed.data;
 }

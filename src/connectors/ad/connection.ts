@@ -43,7 +43,7 @@ export async function openDirectoryConnection(options: DirectoryConnectionOption
     url: options.url,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     timeout: options.operationTimeoutMs ?? 120_000,
-    // ldapts would speak TLS on port 389 if given tlsOptions with ldap:// (see docs/active-directory.md).
+    // ldapts would speak TLS on port 389 if given tlsOptions with ldap:// (a known ldapts behaviour).
     ...(endpoint.secure ? { tlsOptions } : {}),
   });
   const stage = { name: 'connect' as 'connect' | 'starttls' | 'bind' };

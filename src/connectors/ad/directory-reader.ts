@@ -11,6 +11,7 @@ import {
   guidToHex,
   parseExtendedDn,
   parseRangedAttributeName,
+  firstBuffer,
   valuesAsArray,
 } from './values.ts';
 import type { LdapValues } from './values.ts';
@@ -163,9 +164,4 @@ export class DirectoryReader {
       throw error;
     }
   }
-}
-
-function firstBuffer(values: Entry[string] | undefined): Buffer | undefined {
-  const value = valuesAsArray(values as LdapValues | undefined)[0];
-  return Buffer.isBuffer(value) ? value : undefined;
 }

@@ -1,5 +1,5 @@
 // Which AD objects DirSync synchronises, in one place: the LDAP filters that find candidates and the
-// exclusion rules of the original tool (see docs/product.md, "Objects").
+// exclusion rules of the original tool (the product brief's "Objects").
 import type { ObjectKind } from '../../engine/model.ts';
 import { parseDn } from './distinguished-name.ts';
 
@@ -25,9 +25,6 @@ export const SELECTION_ATTRIBUTES = [
   'mail', 'mailNickname', 'proxyAddresses', 'msExchHideFromAddressLists', 'name', 'displayName',
 ];
 
-/** groupType bit that makes a group a security group (without it: a distribution group). */
-export const SECURITY_GROUP_FLAG = 0x80000000;
-
 type Attributes = Readonly<Record<string, readonly string[]>>;
 
 const first = (attributes: Attributes, name: string): string | undefined => attributes[name]?.[0];
@@ -42,10 +39,6 @@ export function kindOf(attributes: Attributes): ObjectKind | undefined {
   const category = first(attributes, 'objectcategory');
   if (objectClasses.has('user') && category !== undefined && parseDn(category)[0] === 'cn=person') return 'user';
   return undefined;
-}
-
-export function isSecurityGroup(attributes: Attributes): boolean {
-  return ((Number(first(attributes, 'grouptype') ?? 0) >>> 0) & SECURITY_GROUP_FLAG) !== 0;
 }
 
 /** Users whose sAMAccountName marks them as system or service accounts (matched case-insensitively). */

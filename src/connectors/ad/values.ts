@@ -57,6 +57,17 @@ export function parseRangedAttributeName(name: string): RangedAttributeName | un
 
 export type LdapValues = string | string[] | Buffer | Buffer[];
 
+/** The first value of an attribute as bytes (binary attributes read with explicitBufferAttributes). */
+export function firstBuffer(values: LdapValues | undefined): Buffer | undefined {
+  const first = valuesAsArray(values)[0];
+  return Buffer.isBuffer(first) ? first : undefined;
+}
+
+/** The first value of an attribute as text. */
+export function firstString(values: LdapValues | undefined): string | undefined {
+  return valuesAsArray(values)[0]?.toString();
+}
+
 export function valuesAsArray(values: LdapValues | undefined): (string | Buffer)[] {
   if (values === undefined) return [];
   return Array.isArray(values) ? values : [values];

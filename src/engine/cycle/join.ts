@@ -2,7 +2,7 @@
 // allowed — by its primary SMTP address or UPN (soft match), or else created. Matching never takes over what it
 // should not: a cloud user two AD objects claim matches neither, one already linked to another AD object is never
 // re-linked, a UPN DirSync had to rewrite never matches, and administrators are never soft-matched (CloudTarget).
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomPassword } from '../../core/passwords.ts';
 import type { CloudAttributes } from '../mapping.ts';
 import type { SourceObject } from '../model.ts';
 import type { CloudObjectType, CloudOperation } from '../operations.ts';
@@ -40,7 +40,7 @@ export async function joinUnlinked(state: CycleState, target: CloudTarget, store
       if (softMatched.has(anchor)) state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
       operations.push({ action: 'update', objectType: entry.objectType, anchor, cloudId, body: entry.desired });
     } else {
-      const body = entry.objectType === 'user' ? { ...entry.desired, passwordProfile: { password: randomPassword(), forceChangePasswordNextSignIn: false } } : entry.desired;
+      const body = entry.objectType === 'user' ? { ...entry.desired, passwordProfile: { password: randomPassword(), forceChangePasswordNextSignIn: false } /* nobody knows it: the user signs in otherwise or gets a reset */ } : entry.desired;
       operations.push({ action: 'create', objectType: entry.objectType, anchor, body });
     }
   }
@@ -100,10 +100,4 @@ function upnAsInDirectory(entry: Unlinked): string | undefined {
   const inDirectory = entry.object.attributes.userprincipalname?.[0];
   const exported = String(entry.desired.userPrincipalName ?? '');
   return inDirectory !== undefined && inDirectory.toLowerCase() === exported.toLowerCase() ? inDirectory : undefined;
-}
-
-/** A random password meeting Entra ID's complexity rules; never logged or stored (the user signs in otherwise or gets a reset). */
-function randomPassword(): string {
-  const symbols = '!#%+-=?@^_~';
-  return `${randomBytes(24).toString('base64url')}a${randomInt(10)}Z${symbols[randomInt(symbols.length)]}`;
 }

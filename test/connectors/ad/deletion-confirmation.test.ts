@@ -15,8 +15,8 @@ import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../sr
 import type { DeletionCandidate, DeletionVerdict } from '../../../src/engine/ports.ts';
 import { AceType, SecurityDescriptorControl, parseSecurityDescriptor, serializeSecurityDescriptor } from '../../../src/connectors/ad/security-descriptor.ts';
 import { anchorFromGuid } from '../../../src/connectors/ad/values.ts';
-import { ensureServiceAccount } from '../../../src/install/service-account.ts';
-import type { ServiceAccount } from '../../../src/install/service-account.ts';
+import { ensureServiceAccount } from '../../../src/connectors/ad/service-account.ts';
+import type { ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
 import { adminClient, startDomain } from '../../support/ad/index.ts';
 import type { TestDomain } from '../../support/ad/index.ts';
 

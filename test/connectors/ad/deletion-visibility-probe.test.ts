@@ -7,8 +7,8 @@ import type { DirectoryConnectionOptions } from '../../../src/connectors/ad/conn
 import { ShowDeletedControl } from '../../../src/connectors/ad/controls/show-deleted-control.ts';
 import { PROBE_NAME_PREFIX, probeDeletionVisibility } from '../../../src/connectors/ad/deletion-visibility-probe.ts';
 import { DirSyncError } from '../../../src/core/errors.ts';
-import { ensureServiceAccount } from '../../../src/install/service-account.ts';
-import type { ServiceAccount } from '../../../src/install/service-account.ts';
+import { ensureServiceAccount } from '../../../src/connectors/ad/service-account.ts';
+import type { ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
 import { FIXTURE, adminClient, startDomain } from '../../support/ad/index.ts';
 import type { TestDomain } from '../../support/ad/index.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { exclusionReason, isSecurityGroup, kindOf } from '../../../src/connectors/ad/selection.ts';
+import { exclusionReason, kindOf } from '../../../src/connectors/ad/selection.ts';
 
 const person = 'CN=Person,CN=Schema,CN=Configuration,DC=corp';
 const user = (extra: Record<string, string[]> = {}) => ({
@@ -16,11 +16,6 @@ describe('selection of AD objects', () => {
       assert.equal(kindOf({ objectclass: ['top', 'user'], objectcategory: ['CN=ms-DS-Managed-Service-Account,CN=Schema,DC=corp'] }), undefined);
       assert.equal(kindOf({ objectclass: ['top', 'organizationalUnit'] }), undefined);
     });
-  });
-
-  it('tells security groups from distribution groups by the groupType sign bit', () => {
-    assert.equal(isSecurityGroup({ grouptype: ['-2147483646'] }), true);
-    assert.equal(isSecurityGroup({ grouptype: ['2'] }), false);
   });
 
   describe('exclusionReason (the exclusions of the original tool)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Attribute, Change, Client, InsufficientAccessError, InvalidCredentialsError } from 'ldapts';
-import { DirSyncControl } from '../../src/connectors/ad/controls/dir-sync-control.ts';
+import { DirSyncControl } from '../../../src/connectors/ad/controls/dir-sync-control.ts';
 import {
   AceType,
   controlAccessRight,
@@ -8,12 +8,12 @@ import {
   isAccessAce,
   parseSecurityDescriptor,
   serializeSecurityDescriptor,
-} from '../../src/connectors/ad/security-descriptor.ts';
-import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
-import { DirSyncError } from '../../src/core/errors.ts';
-import { ensureServiceAccount, ReplicationRights, serviceAccountNamePattern, type ServiceAccount } from '../../src/install/service-account.ts';
-import { sidToString } from '../../src/connectors/ad/values.ts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
+} from '../../../src/connectors/ad/security-descriptor.ts';
+import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
+import { DirSyncError } from '../../../src/core/errors.ts';
+import { ensureServiceAccount, ReplicationRights, serviceAccountNamePattern, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
+import { sidToString } from '../../../src/connectors/ad/values.ts';
+import { adminClient, FIXTURE, startDomain, type TestDomain } from '../../support/ad/index.ts';
 
 describe('AAD_ service account (against a real AD)', function () {
   this.timeout(120_000);

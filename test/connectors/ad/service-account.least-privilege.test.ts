@@ -1,9 +1,9 @@
 // The AAD_ account's rights stay least privilege (Replicating Directory Changes, never Changes All, which with it
 // is what DCSync needs to read every password hash), and a stored objectGUID can only ever reach that account.
 import assert from 'node:assert/strict';
-import { DirSyncError } from '../../src/core/errors.ts';
+import { DirSyncError } from '../../../src/core/errors.ts';
 import { Attribute, Change, Client, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
-import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
+import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
 import {
   AceType,
   controlAccessRight,
@@ -15,10 +15,10 @@ import {
   SecurityDescriptorControl,
   serializeSecurityDescriptor,
   type Ace,
-} from '../../src/connectors/ad/security-descriptor.ts';
-import { sidToString } from '../../src/connectors/ad/values.ts';
-import { ensureServiceAccount, removeServiceAccount, ReplicationRights, type ServiceAccount } from '../../src/install/service-account.ts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
+} from '../../../src/connectors/ad/security-descriptor.ts';
+import { sidToString } from '../../../src/connectors/ad/values.ts';
+import { ensureServiceAccount, removeServiceAccount, ReplicationRights, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
+import { adminClient, FIXTURE, startDomain, type TestDomain } from '../../support/ad/index.ts';
 
 describe('AAD_ service account: least privilege and identity (against a real AD)', function () {
   this.timeout(120_000);

@@ -11,7 +11,7 @@ import {
   serializeSecurityDescriptor,
   type AccessAce,
   type SecurityDescriptor,
-} from '../../src/connectors/ad/security-descriptor.ts';
+} from '../../../src/connectors/ad/security-descriptor.ts';
 
 // S-1-5-32-544 (BUILTIN\Administrators), S-1-5-18 (SYSTEM), S-1-5-21-1-2-3-1104 (a domain user).
 const administrators = Buffer.from('01020000000000052000000020020000', 'hex');

@@ -1,7 +1,7 @@
 // The AAD_xxxxxxxxxxxx account DirSync reads Active Directory through: created (or found again by its
 // objectGUID) with an administrator's session, given a fresh password, and granted the one replication
 // right the DirSync control needs on the domain root. Removed again with removeServiceAccount.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   AlreadyExistsError,
   Attribute,
@@ -14,7 +14,8 @@ import {
   StrongAuthRequiredError,
   UnwillingToPerformError,
 } from 'ldapts';
-import { DirSyncError } from '../core/errors.ts';
+import { DirSyncError } from '../../core/errors.ts';
+import { randomPassword } from '../../core/passwords.ts';
 import {
   type Acl,
   grantControlAccessRight,
@@ -23,9 +24,9 @@ import {
   revokeControlAccessRight,
   SecurityDescriptorControl,
   serializeSecurityDescriptor,
-} from '../connectors/ad/security-descriptor.ts';
-import { SecurityDescriptorFlagsControl, SecurityInformation } from '../connectors/ad/controls/security-descriptor-flags-control.ts';
-import { sidToString } from '../connectors/ad/values.ts';
+} from './security-descriptor.ts';
+import { SecurityDescriptorFlagsControl, SecurityInformation } from './controls/security-descriptor-flags-control.ts';
+import { firstBuffer, firstString, sidToString } from './values.ts';
 
 /**
  * The replication rights ([MS-ADTS] 5.1.3.2.1). The DirSync control needs getChanges only. getChangesAll adds the
@@ -82,31 +83,9 @@ const description = 'DirSync service account: reads this directory for synchroni
 const usersContainerWellKnownGuid = 'A9D1CA15768811D1ADED00C04FD8D5CD';
 const binaryAttributes = ['objectGUID', 'objectSid'];
 
-const passwordAlphabets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#$%&()*+,-./:;<=>?@[]^_{|}~'];
-const passwordLength = 64;
-
-/** 64 random characters with every character class, so any AD complexity policy accepts it. */
-function generatePassword(): string {
-  const alphabet = passwordAlphabets.join('');
-  for (;;) {
-    const password = Array.from({ length: passwordLength }, () => alphabet[randomInt(alphabet.length)]).join('');
-    if (passwordAlphabets.every((characters) => [...password].some((character) => characters.includes(character)))) return password;
-  }
-}
-
 function unicodePwd(password: string): Attribute {
   // [MS-ADTS] 3.1.1.3.1.5.1: the quoted password in UTF-16LE.
   return new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] });
-}
-
-function firstString(value: string | string[] | Buffer | Buffer[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-}
-
-function firstBuffer(value: string | string[] | Buffer | Buffer[] | undefined): Buffer | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return Buffer.isBuffer(first) ? first : undefined;
 }
 
 async function readDomainDn(client: Client): Promise<string> {
@@ -291,7 +270,7 @@ async function writingPassword<T>(target: string, write: () => Promise<T>): Prom
  */
 export async function ensureServiceAccount(client: Client, options: ServiceAccountOptions = {}): Promise<ServiceAccount> {
   const domainDn = options.domainDn ?? (await readDomainDn(client));
-  const password = generatePassword();
+  const password = randomPassword();
   try {
     const existing = options.existingObjectGuid ? await readAccount(client, `<GUID=${options.existingObjectGuid}>`) : undefined;
     let account: FoundAccount;
