@@ -2,10 +2,10 @@
 // soft match by primary SMTP address then UPN (never onto an administrator, active or eligible,
 // directly or through a role-assignable group), the tenant's domains, and the directory extension
 // property that carries the anchor on groups.
-import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { SoftMatchCandidate, CloudTarget } from '../../engine/ports.ts';
 import type { TenantContext } from '../../engine/mapping.ts';
 import { readInBatches } from './batch-items.ts';
+import { graphAnswerOf } from './errors.ts';
 import type { GraphSession } from './graph-session.ts';
 import { DirSyncError } from '../../core/errors.ts';
 import type { CloudObjectType } from '../../engine/operations.ts';
@@ -242,12 +242,12 @@ export class CloudDirectory implements CloudTarget {
     try {
       return await readInBatches<T>(this.session, urls);
     } catch (error) {
-      if (!(error instanceof GraphError)) throw error;
-      if (error.statusCode === 403) {
+      const answer = graphAnswerOf(error);
+      if (answer?.status === 403) {
         warnings.push(warning);
         return [];
       }
-      if (error.code === 'AadPremiumLicenseRequired') return [];
+      if (answer?.code === 'AadPremiumLicenseRequired') return [];
       throw error;
     }
   }

@@ -70,6 +70,12 @@ export function graphRequestError(httpStatus: number, code: string, message: str
   return new DirSyncError(errorCode, text, { cause });
 }
 
+/** Graph's HTTP status and error code behind a Graph.* DirSyncError (for callers that handle one answer themselves). */
+export function graphAnswerOf(error: unknown): { status: number; code: string } | undefined {
+  const cause = error instanceof DirSyncError ? error.cause : undefined;
+  return cause instanceof GraphError ? { status: cause.statusCode, code: cause.code ?? '' } : undefined;
+}
+
 /** The Graph SDK's GraphError, or any DirSyncError, as a DirSyncError: the connector's boundary. */
 export function asDirSyncError(error: unknown): unknown {
   if (error instanceof GraphError) return graphRequestError(error.statusCode, error.code ?? '', error.message, error);
