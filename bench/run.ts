@@ -204,6 +204,7 @@ function renderTable(report: BenchReport): string {
       row('full sync', seconds(scale.full.seconds), `${number(scale.objects / scale.full.seconds)} objects/s, peak RSS ${number(scale.fullMaxRssMb)} MB`),
       row('delta, nothing changed', seconds(scale.deltaUnchanged.seconds), `delta / full = ${number(scale.unchangedRatio, 4)}`),
       row(`delta, 1 % changed (${number(scale.deltaOnePercent.counts.updated)} objects)`, seconds(scale.deltaOnePercent.seconds), `delta / full = ${number(scale.onePercentRatio, 4)}`),
+      row('delta that lists the scope to find deletions', seconds(scale.deltaListing.seconds), `delta / full = ${number(scale.listingRatio, 4)}`),
       row('peak RSS of the DirSync process, all cycles', `${number(scale.maxRssMb)} MB`),
       '',
     );

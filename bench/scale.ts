@@ -1,6 +1,7 @@
 // Section 4: a synthetic directory (users, security groups, memberships) through the same engine and the
 // real SQLite store, against an in-memory cloud: a full sync, then a delta with nothing changed and a delta
-// with 1 % of the objects changed. A delta must cost what changed, not what exists.
+// with 1 % of the objects changed. A delta must cost what changed, not what exists — except the delta that lists the
+// scope to find deletions (the AAD_ account on Samba): it reads every anchor, and is measured as a share of the full sync.
 import { runCycleJob, type CycleMeasurement } from './cycle-job.ts';
 import type { DirectoryShape } from './synthetic-directory.ts';
 
@@ -10,9 +11,12 @@ export interface ScaleResult {
   full: CycleMeasurement;
   deltaUnchanged: CycleMeasurement;
   deltaOnePercent: CycleMeasurement;
+  /** A delta with nothing changed that lists the scope (anchors only) to find deletions, and confirms none. */
+  deltaListing: CycleMeasurement;
   /** Delta time / full time. */
   unchangedRatio: number;
   onePercentRatio: number;
+  listingRatio: number;
   /** Peak RSS of the DirSync process after the full sync, and after everything. */
   fullMaxRssMb: number;
   maxRssMb: number;
@@ -34,16 +38,18 @@ export async function measureScale(objects: number): Promise<ScaleResult> {
       { label: 'full', mode: 'full' },
       { label: 'delta, nothing changed', mode: 'delta' },
       { label: `delta, ${changed} objects changed`, mode: 'delta', modifyUsers: changed },
+      { label: 'delta, nothing changed, deletions found by listing the scope', mode: 'delta', deltaDeletions: 'listing' },
     ],
   });
-  const [full, deltaUnchanged, deltaOnePercent] = result.cycles as [CycleMeasurement, CycleMeasurement, CycleMeasurement];
+  const [full, deltaUnchanged, deltaOnePercent, deltaListing] = result.cycles as [CycleMeasurement, CycleMeasurement, CycleMeasurement, CycleMeasurement];
   for (const cycle of result.cycles) if (cycle.status !== 'success') throw new Error(`The ${cycle.label} cycle ended with status ${cycle.status}.`);
   if (full.counts.added !== objects) throw new Error(`The full sync added ${full.counts.added} objects, not ${objects}.`);
   if (deltaOnePercent.counts.updated !== changed) throw new Error(`The 1 % delta updated ${deltaOnePercent.counts.updated} objects, not ${changed}.`);
   return {
-    shape, objects, full, deltaUnchanged, deltaOnePercent,
+    shape, objects, full, deltaUnchanged, deltaOnePercent, deltaListing,
     unchangedRatio: deltaUnchanged.seconds / full.seconds,
     onePercentRatio: deltaOnePercent.seconds / full.seconds,
+    listingRatio: deltaListing.seconds / full.seconds,
     fullMaxRssMb: full.maxRssMb,
     maxRssMb: Math.max(...result.cycles.map((cycle) => cycle.maxRssMb)),
   };
