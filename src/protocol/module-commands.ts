@@ -14,8 +14,11 @@ import { configure, configureParameters } from '../commands/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
 
-/** Bumped when the module and the executable stop understanding each other's messages. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped when the module and the executable stop understanding each other's messages.
+ * 2: PowerShell-shaped results (module-shapes.ts), errors carry `code`, requests may ask for cancellation on stdin.
+ */
+export const PROTOCOL_VERSION = 2;
 
 const version: CommandHandler = async (_parameters, _secrets, output) => {
   output.result({
@@ -36,7 +39,7 @@ const commands: Record<string, CommandHandler> = {
   install: (parameters, secrets, output) => install(parseParameters(installParameters, parameters), parseSuppliedSecrets(secrets), output),
   configure: (parameters, secrets, output) => configure(parseParameters(configureParameters, parameters), parseSuppliedSecrets(secrets), output),
   'get-configuration': (parameters, _secrets, output) => getConfiguration(parseParameters(getConfigurationParameters, parameters), output),
-  sync: (parameters, _secrets, output) => sync(parseParameters(syncParameters, parameters), output),
+  sync: (parameters, _secrets, output, signal) => sync(parseParameters(syncParameters, parameters), output, signal),
   status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, _secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), output),

@@ -3,6 +3,7 @@
 // WriteObject / WriteError as it reads.
 import type { CommandError, CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
 import { toCliXml, TypedObject } from './clixml.ts';
+import { toModuleShape } from './module-shapes.ts';
 
 export const MessageType = {
   progress: 'DirSync.Protocol.Progress',
@@ -44,13 +45,13 @@ export class ProtocolOutput implements CommandOutput {
   }
 
   result(result: CommandResult): void {
-    this.send(MessageType.result, { value: new TypedObject(result.typeName, result.properties) });
+    this.send(MessageType.result, { value: toModuleShape(result) });
   }
 
-  /** The failure that ends the command; the process then exits with `error.exitCode`. */
+  /** The failure that ends the command; the process then exits with `error.exitCode`. `code` is its stable id. */
   error(error: CommandError): void {
     this.send(MessageType.error, {
-      errorId: error.errorId,
+      code: error.errorId,
       category: error.category,
       message: error.message,
       recommendedAction: error.recommendedAction ?? null,

@@ -1,5 +1,6 @@
 // `dirsync module-request`: how the PowerShell module runs a command. The request (command, parameters,
-// secrets) arrives as JSON on stdin, never on the command line; the answer is one CliXml document per
+// secrets) arrives as JSON on stdin, never on the command line (with `"cancellation": "stdin"`, a later line
+// `cancel` stops it: src/protocol/module-request.ts); the answer is one CliXml document per
 // stdout line (src/protocol/protocol-output.ts); the exit code follows src/commands/exit-codes.ts.
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -8,7 +9,7 @@ import { ExitCode } from '../../commands/exit-codes.ts';
 import { CommandError } from '../../commands/output.ts';
 import { findCommand, registeredCommandNames } from '../../protocol/command-registry.ts';
 import { registerModuleCommands } from '../../protocol/module-commands.ts';
-import { readModuleRequest } from '../../protocol/module-request.ts';
+import { receiveModuleRequest } from '../../protocol/module-request.ts';
 import { ProtocolOutput } from '../../protocol/protocol-output.ts';
 
 export function registerModuleRequest(program: Command, setExitCode: (code: number) => void): void {
@@ -22,10 +23,13 @@ export function registerModuleRequest(program: Command, setExitCode: (code: numb
 
 export async function runModuleRequest(input: Readable, output: ProtocolOutput): Promise<number> {
   registerModuleCommands();
+  let stopListening = () => {};
   try {
-    const request = await readModuleRequest(input);
+    const received = await receiveModuleRequest(input);
+    stopListening = received.stopListening;
+    const { request, signal } = received;
     const handler = findCommand(request.command) ?? unknownCommand(request.command);
-    return await handler(request.parameters, request.secrets, output);
+    return await handler(request.parameters, request.secrets, output, signal);
   } catch (error) {
     const failure = asCommandError(error);
     if (failure instanceof CommandError) {
@@ -44,6 +48,8 @@ export async function runModuleRequest(input: Readable, output: ProtocolOutput):
       }),
     );
     return ExitCode.runFailed;
+  } finally {
+    stopListening();
   }
 }
 
