@@ -37,7 +37,9 @@ function Set-PreventAccidentalDeletes {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Enable')]
     [OutputType('DirSync.DeletionThreshold')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
+        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [Parameter(Mandatory, ParameterSetName = 'Enable')]
@@ -51,15 +53,17 @@ function Set-PreventAccidentalDeletes {
         [switch] $Disable
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $parameters = [ordered]@{ path = $path; enable = $Enable.IsPresent; disable = $Disable.IsPresent }
-    if ($Enable) {
-        $parameters.threshold = $ObjectDeletionThreshold
-        $action = "Stop synchronization cycles that would delete more than $ObjectDeletionThreshold objects"
-    } else {
-        $action = 'Turn off the protection against accidental deletes'
-    }
-    if ($PSCmdlet.ShouldProcess($path, $action)) {
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'deletion-threshold' -Parameters $parameters
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $parameters = [ordered]@{ path = $path; enable = $Enable.IsPresent; disable = $Disable.IsPresent }
+        if ($Enable) {
+            $parameters.threshold = $ObjectDeletionThreshold
+            $action = "Stop synchronization cycles that would delete more than $ObjectDeletionThreshold objects"
+        } else {
+            $action = 'Turn off the protection against accidental deletes'
+        }
+        if ($PSCmdlet.ShouldProcess($path, $action)) {
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'deletion-threshold' -Parameters $parameters
+        }
     }
 }

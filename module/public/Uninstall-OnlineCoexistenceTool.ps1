@@ -31,15 +31,19 @@ function Uninstall-OnlineCoexistenceTool {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('DirSync.Uninstallation')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
+        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [switch] $KeepData
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $action = if ($KeepData) { 'Uninstall DirSync, keeping its data' } else { 'Uninstall DirSync and delete its data' }
-    if ($PSCmdlet.ShouldProcess($path, $action)) {
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters ([ordered]@{ path = $path; keepData = $KeepData.IsPresent })
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $action = if ($KeepData) { 'Uninstall DirSync, keeping its data' } else { 'Uninstall DirSync and delete its data' }
+        if ($PSCmdlet.ShouldProcess($path, $action)) {
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters ([ordered]@{ path = $path; keepData = $KeepData.IsPresent })
+        }
     }
 }

@@ -13,6 +13,7 @@ import { uninstall, uninstallParameters } from '../commands/uninstall.ts';
 import { configure, configureParameters } from '../commands/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
+import { listOrganizationalUnits, organizationalUnitsParameters } from './organizational-units.ts';
 
 /**
  * Bumped when the module and the executable stop understanding each other's messages.
@@ -43,6 +44,7 @@ const commands: Record<string, CommandHandler> = {
   status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, _secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), output),
+  'organizational-units': (parameters, _secrets, output) => listOrganizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
 };
 
 let registered = false;

@@ -17,6 +17,9 @@ export function registerModuleRequest(program: Command, setExitCode: (code: numb
     .command('module-request')
     .description('run a command for the DirSync PowerShell module (JSON request on stdin, CliXml lines on stdout)')
     .action(async () => {
+      // Ctrl+C at the PowerShell prompt signals the whole foreground process group, this child too. The
+      // module decides what Ctrl+C means and says so on stdin ('cancel'), so the signal itself is ignored.
+      process.on('SIGINT', () => {});
       setExitCode(await runModuleRequest(process.stdin, new ProtocolOutput()));
     });
 }
