@@ -28,9 +28,9 @@ function New-DirSyncCompletionResult {
 }
 
 function Complete-DirSyncInstallPath {
-    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    param([AllowEmptyString()] [string] $WordToComplete)
 
-    $word = "$WordToComplete".Trim("'", '"')
+    $word = $WordToComplete.Trim([char[]]"'`"")
     foreach ($path in Get-DirSyncKnownInstallPath) {
         if ($path.StartsWith($word, [System.StringComparison]::OrdinalIgnoreCase)) {
             New-DirSyncCompletionResult -Value $path -ToolTip "DirSync installation in $path"
@@ -39,11 +39,11 @@ function Complete-DirSyncInstallPath {
 }
 
 function Complete-DirSyncOrganizationalUnit {
-    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    param([AllowEmptyString()] [string] $WordToComplete, [AllowEmptyString()] [AllowNull()] [string] $InstallPath)
 
-    $path = Resolve-DirSyncInstallPath -InstallPath $FakeBoundParameters['InstallPath']
+    $path = Resolve-DirSyncInstallPath -InstallPath $InstallPath
     if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($path, 'configuration.json'))) { return }
-    $word = "$WordToComplete".Trim("'", '"')
+    $word = $WordToComplete.Trim([char[]]"'`"")
     try {
         $units = @(Get-DirSyncOrganizationalUnit -InstallPath $path -ErrorAction Ignore -WarningAction Ignore)
     } catch {

@@ -223,13 +223,20 @@ function New-DirSyncExitCodeErrorRecord {
 
 function Restore-DirSyncTypeName {
     # Deserialized objects carry 'Deserialized.' type names; DirSync's results are plain property bags,
-    # so they get their own names back (DirSync.SyncRun…) for the format file and for scripts.
+    # so they get their own names back (DirSync.SyncRun, and inside it DirSync.SyncError…) for the
+    # format file and for scripts.
     param([Parameter(Mandatory)] [psobject] $InputObject)
 
     $names = @($InputObject.PSTypeNames)
+    if ($names.Count -eq 0 -or -not $names[0].StartsWith('Deserialized.DirSync.')) { return $InputObject }
     $InputObject.PSTypeNames.Clear()
     foreach ($name in $names) {
         $InputObject.PSTypeNames.Add(($name -replace '^Deserialized\.', ''))
+    }
+    foreach ($property in $InputObject.PSObject.Properties) {
+        foreach ($item in @($property.Value)) {
+            if ($item -is [psobject]) { $null = Restore-DirSyncTypeName $item }
+        }
     }
     $InputObject
 }

@@ -34,7 +34,6 @@ function Get-CoexistenceConfiguration {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath
     )
 

@@ -46,7 +46,6 @@ function Get-OnlineCoexistenceSyncHistory {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [ValidateRange(1, 1000)]

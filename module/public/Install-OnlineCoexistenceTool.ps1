@@ -61,7 +61,6 @@ function Install-OnlineCoexistenceTool {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [Parameter(Mandatory, ParameterSetName = 'SqlServer')]

@@ -112,7 +112,6 @@ function Set-CoexistenceConfiguration {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [System.Management.Automation.PSCredential]
@@ -125,10 +124,8 @@ function Set-CoexistenceConfiguration {
         [ValidateNotNullOrEmpty()]
         [string] $AdCaFile,
 
-        [ArgumentCompleter({ Complete-DirSyncOrganizationalUnit @args })]
         [string[]] $IncludeOU,
 
-        [ArgumentCompleter({ Complete-DirSyncOrganizationalUnit @args })]
         [string[]] $ExcludeOU,
 
         [ValidateNotNullOrEmpty()]

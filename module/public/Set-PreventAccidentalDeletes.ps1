@@ -39,7 +39,6 @@ function Set-PreventAccidentalDeletes {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [Parameter(Mandatory, ParameterSetName = 'Enable')]

@@ -61,7 +61,6 @@ function Start-OnlineCoexistenceSync {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [switch] $FullSync,

@@ -33,7 +33,6 @@ function Uninstall-OnlineCoexistenceTool {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [ArgumentCompleter({ Complete-DirSyncInstallPath @args })]
         [string] $InstallPath,
 
         [switch] $KeepData

@@ -54,13 +54,12 @@ Describe '<_>' -ForEach $commandNames {
         @($help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
     }
 
-    It 'takes -InstallPath by position, from the pipeline by property name, as -Path too, with tab completion' {
+    It 'takes -InstallPath by position, from the pipeline by property name, and as -Path too' {
         $parameter = $command.Parameters['InstallPath']
         $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
         $attribute.Position | Should -Be 0
         $attribute.ValueFromPipelineByPropertyName | Should -BeTrue
         $parameter.Aliases | Should -Contain 'Path'
-        $parameter.Attributes.Where{ $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }.Count | Should -Be 1
     }
 }
 

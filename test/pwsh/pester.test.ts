@@ -72,8 +72,9 @@ describe('the DirSync module in PowerShell 7.6.9 (Pester 5.7.1)', function () {
     const { stdout, stderr } = await runPwsh(['-NoProfile', '-NonInteractive', '-File', join(import.meta.dirname, 'Invoke-DirSyncPester.ps1'), '-ContextFile', contextFile, '-SummaryFile', summaryFile], {
       env: { DIRSYNC_NODE: process.execPath },
     });
-    process.stdout.write(stdout.replace(/^/gm, '      | '));
-    if (stderr.trim() !== '') process.stdout.write(stderr.replace(/^/gm, '      ! '));
+    const indent = (text: string, mark: string) => `${text.trimEnd().replace(/^/gm, `      ${mark} `)}\n`;
+    process.stdout.write(indent(stdout, '|'));
+    if (stderr.trim() !== '') process.stdout.write(indent(stderr, '!'));
     const summary = JSON.parse((await readFile(summaryFile, 'utf8')).replace(/^\uFEFF/, '')) as PesterSummary;
     console.log(
       `      Pester: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.notRun} not run, ${summary.total} in all, ${summary.durationSeconds} s`,

@@ -160,14 +160,14 @@ describe('the module protocol', function () {
     it('turns a CommandError into an Error message with its exit code', async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-fail"}');
       assert.equal(exitCode, 4);
-      assert.match(lines.at(-1) ?? '', /<T>DirSync\.Protocol\.Error<\/T>.*<S N="errorId">Test\.Failed<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">4<\/I32>/);
+      assert.match(lines.at(-1) ?? '', /<T>DirSync\.Protocol\.Error<\/T>.*<S N="code">Test\.Failed<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">4<\/I32>/);
     });
 
     it('reports any other exception as UnexpectedError, exit 1, with the stack on the verbose stream', async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-crash"}');
       assert.equal(exitCode, 1);
       assert.match(lines[0] ?? '', /DirSync\.Protocol\.Verbose.*TypeError: undefined is not a function/);
-      assert.match(lines[1] ?? '', /<S N="errorId">UnexpectedError<\/S>.*<I32 N="exitCode">1<\/I32>/);
+      assert.match(lines[1] ?? '', /<S N="code">UnexpectedError<\/S>.*<I32 N="exitCode">1<\/I32>/);
     });
 
     it('answers an unknown command with exit 2 and the list of known ones', async () => {

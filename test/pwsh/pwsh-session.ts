@@ -9,7 +9,8 @@ export function startPowerShell(options: { env?: NodeJS.ProcessEnv } = {}): Powe
   putPwshOnPath();
   return new PowerShell({
     executableOptions: { '-NoProfile': true },
-    spawnOptions: { env: { ...process.env, ...options.env } },
+    // TERM=dumb: the console host then writes no terminal mode sequences around each command's output.
+    spawnOptions: { env: { ...process.env, TERM: 'dumb', ...options.env } },
     invocationTimeout: 60_000,
   });
 }
