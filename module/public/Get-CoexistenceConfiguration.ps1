@@ -10,6 +10,7 @@ function Get-CoexistenceConfiguration {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .EXAMPLE
     Get-CoexistenceConfiguration

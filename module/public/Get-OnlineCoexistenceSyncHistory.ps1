@@ -14,6 +14,7 @@ function Get-OnlineCoexistenceSyncHistory {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER Last
     How many runs to return, newest first (1-1000). Default: 5.

@@ -15,6 +15,7 @@ function Install-OnlineCoexistenceTool {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER UseSQLServer
     Keep the synchronization database on a standalone SQL Server instead of the embedded database.

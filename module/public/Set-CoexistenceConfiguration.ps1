@@ -20,6 +20,7 @@ function Set-CoexistenceConfiguration {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER Credential
     The on-premises Active Directory account (an Enterprise Administrator) used to set up directory access.

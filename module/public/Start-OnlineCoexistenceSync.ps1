@@ -21,7 +21,7 @@ function Start-OnlineCoexistenceSync {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER FullSync
     Read every object in scope instead of only the changes since the last run.

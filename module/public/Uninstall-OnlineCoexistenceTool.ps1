@@ -11,6 +11,7 @@ function Uninstall-OnlineCoexistenceTool {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER KeepData
     Keep the synchronization database and the run history.
