@@ -177,7 +177,9 @@ function Stop-DirSyncChild {
         if ($null -ne $ui) { Write-DirSyncMessageToHost -UI $ui -Line $line }
         $pending = $Output.Reader.ReadLineAsync()
     }
-    if (-not $Process.WaitForExit(5000)) {
+    # Its output has ended (it is exiting) or the grace period is over: a last second, then it is ended.
+    $remaining = [int][System.Math]::Max(1000, ($deadline - [System.DateTime]::UtcNow).TotalMilliseconds)
+    if (-not $Process.WaitForExit($remaining)) {
         if ($null -ne $ui) { $ui.WriteWarningLine('DirSync did not stop in time; ending it.') }
         $Process.Kill()
     }

@@ -13,7 +13,7 @@ BeforeAll {
         Copy-Item (Join-Path $context.fixtures "$Name.clixml") (Join-Path $fakeDirectory 'answer') -Force
         if ($ExitCode -lt 0) { $ExitCode = [int](Get-Content (Join-Path $context.fixtures "$Name.exit")) }
         Set-Content (Join-Path $fakeDirectory 'exit-code') $ExitCode
-        Remove-Item (Join-Path $fakeDirectory 'requests'), (Join-Path $fakeDirectory 'wait-for-cancel') -ErrorAction Ignore
+        Remove-Item (Join-Path $fakeDirectory 'requests'), (Join-Path $fakeDirectory 'wait-for-cancel'), (Join-Path $fakeDirectory 'ignore-cancel') -ErrorAction Ignore
     }
     function Get-LastRequest { Get-Content (Join-Path $fakeDirectory 'stdin') -Raw | ConvertFrom-Json }
     function Get-Requests { @(Get-Content (Join-Path $fakeDirectory 'requests') | ConvertFrom-Json) }
@@ -237,7 +237,7 @@ Describe 'progress and Ctrl+C' {
         Set-Content (Join-Path $fakeDirectory 'exit-code') 0
         New-Item (Join-Path $fakeDirectory 'wait-for-cancel') -ItemType File | Out-Null
         Copy-Item (Join-Path $context.fixtures 'status.clixml') (Join-Path $fakeDirectory 'answer-after-cancel')
-        Remove-Item (Join-Path $fakeDirectory 'started'), (Join-Path $fakeDirectory 'cancel-received') -ErrorAction Ignore
+        Remove-Item (Join-Path $fakeDirectory 'started'), (Join-Path $fakeDirectory 'cancel-received'), (Join-Path $fakeDirectory 'finished') -ErrorAction Ignore
         $shell = New-ModuleShell
         try {
             $pending = $shell.AddScript('Start-OnlineCoexistenceSync -InstallPath /srv/dirsync').BeginInvoke()
@@ -249,6 +249,26 @@ Describe 'progress and Ctrl+C' {
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
             $pending.IsCompleted | Should -BeTrue
             Get-Content (Join-Path $fakeDirectory 'cancel-received') | Should -Be 'cancel'
+        } finally { $shell.Dispose() }
+    }
+    It 'ends an executable that does not stop within the grace period after Ctrl+C' {
+        Use-Fixture sync
+        New-Item (Join-Path $fakeDirectory 'wait-for-cancel'), (Join-Path $fakeDirectory 'ignore-cancel') -ItemType File | Out-Null
+        Remove-Item (Join-Path $fakeDirectory 'started') -ErrorAction Ignore
+        $shell = New-ModuleShell
+        try {
+            $null = $shell.AddScript('& (Get-Module DirSync) { $script:CancelGracePeriod = [TimeSpan]::FromSeconds(1) }').Invoke()
+            $shell.Commands.Clear()
+            $null = $shell.AddScript('Start-OnlineCoexistenceSync -InstallPath /srv/dirsync').BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(20)
+            while (-not (Test-Path (Join-Path $fakeDirectory 'started')) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $childId = [int](Get-Content (Join-Path $fakeDirectory 'pid'))
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+            Get-Content (Join-Path $fakeDirectory 'cancel-received') | Should -Be 'cancel'
+            Get-Process -Id $childId -ErrorAction Ignore | Should -BeNullOrEmpty
         } finally { $shell.Dispose() }
     }
 }
