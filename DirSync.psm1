@@ -17,3 +17,19 @@ $publicFunctions = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PS
     [System.IO.Path]::GetFileNameWithoutExtension($_)
 }
 Export-ModuleMember -Function $publicFunctions
+
+# Tab completion (module/private/Complete-DirSyncArgument.ps1). Registered here rather than with
+# [ArgumentCompleter()] on the parameters: a completer registered from the module runs in the module's
+# scope, where its private functions are.
+Register-ArgumentCompleter -CommandName $publicFunctions -ParameterName InstallPath -ScriptBlock {
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    Complete-DirSyncInstallPath -WordToComplete $WordToComplete
+}
+Register-ArgumentCompleter -CommandName Set-CoexistenceConfiguration -ParameterName IncludeOU -ScriptBlock {
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    Complete-DirSyncOrganizationalUnit -WordToComplete $WordToComplete -InstallPath $FakeBoundParameters['InstallPath']
+}
+Register-ArgumentCompleter -CommandName Set-CoexistenceConfiguration -ParameterName ExcludeOU -ScriptBlock {
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    Complete-DirSyncOrganizationalUnit -WordToComplete $WordToComplete -InstallPath $FakeBoundParameters['InstallPath']
+}

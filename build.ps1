@@ -6,7 +6,7 @@ Windows) that needs no Node.js on the server.
 
 .DESCRIPTION
 Runs in Windows PowerShell 5.1, PowerShell 7 and engine-only hosts: it uses only engine-core cmdlets
-and .NET. Outputs one DirSync.BuildResult object with the executable's size and its start-up time
+and .NET. CI (.ci/run) runs it in the project's pwsh 7.6.9 (test/pwsh-host). Outputs one DirSync.BuildResult object with the executable's size and its start-up time
 (`--version`, median of several runs).
 
 .PARAMETER SkipInstall

@@ -1,6 +1,8 @@
 // The README's first command: DirSync's main job end to end on this machine, with real servers.
 // A seeded Samba AD domain and the Entra stand-in start on loopback; then, as an administrator would:
-// install, configure (checks + the AAD_ service account), a full sync, an AD change, a delta sync, status.
+// install, configure (checks + the AAD_ service account), a full sync, an AD change, a delta sync, status —
+// first with the command line, then the same in a PowerShell 7.6.9 session (the project's pwsh,
+// test/pwsh-host) with the DirSync module, against a fresh tenant.
 // Everything it starts is stopped (by pid) and removed at the end, also on failure.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { Attribute, Change } from 'ldapts';
 import { adminClient, FIXTURE, startDomain } from '../test/support/ad/index.ts';
 import { startEntraStandIn } from '../test/entra-standin/stand-in.ts';
+import { putPwshOnPath } from '../test/pwsh-host/run.ts';
 
 const executable = resolve('dist/dirsync.mjs');
 
@@ -20,6 +23,23 @@ function step(title: string): void {
 function dirsync(args: string[], env: Record<string, string> = {}): Promise<number> {
   console.log(`$ dirsync ${args.join(' ')}`);
   const child = spawn(process.execPath, [executable, ...args], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+  return new Promise((done) => child.on('close', (code) => done(code ?? 1)));
+}
+
+/** A PowerShell single-quoted string literal. */
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * Runs commands in one pwsh session with the terminal attached, each shown after a prompt as typed. Values
+ * the commands need come as $env:DEMO_* variables: secrets stay off every command line.
+ */
+function powershell(commands: string[], env: Record<string, string>): Promise<number> {
+  // Dot-sourced blocks: assignments stay in the session; Out-Host keeps each output under its command.
+  const script = commands.map((command) => `Write-Host ${quote(`PS> ${command}`)}; . { ${command} } | Out-Host`).join('\n');
+  const child = spawn('pwsh', ['-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'Stop'\n${script}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   return new Promise((done) => child.on('close', (code) => done(code ?? 1)));
 }
 
@@ -68,6 +88,59 @@ try {
   await expectSuccess(dirsync(['status', '--path', path, '--last', '2']));
   const snapshot = standIn.control.snapshot();
   console.log(`\nThe Entra stand-in now holds ${snapshot.counts.users} users (the tenant's administrator included) and ${snapshot.counts.groups} groups.`);
+
+  step('The same as an administrator does it: PowerShell 7.6.9 and the DirSync module (a fresh tenant, a second installation)');
+  putPwshOnPath();
+  standIn.control.reset();
+  const modulePath = join(work, 'module-installation');
+  const values = {
+    DEMO_INSTALL_PATH: modulePath,
+    DEMO_AD_SERVER: domain.ldapsUrl,
+    DEMO_AD_CA_FILE: domain.caFile,
+    DEMO_AD_USER: domain.adminDn,
+    DEMO_AD_PASSWORD: domain.adminPassword,
+    DEMO_TENANT_ID: standIn.tenantId,
+    DEMO_CLIENT_ID: standIn.clientId,
+    DEMO_CLIENT_SECRET: standIn.clientSecret,
+    DEMO_AUTHORITY_HOST: new URL(standIn.authority).origin,
+    DEMO_GRAPH_ENDPOINT: standIn.graphEndpoint,
+    DEMO_CLOUD_CA_FILE: standIn.caFile,
+    DEMO_INCLUDE_OU: FIXTURE.ous.corp,
+    DEMO_EXCLUDE_OU: FIXTURE.ous.crowd,
+    DIRSYNC_NODE: process.execPath,
+  };
+  const importModule = `Import-Module ${quote(resolve('DirSync.psd1'))}`;
+  const status = await powershell(
+    [
+      '$PSVersionTable.PSVersion.ToString()',
+      importModule,
+      'Install-OnlineCoexistenceTool -InstallPath $env:DEMO_INSTALL_PATH',
+      // At a console Set-CoexistenceConfiguration asks for both credentials (masked); here they are built from the environment.
+      '$adCredential = [pscredential]::new($env:DEMO_AD_USER, (ConvertTo-SecureString $env:DEMO_AD_PASSWORD -AsPlainText -Force))',
+      '$appCredential = [pscredential]::new($env:DEMO_CLIENT_ID, (ConvertTo-SecureString $env:DEMO_CLIENT_SECRET -AsPlainText -Force))',
+      'Set-CoexistenceConfiguration -InstallPath $env:DEMO_INSTALL_PATH -AdServer $env:DEMO_AD_SERVER -AdCaFile $env:DEMO_AD_CA_FILE -Credential $adCredential ' +
+        '-TenantId $env:DEMO_TENANT_ID -TargetCredential $appCredential -AuthorityHost $env:DEMO_AUTHORITY_HOST -GraphEndpoint $env:DEMO_GRAPH_ENDPOINT ' +
+        '-CloudCaFile $env:DEMO_CLOUD_CA_FILE -IncludeOU $env:DEMO_INCLUDE_OU -ExcludeOU $env:DEMO_EXCLUDE_OU',
+      'Start-OnlineCoexistenceSync -InstallPath $env:DEMO_INSTALL_PATH',
+    ],
+    values,
+  );
+  if (status !== 0) throw new Error(`pwsh exited with ${status}`);
+
+  step('Changes in AD: Alice becomes Chief Sales Officer');
+  const changer = await adminClient(domain);
+  await changer.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Sales Officer'] }) })]);
+  await changer.unbind();
+
+  const deltaStatus = await powershell(
+    [
+      importModule,
+      'Get-CoexistenceConfiguration -InstallPath $env:DEMO_INSTALL_PATH | Start-OnlineCoexistenceSync',
+      'Get-OnlineCoexistenceSyncHistory -InstallPath $env:DEMO_INSTALL_PATH | Format-Table',
+    ],
+    values,
+  );
+  if (deltaStatus !== 0) throw new Error(`pwsh exited with ${deltaStatus}`);
 } finally {
   await Promise.all([domain.stop(), standIn.stop()]);
   await rm(work, { recursive: true, force: true });

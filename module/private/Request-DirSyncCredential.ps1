@@ -12,7 +12,10 @@ function Request-DirSyncCredential {
     try {
         $credential = $Cmdlet.Host.UI.PromptForCredential('DirSync configuration', $Message, '', '')
     } catch {
-        $reason = $_.Exception.Message
+        # The host's own reason (-NonInteractive...), not PowerShell's "Exception calling ..." wrapper.
+        $exception = $_.Exception
+        while ($null -ne $exception.InnerException) { $exception = $exception.InnerException }
+        $reason = $exception.Message
     }
     if ($null -eq $credential) {
         $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -ErrorId 'CredentialRequired' -Category InvalidArgument -TargetObject $ParameterName `

@@ -1,7 +1,8 @@
 function Resolve-DirSyncInstallPath {
-    # -InstallPath as a full file-system path; the platform's default when it is not given.
+    # -InstallPath as a full file-system path; the platform's default when it is not given. Paths a cmdlet
+    # is given are remembered for the tab completion of -InstallPath.
     param(
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
         [AllowEmptyString()] [AllowNull()] [string] $InstallPath
     )
 
@@ -11,5 +12,7 @@ function Resolve-DirSyncInstallPath {
         }
         return '/var/lib/dirsync'
     }
-    $Cmdlet.GetUnresolvedProviderPathFromPSPath($InstallPath)
+    $path = if ($null -ne $Cmdlet) { $Cmdlet.GetUnresolvedProviderPathFromPSPath($InstallPath) } else { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($InstallPath) }
+    if ($null -ne $Cmdlet) { Register-DirSyncInstallPath -Path $path }
+    $path
 }

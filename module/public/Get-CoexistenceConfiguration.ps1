@@ -10,6 +10,7 @@ function Get-CoexistenceConfiguration {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .EXAMPLE
     Get-CoexistenceConfiguration
@@ -17,9 +18,14 @@ function Get-CoexistenceConfiguration {
     Shows the configuration of the installation in the default directory.
 
     .EXAMPLE
-    (Get-CoexistenceConfiguration -InstallPath D:\DirSync).IncludeOus
+    (Get-CoexistenceConfiguration -InstallPath D:\DirSync).IncludeOU
 
     Lists the organizational units synchronized by the installation in D:\DirSync.
+
+    .EXAMPLE
+    Get-CoexistenceConfiguration -InstallPath D:\DirSync | Start-OnlineCoexistenceSync
+
+    Synchronizes the installation the configuration belongs to: its Path binds to -InstallPath.
 
     .LINK
     Set-CoexistenceConfiguration
@@ -27,10 +33,13 @@ function Get-CoexistenceConfiguration {
     [CmdletBinding()]
     [OutputType('DirSync.Configuration')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
         [string] $InstallPath
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'get-configuration' -Parameters ([ordered]@{ path = $path })
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'get-configuration' -Parameters ([ordered]@{ path = $path })
+    }
 }

@@ -15,6 +15,7 @@ function Install-OnlineCoexistenceTool {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER UseSQLServer
     Keep the synchronization database on a standalone SQL Server instead of the embedded database.
@@ -59,7 +60,8 @@ function Install-OnlineCoexistenceTool {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Embedded')]
     [OutputType('DirSync.Installation')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
         [string] $InstallPath,
 
         [Parameter(Mandatory, ParameterSetName = 'SqlServer')]
@@ -85,19 +87,21 @@ function Install-OnlineCoexistenceTool {
         [switch] $Upgrade
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $parameters = [ordered]@{ path = $path; upgrade = $Upgrade.IsPresent }
-    $selected = Select-DirSyncBoundParameter -BoundParameters $PSBoundParameters -Map ([ordered]@{
-        SqlServer = 'sqlServer'; SqlServerInstance = 'sqlInstance'; SqlDatabase = 'sqlDatabase' })
-    foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
-    $secrets = [ordered]@{}
-    if ($ServiceCredential -ne [System.Management.Automation.PSCredential]::Empty) {
-        $secrets.sqlUser = $ServiceCredential.UserName
-        $secrets.sqlPassword = $ServiceCredential.GetNetworkCredential().Password
-    }
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $parameters = [ordered]@{ path = $path; upgrade = $Upgrade.IsPresent }
+        $selected = Select-DirSyncBoundParameter -BoundParameters $PSBoundParameters -Map ([ordered]@{
+            SqlServer = 'sqlServer'; SqlServerInstance = 'sqlInstance'; SqlDatabase = 'sqlDatabase' })
+        foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
+        $secrets = [ordered]@{}
+        if ($ServiceCredential -ne [System.Management.Automation.PSCredential]::Empty) {
+            $secrets.sqlUser = $ServiceCredential.UserName
+            $secrets.sqlPassword = $ServiceCredential.GetNetworkCredential().Password
+        }
 
-    $action = if ($Upgrade) { 'Upgrade DirSync in place' } else { 'Install DirSync' }
-    if ($PSCmdlet.ShouldProcess($path, $action)) {
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'install' -Parameters $parameters -Secrets $secrets
+        $action = if ($Upgrade) { 'Upgrade DirSync in place' } else { 'Install DirSync' }
+        if ($PSCmdlet.ShouldProcess($path, $action)) {
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'install' -Parameters $parameters -Secrets $secrets
+        }
     }
 }

@@ -20,6 +20,7 @@ function Set-CoexistenceConfiguration {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER Credential
     The on-premises Active Directory account (an Enterprise Administrator) used to set up directory access.
@@ -110,7 +111,8 @@ function Set-CoexistenceConfiguration {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'ClientSecret')]
     [OutputType('DirSync.Configuration')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
         [string] $InstallPath,
 
         [System.Management.Automation.PSCredential]
@@ -167,44 +169,46 @@ function Set-CoexistenceConfiguration {
         [switch] $SynchronizeNow
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $parameters = [ordered]@{ path = $path }
-    $selected = Select-DirSyncBoundParameter -BoundParameters $PSBoundParameters -Map ([ordered]@{
-        AdServer = 'adUrl'; TenantId = 'tenantId'; ClientId = 'clientId'; Cloud = 'cloud'
-        AuthorityHost = 'authorityHost'; GraphEndpoint = 'graphEndpoint'
-        IncludeOU = 'includeOu'; ExcludeOU = 'excludeOu'
-        EnableHybridDeployment = 'enableHybridDeployment'; EnablePasswordSync = 'enablePasswordSync'
-        NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow' })
-    foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
-    # Files are named by full path: the executable does not share this session's current location.
-    if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
-    if ($PSBoundParameters.ContainsKey('CloudCaFile')) { $parameters.cloudCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CloudCaFile) }
-    if ($PSBoundParameters.ContainsKey('WriteBudget')) {
-        $budget = $WriteBudget.Split('/')
-        $parameters.writeBudget = [ordered]@{ writes = [int]$budget[0]; windowSeconds = [int]$budget[1] }
-    }
-    if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
-
-    if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
-
-    $secrets = [ordered]@{}
-    if ($null -eq $Credential -and $PSBoundParameters.ContainsKey('AdServer')) {
-        $Credential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'Credential' `
-            -Message "Enter the credentials of an on-premises Enterprise Administrator for $AdServer."
-    }
-    if ($null -ne $Credential) {
-        $parameters.adUser = $Credential.UserName
-        $secrets.adPassword = $Credential.GetNetworkCredential().Password
-    }
-    if ($PSCmdlet.ParameterSetName -eq 'ClientSecret') {
-        if ($null -eq $TargetCredential -and $PSBoundParameters.ContainsKey('TenantId')) {
-            $TargetCredential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'TargetCredential' `
-                -Message "Enter the application (client) id as user name and the client secret as password for tenant $TenantId."
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $parameters = [ordered]@{ path = $path }
+        $selected = Select-DirSyncBoundParameter -BoundParameters $PSBoundParameters -Map ([ordered]@{
+            AdServer = 'adUrl'; TenantId = 'tenantId'; ClientId = 'clientId'; Cloud = 'cloud'
+            AuthorityHost = 'authorityHost'; GraphEndpoint = 'graphEndpoint'
+            IncludeOU = 'includeOu'; ExcludeOU = 'excludeOu'
+            EnableHybridDeployment = 'enableHybridDeployment'; EnablePasswordSync = 'enablePasswordSync'
+            NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow' })
+        foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
+        # Files are named by full path: the executable does not share this session's current location.
+        if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
+        if ($PSBoundParameters.ContainsKey('CloudCaFile')) { $parameters.cloudCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CloudCaFile) }
+        if ($PSBoundParameters.ContainsKey('WriteBudget')) {
+            $budget = $WriteBudget.Split('/')
+            $parameters.writeBudget = [ordered]@{ writes = [int]$budget[0]; windowSeconds = [int]$budget[1] }
         }
-        if ($null -ne $TargetCredential) {
-            $parameters.clientId = $TargetCredential.UserName
-            $secrets.clientSecret = $TargetCredential.GetNetworkCredential().Password
+        if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
+
+        if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
+
+        $secrets = [ordered]@{}
+        if ($null -eq $Credential -and $PSBoundParameters.ContainsKey('AdServer')) {
+            $Credential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'Credential' `
+                -Message "Enter the credentials of an on-premises Enterprise Administrator for $AdServer."
         }
+        if ($null -ne $Credential) {
+            $parameters.adUser = $Credential.UserName
+            $secrets.adPassword = $Credential.GetNetworkCredential().Password
+        }
+        if ($PSCmdlet.ParameterSetName -eq 'ClientSecret') {
+            if ($null -eq $TargetCredential -and $PSBoundParameters.ContainsKey('TenantId')) {
+                $TargetCredential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'TargetCredential' `
+                    -Message "Enter the application (client) id as user name and the client secret as password for tenant $TenantId."
+            }
+            if ($null -ne $TargetCredential) {
+                $parameters.clientId = $TargetCredential.UserName
+                $secrets.clientSecret = $TargetCredential.GetNetworkCredential().Password
+            }
+        }
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'configure' -Parameters $parameters -Secrets $secrets
     }
-    Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'configure' -Parameters $parameters -Secrets $secrets
 }

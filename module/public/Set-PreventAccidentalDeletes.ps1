@@ -11,6 +11,7 @@ function Set-PreventAccidentalDeletes {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER Enable
     Turn the protection on.
@@ -37,7 +38,8 @@ function Set-PreventAccidentalDeletes {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Enable')]
     [OutputType('DirSync.DeletionThreshold')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
         [string] $InstallPath,
 
         [Parameter(Mandatory, ParameterSetName = 'Enable')]
@@ -51,15 +53,17 @@ function Set-PreventAccidentalDeletes {
         [switch] $Disable
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $parameters = [ordered]@{ path = $path; enable = $Enable.IsPresent; disable = $Disable.IsPresent }
-    if ($Enable) {
-        $parameters.threshold = $ObjectDeletionThreshold
-        $action = "Stop synchronization cycles that would delete more than $ObjectDeletionThreshold objects"
-    } else {
-        $action = 'Turn off the protection against accidental deletes'
-    }
-    if ($PSCmdlet.ShouldProcess($path, $action)) {
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'deletion-threshold' -Parameters $parameters
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $parameters = [ordered]@{ path = $path; enable = $Enable.IsPresent; disable = $Disable.IsPresent }
+        if ($Enable) {
+            $parameters.threshold = $ObjectDeletionThreshold
+            $action = "Stop synchronization cycles that would delete more than $ObjectDeletionThreshold objects"
+        } else {
+            $action = 'Turn off the protection against accidental deletes'
+        }
+        if ($PSCmdlet.ShouldProcess($path, $action)) {
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'deletion-threshold' -Parameters $parameters
+        }
     }
 }

@@ -8,7 +8,11 @@ function Start-OnlineCoexistenceSync {
     with -FullSync, a full one. Returns the run as a DirSync.SyncRun object, with progress while it runs.
 
     With -WhatIf nothing is written: the engine computes the plan - the objects it would create, update
-    and delete in Entra ID - and returns it in the run's plan property.
+    and delete in Entra ID - and returns it in the run's Plan property, as DirSync.PlannedOperation
+    objects (Action, ObjectType, DistinguishedName, Changes).
+
+    Ctrl+C stops the cycle cleanly: the batch in flight is finished and the run is recorded as
+    stopped-by-request; the next run continues from there.
 
     When a cycle would delete more objects than the deletion threshold (Set-PreventAccidentalDeletes)
     allows, none of its deletes is exported and the run ends with status
@@ -17,6 +21,7 @@ function Start-OnlineCoexistenceSync {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER FullSync
     Read every object in scope instead of only the changes since the last run.
@@ -36,7 +41,7 @@ function Start-OnlineCoexistenceSync {
 
     .EXAMPLE
     $run = Start-OnlineCoexistenceSync -ErrorVariable problems
-    if ($run.status -eq 'stopped-deletion-threshold-exceeded') { $run.plan.Where{ $_.kind -eq 'delete' } }
+    if ($run.Status -eq 'stopped-deletion-threshold-exceeded') { $run.Plan | Where-Object Action -eq 'delete' }
 
     Runs a synchronization and, when the deletion threshold stopped it, lists the deletes it held back.
 
@@ -54,7 +59,8 @@ function Start-OnlineCoexistenceSync {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     [OutputType('DirSync.SyncRun')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
         [string] $InstallPath,
 
         [switch] $FullSync,
@@ -62,17 +68,19 @@ function Start-OnlineCoexistenceSync {
         [switch] $AcceptDeletes
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $kind = if ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
-    $action = "Synchronize Active Directory to Entra ID ($kind$(if ($AcceptDeletes) { ', accepting deletes beyond the threshold' }))"
-    if ($PSCmdlet.ShouldProcess($path, $action)) {
-        $preview = $false
-    } elseif ($WhatIfPreference) {
-        # -WhatIf: the engine's own preview shows the real plan, not just this sentence.
-        $preview = $true
-    } else {
-        return
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $kind = if ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
+        $action = "Synchronize Active Directory to Entra ID ($kind$(if ($AcceptDeletes) { ', accepting deletes beyond the threshold' }))"
+        if ($PSCmdlet.ShouldProcess($path, $action)) {
+            $preview = $false
+        } elseif ($WhatIfPreference) {
+            # -WhatIf: the engine's own preview shows the real plan, not just this sentence.
+            $preview = $true
+        } else {
+            return
+        }
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters ([ordered]@{
+            path = $path; full = $FullSync.IsPresent; preview = $preview; acceptDeletes = $AcceptDeletes.IsPresent })
     }
-    Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters ([ordered]@{
-        path = $path; full = $FullSync.IsPresent; preview = $preview; acceptDeletes = $AcceptDeletes.IsPresent })
 }

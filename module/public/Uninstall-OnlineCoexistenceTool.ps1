@@ -11,6 +11,7 @@ function Uninstall-OnlineCoexistenceTool {
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER KeepData
     Keep the synchronization database and the run history.
@@ -31,15 +32,18 @@ function Uninstall-OnlineCoexistenceTool {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('DirSync.Uninstallation')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Path')]
         [string] $InstallPath,
 
         [switch] $KeepData
     )
 
-    $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-    $action = if ($KeepData) { 'Uninstall DirSync, keeping its data' } else { 'Uninstall DirSync and delete its data' }
-    if ($PSCmdlet.ShouldProcess($path, $action)) {
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters ([ordered]@{ path = $path; keepData = $KeepData.IsPresent })
+    process {
+        $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        $action = if ($KeepData) { 'Uninstall DirSync, keeping its data' } else { 'Uninstall DirSync and delete its data' }
+        if ($PSCmdlet.ShouldProcess($path, $action)) {
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters ([ordered]@{ path = $path; keepData = $KeepData.IsPresent })
+        }
     }
 }

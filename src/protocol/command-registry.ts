@@ -2,11 +2,15 @@
 // looks them up, so the protocol layer knows no command in particular.
 import type { CommandOutput } from '../commands/output.ts';
 
-/** Runs one command; resolves to the process exit code (see src/commands/exit-codes.ts). */
+/**
+ * Runs one command; resolves to the process exit code (see src/commands/exit-codes.ts). `signal` aborts when
+ * the user stops the cmdlet (Ctrl+C), for the commands that can stop cleanly.
+ */
 export type CommandHandler = (
   parameters: Record<string, unknown>,
   secrets: Record<string, string>,
   output: CommandOutput,
+  signal?: AbortSignal,
 ) => Promise<number>;
 
 const handlers = new Map<string, CommandHandler>();

@@ -14,9 +14,13 @@ import { uninstall, uninstallParameters } from '../commands/uninstall.ts';
 import { configure, configureParameters } from '../commands/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
+import { listOrganizationalUnits, organizationalUnitsParameters } from './organizational-units.ts';
 
-/** Bumped when the module and the executable stop understanding each other's messages. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped when the module and the executable stop understanding each other's messages.
+ * 2: PowerShell-shaped results (module-shapes.ts), errors carry `code`, requests may ask for cancellation on stdin.
+ */
+export const PROTOCOL_VERSION = 2;
 
 const version: CommandHandler = async (_parameters, _secrets, output) => {
   output.result({
@@ -37,11 +41,12 @@ const commands: Record<string, CommandHandler> = {
   install: (parameters, secrets, output) => install(parseParameters(installParameters, parameters), parseSuppliedSecrets(secrets), output),
   configure: (parameters, secrets, output) => configure(parseParameters(configureParameters, parameters), parseSuppliedSecrets(secrets), output),
   'get-configuration': (parameters, _secrets, output) => getConfiguration(parseParameters(getConfigurationParameters, parameters), output),
-  sync: (parameters, _secrets, output) => sync(parseParameters(syncParameters, parameters), output),
+  sync: (parameters, _secrets, output, signal) => sync(parseParameters(syncParameters, parameters), output, signal),
   status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
   restore: (parameters, _secrets, output) => restore(parseParameters(restoreParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
+  'organizational-units': (parameters, _secrets, output) => listOrganizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
 };
 
 let registered = false;

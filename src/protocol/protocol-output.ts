@@ -5,6 +5,7 @@ import { exitCodeOfError } from '../commands/exit-codes.ts';
 import type { CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
 import type { DirSyncError } from '../core/errors.ts';
 import { toCliXml, TypedObject } from './clixml.ts';
+import { toModuleShape } from './module-shapes.ts';
 
 export const MessageType = {
   progress: 'DirSync.Protocol.Progress',
@@ -46,7 +47,7 @@ export class ProtocolOutput implements CommandOutput {
   }
 
   result(result: CommandResult): void {
-    this.send(MessageType.result, { value: new TypedObject(result.typeName, result.properties) });
+    this.send(MessageType.result, { value: toModuleShape(result) });
   }
 
   /** The failure that ends the command; the process then exits with `exitCode`. */

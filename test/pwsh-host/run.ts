@@ -1,20 +1,15 @@
-// `npm run pwsh -- <pwsh arguments>`: runs the engine-only PowerShell test host (a stand-in for pwsh,
-// see README.md), building it first when it is missing or older than its sources.
-// `run.ts --ensure-built` only builds, then prints the host's path (the `pwsh` launcher uses it).
+// The project's pwsh (PowerShell 7.6.9 from the Microsoft.PowerShell.SDK package, see README.md beside
+// this file): built by `dotnet build` on first use and again whenever its sources change, then cached in
+// bin/. `npm run pwsh -- <pwsh arguments>` starts it; `run.ts --ensure-built` only builds it (CI) and
+// prints its path. Tests put its folder on PATH (putPwshOnPath), so `pwsh` is this pwsh for them and
+// for node-powershell.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 
-const hostDirectory = import.meta.dirname;
-export const hostExecutable = join(
-  hostDirectory,
-  'bin',
-  'Release',
-  'net10.0',
-  process.platform === 'win32' ? 'DirSyncTestHost.exe' : 'DirSyncTestHost',
-);
-/** An executable file that behaves like pwsh, for node-powershell's `executable` option or NODE_POWERSHELL. */
-export const pwshLauncher = join(hostDirectory, 'pwsh');
+const projectDirectory = import.meta.dirname;
+const sources = ['pwsh.csproj', 'Program.cs'].map((name) => join(projectDirectory, name));
+export const pwshExecutable = join(projectDirectory, 'bin', 'Release', 'net10.0', process.platform === 'win32' ? 'pwsh.exe' : 'pwsh');
 
 function modifiedAt(path: string): number {
   try {
@@ -24,16 +19,16 @@ function modifiedAt(path: string): number {
   }
 }
 
-function isHostUpToDate(): boolean {
-  const sources = readdirSync(hostDirectory).filter((name) => name.endsWith('.cs') || name.endsWith('.csproj'));
-  const newestSource = Math.max(...sources.map((name) => modifiedAt(join(hostDirectory, name))));
-  return modifiedAt(hostExecutable) > newestSource;
+function isBuilt(): boolean {
+  return modifiedAt(pwshExecutable) > Math.max(...sources.map(modifiedAt));
 }
 
-export function ensureHostBuilt(): string {
-  if (isHostUpToDate()) return hostExecutable;
-  // Restores System.Management.Automation from the machine's configured NuGet source.
-  const build = spawnSync('dotnet', ['build', hostDirectory, '-c', 'Release', '--nologo', '-v', 'quiet'], {
+/** Builds pwsh when it is missing or older than its sources; answers its path. */
+export function ensurePwshBuilt(): string {
+  if (isBuilt()) return pwshExecutable;
+  const started = performance.now();
+  // Restores Microsoft.PowerShell.SDK 7.6.9 and Pester 5.7.1 from the machine's NuGet source.
+  const build = spawnSync('dotnet', ['build', projectDirectory, '-c', 'Release', '--nologo', '-v', 'quiet'], {
     encoding: 'utf8',
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
   });
@@ -41,16 +36,27 @@ export function ensureHostBuilt(): string {
     process.stderr.write(build.stdout ?? '');
     process.stderr.write(build.stderr ?? '');
     throw new Error(
-      `Building the PowerShell test host failed (${build.error?.message ?? `dotnet exited ${build.status}`}); ` +
-        'check that the .NET 10 SDK is installed and that NuGet can restore System.Management.Automation.',
+      `Building pwsh failed (${build.error?.message ?? `dotnet exited ${build.status}`}); ` +
+        'check that the .NET 10 SDK is installed and that NuGet can restore Microsoft.PowerShell.SDK 7.6.9 and Pester 5.7.1.',
     );
   }
-  return hostExecutable;
+  process.stderr.write(`built pwsh (PowerShell 7.6.9) in ${((performance.now() - started) / 1000).toFixed(1)} s: ${pwshExecutable}\n`);
+  return pwshExecutable;
 }
 
-async function runHost(args: string[]): Promise<number> {
-  const child = spawn(ensureHostBuilt(), args, { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+/** Builds pwsh if needed and puts its folder first on this process's PATH (children inherit it). */
+export function putPwshOnPath(): string {
+  const folder = dirname(ensurePwshBuilt());
+  const path = process.env.PATH ?? '';
+  if (path.split(delimiter)[0] !== folder) process.env.PATH = `${folder}${delimiter}${path}`;
+  return folder;
+}
+
+async function runPwsh(args: string[]): Promise<number> {
+  const child = spawn(ensurePwshBuilt(), args, { stdio: 'inherit' });
+  // Ctrl+C reaches pwsh through the terminal itself; npm's own signals are passed on.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
@@ -59,6 +65,6 @@ async function runHost(args: string[]): Promise<number> {
 
 if (import.meta.main) {
   const args = process.argv.slice(2);
-  if (args[0] === '--ensure-built') console.log(ensureHostBuilt());
-  else process.exitCode = await runHost(args);
+  if (args[0] === '--ensure-built') console.log(ensurePwshBuilt());
+  else process.exitCode = await runPwsh(args);
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { PowerShell } from 'node-powershell';
 import { runModuleRequest } from '../../src/cli/commands/module-request.ts';
 import { DirSyncError } from '../../src/core/errors.ts';
 import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
 import { registerCommand } from '../../src/protocol/command-registry.ts';
-import { parseModuleRequest } from '../../src/protocol/module-request.ts';
+import { toModuleShape } from '../../src/protocol/module-shapes.ts';
+import { parseModuleRequest, receiveModuleRequest } from '../../src/protocol/module-request.ts';
 import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';
 import { startPowerShell, text } from './pwsh-session.ts';
 
@@ -174,6 +175,92 @@ describe('the module protocol', function () {
       const { exitCode, lines } = await dispatch('{"command":"no-such-command"}');
       assert.equal(exitCode, 2);
       assert.match(lines[0] ?? '', /Module\.unknown-command.*it knows: .*version/);
+    });
+  });
+  describe('PowerShell shapes of results', () => {
+    it('flattens a run\'s counts, names the error count ErrorCount and types its errors and plan', () => {
+      const startedAt = new Date('2026-03-04T05:06:07Z');
+      const shaped = toModuleShape({
+        typeName: 'DirSync.SyncRun',
+        properties: {
+          runId: 3, mode: 'delta', status: 'completed-export-errors', startedAt, endedAt: null,
+          counts: { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: 1, notExportable: 0 },
+          errors: [{ dn: 'CN=A,DC=x', anchor: 'YQ==', code: 'Request_BadRequest', message: 'bad' }],
+          message: null,
+          plan: [{ action: 'create', anchor: 'YQ==', dn: 'CN=A,DC=x', objectType: 'user' }],
+        },
+      });
+      assert.equal(shaped.typeName, 'DirSync.SyncRun');
+      assert.deepEqual(Object.keys(shaped.properties), ['RunId', 'Mode', 'Status', 'StartedAt', 'EndedAt', 'Added', 'Updated', 'Deleted', 'Unchanged', 'NotExportable', 'ErrorCount', 'Errors', 'Message', 'Plan']);
+      assert.equal(shaped.properties.StartedAt, startedAt);
+      assert.equal(shaped.properties.ErrorCount, 1);
+      const [error] = shaped.properties.Errors as TypedObject[];
+      assert.equal(error?.typeName, 'DirSync.SyncError');
+      assert.deepEqual(error?.properties, { DistinguishedName: 'CN=A,DC=x', Anchor: 'YQ==', Code: 'Request_BadRequest', Message: 'bad' });
+      const [operation] = shaped.properties.Plan as TypedObject[];
+      assert.equal(operation?.typeName, 'DirSync.PlannedOperation');
+      assert.equal(operation?.properties.Action, 'create');
+    });
+
+    it('spells OU lists like the cmdlet parameters and leaves other results\' values as they are', () => {
+      const shaped = toModuleShape({ typeName: 'DirSync.Configuration', properties: { path: '/x', includeOus: ['OU=A'], excludeOus: [], adServer: null, checks: [{ name: 'bind', passed: true }] } });
+      assert.deepEqual(Object.keys(shaped.properties), ['Path', 'IncludeOU', 'ExcludeOU', 'AdServer', 'Checks']);
+      assert.deepEqual(shaped.properties.IncludeOU, ['OU=A']);
+      assert.equal((shaped.properties.Checks as TypedObject[])[0]?.typeName, 'DirSync.ConfigurationCheck');
+    });
+  });
+
+  describe('cancellation on stdin', () => {
+    const request = '{"command":"sync","parameters":{"path":"/x"},"cancellation":"stdin"}';
+
+    it('reads the first line as the request and aborts the signal when the line cancel arrives', async () => {
+      const input = new PassThrough();
+      input.write(`${request}\n`);
+      const received = await receiveModuleRequest(input);
+      assert.equal(received.request.command, 'sync');
+      assert.equal(received.signal?.aborted, false);
+      input.write('noise\n');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(received.signal?.aborted, false, 'only the line cancel cancels');
+      const aborted = new Promise((resolve) => received.signal?.addEventListener('abort', resolve));
+      input.write('cancel\n');
+      await aborted;
+      received.stopListening();
+    });
+
+    it('treats the end of stdin as a cancellation: the module that could cancel is gone', async () => {
+      const input = new PassThrough();
+      input.write(`${request}\n`);
+      const received = await receiveModuleRequest(input);
+      const aborted = new Promise((resolve) => received.signal?.addEventListener('abort', resolve));
+      input.end();
+      await aborted;
+    });
+
+    it('without the field, reads stdin to its end and gives no signal', async () => {
+      const received = await receiveModuleRequest(Readable.from(['{"command":"version",\n', '"parameters":{}}']));
+      assert.deepEqual(received.request, { command: 'version', parameters: {}, secrets: {} });
+      assert.equal(received.signal, undefined);
+    });
+
+    it('hands the signal to the handler, which stops when the module cancels', async () => {
+      let seen: AbortSignal | undefined;
+      registerCommand('test-wait', async (_parameters, _secrets, output, signal) => {
+        seen = signal;
+        await new Promise((resolve) => signal?.addEventListener('abort', resolve));
+        output.warning('stopped');
+        return 0;
+      });
+      const input = new PassThrough();
+      const lines: string[] = [];
+      const running = runModuleRequest(input, new ProtocolOutput((line) => lines.push(line)));
+      input.write('{"command":"test-wait","cancellation":"stdin"}\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      input.write('cancel\n');
+      assert.equal(await running, 0);
+      assert.equal(seen?.aborted, true);
+      assert.match(lines[0] ?? '', /DirSync\.Protocol\.Warning.*stopped/);
+      assert.equal(input.destroyed, true, 'stdin is let go once the command is done');
     });
   });
 });

@@ -1,33 +1,44 @@
-// Helpers for tests that drive the engine-only PowerShell test host (test/pwsh-host) like pwsh.
+// The project's pwsh (test/pwsh-host) for the mocha tests: on PATH as `pwsh`, so node-powershell drives it
+// exactly as it drives an installed PowerShell.
 import { execFile } from 'node:child_process';
 import { PowerShell } from 'node-powershell';
-import { ensureHostBuilt, pwshLauncher } from '../pwsh-host/run.ts';
+import { putPwshOnPath } from '../pwsh-host/run.ts';
 
-/** A PowerShell session in the test host, driven by node-powershell exactly as it drives pwsh. */
-export function startPowerShell(options: { env?: NodeJS.ProcessEnv; nonInteractive?: boolean } = {}): PowerShell {
-  ensureHostBuilt();
+/** A PowerShell session (node-powershell over `pwsh -NoProfile`). */
+export function startPowerShell(options: { env?: NodeJS.ProcessEnv } = {}): PowerShell {
+  putPwshOnPath();
   return new PowerShell({
-    executable: pwshLauncher,
-    executableOptions: { '-NoProfile': true, ...(options.nonInteractive === true ? { '-NonInteractive': true } : {}) },
-    spawnOptions: { env: { ...process.env, ...options.env } },
+    executableOptions: { '-NoProfile': true },
+    // TERM=dumb: the console host then writes no terminal mode sequences around each command's output.
+    spawnOptions: { env: { ...process.env, TERM: 'dumb', ...options.env } },
     invocationTimeout: 60_000,
   });
 }
 
-/** Runs the host once as a command (`pwsh <args>`), the way a script or CI would. */
-export function runPwsh(args: string[], options: { input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const host = ensureHostBuilt();
+/** Runs pwsh once as a command (`pwsh <args>`), the way a script or CI would. */
+export function runPwsh(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  putPwshOnPath();
   return new Promise((resolve, reject) => {
-    const child = execFile(host, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) reject(error);
-      else resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end(options.input ?? '');
+    const child = execFile(
+      'pwsh',
+      args,
+      { encoding: 'utf8', env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+        if (code === undefined) reject(error);
+        else resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end();
   });
 }
 
 /** The text of a node-powershell result. */
 export function text(result: { raw: string }): string {
   return result.raw.trim();
+}
+
+/** A PowerShell single-quoted string literal. */
+export function quote(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }

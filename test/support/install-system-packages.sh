@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs, when missing. Idempotent; needs root.
 set -euo pipefail
 
-packages=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision ldb-tools ldap-utils openssl)
+# tmux: the terminal-session test of the PowerShell module (test/pwsh/terminal-session.test.ts).
+packages=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision ldb-tools ldap-utils openssl tmux)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -1,5 +1,6 @@
 // `dirsync module-request`: how the PowerShell module runs a command. The request (command, parameters,
-// secrets) arrives as JSON on stdin, never on the command line; the answer is one CliXml document per
+// secrets) arrives as JSON on stdin, never on the command line (with `"cancellation": "stdin"`, a later line
+// `cancel` stops it: src/protocol/module-request.ts); the answer is one CliXml document per
 // stdout line (src/protocol/protocol-output.ts); the exit code follows src/commands/exit-codes.ts.
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -8,7 +9,7 @@ import { exitCodeOfError } from '../../commands/exit-codes.ts';
 import { DirSyncError } from '../../core/errors.ts';
 import { findCommand, registeredCommandNames } from '../../protocol/command-registry.ts';
 import { registerModuleCommands } from '../../protocol/module-commands.ts';
-import { readModuleRequest } from '../../protocol/module-request.ts';
+import { receiveModuleRequest } from '../../protocol/module-request.ts';
 import { ProtocolOutput } from '../../protocol/protocol-output.ts';
 
 export function registerModuleRequest(program: Command, setExitCode: (code: number) => void): void {
@@ -16,16 +17,22 @@ export function registerModuleRequest(program: Command, setExitCode: (code: numb
     .command('module-request')
     .description('run a command for the DirSync PowerShell module (JSON request on stdin, CliXml lines on stdout)')
     .action(async () => {
+      // Ctrl+C at the PowerShell prompt signals the whole foreground process group, this child too. The
+      // module decides what Ctrl+C means and says so on stdin ('cancel'), so the signal itself is ignored.
+      process.on('SIGINT', () => {});
       setExitCode(await runModuleRequest(process.stdin, new ProtocolOutput()));
     });
 }
 
 export async function runModuleRequest(input: Readable, output: ProtocolOutput): Promise<number> {
   registerModuleCommands();
+  let stopListening = () => {};
   try {
-    const request = await readModuleRequest(input);
+    const received = await receiveModuleRequest(input);
+    stopListening = received.stopListening;
+    const { request, signal } = received;
     const handler = findCommand(request.command) ?? unknownCommand(request.command);
-    return await handler(request.parameters, request.secrets, output);
+    return await handler(request.parameters, request.secrets, output, signal);
   } catch (error) {
     const failure = asDirSyncError(error);
     // A defect, not a condition the user can fix: the details go to the verbose stream for the report.
@@ -33,6 +40,8 @@ export async function runModuleRequest(input: Readable, output: ProtocolOutput):
     if (details) output.verbose(details);
     output.error(failure);
     return exitCodeOfError(failure);
+  } finally {
+    stopListening();
   }
 }
 

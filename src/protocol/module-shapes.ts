@@ -1,0 +1,61 @@
+// The PowerShell shape of a command's result. The executable's results keep the --json contract of the
+// command line (camelCase, nested counts); PowerShell users expect what every Microsoft module gives them:
+// PascalCase properties, flat counts a table can show, [datetime] values and typed nested objects
+// (DirSync.SyncError, DirSync.PlannedOperation…), each with a view in DirSync.Format.ps1xml.
+import type { CommandResult } from '../commands/output.ts';
+import { TypedObject } from './clixml.ts';
+
+/** Names that PascalCase alone would get wrong or that PowerShell spells its own way. */
+const PROPERTY_NAMES: Record<string, string> = {
+  dn: 'DistinguishedName',
+  includeOus: 'IncludeOU',
+  excludeOus: 'ExcludeOU',
+};
+
+/** Lists of plain objects inside a result, and the type name their items get. */
+const ITEM_TYPE_NAMES: Record<string, string> = {
+  errors: 'DirSync.SyncError',
+  plan: 'DirSync.PlannedOperation',
+  checks: 'DirSync.ConfigurationCheck',
+};
+
+export function propertyName(name: string): string {
+  return PROPERTY_NAMES[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** The result as the module writes it to the pipeline, under the result's own type name. */
+export function toModuleShape(result: CommandResult): TypedObject {
+  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(result.properties) : result.properties;
+  return new TypedObject(result.typeName, shapeProperties(properties));
+}
+
+/** A run's counts become top-level properties (Added, Updated…); the count of errors is ErrorCount, since Errors lists them. */
+function flattenCounts(properties: Record<string, unknown>): Record<string, unknown> {
+  const { counts, ...rest } = properties;
+  if (counts === null || typeof counts !== 'object') return properties;
+  const { errors: errorCount, ...otherCounts } = counts as Record<string, unknown>;
+  const { runId, mode, status, startedAt, endedAt, ...details } = rest;
+  return { runId, mode, status, startedAt, endedAt, ...otherCounts, errorCount, ...details };
+}
+
+function shapeProperties(properties: Record<string, unknown>): Record<string, unknown> {
+  const shaped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    const itemTypeName = ITEM_TYPE_NAMES[name];
+    shaped[propertyName(name)] = itemTypeName !== undefined && Array.isArray(value) ? value.map((item) => shapeItem(itemTypeName, item)) : shapeValue(value);
+  }
+  return shaped;
+}
+
+function shapeItem(typeName: string, item: unknown): unknown {
+  return isPlainObject(item) ? new TypedObject(typeName, shapeProperties(item)) : item;
+}
+
+function shapeValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shapeValue);
+  return isPlainObject(value) ? shapeProperties(value) : value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}

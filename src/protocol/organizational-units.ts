@@ -1,0 +1,40 @@
+// `organizational-units` (module only): the OUs of the configured domain, read with the stored
+// configuration, for the tab completion of -IncludeOU and -ExcludeOU.
+import * as z from 'zod';
+import { configurationRequired } from '../commands/errors.ts';
+import { ExitCode } from '../commands/exit-codes.ts';
+import type { CommandOutput } from '../commands/output.ts';
+import { openDirectoryConnection } from '../connectors/ad/connection.ts';
+import { Installation } from '../install/installation.ts';
+
+export const organizationalUnitsParameters = z.object({ path: z.string().min(1) });
+
+// Completion runs while the user waits at the prompt: a domain controller that is slow to answer gets no second chance.
+const TIMEOUT_MS = 5_000;
+
+export async function listOrganizationalUnits(parameters: z.infer<typeof organizationalUnitsParameters>, output: CommandOutput): Promise<number> {
+  const installation = new Installation(parameters.path);
+  const ad = (await installation.readConfiguration()).activeDirectory;
+  const { adPassword } = await installation.vault.read();
+  if (!ad || !adPassword) throw configurationRequired(installation.path, 'Active Directory is not configured');
+  const client = await openDirectoryConnection({
+    url: ad.url,
+    bindDn: ad.bindUser,
+    password: adPassword,
+    ...(ad.caFile ? { caFile: ad.caFile } : {}),
+    allowPlainLdap: ad.allowPlainLdap,
+    connectTimeoutMs: TIMEOUT_MS,
+    operationTimeoutMs: TIMEOUT_MS,
+  });
+  try {
+    const rootDse = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
+    const base = String(rootDse.searchEntries[0]?.defaultNamingContext ?? '');
+    const { searchEntries } = await client.search(base, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: true });
+    for (const entry of searchEntries.sort((a, b) => a.dn.localeCompare(b.dn))) {
+      output.result({ typeName: 'DirSync.OrganizationalUnit', properties: { distinguishedName: entry.dn } });
+    }
+  } finally {
+    await client.unbind();
+  }
+  return ExitCode.success;
+}

@@ -1,0 +1,138 @@
+# The cmdlets end to end, as an administrator runs them: this pwsh, the bundled executable, a real Samba
+# domain and the Entra stand-in (started by test/pwsh/pester.test.ts; $env:DIRSYNC_TEST_CONTEXT says where).
+BeforeAll {
+    $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
+    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    $env:DIRSYNC_EXECUTABLE = $null
+    $path = [System.IO.Path]::Combine($context.work, 'integration', 'DirSync')
+    $adCredential = [pscredential]::new($context.ad.adminDn, (ConvertTo-SecureString $context.ad.adminPassword -AsPlainText -Force))
+    $cloud = @{
+        TenantId         = $context.cloud.tenantId
+        TargetCredential = [pscredential]::new($context.cloud.clientId, (ConvertTo-SecureString $context.cloud.clientSecret -AsPlainText -Force))
+        AuthorityHost    = $context.cloud.authorityHost
+        GraphEndpoint    = $context.cloud.graphEndpoint
+        CloudCaFile      = $context.cloud.caFile
+        WriteBudget      = '20000/10'
+    }
+    $ad = @{ AdServer = $context.ad.server; AdCaFile = $context.ad.caFile }
+
+    function Get-CloudSnapshot {
+        # What the Entra stand-in holds (its test-only control API).
+        Invoke-RestMethod -Uri "$($context.cloud.controlOrigin)/_standin/snapshot" -SkipCertificateCheck
+    }
+    function Get-Failure([scriptblock] $Script) {
+        try { & $Script; return $null } catch { return $_ }
+    }
+}
+AfterAll { Remove-Module DirSync -ErrorAction Ignore }
+
+Describe 'an administrator''s first synchronization' {
+    It 'Install-OnlineCoexistenceTool creates the installation' {
+        $installation = Install-OnlineCoexistenceTool -InstallPath $path -Confirm:$false
+        $installation.PSTypeNames[0] | Should -Be 'DirSync.Installation'
+        $installation.Path | Should -Be $path
+        $installation.ConfigurationRequired | Should -BeTrue
+        Test-Path (Join-Path $path 'installation.json') | Should -BeTrue
+    }
+
+    It 'Set-CoexistenceConfiguration reports a wrong password the PowerShell way and saves nothing' {
+        $wrong = [pscredential]::new($context.ad.adminDn, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $wrong @cloud -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.wrong-password,Set-CoexistenceConfiguration'
+        $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        (Get-CoexistenceConfiguration -InstallPath $path).ConfigurationRequired | Should -BeTrue
+    }
+
+    It 'Set-CoexistenceConfiguration reports an unreachable domain controller as a ConnectionError' {
+        $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path -AdServer 'ldaps://127.0.0.1:1' -AdCaFile $context.ad.caFile -Credential $adCredential @cloud -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.unreachable,Set-CoexistenceConfiguration'
+        $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+
+    It 'Set-CoexistenceConfiguration refuses an OU that does not exist' {
+        $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU "OU=Nowhere,$($context.ad.baseDn)" -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'OrganizationalUnitNotFound,Set-CoexistenceConfiguration'
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'Set-CoexistenceConfiguration checks and stores the configuration, creating the AAD_ service account' {
+        $configuration = Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU $context.ad.ous.sales -Confirm:$false
+        $configuration.PSTypeNames[0] | Should -Be 'DirSync.Configuration'
+        $configuration.ServiceAccount | Should -Match '^AAD_[0-9a-f]{12}$'
+        $configuration.IncludeOU | Should -Be @($context.ad.ous.sales)
+        @($configuration.Checks | Where-Object { -not $_.Passed }).Count | Should -Be 0
+    }
+
+    It 'Set-CoexistenceConfiguration -EnablePasswordSync is refused with the reason' {
+        $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path -Credential $adCredential @cloud -EnablePasswordSync -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'PasswordSyncNotSupported,Set-CoexistenceConfiguration'
+        $failure.Exception.Message | Should -Match 'password hashes'
+    }
+
+    It 'completes -IncludeOU from the domain''s organizational units' {
+        $line = "Set-CoexistenceConfiguration -InstallPath '$path' -ExcludeOU Eng"
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $completions.ListItemText | Should -Contain $context.ad.ous.engineering
+        $completions.ListItemText | Should -Not -Contain $context.ad.ous.sales
+    }
+
+    It 'Start-OnlineCoexistenceSync -WhatIf shows the plan and writes nothing to Entra ID' {
+        $before = (Get-CloudSnapshot).counts.users
+        $run = Start-OnlineCoexistenceSync -InstallPath $path -WhatIf
+        $run.Mode | Should -Be 'preview-full'
+        @($run.Plan | Where-Object Action -eq 'create').DistinguishedName | Sort-Object | Should -Be ($context.ad.salesUsers | Sort-Object)
+        (Get-CloudSnapshot).counts.users | Should -Be $before
+    }
+
+    It 'Start-OnlineCoexistenceSync creates the users of the OU in Entra ID and returns the run' {
+        $run = Start-OnlineCoexistenceSync -InstallPath $path
+        $run.PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $run.Status | Should -Be 'success'
+        $run.Mode | Should -Be 'full'
+        $run.Added | Should -Be $context.ad.salesUsers.Count
+        $run.ErrorCount | Should -Be 0
+        $run.StartedAt | Should -BeOfType [datetime]
+        $names = (Get-CloudSnapshot).users.props.displayName
+        $names | Should -Contain 'Alice Archer'
+    }
+
+    It 'Get-CoexistenceConfiguration | Start-OnlineCoexistenceSync runs a delta on that installation' {
+        $run = Get-CoexistenceConfiguration -InstallPath $path | Start-OnlineCoexistenceSync
+        $run.Mode | Should -Be 'delta'
+        $run.Status | Should -Be 'success'
+        $run.Added + $run.Updated + $run.Deleted | Should -Be 0
+    }
+
+    It 'Get-OnlineCoexistenceSyncHistory | Format-Table shows the runs, newest first' {
+        $history = @(Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5)
+        $history.Mode | Should -Be @('delta', 'full', 'preview-full')
+        $table = $history | Format-Table | Out-String -Width 200
+        $table | Should -Match 'RunId\s+Mode\s+Status\s+StartedAt\s+Duration\s+Added\s+Updated\s+Deleted\s+Errors'
+        $table | Should -Match "full\s+success\s+.*\s$($context.ad.salesUsers.Count)\s+0\s+0\s+0"
+    }
+
+    It 'Get-OnlineCoexistenceSyncHistory -Last 5 | Export-Csv makes a report' {
+        $csv = Join-Path $TestDrive 'history.csv'
+        Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5 | Export-Csv $csv -NoTypeInformation
+        $rows = Import-Csv $csv
+        $rows.RunId | Should -Be @('3', '2', '1')
+        $rows[1].Added | Should -Be ([string]$context.ad.salesUsers.Count)
+        [datetime]::Parse($rows[0].StartedAt, [cultureinfo]::InvariantCulture) | Should -BeOfType [datetime]
+    }
+
+    It 'Set-PreventAccidentalDeletes changes the threshold, and Get-CoexistenceConfiguration shows it' {
+        (Set-PreventAccidentalDeletes -InstallPath $path -Enable -ObjectDeletionThreshold 7 -Confirm:$false).ObjectDeletionThreshold | Should -Be 7
+        $configuration = Get-CoexistenceConfiguration -InstallPath $path
+        $configuration.DeletionThresholdEnabled | Should -BeTrue
+        $configuration.DeletionThreshold | Should -Be 7
+        $configuration.AdPasswordStored | Should -BeTrue
+    }
+
+    It 'Uninstall-OnlineCoexistenceTool -WhatIf keeps everything; confirmed, it removes the installation' {
+        Uninstall-OnlineCoexistenceTool -InstallPath $path -WhatIf
+        Test-Path $path | Should -BeTrue
+        (Uninstall-OnlineCoexistenceTool -InstallPath $path -Confirm:$false).PSTypeNames[0] | Should -Be 'DirSync.Uninstallation'
+        Test-Path $path | Should -BeFalse
+    }
+}

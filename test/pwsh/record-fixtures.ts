@@ -1,0 +1,71 @@
+// The module's unit tests answer from fixtures recorded here, at the start of each run, from the real
+// executable (dist/dirsync.mjs module-request) against a real Samba domain and the Entra stand-in: what the
+// unit tests feed the module is what the executable says today, so the two cannot drift apart.
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { EntraStandIn } from '../entra-standin/stand-in.ts';
+import type { TestDomain } from '../support/ad/index.ts';
+import { FIXTURE } from '../support/ad/index.ts';
+
+const repositoryRoot = resolve(import.meta.dirname, '..', '..');
+const bundle = join(repositoryRoot, 'dist', 'dirsync.mjs');
+
+interface Recorded {
+  exitCode: number;
+  lines: string[];
+}
+
+/** Runs one module request in the real executable; answers its exit code and stdout lines. */
+export function runModuleRequest(request: object): Promise<Recorded> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bundle, 'module-request'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => resolvePromise({ exitCode: code ?? 1, lines: stdout.split('\n').filter((line) => line.trim() !== '') }));
+    child.stdin.end(JSON.stringify(request));
+  });
+}
+
+/**
+ * Records `<name>.clixml` (the stdout lines) and `<name>.exit` for each request of an administrator's first
+ * day, in `directory`, with an installation of its own under `directory/installation`. Leaves the stand-in
+ * reset, so that the objects this created do not meet the next installation's.
+ */
+export async function recordFixtures(directory: string, domain: TestDomain, standIn: EntraStandIn): Promise<string[]> {
+  const path = join(directory, 'installation');
+  const cloud = {
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    authorityHost: new URL(standIn.authority).origin,
+    graphEndpoint: standIn.graphEndpoint,
+    cloudCaFile: standIn.caFile,
+    writeBudget: { writes: 20000, windowSeconds: 10 },
+  };
+  const ad = { adUrl: domain.ldapsUrl, adCaFile: domain.caFile, adUser: domain.adminDn, includeOu: [FIXTURE.ous.sales] };
+  const requests: [string, object][] = [
+    ['version', { command: 'version' }],
+    ['install', { command: 'install', parameters: { path, upgrade: false } }],
+    ['sync-not-configured', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
+    ['configure-wrong-password', { command: 'configure', parameters: { path, ...ad, ...cloud }, secrets: { adPassword: 'not-the-password', clientSecret: standIn.clientSecret } }],
+    ['configure', { command: 'configure', parameters: { path, ...ad, ...cloud }, secrets: { adPassword: domain.adminPassword, clientSecret: standIn.clientSecret } }],
+    ['sync-preview', { command: 'sync', parameters: { path, full: true, preview: true, acceptDeletes: false } }],
+    ['sync', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
+    ['status', { command: 'status', parameters: { path, last: 5 } }],
+    ['get-configuration', { command: 'get-configuration', parameters: { path } }],
+    ['deletion-threshold', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 7 } }],
+    ['organizational-units', { command: 'organizational-units', parameters: { path } }],
+    ['uninstall', { command: 'uninstall', parameters: { path, keepData: false } }],
+  ];
+  try {
+    for (const [name, request] of requests) {
+      const { exitCode, lines } = await runModuleRequest(request);
+      await writeFile(join(directory, `${name}.clixml`), lines.map((line) => `${line}\n`).join(''));
+      await writeFile(join(directory, `${name}.exit`), String(exitCode));
+    }
+  } finally {
+    standIn.control.reset();
+  }
+  return requests.map(([name]) => name);
+}
