@@ -14,7 +14,7 @@ import { uninstall, uninstallParameters } from '../commands/uninstall.ts';
 import { configure, configureParameters } from '../commands/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
-import { listOrganizationalUnits, organizationalUnitsParameters } from './organizational-units.ts';
+import { organizationalUnits, organizationalUnitsParameters } from '../commands/organizational-units.ts';
 
 /**
  * Bumped when the module and the executable stop understanding each other's messages.
@@ -46,7 +46,7 @@ const commands: Record<string, CommandHandler> = {
   restore: (parameters, _secrets, output) => restore(parseParameters(restoreParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
-  'organizational-units': (parameters, _secrets, output) => listOrganizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
+  'organizational-units': (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
 };
 
 let registered = false;

@@ -1,5 +1,5 @@
-// Checks configure makes against Active Directory before it saves anything: the scope's OUs exist, and the Exchange
-// schema holds what the hybrid deployment writes back.
+// Reads of the directory's layout that configure and the module need: the scope's OUs exist, the Exchange schema
+// holds what the hybrid deployment writes back, and the list of OUs for tab completion.
 import type { Client } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
 
@@ -32,4 +32,12 @@ export async function ensureExchangeSchema(client: Client): Promise<void> {
       recommendedAction: 'extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment; nothing was saved',
     });
   }
+}
+
+/** The distinguished names of the domain's organizational units, sorted. */
+export async function listOrganizationalUnits(client: Client): Promise<string[]> {
+  const rootDse = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
+  const base = String(rootDse.searchEntries[0]?.defaultNamingContext ?? '');
+  const { searchEntries } = await client.search(base, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: true });
+  return searchEntries.map((entry) => entry.dn).sort((a, b) => a.localeCompare(b));
 }

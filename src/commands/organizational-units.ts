@@ -1,18 +1,19 @@
-// `organizational-units` (module only): the OUs of the configured domain, read with the stored
-// configuration, for the tab completion of -IncludeOU and -ExcludeOU.
+// organizational-units (module only): the OUs of the configured domain, read with the stored configuration, for the
+// tab completion of -IncludeOU and -ExcludeOU.
 import * as z from 'zod';
-import { configurationRequired } from '../commands/errors.ts';
-import { ExitCode } from '../commands/exit-codes.ts';
-import type { CommandOutput } from '../commands/output.ts';
 import { openDirectoryConnection } from '../connectors/ad/connection.ts';
+import { listOrganizationalUnits } from '../connectors/ad/directory-checks.ts';
 import { Installation } from '../install/installation.ts';
+import { configurationRequired } from './errors.ts';
+import { ExitCode } from './exit-codes.ts';
+import type { CommandOutput } from './output.ts';
 
 export const organizationalUnitsParameters = z.object({ path: z.string().min(1) });
 
 // Completion runs while the user waits at the prompt: a domain controller that is slow to answer gets no second chance.
 const TIMEOUT_MS = 5_000;
 
-export async function listOrganizationalUnits(parameters: z.infer<typeof organizationalUnitsParameters>, output: CommandOutput): Promise<number> {
+export async function organizationalUnits(parameters: z.infer<typeof organizationalUnitsParameters>, output: CommandOutput): Promise<number> {
   const installation = new Installation(parameters.path);
   const ad = (await installation.readConfiguration()).activeDirectory;
   const { adPassword } = await installation.vault.read();
@@ -27,12 +28,7 @@ export async function listOrganizationalUnits(parameters: z.infer<typeof organiz
     operationTimeoutMs: TIMEOUT_MS,
   });
   try {
-    const rootDse = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
-    const base = String(rootDse.searchEntries[0]?.defaultNamingContext ?? '');
-    const { searchEntries } = await client.search(base, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: true });
-    for (const entry of searchEntries.sort((a, b) => a.dn.localeCompare(b.dn))) {
-      output.result({ typeName: 'DirSync.OrganizationalUnit', properties: { distinguishedName: entry.dn } });
-    }
+    for (const dn of await listOrganizationalUnits(client)) output.result({ typeName: 'DirSync.OrganizationalUnit', properties: { distinguishedName: dn } });
   } finally {
     await client.unbind();
   }
