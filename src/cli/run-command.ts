@@ -1,7 +1,6 @@
 // Runs one command for the terminal: renders its output, turns its failure into a message and an exit code.
 import { InvalidArgumentError } from 'commander';
-import { asDirSyncError, defectDetails } from '../commands/errors.ts';
-import { exitCodeOfError } from '../commands/exit-codes.ts';
+import { renderFailure } from '../commands/errors.ts';
 import type { SuppliedSecrets } from '../commands/secrets.ts';
 import { readSuppliedSecrets } from './secrets-input.ts';
 import { TerminalOutput } from './terminal-output.ts';
@@ -31,11 +30,7 @@ export async function runForTerminal(
     output.flush();
     return exitCode;
   } catch (error) {
-    const failure = asDirSyncError(error);
-    const details = defectDetails(failure);
-    if (details) output.verbose(details);
-    output.error(failure);
-    return exitCodeOfError(failure);
+    return renderFailure(error, output);
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }

@@ -2,6 +2,7 @@
 // DirSyncError (a condition DirSync knows) or becomes Internal.unexpected (a defect, with its stack for the report).
 import { DirSyncError } from '../core/errors.ts';
 import { RunLockBusyError } from '../install/run-lock.ts';
+import { exitCodeOfError } from './exit-codes.ts';
 
 export function invalidParameter(message: string, recommendedAction?: string): DirSyncError {
   return new DirSyncError('Parameters.invalid', message, recommendedAction ? { recommendedAction } : {});
@@ -22,9 +23,19 @@ export function asDirSyncError(error: unknown): DirSyncError {
   return new DirSyncError('Internal.unexpected', `DirSync failed unexpectedly: ${detail}`, { cause: error });
 }
 
-/** The stack of an unexpected failure, for the verbose stream (never shown for a known condition). */
-export function defectDetails(error: DirSyncError): string | undefined {
-  if (error.code !== 'Internal.unexpected') return undefined;
-  const cause = error.cause;
-  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+/** What both renderers (terminal, module protocol) do with the failure that ends a command. */
+export interface FailureRenderer {
+  verbose(message: string): void;
+  error(error: DirSyncError): void;
+}
+
+/** Renders any failure; a defect's stack goes to the verbose stream (never for a known condition). Returns the exit code. */
+export function renderFailure(error: unknown, renderer: FailureRenderer): number {
+  const failure = asDirSyncError(error);
+  if (failure.code === 'Internal.unexpected') {
+    const cause = failure.cause;
+    renderer.verbose(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
+  }
+  renderer.error(failure);
+  return exitCodeOfError(failure);
 }

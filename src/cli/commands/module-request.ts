@@ -4,8 +4,7 @@
 // stdout line (src/protocol/protocol-output.ts); the exit code follows src/commands/exit-codes.ts.
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { asDirSyncError, defectDetails } from '../../commands/errors.ts';
-import { exitCodeOfError } from '../../commands/exit-codes.ts';
+import { renderFailure } from '../../commands/errors.ts';
 import { DirSyncError } from '../../core/errors.ts';
 import { findCommand, registeredCommandNames } from '../../protocol/command-registry.ts';
 import { registerModuleCommands } from '../../protocol/module-commands.ts';
@@ -34,12 +33,7 @@ export async function runModuleRequest(input: Readable, output: ProtocolOutput):
     const handler = findCommand(request.command) ?? unknownCommand(request.command);
     return await handler(request.parameters, request.secrets, output, signal);
   } catch (error) {
-    const failure = asDirSyncError(error);
-    // A defect, not a condition the user can fix: the details go to the verbose stream for the report.
-    const details = defectDetails(failure);
-    if (details) output.verbose(details);
-    output.error(failure);
-    return exitCodeOfError(failure);
+    return renderFailure(error, output);
   } finally {
     stopListening();
   }
