@@ -13,6 +13,7 @@
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceSyncHistory'
         'Install-OnlineCoexistenceTool'
+        'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
         'Start-OnlineCoexistenceSync'

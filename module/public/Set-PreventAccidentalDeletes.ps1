@@ -5,9 +5,10 @@ function Set-PreventAccidentalDeletes {
 
     .DESCRIPTION
     With the protection on, a synchronization cycle that would delete more objects in Entra ID than the
-    threshold exports none of its deletes and stops with status stopped-deletion-threshold-exceeded, so
-    that a filtering mistake or a deleted OU does not empty the tenant. Returns the new setting as a
-    DirSync.DeletionThreshold object.
+    threshold — or, once it deletes more than 5, more than a share of the objects DirSync keeps there —
+    exports none of its deletes and stops with status stopped-deletion-threshold-exceeded, so that a
+    filtering mistake or a deleted OU does not empty the tenant, however small. Membership removals are
+    guarded the same way. Returns the new setting as a DirSync.DeletionThreshold object.
 
     .PARAMETER InstallPath
     The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
@@ -19,6 +20,10 @@ function Set-PreventAccidentalDeletes {
     .PARAMETER ObjectDeletionThreshold
     The most deletes one cycle may export (with -Enable).
 
+    .PARAMETER DeletionSharePercent
+    The largest share (percent) of the synchronized objects one cycle may delete (with -Enable; default 20,
+    or the value set before).
+
     .PARAMETER Disable
     Turn the protection off: every delete is exported.
 
@@ -26,6 +31,11 @@ function Set-PreventAccidentalDeletes {
     Set-PreventAccidentalDeletes -Enable -ObjectDeletionThreshold 500
 
     Stops any cycle that would delete more than 500 objects.
+
+    .EXAMPLE
+    Set-PreventAccidentalDeletes -Enable -ObjectDeletionThreshold 500 -DeletionSharePercent 10
+
+    Also stops any cycle that would delete more than 10 % of the synchronized objects (once it deletes more than 5).
 
     .EXAMPLE
     Set-PreventAccidentalDeletes -Disable -Confirm:$false
@@ -49,6 +59,10 @@ function Set-PreventAccidentalDeletes {
         [ValidateRange(1, [int]::MaxValue)]
         [int] $ObjectDeletionThreshold,
 
+        [Parameter(ParameterSetName = 'Enable')]
+        [ValidateRange(1, 100)]
+        [int] $DeletionSharePercent,
+
         [Parameter(Mandatory, ParameterSetName = 'Disable')]
         [switch] $Disable
     )
@@ -58,6 +72,7 @@ function Set-PreventAccidentalDeletes {
         $parameters = [ordered]@{ path = $path; enable = $Enable.IsPresent; disable = $Disable.IsPresent }
         if ($Enable) {
             $parameters.threshold = $ObjectDeletionThreshold
+            if ($PSBoundParameters.ContainsKey('DeletionSharePercent')) { $parameters.sharePercent = $DeletionSharePercent }
             $action = "Stop synchronization cycles that would delete more than $ObjectDeletionThreshold objects"
         } else {
             $action = 'Turn off the protection against accidental deletes'

@@ -16,6 +16,14 @@ function Uninstall-OnlineCoexistenceTool {
     .PARAMETER KeepData
     Keep the synchronization database and the run history.
 
+    .PARAMETER RemoveServiceAccount
+    Also delete the AAD_ service account DirSync created in Active Directory, with its replication right.
+    Without it the account stays, and a warning says so.
+
+    .PARAMETER Credential
+    A domain administrator who may delete the service account (with -RemoveServiceAccount). Prompted for
+    when not given.
+
     .EXAMPLE
     Uninstall-OnlineCoexistenceTool
 
@@ -25,6 +33,11 @@ function Uninstall-OnlineCoexistenceTool {
     Uninstall-OnlineCoexistenceTool -KeepData -Confirm:$false
 
     Removes DirSync but keeps its data, without asking.
+
+    .EXAMPLE
+    Uninstall-OnlineCoexistenceTool -RemoveServiceAccount -Credential (Get-Credential CORP\Administrator)
+
+    Removes DirSync and the AAD_ account it created in Active Directory.
 
     .LINK
     Install-OnlineCoexistenceTool
@@ -36,14 +49,29 @@ function Uninstall-OnlineCoexistenceTool {
         [Alias('Path')]
         [string] $InstallPath,
 
-        [switch] $KeepData
+        [switch] $KeepData,
+
+        [switch] $RemoveServiceAccount,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential = [System.Management.Automation.PSCredential]::Empty
     )
 
     process {
         $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
         $action = if ($KeepData) { 'Uninstall DirSync, keeping its data' } else { 'Uninstall DirSync and delete its data' }
         if ($PSCmdlet.ShouldProcess($path, $action)) {
-            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters ([ordered]@{ path = $path; keepData = $KeepData.IsPresent })
+            $parameters = [ordered]@{ path = $path; keepData = $KeepData.IsPresent; removeServiceAccount = $RemoveServiceAccount.IsPresent }
+            $secrets = @{}
+            if ($RemoveServiceAccount) {
+                if ($Credential -eq [System.Management.Automation.PSCredential]::Empty) {
+                    $Credential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'Credential' -Message 'Enter a domain administrator who may delete the DirSync service account.'
+                }
+                $parameters.adUser = $Credential.UserName
+                $secrets.adPassword = $Credential.GetNetworkCredential().Password
+            }
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'uninstall' -Parameters $parameters -Secrets $secrets
         }
     }
 }

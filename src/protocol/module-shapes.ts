@@ -17,6 +17,8 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   errors: 'DirSync.SyncError',
   plan: 'DirSync.PlannedOperation',
   checks: 'DirSync.ConfigurationCheck',
+  withheld: 'DirSync.WithheldDelete',
+  restored: 'DirSync.RestoredObject',
 };
 
 export function propertyName(name: string): string {
