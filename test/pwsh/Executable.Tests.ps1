@@ -116,9 +116,9 @@ Describe 'errors' {
         $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }
 
-    It 'ConfigurationRequired names the installation as its target' {
+    It 'Configuration.required names the installation as its target' {
         Use-Fixture sync-not-configured
-        { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'ConfigurationRequired,Start-OnlineCoexistenceSync'
+        { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'Configuration.required,Start-OnlineCoexistenceSync'
         try { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } catch { $_.CategoryInfo.Category | Should -Be 'InvalidOperation'; $_.TargetObject | Should -Match 'installation' }
     }
 
@@ -126,7 +126,7 @@ Describe 'errors' {
         Use-Fixture sync-not-configured
         $answer = Join-Path $fakeDirectory 'answer'
         (Get-Content $answer -Raw).Replace('<S N="code">', '<S N="errorId">') | Set-Content $answer -NoNewline
-        { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'ConfigurationRequired,Start-OnlineCoexistenceSync'
+        { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'Configuration.required,Start-OnlineCoexistenceSync'
     }
 
     It 'exit code 3 without an error message leaves the run in the pipeline and adds a non-terminating error' {

@@ -52,7 +52,7 @@ Describe 'an administrator''s first synchronization' {
 
     It 'Set-CoexistenceConfiguration refuses an OU that does not exist' {
         $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU "OU=Nowhere,$($context.ad.baseDn)" -Confirm:$false }
-        $failure.FullyQualifiedErrorId | Should -Be 'OrganizationalUnitNotFound,Set-CoexistenceConfiguration'
+        $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.ou-not-found,Set-CoexistenceConfiguration'
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
@@ -66,7 +66,7 @@ Describe 'an administrator''s first synchronization' {
 
     It 'Set-CoexistenceConfiguration -EnablePasswordSync is refused with the reason' {
         $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path -Credential $adCredential @cloud -EnablePasswordSync -Confirm:$false }
-        $failure.FullyQualifiedErrorId | Should -Be 'PasswordSyncNotSupported,Set-CoexistenceConfiguration'
+        $failure.FullyQualifiedErrorId | Should -Be 'Configuration.password-sync-not-supported,Set-CoexistenceConfiguration'
         $failure.Exception.Message | Should -Match 'password hashes'
     }
 

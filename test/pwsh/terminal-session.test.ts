@@ -141,7 +141,7 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
     assert.match(concise, /Start-OnlineCoexistenceSync: .*cannot synchronize until it is configured/);
     const details = await run('Get-Error', /FullyQualifiedErrorId/);
     assert.match(details, /CategoryInfo\s*: InvalidOperation: /);
-    assert.match(details, /FullyQualifiedErrorId\s*: ConfigurationRequired,Start-OnlineCoexistenceSync/);
+    assert.match(details, /FullyQualifiedErrorId\s*: Configuration\.required,Start-OnlineCoexistenceSync/);
     const advice = await run('$Error[0].ErrorDetails | Format-List Message, RecommendedAction', /RecommendedAction/);
     assert.match(advice, /RecommendedAction\s*: run "dirsync configure/);
   });
