@@ -23,11 +23,10 @@ export interface WithheldDelete {
   reason: string;
 }
 
-/** A delete waiting for the deletes phase. `confirmed`: the directory said so (tombstone, re-read); else it came from a listing. */
+/** A delete the directory confirmed (a tombstone, a re-read, a GUID lookup), waiting for the deletes phase. */
 export interface PendingDelete {
   dn: string;
   reason: string;
-  confirmed: boolean;
 }
 
 /** What the cycle knows about an object it sends an operation for. */

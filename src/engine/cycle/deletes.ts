@@ -102,7 +102,7 @@ async function confirmCandidates(phase: DeletesPhase, candidates: readonly Delet
       state.withheld.push({ anchor: verdict.anchor, dn: verdict.dn, objectType: 'user', reason: `${base.why}; ${reason}` });
       continue;
     }
-    state.deletes.set(verdict.anchor, { dn: verdict.dn, reason, confirmed: true });
+    state.deletes.set(verdict.anchor, { dn: verdict.dn, reason });
   }
   for (const base of signalled) {
     state.reporter.warning(`Deletes under ${base.dn} withheld: ${base.why}. If the objects were really removed, run the sync with --accept-deletes; otherwise check the OU and the permissions of the account DirSync reads with.`);

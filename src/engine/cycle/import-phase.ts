@@ -100,7 +100,7 @@ function noteDeletes(state: CycleState, chunk: readonly ImportChange[]): SourceO
     const anchor = change.op === 'delete' ? change.anchor : change.object.anchor;
     if (state.queuedRetries.has(anchor)) state.importedRetries.add(anchor);
     if (change.op === 'delete') {
-      state.deletes.set(change.anchor, { dn: change.dn, reason: change.reason === 'deleted-in-ad' ? 'deleted in Active Directory' : 'moved out of the synchronization scope', confirmed: true });
+      state.deletes.set(change.anchor, { dn: change.dn, reason: change.reason === 'deleted-in-ad' ? 'deleted in Active Directory' : 'moved out of the synchronization scope' });
     } else {
       state.deletes.delete(change.object.anchor);
       upserts.push(change.object);
