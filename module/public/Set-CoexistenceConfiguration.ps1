@@ -66,6 +66,11 @@ function Set-CoexistenceConfiguration {
     The tenant's Graph directory write budget as 'writes/seconds' (default '3000/150', Graph's documented
     budget per application and tenant). The export paces itself to it instead of running into throttling.
 
+    .PARAMETER SoftMatch
+    How an Active Directory user without a cloud object yet joins an existing cloud user: 'SmtpThenUpn' (the
+    default: by primary SMTP address, then by UPN as AD has it; never an administrator, never a user two AD
+    objects claim) or 'Off'. Microsoft recommends 'Off' once the initial synchronization is done.
+
     .PARAMETER EnableHybridDeployment
     Exchange hybrid deployment: write the cloud's Exchange attributes back to Active Directory.
 
@@ -160,6 +165,9 @@ function Set-CoexistenceConfiguration {
         [ValidatePattern('^\d+/\d+$')]
         [string] $WriteBudget,
 
+        [ValidateSet('SmtpThenUpn', 'Off')]
+        [string] $SoftMatch,
+
         [switch] $EnableHybridDeployment,
 
         [switch] $EnablePasswordSync,
@@ -186,6 +194,7 @@ function Set-CoexistenceConfiguration {
             $budget = $WriteBudget.Split('/')
             $parameters.writeBudget = [ordered]@{ writes = [int]$budget[0]; windowSeconds = [int]$budget[1] }
         }
+        if ($PSBoundParameters.ContainsKey('SoftMatch')) { $parameters.softMatch = if ($SoftMatch -eq 'Off') { 'off' } else { 'smtp-then-upn' } }
         if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
         if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
