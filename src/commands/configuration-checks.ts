@@ -104,9 +104,9 @@ export async function checkActiveDirectory(
 async function checkDeletionVisibility(
   admin: Client, reading: Parameters<typeof probeDeletionVisibility>[1], scope: Configuration['scope'], report: Report,
 ): Promise<ActiveDirectoryConfiguration['deletionVisibility']> {
-  const result = await check(`deletions are visible to ${reading.bindDn} in a delta`, report,
+  const result = await check(`does ${reading.bindDn} see deletions in a delta?`, report,
     () => probeDeletionVisibility(admin, reading, { includeOus: scope.includeOus, excludeOus: scope.excludeOus, ...(scope.attributeFilter ? { attributeFilter: scope.attributeFilter } : {}) }),
-    (probe) => probe.detail);
+    (probe) => `${probe.visible ? 'yes' : 'no (each delta lists the scope instead)'}: ${probe.detail}`);
   return { visible: result.visible, checkedAt: new Date().toISOString(), detail: result.detail };
 }
 
