@@ -1,6 +1,7 @@
 // Reading the items of a $batch answer (which failed how), and reading many URLs through $batch. Retries follow the
 // session's RetryPolicy, like every other Graph request.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GraphError } from '@microsoft/microsoft-graph-client';
 import { graphRequestError, isOutcomeUnknown } from './errors.ts';
 import { MAX_BATCH_SIZE, type BatchRequestItem, type BatchResponseItem, type GraphSession } from './graph-session.ts';
 import type { RetryDecision } from './retry-policy.ts';
@@ -49,7 +50,9 @@ export async function readInBatches<T>(session: GraphSession, urls: readonly str
         const decision = retryItem(session, response, attempts);
         if (decision === undefined) {
           const { code, message } = errorDetail(response);
-          throw graphRequestError(response.status, code, `GET ${urls[Number(response.id)]}: ${message}`);
+          // Graph's own answer stays the cause, so a caller can still tell a refusal (403, a missing licence) apart.
+          const answer = Object.assign(new GraphError(response.status, message), { code });
+          throw graphRequestError(response.status, code, `GET ${urls[Number(response.id)]}: ${message}`, answer);
         }
         waitSeconds = Math.max(waitSeconds, decision.delaySeconds);
         again.add(response.id);

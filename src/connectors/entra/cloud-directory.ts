@@ -242,12 +242,14 @@ export class CloudDirectory implements CloudTarget {
     try {
       return await readInBatches<T>(this.session, urls);
     } catch (error) {
-      if (!(error instanceof GraphError)) throw error;
-      if (error.statusCode === 403) {
+      // readInBatches translates Graph's answer at the connector's boundary and keeps it as the cause.
+      const answer = error instanceof DirSyncError ? error.cause : error;
+      if (!(answer instanceof GraphError)) throw error;
+      if (answer.statusCode === 403) {
         warnings.push(warning);
         return [];
       }
-      if (error.code === 'AadPremiumLicenseRequired') return [];
+      if (answer.code === 'AadPremiumLicenseRequired') return [];
       throw error;
     }
   }
