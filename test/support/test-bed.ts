@@ -53,7 +53,7 @@ export interface TestBed {
   /** `dirsync status --path … --json …extra` (the last run unless `extra` says otherwise). */
   status(...extra: string[]): Promise<CliResult>;
   /** A fresh start on both sides of the cloud: an empty tenant (faults and request log cleared) and a new installation. */
-  reinstall(): Promise<void>;
+  reinstall(overrides?: Partial<ConfigureOptions>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,10 +87,10 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
     sync: (...extra) => dirsync(['sync', '--path', path, '--json', ...extra]),
     startSync: (...extra) => startDirsync(['sync', '--path', path, '--json', ...extra]),
     status: (...extra) => dirsync(['status', '--path', path, '--json', ...(extra.length > 0 ? extra : ['--last', '1'])]),
-    async reinstall() {
+    async reinstall(overrides) {
       standIn.control.reset();
       await rm(path, { recursive: true, force: true });
-      await bed.installAndConfigure();
+      await bed.installAndConfigure(overrides);
     },
     async stop() {
       await bed.admin.unbind().catch(() => undefined);
