@@ -287,12 +287,12 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       await bed.admin.modify(`CN=Mail Later,${ou}`, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mail', values: ['later@example.com'] }) })]);
       for (const extra of [[], ['--full']]) {
         const result = await bed.sync(...extra);
+        assert.equal(cloudGroup('Mail Later')?.id, id, `the cloud group is still there after a ${extra.length > 0 ? 'full' : 'delta'} cycle`);
+        assert.equal(cloudGroup('Mail Later')!.members.length, 2);
+        assert.equal(result.json.counts.deleted, 0);
         assertSucceeded(result);
         assert.equal(result.json.counts.notExportable, 1);
         assert.match(result.stderr, /Mail Later.*no longer exportable.*its cloud object is kept/);
-        assert.equal(result.json.counts.deleted, 0);
-        assert.equal(cloudGroup('Mail Later')?.id, id, `the cloud group is still there after a ${extra.length > 0 ? 'full' : 'delta'} cycle`);
-        assert.equal(cloudGroup('Mail Later')!.members.length, 2);
       }
     });
 
