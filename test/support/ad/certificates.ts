@@ -1,5 +1,7 @@
 // The machine's test CA for the Samba domain controllers, created once and cached next to the templates, and the
 // per-clone server certificate it issues (certificates made by test/support/certificates.ts).
+// @peculiar/x509 needs the Reflect metadata polyfill loaded before it.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
