@@ -1,7 +1,7 @@
 // Do no harm (issue 10), proved through the bundled CLI against the real Samba domain and the Entra stand-in, with
 // AD read as the AAD_ account configure creates (the documented deployment). Each case is a harm the earlier build
 // did: it asserts the tenant's state (stand-in snapshot and request log), the exit code and the --json output.
-// Each case has an OU of its own under OU=Corp and starts from an empty tenant and a new installation.
+// Each case starts from an empty tenant and a new installation, most with an OU of their own under OU=Corp.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
@@ -197,6 +197,35 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       assert.deepEqual({ added: next.json.counts.added, deleted: next.json.counts.deleted }, { added: 0, deleted: 0 });
       assert.equal(bed.standIn.control.snapshot().groups.filter((candidate) => candidate.props.displayName === 'Scoped Team').length, 1);
     });
+  });
+
+  it('an OU in scope that suddenly returns nothing is a signal, not a deletion: withheld until --accept-deletes', async () => {
+    const kept = await addOu('Harm Base Kept', FIXTURE.ous.corp);
+    const emptied = await addOu('Harm Base Emptied', FIXTURE.ous.corp);
+    await bed.reinstall({ includeOus: [kept, emptied] });
+    for (let index = 1; index <= 6; index++) await addUser(kept, `Kept ${index}`, `kept.${index}`);
+    const gone: string[] = [];
+    for (let index = 1; index <= 3; index++) gone.push(await addUser(emptied, `Gone ${index}`, `gone.${index}`));
+    assertSucceeded(await bed.sync());
+    const anchors = await Promise.all(gone.map((dn) => anchorOf(bed.admin, dn)));
+    // Three deletes of nine objects: under both thresholds, so only the empty search base can hold them back.
+    for (const dn of gone) await bed.admin.del(dn);
+
+    bed.standIn.control.clearRequests();
+    const withheld = await bed.sync();
+    assertSucceeded(withheld);
+    assert.equal(withheld.json.mode, 'delta');
+    assert.equal(withheld.json.counts.deleted, 0);
+    assert.deepEqual(deleteRequests(), []);
+    for (const anchor of anchors) assert.ok(cloudUser(anchor), 'not deleted');
+    assert.deepEqual((withheld.json.withheld as WithheldEntry[]).map((entry) => entry.anchor).sort(), [...anchors].sort());
+    for (const entry of withheld.json.withheld as WithheldEntry[]) assert.match(entry.reason, /returned no object at all/);
+    assert.match(withheld.stderr, /Deletes under OU=Harm Base Emptied.*withheld.*--accept-deletes/s);
+
+    const accepted = await bed.sync('--accept-deletes');
+    assertSucceeded(accepted);
+    assert.equal(accepted.json.counts.deleted, 3);
+    for (const anchor of anchors) assert.equal(cloudUser(anchor), undefined);
   });
 
   describe('matching cannot take over the wrong account', () => {
