@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { clouds } from '../connectors/entra/clouds.ts';
 import { CLOUDS, type CloudConfiguration, type Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
+import type { StoredSecrets } from '../install/secret-vault.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { runInstallationCycle } from './cycle-runner.ts';
 import { ExitCode, exitCodeOfRun } from './exit-codes.ts';
@@ -97,7 +98,7 @@ export async function configure(parameters: ConfigureParameters, secrets: Suppli
 
   configuration.activeDirectory = directory.configuration;
   configuration.cloud = { ...cloud, sourceAnchorProperty: cloudResult.sourceAnchorProperty };
-  const stored = await installation.vault.read();
+  const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
   await installation.vault.write({ ...stored, adPassword: directory.password, ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : { clientSecret: undefined }) });
   await installation.writeConfiguration(configuration);
   const configured = { ...manifest, configurationRequired: false };
@@ -146,4 +147,19 @@ function cloudSettings(parameters: ConfigureParameters, existing: CloudConfigura
     certificateFile: parameters.clientCertificate ?? existing?.certificateFile ?? null,
     caFile: parameters.cloudCaFile ?? existing?.caFile ?? null,
   };
+}
+
+/**
+ * What the vault holds besides the credentials configure replaces. Configure is the way out of an unreadable vault
+ * (Secrets.unreadable says so): with the embedded store every secret is entered again here, so unreadable old ones
+ * are replaced; a SQL Server store's password can only come from the vault, so there it stays an error.
+ */
+async function storedSecretsToKeep(installation: Installation, sqlServerStore: boolean, output: CommandOutput): Promise<StoredSecrets> {
+  try {
+    return await installation.vault.read();
+  } catch (error) {
+    if (sqlServerStore || !(error instanceof DirSyncError) || error.code !== 'Secrets.unreadable') throw error;
+    output.warning(`The stored secrets could not be read (${error.message}): they are replaced by the credentials entered now.`);
+    return {};
+  }
 }

@@ -3,6 +3,7 @@ import { DirSyncError } from '../core/errors.ts';
 import type { Installation } from '../install/installation.ts';
 import { openStateStore } from '../install/open-store.ts';
 import type { DirSyncStore } from '../store/store.ts';
+import { LATEST_SCHEMA_VERSION, schemaTooNew } from '../store/migrations/index.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 
 export async function openInstalledStore(installation: Installation): Promise<DirSyncStore> {
@@ -15,5 +16,14 @@ export async function openInstalledStore(installation: Installation): Promise<Di
     });
   }
   const sqlPassword = manifest.store.kind === 'sqlserver' ? (await installation.vault.read()).sqlPassword : undefined;
-  return openStateStore(installation, manifest.store, sqlPassword);
+  const store = await openStateStore(installation, manifest.store, sqlPassword);
+  // A newer DirSync migrated the store (a shared SQL Server database, a directory restored from a backup): this one
+  // does not know its schema and must not write to it.
+  const { schemaVersion } = await store.storeInfo();
+  if (schemaVersion > LATEST_SCHEMA_VERSION) {
+    await store.close();
+    const location = manifest.store.kind === 'sqlite' ? installation.file(manifest.store.file) : `${manifest.store.server}/${manifest.store.database}`;
+    throw schemaTooNew(location, schemaVersion);
+  }
+  return store;
 }

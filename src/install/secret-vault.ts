@@ -44,8 +44,13 @@ export class SecretVault {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw error;
     }
-    const envelope = JSON.parse(sealed) as { format: string; nonce: string; tag: string; data: string };
-    if (envelope.format !== FORMAT) throw secretsUnreadable(`${this.sealedFile} is not a DirSync secrets file`);
+    let envelope: { format: string; nonce: string; tag: string; data: string } | undefined;
+    try {
+      envelope = JSON.parse(sealed) as typeof envelope;
+    } catch {
+      envelope = undefined;
+    }
+    if (envelope?.format !== FORMAT) throw secretsUnreadable(`${this.sealedFile} is not a DirSync secrets file`);
     const decipher = createDecipheriv('aes-256-gcm', await this.key(), Buffer.from(envelope.nonce, 'base64'));
     decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
     decipher.setAAD(Buffer.from(FORMAT));

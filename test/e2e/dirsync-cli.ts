@@ -2,7 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const EXECUTABLE = resolve('dist/dirsync.mjs');
+/** The bundle under test; DIRSYNC_EXECUTABLE points the suites at another build (e.g. an older one, to see a test fail). */
+export const EXECUTABLE = resolve(process.env.DIRSYNC_EXECUTABLE ?? 'dist/dirsync.mjs');
 
 export interface CliResult {
   code: number;

@@ -2,22 +2,16 @@
 // the Entra stand-in. One scenario, in order: install, configure, preview, full sync, no-op, every kind of
 // delta change, matching, and the accidental-delete threshold.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { Attribute, Change, type Client } from 'ldapts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
-import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import { FIXTURE, type TestDomain } from '../support/ad/index.ts';
+import { anchorOf, startTestBed, type TestBed } from '../support/test-bed.ts';
+import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 const corp = FIXTURE.ous.corp;
 const usersInScope = [...Object.values(FIXTURE.users).filter((user) => user.dn.endsWith(corp)), ...FIXTURE.crowd.users];
 const securityGroups = [FIXTURE.groups.platformTeam, FIXTURE.groups.engineeringTeam, FIXTURE.groups.salesTeam, FIXTURE.groups.allStaff, FIXTURE.groups.crowd];
-
-export async function anchorOf(client: Client, dn: string): Promise<string> {
-  const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
-  return (searchEntries[0]!.objectGUID as Buffer).toString('base64');
-}
 
 function writes(standIn: EntraStandIn) {
   return standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')));
@@ -25,33 +19,21 @@ function writes(standIn: EntraStandIn) {
 
 describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
   this.timeout(180_000);
+  let bed: TestBed;
   let domain: TestDomain;
   let standIn: EntraStandIn;
   let admin: Client;
-  let work: string;
   let path: string;
-  let configureArgs: string[];
-  const secrets = () => ({ DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret });
-  const sync = (...extra: string[]) => dirsync(['sync', '--path', path, '--json', ...extra]);
+  const sync = (...extra: string[]) => bed.sync(...extra);
   const cloudUser = (anchor: string) => standIn.control.findByImmutableId(anchor);
 
   before(async () => {
-    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
-    admin = await adminClient(domain);
-    work = await mkdtemp(join(tmpdir(), 'dirsync-e2e-'));
-    path = join(work, 'installation');
-    configureArgs = [
-      'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
-      '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-      '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile, '--include-ou', corp, '--json',
-      // The stand-in does not throttle here: pace like a generous tenant so the suite stays quick.
-      '--write-budget', '20000/10',
-    ];
+    // Installed and configured step by step by the tests below.
+    bed = await startTestBed({ includeOus: [corp], install: false });
+    ({ domain, standIn, admin, path } = bed);
   });
   after(async () => {
-    await admin?.unbind();
-    await Promise.all([domain?.stop(), standIn?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await bed?.stop();
   });
 
   it('installs into an owner-only directory, and refuses to install twice', async () => {
@@ -71,7 +53,7 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
   });
 
   it('configures: every check passes and the AAD_ service account is used for reads', async () => {
-    const result = await dirsync(configureArgs, { env: secrets() });
+    const result = await bed.configure();
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.json.checks.every((check: { passed: boolean }) => check.passed), JSON.stringify(result.json.checks));
     assert.match(result.json.serviceAccount, /^AAD_[0-9a-f]{12}$/);
@@ -151,16 +133,23 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(run.status, 'failed');
   });
 
-  it('re-runs configure: with --no-service-account it reads AD with the administrator instead', async () => {
-    // Why the rest of this scenario reads AD as the administrator: Samba's DirSync withholds tombstones from an
-    // account that is not an administrator, even one holding the replication rights (Windows AD returns them
-    // to such an account: that is how DirSync finds deletions). With the AAD_ account on Samba, deletions
-    // would wait for the next full import.
-    const result = await dirsync([...configureArgs, '--no-service-account'], { env: secrets() });
+  it('re-runs configure: with --no-service-account it reads AD with the administrator instead, and says so', async () => {
+    const result = await bed.configure({ serviceAccount: false });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.json.adAccount, domain.adminDn);
     assert.equal(result.json.serviceAccount, null);
     assert.match(result.stderr, /No service account: DirSync will read AD as/);
+  });
+
+  it('re-runs configure as documented: a new AAD_ account, which Samba does not show deletions to', async () => {
+    const result = await bed.configure();
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.json.serviceAccount, /^AAD_[0-9a-f]{12}$/);
+    assert.equal(result.json.adAccount, `${result.json.serviceAccount}@corp.example.test`);
+    const configuration = (await dirsync(['get-configuration', '--path', path, '--json'])).json;
+    // Samba withholds tombstones from an account that is not an administrator: the rest of this scenario proves
+    // that delta cycles find deletions anyway (by the anchor-only listing of the scope).
+    assert.equal(configuration.deletionsVisibleToDelta, false, JSON.stringify(configuration));
   });
 
   it('carries every kind of AD change by delta', async () => {
@@ -188,7 +177,7 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
 
     const result = await sync();
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.json.mode, 'delta');
+    assert.equal(result.json.mode, 'delta', 'a delta, read as the AAD_ account, not a full import');
     assert.equal(cloudUser(anchors.alice)?.props.jobTitle, 'Chief Revenue Officer');
     assert.equal(cloudUser(anchors.erin)?.props.displayName, 'Erin Engel', 'displayName is its own attribute: a rename changes the DN only');
     assert.equal(cloudUser(anchors.paul)?.props.accountEnabled, false);

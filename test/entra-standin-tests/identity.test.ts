@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
 import { decodeJwt, importPKCS8, SignJWT } from 'jose';
-import { selfSignedCertificate, useStandIn } from './support.ts';
+import { useStandIn } from './support.ts';
+import { applicationCertificate } from '../support/certificates.ts';
 
 const graphScope = ['https://graph.microsoft.com/.default'];
 
@@ -36,7 +37,7 @@ describe('entra stand-in: identity platform through @azure/msal-node', () => {
   });
 
   it('accepts a certificate assertion signed with the registered certificate (x5t#S256, PS256 and x5t, RS256)', async () => {
-    const certificate = await selfSignedCertificate();
+    const certificate = await applicationCertificate();
     const app = standIn().control.createApplication({ roles: ['User.Read.All'], certificatePem: certificate.certificatePem });
     for (const clientCertificate of [
       { thumbprintSha256: certificate.sha256Hex, privateKey: certificate.privateKeyPem },
@@ -49,8 +50,8 @@ describe('entra stand-in: identity platform through @azure/msal-node', () => {
   });
 
   it('rejects a certificate the app does not have with AADSTS700027', async () => {
-    const registered = await selfSignedCertificate();
-    const other = await selfSignedCertificate();
+    const registered = await applicationCertificate();
+    const other = await applicationCertificate();
     const app = standIn().control.createApplication({ roles: [], certificatePem: registered.certificatePem });
     const client = new ConfidentialClientApplication({
       auth: { clientId: app.appId, authority: standIn().authority, knownAuthorities: [standIn().authorityHost], clientCertificate: { thumbprintSha256: other.sha256Hex, privateKey: other.privateKeyPem } },
@@ -59,9 +60,9 @@ describe('entra stand-in: identity platform through @azure/msal-node', () => {
   });
 
   it('checks the assertion signature, audience and lifetime', async () => {
-    const registered = await selfSignedCertificate();
+    const registered = await applicationCertificate();
     const app = standIn().control.createApplication({ roles: [], certificatePem: registered.certificatePem });
-    const forger = await selfSignedCertificate();
+    const forger = await applicationCertificate();
     const tokenEndpoint = `${standIn().authority}/oauth2/v2.0/token`;
     const assertion = async (privateKeyPem: string, audience: string, expiresIn: number) => new SignJWT({})
       .setProtectedHeader({ alg: 'RS256', x5t: Buffer.from(registered.sha1Hex, 'hex').toString('base64url') })

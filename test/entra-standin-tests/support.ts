@@ -1,9 +1,7 @@
 // Shared by the stand-in's tests: one stand-in per suite, trusted in-process, and a raw HTTPS
 // helper for the places where the real clients hide the wire.
 
-import 'reflect-metadata';
 import tls from 'node:tls';
-import * as x509 from '@peculiar/x509';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { startEntraStandIn, type EntraStandIn, type EntraStandInOptions } from '../entra-standin/stand-in.ts';
 
@@ -58,19 +56,5 @@ export function newUser(overrides: Record<string, unknown> = {}): Record<string,
   return {
     accountEnabled: true, displayName: name, mailNickname: name, userPrincipalName: `${name}@corp.example.test`,
     passwordProfile: { password: 'Str0ng!Passw0rd', forceChangePasswordNextSignIn: false }, ...overrides,
-  };
-}
-
-/** A self-signed RSA certificate and its PKCS#8 key, as an app registration's credential. */
-export async function selfSignedCertificate(): Promise<{ certificatePem: string; privateKeyPem: string; sha1Hex: string; sha256Hex: string }> {
-  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as { privateKey: CryptoKey; publicKey: CryptoKey };
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=DirSync test app', keys, signingAlgorithm: algorithm });
-  const hex = async (hash: string) => Buffer.from(await certificate.getThumbprint(hash)).toString('hex');
-  return {
-    certificatePem: certificate.toString('pem'),
-    privateKeyPem: x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY'),
-    sha1Hex: await hex('SHA-1'),
-    sha256Hex: await hex('SHA-256'),
   };
 }

@@ -4,16 +4,17 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Attribute, Change } from 'ldapts';
 import { adminClient, FIXTURE } from '../support/ad/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { collect, dirsync } from '../e2e/dirsync-cli.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { AD_WATERMARK } from '../../src/engine/sync-cycle.ts';
-import { anchorOf, assertConverged, startFaultBed, stateDbFile, type FaultBed } from './support.ts';
+import { assertConverged, stateDbFile } from './support.ts';
+import { anchorOf, startTestBed, type TestBed } from '../support/test-bed.ts';
 
 /** What a failed run must leave as it was: the watermark and the links. */
-async function storeState(bed: FaultBed): Promise<{ watermark: string | undefined; links: number }> {
+async function storeState(bed: TestBed): Promise<{ watermark: string | undefined; links: number }> {
   const store = new SqliteStore(stateDbFile(bed));
   try {
     return { watermark: await store.getWatermark(AD_WATERMARK), links: await store.countLinks() };
@@ -24,11 +25,11 @@ async function storeState(bed: FaultBed): Promise<{ watermark: string | undefine
 
 describe('Faults: Active Directory goes away, forgets the cookie, changes its certificate', function () {
   this.timeout(120_000);
-  let bed: FaultBed;
+  let bed: TestBed;
   const server = () => `${bed.domain.ip}:636`;
 
   before(async () => {
-    bed = await startFaultBed({ includeOus: [FIXTURE.ous.crowd, FIXTURE.ous.groups] });
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.crowd, FIXTURE.ous.groups] });
   });
   after(async () => {
     await bed?.stop();
@@ -38,7 +39,7 @@ describe('Faults: Active Directory goes away, forgets the cookie, changes its ce
     const child = bed.startSync();
     const result = collect(child);
     // The import streams in chunks: once the first users reach the cloud, the import is still reading pages.
-    while (bed.standIn.control.snapshot().counts.users < 2) await sleep(10);
+    await waitFor(() => bed.standIn.control.snapshot().counts.users >= 2, { what: 'the first user exported', intervalMs: 10 });
     process.kill(bed.domain.pid, 'SIGKILL');
     const failed = await result;
     assert.equal(failed.code, 1, failed.stderr);

@@ -6,7 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Attribute, Change } from 'ldapts';
 import { FIXTURE } from '../support/ad/index.ts';
-import { anchorOf, assertConverged, startFaultBed, stateDbFile, type FaultBed } from './support.ts';
+import { assertConverged, stateDbFile } from './support.ts';
+import { anchorOf, startTestBed, type TestBed } from '../support/test-bed.ts';
 
 interface OddUser {
   why: string;
@@ -27,11 +28,11 @@ const dnOf = (user: OddUser) => `CN=${user.commonName},${FIXTURE.ous.sales}`;
 
 describe('Faults: bad input from AD and from hand-edited configuration', function () {
   this.timeout(120_000);
-  let bed: FaultBed;
+  let bed: TestBed;
   const failedAnchors = new Set<string>();
 
   before(async () => {
-    bed = await startFaultBed({ includeOus: [FIXTURE.ous.sales] });
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.sales] });
     for (const [index, user] of oddUsers.entries()) {
       await bed.admin.add(dnOf(user), {
         objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `bad.input.${index}`,

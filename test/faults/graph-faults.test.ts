@@ -6,16 +6,17 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { FIXTURE } from '../support/ad/index.ts';
 import { dirsync, type CliResult } from '../e2e/dirsync-cli.ts';
-import { assertConverged, startFaultBed, type FaultBed } from './support.ts';
+import { assertConverged } from './support.ts';
+import { startTestBed, type TestBed } from '../support/test-bed.ts';
 
 const BATCH = '^/v1.0/\\$batch$';
 
 describe('Faults: Microsoft Graph throttles, fails, drops and stalls', function () {
   this.timeout(120_000);
-  let bed: FaultBed;
+  let bed: TestBed;
 
   before(async () => {
-    bed = await startFaultBed({ includeOus: [FIXTURE.ous.crowd, FIXTURE.ous.groups] });
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.crowd, FIXTURE.ous.groups] });
   });
   after(async () => {
     await bed?.stop();

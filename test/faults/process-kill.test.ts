@@ -6,15 +6,17 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Attribute, Change } from 'ldapts';
 import { FIXTURE } from '../support/ad/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { collect } from '../e2e/dirsync-cli.ts';
-import { anchorOf, assertConverged, integrityCheck, seededRandom, startFaultBed, stateDbFile, type FaultBed } from './support.ts';
+import { assertConverged, integrityCheck, seededRandom, stateDbFile } from './support.ts';
+import { anchorOf, startTestBed, type TestBed } from '../support/test-bed.ts';
 
 const seed = Number(process.env.DIRSYNC_FAULT_SEED ?? Date.now() % 1_000_000);
 const KILLS_DURING_FULL_EXPORT = 6;
 const KILLS_DURING_DELTA_EXPORT = 3;
 
 /** Starts a sync, SIGKILLs it after `delayMs` (unless it ended first); tells which happened. */
-async function syncKilledAfter(bed: FaultBed, delayMs: number): Promise<{ killed: boolean; code: number }> {
+async function syncKilledAfter(bed: TestBed, delayMs: number): Promise<{ killed: boolean; code: number }> {
   const child = bed.startSync();
   const result = collect(child);
   const ended = await Promise.race([result.then(() => true), sleep(delayMs).then(() => false)]);
@@ -25,7 +27,7 @@ async function syncKilledAfter(bed: FaultBed, delayMs: number): Promise<{ killed
 
 describe('Faults: the sync process is killed (SIGKILL) at random points of the export', function () {
   this.timeout(240_000);
-  let bed: FaultBed;
+  let bed: TestBed;
   const random = seededRandom(seed);
   const crowd = FIXTURE.crowd.users;
   let added = 0;
@@ -35,7 +37,7 @@ describe('Faults: the sync process is killed (SIGKILL) at random points of the e
     console.log(`      seed ${seed} (replay: DIRSYNC_FAULT_SEED=${seed})`);
     // The tenant throttles at 300 writes/s while DirSync paces itself for more: the 1,600-user export takes
     // about five seconds and meets 429s, so kills land before, during and after throttled batches.
-    bed = await startFaultBed({ includeOus: [FIXTURE.ous.crowd, FIXTURE.ous.groups], throttle: { writes: 300, windowSeconds: 1 } });
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.crowd, FIXTURE.ous.groups], throttle: { writes: 300, windowSeconds: 1 } });
   });
   after(async () => {
     await bed?.stop();
@@ -107,10 +109,10 @@ describe('Faults: the sync process is killed (SIGKILL) at random points of the e
 
 describe('Faults: killed between a create and its record, then the object leaves AD', function () {
   this.timeout(60_000);
-  let bed: FaultBed;
+  let bed: TestBed;
 
   before(async () => {
-    bed = await startFaultBed({ includeOus: [FIXTURE.ous.sales] });
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.sales] });
   });
   after(async () => {
     await bed?.stop();
@@ -131,12 +133,15 @@ describe('Faults: killed between a create and its record, then the object leaves
     // One $batch: [PATCH alice, POST nina]. The stand-in runs batch items last to first: Nina is created, then
     // Alice's update is held back 3 s, and with it the answer of the whole batch.
     bed.standIn.control.addFault({ method: 'PATCH', path: '^/v1.0/users/', count: 1, action: { kind: 'delay', ms: 3000 } });
+    const userUpdates = () => bed.standIn.control.requests().filter((request) => request.method === 'PATCH' && request.path.startsWith('/v1.0/users/')).length;
+    const updatesBefore = userUpdates();
     const child = bed.startSync();
     const result = collect(child);
-    while (!bed.standIn.control.findByImmutableId(anchor)) await sleep(20);
+    await waitFor(() => bed.standIn.control.findByImmutableId(anchor), { what: 'Nina created in the cloud' });
     child.kill('SIGKILL');
     await result;
-    await sleep(3500); // let the held-back update finish in the cloud too
+    // Let the held-back update finish in the cloud too.
+    await waitFor(() => userUpdates() > updatesBefore, { what: "Alice's held-back update answered", timeoutMs: 10_000 });
 
     await bed.admin.del(newcomer);
     const rerun = await bed.sync();

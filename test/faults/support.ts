@@ -1,89 +1,13 @@
-// The fault suites' test bed: a real Samba domain, the Entra stand-in and one configured installation, driven
-// through the bundled executable as an administrator would; plus the convergence check every fault ends with.
+// What the fault suites check on the test bed (test/support/test-bed.ts): the convergence every fault ends with,
+// and the store file's integrity after a kill.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { EqualityFilter, type Client } from 'ldapts';
-import { adminClient, startDomain, type TestDomain } from '../support/ad/index.ts';
-import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
-import type { ThrottleOptions } from '../entra-standin/throttle.ts';
-import { dirsync, startDirsync, type CliResult } from '../e2e/dirsync-cli.ts';
+import { EqualityFilter } from 'ldapts';
+import type { TestBed } from '../support/test-bed.ts';
 
-export interface FaultBedOptions {
-  includeOus: string[];
-  /** The stand-in's write budget (off when absent). */
-  throttle?: ThrottleOptions;
-  /** DirSync's own pacing, `writes/seconds`; generous by default so unthrottled suites stay quick. */
-  writeBudget?: string;
-}
-
-export interface FaultBed {
-  domain: TestDomain;
-  standIn: EntraStandIn;
-  /** Bound as the domain's Administrator: for AD changes and for reading what should be in the cloud. */
-  admin: Client;
-  /** The installation directory. */
-  path: string;
-  configureArgs: string[];
-  /** What the CLI reads secrets from (never argv). */
-  secrets(): Record<string, string>;
-  /** `dirsync sync --path … --json …extra`. */
-  sync(...extra: string[]): Promise<CliResult>;
-  /** The same, started without waiting (to kill it). */
-  startSync(...extra: string[]): ReturnType<typeof startDirsync>;
-  /** A fresh start on both sides of the cloud: an empty tenant (faults and request log cleared) and a new installation. */
-  reinstall(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export async function startFaultBed(options: FaultBedOptions): Promise<FaultBed> {
-  const [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn(options.throttle ? { throttle: options.throttle } : {})]);
-  const admin = await adminClient(domain);
-  const work = await mkdtemp(join(tmpdir(), 'dirsync-faults-'));
-  const path = join(work, 'installation');
-  const configureArgs = [
-    'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
-    '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-    '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile,
-    ...options.includeOus.flatMap((ou) => ['--include-ou', ou]),
-    '--write-budget', options.writeBudget ?? '20000/10',
-    // Reads AD as the administrator: Samba's DirSync withholds tombstones from any other account.
-    '--no-service-account', '--json',
-  ];
-  const secrets = () => ({ DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret });
-  const bed: FaultBed = {
-    domain, standIn, admin, path, configureArgs, secrets,
-    sync: (...extra) => dirsync(['sync', '--path', path, '--json', ...extra]),
-    startSync: (...extra) => startDirsync(['sync', '--path', path, '--json', ...extra]),
-    async reinstall() {
-      standIn.control.reset();
-      await rm(path, { recursive: true, force: true });
-      await installAndConfigure();
-    },
-    async stop() {
-      await admin.unbind().catch(() => undefined);
-      await Promise.all([domain.stop(), standIn.stop()]);
-      await rm(work, { recursive: true, force: true });
-    },
-  };
-  async function installAndConfigure(): Promise<void> {
-    const installed = await dirsync(['install', '--path', path, '--json']);
-    assert.equal(installed.code, 0, installed.stderr);
-    const configured = await dirsync(configureArgs, { env: secrets() });
-    assert.equal(configured.code, 0, configured.stderr);
-  }
-  try {
-    await installAndConfigure();
-  } catch (error) {
-    await bed.stop();
-    throw error;
-  }
-  return bed;
-}
-
-export function stateDbFile(bed: FaultBed): string {
+export function stateDbFile(bed: TestBed): string {
   return join(bed.path, 'state.db');
 }
 
@@ -106,7 +30,7 @@ interface AdObject {
   memberDns: string[];
 }
 
-async function readInScope(bed: FaultBed, filter: string): Promise<AdObject[]> {
+async function readInScope(bed: TestBed, filter: string): Promise<AdObject[]> {
   const configuration = JSON.parse(await readFile(join(bed.path, 'configuration.json'), 'utf8')) as { scope: { includeOus: string[] } };
   const objects: AdObject[] = [];
   for (const ou of configuration.scope.includeOus) {
@@ -129,14 +53,8 @@ async function readInScope(bed: FaultBed, filter: string): Promise<AdObject[]> {
   return objects;
 }
 
-/** sourceAnchor of an AD object: Base64 of its objectGUID. */
-export async function anchorOf(client: Client, dn: string): Promise<string> {
-  const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
-  return (searchEntries[0]!.objectGUID as Buffer).toString('base64');
-}
-
 /** The directory extension property DirSync anchors groups with (resolved by configure). */
-export async function groupAnchorProperty(bed: FaultBed): Promise<string> {
+export async function groupAnchorProperty(bed: TestBed): Promise<string> {
   const configuration = JSON.parse(await readFile(join(bed.path, 'configuration.json'), 'utf8')) as { cloud: { sourceAnchorProperty: string } };
   return configuration.cloud.sourceAnchorProperty;
 }
@@ -150,7 +68,7 @@ export interface ConvergenceOptions {
  * The cloud holds every in-scope AD user and security group exactly once (by onPremisesImmutableId, by the group
  * anchor extension), nothing else anchored, the current displayName and title, and complete memberships.
  */
-export async function assertConverged(bed: FaultBed, options: ConvergenceOptions = {}): Promise<{ users: number; groups: number; members: number }> {
+export async function assertConverged(bed: TestBed, options: ConvergenceOptions = {}): Promise<{ users: number; groups: number; members: number }> {
   const adUsers = (await readInScope(bed, '(&(objectCategory=person)(objectClass=user))')).filter((user) => !options.notExported?.has(user.anchor));
   const adGroups = await readInScope(bed, new EqualityFilter({ attribute: 'groupType', value: String(0x80000002 | 0) }).toString());
   const snapshot = bed.standIn.control.snapshot();

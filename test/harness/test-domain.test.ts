@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
+import { createCertificateAuthority } from '../support/certificates.ts';
 import { isProcessAlive } from '../support/ad/processes.ts';
 import { sweepAbandoned } from '../support/ad/run-directories.ts';
 import { TestDirSyncControl } from './dirsync-test-control.ts';
 
-const run = promisify(execFile);
-
-async function foreignCaPem(): Promise<string> {
-  const { stdout } = await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null',
-    '-subj', '/CN=Some Other CA', '-days', '1',
-  ]);
-  return stdout;
-}
 
 async function countEntries(client: Client, base: string, filter: string): Promise<number> {
   const { searchEntries } = await client.search(base, { filter, attributes: ['distinguishedName'], paged: true });
@@ -47,7 +38,7 @@ describe('test harness: a real AD domain (Samba AD DC)', function () {
     });
 
     it('rejects the DC certificate when another CA is trusted', async () => {
-      const stranger = new Client({ url: domain.ldapsUrl, tlsOptions: { ca: [await foreignCaPem()] }, connectTimeout: 5_000 });
+      const stranger = new Client({ url: domain.ldapsUrl, tlsOptions: { ca: [(await createCertificateAuthority('Some Other CA')).certificatePem] }, connectTimeout: 5_000 });
       await assert.rejects(stranger.bind(domain.adminDn, domain.adminPassword), (error: NodeJS.ErrnoException) => {
         assert.match(String(error.code), /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
         return true;

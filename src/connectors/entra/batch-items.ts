@@ -50,6 +50,7 @@ export async function readInBatches<T>(session: GraphSession, urls: readonly str
         const decision = retryItem(session, response, attempts);
         if (decision === undefined) {
           const { code, message } = errorDetail(response);
+          // Graph's own answer stays the cause, so a caller can still tell a refusal (403, a missing licence) apart.
           const answer = Object.assign(new GraphError(response.status, message), { code });
           throw graphRequestError(response.status, code, `GET ${urls[Number(response.id)]}: ${message}`, answer);
         }

@@ -1,12 +1,10 @@
 // The AD connector against a real directory (Samba AD DC from the shared harness): full import, every kind
 // of delta, the uSNChanged fallback, cookie rejection and the connection errors a user can meet.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AddressInfo, Server } from 'node:net';
 import { Attribute, Change } from 'ldapts';
 import type { Client } from 'ldapts';
@@ -21,8 +19,7 @@ import type { ImportChange, SourceObject } from '../../../src/engine/model.ts';
 import { WatermarkRejectedError } from '../../../src/engine/ports.ts';
 import { FIXTURE, adminClient, startDomain } from '../../support/ad/index.ts';
 import type { TestDomain } from '../../support/ad/index.ts';
-
-const execFileAsync = promisify(execFile);
+import { createCertificateAuthority } from '../../support/certificates.ts';
 
 async function collect(changes: AsyncIterable<ImportChange>): Promise<ImportChange[]> {
   const all: ImportChange[] = [];
@@ -307,8 +304,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       const directory = await mkdtemp(join(tmpdir(), 'dirsync-ad-test-'));
       const otherCaFile = join(directory, 'other-ca.pem');
       try {
-        await execFileAsync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-          '-keyout', join(directory, 'other-ca.key'), '-out', otherCaFile, '-days', '1', '-subj', '/CN=Some Other CA']);
+        await writeFile(otherCaFile, (await createCertificateAuthority('Some Other CA')).certificatePem);
         await expectFailure({ url: domain.ldapUrl, bindDn: plainUser.dn, password: 'x', caFile: otherCaFile }, 'untrusted-certificate',
           new RegExp(`not trusted by the CA file ${otherCaFile} \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)`));
       } finally {

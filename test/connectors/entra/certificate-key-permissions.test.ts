@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { chmod } from 'node:fs/promises';
 import { DirSyncError } from '../../../src/core/errors.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
-import { connect, createCertificatePemFile, withStandIn } from './stand-in-fixture.ts';
+import { applicationCertificatePemFile } from '../../support/certificates.ts';
+import { connect, withStandIn } from './stand-in-fixture.ts';
 
 describe("the client certificate's private key file", function () {
   this.timeout(30_000);
@@ -14,7 +15,7 @@ describe("the client certificate's private key file", function () {
   after(() => standIn.stop());
 
   it('is refused while other accounts can read it, before any sign-in, and used once it is owner-only', async () => {
-    const { pemFile, certificatePem } = createCertificatePemFile();
+    const { pemFile, certificatePem } = await applicationCertificatePemFile();
     const app = standIn.control.createApplication({ roles: ['User.ReadWrite.All'], certificatePem });
     const settings = { clientId: app.appId, credential: { kind: 'certificate' as const, pemFile } };
     const isTokenRequest = (request: { path: string; appId: string | null }) => request.path.endsWith('/oauth2/v2.0/token') && request.appId === app.appId;

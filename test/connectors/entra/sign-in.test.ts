@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { connectToEntra } from '../../../src/connectors/entra/connection.ts';
 import { DirSyncError } from '../../../src/core/errors.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
-import { connect, createCertificatePemFile, standInEndpoints, withStandIn } from './stand-in-fixture.ts';
+import { connect, standInEndpoints, withStandIn } from './stand-in-fixture.ts';
+import { applicationCertificatePemFile } from '../../support/certificates.ts';
 
 describe('Entra sign-in (app-only, msal-node) against the stand-in', function () {
   this.timeout(30_000);
@@ -26,7 +27,7 @@ describe('Entra sign-in (app-only, msal-node) against the stand-in', function ()
   });
 
   it('signs in with a certificate (SHA-256 thumbprint, x5c sent)', async () => {
-    const { pemFile, certificatePem } = createCertificatePemFile();
+    const { pemFile, certificatePem } = await applicationCertificatePemFile();
     const app = standIn.control.createApplication({ roles: ['User.ReadWrite.All'], certificatePem });
     const connection = await connect(standIn, { clientId: app.appId, credential: { kind: 'certificate', pemFile, sendX5c: true } });
     connection.close();
@@ -47,7 +48,7 @@ describe('Entra sign-in (app-only, msal-node) against the stand-in', function ()
   });
 
   it('reports a certificate the application does not know as client-certificate-rejected', async () => {
-    const { pemFile } = createCertificatePemFile();
+    const { pemFile } = await applicationCertificatePemFile();
     const error = await connect(standIn, { credential: { kind: 'certificate', pemFile } }).catch((caught: unknown) => caught);
     assert.ok(error instanceof DirSyncError, String(error));
     assert.equal(error.code, 'CloudSignIn.client-certificate-rejected');

@@ -1,9 +1,5 @@
 // One Entra ID stand-in per test file, and a connection to it as DirSync makes one.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectToEntra, type EntraConnection, type EntraConnectionSettings } from '../../../src/connectors/entra/connection.ts';
 import { startEntraStandIn, type EntraStandIn } from '../../entra-standin/stand-in.ts';
 
@@ -26,19 +22,6 @@ export function connect(standIn: EntraStandIn, overrides: Partial<EntraConnectio
     retry: { backoffBaseSeconds: 0.2 },
     ...overrides,
   });
-}
-
-/** A self-signed RSA certificate and its key in one PEM file, as an administrator would export it. */
-export function createCertificatePemFile(): { pemFile: string; certificatePem: string } {
-  const directory = mkdtempSync(join(tmpdir(), 'dirsync-cert-'));
-  const keyFile = join(directory, 'key.pem');
-  const certificateFile = join(directory, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=DirSync test', '-days', '2', '-keyout', keyFile, '-out', certificateFile], { stdio: 'ignore' });
-  const certificatePem = readFileSync(certificateFile, 'utf8');
-  const keyPem = readFileSync(keyFile, 'utf8');
-  const pemFile = join(directory, 'dirsync.pem');
-  writeFileSync(pemFile, `${certificatePem}${keyPem}`, { mode: 0o600 });
-  return { pemFile, certificatePem };
 }
 
 /**

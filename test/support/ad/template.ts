@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
-import { loadCertificateAuthority, issueServerCertificate, type CertificateAuthority } from './certificates.ts';
+import { loadCertificateAuthority, issueDomainControllerCertificate, type CertificateAuthority } from './certificates.ts';
 import { adminPassword, hostName, realm, netbiosName, baseDn, seedFixture, seedBulkUsers } from './fixture.ts';
 import { withFileLock } from './file-lock.ts';
 import { templatesRoot } from './locations.ts';
@@ -45,7 +45,7 @@ async function templateKey(variant: DomainVariant): Promise<string> {
 
 /** Writes the per-domain server certificate (SAN = its IP) and the CA where smb.conf points. */
 export async function writeTlsFiles(directory: string, authority: CertificateAuthority, ip: string): Promise<void> {
-  const server = await issueServerCertificate(authority, ip, hostName);
+  const server = await issueDomainControllerCertificate(authority, ip, hostName);
   const tlsDirectory = join(directory, 'tls');
   await mkdir(tlsDirectory, { recursive: true });
   // Samba refuses a key file readable by others.
