@@ -390,10 +390,10 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       });
       const syncOther = () => dirsync(['sync', '--path', other, '--json']);
 
-      it('vault unreadable: a key file others may read, or an altered secrets file → Secrets.unreadable', async () => {
+      it('vault unreadable: a key file others may read (Secrets.file-exposed), or an altered secrets file (Secrets.unreadable)', async () => {
         const keyFile = join(other, 'secret.key');
         await chmod(keyFile, 0o644);
-        assertKnownFailure(await syncOther(), 'Secrets.unreadable', 1);
+        assertKnownFailure(await syncOther(), 'Secrets.file-exposed', 1);
         await chmod(keyFile, 0o600);
         await writeFile(join(other, 'secrets.sealed'), 'overwritten by some tool');
         assertKnownFailure(await syncOther(), 'Secrets.unreadable', 1);
