@@ -85,7 +85,10 @@ async function upgrade(installation: Installation, parameters: InstallParameters
   await migrateStore(installation, location, sqlSecrets);
   const upgraded: InstallationManifest = { ...manifest, productVersion: PRODUCT_VERSION, upgradedAt: new Date().toISOString(), configurationRequired: true };
   await installation.writeManifest(upgraded);
-  output.warning('The upgrade is complete. Run configure again (Set-CoexistenceConfiguration) before the next synchronization: the credentials must be entered again.');
+  output.warning(
+    'The upgrade is complete. Run configure again (Set-CoexistenceConfiguration) before the next synchronization: the credentials must be entered again, ' +
+      'and configure takes away the "Replicating Directory Changes All" right that versions before this one granted the AAD_ service account (DirSync needs only "Replicating Directory Changes").',
+  );
   return upgraded;
 }
 
