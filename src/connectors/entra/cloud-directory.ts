@@ -33,7 +33,11 @@ export interface AdministratorCheck {
   warnings: string[];
 }
 
+/** Answers that mean "this read is not available here", as opposed to a failure of the service. */
+const REFUSALS = new Set([400, 403, 404, 405, 501]);
+
 export const ELIGIBLE_ROLES_UNCHECKED = 'Eligible (PIM) administrator roles could not be checked, so soft matching may take over a user who can activate one: grant DirSync\'s application RoleEligibilitySchedule.Read.Directory.';
+export const TRANSITIVE_ROLES_UNCHECKED = 'Directory roles held through nested groups could not be checked (only direct memberships were): soft matching may take over such an administrator.';
 export const ROLE_ASSIGNMENTS_UNCHECKED = 'Role assignments outside directory roles (e.g. scoped to an administrative unit) could not be checked, so soft matching may take over such an administrator: grant DirSync\'s application RoleManagement.Read.Directory.';
 
 interface CloudUser {
@@ -192,7 +196,8 @@ export class CloudDirectory implements CloudTarget {
     const administrators = new Set<string>();
     // Principal (a user, or a role-assignable group it belongs to) → the users whose roles it carries.
     const carriers = new Map<string, Set<string>>();
-    const memberships = await readInBatches<Page<Membership>>(this.session, userIds.map((id) => `/users/${id}/transitiveMemberOf?$top=999`));
+    const warnings: string[] = [];
+    const memberships = await this.membershipsOf(userIds, warnings);
     for (const [index, firstPage] of memberships.entries()) {
       const userId = userIds[index]!;
       const groups: string[] = [];
@@ -211,7 +216,6 @@ export class CloudDirectory implements CloudTarget {
     }
     const principals = [...carriers.keys()];
 
-    const warnings: string[] = [];
     const markHolders = (holders: readonly string[]) => {
       for (const principalId of holders) for (const userId of carriers.get(principalId) ?? []) administrators.add(userId);
     };
@@ -235,21 +239,27 @@ export class CloudDirectory implements CloudTarget {
   }
 
   /**
-   * Batched reads, or none when Graph refuses them: for lack of permission (403, `warning` added)
-   * or because the tenant has no licence for the feature (PIM without Entra ID P2: nothing to find).
+   * Batched reads, or none when Graph refuses them: because the tenant has no licence for the feature (PIM without
+   * Entra ID P2: nothing to find), for lack of permission (403), or because this endpoint does not serve the query
+   * (400, 404, 501: a national cloud or a private endpoint without it) — the last two with `warning` added.
    */
   private async readUnlessRefused<T>(urls: readonly string[], warning: string, warnings: string[]): Promise<T[]> {
     try {
       return await readInBatches<T>(this.session, urls);
     } catch (error) {
       const answer = graphAnswerOf(error);
-      if (answer?.status === 403) {
-        warnings.push(warning);
-        return [];
-      }
       if (answer?.code === 'AadPremiumLicenseRequired') return [];
-      throw error;
+      if (answer === undefined || !REFUSALS.has(answer.status)) throw error;
+      warnings.push(answer.status === 403 ? warning : `${warning} (Graph answered ${answer.status} ${answer.code})`);
+      return [];
     }
+  }
+
+  /** Each user's groups and directory roles, nested groups included; direct ones only where Graph lacks transitiveMemberOf. */
+  private async membershipsOf(userIds: readonly string[], warnings: string[]): Promise<Page<Membership>[]> {
+    const transitive = await this.readUnlessRefused<Page<Membership>>(userIds.map((id) => `/users/${id}/transitiveMemberOf?$top=999`), TRANSITIVE_ROLES_UNCHECKED, warnings);
+    if (transitive.length === userIds.length) return transitive;
+    return readInBatches<Page<Membership>>(this.session, userIds.map((id) => `/users/${id}/memberOf?$top=999`));
   }
 
   private async findOrRegisterExtension(): Promise<string> {
