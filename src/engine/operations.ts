@@ -3,6 +3,9 @@
 
 export type CloudObjectType = 'user' | 'group';
 
+/** Attributes an operation may carry that must never be shown or stored (a preview's plan, a run's changes). */
+export const SECRET_ATTRIBUTES: ReadonlySet<string> = new Set(['passwordProfile']);
+
 /** A reference to a cloud object: its sourceAnchor (for the engine's records) and its cloud id (for Graph). */
 export interface MemberRef {
   anchor: string;

@@ -126,6 +126,9 @@ function reportSummaries(state: CycleState): void {
 async function finish(store: StateStore, state: CycleState, endedAt: Date, status: RunStatus, message?: string): Promise<CycleResult> {
   const counts = { ...state.counts };
   if (state.errors.length > 0) await store.recordObjectErrors(state.runId, state.errors);
+  if (state.withheld.length > 0) {
+    await store.recordObjectChanges(state.runId, state.withheld.map((withheld) => ({ anchor: withheld.anchor, dn: withheld.dn, kind: withheld.objectType, action: 'withheld-delete', attributes: [], reason: withheld.reason })));
+  }
   await store.finishRun(state.runId, status, counts, endedAt, message);
   return { runId: state.runId, mode: state.runMode, status, counts, errors: state.errors, plan: state.plan, withheld: state.withheld, startedAt: state.startedAt, endedAt, message: message ?? null };
 }

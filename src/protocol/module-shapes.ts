@@ -19,6 +19,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   checks: 'DirSync.ConfigurationCheck',
   withheld: 'DirSync.WithheldDelete',
   restored: 'DirSync.RestoredObject',
+  findings: 'DirSync.ReadinessFinding',
 };
 
 export function propertyName(name: string): string {

@@ -122,6 +122,14 @@ export class CloudDirectory implements CloudTarget {
     };
   }
 
+  /** Every cloud user no sync client owns (no onPremisesImmutableId): what an AD object may clash with (readiness). */
+  async *unanchoredUsers(): AsyncIterable<{ id: string; userPrincipalName: string; mail: string | null; proxyAddresses: string[] }> {
+    type Listed = CloudUser & { mail: string | null; proxyAddresses?: string[] };
+    for await (const user of this.session.getAll<Listed>('/users?$select=id,userPrincipalName,mail,proxyAddresses,onPremisesImmutableId&$top=999')) {
+      if (!user.onPremisesImmutableId) yield { id: user.id, userPrincipalName: user.userPrincipalName ?? '', mail: user.mail ?? null, proxyAddresses: user.proxyAddresses ?? [] };
+    }
+  }
+
   /**
    * The full name of the extension property extension_<appId without dashes>_dirSyncSourceAnchor on
    * DirSync's application, registering it (for users and groups) when it does not exist yet.

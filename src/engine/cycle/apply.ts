@@ -1,8 +1,8 @@
 // Sends operations to the sink and records each outcome as it arrives: links of created and updated objects,
 // memberships and managers, failures onto the retry queue. The one place outcomes become records.
 import type { OperationSink } from '../ports.ts';
-import type { CloudOperation } from '../operations.ts';
-import type { ObjectLink } from '../state-store.ts';
+import { SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
+import type { AttributeChange, ObjectChange, ObjectLink } from '../state-store.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
 
@@ -19,6 +19,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     if (operations.length === 0) return [];
     await ledger.pendingCreates(pendingCreates(state, operations, context));
     const saved: ObjectLink[] = [];
+    const changes: ObjectChange[] = [];
     const rejoined: CloudOperation[] = [];
     const failed: string[] = [];
     const succeeded: CloudOperation[] = [];
@@ -42,10 +43,12 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
           }
           state.counts.added++;
           saved.push(exportedLink(state, operation.anchor, operation.objectType, outcome.cloudId!, known, operation.body));
+          changes.push(objectChange('added', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'update':
           state.counts.updated++;
           saved.push(exportedLink(state, operation.anchor, operation.objectType, operation.cloudId, known, operation.body));
+          changes.push(objectChange('updated', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'add-members':
           await ledger.members(operation.anchor, operation.members.map((member) => member.anchor), []);
@@ -63,6 +66,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
       state.reporter.progress({ activity: 'Exporting to Entra ID', status: `${state.exported} operations`, current: state.exported });
     }
     await ledger.exported(saved);
+    await ledger.changed(changes);
     for (const anchor of failed) state.failedAnchors.add(anchor);
     await ledger.queueRetries(failed);
     if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
@@ -93,4 +97,16 @@ function pendingCreates(state: CycleState, operations: readonly CloudOperation[]
     const known = context.get(operation.anchor);
     return [{ anchor: operation.anchor, kind: known?.kind ?? operation.objectType, cloudId: null, dn: known?.dn ?? '', exported: {}, lastSeenRunId: state.mode === 'full' ? state.runId : null }];
   });
+}
+
+/** What an add or update changed: each attribute sent, from its last exported value (null for an add); secrets never. */
+function objectChange(action: 'added' | 'updated', anchor: string, objectType: 'user' | 'group', known: OperationContext | undefined, body: Record<string, unknown>): ObjectChange {
+  const attributes: AttributeChange[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (SECRET_ATTRIBUTES.has(name)) continue;
+    const old = action === 'added' ? null : (known?.previous?.[name] ?? null);
+    if (action === 'added' && (value === null || (Array.isArray(value) && value.length === 0))) continue;
+    attributes.push({ name, old, new: value });
+  }
+  return { anchor, dn: known?.dn ?? '', kind: known?.kind ?? objectType, action, attributes, reason: null };
 }

@@ -36,6 +36,8 @@ export interface OperationContext {
   kind: ObjectKind;
   /** The full attribute set wanted in the cloud: what the link records as exported once the operation succeeds. */
   desired?: CloudAttributes;
+  /** The attributes last exported (the link's), for the old values of the run's changes. */
+  previous?: CloudAttributes;
   lastSeenRunId?: number | null;
   /** The manager (anchor) last exported for a user: kept in its link until the manager step changes it. */
   exportedManager?: string | null;

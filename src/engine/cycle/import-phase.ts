@@ -132,7 +132,7 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
     const exportedManager = (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
     if (mapped.objectType === 'group') state.groupMembers.set(object.anchor, object.references.members ?? []);
     if (mapped.objectType === 'user' && exportedManager !== (object.references.manager ?? null)) state.managers.set(object.anchor, object.references.manager ?? null);
-    plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
+    plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, previous: link?.exported ?? {}, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
 
     if (!link?.cloudId) {
       plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes });
