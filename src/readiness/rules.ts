@@ -111,9 +111,11 @@ function checkUserPrincipalName(object: SourceObject, cloud: CloudFacts | undefi
   const local = at >= 0 ? upn.slice(0, at) : upn;
   const suffix = at >= 0 ? upn.slice(at + 1).toLowerCase() : '';
   const invalid = [...new Set([...local].filter((character) => !UPN_LOCAL_PART.test(character)))];
-  if (at < 0 || invalid.length > 0 || local.startsWith('.') || local.endsWith('.') || local.length > UPN_LOCAL_PART_LIMIT) {
-    const why = at < 0 ? 'it has no @domain part' : invalid.length > 0 ? `remove ${invalid.map((character) => `"${character}"`).join(' ')}` : local.length > UPN_LOCAL_PART_LIMIT ? `shorten the part before the @ to ${UPN_LOCAL_PART_LIMIT} characters` : 'no period may start or end the part before the @';
+  if (at < 0 || invalid.length > 0 || local.startsWith('.') || local.endsWith('.')) {
+    const why = at < 0 ? 'it has no @domain part' : invalid.length > 0 ? `remove ${invalid.map((character) => (character === ' ' ? 'the spaces' : `"${character}"`)).join(', ')}` : 'no period may start or end the part before the @';
     add('userPrincipalName', upn, 'Readiness.upn-invalid-character', 'error', `Entra accepts A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @: ${why}.`);
+  } else if (local.length > UPN_LOCAL_PART_LIMIT) {
+    add('userPrincipalName', upn, 'Readiness.value-too-long', 'error', `Shorten the part before the @ to at most ${UPN_LOCAL_PART_LIMIT} characters (it has ${local.length}).`);
   }
   if (at < 0) return;
   if (NON_ROUTABLE_SUFFIX.test(suffix) || !suffix.includes('.')) {

@@ -46,7 +46,8 @@ const STYLE = `
   table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0 1rem; }
   th, td { text-align: left; vertical-align: top; border-bottom: 1px solid #e5e5e5; padding: .3rem .5rem; }
   th { background: #f2f2f2; }
-  td.dn, td.value, td.change { font-family: ui-monospace, Consolas, monospace; word-break: break-all; }
+  td.dn, td.value, td.change { font-family: ui-monospace, Consolas, monospace; overflow-wrap: anywhere; }
+  td.dn { min-width: 16rem; }
   .severity-error, .status-bad { color: #b71c1c; font-weight: 600; }
   .severity-warning, .status-warn { color: #b35900; font-weight: 600; }
   .status-good { color: #1b5e20; font-weight: 600; }

@@ -102,11 +102,22 @@ function pendingCreates(state: CycleState, operations: readonly CloudOperation[]
 /** What an add or update changed: each attribute sent, from its last exported value (null for an add); secrets never. */
 function objectChange(action: 'added' | 'updated', anchor: string, objectType: 'user' | 'group', known: OperationContext | undefined, body: Record<string, unknown>): ObjectChange {
   const attributes: AttributeChange[] = [];
+  const previous = action === 'added' ? {} : (known?.previous ?? {});
   for (const [name, value] of Object.entries(body)) {
-    if (SECRET_ATTRIBUTES.has(name)) continue;
-    const old = action === 'added' ? null : (known?.previous?.[name] ?? null);
-    if (action === 'added' && (value === null || (Array.isArray(value) && value.length === 0))) continue;
-    attributes.push({ name, old, new: value });
+    if (!SECRET_ATTRIBUTES.has(name)) attributes.push(...attributeChanges(name, previous[name] ?? null, value));
   }
   return { anchor, dn: known?.dn ?? '', kind: known?.kind ?? objectType, action, attributes, reason: null };
+}
+
+/** A nested attribute (onPremisesExtensionAttributes) changes key by key; an attribute that stays empty is no change. */
+function attributeChanges(name: string, old: unknown, value: unknown): AttributeChange[] {
+  if (isRecord(value) && (old === null || isRecord(old))) {
+    return Object.entries(value).flatMap(([key, inner]) => attributeChanges(`${name}.${key}`, (old as Record<string, unknown> | null)?.[key] ?? null, inner));
+  }
+  const empty = (candidate: unknown) => candidate === null || (Array.isArray(candidate) && candidate.length === 0);
+  return empty(old) && empty(value) ? [] : [{ name, old, new: value }];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
