@@ -24,14 +24,18 @@ export async function openInChromium(file: string): Promise<RenderedPage> {
     const session = await connect(target.webSocketDebuggerUrl);
     await session.send('Page.enable');
     await waitForLoad(session);
+    const evaluate = async <T>(expression: string): Promise<T> => {
+      const reply = (await session.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: unknown };
+      if (reply.exceptionDetails) throw new Error(`evaluating ${expression} failed: ${JSON.stringify(reply.exceptionDetails)}`);
+      return reply.result.value;
+    };
     return {
-      async evaluate<T>(expression: string): Promise<T> {
-        const reply = (await session.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: unknown };
-        if (reply.exceptionDetails) throw new Error(`evaluating ${expression} failed: ${JSON.stringify(reply.exceptionDetails)}`);
-        return reply.result.value;
-      },
+      evaluate,
       async screenshot(path: string): Promise<void> {
-        const reply = (await session.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true })) as { data: string };
+        // The whole page: the viewport is made as tall as the document first.
+        const height = (await evaluate<number>('document.documentElement.scrollHeight')) || 900;
+        await session.send('Emulation.setDeviceMetricsOverride', { width: 1280, height, deviceScaleFactor: 1, mobile: false });
+        const reply = (await session.send('Page.captureScreenshot', { format: 'png' })) as { data: string };
         await writeFile(path, Buffer.from(reply.data, 'base64'));
       },
       async close(): Promise<void> {
