@@ -9,7 +9,8 @@ import { connectToEntra } from '../connectors/entra/connection.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
-import { checkObject, DuplicateIndex, type CloudFacts, type Finding, type UnanchoredCloudUser } from '../readiness/rules.ts';
+import type { CloudFacts, UnanchoredCloudUser } from '../readiness/rules.ts';
+import { scanForReadiness, type ReadinessScan } from '../readiness/scan.ts';
 import { toCsv } from '../report/csv.ts';
 import { readinessPage } from '../report/readiness-page.ts';
 import { cloudCredential, cloudEndpoints, openDirectorySource, readCloudCa } from './connect.ts';
@@ -38,22 +39,15 @@ export async function readiness(parameters: ReadinessParameters, output: Command
   if (notChecked) output.warning(`The tenant was not consulted (${notChecked}): unverified UPN suffixes and clashes with cloud users are not checked.`);
 
   const source = openDirectorySource(configuration, secrets, { reporter: output, installationPath: installation.path });
-  const findings: Finding[] = [];
-  const duplicates = new DuplicateIndex();
-  let scanned = 0;
+  let scan: ReadinessScan;
   try {
-    for await (const change of source.fullImport()) {
-      if (change.op !== 'upsert') continue;
-      scanned++;
-      findings.push(...checkObject(change.object, cloud));
-      duplicates.add(change.object);
+    scan = await scanForReadiness(source.fullImport(), cloud, (scanned) => {
       if (scanned % PROGRESS_EVERY === 0) output.progress({ activity: 'Checking readiness', status: `${scanned} objects`, current: scanned });
-    }
+    });
   } finally {
     await source.close();
   }
-  findings.push(...duplicates.findings(cloud));
-  findings.sort((a, b) => a.dn.localeCompare(b.dn) || a.attribute.localeCompare(b.attribute) || a.code.localeCompare(b.code));
+  const { scanned, findings } = scan;
 
   if (parameters.html) await writeFile(parameters.html, readinessPage({ scanned, findings, checkedAt, ...(notChecked ? { cloudNotChecked: notChecked } : {}) }));
   if (parameters.csv) {
