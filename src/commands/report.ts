@@ -35,7 +35,7 @@ export async function report(parameters: ReportParameters, output: CommandOutput
     await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor }));
     output.result({
       typeName: 'DirSync.SyncReport',
-      properties: { runId: run.id, status: run.status, file: parameters.html, changes: changes.filter((change) => change.action !== 'withheld-delete').length, deleted: deleted.length, errors: errors.length },
+      properties: { runId: run.id, status: run.status, file: parameters.html, changes: changes.filter((change) => change.action === 'added' || change.action === 'updated').length, deleted: deleted.length, errors: errors.length },
     });
     return ExitCode.success;
   } finally {

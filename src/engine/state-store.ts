@@ -68,8 +68,11 @@ export interface ObjectChange {
   anchor: string;
   dn: string;
   kind: ObjectKind | 'membership';
-  /** withheld-delete: a delete the run did not export (the deletion threshold, an object hidden from the listing). */
-  action: 'added' | 'updated' | 'withheld-delete';
+  /**
+   * withheld-delete: a delete the run did not export (the deletion threshold, an object hidden from the listing).
+   * upn-placeholder: a user in the cloud under a placeholder UPN (old: the UPN it should have; new: the placeholder).
+   */
+  action: 'added' | 'updated' | 'withheld-delete' | 'upn-placeholder';
   /** The cloud attributes that changed, as last exported → as exported by this run (null: none). */
   attributes: AttributeChange[];
   /** Why, for a withheld delete. */

@@ -20,6 +20,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   withheld: 'DirSync.WithheldDelete',
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
+  upnClashes: 'DirSync.UpnClash',
 };
 
 export function propertyName(name: string): string {

@@ -1,6 +1,6 @@
 // A run as a page people can read and review: the summary, every object added, updated or deleted with the
-// attributes that changed (old → new), the per-object errors grouped by code with what to do, and the deletes the
-// run withheld. Secrets never reach it: the store does not keep them (see SECRET_ATTRIBUTES).
+// attributes that changed (old → new), the per-object errors grouped by code with what to do, the users on a
+// placeholder UPN (another cloud object holds theirs) and the deletes the run withheld. Secrets never reach it: the store does not keep them (see SECRET_ATTRIBUTES).
 import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
 import { card, html, page, table, type Html } from './html.ts';
 
@@ -17,8 +17,9 @@ export function runPage(report: RunReport): string {
   const { run } = report;
   const duration = run.endedAt ? `${((run.endedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s` : 'still running';
   const tone = run.status === 'success' ? 'status-good' : run.status === 'completed-export-errors' || run.status.startsWith('stopped') ? 'status-warn' : 'status-bad';
-  const changed = report.changes.filter((change) => change.action !== 'withheld-delete');
+  const changed = report.changes.filter((change) => change.action === 'added' || change.action === 'updated');
   const withheld = report.changes.filter((change) => change.action === 'withheld-delete');
+  const placeholders = report.changes.filter((change) => change.action === 'upn-placeholder');
   return page(
     `DirSync run ${run.id}`,
     html`<h1>DirSync run ${run.id}</h1>
@@ -29,6 +30,8 @@ export function runPage(report: RunReport): string {
       ${table('changes', ['Change', 'Object', 'Attribute', 'Old → new'], changed.flatMap(changeRows), 'This run added and updated nothing.')}
       <h2>Deleted</h2>
       ${table('deleted', ['Object', 'Kind', 'Last exported'], report.deleted.map((object) => html`<tr><td class="dn">${object.dn}</td><td>${object.kind}</td><td class="change">${summarise(object.exported)}</td></tr>`), 'This run deleted nothing.')}
+      <h2>Users on a placeholder UPN</h2>
+      ${table('upn-placeholders', ['Object', 'UPN wanted', 'In the cloud as'], placeholders.map((change) => html`<tr><td class="dn">${change.dn}</td><td class="value">${shown(change.attributes[0]?.old)}</td><td class="value">${shown(change.attributes[0]?.new)}</td></tr>`), 'No user waits for its UPN.')}
       <h2>Withheld deletes</h2>
       ${table('withheld', ['Object', 'Kind', 'Why'], withheld.map((change) => html`<tr><td class="dn">${change.dn}</td><td>${change.kind}</td><td>${change.reason ?? ''}</td></tr>`), 'This run withheld no delete.')}`,
   );

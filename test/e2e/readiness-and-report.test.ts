@@ -3,12 +3,14 @@
 // stand-in; the pages rendered in headless Chromium and checked in the browser's DOM.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
 import { isPng, openInChromium } from '../support/chromium.ts';
 import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import { call } from '../entra-standin-tests/support.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 const readinessOu = `OU=Readiness,${FIXTURE.ous.corp}`;
@@ -52,6 +54,11 @@ const expectedFindings = [
   `${dnOf('Shared Two')} mail Readiness.smtp-address-duplicate error`,
 ].sort();
 
+async function anchorOf(client: Client, dn: string): Promise<string> {
+  const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
+  return (searchEntries[0]!.objectGUID as Buffer).toString('base64');
+}
+
 interface Finding {
   dn: string;
   attribute: string;
@@ -74,6 +81,8 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
   before(async () => {
     [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
     admin = await adminClient(domain);
+    // fetch (the test's own Graph calls) trusts the stand-in's CA.
+    tls.setDefaultCACertificates([...tls.getCACertificates('default'), standIn.caPem]);
     work = await mkdtemp(join(tmpdir(), 'dirsync-readiness-'));
     path = join(work, 'installation');
     await admin.add(readinessOu, { objectClass: ['top', 'organizationalUnit'] });
@@ -209,5 +218,51 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
     const missing = await dirsync(['report', '--path', path, '--run', '9999', '--html', join(work, 'none.html'), '--json']);
     assert.equal(missing.code, 2);
     assert.equal(missing.json.error.code, 'Report.run-not-found');
+  });
+
+  it('lands a user whose UPN another cloud object holds under a placeholder, reports it, and moves it back once the UPN is free', async () => {
+    const upn = 'upn.clash@corp.example.test';
+    const [holder] = standIn.control.seed({ users: [{ userPrincipalName: upn, displayName: 'Someone else (another sync client)', mailNickname: 'someone.else', onPremisesImmutableId: 'c29tZW9uZSBlbHNl' }] }).users;
+    await admin.add(dnOf('Upn Clash'), { objectClass: userClasses, userAccountControl: String(0x220), sAMAccountName: 'upn.clash', userPrincipalName: upn, displayName: 'Uma Clash' });
+    const anchor = await anchorOf(admin, dnOf('Upn Clash'));
+    const placeholderPattern = new RegExp(`^upn\\.clash\\d{4}@${standIn.initialDomain.replaceAll('.', '\\.')}$`);
+
+    const clashed = await dirsync(['sync', '--path', path, '--json']);
+    assert.deepEqual(clashed.json.errors.filter((error: { dn: string }) => error.dn === dnOf('Upn Clash')), [], 'not an error: the user landed');
+    assert.equal(clashed.json.upnClashes.length, 1, clashed.stdout);
+    assert.equal(clashed.json.upnClashes[0].dn, dnOf('Upn Clash'));
+    assert.equal(clashed.json.upnClashes[0].userPrincipalName, upn);
+    assert.match(clashed.json.upnClashes[0].placeholder, placeholderPattern);
+    const landed = standIn.control.findByImmutableId(anchor)!;
+    assert.equal(landed.props.userPrincipalName, clashed.json.upnClashes[0].placeholder);
+    assert.equal(landed.props.displayName, 'Uma Clash');
+    const holderNow = standIn.control.snapshot().users.find((user) => user.id === holder!.id)!;
+    assert.deepEqual(holderNow.props, holder!.props, 'the other object is never touched');
+
+    const status = await dirsync(['status', '--path', path, '--last', '1', '--json']);
+    assert.deepEqual(status.json.upnClashes, clashed.json.upnClashes, 'status shows the clash');
+    const html = join(work, 'clash.html');
+    assert.equal((await dirsync(['report', '--path', path, '--html', html])).code, 0);
+    const page = await openInChromium(html);
+    try {
+      const rows = await page.evaluate<string[]>('[...document.querySelectorAll("#upn-placeholders tbody tr")].map((row) => row.innerText.replace(/\\s+/g, " ").trim())');
+      assert.deepEqual(rows, [`${dnOf('Upn Clash')} ${upn} ${clashed.json.upnClashes[0].placeholder}`]);
+    } finally {
+      await page.close();
+    }
+
+    const stillHeld = await dirsync(['sync', '--path', path, '--json']);
+    assert.deepEqual(stillHeld.json.upnClashes?.map((clash: { dn: string }) => clash.dn), [dnOf('Upn Clash')], 'a delta re-reads the user while it waits');
+    assert.equal(standIn.control.findByImmutableId(anchor)!.props.userPrincipalName, clashed.json.upnClashes[0].placeholder, 'the placeholder stays while the UPN is held');
+    assert.deepEqual(stillHeld.json.errors.filter((error: { dn: string }) => error.dn === dnOf('Upn Clash')), []);
+
+    const removed = await call(standIn, 'DELETE', `/v1.0/users/${holder!.id}`);
+    assert.equal(removed.status, 204);
+    const moved = await dirsync(['sync', '--path', path, '--json']);
+    assert.equal(moved.json.upnClashes, undefined, moved.stdout);
+    assert.equal(standIn.control.findByImmutableId(anchor)!.props.userPrincipalName, upn, 'the first cycle after the clash is gone restores the real UPN');
+    const settled = await dirsync(['sync', '--path', path, '--json']);
+    assert.equal(settled.json.upnClashes, undefined);
+    assert.equal(standIn.control.findByImmutableId(anchor)!.props.userPrincipalName, upn);
   });
 });

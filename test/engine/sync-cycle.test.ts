@@ -119,6 +119,10 @@ class MemoryCloud implements CloudTarget, OperationSink {
     }
     return found;
   }
+  async takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>> {
+    const held = new Set([...this.objects.values()].map((object) => String(object.attributes.userPrincipalName ?? '').toLowerCase()));
+    return new Set(userPrincipalNames.map((upn) => upn.toLowerCase()).filter((upn) => held.has(upn)));
+  }
   async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
     if (this.crashAfterApplying) {
       for await (const _ of this.applyAll(operations)) void _;

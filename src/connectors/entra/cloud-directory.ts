@@ -122,6 +122,15 @@ export class CloudDirectory implements CloudTarget {
     };
   }
 
+  async takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>> {
+    const urls = chunks([...userPrincipalNames], MAX_IN_VALUES).map((group) => filteredUrl('users', `userPrincipalName in (${group.map(odataString).join(',')})`, ['id', 'userPrincipalName']));
+    const taken = new Set<string>();
+    for (const page of await readInBatches<Page<CloudUser>>(this.session, urls)) {
+      for (const user of page.value) if (user.userPrincipalName) taken.add(user.userPrincipalName.toLowerCase());
+    }
+    return taken;
+  }
+
   /** Every cloud user no sync client owns (no onPremisesImmutableId): what an AD object may clash with (readiness). */
   async *unanchoredUsers(): AsyncIterable<{ id: string; userPrincipalName: string; mail: string | null; proxyAddresses: string[] }> {
     type Listed = CloudUser & { mail: string | null; proxyAddresses?: string[] };

@@ -5,6 +5,7 @@ import { SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
 import type { AttributeChange, ObjectChange, ObjectLink } from '../state-store.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
+import { createsWithPlaceholders, isUpnClash, UPN_WANTED_KEY } from './upn-clash.ts';
 
 /** Where a user's link keeps the anchor of the manager last exported (references are kept by anchor). */
 export const MANAGER_KEY = 'manager';
@@ -22,12 +23,18 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     const changes: ObjectChange[] = [];
     const rejoined: CloudOperation[] = [];
     const failed: string[] = [];
+    const clashes: (CloudOperation & { action: 'create' })[] = [];
     const succeeded: CloudOperation[] = [];
     for await (const outcome of sink.apply(operations)) {
       state.exported++;
       const { operation } = outcome;
       const known = context.get(operation.anchor);
       ledger.planned(operation, known?.dn ?? '');
+      // A create already under a placeholder that clashes again is an error like any other.
+      if (isUpnClash(outcome) && known?.desired?.[UPN_WANTED_KEY] === undefined) {
+        clashes.push(outcome.operation);
+        continue;
+      }
       if (!outcome.ok) {
         state.recordError(operation.anchor, known?.dn ?? '', outcome.code, outcome.message);
         failed.push(operation.anchor);
@@ -70,6 +77,10 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     for (const anchor of failed) state.failedAnchors.add(anchor);
     await ledger.queueRetries(failed);
     if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
+    if (clashes.length > 0) {
+      const retried = createsWithPlaceholders(state, clashes, context);
+      succeeded.push(...(await apply(retried.operations, retried.context)));
+    }
     return succeeded;
   }
   return { apply };

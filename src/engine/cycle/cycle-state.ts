@@ -45,6 +45,15 @@ export interface OperationContext {
   link?: ObjectLink;
 }
 
+/** A user in the cloud under a placeholder UPN because another cloud object holds its own (see upn-clash.ts). */
+export interface UpnClash {
+  anchor: string;
+  dn: string;
+  /** The UPN the user should have. */
+  userPrincipalName: string;
+  placeholder: string;
+}
+
 /** A member to take out of a group: held until the deletes phase, which guards removals like deletes. */
 export interface MemberRemoval {
   groupAnchor: string;
@@ -82,6 +91,8 @@ export class CycleState {
   readonly failedAnchors = new Set<string>();
   /** Groups queued for the next cycle because members they should hold are still to be created. */
   readonly requeuedGroups = new Set<string>();
+  /** Users on a placeholder UPN: reported, and kept on the retry queue so that each cycle tries their real UPN. */
+  readonly upnClashes: UpnClash[] = [];
   imported = 0;
   exported = 0;
 

@@ -12,6 +12,7 @@ import { MANAGER_KEY } from './apply.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
 import { joinUnlinked, type Unlinked } from './join.ts';
+import { holdClashingUpns } from './upn-clash.ts';
 
 const CHUNK_SIZE = 500;
 
@@ -89,6 +90,7 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   for (const anchor of joined.refused) state.failedAnchors.add(anchor);
   await phase.ledger.queueRetries(joined.refused);
   await phase.ledger.exported(renamed);
+  await holdClashingUpns(state, phase.target, operations, context);
   await phase.applier.apply(operations, context);
   await forgetUnchangedMemberships(state, store, upserts, links);
 }
