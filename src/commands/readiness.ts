@@ -1,15 +1,17 @@
 // readiness (Test-CoexistenceReadiness): what in the configured scope will fail, be rewritten or land differently
 // than intended, before anything is exported. Reads AD with the same full import a cycle uses (nothing stored, no
 // watermark) and, when the tenant can be reached, its verified domains and the users no sync client owns. Writes
-// nothing anywhere but the optional HTML and CSV files.
+// nothing to AD or the tenant: only the optional HTML and CSV files, and its summary in the installation (for the
+// run reports).
 import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../connectors/entra/connection.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
+import { writeReadinessSummary } from '../install/readiness-summary.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
-import type { CloudFacts, UnanchoredCloudUser } from '../readiness/rules.ts';
+import type { CloudFacts, Finding, UnanchoredCloudUser } from '../readiness/rules.ts';
 import { scanForReadiness, type ReadinessScan } from '../readiness/scan.ts';
 import { toCsv } from '../report/csv.ts';
 import { readinessPage } from '../report/readiness-page.ts';
@@ -54,6 +56,13 @@ export async function readiness(parameters: ReadinessParameters, output: Command
     const columns = ['dn', 'attribute', 'value', 'code', 'severity', 'fix'] as const;
     await writeFile(parameters.csv, toCsv(columns, findings.map((finding) => columns.map((column) => finding[column]))));
   }
+  await writeReadinessSummary(installation, {
+    checkedAt: checkedAt.toISOString(),
+    scanned,
+    errors: countByCode(findings.filter((finding) => finding.severity === 'error')),
+    warnings: countByCode(findings.filter((finding) => finding.severity === 'warning')),
+    cloudNotChecked: notChecked ?? null,
+  });
   output.result({ typeName: 'DirSync.ReadinessReport', properties: { scanned, findings } });
   // 3, as for a run with export errors: objects that will not export as they are.
   return findings.some((finding) => finding.severity === 'error') ? ExitCode.completedWithExportErrors : ExitCode.success;
@@ -85,4 +94,10 @@ async function readCloudFacts(configuration: Configuration, secrets: StoredSecre
   } catch (error) {
     return { notChecked: error instanceof Error ? error.message : String(error) };
   }
+}
+
+function countByCode(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.code] = (counts[finding.code] ?? 0) + 1;
+  return counts;
 }

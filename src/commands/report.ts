@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
+import { readReadinessSummary } from '../install/readiness-summary.ts';
 import { runPage } from '../report/run-page.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -32,7 +33,8 @@ export async function report(parameters: ReportParameters, output: CommandOutput
       throw new DirSyncError('Report.run-not-found', `${which} in ${installation.path}.`, { target: String(parameters.run ?? installation.path) });
     }
     const [changes, deleted, errors] = await Promise.all([store.getObjectChanges(run.id), store.getDeletedObjects(run.id), store.getRunErrors(run.id)]);
-    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor }));
+    const readiness = await readReadinessSummary(installation);
+    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
     output.result({
       typeName: 'DirSync.SyncReport',
       properties: { runId: run.id, status: run.status, file: parameters.html, changes: changes.filter((change) => change.action === 'added' || change.action === 'updated').length, deleted: deleted.length, errors: errors.length },

@@ -4,6 +4,15 @@
 import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
 import { card, html, page, table, type Html } from './html.ts';
 
+/** The last readiness check, as the installation keeps it. */
+export interface ReadinessOverview {
+  checkedAt: string;
+  scanned: number;
+  errors: Record<string, number>;
+  warnings: Record<string, number>;
+  cloudNotChecked: string | null;
+}
+
 export interface RunReport {
   run: RunRecord;
   changes: readonly ObjectChange[];
@@ -11,6 +20,7 @@ export interface RunReport {
   errors: readonly ObjectError[];
   /** What to do about an error code, when DirSync knows. */
   actionFor(code: string): string;
+  readiness?: ReadinessOverview;
 }
 
 export function runPage(report: RunReport): string {
@@ -33,8 +43,16 @@ export function runPage(report: RunReport): string {
       <h2>Users on a placeholder UPN</h2>
       ${table('upn-placeholders', ['Object', 'UPN wanted', 'In the cloud as'], placeholders.map((change) => html`<tr><td class="dn">${change.dn}</td><td class="value">${shown(change.attributes[0]?.old)}</td><td class="value">${shown(change.attributes[0]?.new)}</td></tr>`), 'No user waits for its UPN.')}
       <h2>Withheld deletes</h2>
-      ${table('withheld', ['Object', 'Kind', 'Why'], withheld.map((change) => html`<tr><td class="dn">${change.dn}</td><td>${change.kind}</td><td>${change.reason ?? ''}</td></tr>`), 'This run withheld no delete.')}`,
+      ${table('withheld', ['Object', 'Kind', 'Why'], withheld.map((change) => html`<tr><td class="dn">${change.dn}</td><td>${change.kind}</td><td>${change.reason ?? ''}</td></tr>`), 'This run withheld no delete.')}
+      <h2>Readiness</h2>${readinessSection(report.readiness)}`,
   );
+}
+
+function readinessSection(readiness: ReadinessOverview | undefined): Html {
+  if (!readiness) return html`<p class="empty" id="readiness">No readiness check has been run (dirsync readiness, Test-CoexistenceReadiness).</p>`;
+  const rows = [...Object.entries(readiness.errors).map(([code, count]) => ['error', code, count] as const), ...Object.entries(readiness.warnings).map(([code, count]) => ['warning', code, count] as const)];
+  return html`<div id="readiness"><p>Last check ${readiness.checkedAt}: ${readiness.scanned} objects scanned${readiness.cloudNotChecked ? ` (the tenant was not consulted: ${readiness.cloudNotChecked})` : ''}.</p>
+    ${table('readiness-codes', ['Severity', 'Code', 'Objects'], rows.map(([severity, code, count]) => html`<tr><td class="severity-${severity}">${severity}</td><td>${code}</td><td>${count}</td></tr>`), 'Nothing to correct.')}</div>`;
 }
 
 function errorSection(report: RunReport): Html {

@@ -195,6 +195,8 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
       assert.deepEqual(await page.evaluate('[...document.querySelectorAll("#deleted tbody td.dn")].map((cell) => cell.textContent)'), [dnOf('Elsewhere')]);
       const codes = await page.evaluate<string[]>('[...document.querySelectorAll("#errors h3")].map((heading) => heading.dataset.code)');
       assert.ok(codes.length > 0 && codes.every((code) => code.length > 0), codes.join());
+      const readinessRows = await page.evaluate<string[]>('[...document.querySelectorAll("#readiness-codes tbody tr")].map((row) => row.innerText.replace(/\\s+/g, " ").trim())');
+      assert.ok(readinessRows.includes('error Readiness.smtp-address-duplicate 2'), `the last readiness check is summarised: ${readinessRows.join(' | ')}`);
       const failed = await page.evaluate<string[]>('[...document.querySelectorAll("#errors td.dn")].map((cell) => cell.textContent)');
       assert.ok(failed.includes(dnOf('Shared Two')) || failed.includes(dnOf('Shared One')), failed.join('\n'));
       assert.ok(failed.includes(dnOf('Cloud Taken')), failed.join('\n'));
