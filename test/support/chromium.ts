@@ -20,10 +20,11 @@ export async function openInChromium(file: string): Promise<RenderedPage> {
   try {
     const browserUrl = await devToolsUrl(browser);
     const port = new URL(browserUrl).port;
-    const target = (await (await fetch(`http://127.0.0.1:${port}/json/new?${pathToFileURL(file).href}`, { method: 'PUT' })).json()) as { webSocketDebuggerUrl: string };
+    const url = pathToFileURL(file).href;
+    const target = (await (await fetch(`http://127.0.0.1:${port}/json/new?${url}`, { method: 'PUT' })).json()) as { webSocketDebuggerUrl: string };
     const session = await connect(target.webSocketDebuggerUrl);
     await session.send('Page.enable');
-    await waitForLoad(session);
+    await waitForLoad(session, url);
     const evaluate = async <T>(expression: string): Promise<T> => {
       const reply = (await session.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: unknown };
       if (reply.exceptionDetails) throw new Error(`evaluating ${expression} failed: ${JSON.stringify(reply.exceptionDetails)}`);
@@ -69,7 +70,6 @@ async function devToolsUrl(browser: ChildProcess): Promise<string> {
 
 interface Session {
   send(method: string, params?: Record<string, unknown>): Promise<unknown>;
-  on(method: string, listener: () => void): void;
   close(): void;
 }
 
@@ -81,17 +81,14 @@ async function connect(url: string): Promise<Session> {
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  const listeners = new Map<string, (() => void)[]>();
   socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string }; method?: string };
-    if (message.id !== undefined) {
-      const waiter = pending.get(message.id);
-      pending.delete(message.id);
-      if (message.error) waiter?.reject(new Error(message.error.message));
-      else waiter?.resolve(message.result);
-    } else if (message.method) {
-      for (const listener of listeners.get(message.method) ?? []) listener();
-    }
+    // Events (messages without an id) are not needed here.
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    if (message.id === undefined) return;
+    const waiter = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error) waiter?.reject(new Error(message.error.message));
+    else waiter?.resolve(message.result);
   });
   return {
     send(method, params = {}) {
@@ -99,18 +96,15 @@ async function connect(url: string): Promise<Session> {
       socket.send(JSON.stringify({ id, method, params }));
       return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
     },
-    on(method, listener) {
-      listeners.set(method, [...(listeners.get(method) ?? []), listener]);
-    },
     close: () => socket.close(),
   };
 }
 
-/** The page was opened before the session attached: wait until the document is complete. */
-async function waitForLoad(session: Session): Promise<void> {
+/** The page was opened before the session attached: wait until it is the document at `url` (not the initial blank one), complete. */
+async function waitForLoad(session: Session, url: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const reply = (await session.send('Runtime.evaluate', { expression: 'document.readyState', returnByValue: true })) as { result: { value: string } };
-    if (reply.result.value === 'complete') return;
+    const reply = (await session.send('Runtime.evaluate', { expression: '[location.href, document.readyState]', returnByValue: true })) as { result: { value: [string, string] } };
+    if (reply.result.value[0] === url && reply.result.value[1] === 'complete') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the page did not finish loading');
