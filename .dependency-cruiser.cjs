@@ -26,6 +26,13 @@ module.exports = {
       to: { path: '^src/(commands|cli|protocol)/' },
     },
     {
+      name: 'readiness-and-reports-are-pure',
+      comment: 'The readiness rules and the report pages work on the engine\'s vocabulary only: no LDAP, no Graph, no store, no files.',
+      severity: 'error',
+      from: { path: '^src/(readiness|report)/' },
+      to: { path: '^src/', pathNot: '^src/(engine|core|readiness|report)/' },
+    },
+    {
       name: 'nothing-imports-the-cli',
       comment: 'The command line is the outermost layer: only it imports itself.',
       severity: 'error',

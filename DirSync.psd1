@@ -10,6 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceSyncHistory'
         'Install-OnlineCoexistenceTool'
@@ -17,6 +18,7 @@
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
         'Start-OnlineCoexistenceSync'
+        'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
     )
     CmdletsToExport      = @()

@@ -31,6 +31,11 @@ export class MemoryCloud implements CloudTarget, OperationSink {
     return new Map();
   }
 
+  /** UPNs are not tracked here: none is ever taken. */
+  async takenUserPrincipalNames(_userPrincipalNames: readonly string[]): Promise<Set<string>> {
+    return new Set();
+  }
+
   async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
     for (const operation of operations) {
       if (operation.action === 'create') {

@@ -13,6 +13,7 @@ import { measureDeletionListing, type DeletionListingCost } from './deletion-lis
 import { measureEngineOverhead, type EngineOverheadResult } from './engine-overhead.ts';
 import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
 import { measureImportRate, type ImportRate } from './import-rate.ts';
+import { measureReadiness, type ReadinessCost } from './readiness.ts';
 import { measureScale, type ScaleResult } from './scale.ts';
 import type { DirectoryShape } from './synthetic-directory.ts';
 
@@ -68,6 +69,7 @@ interface BenchReport {
   quick: boolean;
   importRate: Outcome<ImportRate>;
   deletionListing: Outcome<DeletionListingCost>;
+  readiness: Outcome<ReadinessCost>;
   exportBudget: Outcome<ExportBudgetResult>;
   engineOverhead: Outcome<EngineOverheadResult>;
   scale: Outcome<ScaleResult & { cloud: string }>;
@@ -115,6 +117,7 @@ async function measureAll(plan: Plan, quick: boolean): Promise<BenchReport> {
     const bulk = domain;
     report.importRate = await section('1. Import rate: DirSync vs ldapsearch', () => measureImportRate(bulk, BULK.ou, BULK_USERS, plan.importRounds));
     report.deletionListing = await section('1b. Deletion listing: anchors only vs full import', () => measureDeletionListing(bulk, BULK.ou, BULK_USERS, plan.importRounds));
+    report.readiness = await section('1c. Readiness check: full import + every rule', () => measureReadiness(bulk, BULK.ou, BULK_USERS, plan.importRounds));
     report.exportBudget = await section('2. Export against the write budget', () => measureExportBudget(plan.exportShape, plan.exportLimits));
     report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () => measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)));
   } finally {
@@ -162,6 +165,16 @@ function renderTable(report: BenchReport): string {
       row('listing (listScope: selection attributes only)', seconds(listing.listingSeconds), `${number(listing.objects / listing.listingSeconds)} objects/s`),
       row('listing time / full import time', percent(listing.ratio)),
       row('confirming a deleted object by objectGUID', `${number(listing.confirmationMsPerCandidate, 2)} ms`, 'per deletion candidate'),
+      '',
+    );
+  }
+
+  const readiness = report.readiness;
+  if (heading(`1c. Readiness check (dirsync readiness, tenant not consulted), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(readiness) ? '?' : readiness.rounds}`, readiness) && !failed(readiness)) {
+    lines.push(
+      row('full import alone', seconds(readiness.importSeconds), `${number(readiness.objects / readiness.importSeconds)} objects/s`),
+      row('full import + rules + duplicate index', seconds(readiness.readinessSeconds), `${number(readiness.objects / readiness.readinessSeconds)} objects/s`),
+      row('findings', number(readiness.findings), `resident memory ${number(readiness.rssMiB)} MiB`),
       '',
     );
   }

@@ -8,11 +8,14 @@ function Invoke-DirSyncCommand {
     # document (src/protocol/): Progress, Verbose, Warning, Result or Error. Exit codes 1 (run failed)
     # and 2 (usage or configuration) end the cmdlet with a terminating error; 3 (per-object export errors)
     # and 4 (deletion threshold) write a non-terminating error after the results.
+    # -ExpandProperty writes the items of that property of each result instead of the result (one object per
+    # readiness finding, as the pipeline wants them).
     param(
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [Parameter(Mandatory)] [string] $Command,
         [System.Collections.IDictionary] $Parameters = @{},
-        [System.Collections.IDictionary] $Secrets = @{}
+        [System.Collections.IDictionary] $Secrets = @{},
+        [string] $ExpandProperty
     )
 
     $executable = Resolve-DirSyncExecutable -Cmdlet $Cmdlet
@@ -66,7 +69,11 @@ function Invoke-DirSyncCommand {
                 }
                 'Deserialized.DirSync.Protocol.Verbose' { $Cmdlet.WriteVerbose([string]$message.message) }
                 'Deserialized.DirSync.Protocol.Warning' { $Cmdlet.WriteWarning([string]$message.message) }
-                'Deserialized.DirSync.Protocol.Result' { $Cmdlet.WriteObject((Restore-DirSyncTypeName $message.value)) }
+                'Deserialized.DirSync.Protocol.Result' {
+                    $result = Restore-DirSyncTypeName $message.value
+                    if ($ExpandProperty) { foreach ($item in @($result.$ExpandProperty)) { $Cmdlet.WriteObject($item) } }
+                    else { $Cmdlet.WriteObject($result) }
+                }
                 'Deserialized.DirSync.Protocol.Error' {
                     $record = New-DirSyncProtocolErrorRecord $message
                     # 1 and 2 end the cmdlet, once the child has exited; 3 and 4 leave the results standing.
@@ -213,6 +220,11 @@ function New-DirSyncExitCodeErrorRecord {
     # What exit codes 3 and 4 mean, for when the executable sent no error message of its own.
     param([int] $ExitCode, [string] $Command)
 
+    if ($ExitCode -eq 3 -and $Command -eq 'readiness') {
+        return New-DirSyncErrorRecord -ErrorId 'ReadinessErrorsFound' -Category InvalidData -TargetObject $Command `
+            -Message 'The readiness check found objects that will fail or be rewritten on export: the findings with Severity error name them.' `
+            -RecommendedAction 'Correct each object as its Fix says, then run Test-CoexistenceReadiness again.'
+    }
     if ($ExitCode -eq 3) {
         return New-DirSyncErrorRecord -ErrorId 'CompletedWithExportErrors' -Category InvalidData -TargetObject $Command `
             -Message 'The run completed, but some objects could not be exported to Entra ID; the run object lists them in its errors.' `

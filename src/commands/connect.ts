@@ -26,19 +26,9 @@ export async function connect(
   secrets: StoredSecrets,
   options: { preview: boolean; reporter: Reporter; installationPath: string },
 ): Promise<CycleConnection> {
-  const ad = configuration.activeDirectory;
-  if (!ad || !secrets.adPassword) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
   // Sign in to the cloud first: it fails fast on a wrong secret, before AD is read at all.
   const cloud = await connectCloud(configuration, secrets, options);
-  const source = new ActiveDirectorySource({
-    url: ad.url,
-    bindDn: ad.bindUser,
-    password: secrets.adPassword,
-    ...(ad.caFile ? { caFile: ad.caFile } : {}),
-    allowPlainLdap: ad.allowPlainLdap,
-    scope: { includeOus: configuration.scope.includeOus, excludeOus: configuration.scope.excludeOus, ...(configuration.scope.attributeFilter ? { attributeFilter: configuration.scope.attributeFilter } : {}) },
-    output: options.reporter,
-  });
+  const source = openDirectorySource(configuration, secrets, options);
   return {
     ...cloud,
     source,
@@ -47,6 +37,21 @@ export async function connect(
       await cloud.close();
     },
   };
+}
+
+/** The AD side alone, read with the service account over the configured scope (what readiness needs). */
+export function openDirectorySource(configuration: Configuration, secrets: StoredSecrets, options: { reporter: Reporter; installationPath: string }): ActiveDirectorySource {
+  const ad = configuration.activeDirectory;
+  if (!ad || !secrets.adPassword) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
+  return new ActiveDirectorySource({
+    url: ad.url,
+    bindDn: ad.bindUser,
+    password: secrets.adPassword,
+    ...(ad.caFile ? { caFile: ad.caFile } : {}),
+    allowPlainLdap: ad.allowPlainLdap,
+    scope: { includeOus: configuration.scope.includeOus, excludeOus: configuration.scope.excludeOus, ...(configuration.scope.attributeFilter ? { attributeFilter: configuration.scope.attributeFilter } : {}) },
+    output: options.reporter,
+  });
 }
 
 /** The Entra side alone: sign-in, cloud reads and the exporter (what restore needs). */

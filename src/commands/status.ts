@@ -18,7 +18,10 @@ export async function status(parameters: StatusParameters, output: CommandOutput
   try {
     const runs = await store.listRuns(parameters.last);
     if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}.`);
-    for (const { id, ...run } of runs) output.result(syncRunResult({ runId: id, ...run }, await store.getRunErrors(id)));
+    for (const { id, ...run } of runs) {
+      const upnClashes = (await store.getObjectChanges(id)).filter((change) => change.action === 'upn-placeholder').map((change) => ({ anchor: change.anchor, dn: change.dn, userPrincipalName: String(change.attributes[0]?.old), placeholder: String(change.attributes[0]?.new) }));
+      output.result(syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes }));
+    }
   } finally {
     await store.close();
   }

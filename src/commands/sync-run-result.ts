@@ -1,5 +1,5 @@
 // A synchronization run as scripts see it: the --json contract of sync and status, PSTypeName DirSync.SyncRun.
-import type { PlannedOperation, WithheldDelete } from '../engine/sync-cycle.ts';
+import type { PlannedOperation, UpnClash, WithheldDelete } from '../engine/sync-cycle.ts';
 import type { ObjectError, RunCounts, RunMode, RunStatus } from '../engine/state-store.ts';
 import type { CommandResult } from './output.ts';
 
@@ -13,7 +13,7 @@ export interface RunSummary {
   message: string | null;
 }
 
-export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[] } = {}): CommandResult {
+export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[]; upnClashes?: readonly UpnClash[] } = {}): CommandResult {
   return {
     typeName: 'DirSync.SyncRun',
     properties: {
@@ -26,6 +26,7 @@ export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], d
       errors: errors.map((error) => ({ dn: error.dn, anchor: error.anchor, code: error.code, message: error.message })),
       message: run.message,
       ...(details.withheld && details.withheld.length > 0 ? { withheld: details.withheld.map((entry) => ({ ...entry })) } : {}),
+      ...(details.upnClashes && details.upnClashes.length > 0 ? { upnClashes: details.upnClashes.map(({ dn, userPrincipalName, placeholder }) => ({ dn, userPrincipalName, placeholder })) } : {}),
       ...(details.plan ? { plan: details.plan.map((operation) => ({ ...operation })) } : {}),
     },
   };

@@ -17,6 +17,6 @@ export type SyncParameters = z.infer<typeof syncParameters>;
 
 export async function sync(parameters: SyncParameters, output: CommandOutput, signal?: AbortSignal): Promise<number> {
   const result = await runInstallationCycle(new Installation(parameters.path), parameters, output, signal);
-  output.result(syncRunResult(result, result.errors, { plan: parameters.preview ? result.plan : undefined, withheld: result.withheld }));
+  output.result(syncRunResult(result, result.errors, { plan: parameters.preview ? result.plan : undefined, withheld: result.withheld, upnClashes: result.upnClashes }));
   return exitCodeOfRun(result.status);
 }

@@ -109,6 +109,8 @@ export const errorCatalogue = {
   // Running a cycle.
   'Sync.already-running': { category: 'ResourceUnavailable', transient: true, summary: 'Another synchronization is running for this installation.', action: 'Wait for the running cycle to end (status shows it), then run sync again.' },
   'Sync.preview-write-blocked': { category: 'NotSpecified', transient: false, summary: 'A preview run was about to write to the cloud; the write was blocked.', action: 'This is a defect of DirSync: report it with the verbose log of the run.' },
+  // Reports.
+  'Report.run-not-found': { category: 'ObjectNotFound', transient: false, summary: 'The run asked for is not in the run history.', action: 'List the runs with status (Get-OnlineCoexistenceSyncHistory) and give one of their ids.' },
   // Parameters and the module protocol.
   'Parameters.invalid': { category: 'InvalidArgument', transient: false, summary: 'The parameters given are not valid.', action: 'See --help (or Get-Help) for the expected values.' },
   'Module.invalid-request': { category: 'InvalidArgument', transient: false, summary: 'The DirSync executable could not read the request from the PowerShell module.', action: 'Use the DirSync module and executable of the same version.' },

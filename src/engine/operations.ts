@@ -3,6 +3,9 @@
 
 export type CloudObjectType = 'user' | 'group';
 
+/** Attributes an operation may carry that must never be shown or stored (a preview's plan, a run's changes). */
+export const SECRET_ATTRIBUTES: ReadonlySet<string> = new Set(['passwordProfile']);
+
 /** A reference to a cloud object: its sourceAnchor (for the engine's records) and its cloud id (for Graph). */
 export interface MemberRef {
   anchor: string;
@@ -24,8 +27,11 @@ export type CloudOperation =
 export type OperationOutcome =
   /** `cloudId` is set for creates; `rejoined` when the object already existed (a create sent before a crash) and was taken back. */
   | { ok: true; operation: CloudOperation; cloudId?: string; rejoined?: boolean }
-  /** A terminal failure: Graph's status, error code and message. Not retried within this run. */
-  | { ok: false; operation: CloudOperation; httpStatus: number; code: string; message: string };
+  /**
+   * A terminal failure: Graph's status, error code and message. Not retried within this run. `conflict` names the
+   * property whose value another cloud object holds, when that is why (e.g. userPrincipalName).
+   */
+  | { ok: false; operation: CloudOperation; httpStatus: number; code: string; message: string; conflict?: string };
 
 /** The object type an operation acts on (group for membership changes, user for managers). */
 export function objectTypeOf(operation: CloudOperation): CloudObjectType {

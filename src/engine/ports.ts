@@ -80,6 +80,8 @@ export interface CloudTarget {
    * → anchor → cloud id.
    */
   findSoftMatches(candidates: readonly SoftMatchCandidate[]): Promise<Map<string, string>>;
+  /** Which of these UPNs a cloud user holds now, lower-case (a user waiting on a placeholder UPN asks, see upn-clash.ts). */
+  takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>>;
 }
 
 /** Where planned operations go: the Graph exporter, or the plan recorder of a preview run. */

@@ -63,6 +63,28 @@ export interface DeletedObject {
   memberOf: string[];
 }
 
+/** What a run did to one object, kept with the run for its report (never a secret: see SECRET_ATTRIBUTES). */
+export interface ObjectChange {
+  anchor: string;
+  dn: string;
+  kind: ObjectKind | 'membership';
+  /**
+   * withheld-delete: a delete the run did not export (the deletion threshold, an object hidden from the listing).
+   * upn-placeholder: a user in the cloud under a placeholder UPN (old: the UPN it should have; new: the placeholder).
+   */
+  action: 'added' | 'updated' | 'withheld-delete' | 'upn-placeholder';
+  /** The cloud attributes that changed, as last exported → as exported by this run (null: none). */
+  attributes: AttributeChange[];
+  /** Why, for a withheld delete. */
+  reason: string | null;
+}
+
+export interface AttributeChange {
+  name: string;
+  old: unknown;
+  new: unknown;
+}
+
 export interface RunRecord {
   id: number;
   mode: RunMode;
@@ -120,5 +142,9 @@ export interface StateStore {
   /** What a run deleted in the cloud (for restore). */
   recordDeletedObjects(runId: number, objects: readonly DeletedObject[]): Promise<void>;
   getDeletedObjects(runId: number): Promise<DeletedObject[]>;
+  /** What a run added, updated or withheld, attribute by attribute; kept with the run and pruned with it. */
+  recordObjectChanges(runId: number, changes: readonly ObjectChange[]): Promise<void>;
+  /** In the order recorded. */
+  getObjectChanges(runId: number): Promise<ObjectChange[]>;
   finishRun(runId: number, status: RunStatus, counts: RunCounts, endedAt: Date, message?: string): Promise<void>;
 }

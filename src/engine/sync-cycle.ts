@@ -9,13 +9,13 @@ import type { DeletionGuardSettings } from './deletion-guard.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
 import type { ObjectError, RunCounts, RunMode, RunStatus, StateStore } from './state-store.ts';
 import { createApplier } from './cycle/apply.ts';
-import { CycleState, type PlannedOperation, type WithheldDelete } from './cycle/cycle-state.ts';
+import { CycleState, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
 import { exportDeletes } from './cycle/deletes.ts';
 import { importChanges, stopIfRequested } from './cycle/import-phase.ts';
 import { PreviewLedger, StoreLedger, type CycleLedger } from './cycle/ledger.ts';
 import { reconcileManagers, reconcileMemberships } from './cycle/references.ts';
 
-export type { PlannedOperation, WithheldDelete } from './cycle/cycle-state.ts';
+export type { PlannedOperation, UpnClash, WithheldDelete } from './cycle/cycle-state.ts';
 
 /** The store key of the AD watermark. */
 export const AD_WATERMARK = 'active-directory';
@@ -56,6 +56,8 @@ export interface CycleResult {
   plan: PlannedOperation[];
   /** Deletes not exported, and why: the guard's, or objects hidden from the listing. */
   withheld: WithheldDelete[];
+  /** Users in the cloud under a placeholder UPN because another cloud object holds theirs. */
+  upnClashes: UpnClash[];
   startedAt: Date;
   endedAt: Date;
   message: string | null;
@@ -111,9 +113,11 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   }
 }
 
-/** The retries this cycle took on leave the queue, unless they failed again or wait for a member. */
+/** The retries this cycle took on leave the queue, unless they failed again, wait for a member or for their UPN. */
 async function settleRetryQueue(state: CycleState, ledger: CycleLedger): Promise<void> {
-  await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !state.failedAnchors.has(anchor) && !state.requeuedGroups.has(anchor)));
+  const waitingForUpn = new Set(state.upnClashes.map((clash) => clash.anchor));
+  await ledger.queueRetries([...waitingForUpn]);
+  await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !state.failedAnchors.has(anchor) && !state.requeuedGroups.has(anchor) && !waitingForUpn.has(anchor)));
 }
 
 function reportSummaries(state: CycleState): void {
@@ -126,6 +130,11 @@ function reportSummaries(state: CycleState): void {
 async function finish(store: StateStore, state: CycleState, endedAt: Date, status: RunStatus, message?: string): Promise<CycleResult> {
   const counts = { ...state.counts };
   if (state.errors.length > 0) await store.recordObjectErrors(state.runId, state.errors);
+  const notes = [
+    ...state.withheld.map((withheld) => ({ anchor: withheld.anchor, dn: withheld.dn, kind: withheld.objectType, action: 'withheld-delete' as const, attributes: [], reason: withheld.reason })),
+    ...state.upnClashes.map((clash) => ({ anchor: clash.anchor, dn: clash.dn, kind: 'user' as const, action: 'upn-placeholder' as const, attributes: [{ name: 'userPrincipalName', old: clash.userPrincipalName, new: clash.placeholder }], reason: `another cloud object holds ${clash.userPrincipalName}` })),
+  ];
+  if (notes.length > 0) await store.recordObjectChanges(state.runId, notes);
   await store.finishRun(state.runId, status, counts, endedAt, message);
-  return { runId: state.runId, mode: state.runMode, status, counts, errors: state.errors, plan: state.plan, withheld: state.withheld, startedAt: state.startedAt, endedAt, message: message ?? null };
+  return { runId: state.runId, mode: state.runMode, status, counts, errors: state.errors, plan: state.plan, withheld: state.withheld, upnClashes: state.upnClashes, startedAt: state.startedAt, endedAt, message: message ?? null };
 }

@@ -7,6 +7,8 @@ import { getConfiguration, getConfigurationParameters } from '../commands/get-co
 import { install, installParameters } from '../commands/install.ts';
 import { parseParameters } from '../commands/parameters.ts';
 import { parseSuppliedSecrets } from '../commands/secrets.ts';
+import { readiness, readinessParameters } from '../commands/readiness.ts';
+import { report, reportParameters } from '../commands/report.ts';
 import { restore, restoreParameters } from '../commands/restore.ts';
 import { status, statusParameters } from '../commands/status.ts';
 import { sync, syncParameters } from '../commands/sync.ts';
@@ -44,6 +46,8 @@ const commands: Record<string, CommandHandler> = {
   sync: (parameters, _secrets, output, signal) => sync(parseParameters(syncParameters, parameters), output, signal),
   status: (parameters, _secrets, output) => status(parseParameters(statusParameters, parameters), output),
   restore: (parameters, _secrets, output) => restore(parseParameters(restoreParameters, parameters), output),
+  readiness: (parameters, _secrets, output) => readiness(parseParameters(readinessParameters, parameters), output),
+  report: (parameters, _secrets, output) => report(parseParameters(reportParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
   'organizational-units': (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),

@@ -19,6 +19,8 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   checks: 'DirSync.ConfigurationCheck',
   withheld: 'DirSync.WithheldDelete',
   restored: 'DirSync.RestoredObject',
+  findings: 'DirSync.ReadinessFinding',
+  upnClashes: 'DirSync.UpnClash',
 };
 
 export function propertyName(name: string): string {

@@ -1,6 +1,6 @@
 // Rows as both stores read them back, and their conversion to the store's types. The dialects differ only in
 // how numbers and times arrive (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
-import type { DeletedObject, ObjectLink, RunMode, RunRecord, RunStatus } from './store.ts';
+import type { DeletedObject, ObjectChange, ObjectLink, RunMode, RunRecord, RunStatus } from './store.ts';
 
 export interface LinkRow {
   anchor: string;
@@ -69,4 +69,17 @@ export function deletedObjectFromRow(row: DeletedObjectRow): DeletedObject {
     members: JSON.parse(row.members) as string[],
     memberOf: JSON.parse(row.member_of) as string[],
   };
+}
+
+export interface ObjectChangeRow {
+  anchor: string;
+  dn: string;
+  kind: ObjectChange['kind'];
+  action: ObjectChange['action'];
+  attributes: string;
+  reason: string | null;
+}
+
+export function objectChangeFromRow(row: ObjectChangeRow): ObjectChange {
+  return { anchor: row.anchor, dn: row.dn, kind: row.kind, action: row.action, attributes: JSON.parse(row.attributes) as ObjectChange['attributes'], reason: row.reason };
 }

@@ -18,6 +18,7 @@ import {
   DEFAULT_RETAINED_RUNS,
   type DeletedObject,
   type DirSyncStore,
+  type ObjectChange,
   type ObjectError,
   type ObjectLink,
   type RunCounts,
@@ -27,7 +28,7 @@ import {
   type StoreInfo,
   type StoreOptions,
 } from './store.ts';
-import { deletedObjectFromRow, linkFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type RunRow } from './rows.ts';
+import { deletedObjectFromRow, linkFromRow, objectChangeFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type ObjectChangeRow, type RunRow } from './rows.ts';
 
 /** Rows per page of the unseen-links sweep. */
 const SWEEP_PAGE_SIZE = 1000;
@@ -236,6 +237,20 @@ export class SqliteStore implements DirSyncStore {
   async getDeletedObjects(runId: number): Promise<DeletedObject[]> {
     const rows = this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM deleted_objects WHERE run_id = ${runId} ORDER BY anchor` as unknown as DeletedObjectRow[];
     return rows.map(deletedObjectFromRow);
+  }
+
+  async recordObjectChanges(runId: number, changes: readonly ObjectChange[]): Promise<void> {
+    this.transaction(() => {
+      for (const change of changes) {
+        this.sql.run`INSERT INTO run_changes (run_id, anchor, dn, kind, action, attributes, reason)
+          VALUES (${runId}, ${change.anchor}, ${change.dn}, ${change.kind}, ${change.action}, ${JSON.stringify(change.attributes)}, ${change.reason})`;
+      }
+    });
+  }
+
+  async getObjectChanges(runId: number): Promise<ObjectChange[]> {
+    const rows = this.sql.all`SELECT anchor, dn, kind, action, attributes, reason FROM run_changes WHERE run_id = ${runId} ORDER BY id` as unknown as ObjectChangeRow[];
+    return rows.map(objectChangeFromRow);
   }
 
   async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {

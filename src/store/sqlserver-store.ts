@@ -12,6 +12,7 @@ import {
   DEFAULT_RETAINED_RUNS,
   type DeletedObject,
   type DirSyncStore,
+  type ObjectChange,
   type ObjectError,
   type ObjectLink,
   type RunCounts,
@@ -21,7 +22,7 @@ import {
   type StoreInfo,
   type StoreOptions,
 } from './store.ts';
-import { deletedObjectFromRow, linkFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type RunRow } from './rows.ts';
+import { deletedObjectFromRow, linkFromRow, objectChangeFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type ObjectChangeRow, type RunRow } from './rows.ts';
 
 /** Where the store lives and how DirSync signs in to it, as the installer records it. */
 export interface SqlServerSettings {
@@ -342,6 +343,30 @@ export class SqlServerStore implements DirSyncStore {
     const result = await this.pool.request().input('runId', sql.BigInt, runId).query<DeletedObjectRow>(`
       SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM dbo.deleted_objects WHERE run_id = @runId ORDER BY anchor`);
     return result.recordset.map(deletedObjectFromRow);
+  }
+
+  async recordObjectChanges(runId: number, changes: readonly ObjectChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.transaction(async (transaction) => {
+      for (const change of changes) {
+        await transaction
+          .request()
+          .input('runId', sql.BigInt, runId)
+          .input('anchor', sql.NVarChar(128), change.anchor)
+          .input('dn', sql.NVarChar(sql.MAX), change.dn)
+          .input('kind', sql.VarChar(16), change.kind)
+          .input('action', sql.VarChar(32), change.action)
+          .input('attributes', sql.NVarChar(sql.MAX), JSON.stringify(change.attributes))
+          .input('reason', sql.NVarChar(sql.MAX), change.reason)
+          .query(`INSERT INTO dbo.run_changes (run_id, anchor, dn, kind, action, attributes, reason) VALUES (@runId, @anchor, @dn, @kind, @action, @attributes, @reason)`);
+      }
+    });
+  }
+
+  async getObjectChanges(runId: number): Promise<ObjectChange[]> {
+    const result = await this.pool.request().input('runId', sql.BigInt, runId).query<ObjectChangeRow>(`
+      SELECT anchor, dn, kind, action, attributes, reason FROM dbo.run_changes WHERE run_id = @runId ORDER BY id`);
+    return result.recordset.map(objectChangeFromRow);
   }
 
   async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {

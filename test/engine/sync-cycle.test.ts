@@ -119,6 +119,10 @@ class MemoryCloud implements CloudTarget, OperationSink {
     }
     return found;
   }
+  async takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>> {
+    const held = new Set([...this.objects.values()].map((object) => String(object.attributes.userPrincipalName ?? '').toLowerCase()));
+    return new Set(userPrincipalNames.map((upn) => upn.toLowerCase()).filter((upn) => held.has(upn)));
+  }
   async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
     if (this.crashAfterApplying) {
       for await (const _ of this.applyAll(operations)) void _;
@@ -131,6 +135,11 @@ class MemoryCloud implements CloudTarget, OperationSink {
       this.received.push(operation);
       if (this.failAnchors.has(operation.anchor)) {
         yield { ok: false, operation, httpStatus: 400, code: 'Request_BadRequest', message: 'Invalid value specified for property' };
+        continue;
+      }
+      const upn = 'body' in operation ? operation.body.userPrincipalName : undefined;
+      if (upn !== undefined && [...this.objects].some(([id, object]) => String(object.attributes.userPrincipalName).toLowerCase() === String(upn).toLowerCase() && !('cloudId' in operation && operation.cloudId === id))) {
+        yield { ok: false, operation, httpStatus: 400, code: 'Request_BadRequest', message: 'Another object with the same value for property userPrincipalName already exists.', conflict: 'userPrincipalName' };
         continue;
       }
       switch (operation.action) {
@@ -266,6 +275,46 @@ describe('the sync cycle', () => {
     const [update] = cloud.writes();
     assert.equal(result.counts.updated, 1);
     assert.deepEqual(update?.action === 'update' && update.body, { jobTitle: 'Architect' });
+  });
+
+  it('records what each run changed, attribute by attribute (old → new), and never the password', async () => {
+    ad.put(user('AAAA', 'alice', { title: ['Engineer'] }));
+    const first = await cycle();
+    const [added] = await store.getObjectChanges(first.runId);
+    assert.equal(added?.action, 'added');
+    assert.ok(added?.attributes.some((change) => change.name === 'jobTitle' && change.old === null && change.new === 'Engineer'));
+    assert.ok(added?.attributes.every((change) => !change.name.startsWith('passwordProfile')), JSON.stringify(added));
+    assert.ok(added?.attributes.every((change) => change.new !== null), 'an add lists the values it set, not the empty ones');
+    ad.put(user('AAAA', 'alice', { title: ['Architect'] }));
+    const second = await cycle();
+    assert.deepEqual(await store.getObjectChanges(second.runId), [{ anchor: 'AAAA', dn: added!.dn, kind: 'user', action: 'updated', attributes: [{ name: 'jobTitle', old: 'Engineer', new: 'Architect' }], reason: null }]);
+  });
+
+  it('lands a user whose UPN another cloud object holds under a placeholder, and moves it once the UPN is free', async () => {
+    cloud.objects.set('someone-else', { type: 'user', attributes: { userPrincipalName: 'alice@corp.example.test', onPremisesImmutableId: 'OTHER' } });
+    ad.put(user('AAAA', 'alice'));
+    const first = await cycle();
+    assert.equal(first.counts.errors, 0);
+    assert.equal(first.counts.added, 1);
+    assert.equal(first.upnClashes.length, 1);
+    const placeholder = first.upnClashes[0]!.placeholder;
+    assert.match(placeholder, /^alice\d{4}@contoso\.onmicrosoft\.com$/);
+    assert.equal(cloud.byAnchor('AAAA')?.attributes.userPrincipalName, placeholder);
+    assert.deepEqual(cloud.objects.get('someone-else')?.attributes, { userPrincipalName: 'alice@corp.example.test', onPremisesImmutableId: 'OTHER' });
+
+    cloud.writes();
+    const held = await cycle();
+    assert.deepEqual(cloud.writes(), [], 'nothing is sent while the UPN is held');
+    assert.deepEqual(held.upnClashes.map((clash) => clash.dn), [first.upnClashes[0]!.dn]);
+    assert.equal((await store.getObjectChanges(held.runId)).filter((change) => change.action === 'upn-placeholder').length, 1);
+
+    cloud.objects.delete('someone-else');
+    const moved = await cycle();
+    assert.deepEqual(moved.upnClashes, []);
+    assert.equal(cloud.byAnchor('AAAA')?.attributes.userPrincipalName, 'alice@corp.example.test');
+    cloud.writes();
+    await cycle();
+    assert.deepEqual(cloud.writes(), [], 'settled: off the retry queue, nothing more to send');
   });
 
   it('reconciles membership changes of an otherwise unchanged group and counts it as updated', async () => {

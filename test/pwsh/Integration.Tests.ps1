@@ -121,6 +121,26 @@ Describe 'an administrator''s first synchronization' {
         [datetime]::Parse($rows[0].StartedAt, [cultureinfo]::InvariantCulture) | Should -BeOfType [datetime]
     }
 
+    It 'Test-CoexistenceReadiness finds nothing to correct in Sales and writes the page and the CSV' {
+        $html = Join-Path $TestDrive 'readiness.html'
+        $csv = Join-Path $TestDrive 'readiness.csv'
+        $findings = @(Test-CoexistenceReadiness -InstallPath $path -HtmlPath $html -CsvPath $csv -ErrorVariable failures)
+        $findings.Count | Should -Be 0
+        $failures.Count | Should -Be 0
+        Get-Content $html -Raw | Should -Match 'Nothing to correct'
+        @(Import-Csv $csv).Count | Should -Be 0
+    }
+
+    It 'Get-OnlineCoexistenceSyncHistory | Export-OnlineCoexistenceSyncReport writes the page of the run piped in' {
+        $html = Join-Path $TestDrive 'run.html'
+        $full = Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5 | Where-Object Mode -eq 'full'
+        $report = $full | Export-OnlineCoexistenceSyncReport -InstallPath $path -HtmlPath $html
+        $report.PSTypeNames[0] | Should -Be 'DirSync.SyncReport'
+        $report.RunId | Should -Be $full.RunId
+        $report.Changes | Should -Be $context.ad.salesUsers.Count
+        Get-Content $html -Raw | Should -Match "<h1>DirSync run $($full.RunId)</h1>"
+    }
+
     It 'Set-PreventAccidentalDeletes changes the threshold, and Get-CoexistenceConfiguration shows it' {
         (Set-PreventAccidentalDeletes -InstallPath $path -Enable -ObjectDeletionThreshold 7 -Confirm:$false).ObjectDeletionThreshold | Should -Be 7
         $configuration = Get-CoexistenceConfiguration -InstallPath $path

@@ -202,6 +202,14 @@ describe('the module protocol', function () {
       assert.equal(operation?.properties.Action, 'create');
     });
 
+    it('types each readiness finding, which Test-CoexistenceReadiness writes one by one', () => {
+      const finding = { dn: 'CN=A,DC=x', attribute: 'mail', value: 'a@@x', code: 'Readiness.mail-malformed', severity: 'error', fix: 'Correct it.' };
+      const shaped = toModuleShape({ typeName: 'DirSync.ReadinessReport', properties: { scanned: 1, findings: [finding] } });
+      const [item] = shaped.properties.Findings as TypedObject[];
+      assert.equal(item?.typeName, 'DirSync.ReadinessFinding');
+      assert.deepEqual(item?.properties, { DistinguishedName: 'CN=A,DC=x', Attribute: 'mail', Value: 'a@@x', Code: 'Readiness.mail-malformed', Severity: 'error', Fix: 'Correct it.' });
+    });
+
     it('spells OU lists like the cmdlet parameters and leaves other results\' values as they are', () => {
       const shaped = toModuleShape({ typeName: 'DirSync.Configuration', properties: { path: '/x', includeOus: ['OU=A'], excludeOus: [], adServer: null, checks: [{ name: 'bind', passed: true }] } });
       assert.deepEqual(Object.keys(shaped.properties), ['Path', 'IncludeOU', 'ExcludeOU', 'AdServer', 'Checks']);

@@ -373,6 +373,23 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.deepEqual(await store.getDeletedObjects(orphan), deleted);
       });
 
+      it('keeps what each run changed, in order, and prunes it with the run', async () => {
+        const store = await open({ retainedRuns: 2 });
+        const first = await store.startRun('full', new Date('2024-06-01T08:00:00.000Z'));
+        const changes = [
+          { anchor: 'u1', dn: "CN=Conor O'Brien", kind: 'user' as const, action: 'added' as const, attributes: [{ name: 'displayName', old: null, new: "Conor O'Brien" }, { name: 'businessPhones', old: null, new: ['+1 555'] }], reason: null },
+          { anchor: 'g1', dn: 'CN=Zoë <team>', kind: 'group' as const, action: 'updated' as const, attributes: [{ name: 'description', old: 'old', new: null }], reason: null },
+          { anchor: 'u2', dn: 'CN=Gone', kind: 'user' as const, action: 'withheld-delete' as const, attributes: [], reason: 'the deletion threshold' },
+        ];
+        await store.recordObjectChanges(first, changes);
+        assert.deepEqual(await store.getObjectChanges(first), changes);
+        await store.recordObjectChanges(first, []);
+        assert.equal((await store.getObjectChanges(first)).length, 3);
+        await store.startRun('delta', new Date('2024-06-01T09:00:00.000Z'));
+        await store.startRun('delta', new Date('2024-06-01T10:00:00.000Z'));
+        assert.deepEqual(await store.getObjectChanges(first), [], 'pruned with its run');
+      });
+
       it('upgrades a version 4 store whose links share a cloud id: both lose it and are queued for retry', async () => {
         const old = await fixture.open({ productVersion: '1.0.7000.0000' });
         opened.push(old);

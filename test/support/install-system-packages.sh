@@ -3,7 +3,8 @@
 set -euo pipefail
 
 # tmux: the terminal-session test of the PowerShell module (test/pwsh/terminal-session.test.ts).
-packages=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision ldb-tools ldap-utils openssl tmux)
+# chromium: renders the HTML reports headless (test/e2e/readiness-and-report.test.ts).
+packages=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision ldb-tools ldap-utils openssl tmux chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -126,6 +126,23 @@ export class CloudDirectory implements CloudTarget {
     };
   }
 
+  async takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>> {
+    const urls = chunks([...userPrincipalNames], MAX_IN_VALUES).map((group) => filteredUrl('users', `userPrincipalName in (${group.map(odataString).join(',')})`, ['id', 'userPrincipalName']));
+    const taken = new Set<string>();
+    for (const page of await readInBatches<Page<CloudUser>>(this.session, urls)) {
+      for (const user of page.value) if (user.userPrincipalName) taken.add(user.userPrincipalName.toLowerCase());
+    }
+    return taken;
+  }
+
+  /** Every cloud user no sync client owns (no onPremisesImmutableId): what an AD object may clash with (readiness). */
+  async *unanchoredUsers(): AsyncIterable<{ id: string; userPrincipalName: string; mail: string | null; proxyAddresses: string[] }> {
+    type Listed = CloudUser & { mail: string | null; proxyAddresses?: string[] };
+    for await (const user of this.session.getAll<Listed>('/users?$select=id,userPrincipalName,mail,proxyAddresses,onPremisesImmutableId&$top=999')) {
+      if (!user.onPremisesImmutableId) yield { id: user.id, userPrincipalName: user.userPrincipalName ?? '', mail: user.mail ?? null, proxyAddresses: user.proxyAddresses ?? [] };
+    }
+  }
+
   /**
    * The full name of the extension property extension_<appId without dashes>_dirSyncSourceAnchor on
    * DirSync's application, registering it (for users and groups) when it does not exist yet.

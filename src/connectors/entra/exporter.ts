@@ -231,7 +231,7 @@ class ExportRun {
       return;
     }
     if (cloudId !== undefined) this.finish(item, { ok: true, operation, cloudId, rejoined: true });
-    else this.finish(item, { ok: false, operation, httpStatus: status, ...detail });
+    else this.finish(item, { ok: false, operation, httpStatus: status, ...detail, conflict: OBJECT_CONFLICT.exec(detail.message)![1]! });
   }
 
   /** Graph rejects a whole members@odata.bind PATCH when one member is already there: the item's members go one by one. */

@@ -1,10 +1,11 @@
 // Sends operations to the sink and records each outcome as it arrives: links of created and updated objects,
 // memberships and managers, failures onto the retry queue. The one place outcomes become records.
 import type { OperationSink } from '../ports.ts';
-import type { CloudOperation } from '../operations.ts';
-import type { ObjectLink } from '../state-store.ts';
+import { SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
+import type { AttributeChange, ObjectChange, ObjectLink } from '../state-store.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
+import { createsWithPlaceholders, isUpnClash, UPN_WANTED_KEY } from './upn-clash.ts';
 
 /** Where a user's link keeps the anchor of the manager last exported (references are kept by anchor). */
 export const MANAGER_KEY = 'manager';
@@ -19,14 +20,21 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     if (operations.length === 0) return [];
     await ledger.pendingCreates(pendingCreates(state, operations, context));
     const saved: ObjectLink[] = [];
+    const changes: ObjectChange[] = [];
     const rejoined: CloudOperation[] = [];
     const failed: string[] = [];
+    const clashes: (CloudOperation & { action: 'create' })[] = [];
     const succeeded: CloudOperation[] = [];
     for await (const outcome of sink.apply(operations)) {
       state.exported++;
       const { operation } = outcome;
       const known = context.get(operation.anchor);
       ledger.planned(operation, known?.dn ?? '');
+      // A create already under a placeholder that clashes again is an error like any other.
+      if (isUpnClash(outcome) && known?.desired?.[UPN_WANTED_KEY] === undefined) {
+        clashes.push(outcome.operation);
+        continue;
+      }
       if (!outcome.ok) {
         state.recordError(operation.anchor, known?.dn ?? '', outcome.code, outcome.message);
         failed.push(operation.anchor);
@@ -42,10 +50,12 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
           }
           state.counts.added++;
           saved.push(exportedLink(state, operation.anchor, operation.objectType, outcome.cloudId!, known, operation.body));
+          changes.push(objectChange('added', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'update':
           state.counts.updated++;
           saved.push(exportedLink(state, operation.anchor, operation.objectType, operation.cloudId, known, operation.body));
+          changes.push(objectChange('updated', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'add-members':
           await ledger.members(operation.anchor, operation.members.map((member) => member.anchor), []);
@@ -63,9 +73,14 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
       state.reporter.progress({ activity: 'Exporting to Entra ID', status: `${state.exported} operations`, current: state.exported });
     }
     await ledger.exported(saved);
+    await ledger.changed(changes);
     for (const anchor of failed) state.failedAnchors.add(anchor);
     await ledger.queueRetries(failed);
     if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
+    if (clashes.length > 0) {
+      const retried = createsWithPlaceholders(state, clashes, context);
+      succeeded.push(...(await apply(retried.operations, retried.context)));
+    }
     return succeeded;
   }
   return { apply };
@@ -93,4 +108,27 @@ function pendingCreates(state: CycleState, operations: readonly CloudOperation[]
     const known = context.get(operation.anchor);
     return [{ anchor: operation.anchor, kind: known?.kind ?? operation.objectType, cloudId: null, dn: known?.dn ?? '', exported: {}, lastSeenRunId: state.mode === 'full' ? state.runId : null }];
   });
+}
+
+/** What an add or update changed: each attribute sent, from its last exported value (null for an add); secrets never. */
+function objectChange(action: 'added' | 'updated', anchor: string, objectType: 'user' | 'group', known: OperationContext | undefined, body: Record<string, unknown>): ObjectChange {
+  const attributes: AttributeChange[] = [];
+  const previous = action === 'added' ? {} : (known?.previous ?? {});
+  for (const [name, value] of Object.entries(body)) {
+    if (!SECRET_ATTRIBUTES.has(name)) attributes.push(...attributeChanges(name, previous[name] ?? null, value));
+  }
+  return { anchor, dn: known?.dn ?? '', kind: known?.kind ?? objectType, action, attributes, reason: null };
+}
+
+/** A nested attribute (onPremisesExtensionAttributes) changes key by key; an attribute that stays empty is no change. */
+function attributeChanges(name: string, old: unknown, value: unknown): AttributeChange[] {
+  if (isRecord(value) && (old === null || isRecord(old))) {
+    return Object.entries(value).flatMap(([key, inner]) => attributeChanges(`${name}.${key}`, (old as Record<string, unknown> | null)?.[key] ?? null, inner));
+  }
+  const empty = (candidate: unknown) => candidate === null || (Array.isArray(candidate) && candidate.length === 0);
+  return empty(old) && empty(value) ? [] : [{ name, old, new: value }];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

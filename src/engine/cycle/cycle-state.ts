@@ -35,11 +35,22 @@ export interface OperationContext {
   kind: ObjectKind;
   /** The full attribute set wanted in the cloud: what the link records as exported once the operation succeeds. */
   desired?: CloudAttributes;
+  /** The attributes last exported (the link's), for the old values of the run's changes. */
+  previous?: CloudAttributes;
   lastSeenRunId?: number | null;
   /** The manager (anchor) last exported for a user: kept in its link until the manager step changes it. */
   exportedManager?: string | null;
   /** The object's link, for operations on references (set-manager) that update it. */
   link?: ObjectLink;
+}
+
+/** A user in the cloud under a placeholder UPN because another cloud object holds its own (see upn-clash.ts). */
+export interface UpnClash {
+  anchor: string;
+  dn: string;
+  /** The UPN the user should have. */
+  userPrincipalName: string;
+  placeholder: string;
 }
 
 /** A member to take out of a group: held until the deletes phase, which guards removals like deletes. */
@@ -79,6 +90,8 @@ export class CycleState {
   readonly failedAnchors = new Set<string>();
   /** Groups queued for the next cycle because members they should hold are still to be created. */
   readonly requeuedGroups = new Set<string>();
+  /** Users on a placeholder UPN: reported, and kept on the retry queue so that each cycle tries their real UPN. */
+  readonly upnClashes: UpnClash[] = [];
   imported = 0;
   exported = 0;
 

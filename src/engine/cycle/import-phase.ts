@@ -12,6 +12,7 @@ import { MANAGER_KEY } from './apply.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
 import { joinUnlinked, type Unlinked } from './join.ts';
+import { holdClashingUpns } from './upn-clash.ts';
 
 const CHUNK_SIZE = 500;
 
@@ -89,6 +90,7 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   for (const anchor of joined.refused) state.failedAnchors.add(anchor);
   await phase.ledger.queueRetries(joined.refused);
   await phase.ledger.exported(renamed);
+  await holdClashingUpns(state, phase.target, operations, context);
   await phase.applier.apply(operations, context);
   await forgetUnchangedMemberships(state, store, upserts, links);
 }
@@ -132,7 +134,7 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
     const exportedManager = (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
     if (mapped.objectType === 'group') state.groupMembers.set(object.anchor, object.references.members ?? []);
     if (mapped.objectType === 'user' && exportedManager !== (object.references.manager ?? null)) state.managers.set(object.anchor, object.references.manager ?? null);
-    plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
+    plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, previous: link?.exported ?? {}, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
 
     if (!link?.cloudId) {
       plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes });

@@ -1,7 +1,7 @@
 // Where a cycle's outcomes are written. A real run records them in the state store; a preview records the plan and
 // nothing else. Choosing the ledger (and the sink) is all that makes a preview a preview: the phases plan the same.
-import { objectTypeOf, type CloudOperation } from '../operations.ts';
-import type { DeletedObject, ObjectLink, StateStore } from '../state-store.ts';
+import { objectTypeOf, SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
+import type { DeletedObject, ObjectChange, ObjectLink, StateStore } from '../state-store.ts';
 import type { CycleState, PlannedOperation } from './cycle-state.ts';
 
 export interface CycleLedger {
@@ -10,6 +10,8 @@ export interface CycleLedger {
   /** Links with no cloud id yet, written before creates are sent (see recordPendingCreates in apply.ts). */
   pendingCreates(links: readonly ObjectLink[]): Promise<void>;
   exported(links: readonly ObjectLink[]): Promise<void>;
+  /** What the exports changed, attribute by attribute, for the run's report. */
+  changed(changes: readonly ObjectChange[]): Promise<void>;
   deleted(objects: readonly DeletedObject[]): Promise<void>;
   /** Links of objects that were never created in the cloud and have left AD: nothing to delete, only to forget. */
   forget(anchors: readonly string[]): Promise<void>;
@@ -36,6 +38,10 @@ export class StoreLedger implements CycleLedger {
 
   async exported(links: readonly ObjectLink[]): Promise<void> {
     if (links.length > 0) await this.#store.saveLinks(links);
+  }
+
+  async changed(changes: readonly ObjectChange[]): Promise<void> {
+    if (changes.length > 0) await this.#store.recordObjectChanges(this.#state.runId, changes);
   }
 
   async deleted(objects: readonly DeletedObject[]): Promise<void> {
@@ -78,6 +84,7 @@ export class PreviewLedger implements CycleLedger {
 
   async pendingCreates(): Promise<void> {}
   async exported(): Promise<void> {}
+  async changed(): Promise<void> {}
   async deleted(): Promise<void> {}
   async forget(): Promise<void> {}
   async members(): Promise<void> {}
@@ -87,6 +94,6 @@ export class PreviewLedger implements CycleLedger {
 }
 
 export function describeOperation(operation: CloudOperation, dn: string): PlannedOperation {
-  const changes = operation.action === 'create' || operation.action === 'update' ? Object.keys(operation.body).filter((name) => name !== 'passwordProfile') : undefined;
+  const changes = operation.action === 'create' || operation.action === 'update' ? Object.keys(operation.body).filter((name) => !SECRET_ATTRIBUTES.has(name)) : undefined;
   return { action: operation.action, anchor: operation.anchor, dn, objectType: objectTypeOf(operation), ...(changes ? { changes } : {}) };
 }

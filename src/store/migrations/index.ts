@@ -6,6 +6,7 @@ import { runHistoryRetention } from './v2-run-history-retention.ts';
 import { exportRetries } from './v3-export-retries.ts';
 import { notExportableCount } from './v4-not-exportable-count.ts';
 import { safeLinksAndDeletedObjects } from './v5-safe-links-and-deleted-objects.ts';
+import { runChanges } from './v6-run-changes.ts';
 
 export interface Migration {
   version: number;
@@ -16,7 +17,7 @@ export interface Migration {
   sqlServer: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention, exportRetries, notExportableCount, safeLinksAndDeletedObjects];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention, exportRetries, notExportableCount, safeLinksAndDeletedObjects, runChanges];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

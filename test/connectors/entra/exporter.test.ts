@@ -121,6 +121,7 @@ describe('Exporter ($batch) against the stand-in', function () {
     assert.ok(clash && !clash.ok);
     assert.equal(clash.httpStatus, 400);
     assert.match(clash.message, /Another object with the same value for property userPrincipalName/);
+    assert.equal(clash.conflict, 'userPrincipalName', 'the engine learns which value clashed (duplicate UPN resiliency)');
   });
 
   it('fails a bad object alone (UPN on an unverified domain) while the rest succeed', async () => {

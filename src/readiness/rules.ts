@@ -1,0 +1,263 @@
+// The readiness rules: what in an AD object will fail, be rewritten, or land differently than intended when it is
+// exported to Entra ID. Pure functions over the engine's SourceObjects (no LDAP, no Graph), so they run the same on
+// a live import and in unit tests. Limits and character rules follow Microsoft's "Prepare directory attributes for
+// synchronization" (UPN 113 characters, 64 before the @; mail and each proxy address 256; mailNickname 64;
+// displayName 256; givenName and surname 64) and the mapping DirSync itself applies (src/engine/mapping.ts).
+import { mapToCloud, type TenantContext } from '../engine/mapping.ts';
+import type { SourceObject } from '../engine/model.ts';
+
+export type Severity = 'error' | 'warning';
+
+/** One thing to correct: `error` will fail or be rewritten on export; `warning` will export, probably not as intended. */
+export interface Finding {
+  dn: string;
+  attribute: string;
+  value: string;
+  code: ReadinessCode;
+  severity: Severity;
+  fix: string;
+}
+
+/** The stable codes of findings (scripts branch on them; never renamed once released). */
+export type ReadinessCode =
+  | 'Readiness.upn-missing'
+  | 'Readiness.upn-invalid-character'
+  | 'Readiness.upn-non-routable-suffix'
+  | 'Readiness.upn-unverified-suffix'
+  | 'Readiness.upn-duplicate'
+  | 'Readiness.upn-taken-in-cloud'
+  | 'Readiness.mail-malformed'
+  | 'Readiness.mail-taken-in-cloud'
+  | 'Readiness.smtp-address-duplicate'
+  | 'Readiness.proxy-address-malformed'
+  | 'Readiness.too-many-proxy-addresses'
+  | 'Readiness.mailnickname-invalid-character'
+  | 'Readiness.value-too-long'
+  | 'Readiness.group-not-exportable';
+
+/** What the cloud says, when it could be asked: verified domains, and the users no sync client owns. */
+export interface CloudFacts {
+  initialDomain: string;
+  verifiedDomains: ReadonlySet<string>;
+  unanchoredUsers: readonly UnanchoredCloudUser[];
+  /** Whether DirSync would take such a user over by its mail or UPN (configuration.matching.softMatch). */
+  softMatch: boolean;
+}
+
+export interface UnanchoredCloudUser {
+  id: string;
+  userPrincipalName: string;
+  mail: string | null;
+  proxyAddresses: readonly string[];
+}
+
+const LIMITS: Record<string, number> = {
+  userprincipalname: 113,
+  mail: 256,
+  mailnickname: 64,
+  displayname: 256,
+  givenname: 64,
+  sn: 64,
+};
+const UPN_LOCAL_PART_LIMIT = 64;
+const PROXY_ADDRESS_LIMIT = 256;
+/** Entra keeps about this many proxy addresses per object; more are dropped. */
+const PROXY_ADDRESS_COUNT_LIMIT = 300;
+/** The characters Entra accepts before the @ of a UPN. */
+const UPN_LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
+/** An SMTP address as Entra takes it: ASCII, no spaces or the characters RFC 5322 reserves, a dotted domain. */
+const SMTP_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+/** Suffixes no one can verify in a tenant (RFC 6762 and the usual private ones). */
+const NON_ROUTABLE_SUFFIX = /\.(local|lan|localdomain|internal|intranet|corp|home|private)$/i;
+const CASE_FOLD = (value: string) => value.toLowerCase();
+
+/** The tenant assumed when the cloud could not be asked: only the initial domain's shape matters for the mapping. */
+export const UNKNOWN_TENANT: TenantContext = { initialDomain: 'tenant.onmicrosoft.com', verifiedDomains: new Set(), sourceAnchorProperty: 'extension_sourceAnchor' };
+
+/** The findings about one object on its own (duplicates are found by DuplicateIndex across objects). */
+export function checkObject(object: SourceObject, cloud: CloudFacts | undefined): Finding[] {
+  const findings: Finding[] = [];
+  const add = (attribute: string, value: string, code: ReadinessCode, severity: Severity, fix: string) =>
+    findings.push({ dn: object.dn, attribute, value, code, severity, fix });
+  const value = (name: string) => object.attributes[name]?.[0] || undefined;
+
+  for (const [name, limit] of Object.entries(LIMITS)) {
+    const current = value(name);
+    if (current !== undefined && current.length > limit) add(attributeName(name), current, 'Readiness.value-too-long', 'error', `Shorten it to at most ${limit} characters (it has ${current.length}).`);
+  }
+  if (object.kind === 'user') checkUserPrincipalName(object, cloud, add);
+  const mail = value('mail');
+  if (mail !== undefined && !isSmtpAddress(mail)) add('mail', mail, 'Readiness.mail-malformed', 'error', 'Correct it to a single address such as name@example.com: ASCII, no spaces, no ( ) < > [ ] ; : , " \\.');
+  checkProxyAddresses(object, add);
+  if (object.kind !== 'contact') checkMailNickname(object, cloud, add);
+  if (object.kind === 'group') {
+    const mapped = mapToCloud(object, tenantOf(cloud));
+    if (!mapped.exportable) add('groupType', value('grouptype') ?? '', 'Readiness.group-not-exportable', 'warning', `It will not be exported: ${mapped.reason}. Create it in Exchange Online, or make it a security group without mail.`);
+  }
+  return findings;
+}
+
+type Add = (attribute: string, value: string, code: ReadinessCode, severity: Severity, fix: string) => void;
+
+function checkUserPrincipalName(object: SourceObject, cloud: CloudFacts | undefined, add: Add): void {
+  const upn = object.attributes.userprincipalname?.[0];
+  const initialDomain = tenantOf(cloud).initialDomain;
+  if (!upn) {
+    const sam = object.attributes.samaccountname?.[0] ?? '';
+    add('userPrincipalName', '', 'Readiness.upn-missing', 'warning', `Give the user a UPN on a verified domain; until then it is exported as ${sam}@${initialDomain}.`);
+    return;
+  }
+  const at = upn.lastIndexOf('@');
+  const local = at >= 0 ? upn.slice(0, at) : upn;
+  const suffix = at >= 0 ? upn.slice(at + 1).toLowerCase() : '';
+  const invalid = [...new Set([...local].filter((character) => !UPN_LOCAL_PART.test(character)))];
+  if (at < 0 || invalid.length > 0 || local.startsWith('.') || local.endsWith('.')) {
+    const why = at < 0 ? 'it has no @domain part' : invalid.length > 0 ? `remove ${invalid.map((character) => (character === ' ' ? 'the spaces' : `"${character}"`)).join(', ')}` : 'no period may start or end the part before the @';
+    add('userPrincipalName', upn, 'Readiness.upn-invalid-character', 'error', `Entra accepts A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @: ${why}.`);
+  } else if (local.length > UPN_LOCAL_PART_LIMIT) {
+    add('userPrincipalName', upn, 'Readiness.value-too-long', 'error', `Shorten the part before the @ to at most ${UPN_LOCAL_PART_LIMIT} characters (it has ${local.length}).`);
+  }
+  if (at < 0) return;
+  if (NON_ROUTABLE_SUFFIX.test(suffix) || !suffix.includes('.')) {
+    add('userPrincipalName', upn, 'Readiness.upn-non-routable-suffix', 'error', `"${suffix}" cannot be verified in a tenant: it is exported as ${local}@${initialDomain}. Add a routable UPN suffix to the forest and give it to the user.`);
+  } else if (cloud && !cloud.verifiedDomains.has(suffix)) {
+    add('userPrincipalName', upn, 'Readiness.upn-unverified-suffix', 'error', `"${suffix}" is not a verified domain of the tenant: it is exported as ${local}@${initialDomain}. Verify the domain in the tenant, or give the user a UPN on a verified domain.`);
+  }
+}
+
+function checkProxyAddresses(object: SourceObject, add: Add): void {
+  const addresses = object.attributes.proxyaddresses ?? [];
+  if (addresses.length > PROXY_ADDRESS_COUNT_LIMIT) {
+    add('proxyAddresses', `${addresses.length} values`, 'Readiness.too-many-proxy-addresses', 'warning', `Entra keeps at most ${PROXY_ADDRESS_COUNT_LIMIT} proxy addresses per object: remove the ones no longer used.`);
+  }
+  for (const address of addresses) {
+    if (address.length > PROXY_ADDRESS_LIMIT) add('proxyAddresses', address, 'Readiness.value-too-long', 'error', `Shorten it to at most ${PROXY_ADDRESS_LIMIT} characters (it has ${address.length}).`);
+    const colon = address.indexOf(':');
+    if (colon <= 0) {
+      add('proxyAddresses', address, 'Readiness.proxy-address-malformed', 'warning', 'Add the address type: "SMTP:" for the primary address, "smtp:" for the others.');
+      continue;
+    }
+    // Only SMTP addresses are checked: X400, X500, SIP, EUM and the other types have rules of their own.
+    if (address.slice(0, colon).toLowerCase() !== 'smtp') continue;
+    if (!isSmtpAddress(address.slice(colon + 1))) add('proxyAddresses', address, 'Readiness.proxy-address-malformed', 'warning', 'Correct the address after "smtp:": ASCII, no spaces, no ( ) < > [ ] ; : , " \\, and a dotted domain.');
+  }
+}
+
+/** A mailNickname that DirSync would have to rewrite (the mapping strips what Graph refuses). */
+function checkMailNickname(object: SourceObject, cloud: CloudFacts | undefined, add: Add): void {
+  const nickname = object.attributes.mailnickname?.[0];
+  if (!nickname) return;
+  const mapped = mapToCloud(object, tenantOf(cloud));
+  const exported = mapped.exportable ? String(mapped.attributes.mailNickname) : nickname;
+  if (exported !== nickname.slice(0, LIMITS.mailnickname) || nickname.startsWith('.') || nickname.endsWith('.')) {
+    add('mailNickname', nickname, 'Readiness.mailnickname-invalid-character', 'error', `Use ASCII without spaces, @ ( ) \\ [ ] " ; : < > , and no period at either end; otherwise it is exported as "${exported}".`);
+  }
+}
+
+export function isSmtpAddress(address: string): boolean {
+  return SMTP_ADDRESS.test(address) && !address.includes('..') && address.length <= LIMITS.mail!;
+}
+
+function tenantOf(cloud: CloudFacts | undefined): TenantContext {
+  return cloud ? { ...UNKNOWN_TENANT, initialDomain: cloud.initialDomain, verifiedDomains: cloud.verifiedDomains } : UNKNOWN_TENANT;
+}
+
+function attributeName(lowerCase: string): string {
+  return { userprincipalname: 'userPrincipalName', mail: 'mail', mailnickname: 'mailNickname', displayname: 'displayName', givenname: 'givenName', sn: 'sn' }[lowerCase] ?? lowerCase;
+}
+
+interface Holder {
+  dn: string;
+  attribute: string;
+  value: string;
+}
+
+/**
+ * Values that must be unique in the tenant, collected across every object read: UPNs (users), and SMTP addresses
+ * (mail and SMTP proxy addresses of users, groups and contacts), compared case-insensitively. An object holding the
+ * same address in mail and in its proxy addresses holds it once.
+ */
+export class DuplicateIndex {
+  readonly #upns = new Map<string, Holder[]>();
+  readonly #smtp = new Map<string, Holder[]>();
+  /** Each user's UPN and mail as read, for the comparison with the cloud. */
+  readonly #users: { dn: string; upn: string | undefined; mail: string | undefined }[] = [];
+
+  add(object: SourceObject): void {
+    const upn = object.attributes.userprincipalname?.[0];
+    const mail = object.attributes.mail?.[0];
+    if (object.kind === 'user') {
+      this.#users.push({ dn: object.dn, upn, mail });
+      if (upn) push(this.#upns, CASE_FOLD(upn), { dn: object.dn, attribute: 'userPrincipalName', value: upn });
+    }
+    const seen = new Set<string>();
+    const holdSmtp = (address: string, attribute: string, value: string) => {
+      const key = CASE_FOLD(address);
+      if (seen.has(key)) return;
+      seen.add(key);
+      push(this.#smtp, key, { dn: object.dn, attribute, value });
+    };
+    if (mail) holdSmtp(mail, 'mail', mail);
+    for (const proxy of object.attributes.proxyaddresses ?? []) {
+      if (/^smtp:/i.test(proxy)) holdSmtp(proxy.slice(5), 'proxyAddresses', proxy);
+    }
+  }
+
+  /** Every holder of a value another object holds too, and what clashes with the cloud's unanchored users. */
+  findings(cloud: CloudFacts | undefined): Finding[] {
+    const findings: Finding[] = [];
+    for (const holders of this.#upns.values()) {
+      if (holders.length < 2) continue;
+      for (const holder of holders) {
+        findings.push({ ...holder, code: 'Readiness.upn-duplicate', severity: 'error', fix: `Give each user its own UPN; also held by ${others(holders, holder)}.` });
+      }
+    }
+    for (const holders of this.#smtp.values()) {
+      if (holders.length < 2) continue;
+      // Only mail is exported (Entra derives proxy addresses from it): two mails clash at export; a proxy address is a warning.
+      const severity: Severity = holders.filter((holder) => holder.attribute === 'mail').length > 1 ? 'error' : 'warning';
+      for (const holder of holders) {
+        findings.push({ ...holder, code: 'Readiness.smtp-address-duplicate', severity, fix: `Keep the address on one object only; also held by ${others(holders, holder)}.` });
+      }
+    }
+    if (cloud) findings.push(...this.#cloudClashes(cloud));
+    return findings;
+  }
+
+  #cloudClashes(cloud: CloudFacts): Finding[] {
+    const byUpn = new Map<string, UnanchoredCloudUser>();
+    const bySmtp = new Map<string, UnanchoredCloudUser[]>();
+    for (const user of cloud.unanchoredUsers) {
+      byUpn.set(CASE_FOLD(user.userPrincipalName), user);
+      const addresses = new Set([user.mail, ...user.proxyAddresses.filter((proxy) => /^smtp:/i.test(proxy)).map((proxy) => proxy.slice(5))].filter((address) => address).map((address) => CASE_FOLD(address!)));
+      for (const address of addresses) push(bySmtp, address, user);
+    }
+    const findings: Finding[] = [];
+    for (const user of this.#users) {
+      const upnHolder = user.upn ? byUpn.get(CASE_FOLD(user.upn)) : undefined;
+      const mailHolders = user.mail ? (bySmtp.get(CASE_FOLD(user.mail)) ?? []) : [];
+      // The user a soft match takes over (its primary SMTP address, else its UPN) is no clash: it becomes this user.
+      const mailMatch = mailHolders.length === 1 && mailHolders[0]!.mail && CASE_FOLD(mailHolders[0]!.mail) === CASE_FOLD(user.mail!) ? mailHolders[0] : undefined;
+      const takenOver = cloud.softMatch ? (mailMatch ?? upnHolder) : undefined;
+      if (upnHolder && upnHolder !== takenOver) {
+        findings.push({ dn: user.dn, attribute: 'userPrincipalName', value: user.upn!, code: 'Readiness.upn-taken-in-cloud', severity: 'error', fix: `The cloud user ${upnHolder.id} (${upnHolder.userPrincipalName}), which no sync client owns, holds this UPN: rename one of them${cloud.softMatch ? '' : ', or enable soft matching if they are the same person'}.` });
+      }
+      for (const holder of mailHolders) {
+        if (holder === takenOver) continue;
+        findings.push({ dn: user.dn, attribute: 'mail', value: user.mail!, code: 'Readiness.mail-taken-in-cloud', severity: 'error', fix: `The cloud user ${holder.id} (${holder.userPrincipalName}), which no sync client owns, holds this address: remove it from one of them.` });
+      }
+    }
+    return findings;
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+function others(holders: readonly Holder[], holder: Holder): string {
+  const rest = holders.filter((other) => other !== holder).map((other) => other.dn);
+  return rest.length > 3 ? `${rest.slice(0, 3).join('; ')} and ${rest.length - 3} more` : rest.join('; ');
+}

@@ -1,0 +1,31 @@
+// The pages and the CSV on their own: every value from the directory is text, never markup or a formula.
+import assert from 'node:assert/strict';
+import { toCsv } from '../../src/report/csv.ts';
+import { readinessPage } from '../../src/report/readiness-page.ts';
+import { runPage } from '../../src/report/run-page.ts';
+
+const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)>'&`;
+
+describe('report pages', () => {
+  it('escape every value, in text and in attributes, and load nothing from elsewhere', () => {
+    const readiness = readinessPage({ scanned: 1, checkedAt: new Date('2026-12-01T00:00:00Z'), findings: [{ dn: `CN=${hostile}`, attribute: 'mail', value: hostile, code: 'Readiness.mail-malformed', severity: 'error', fix: hostile }] });
+    const run = runPage({
+      run: { id: 7, mode: 'full', status: 'completed-export-errors', startedAt: new Date('2026-12-01T00:00:00Z'), endedAt: new Date('2026-12-01T00:00:05Z'), counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 }, message: hostile },
+      changes: [{ anchor: 'a', dn: `CN=${hostile}`, kind: 'user', action: 'added', attributes: [{ name: 'displayName', old: null, new: hostile }], reason: null }],
+      deleted: [],
+      errors: [{ dn: `CN=${hostile}`, anchor: 'a', code: `"><b>${hostile}`, message: hostile }],
+      actionFor: () => hostile,
+    });
+    for (const page of [readiness, run]) {
+      assert.doesNotMatch(page, /<script|<img|<b>|onerror=alert\(1\)>/);
+      assert.match(page, /&#60;script&#62;alert\(&#34;x&#34;\)&#60;\/script&#62;/);
+      // Attribute values set aside (a value's quotes are escaped, so every " delimits one), no tag loads anything.
+      assert.doesNotMatch(page.replace(/"[^"]*"/g, '""'), /<[^>]*\b(src|href)=|url\(|@import/, 'no element loads anything');
+    }
+    assert.match(run, /data-code="&#34;&#62;&#60;b&#62;/, 'attribute values are escaped too');
+  });
+
+  it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {
+    assert.equal(toCsv(['a', 'b'], [['=HYPERLINK("x")', 'say "hi"'], ['+1', 'plain']]), '"a","b"\r\n"\'=HYPERLINK(""x"")","say ""hi"""\r\n"\'+1","plain"\r\n');
+  });
+});
