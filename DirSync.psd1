@@ -1,7 +1,7 @@
 @{
     RootModule           = 'DirSync.psm1'
     # Kept equal to package.json's "productVersion" (a test checks it).
-    ModuleVersion        = '1.0.7100.0000'
+    ModuleVersion        = '1.0.7200.0000'
     GUID                 = '5b0f4d0e-8c57-4a53-9c1e-0d6f2b7a9e41'
     Author               = 'The DirSync contributors'
     CompanyName          = 'DirSync'
@@ -31,6 +31,15 @@
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/dirsync/dirsync'
             ReleaseNotes = @'
+1.0.7200.0000
+- Do no harm: deletes confirmed by objectGUID (never what the account merely cannot see), a deletion guard by count
+  and share (Set-PreventAccidentalDeletes -DeletionSharePercent), Restore-OnlineCoexistenceSyncRun, soft match that
+  never takes an administrator or a rewritten UPN, the AAD_ account with Replicating Directory Changes only
+  (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount).
+- PowerShell-shaped objects (PascalCase, flat counts, views), -InstallPath from the pipeline, tab completion, Ctrl+C.
+- Errors carry a stable code (FullyQualifiedErrorId = code,Cmdlet).
+- Test-CoexistenceReadiness and Export-OnlineCoexistenceSyncReport.
+
 1.0.7100.0000
 - Install-OnlineCoexistenceTool (embedded store or standalone SQL Server, in-place upgrade from 1.0.6385.0012 on),
   Set-CoexistenceConfiguration, Get-CoexistenceConfiguration, Start-OnlineCoexistenceSync (-WhatIf previews the plan),

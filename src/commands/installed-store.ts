@@ -20,6 +20,14 @@ export async function openInstalledStore(installation: Installation): Promise<Di
   // A newer DirSync migrated the store (a shared SQL Server database, a directory restored from a backup): this one
   // does not know its schema and must not write to it.
   const { schemaVersion } = await store.storeInfo();
+  if (schemaVersion < LATEST_SCHEMA_VERSION) {
+    // Only install --upgrade migrates: a store an older build of this version left behind must go through it too.
+    await store.close();
+    throw new DirSyncError('Installation.upgrade-required', `the state store of ${installation.path} has schema version ${schemaVersion}, and this DirSync needs ${LATEST_SCHEMA_VERSION}`, {
+      recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
+      target: installation.path,
+    });
+  }
   if (schemaVersion > LATEST_SCHEMA_VERSION) {
     await store.close();
     const location = manifest.store.kind === 'sqlite' ? installation.file(manifest.store.file) : `${manifest.store.server}/${manifest.store.database}`;

@@ -74,10 +74,10 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
   });
 
   it('imports the module and installs DirSync, showing the installation as a list', async () => {
-    const imported = await run(`Import-Module ${quote(join(repositoryRoot, 'DirSync.psd1'))}; Get-Module DirSync | Format-Table Name, Version`, /DirSync\s+1\.0\.7100\.0/);
+    const imported = await run(`Import-Module ${quote(join(repositoryRoot, 'DirSync.psd1'))}; Get-Module DirSync | Format-Table Name, Version`, /DirSync\s+1\.0\.7200\.0/);
     assert.match(imported, /Name\s+Version/);
     const installed = await run(`Install-OnlineCoexistenceTool -InstallPath ${quote(path)}`, /ConfigurationRequired\s*: True/);
-    assert.match(installed, /Path\s+: .*DirSync\n\s*ProductVersion\s+: 1\.0\.7100\.0000\n\s*Store\s+: embedded/);
+    assert.match(installed, /Path\s+: .*DirSync\n\s*ProductVersion\s+: 1\.0\.7200\.0000\n\s*Store\s+: embedded/);
   });
 
   it('Set-CoexistenceConfiguration without credentials prompts for both, masking the passwords', async () => {

@@ -19,7 +19,7 @@ export interface StoreFixture {
   destroy(): Promise<void>;
 }
 
-const PRODUCT_VERSION = '1.0.7100.0000';
+const PRODUCT_VERSION = '1.0.7200.0000';
 /** More rows than SQL Server accepts parameters in one request (2,100). */
 const BIG_BATCH = 5000;
 
