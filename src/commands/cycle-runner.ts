@@ -2,6 +2,7 @@
 // --sync-now): the run lock, the store, both connections, the engine, and everything closed again.
 import type { Reporter } from '../core/reporter.ts';
 import { DirSyncError } from '../core/errors.ts';
+import type { GraphCounters } from '../connectors/entra/graph-counters.ts';
 import { connect } from './connect.ts';
 import { configurationRequired } from './errors.ts';
 import { openInstalledStore } from './installed-store.ts';
@@ -17,7 +18,13 @@ export interface CycleRequest {
   acceptDeletes: boolean;
 }
 
-export async function runInstallationCycle(installation: Installation, request: CycleRequest, reporter: Reporter, signal?: AbortSignal): Promise<CycleResult> {
+/** Who watches a cycle from outside (the service's metrics). */
+export interface CycleObserver {
+  /** Both sides are connected: the Graph session's counters, which keep counting until the cycle ends. */
+  connected(graphCounters: GraphCounters): void;
+}
+
+export async function runInstallationCycle(installation: Installation, request: CycleRequest, reporter: Reporter, signal?: AbortSignal, observer?: CycleObserver): Promise<CycleResult> {
   const manifest = await installation.readManifest();
   if (manifest.configurationRequired) {
     throw configurationRequired(installation.path, manifest.upgradedAt ? 'the installation was upgraded and its configuration must be entered again' : 'the installation has not been configured yet');
@@ -28,6 +35,7 @@ export async function runInstallationCycle(installation: Installation, request: 
     const store = await openInstalledStore(installation);
     try {
       const connection = await connect(configuration, await installation.vault.read(), { preview: request.preview, reporter, installationPath: installation.path });
+      observer?.connected(connection.graphCounters);
       try {
         return await runSyncCycle(
           {

@@ -2,7 +2,8 @@
 // watermark exists; --preview plans and writes nothing.
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
-import { runInstallationCycle } from './cycle-runner.ts';
+import type { CycleResult } from '../engine/sync-cycle.ts';
+import { runInstallationCycle, type CycleObserver } from './cycle-runner.ts';
 import { exitCodeOfRun } from './exit-codes.ts';
 import type { CommandOutput } from './output.ts';
 import { syncRunResult } from './sync-run-result.ts';
@@ -16,7 +17,12 @@ export const syncParameters = z.object({
 export type SyncParameters = z.infer<typeof syncParameters>;
 
 export async function sync(parameters: SyncParameters, output: CommandOutput, signal?: AbortSignal): Promise<number> {
-  const result = await runInstallationCycle(new Installation(parameters.path), parameters, output, signal);
-  output.result(syncRunResult(result, result.errors, { plan: parameters.preview ? result.plan : undefined, withheld: result.withheld }));
-  return exitCodeOfRun(result.status);
+  return (await syncOnce(parameters, output, signal)).exitCode;
+}
+
+/** One cycle with its result reported, and the run itself (the service's metrics count it). */
+export async function syncOnce(parameters: SyncParameters, output: CommandOutput, signal?: AbortSignal, observer?: CycleObserver): Promise<{ exitCode: number; run: CycleResult }> {
+  const run = await runInstallationCycle(new Installation(parameters.path), parameters, output, signal, observer);
+  output.result(syncRunResult(run, run.errors, { plan: parameters.preview ? run.plan : undefined, withheld: run.withheld }));
+  return { exitCode: exitCodeOfRun(run.status), run };
 }

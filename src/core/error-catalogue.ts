@@ -109,6 +109,9 @@ export const errorCatalogue = {
   // Running a cycle.
   'Sync.already-running': { category: 'ResourceUnavailable', transient: true, summary: 'Another synchronization is running for this installation.', action: 'Wait for the running cycle to end (status shows it), then run sync again.' },
   'Sync.preview-write-blocked': { category: 'NotSpecified', transient: false, summary: 'A preview run was about to write to the cloud; the write was blocked.', action: 'This is a defect of DirSync: report it with the verbose log of the run.' },
+  // The service's metrics endpoint.
+  'Service.metrics-address-not-loopback': { category: 'InvalidArgument', transient: false, summary: 'The metrics endpoint would be reachable from the network, and that was not asked for explicitly.', action: 'Listen on 127.0.0.1 or [::1] (a local Prometheus agent scrapes it), or add --metrics-allow-remote and restrict the port with a firewall.' },
+  'Service.metrics-listen-failed': { category: 'ResourceUnavailable', transient: false, summary: 'The metrics endpoint cannot listen on the address given.', action: 'Choose another port (another process holds this one) or an address of this machine.' },
   // Parameters and the module protocol.
   'Parameters.invalid': { category: 'InvalidArgument', transient: false, summary: 'The parameters given are not valid.', action: 'See --help (or Get-Help) for the expected values.' },
   'Module.invalid-request': { category: 'InvalidArgument', transient: false, summary: 'The DirSync executable could not read the request from the PowerShell module.', action: 'Use the DirSync module and executable of the same version.' },
