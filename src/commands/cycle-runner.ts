@@ -3,14 +3,15 @@
 import type { Reporter } from '../core/reporter.ts';
 import { DirSyncError } from '../core/errors.ts';
 import type { GraphCounters } from '../connectors/entra/graph-counters.ts';
-import { connect } from './connect.ts';
+import { connect, type CycleConnection } from './connect.ts';
 import { configurationRequired } from './errors.ts';
 import { openInstalledStore } from './installed-store.ts';
 import type { Configuration } from '../install/configuration.ts';
 import type { Installation } from '../install/installation.ts';
 import { acquireRunLock, RunLockBusyError } from '../install/run-lock.ts';
 import { PlanRecorder } from '../engine/plan-recorder.ts';
-import { runSyncCycle, type CycleResult } from '../engine/sync-cycle.ts';
+import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
+import type { DirSyncStore } from '../store/store.ts';
 
 export interface CycleRequest {
   full: boolean;
@@ -25,6 +26,31 @@ export interface CycleObserver {
 }
 
 export async function runInstallationCycle(installation: Installation, request: CycleRequest, reporter: Reporter, signal?: AbortSignal, observer?: CycleObserver): Promise<CycleResult> {
+  return withCycleResources(installation, { preview: request.preview }, reporter, async ({ configuration, store, connection }) => {
+    observer?.connected(connection.graphCounters);
+    return runSyncCycle(cycleOptions(configuration, request), {
+      store,
+      source: connection.source,
+      target: connection.target,
+      sink: request.preview ? new PlanRecorder() : connection.exporter,
+      reporter,
+      ...(signal ? { signal } : {}),
+    });
+  });
+}
+
+export interface CycleResources {
+  configuration: Configuration;
+  store: DirSyncStore;
+  connection: CycleConnection;
+}
+
+/**
+ * What a cycle needs, held for `work`: the run lock, the store and both connections (the Graph session in preview
+ * mode when `preview`), closed again afterwards. Commands that run more than one pass under one lock (applying an
+ * approved plan) use it directly.
+ */
+export async function withCycleResources<T>(installation: Installation, options: { preview: boolean }, reporter: Reporter, work: (resources: CycleResources) => Promise<T>): Promise<T> {
   const manifest = await installation.readManifest();
   if (manifest.configurationRequired) {
     throw configurationRequired(installation.path, manifest.upgradedAt ? 'the installation was upgraded and its configuration must be entered again' : 'the installation has not been configured yet');
@@ -34,20 +60,9 @@ export async function runInstallationCycle(installation: Installation, request: 
   try {
     const store = await openInstalledStore(installation);
     try {
-      const connection = await connect(configuration, await installation.vault.read(), { preview: request.preview, reporter, installationPath: installation.path });
-      observer?.connected(connection.graphCounters);
+      const connection = await connect(configuration, await installation.vault.read(), { preview: options.preview, reporter, installationPath: installation.path });
       try {
-        return await runSyncCycle(
-          {
-            mode: request.full ? 'full' : 'delta',
-            preview: request.preview,
-            acceptDeletes: request.acceptDeletes,
-            deletionGuard: configuration.deletionThreshold,
-            softMatch: configuration.matching.softMatch,
-            deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
-          },
-          { store, source: connection.source, target: connection.target, sink: request.preview ? new PlanRecorder() : connection.exporter, reporter, ...(signal ? { signal } : {}) },
-        );
+        return await work({ configuration, store, connection });
       } catch (error) {
         throw serviceAccountProblem(error, configuration) ?? error;
       } finally {
@@ -59,6 +74,18 @@ export async function runInstallationCycle(installation: Installation, request: 
   } finally {
     await lock.release();
   }
+}
+
+/** The engine's options for one cycle of this configuration. */
+export function cycleOptions(configuration: Configuration, request: CycleRequest): CycleOptions {
+  return {
+    mode: request.full ? 'full' : 'delta',
+    preview: request.preview,
+    acceptDeletes: request.acceptDeletes,
+    deletionGuard: configuration.deletionThreshold,
+    softMatch: configuration.matching.softMatch,
+    deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+  };
 }
 
 /** The installation's run lock; a cycle already running is Sync.already-running, naming its process. */

@@ -1,8 +1,10 @@
-// Where a cycle's outcomes are written. A real run records them in the state store; a preview records the plan and
-// nothing else. Choosing the ledger (and the sink) is all that makes a preview a preview: the phases plan the same.
+// Where a cycle's outcomes are written. A real run records them in the state store; a preview records them in memory
+// over the store (PreviewOverlay) and lists the plan. Choosing the ledger, the overlay and the sink is all that makes
+// a preview a preview: the phases plan the same.
 import { objectTypeOf, type CloudOperation } from '../operations.ts';
 import type { DeletedObject, ObjectLink, StateStore } from '../state-store.ts';
 import type { CycleState, PlannedOperation } from './cycle-state.ts';
+import type { PreviewOverlay } from './preview-overlay.ts';
 
 export interface CycleLedger {
   /** An operation is about to be sent (a preview lists it). */
@@ -28,7 +30,7 @@ export class StoreLedger implements CycleLedger {
     this.#state = state;
   }
 
-  planned(): void {}
+  planned(_operation: CloudOperation, _dn: string): void {}
 
   async pendingCreates(links: readonly ObjectLink[]): Promise<void> {
     if (links.length > 0) await this.#store.saveLinks(links);
@@ -65,25 +67,21 @@ export class StoreLedger implements CycleLedger {
   }
 }
 
-export class PreviewLedger implements CycleLedger {
+/**
+ * A preview records into a PreviewOverlay (memory laid over the store, so its later phases see what it would have
+ * created), and lists every operation as the plan.
+ */
+export class PreviewLedger extends StoreLedger {
   readonly #plan: PlannedOperation[];
 
-  constructor(state: CycleState) {
+  constructor(overlay: PreviewOverlay, state: CycleState) {
+    super(overlay, state);
     this.#plan = state.plan;
   }
 
-  planned(operation: CloudOperation, dn: string): void {
+  override planned(operation: CloudOperation, dn: string): void {
     this.#plan.push(describeOperation(operation, dn));
   }
-
-  async pendingCreates(): Promise<void> {}
-  async exported(): Promise<void> {}
-  async deleted(): Promise<void> {}
-  async forget(): Promise<void> {}
-  async members(): Promise<void> {}
-  async queueRetries(): Promise<void> {}
-  async settleRetries(): Promise<void> {}
-  async commitWatermark(): Promise<void> {}
 }
 
 export function describeOperation(operation: CloudOperation, dn: string): PlannedOperation {
