@@ -7,6 +7,7 @@ import { registerDeletionThreshold } from './commands/deletion-threshold.ts';
 import { registerGetConfiguration } from './commands/get-configuration.ts';
 import { registerInstall } from './commands/install.ts';
 import { registerModuleRequest } from './commands/module-request.ts';
+import { registerPromote } from './commands/promote.ts';
 import { registerRestore } from './commands/restore.ts';
 import { registerService } from './commands/service.ts';
 import { registerStatus } from './commands/status.ts';
@@ -19,7 +20,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerInstall, registerConfigure, registerSync, registerRestore, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
+  for (const register of [registerInstall, registerConfigure, registerSync, registerRestore, registerPromote, registerStatus, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
     register(program, setExitCode);
   }
   program.commands.forEach((command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));

@@ -43,6 +43,7 @@ export async function previewAndSavePlan(installation: Installation, request: { 
 }
 
 export async function applySavedPlan(installation: Installation, file: string, reporter: Reporter, signal?: AbortSignal): Promise<CycleResult> {
+  if ((await installation.readConfiguration()).staging) throw new DirSyncError('Staging.standby', `${installation.path} is a standby installation: it applies no plan`, { target: installation.path });
   const plan = await readPlan(file);
   return withCycleResources(installation, { preview: false }, reporter, async (resources) => {
     const moved = await whatMoved(plan, resources);

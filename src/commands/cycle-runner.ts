@@ -10,6 +10,7 @@ import type { Configuration } from '../install/configuration.ts';
 import type { Installation } from '../install/installation.ts';
 import { acquireRunLock, RunLockBusyError } from '../install/run-lock.ts';
 import { PlanRecorder } from '../engine/plan-recorder.ts';
+import { StandbySink } from '../engine/standby-sink.ts';
 import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
 import type { DirSyncStore } from '../store/store.ts';
 
@@ -26,13 +27,16 @@ export interface CycleObserver {
 }
 
 export async function runInstallationCycle(installation: Installation, request: CycleRequest, reporter: Reporter, signal?: AbortSignal, observer?: CycleObserver): Promise<CycleResult> {
-  return withCycleResources(installation, { preview: request.preview }, reporter, async ({ configuration, store, connection }) => {
+  const standby = (await installation.readConfiguration()).staging;
+  if (standby && !request.preview) reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  // A standby's Graph session is a preview's: its guard refuses any write, whatever the sink does.
+  return withCycleResources(installation, { preview: request.preview || standby }, reporter, async ({ configuration, store, connection }) => {
     observer?.connected(connection.graphCounters);
-    return runSyncCycle(cycleOptions(configuration, request), {
+    return runSyncCycle({ ...cycleOptions(configuration, request), listPlan: standby }, {
       store,
       source: connection.source,
       target: connection.target,
-      sink: request.preview ? new PlanRecorder() : connection.exporter,
+      sink: request.preview ? new PlanRecorder() : standby ? new StandbySink() : connection.exporter,
       reporter,
       ...(signal ? { signal } : {}),
     });

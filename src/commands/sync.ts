@@ -34,6 +34,6 @@ export async function syncOnce(parameters: SyncParameters, output: CommandOutput
     : parameters.savePlan !== undefined
       ? await previewAndSavePlan(installation, parameters, parameters.savePlan, output, signal)
       : await runInstallationCycle(installation, parameters, output, signal, observer);
-  output.result(syncRunResult(run, run.errors, { plan: parameters.preview ? run.plan : undefined, withheld: run.withheld }));
+  output.result(syncRunResult(run, run.errors, { plan: parameters.preview || run.plan.length > 0 ? run.plan : undefined, withheld: run.withheld }));
   return { exitCode: exitCodeOfRun(run.status), run };
 }

@@ -113,6 +113,8 @@ export const errorCatalogue = {
   'Plan.unreadable': { category: 'InvalidData', transient: false, summary: 'The file is not a DirSync plan.', action: 'Give the file that sync --preview --save-plan wrote (Start-OnlineCoexistenceSync -WhatIf -SavePlan).' },
   'Plan.tampered': { category: 'InvalidData', transient: false, summary: 'The plan was changed after it was saved (its digest does not match): it is refused whole.', action: 'Save a new plan with sync --preview --save-plan, review it, and apply that one unchanged.' },
   'Plan.outdated': { category: 'InvalidOperation', transient: false, summary: 'The plan no longer applies: the configuration, the store, Active Directory or the cloud moved since it was computed. Nothing was sent.', action: 'Save a new plan (sync --preview --save-plan), review it again, and apply it.' },
+  // Staging mode.
+  'Staging.standby': { category: 'InvalidOperation', transient: false, summary: 'This installation is a standby (staging mode): it exports nothing.', action: 'Promote it first (dirsync promote --path DIR) if it is to take over, after stopping the active installation.' },
   // The service's metrics endpoint.
   'Service.metrics-address-not-loopback': { category: 'InvalidArgument', transient: false, summary: 'The metrics endpoint would be reachable from the network, and that was not asked for explicitly.', action: 'Listen on 127.0.0.1 or [::1] (a local Prometheus agent scrapes it), or add --metrics-allow-remote and restrict the port with a firewall.' },
   'Service.metrics-listen-failed': { category: 'ResourceUnavailable', transient: false, summary: 'The metrics endpoint cannot listen on the address given.', action: 'Choose another port (another process holds this one) or an address of this machine.' },

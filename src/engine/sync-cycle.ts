@@ -34,6 +34,8 @@ export interface CycleOptions {
   softMatch: 'smtp-then-upn' | 'off';
   /** How a delta finds deletions: the directory's tombstones (visible to the account), or a listing of the scope. */
   deltaDeletions: 'tombstones' | 'listing';
+  /** A real cycle lists its operations too (a standby, whose sink sends nothing, reports what it would have done). */
+  listPlan?: boolean;
 }
 
 export interface CycleDependencies {
@@ -54,7 +56,7 @@ export interface CycleResult {
   status: RunStatus;
   counts: RunCounts;
   errors: ObjectError[];
-  /** Preview only: what would have been sent. */
+  /** A preview's (or a standby's, with listPlan) operations: what would have been sent. */
   plan: PlannedOperation[];
   /** Deletes not exported, and why: the guard's, or objects hidden from the listing. */
   withheld: WithheldDelete[];
@@ -75,7 +77,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
 
   // A preview's phases read and write an overlay of the store: they see what they would have recorded, and nothing is.
   const overlay = options.preview ? new PreviewOverlay(store) : undefined;
-  const ledger = overlay ? new PreviewLedger(overlay, state) : new StoreLedger(store, state);
+  const ledger = overlay ? new PreviewLedger(overlay, state) : new StoreLedger(store, state, options.listPlan ? state.plan : undefined);
   const applier = createApplier(state, dependencies.sink, ledger);
   const phase = { state, store: overlay ?? store, source, target, applier, ledger, signal };
   try {
@@ -117,7 +119,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
 
 /** The retries this cycle took on leave the queue, unless they failed again or wait for a member. */
 async function settleRetryQueue(state: CycleState, ledger: CycleLedger): Promise<void> {
-  await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !state.failedAnchors.has(anchor) && !state.requeuedGroups.has(anchor)));
+  await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !state.failedAnchors.has(anchor) && !state.requeuedGroups.has(anchor) && !state.deferredCreates.has(anchor)));
 }
 
 function reportSummaries(state: CycleState): void {

@@ -21,6 +21,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     const saved: ObjectLink[] = [];
     const rejoined: CloudOperation[] = [];
     const failed: string[] = [];
+    const deferred: string[] = [];
     const succeeded: CloudOperation[] = [];
     for await (const outcome of sink.apply(operations)) {
       state.exported++;
@@ -35,6 +36,12 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
       succeeded.push(operation);
       switch (operation.action) {
         case 'create':
+          if (outcome.deferred) {
+            state.counts.added++;
+            state.deferredCreates.add(operation.anchor);
+            deferred.push(operation.anchor);
+            break;
+          }
           if (outcome.rejoined) {
             // The object was created by an earlier, interrupted cycle: bring it to the wanted state.
             rejoined.push({ action: 'update', objectType: operation.objectType, anchor: operation.anchor, cloudId: outcome.cloudId!, body: known?.desired ?? {} });
@@ -64,7 +71,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     }
     await ledger.exported(saved);
     for (const anchor of failed) state.failedAnchors.add(anchor);
-    await ledger.queueRetries(failed);
+    await ledger.queueRetries([...failed, ...deferred]);
     if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
     return succeeded;
   }

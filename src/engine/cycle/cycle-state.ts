@@ -80,6 +80,8 @@ export class CycleState {
   readonly failedAnchors = new Set<string>();
   /** Groups queued for the next cycle because members they should hold are still to be created. */
   readonly requeuedGroups = new Set<string>();
+  /** Creates the sink deferred (a standby's): queued for the next cycle, which joins them by anchor. */
+  readonly deferredCreates = new Set<string>();
   imported = 0;
   exported = 0;
 

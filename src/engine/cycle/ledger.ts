@@ -24,13 +24,18 @@ export interface CycleLedger {
 export class StoreLedger implements CycleLedger {
   readonly #store: StateStore;
   readonly #state: CycleState;
+  /** Where operations are listed, when they are. */
+  readonly #plan: PlannedOperation[] | undefined;
 
-  constructor(store: StateStore, state: CycleState) {
+  constructor(store: StateStore, state: CycleState, plan?: PlannedOperation[]) {
     this.#store = store;
     this.#state = state;
+    this.#plan = plan;
   }
 
-  planned(_operation: CloudOperation, _dn: string): void {}
+  planned(operation: CloudOperation, dn: string): void {
+    this.#plan?.push(describeOperation(operation, dn));
+  }
 
   async pendingCreates(links: readonly ObjectLink[]): Promise<void> {
     if (links.length > 0) await this.#store.saveLinks(links);
@@ -71,16 +76,13 @@ export class StoreLedger implements CycleLedger {
  * A preview records into a PreviewOverlay (memory laid over the store, so its later phases see what it would have
  * created), and lists every operation as the plan.
  */
+/**
+ * A preview records into a PreviewOverlay (memory laid over the store, so its later phases see what it would have
+ * created), and lists every operation as the plan.
+ */
 export class PreviewLedger extends StoreLedger {
-  readonly #plan: PlannedOperation[];
-
   constructor(overlay: PreviewOverlay, state: CycleState) {
-    super(overlay, state);
-    this.#plan = state.plan;
-  }
-
-  override planned(operation: CloudOperation, dn: string): void {
-    this.#plan.push(describeOperation(operation, dn));
+    super(overlay, state, state.plan);
   }
 }
 
