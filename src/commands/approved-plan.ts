@@ -10,7 +10,7 @@ import type { OperationSink } from '../engine/ports.ts';
 import { runSyncCycle, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Installation } from '../install/installation.ts';
 import { cycleOptions, withCycleResources, type CycleResources } from './cycle-runner.ts';
-import { approvedOperation, configurationFingerprint, operationKey, readPlan, sealPlan, storeFingerprint, writePlan, PLAN_FORMAT, type SavedPlan } from './saved-plan.ts';
+import { approvedOperation, configurationFingerprint, operationKey, readPlan, sealPlan, storeFingerprint, writePlan, PLAN_FORMAT, type ApprovedOperation, type SavedPlan } from './saved-plan.ts';
 
 /** Plans that can be approved: a preview that got to its end (export errors and a tripped threshold are part of the plan). */
 const PLANNABLE = new Set(['success', 'completed-export-errors', 'stopped-deletion-threshold-exceeded']);
@@ -88,8 +88,8 @@ function outdated(file: string, what: string): DirSyncError {
 }
 
 /** The first operation in one list and not the other, in words; undefined when both hold the same operations. */
-function compare(plan: SavedPlan, computed: ReturnType<typeof approvedOperation>[]): string | undefined {
-  const remaining = countKeys(plan.operations.map(({ dn: _dn, ...operation }) => operation as ReturnType<typeof approvedOperation>));
+function compare(plan: SavedPlan, computed: ApprovedOperation[]): string | undefined {
+  const remaining = countKeys(planned(plan));
   for (const operation of computed) {
     const key = operationKey(operation);
     const left = remaining.get(key) ?? 0;
@@ -100,7 +100,12 @@ function compare(plan: SavedPlan, computed: ReturnType<typeof approvedOperation>
   return undefined;
 }
 
-function countKeys(operations: readonly ReturnType<typeof approvedOperation>[]): Map<string, number> {
+/** The plan's operations without the DN each is listed with. */
+function planned(plan: SavedPlan): ApprovedOperation[] {
+  return plan.operations.map(({ dn: _dn, ...operation }) => operation as ApprovedOperation);
+}
+
+function countKeys(operations: readonly ApprovedOperation[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const operation of operations) {
     const key = operationKey(operation);
@@ -123,7 +128,7 @@ class ApprovedPlanSink implements OperationSink {
 
   constructor(exporter: OperationSink, plan: SavedPlan) {
     this.#exporter = exporter;
-    this.#remaining = countKeys(plan.operations.map(({ dn: _dn, ...operation }) => operation as ReturnType<typeof approvedOperation>));
+    this.#remaining = countKeys(planned(plan));
   }
 
   get unsent(): number {
@@ -131,9 +136,7 @@ class ApprovedPlanSink implements OperationSink {
   }
 
   apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
-    const keys = operations.map((operation) => operationKey(approvedOperation(operation)));
-    const wanted = countKeys([]);
-    for (const key of keys) wanted.set(key, (wanted.get(key) ?? 0) + 1);
+    const wanted = countKeys(operations.map(approvedOperation));
     for (const [key, count] of wanted) {
       if ((this.#remaining.get(key) ?? 0) < count) {
         throw new DirSyncError('Plan.outdated', `the cycle was about to ${describe(JSON.parse(key))}, which the approved plan does not hold: that batch was not sent`);

@@ -27,10 +27,9 @@ export interface CycleObserver {
 }
 
 export async function runInstallationCycle(installation: Installation, request: CycleRequest, reporter: Reporter, signal?: AbortSignal, observer?: CycleObserver): Promise<CycleResult> {
-  const standby = (await installation.readConfiguration()).staging;
-  if (standby && !request.preview) reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
-  // A standby's Graph session is a preview's: its guard refuses any write, whatever the sink does.
-  return withCycleResources(installation, { preview: request.preview || standby }, reporter, async ({ configuration, store, connection }) => {
+  return withCycleResources(installation, { preview: request.preview }, reporter, async ({ configuration, store, connection }) => {
+    const standby = configuration.staging;
+    if (standby && !request.preview) reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
     observer?.connected(connection.graphCounters);
     return runSyncCycle({ ...cycleOptions(configuration, request), listPlan: standby }, {
       store,
@@ -51,7 +50,7 @@ export interface CycleResources {
 
 /**
  * What a cycle needs, held for `work`: the run lock, the store and both connections (the Graph session in preview
- * mode when `preview`), closed again afterwards. Commands that run more than one pass under one lock (applying an
+ * mode when `preview`, and always on a standby: its guard refuses any write, whatever the sink), closed again afterwards. Commands that run more than one pass under one lock (applying an
  * approved plan) use it directly.
  */
 export async function withCycleResources<T>(installation: Installation, options: { preview: boolean }, reporter: Reporter, work: (resources: CycleResources) => Promise<T>): Promise<T> {
@@ -64,7 +63,7 @@ export async function withCycleResources<T>(installation: Installation, options:
   try {
     const store = await openInstalledStore(installation);
     try {
-      const connection = await connect(configuration, await installation.vault.read(), { preview: options.preview, reporter, installationPath: installation.path });
+      const connection = await connect(configuration, await installation.vault.read(), { preview: options.preview || configuration.staging, reporter, installationPath: installation.path });
       try {
         return await work({ configuration, store, connection });
       } catch (error) {

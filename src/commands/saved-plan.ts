@@ -10,6 +10,7 @@ import type { CloudObjectType, CloudOperation } from '../engine/operations.ts';
 import { AD_WATERMARK } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
 import type { DirSyncStore } from '../store/store.ts';
+import { wholeRetryQueue } from './installed-store.ts';
 
 export const PLAN_FORMAT = 'dirsync-plan/1';
 
@@ -84,14 +85,12 @@ export function configurationFingerprint(configuration: Configuration): string {
   return sha256(canonicalJson(configuration));
 }
 
-const RETRY_QUEUE_LIMIT = 1_000_000;
-
 export async function storeFingerprint(store: DirSyncStore): Promise<string> {
   return sha256(canonicalJson({
     watermark: (await store.getWatermark(AD_WATERMARK)) ?? null,
     links: await store.countLinks(),
     memberships: await store.countMemberships(),
-    retries: await store.listRetries(RETRY_QUEUE_LIMIT),
+    retries: await wholeRetryQueue(store),
   }));
 }
 

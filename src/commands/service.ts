@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
-import { openInstalledStore } from './installed-store.ts';
+import { openInstalledStore, wholeRetryQueue } from './installed-store.ts';
 import { asDirSyncError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
 import { parseListenAddress, startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
@@ -66,13 +66,11 @@ function formatHost(endpoint: MetricsEndpoint): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** The retry queue's length: objects whose export failed and waits for the next cycles. */
-const RETRY_QUEUE_COUNT_LIMIT = 1_000_000;
-
+/** The retry queue's length: objects whose export failed and wait for the next cycles. */
 async function retryQueueSize(installation: Installation): Promise<number> {
   const store = await openInstalledStore(installation);
   try {
-    return (await store.listRetries(RETRY_QUEUE_COUNT_LIMIT)).length;
+    return (await wholeRetryQueue(store)).length;
   } finally {
     await store.close();
   }
@@ -82,7 +80,7 @@ async function readHistory(installation: Installation): Promise<{ lastSuccessAt:
   const store = await openInstalledStore(installation);
   try {
     const completed = (await store.listRuns(DEFAULT_RETAINED_RUNS)).find((run) => isCompleted(run.status));
-    return { lastSuccessAt: completed?.endedAt ?? null, retryQueue: (await store.listRetries(RETRY_QUEUE_COUNT_LIMIT)).length };
+    return { lastSuccessAt: completed?.endedAt ?? null, retryQueue: (await wholeRetryQueue(store)).length };
   } finally {
     await store.close();
   }
