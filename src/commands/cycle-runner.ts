@@ -49,9 +49,9 @@ export interface CycleResources {
 }
 
 /**
- * What a cycle needs, held for `work`: the run lock, the store and both connections (the Graph session in preview
- * mode when `preview`, and always on a standby: its guard refuses any write, whatever the sink), closed again afterwards. Commands that run more than one pass under one lock (applying an
- * approved plan) use it directly.
+ * What a cycle needs, held for `work`: the run lock, the store and both connections, closed again afterwards. The
+ * Graph session is a preview's when `preview`, and always on a standby: its guard refuses any write, whatever the
+ * sink. Commands that run more than one pass under one lock (applying an approved plan) use it directly.
  */
 export async function withCycleResources<T>(installation: Installation, options: { preview: boolean }, reporter: Reporter, work: (resources: CycleResources) => Promise<T>): Promise<T> {
   const manifest = await installation.readManifest();

@@ -1,5 +1,6 @@
 // sync: one synchronization cycle (Start-OnlineCoexistenceSync). Delta by default, full with --full or when no
-// watermark exists; --preview plans and writes nothing.
+// watermark exists; --preview plans and writes nothing (--save-plan keeps that plan for approval); --apply-plan sends
+// an approved plan exactly (approved-plan.ts).
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
 import type { CycleResult } from '../engine/sync-cycle.ts';
