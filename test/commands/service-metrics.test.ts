@@ -1,6 +1,6 @@
 // The service's metrics and health rules without servers: the listen address, loopback, health, and the sums.
 import assert from 'node:assert/strict';
-import { isLoopback, parseListenAddress } from '../../src/commands/metrics-endpoint.ts';
+import { isLoopback, parseListenAddress, startMetricsEndpoint } from '../../src/commands/metrics-endpoint.ts';
 import { ServiceMetrics } from '../../src/commands/service-metrics.ts';
 import { newGraphCounters } from '../../src/connectors/entra/graph-counters.ts';
 import type { CycleResult } from '../../src/engine/sync-cycle.ts';
@@ -61,5 +61,27 @@ describe('service metrics', () => {
     metrics.cycleEnded({ run: run('stopped-deletion-threshold-exceeded', new Date(start.getTime() + 30 * 60_000)) }, 0);
     assert.equal(metrics.health(new Date(start.getTime() + 31 * 60_000)).healthy, true, 'a tripped threshold is alerted on, not unhealthy');
     assert.equal(metrics.health(new Date(start.getTime() + 41 * 60_000)).healthy, false, 'the stopped cycle did not complete');
+  });
+
+  it('listens on loopback, elsewhere only when allowed, and answers /metrics, /healthz and nothing else', async () => {
+    const metrics = new ServiceMetrics({ intervalMinutes: 60, writeBudget: { writes: 100, windowSeconds: 10 } });
+    await assert.rejects(startMetricsEndpoint({ host: '0.0.0.0', port: 0 }, metrics, { allowRemote: false }), (error: { code?: string }) => error.code === 'Service.metrics-address-not-loopback');
+    const remote = await startMetricsEndpoint({ host: '0.0.0.0', port: 0 }, metrics, { allowRemote: true });
+    await remote.close();
+    const endpoint = await startMetricsEndpoint({ host: '127.0.0.1', port: 0 }, metrics, { allowRemote: false });
+    try {
+      const base = `http://127.0.0.1:${endpoint.address.port}`;
+      const scraped = await fetch(`${base}/metrics`);
+      assert.equal(scraped.status, 200);
+      assert.match(await scraped.text(), /^dirsync_graph_write_budget_writes 100$/m);
+      const health = await fetch(`${base}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(((await health.json()) as { status: string }).status, 'ok');
+      assert.equal((await fetch(`${base}/other`)).status, 404);
+      assert.equal((await fetch(`${base}/metrics`, { method: 'POST' })).status, 405);
+      await assert.rejects(startMetricsEndpoint({ host: '127.0.0.1', port: endpoint.address.port }, metrics, { allowRemote: false }), (error: { code?: string }) => error.code === 'Service.metrics-listen-failed');
+    } finally {
+      await endpoint.close();
+    }
   });
 });
