@@ -84,6 +84,12 @@ function Set-CoexistenceConfiguration {
     .PARAMETER SynchronizeNow
     Start a synchronization as soon as the configuration is saved.
 
+    .PARAMETER Staging
+    Makes this installation a standby (staging mode): every cycle imports from Active Directory, computes
+    its plan against the cloud and records it, and exports nothing (see the run's Plan). Point it at the
+    same domain and tenant, with the same application, as the active installation. -Staging:$false makes
+    it active again (as does "dirsync promote --path DIR"): stop the active installation first.
+
     .EXAMPLE
     Set-CoexistenceConfiguration -AdServer ldaps://dc01.contoso.com -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com -TargetCredential (Get-Credential -Message 'client id / client secret')
 
@@ -103,6 +109,11 @@ function Set-CoexistenceConfiguration {
     Set-CoexistenceConfiguration -Cloud AzureUSGovernment -TenantId contoso.onmicrosoft.us -TargetCredential $appCredential -SynchronizeNow
 
     Points DirSync at the US Government cloud and synchronizes at once.
+
+    .EXAMPLE
+    Set-CoexistenceConfiguration -AdServer ldaps://dc02.contoso.com -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com -TargetCredential $appCredential -Staging
+
+    Configures a standby server: it follows the active one and writes nothing until it is promoted.
 
     .LINK
     Get-CoexistenceConfiguration
@@ -174,7 +185,9 @@ function Set-CoexistenceConfiguration {
 
         [switch] $NoServiceAccount,
 
-        [switch] $SynchronizeNow
+        [switch] $SynchronizeNow,
+
+        [switch] $Staging
     )
 
     process {
@@ -185,7 +198,7 @@ function Set-CoexistenceConfiguration {
             AuthorityHost = 'authorityHost'; GraphEndpoint = 'graphEndpoint'
             IncludeOU = 'includeOu'; ExcludeOU = 'excludeOu'
             EnableHybridDeployment = 'enableHybridDeployment'; EnablePasswordSync = 'enablePasswordSync'
-            NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow' })
+            NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow'; Staging = 'staging' })
         foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
         # Files are named by full path: the executable does not share this session's current location.
         if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }

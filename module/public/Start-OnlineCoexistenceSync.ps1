@@ -29,6 +29,16 @@ function Start-OnlineCoexistenceSync {
     .PARAMETER AcceptDeletes
     Export the deletes of this run even when they exceed the deletion threshold.
 
+    .PARAMETER SavePlan
+    With -WhatIf: save the whole plan to this file for approval - every operation with its attributes
+    (never a password), the configuration, store and Active Directory position it was computed from,
+    and a digest. Apply it, unchanged, with -Plan.
+
+    .PARAMETER Plan
+    Apply an approved plan saved with -WhatIf -SavePlan: exactly its operations are sent, its deletes
+    count as accepted. If Active Directory, the configuration, the store or the cloud moved since it was
+    computed, or the file was edited, nothing is sent and the command fails (Plan.outdated, Plan.tampered).
+
     .EXAMPLE
     Start-OnlineCoexistenceSync
 
@@ -46,6 +56,12 @@ function Start-OnlineCoexistenceSync {
     Runs a synchronization and, when the deletion threshold stopped it, lists the deletes it held back.
 
     .EXAMPLE
+    Start-OnlineCoexistenceSync -WhatIf -SavePlan ./tonight.plan.json
+    Start-OnlineCoexistenceSync -Plan ./tonight.plan.json
+
+    Saves tonight's plan for a colleague to review, then applies exactly that plan once it is approved.
+
+    .EXAMPLE
     Start-OnlineCoexistenceSync -AcceptDeletes -Confirm
 
     Exports the held-back deletes after asking for confirmation.
@@ -56,22 +72,41 @@ function Start-OnlineCoexistenceSync {
     .LINK
     Set-PreventAccidentalDeletes
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Cycle')]
     [OutputType('DirSync.SyncRun')]
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
         [string] $InstallPath,
 
+        [Parameter(ParameterSetName = 'Cycle')]
         [switch] $FullSync,
 
-        [switch] $AcceptDeletes
+        [Parameter(ParameterSetName = 'Cycle')]
+        [switch] $AcceptDeletes,
+
+        [Parameter(ParameterSetName = 'Cycle')]
+        [ValidateNotNullOrEmpty()]
+        [string] $SavePlan,
+
+        [Parameter(Mandatory, ParameterSetName = 'ApplyPlan')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Plan
     )
 
     process {
         $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
+        if ($PSCmdlet.ParameterSetName -eq 'ApplyPlan') {
+            $planFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Plan)
+            if ($PSCmdlet.ShouldProcess($path, "Apply the approved plan $planFile to Entra ID")) {
+                Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters ([ordered]@{ path = $path; applyPlan = $planFile })
+            }
+            return
+        }
         $kind = if ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
         $action = "Synchronize Active Directory to Entra ID ($kind$(if ($AcceptDeletes) { ', accepting deletes beyond the threshold' }))"
+        $parameters = [ordered]@{ path = $path; full = $FullSync.IsPresent; acceptDeletes = $AcceptDeletes.IsPresent }
+        if ($SavePlan) { $parameters.savePlan = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SavePlan) }
         if ($PSCmdlet.ShouldProcess($path, $action)) {
             $preview = $false
         } elseif ($WhatIfPreference) {
@@ -80,7 +115,7 @@ function Start-OnlineCoexistenceSync {
         } else {
             return
         }
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters ([ordered]@{
-            path = $path; full = $FullSync.IsPresent; preview = $preview; acceptDeletes = $AcceptDeletes.IsPresent })
+        $parameters.preview = $preview
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters $parameters
     }
 }

@@ -9,6 +9,7 @@ import { registerInstall } from './commands/install.ts';
 import { registerModuleRequest } from './commands/module-request.ts';
 import { registerReadiness } from './commands/readiness.ts';
 import { registerReport } from './commands/report.ts';
+import { registerPromote } from './commands/promote.ts';
 import { registerRestore } from './commands/restore.ts';
 import { registerService } from './commands/service.ts';
 import { registerStatus } from './commands/status.ts';
@@ -21,7 +22,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerInstall, registerConfigure, registerSync, registerRestore, registerStatus, registerReadiness, registerReport, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
+  for (const register of [registerInstall, registerConfigure, registerSync, registerRestore, registerPromote, registerStatus, registerReadiness, registerReport, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
     register(program, setExitCode);
   }
   program.commands.forEach((command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));

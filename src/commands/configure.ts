@@ -40,6 +40,8 @@ export const configureParameters = z.object({
   syncNow: z.boolean().optional(),
   /** The tenant's Graph write budget, when it is not the documented 3,000 writes per 150 s. */
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
+  /** A standby installation (staging mode): plans every cycle against the cloud and exports nothing. */
+  staging: z.boolean().optional(),
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
@@ -72,6 +74,7 @@ export async function configure(parameters: ConfigureParameters, secrets: Suppli
     features: { hybridDeployment: parameters.enableHybridDeployment ?? existing.features.hybridDeployment, passwordSync: false },
     matching: { softMatch: parameters.softMatch ?? existing.matching.softMatch },
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
+    staging: parameters.staging ?? existing.staging,
   };
 
   const checks: ConfigurationCheck[] = [];

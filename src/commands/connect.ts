@@ -8,6 +8,7 @@ import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import type { CloudEndpoints } from '../connectors/entra/clouds.ts';
 import { connectToEntra } from '../connectors/entra/connection.ts';
 import { Exporter } from '../connectors/entra/exporter.ts';
+import type { GraphCounters } from '../connectors/entra/graph-counters.ts';
 import type { AppCredential } from '../connectors/entra/sign-in.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from '../engine/ports.ts';
 import type { CloudConfiguration, Configuration } from '../install/configuration.ts';
@@ -18,6 +19,8 @@ export interface CycleConnection {
   source: DirectorySource;
   target: CloudTarget;
   exporter: OperationSink;
+  /** What the Graph session has sent so far (live: the service's metrics read it during a cycle). */
+  graphCounters: GraphCounters;
   close(): Promise<void>;
 }
 
@@ -74,7 +77,7 @@ export async function connectCloud(
   try {
     const target = new CloudDirectory(entra.session, cloud.clientId, { onWarning: (message) => options.reporter.warning(message) });
     const sourceAnchorProperty = await target.ensureSourceAnchorExtension();
-    return { target, exporter: new Exporter(entra.session, { sourceAnchorProperty }), close: async () => entra.close() };
+    return { target, exporter: new Exporter(entra.session, { sourceAnchorProperty }), graphCounters: entra.session.counters, close: async () => entra.close() };
   } catch (error) {
     entra.close();
     throw error;

@@ -54,6 +54,7 @@ export function configurationResult(
       deletionVisibilityCheck: ad?.deletionVisibility ? `${ad.deletionVisibility.checkedAt}: ${ad.deletionVisibility.detail}` : null,
       syncIntervalMinutes: configuration.schedule.intervalMinutes,
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
+      staging: configuration.staging,
     },
   };
 }

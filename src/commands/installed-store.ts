@@ -2,6 +2,7 @@
 import { DirSyncError } from '../core/errors.ts';
 import type { Installation } from '../install/installation.ts';
 import { openStateStore } from '../install/open-store.ts';
+import type { StateStore } from '../engine/state-store.ts';
 import type { DirSyncStore } from '../store/store.ts';
 import { LATEST_SCHEMA_VERSION, schemaTooNew } from '../store/migrations/index.ts';
 import { PRODUCT_VERSION } from '../version.ts';
@@ -34,4 +35,12 @@ export async function openInstalledStore(installation: Installation): Promise<Di
     throw schemaTooNew(location, schemaVersion);
   }
   return store;
+}
+
+/** Far more than a retry queue ever holds: a listing this long is the whole queue. */
+const WHOLE_QUEUE = 1_000_000;
+
+/** Every object waiting on the retry queue, oldest failure first. */
+export function wholeRetryQueue(store: StateStore): Promise<string[]> {
+  return store.listRetries(WHOLE_QUEUE);
 }

@@ -111,6 +111,15 @@ export const errorCatalogue = {
   'Sync.preview-write-blocked': { category: 'NotSpecified', transient: false, summary: 'A preview run was about to write to the cloud; the write was blocked.', action: 'This is a defect of DirSync: report it with the verbose log of the run.' },
   // Reports.
   'Report.run-not-found': { category: 'ObjectNotFound', transient: false, summary: 'The run asked for is not in the run history.', action: 'List the runs with status (Get-OnlineCoexistenceSyncHistory) and give one of their ids.' },
+  // Saved plans (sync --save-plan / --apply-plan).
+  'Plan.unreadable': { category: 'InvalidData', transient: false, summary: 'The file is not a DirSync plan.', action: 'Give the file that sync --preview --save-plan wrote (Start-OnlineCoexistenceSync -WhatIf -SavePlan).' },
+  'Plan.tampered': { category: 'InvalidData', transient: false, summary: 'The plan was changed after it was saved (its digest does not match): it is refused whole.', action: 'Save a new plan with sync --preview --save-plan, review it, and apply that one unchanged.' },
+  'Plan.outdated': { category: 'InvalidOperation', transient: false, summary: 'The plan no longer applies: the configuration, the store, Active Directory or the cloud moved since it was computed. Nothing was sent.', action: 'Save a new plan (sync --preview --save-plan), review it again, and apply it.' },
+  // Staging mode.
+  'Staging.standby': { category: 'InvalidOperation', transient: false, summary: 'This installation is a standby (staging mode): it exports nothing.', action: 'Promote it first (dirsync promote --path DIR) if it is to take over, after stopping the active installation.' },
+  // The service's metrics endpoint.
+  'Service.metrics-address-not-loopback': { category: 'InvalidArgument', transient: false, summary: 'The metrics endpoint would be reachable from the network, and that was not asked for explicitly.', action: 'Listen on 127.0.0.1 or [::1] (a local Prometheus agent scrapes it), or add --metrics-allow-remote and restrict the port with a firewall.' },
+  'Service.metrics-listen-failed': { category: 'ResourceUnavailable', transient: false, summary: 'The metrics endpoint cannot listen on the address given.', action: 'Choose another port (another process holds this one) or an address of this machine.' },
   // Parameters and the module protocol.
   'Parameters.invalid': { category: 'InvalidArgument', transient: false, summary: 'The parameters given are not valid.', action: 'See --help (or Get-Help) for the expected values.' },
   'Module.invalid-request': { category: 'InvalidArgument', transient: false, summary: 'The DirSync executable could not read the request from the PowerShell module.', action: 'Use the DirSync module and executable of the same version.' },

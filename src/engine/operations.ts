@@ -25,8 +25,12 @@ export type CloudOperation =
   | { action: 'set-manager'; anchor: string; userId: string; manager: MemberRef | null };
 
 export type OperationOutcome =
-  /** `cloudId` is set for creates; `rejoined` when the object already existed (a create sent before a crash) and was taken back. */
-  | { ok: true; operation: CloudOperation; cloudId?: string; rejoined?: boolean }
+  /**
+   * `cloudId` is set for creates; `rejoined` when the object already existed (a create sent before a crash) and was
+   * taken back; `deferred` when a create was not carried out and waits for the next cycle, which joins the object by
+   * its anchor once someone else created it (a standby installation: the active one creates).
+   */
+  | { ok: true; operation: CloudOperation; cloudId?: string; rejoined?: boolean; deferred?: boolean }
   /**
    * A terminal failure: Graph's status, error code and message. Not retried within this run. `conflict` names the
    * property whose value another cloud object holds, when that is why (e.g. userPrincipalName).

@@ -2,7 +2,8 @@
 //   import and plan (import-phase.ts, join.ts) → references (references.ts) → deletes (deletes.ts) → outcome.
 // Streaming throughout: the directory flows through in chunks; only the cycle's deletes and the changed groups'
 // memberships are held until the end (memberships need every member to exist first; deletes need the whole count
-// before the guard can decide). A preview differs only by its sink and its ledger: it plans exactly the same.
+// before the guard can decide). A preview differs only by its sink, its ledger and an overlay over the store (its
+// phases see what they would have recorded): it plans exactly the same.
 import { isTransient, StopRequestedError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DeletionGuardSettings } from './deletion-guard.ts';
@@ -13,6 +14,7 @@ import { CycleState, type PlannedOperation, type UpnClash, type WithheldDelete }
 import { exportDeletes } from './cycle/deletes.ts';
 import { importChanges, stopIfRequested } from './cycle/import-phase.ts';
 import { PreviewLedger, StoreLedger, type CycleLedger } from './cycle/ledger.ts';
+import { PreviewOverlay } from './cycle/preview-overlay.ts';
 import { reconcileManagers, reconcileMemberships } from './cycle/references.ts';
 
 export type { PlannedOperation, UpnClash, WithheldDelete } from './cycle/cycle-state.ts';
@@ -32,6 +34,8 @@ export interface CycleOptions {
   softMatch: 'smtp-then-upn' | 'off';
   /** How a delta finds deletions: the directory's tombstones (visible to the account), or a listing of the scope. */
   deltaDeletions: 'tombstones' | 'listing';
+  /** A real cycle lists its operations too (a standby, whose sink sends nothing, reports what it would have done). */
+  listPlan?: boolean;
 }
 
 export interface CycleDependencies {
@@ -52,7 +56,7 @@ export interface CycleResult {
   status: RunStatus;
   counts: RunCounts;
   errors: ObjectError[];
-  /** Preview only: what would have been sent. */
+  /** A preview's (or a standby's, with listPlan) operations: what would have been sent. */
   plan: PlannedOperation[];
   /** Deletes not exported, and why: the guard's, or objects hidden from the listing. */
   withheld: WithheldDelete[];
@@ -73,9 +77,11 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   if (interrupted > 0) reporter.warning(`${interrupted} earlier run(s) ended without recording an outcome (the process was killed or crashed): they are marked interrupted.`);
   state.runId = await store.startRun(state.runMode, state.startedAt);
 
-  const ledger = options.preview ? new PreviewLedger(state) : new StoreLedger(store, state);
+  // A preview's phases read and write an overlay of the store: they see what they would have recorded, and nothing is.
+  const overlay = options.preview ? new PreviewOverlay(store) : undefined;
+  const ledger = overlay ? new PreviewLedger(overlay, state) : new StoreLedger(store, state, options.listPlan ? state.plan : undefined);
   const applier = createApplier(state, dependencies.sink, ledger);
-  const phase = { state, store, source, target, applier, ledger, signal };
+  const phase = { state, store: overlay ?? store, source, target, applier, ledger, signal };
   try {
     state.tenant = await target.tenant();
     state.queuedRetries = new Set(await store.listRetries(RETRIES_PER_CYCLE));
@@ -117,7 +123,8 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
 async function settleRetryQueue(state: CycleState, ledger: CycleLedger): Promise<void> {
   const waitingForUpn = new Set(state.upnClashes.map((clash) => clash.anchor));
   await ledger.queueRetries([...waitingForUpn]);
-  await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !state.failedAnchors.has(anchor) && !state.requeuedGroups.has(anchor) && !waitingForUpn.has(anchor)));
+  const stillWaiting = (anchor: string) => state.failedAnchors.has(anchor) || state.requeuedGroups.has(anchor) || state.deferredCreates.has(anchor) || waitingForUpn.has(anchor);
+  await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !stillWaiting(anchor)));
 }
 
 function reportSummaries(state: CycleState): void {

@@ -63,6 +63,8 @@ export const configurationSchema = z.object({
   }),
   /** Graph's directory write budget for this app and tenant: the exporter paces itself to it. */
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
+  /** A standby (staging mode): cycles import and plan, and export nothing, until `promote` makes it active. */
+  staging: z.boolean().default(false),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -81,6 +83,7 @@ export function defaultConfiguration(): Configuration {
     matching: { softMatch: 'smtp-then-upn' },
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
+    staging: false,
   };
 }
 

@@ -416,6 +416,40 @@ describe('the sync cycle', () => {
     assert.equal((await store.getLinks(['AAAA'])).size, 0);
   });
 
+  it('plans in preview the memberships and managers of objects it would create, exactly as the real cycle sends them', async () => {
+    ad.put(user('AAAA', 'alice'));
+    ad.put({ ...user('BBBB', 'bob'), references: { manager: 'AAAA' } });
+    ad.put(group('GGGG', 'sales', ['AAAA', 'BBBB']));
+    const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
+    const preview = await runSyncCycle({ ...defaults, preview: true }, { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter });
+    assert.deepEqual(await store.getMemberships(['GGGG']), new Map([['GGGG', new Set()]]), 'the store holds nothing of the preview');
+    assert.equal(await store.countLinks(), 0);
+    const real = await cycle();
+    const shape = (plan: readonly { action: string; anchor: string }[]) => plan.map((operation) => `${operation.action} ${operation.anchor}`).sort();
+    const sent = cloud.writes().map((operation) => `${operation.action} ${operation.anchor}`).sort();
+    assert.deepEqual(shape(preview.plan), sent);
+    assert.ok(sent.includes('add-members GGGG') && sent.includes('set-manager BBBB'));
+    assert.deepEqual(preview.counts, real.counts);
+  });
+
+  it('a standby defers its creates and joins them by anchor in the next cycle, once the active one created them', async () => {
+    const { StandbySink } = await import('../../src/engine/standby-sink.ts');
+    ad.put(user('AAAA', 'alice'));
+    const standby = (options: Partial<CycleOptions> = {}) => runSyncCycle({ ...defaults, listPlan: true, ...options }, { store, source: ad, target: cloud, sink: new StandbySink(), reporter: silentReporter });
+    const planned = await standby();
+    assert.deepEqual(planned.plan.map((operation) => [operation.action, operation.anchor]), [['create', 'AAAA']]);
+    assert.equal(cloud.objects.size, 0, 'nothing was sent');
+    assert.deepEqual(await store.listRetries(10), ['AAAA'], 'the deferred create waits for the next cycle');
+    const again = await standby();
+    assert.deepEqual(again.plan.map((operation) => operation.action), ['create'], 'still not created by anyone: planned again');
+    cloud.objects.set('made-by-active', { type: 'user', attributes: { onPremisesImmutableId: 'AAAA', displayName: 'alice' } });
+    const joined = await standby();
+    assert.deepEqual(joined.plan.map((operation) => operation.action), ['update']);
+    assert.equal((await store.getLinks(['AAAA'])).get('AAAA')?.cloudId, 'made-by-active');
+    assert.deepEqual(await store.listRetries(10), []);
+    assert.deepEqual((await standby()).plan, [], 'in step');
+  });
+
   it('hard-matches a cloud object that already carries the anchor instead of creating a duplicate', async () => {
     cloud.objects.set('existing', { type: 'user', attributes: { onPremisesImmutableId: 'AAAA', displayName: 'old' } });
     ad.put(user('AAAA', 'alice'));

@@ -149,6 +149,23 @@ Describe 'an administrator''s first synchronization' {
         $configuration.AdPasswordStored | Should -BeTrue
     }
 
+    It 'Start-OnlineCoexistenceSync -WhatIf -SavePlan saves a plan without a secret; -Plan applies it; an edited plan is refused' {
+        $planFile = Join-Path $TestDrive 'approved.plan.json'
+        $preview = Start-OnlineCoexistenceSync -InstallPath $path -WhatIf -SavePlan $planFile
+        $preview.Mode | Should -Be 'preview-delta'
+        $text = Get-Content -Raw $planFile
+        ($text | ConvertFrom-Json).format | Should -Be 'dirsync-plan/1'
+        $text | Should -Not -Match '(?i)password'
+        $text.Contains($context.cloud.clientSecret) | Should -BeFalse
+        $edited = Join-Path $TestDrive 'edited.plan.json'
+        ($text -replace '"mode": "delta"', '"mode": "full"') | Set-Content -Path $edited
+        $failure = Get-Failure { Start-OnlineCoexistenceSync -InstallPath $path -Plan $edited }
+        $failure.FullyQualifiedErrorId | Should -Be 'Plan.tampered,Start-OnlineCoexistenceSync'
+        $run = Start-OnlineCoexistenceSync -InstallPath $path -Plan $planFile
+        $run.Status | Should -Be 'success'
+        $run.Mode | Should -Be 'delta'
+    }
+
     It 'Uninstall-OnlineCoexistenceTool -WhatIf keeps everything; confirmed, it removes the installation' {
         Uninstall-OnlineCoexistenceTool -InstallPath $path -WhatIf
         Test-Path $path | Should -BeTrue

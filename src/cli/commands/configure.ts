@@ -35,13 +35,14 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .option('--write-budget <writes/seconds>', 'the tenant\'s Graph write budget the export paces itself to (default 3000/150)', writeBudget)
     .option('--enable-hybrid-deployment', 'record the Exchange hybrid deployment option (checks the Exchange schema)')
     .option('--enable-password-sync', 'refused, with the reason: no public Graph API accepts password hashes')
+    .option('--staging', 'a standby installation: every cycle plans against the cloud and exports nothing, until promote')
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
     .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
     .option('--json', 'print the result as one JSON object on the last line')
     .option('--verbose', 'report each check as it runs')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       // commander turns --no-service-account into serviceAccount=false.
-      const raw = { ...pick(options, ['path', 'adUrl', 'adUser', 'adCaFile', 'allowPlainLdap', 'tenantId', 'clientId', 'clientCertificate', 'cloud', 'authorityHost', 'graphEndpoint', 'cloudCaFile', 'attributeFilter', 'softMatch', 'enableHybridDeployment', 'enablePasswordSync', 'syncNow', 'writeBudget']), noServiceAccount: options.serviceAccount === false, ...(options.includeOu ? { includeOu: options.includeOu } : {}), ...(options.excludeOu ? { excludeOu: options.excludeOu } : {}) };
+      const raw = { ...pick(options, ['path', 'adUrl', 'adUser', 'adCaFile', 'allowPlainLdap', 'tenantId', 'clientId', 'clientCertificate', 'cloud', 'authorityHost', 'graphEndpoint', 'cloudCaFile', 'attributeFilter', 'softMatch', 'enableHybridDeployment', 'enablePasswordSync', 'syncNow', 'writeBudget', 'staging']), noServiceAccount: options.serviceAccount === false, ...(options.includeOu ? { includeOu: options.includeOu } : {}), ...(options.excludeOu ? { excludeOu: options.excludeOu } : {}) };
       setExitCode(await runForTerminal(options, (output, secrets, signal) => configure(parseParameters(configureParameters, raw), secrets, output, signal)));
     });
 }

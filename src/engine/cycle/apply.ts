@@ -24,6 +24,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     const rejoined: CloudOperation[] = [];
     const failed: string[] = [];
     const clashes: (CloudOperation & { action: 'create' })[] = [];
+    const deferred: string[] = [];
     const succeeded: CloudOperation[] = [];
     for await (const outcome of sink.apply(operations)) {
       state.exported++;
@@ -43,6 +44,12 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
       succeeded.push(operation);
       switch (operation.action) {
         case 'create':
+          if (outcome.deferred) {
+            state.counts.added++;
+            state.deferredCreates.add(operation.anchor);
+            deferred.push(operation.anchor);
+            break;
+          }
           if (outcome.rejoined) {
             // The object was created by an earlier, interrupted cycle: bring it to the wanted state.
             rejoined.push({ action: 'update', objectType: operation.objectType, anchor: operation.anchor, cloudId: outcome.cloudId!, body: known?.desired ?? {} });
@@ -75,7 +82,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     await ledger.exported(saved);
     await ledger.changed(changes);
     for (const anchor of failed) state.failedAnchors.add(anchor);
-    await ledger.queueRetries(failed);
+    await ledger.queueRetries([...failed, ...deferred]);
     if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
     if (clashes.length > 0) {
       const retried = createsWithPlaceholders(state, clashes, context);

@@ -92,6 +92,8 @@ export class CycleState {
   readonly requeuedGroups = new Set<string>();
   /** Users on a placeholder UPN: reported, and kept on the retry queue so that each cycle tries their real UPN. */
   readonly upnClashes: UpnClash[] = [];
+  /** Creates the sink deferred (a standby's): queued for the next cycle, which joins them by anchor. */
+  readonly deferredCreates = new Set<string>();
   imported = 0;
   exported = 0;
 

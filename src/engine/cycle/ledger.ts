@@ -1,8 +1,10 @@
-// Where a cycle's outcomes are written. A real run records them in the state store; a preview records the plan and
-// nothing else. Choosing the ledger (and the sink) is all that makes a preview a preview: the phases plan the same.
+// Where a cycle's outcomes are written. A real run records them in the state store; a preview records them in memory
+// over the store (PreviewOverlay) and lists the plan. Choosing the ledger, the overlay and the sink is all that makes
+// a preview a preview: the phases plan the same.
 import { objectTypeOf, SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
 import type { DeletedObject, ObjectChange, ObjectLink, StateStore } from '../state-store.ts';
 import type { CycleState, PlannedOperation } from './cycle-state.ts';
+import type { PreviewOverlay } from './preview-overlay.ts';
 
 export interface CycleLedger {
   /** An operation is about to be sent (a preview lists it). */
@@ -24,13 +26,18 @@ export interface CycleLedger {
 export class StoreLedger implements CycleLedger {
   readonly #store: StateStore;
   readonly #state: CycleState;
+  /** Where operations are listed, when they are. */
+  readonly #plan: PlannedOperation[] | undefined;
 
-  constructor(store: StateStore, state: CycleState) {
+  constructor(store: StateStore, state: CycleState, plan?: PlannedOperation[]) {
     this.#store = store;
     this.#state = state;
+    this.#plan = plan;
   }
 
-  planned(): void {}
+  planned(operation: CloudOperation, dn: string): void {
+    this.#plan?.push(describeOperation(operation, dn));
+  }
 
   async pendingCreates(links: readonly ObjectLink[]): Promise<void> {
     if (links.length > 0) await this.#store.saveLinks(links);
@@ -71,26 +78,14 @@ export class StoreLedger implements CycleLedger {
   }
 }
 
-export class PreviewLedger implements CycleLedger {
-  readonly #plan: PlannedOperation[];
-
-  constructor(state: CycleState) {
-    this.#plan = state.plan;
+/**
+ * A preview records into a PreviewOverlay (memory laid over the store, so its later phases see what it would have
+ * created), and lists every operation as the plan.
+ */
+export class PreviewLedger extends StoreLedger {
+  constructor(overlay: PreviewOverlay, state: CycleState) {
+    super(overlay, state, state.plan);
   }
-
-  planned(operation: CloudOperation, dn: string): void {
-    this.#plan.push(describeOperation(operation, dn));
-  }
-
-  async pendingCreates(): Promise<void> {}
-  async exported(): Promise<void> {}
-  async changed(): Promise<void> {}
-  async deleted(): Promise<void> {}
-  async forget(): Promise<void> {}
-  async members(): Promise<void> {}
-  async queueRetries(): Promise<void> {}
-  async settleRetries(): Promise<void> {}
-  async commitWatermark(): Promise<void> {}
 }
 
 export function describeOperation(operation: CloudOperation, dn: string): PlannedOperation {
