@@ -383,7 +383,7 @@ export class ActiveDirectorySource implements DirectorySource {
     );
     let pagesReceived = 0;
     try {
-      for await (const page of pages) {
+      for await (const page of readingAhead(pages)) {
         pagesReceived += 1;
         statistics.pages += 1;
         statistics.entries += page.searchEntries.length;
@@ -448,6 +448,25 @@ export class ActiveDirectorySource implements DirectorySource {
       );
     }
     return new WatermarkRejectedError(`The domain controller rejected the DirSync cookie for ${namingContext}: ${error.message}`, { cause: error });
+  }
+}
+
+/**
+ * The pages of a paged search, the next one requested before the current one is handed on: the server prepares
+ * it while the entries are converted (without this the two took turns, and the import waited on each page).
+ */
+async function* readingAhead<T>(pages: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = pages.next();
+  try {
+    for (let page = await next; !page.done; page = await next) {
+      next = pages.next();
+      // A failure of the page read ahead surfaces when it is awaited, not as an unhandled rejection meanwhile.
+      next.catch(() => undefined);
+      yield page.value;
+    }
+  } finally {
+    // A consumer that stops early ends the search once the page in flight has arrived.
+    await pages.return(undefined);
   }
 }
 
