@@ -123,17 +123,26 @@ export class DirectoryReader {
   async toSourceObject(entry: ReadEntry, kind: ObjectKind): Promise<SourceObject> {
     const object: SourceObject = { anchor: anchorFromGuid(entry.guid), kind, dn: entry.dn, attributes: entry.attributes, references: {} };
     if (kind === 'group') {
-      const members: string[] = [];
-      for (const reference of entry.references.member) {
-        const anchor = await this.#anchorOf(reference);
-        if (anchor !== undefined) members.push(anchor);
-      }
-      object.references.members = members;
+      object.references.members = await this.#anchorsOfReferences(entry.references.member);
     } else {
       const manager = entry.references.manager[0];
       object.references.manager = manager === undefined ? null : ((await this.#anchorOf(manager)) ?? null);
     }
     return object;
+  }
+
+  /** The anchors of DN values as the Extended DN control returns them; references to objects gone are left out. */
+  anchorsOf(extendedDns: readonly string[]): Promise<string[]> {
+    return this.#anchorsOfReferences(extendedDns.map((value) => parseExtendedDn(value)));
+  }
+
+  async #anchorsOfReferences(references: readonly { guid: Buffer | undefined; dn: string }[]): Promise<string[]> {
+    const anchors: string[] = [];
+    for (const reference of references) {
+      const anchor = await this.#anchorOf(reference);
+      if (anchor !== undefined) anchors.push(anchor);
+    }
+    return anchors;
   }
 
   async #readRemainingRange(guid: Buffer, attribute: string, from: number): Promise<(string | Buffer)[]> {
