@@ -14,6 +14,7 @@ import { measureEngineOverhead, type EngineOverheadResult } from './engine-overh
 import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
 import { measureImportRate, type ImportRate } from './import-rate.ts';
 import { measureReadiness, type ReadinessCost } from './readiness.ts';
+import { measureLargeGroup, type LargeGroupResult } from './large-group.ts';
 import { measureScale, type ScaleResult } from './scale.ts';
 import type { DirectoryShape } from './synthetic-directory.ts';
 
@@ -34,7 +35,7 @@ interface Plan {
 const SCALED_BUDGET: WriteBudgetLimits = { writes: 600, windowSeconds: 30 };
 
 const FULL: Plan = {
-  importRounds: 3,
+  importRounds: 5,
   exportShape: { users: 1000, groups: 20, membersPerGroup: 50, domain: 'corp.example.test' },
   exportLimits: SCALED_BUDGET,
   engineScope: { includeOus: [BULK.ou], excludeOus: [] },
@@ -72,6 +73,7 @@ interface BenchReport {
   readiness: Outcome<ReadinessCost>;
   exportBudget: Outcome<ExportBudgetResult>;
   engineOverhead: Outcome<EngineOverheadResult>;
+  largeGroup: Outcome<LargeGroupResult>;
   scale: Outcome<ScaleResult & { cloud: string }>;
   stores: Outcome<StoreFigures>;
 }
@@ -120,6 +122,8 @@ async function measureAll(plan: Plan, quick: boolean): Promise<BenchReport> {
     report.readiness = await section('1c. Readiness check: full import + every rule', () => measureReadiness(bulk, BULK.ou, BULK_USERS, plan.importRounds));
     report.exportBudget = await section('2. Export against the write budget', () => measureExportBudget(plan.exportShape, plan.exportLimits));
     report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () => measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)));
+    // Last on this domain: it adds a group to OU=Bulk, which the sections above count without.
+    report.largeGroup = await section('3b. Large group: initial export, then one member added and one removed', () => measureLargeGroup(bulk, BULK_USERS));
   } finally {
     await domain?.stop();
   }
@@ -154,6 +158,7 @@ function renderTable(report: BenchReport): string {
       row('DirSync ActiveDirectorySource (pages of 500)', seconds(importRate.dirSyncSeconds), `${number(importRate.objects / importRate.dirSyncSeconds)} objects/s`),
       row('ldapsearch -E pr=1000, same attributes', seconds(importRate.ldapsearchSeconds), `${number(importRate.objects / importRate.ldapsearchSeconds)} objects/s`),
       row('DirSync time / ldapsearch time', number(importRate.ratio, 2), '(1.00 = as fast as the C client)'),
+      row('DirSync CPU time (least of the rounds)', seconds(importRate.dirSyncCpuSeconds), 'the rest of its time it waits on Samba'),
       '',
     );
   }
@@ -205,6 +210,16 @@ function renderTable(report: BenchReport): string {
       row('Graph requests (batches of ≤ 20)', number(engine.graphRequests)),
       row('peak RSS of the DirSync process', `${number(engine.maxRssMb)} MB`),
       row('every object arrived', engine.complete ? 'yes' : 'NO'),
+      '',
+    );
+  }
+
+  const group = report.largeGroup;
+  if (heading(`3b. A group of ${failed(group) ? '?' : number(group.members)} members, AD → engine → Entra stand-in, no throttling`, group) && !failed(group)) {
+    lines.push(
+      row('full sync of OU=Bulk with the group', seconds(group.initialSeconds), `${number(group.initialMembershipRequests)} membership requests (20 members each)`),
+      row('delta: one member added, one removed', seconds(group.deltaSeconds), `${number(group.deltaMemberValuesRead)} member values read from AD`),
+      row('Graph membership writes of that delta', number(group.deltaMembershipWrites), '(2 = one add, one removal)'),
       '',
     );
   }

@@ -21,8 +21,18 @@ export interface SourceObject {
   references: {
     /** Complete membership of a group (all ranges read), as anchors. */
     members?: string[];
+    /**
+     * Instead of `members`, in a delta: the members the group gained and lost since the last import (DirSync's
+     * incremental values), so that a one-member change of a 50k-member group reads and writes one member.
+     */
+    memberChanges?: MemberChanges;
     manager?: string | null;
   };
+}
+
+export interface MemberChanges {
+  added: string[];
+  removed: string[];
 }
 
 export type DeleteReason = 'deleted-in-ad' | 'out-of-scope';

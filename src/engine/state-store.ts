@@ -115,6 +115,8 @@ export interface StateStore {
 
   /** Group memberships as last exported: group anchor → member anchors (an empty set for a group without). */
   getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>>;
+  /** Which of `candidates` were last exported as members of the group: reads those alone, whatever the group's size. */
+  getMembersAmong(groupAnchor: string, candidates: readonly string[]): Promise<Set<string>>;
   setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void>;
   /** The groups an object was last exported as a member of. */
   groupsOf(memberAnchor: string): Promise<string[]>;

@@ -161,6 +161,11 @@ export class SqliteStore implements DirSyncStore {
     return memberships;
   }
 
+  async getMembersAmong(groupAnchor: string, candidates: readonly string[]): Promise<Set<string>> {
+    return new Set(candidates.filter((member) =>
+      this.sql.get`SELECT 1 AS found FROM memberships WHERE group_anchor = ${groupAnchor} AND member_anchor = ${member}` !== undefined));
+  }
+
   async countMemberships(): Promise<number> {
     return (this.sql.get`SELECT count(*) AS count FROM memberships` as { count: number }).count;
   }

@@ -212,6 +212,13 @@ export class SqlServerStore implements DirSyncStore {
     return memberships;
   }
 
+  async getMembersAmong(groupAnchor: string, candidates: readonly string[]): Promise<Set<string>> {
+    if (candidates.length === 0) return new Set();
+    const result = await this.pool.request().input('group', sql.NVarChar(128), groupAnchor).input('candidates', anchorList(candidates)).query<{ member_anchor: string }>(`
+      SELECT m.member_anchor FROM dbo.memberships m JOIN @candidates c ON c.anchor = m.member_anchor WHERE m.group_anchor = @group`);
+    return new Set(result.recordset.map((row) => row.member_anchor));
+  }
+
   async countMemberships(): Promise<number> {
     const result = await this.pool.request().query<{ count: number }>('SELECT COUNT(*) AS count FROM dbo.memberships');
     return result.recordset[0]?.count ?? 0;

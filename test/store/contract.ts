@@ -228,6 +228,14 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.deepEqual(await membersOf(store, 'other-group'), new Set());
       });
 
+      it('tells which of some anchors are members of a group, without the others', async () => {
+        const store = await open();
+        await store.setMembers('group', ['m1', 'm2', 'm3'], []);
+        await store.setMembers('other-group', ['m4'], []);
+        assert.deepEqual(await store.getMembersAmong('group', ['m2', 'm4', 'never-a-member']), new Set(['m2']));
+        assert.deepEqual(await store.getMembersAmong('group', []), new Set());
+      });
+
       it(`handles ${BIG_BATCH} members in one call`, async () => {
         const store = await open();
         const members = anchors(BIG_BATCH, 'member');

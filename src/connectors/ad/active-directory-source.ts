@@ -18,7 +18,7 @@ import type { DeletionCandidate, DeletionVerdict, DirectorySource, ListingCovera
 import { DirSyncError } from '../../core/errors.ts';
 import { lostConnectionError, openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
-import { DirSyncControl } from './controls/dir-sync-control.ts';
+import { DirSyncControl, DirSyncFlags } from './controls/dir-sync-control.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
 import { BINARY_ATTRIBUTES, DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
 import { confirmDeletions } from './deletion-confirmation.ts';
@@ -28,7 +28,7 @@ import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { judgeScope } from './scope-judgement.ts';
 import { CHANGE_FILTER, MATCH_NOTHING_FILTER, SELECTION_ATTRIBUTES, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
-import { anchorFromGuid, parseExtendedDn, valuesAsArray } from './values.ts';
+import { anchorFromGuid, parseExtendedDn, parseRangedAttributeName, valuesAsArray } from './values.ts';
 import type { LdapValues } from './values.ts';
 import { WATERMARK_VERSION, decodeWatermark, encodeWatermark } from './watermark.ts';
 import type { AdWatermark, DirSyncWatermark, UsnWatermark } from './watermark.ts';
@@ -56,6 +56,8 @@ export interface ImportStatistics {
    * present, 0 included), so an OU that suddenly returns nothing can be told from one that was emptied.
    */
   bySearchBase: Map<string, number>;
+  /** Group members read, as complete lists or as a delta's increments: what a change to a large group costs. */
+  memberValues: number;
 }
 
 /** An object a listing of the scope found: its anchor and where it is. */
@@ -71,6 +73,13 @@ interface RootDse {
   dsServiceName: string;
   highestCommittedUsn: string;
 }
+
+/**
+ * Incremental values: a group's changed membership comes as the members added (`member;range=1-1`) and removed
+ * (`member;range=0-0`), not as the whole list — one member of a 50k-member group costs one value. Samba 4.17
+ * honours it like Windows. Sent from the first cookie on, so every cookie is read with the flags it was taken with.
+ */
+const DIRSYNC_FLAGS = DirSyncFlags.incrementalValues;
 
 /** A listing's entries are small: it pages by AD's MaxPageSize (fewer round trips, measured 15 % faster on Samba). */
 const LISTING_PAGE_SIZE = 1000;
@@ -295,7 +304,7 @@ export class ActiveDirectorySource implements DirectorySource {
     try {
       const cookies: Record<string, string> = {};
       for (const namingContext of namingContexts) {
-        const control = new DirSyncControl();
+        const control = new DirSyncControl({ flags: DIRSYNC_FLAGS });
         do {
           await client.search(namingContext, { filter: MATCH_NOTHING_FILTER, attributes: ['objectGUID'] }, control);
         } while (control.moreResults);
@@ -316,7 +325,7 @@ export class ActiveDirectorySource implements DirectorySource {
   async *#dirSyncChanges(client: Client, reader: DirectoryReader, stored: DirSyncWatermark): AsyncIterable<ImportChange> {
     const cookies: Record<string, string> = {};
     for (const [namingContext, cookie] of Object.entries(stored.cookies)) {
-      const control = new DirSyncControl({ cookie: Buffer.from(cookie, 'base64') });
+      const control = new DirSyncControl({ flags: DIRSYNC_FLAGS, cookie: Buffer.from(cookie, 'base64') });
       do {
         let entries: Entry[];
         try {
@@ -332,7 +341,7 @@ export class ActiveDirectorySource implements DirectorySource {
         this.statistics.pages += 1;
         for (const entry of entries) {
           this.statistics.entries += 1;
-          const change = await this.#changeFor(reader, entry, { attributeFilterApplied: false });
+          const change = await this.#changeFor(reader, entry, { attributeFilterApplied: false, memberIncrements: memberIncrementsOf(entry) });
           if (change !== undefined) yield change;
         }
       } while (control.moreResults);
@@ -383,7 +392,7 @@ export class ActiveDirectorySource implements DirectorySource {
     );
     let pagesReceived = 0;
     try {
-      for await (const page of pages) {
+      for await (const page of readingAhead(pages)) {
         pagesReceived += 1;
         statistics.pages += 1;
         statistics.entries += page.searchEntries.length;
@@ -404,7 +413,9 @@ export class ActiveDirectorySource implements DirectorySource {
    * carries only the changed attributes) and judged against selection and scope → upsert or out-of-scope
    * delete. Undefined for objects DirSync never synchronises (and so never exported).
    */
-  async #changeFor(reader: DirectoryReader, entry: Entry, options: { attributeFilterApplied: boolean }): Promise<ImportChange | undefined> {
+  async #changeFor(
+    reader: DirectoryReader, entry: Entry, options: { attributeFilterApplied: boolean; memberIncrements?: MemberIncrements | undefined },
+  ): Promise<ImportChange | undefined> {
     const entryDn = parseExtendedDn(entry.dn);
     const isTombstone = valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]?.toString().toUpperCase() === 'TRUE';
     const guid = valuesAsArray(entry.objectGUID as LdapValues | undefined).find(Buffer.isBuffer) ?? entryDn.guid;
@@ -412,7 +423,9 @@ export class ActiveDirectorySource implements DirectorySource {
     const anchor = anchorFromGuid(guid);
     if (isTombstone) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
 
-    const complete = options.attributeFilterApplied ? entry : await this.#reReadLive(reader, guid);
+    // With the membership's increments at hand, the re-read leaves out the (possibly huge) member list.
+    const increments = options.memberIncrements;
+    const complete = options.attributeFilterApplied ? entry : await this.#reReadLive(reader, guid, increments === undefined ? READ_ATTRIBUTES : ATTRIBUTES_BUT_MEMBER);
     if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
     const read = await reader.complete(complete);
     const kind = kindOf(read.attributes);
@@ -423,13 +436,20 @@ export class ActiveDirectorySource implements DirectorySource {
       if (judgement.excluded) this.#options.output?.verbose(`${read.dn} is not synchronised: ${judgement.reason}.`);
       return { op: 'delete', anchor, dn: read.dn, reason: 'out-of-scope' };
     }
-    return { op: 'upsert', object: await reader.toSourceObject(read, kind) };
+    const object = await reader.toSourceObject(read, kind);
+    if (kind === 'group' && increments !== undefined) {
+      delete object.references.members;
+      object.references.memberChanges = { added: await reader.anchorsOf(increments.added), removed: await reader.anchorsOf(increments.removed) };
+    }
+    const { members, memberChanges } = object.references;
+    this.statistics.memberValues += (members?.length ?? 0) + (memberChanges === undefined ? 0 : memberChanges.added.length + memberChanges.removed.length);
+    return { op: 'upsert', object };
   }
 
   /** The object as it is now; undefined when it no longer exists (deleted since the change was read). */
-  async #reReadLive(reader: DirectoryReader, guid: Buffer): Promise<Entry | undefined> {
+  async #reReadLive(reader: DirectoryReader, guid: Buffer, attributes = READ_ATTRIBUTES): Promise<Entry | undefined> {
     try {
-      return await reader.readByGuid(guid);
+      return await reader.readByGuid(guid, { attributes });
     } catch (error) {
       if (error instanceof NoSuchObjectError) return undefined;
       throw error;
@@ -451,12 +471,58 @@ export class ActiveDirectorySource implements DirectorySource {
   }
 }
 
+const ATTRIBUTES_BUT_MEMBER = READ_ATTRIBUTES.filter((attribute) => attribute !== 'member');
+
+/** A DirSync reply's membership change, as extended DNs (see DIRSYNC_FLAGS). */
+interface MemberIncrements {
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * The increments a DirSync entry carries (none: the membership did not change); undefined when it carries the
+ * complete list instead (as a server without incremental values sends it), which the re-read then reads whole.
+ */
+function memberIncrementsOf(entry: Entry): MemberIncrements | undefined {
+  const increments: MemberIncrements = { added: [], removed: [] };
+  for (const name in entry) {
+    const values = valuesAsArray(entry[name] as LdapValues).filter((value) => typeof value === 'string');
+    if (values.length === 0) continue;
+    if (name.toLowerCase() === 'member') return undefined;
+    const ranged = parseRangedAttributeName(name);
+    if (ranged?.attribute.toLowerCase() !== 'member') continue;
+    // [MS-ADTS]: range=1-1 holds the values added, range=0-0 those removed.
+    (ranged.low === 0 ? increments.removed : increments.added).push(...values);
+  }
+  return increments;
+}
+
+/**
+ * The pages of a paged search, the next one requested before the current one is handed on: the server prepares
+ * it while the entries are converted (without this the two took turns, and the import waited on each page).
+ */
+async function* readingAhead<T>(pages: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = pages.next();
+  try {
+    for (let page = await next; !page.done; page = await next) {
+      next = pages.next();
+      // A failure of the page read ahead surfaces when it is awaited, not as an unhandled rejection meanwhile.
+      next.catch(() => undefined);
+      yield page.value;
+    }
+  } finally {
+    // A consumer that stops early ends the search once the page in flight has arrived.
+    await pages.return(undefined);
+  }
+}
+
 function emptyStatistics(): ImportStatistics {
-  return { pages: 0, entries: 0, bySearchBase: new Map() };
+  return { pages: 0, entries: 0, bySearchBase: new Map(), memberValues: 0 };
 }
 
 function resetStatistics(statistics: ImportStatistics): void {
   statistics.pages = 0;
   statistics.entries = 0;
+  statistics.memberValues = 0;
   statistics.bySearchBase.clear();
 }

@@ -35,6 +35,15 @@ export const READ_ATTRIBUTES = [
 /** Binary attributes, in the server's spelling (ldapts matches them case-sensitively). */
 export const BINARY_ATTRIBUTES = ['objectGUID', 'objectSid'];
 
+const lowerCaseNames = new Map<string, string>();
+
+/** Attribute names lower-cased once: the schema's few names recur in every entry. */
+function lowerCaseName(name: string): string {
+  let lowerCase = lowerCaseNames.get(name);
+  if (lowerCase === undefined) lowerCaseNames.set(name, (lowerCase = name.toLowerCase()));
+  return lowerCase;
+}
+
 /** An entry as read, reduced to what every later step needs. */
 export interface ReadEntry {
   guid: Buffer;
@@ -80,53 +89,60 @@ export class DirectoryReader {
     const guid = firstBuffer(entry.objectGUID) ?? extendedDn.guid;
     if (guid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `The entry ${entry.dn} came without objectGUID.`);
 
-    const rawValues = new Map<string, (string | Buffer)[]>();
-    for (const [name, values] of Object.entries(entry)) {
-      if (name === 'dn') continue;
-      const ranged = parseRangedAttributeName(name);
-      const attribute = (ranged?.attribute ?? name).toLowerCase();
-      let allValues = valuesAsArray(values as LdapValues);
-      if (ranged !== undefined && ranged.high !== '*') {
-        allValues = [...allValues, ...(await this.#readRemainingRange(guid, ranged.attribute, ranged.high + 1))];
-      }
-      // ldapts also lists each requested-but-absent attribute (empty): keep the ranged values over it.
-      if (allValues.length > 0 || !rawValues.has(attribute)) rawValues.set(attribute, allValues);
-    }
-
     const attributes: Record<string, string[]> = {};
-    for (const [attribute, values] of rawValues) {
-      if (values.length === 0 || attribute === 'objectguid') continue;
-      const strings = attributeValuesAsStrings(attribute, values as LdapValues);
-      if (strings !== undefined) attributes[attribute] = strings;
+    const references: ReadEntry['references'] = { member: [], manager: [] };
+    // One pass over what ldapts parsed (this runs for every object of an import: see bench/import-rate.ts).
+    for (const name in entry) {
+      if (name === 'dn') continue;
+      let values = valuesAsArray(entry[name] as LdapValues);
+      let attribute = name;
+      if (name.includes(';')) {
+        const ranged = parseRangedAttributeName(name);
+        if (ranged !== undefined) {
+          attribute = ranged.attribute;
+          if (ranged.high !== '*') values = [...values, ...(await this.#readRemainingRange(guid, ranged.attribute, ranged.high + 1))];
+        }
+      }
+      // ldapts also lists each requested-but-absent attribute (empty): that never hides the ranged values.
+      if (values.length === 0) continue;
+      const lowerCase = lowerCaseName(attribute);
+      if (lowerCase === 'objectguid') continue;
+      if (lowerCase === 'member' || lowerCase === 'manager') {
+        const parsed = values.filter((value) => typeof value === 'string').map((value) => parseExtendedDn(value));
+        references[lowerCase] = parsed.map(({ guid: referenceGuid, dn }) => ({ guid: referenceGuid, dn }));
+        attributes[lowerCase] = parsed.map(({ dn }) => dn);
+        continue;
+      }
+      const strings = attributeValuesAsStrings(lowerCase, values as LdapValues);
+      if (strings !== undefined) attributes[lowerCase] = strings;
     }
-    const dnReferences = (attribute: 'member' | 'manager') =>
-      (rawValues.get(attribute) ?? []).filter((value) => typeof value === 'string').map((value) => {
-        const reference = parseExtendedDn(value);
-        return { guid: reference.guid, dn: reference.dn };
-      });
-    return {
-      guid,
-      dn: extendedDn.dn,
-      attributes,
-      references: { member: dnReferences('member'), manager: dnReferences('manager') },
-    };
+    return { guid, dn: extendedDn.dn, attributes, references };
   }
 
   /** The SourceObject of a completed entry; references without a GUID are looked up by DN. */
   async toSourceObject(entry: ReadEntry, kind: ObjectKind): Promise<SourceObject> {
     const object: SourceObject = { anchor: anchorFromGuid(entry.guid), kind, dn: entry.dn, attributes: entry.attributes, references: {} };
     if (kind === 'group') {
-      const members: string[] = [];
-      for (const reference of entry.references.member) {
-        const anchor = await this.#anchorOf(reference);
-        if (anchor !== undefined) members.push(anchor);
-      }
-      object.references.members = members;
+      object.references.members = await this.#anchorsOfReferences(entry.references.member);
     } else {
       const manager = entry.references.manager[0];
       object.references.manager = manager === undefined ? null : ((await this.#anchorOf(manager)) ?? null);
     }
     return object;
+  }
+
+  /** The anchors of DN values as the Extended DN control returns them; references to objects gone are left out. */
+  anchorsOf(extendedDns: readonly string[]): Promise<string[]> {
+    return this.#anchorsOfReferences(extendedDns.map((value) => parseExtendedDn(value)));
+  }
+
+  async #anchorsOfReferences(references: readonly { guid: Buffer | undefined; dn: string }[]): Promise<string[]> {
+    const anchors: string[] = [];
+    for (const reference of references) {
+      const anchor = await this.#anchorOf(reference);
+      if (anchor !== undefined) anchors.push(anchor);
+    }
+    return anchors;
   }
 
   async #readRemainingRange(guid: Buffer, attribute: string, from: number): Promise<(string | Buffer)[]> {

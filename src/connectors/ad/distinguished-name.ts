@@ -16,23 +16,31 @@ export function parseDn(dn: string): NormalizedRdn[] {
   const rdns: NormalizedRdn[] = [];
   let attributeValueAssertions: string[] = [];
   let type = '';
-  let value: number[] = [];
   let readingValue = false;
+  // The value so far; hex escapes (`\C3\A9`, UTF-8 bytes) wait in `escapedBytes` until a character follows.
+  let value = '';
+  let escapedBytes: number[] = [];
   let trailingSpaces = 0;
 
+  const flushEscapedBytes = (): void => {
+    if (escapedBytes.length === 0) return;
+    value += Buffer.from(escapedBytes).toString('utf8');
+    escapedBytes = [];
+  };
   const finishAva = (): void => {
+    flushEscapedBytes();
     const typeName = type.trim().toLowerCase();
     if (!readingValue || typeName === '') throw new InvalidDnError(dn, 'an RDN lacks "type=value"');
-    const bytes = trailingSpaces > 0 ? value.slice(0, value.length - trailingSpaces) : value;
-    attributeValueAssertions.push(`${typeName}=${Buffer.from(bytes).toString('utf8').toLowerCase()}`);
+    const kept = trailingSpaces > 0 ? value.slice(0, value.length - trailingSpaces) : value;
+    attributeValueAssertions.push(`${typeName}=${kept.toLowerCase()}`);
     type = '';
-    value = [];
+    value = '';
     readingValue = false;
     trailingSpaces = 0;
   };
   const finishRdn = (): void => {
     finishAva();
-    rdns.push(attributeValueAssertions.sort().join('+'));
+    rdns.push(attributeValueAssertions.length === 1 ? attributeValueAssertions[0]! : attributeValueAssertions.sort().join('+'));
     attributeValueAssertions = [];
   };
 
@@ -46,12 +54,12 @@ export function parseDn(dn: string): NormalizedRdn[] {
       continue;
     }
     if (character === '\\') {
-      const hex = dn.slice(index + 1, index + 3);
-      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-        value.push(Number.parseInt(hex, 16));
+      if (isHexDigit(dn.charCodeAt(index + 1)) && isHexDigit(dn.charCodeAt(index + 2))) {
+        escapedBytes.push(Number.parseInt(dn.slice(index + 1, index + 3), 16));
         index += 2;
       } else if (index + 1 < dn.length) {
-        value.push(...Buffer.from(dn[index + 1]!, 'utf8'));
+        flushEscapedBytes();
+        value += dn[index + 1]!;
         index += 1;
       } else {
         throw new InvalidDnError(dn, 'it ends with a lone backslash');
@@ -61,15 +69,20 @@ export function parseDn(dn: string): NormalizedRdn[] {
       finishRdn();
     } else if (character === '+') {
       finishAva();
-    } else if (character === ' ' && value.length === 0) {
+    } else if (character === ' ' && value.length === 0 && escapedBytes.length === 0) {
       // Spaces after "=" (and after a separator, in the type) are not part of the value.
     } else {
-      value.push(...Buffer.from(character, 'utf8'));
+      flushEscapedBytes();
+      value += character;
       trailingSpaces = character === ' ' ? trailingSpaces + 1 : 0;
     }
   }
   finishRdn();
   return rdns;
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
 /** The DN in one canonical spelling, for use as a map key or in a fingerprint. */

@@ -36,12 +36,15 @@ export class DirectoryScope {
   containsDn(dn: string): boolean {
     const rdns = parseDn(dn);
     const included = this.includeOus.length === 0 || this.includeOus.some((ou) => isRdnSuffix(rdns, ou.rdns));
-    return included && this.excludedOuOf(dn) === undefined;
+    return included && this.#excludedOuOfRdns(rdns) === undefined;
   }
 
   /** The excluded OU a DN lies under, if any: the reason it is out of scope although under an included OU. */
   excludedOuOf(dn: string): string | undefined {
-    const rdns = parseDn(dn);
+    return this.#excludedOuOfRdns(parseDn(dn));
+  }
+
+  #excludedOuOfRdns(rdns: readonly NormalizedRdn[]): string | undefined {
     return this.excludeOus.find((ou) => isRdnSuffix(rdns, ou.rdns))?.dn;
   }
 

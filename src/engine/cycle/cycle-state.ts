@@ -75,6 +75,10 @@ export class CycleState {
   readonly deletes = new Map<string, PendingDelete>();
   /** Groups whose membership must be reconciled once every object of the cycle exists: anchor → member anchors. */
   readonly groupMembers = new Map<string, string[]>();
+  /** Groups read as increments (a delta's DirSync values): anchor → members gained and lost, to reconcile likewise. */
+  readonly groupMemberChanges = new Map<string, { added: Set<string>; removed: Set<string> }>();
+  /** Groups the delta read as increments but the store has no membership of yet: re-read whole after the delta. */
+  readonly groupsToReadWhole = new Set<string>();
   /** Users whose manager must be set once every object of the cycle exists: anchor → manager anchor (null: none). */
   readonly managers = new Map<string, string | null>();
   /** Objects counted as unchanged so far: a membership or manager change moves them to updated. */

@@ -49,10 +49,10 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   // delta's own changes are exported, as they may be what clears the way (another object giving up a clashing
   // address). Those the delta carried already are not read twice.
   const retries = state.mode === 'delta' ? [...state.queuedRetries].filter((anchor) => !state.importedRetries.has(anchor)) : [];
-  if (retries.length > 0) {
-    state.reporter.verbose(`Retrying ${retries.length} object(s) whose export failed in an earlier cycle.`);
-    await processChanges(phase, source.readObjects(retries));
-  }
+  if (retries.length > 0) state.reporter.verbose(`Retrying ${retries.length} object(s) whose export failed in an earlier cycle.`);
+  // Groups new to the cloud came as increments of a membership never exported: their complete list is read now.
+  const reReads = [...new Set([...retries, ...state.groupsToReadWhole])];
+  if (reReads.length > 0) await processChanges(phase, source.readObjects(reReads));
   state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
 }
 
@@ -132,7 +132,7 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
     }
     state.notices.push(...mapped.notices);
     const exportedManager = (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
-    if (mapped.objectType === 'group') state.groupMembers.set(object.anchor, object.references.members ?? []);
+    if (mapped.objectType === 'group') noteMembership(state, object, link);
     if (mapped.objectType === 'user' && exportedManager !== (object.references.manager ?? null)) state.managers.set(object.anchor, object.references.manager ?? null);
     plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, previous: link?.exported ?? {}, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
 
@@ -147,10 +147,49 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
     }
     state.counts.unchanged++;
     // Remembered only where a reference step may still change the object (memory stays small).
-    if (state.groupMembers.has(object.anchor) || state.managers.has(object.anchor)) state.unchangedObjects.add(object.anchor);
+    if (state.groupMembers.has(object.anchor) || state.groupMemberChanges.has(object.anchor) || state.managers.has(object.anchor)) state.unchangedObjects.add(object.anchor);
     if (link.dn !== object.dn) plan.renamed.push({ ...link, dn: object.dn });
   }
   return plan;
+}
+
+/**
+ * Keeps a group's membership for the references phase: its complete list, or the increments a delta read — merged
+ * in order when the group comes more than once in a cycle (a DirSync reply that spans several pages).
+ */
+function noteMembership(state: CycleState, object: SourceObject, link: ObjectLink | undefined): void {
+  const anchor = object.anchor;
+  const changes = object.references.memberChanges;
+  if (changes === undefined) {
+    state.groupMembers.set(anchor, object.references.members ?? []);
+    state.groupMemberChanges.delete(anchor);
+    state.groupsToReadWhole.delete(anchor);
+    return;
+  }
+  const complete = state.groupMembers.get(anchor);
+  if (complete !== undefined) {
+    const members = new Set(complete);
+    for (const member of changes.removed) members.delete(member);
+    for (const member of changes.added) members.add(member);
+    state.groupMembers.set(anchor, [...members]);
+    return;
+  }
+  // Increments mean nothing without the membership they change: the store has none for a group not yet exported.
+  if (!link?.cloudId) {
+    state.groupsToReadWhole.add(anchor);
+    return;
+  }
+  const noted = state.groupMemberChanges.get(anchor) ?? { added: new Set<string>(), removed: new Set<string>() };
+  for (const member of changes.removed) {
+    noted.added.delete(member);
+    noted.removed.add(member);
+  }
+  for (const member of changes.added) {
+    noted.removed.delete(member);
+    noted.added.add(member);
+  }
+  if (noted.added.size > 0 || noted.removed.size > 0) state.groupMemberChanges.set(anchor, noted);
+  else state.groupMemberChanges.delete(anchor);
 }
 
 /**

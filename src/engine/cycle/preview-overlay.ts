@@ -85,6 +85,17 @@ export class PreviewOverlay implements StateStore {
     return memberships;
   }
 
+  async getMembersAmong(groupAnchor: string, candidates: readonly string[]): Promise<Set<string>> {
+    const members = await this.#store.getMembersAmong(groupAnchor, candidates);
+    const changes = this.#members.get(groupAnchor);
+    for (const member of candidates) {
+      const added = changes?.get(member);
+      if (added === true) members.add(member);
+      if (added === false || this.#links.get(member) === null) members.delete(member);
+    }
+    return members;
+  }
+
   async setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void> {
     const changes = this.#members.get(groupAnchor) ?? new Map<string, boolean>();
     for (const member of add) changes.set(member, true);

@@ -18,49 +18,76 @@ export interface ReferencesPhase {
   signal: AbortSignal | undefined;
 }
 
+/** What one group's membership step changes: members to add and to remove, by anchor. */
+interface MembershipPlan {
+  groupAnchor: string;
+  add: string[];
+  remove: string[];
+  /** Complete lists only: how many members were last exported, to tell a group the cycle would empty. */
+  lastExported?: number;
+}
+
 /** Adds the members the cycle's changed groups gained; notes the members they lost for the deletes phase. */
 export async function reconcileMemberships(phase: ReferencesPhase): Promise<void> {
   const { state, store } = phase;
-  const groups = [...state.groupMembers.keys()];
-  for (let index = 0; index < groups.length; index += BATCH_SIZE) {
+  // Groups read whole: their list against every member last exported.
+  const complete = [...state.groupMembers.keys()];
+  for (let index = 0; index < complete.length; index += BATCH_SIZE) {
     stopIfRequested(phase.signal);
-    const batch = groups.slice(index, index + BATCH_SIZE);
-    const memberAnchors = [...new Set(batch.flatMap((group) => state.groupMembers.get(group)!))];
+    const batch = complete.slice(index, index + BATCH_SIZE);
     const exported = await store.getMemberships(batch);
-    const formerMembers = [...new Set(batch.flatMap((group) => [...exported.get(group)!]))];
-    const links = await store.getLinks([...new Set([...batch, ...memberAnchors, ...formerMembers])]);
-    const operations: CloudOperation[] = [];
-    const context = new Map<string, OperationContext>();
-    for (const groupAnchor of batch) {
-      const group = links.get(groupAnchor);
-      if (!group?.cloudId) continue; // its create failed: already reported
-      const wanted = new Map<string, string>();
-      const unresolved: string[] = [];
-      for (const anchor of state.groupMembers.get(groupAnchor)!) {
-        const cloudId = links.get(anchor)?.cloudId;
-        if (cloudId) wanted.set(anchor, cloudId);
-        else unresolved.push(anchor);
-      }
-      if (unresolved.length > 0) await requeueIfMembersPending(phase, group.dn, groupAnchor, unresolved, (anchor) => links.has(anchor));
+    await applyMembershipPlans(phase, batch.map((groupAnchor) => {
+      const wanted = state.groupMembers.get(groupAnchor)!;
+      const wantedSet = new Set(wanted);
       const last = exported.get(groupAnchor)!;
-      const toAdd = [...wanted].filter(([anchor]) => !last.has(anchor)).map(([anchor, cloudId]) => ({ anchor, cloudId }));
-      if (toAdd.length > 0) operations.push({ action: 'add-members', anchor: groupAnchor, groupId: group.cloudId, members: toAdd });
-      const removed = [...last].filter((anchor) => !wanted.has(anchor));
-      if (removed.length > 0 && removed.length === last.size && wanted.size === 0) state.emptiedGroups.push({ dn: group.dn, members: last.size });
-      const goneFromCloud: string[] = [];
-      for (const anchor of removed) {
-        const cloudId = links.get(anchor)?.cloudId;
-        if (cloudId) state.memberRemovals.push({ groupAnchor, groupId: group.cloudId, groupDn: group.dn, member: { anchor, cloudId } });
-        else goneFromCloud.push(anchor);
-      }
-      if (goneFromCloud.length > 0) await phase.ledger.members(groupAnchor, [], goneFromCloud); // gone from the cloud already
-      if (toAdd.length > 0 || removed.length > 0) {
-        context.set(groupAnchor, { dn: group.dn, kind: 'group' });
-        state.countReferenceChange(groupAnchor);
-      }
-    }
-    await phase.applier.apply(operations, context);
+      return { groupAnchor, add: wanted.filter((anchor) => !last.has(anchor)), remove: [...last].filter((anchor) => !wantedSet.has(anchor)), lastExported: last.size };
+    }));
   }
+  // Groups read as increments: only the members named are looked up, whatever the group's size.
+  const incremental = [...state.groupMemberChanges.keys()];
+  for (let index = 0; index < incremental.length; index += BATCH_SIZE) {
+    stopIfRequested(phase.signal);
+    const plans: MembershipPlan[] = [];
+    for (const groupAnchor of incremental.slice(index, index + BATCH_SIZE)) {
+      const { added, removed } = state.groupMemberChanges.get(groupAnchor)!;
+      const exported = await store.getMembersAmong(groupAnchor, [...added, ...removed]);
+      plans.push({ groupAnchor, add: [...added].filter((anchor) => !exported.has(anchor)), remove: [...removed].filter((anchor) => exported.has(anchor)) });
+    }
+    await applyMembershipPlans(phase, plans);
+  }
+}
+
+async function applyMembershipPlans(phase: ReferencesPhase, plans: readonly MembershipPlan[]): Promise<void> {
+  const { state, store } = phase;
+  const links = await store.getLinks([...new Set(plans.flatMap((plan) => [plan.groupAnchor, ...plan.add, ...plan.remove]))]);
+  const operations: CloudOperation[] = [];
+  const context = new Map<string, OperationContext>();
+  for (const { groupAnchor, add, remove, lastExported } of plans) {
+    const group = links.get(groupAnchor);
+    if (!group?.cloudId) continue; // its create failed: already reported
+    const toAdd: { anchor: string; cloudId: string }[] = [];
+    const unresolved: string[] = [];
+    for (const anchor of add) {
+      const cloudId = links.get(anchor)?.cloudId;
+      if (cloudId) toAdd.push({ anchor, cloudId });
+      else unresolved.push(anchor);
+    }
+    if (unresolved.length > 0) await requeueIfMembersPending(phase, group.dn, groupAnchor, unresolved, (anchor) => links.has(anchor));
+    if (toAdd.length > 0) operations.push({ action: 'add-members', anchor: groupAnchor, groupId: group.cloudId, members: toAdd });
+    if (remove.length > 0 && remove.length === lastExported && toAdd.length === 0) state.emptiedGroups.push({ dn: group.dn, members: lastExported });
+    const goneFromCloud: string[] = [];
+    for (const anchor of remove) {
+      const cloudId = links.get(anchor)?.cloudId;
+      if (cloudId) state.memberRemovals.push({ groupAnchor, groupId: group.cloudId, groupDn: group.dn, member: { anchor, cloudId } });
+      else goneFromCloud.push(anchor);
+    }
+    if (goneFromCloud.length > 0) await phase.ledger.members(groupAnchor, [], goneFromCloud); // gone from the cloud already
+    if (toAdd.length > 0 || remove.length > 0) {
+      context.set(groupAnchor, { dn: group.dn, kind: 'group' });
+      state.countReferenceChange(groupAnchor);
+    }
+  }
+  await phase.applier.apply(operations, context);
 }
 
 /**
