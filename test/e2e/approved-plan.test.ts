@@ -2,12 +2,12 @@
 // no secret; applying it sends exactly those operations; a plan whose AD, configuration or store moved, or that was
 // edited, is refused with exit 2 and nothing reaches the cloud.
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
-import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import { FIXTURE, type TestDomain } from '../support/ad/index.ts';
+import { startTestBed, type TestBed } from '../support/test-bed.ts';
+import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 async function anchorOf(client: Client, dn: string): Promise<string> {
@@ -17,6 +17,7 @@ async function anchorOf(client: Client, dn: string): Promise<string> {
 
 describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
   this.timeout(180_000);
+  let bed: TestBed;
   let domain: TestDomain;
   let standIn: EntraStandIn;
   let admin: Client;
@@ -43,27 +44,10 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
   }
 
   before(async () => {
-    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
-    admin = await adminClient(domain);
-    work = await mkdtemp(join(tmpdir(), 'dirsync-plan-'));
-    path = join(work, 'installation');
-    assert.equal((await dirsync(['install', '--path', path])).code, 0);
-    const configured = await dirsync(
-      [
-        'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile, '--no-service-account',
-        '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-        '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile,
-        '--include-ou', FIXTURE.ous.sales, '--include-ou', FIXTURE.ous.engineering, '--include-ou', FIXTURE.ous.groups, '--write-budget', '20000/10',
-      ],
-      { env: { DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret } },
-    );
-    assert.equal(configured.code, 0, configured.stderr);
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.sales, FIXTURE.ous.engineering, FIXTURE.ous.groups], serviceAccount: false });
+    ({ domain, standIn, admin, work, path } = bed);
   });
-  after(async () => {
-    await admin?.unbind();
-    await Promise.all([domain?.stop(), standIn?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  after(() => bed?.stop());
 
   it('saves the whole first plan, with bodies and no secret, and writes nothing', async () => {
     standIn.control.clearRequests();

@@ -2,13 +2,11 @@
 // the values must be what happened — the stand-in's own request log and directory are the other witness.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Attribute, Change, type Client } from 'ldapts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
-import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import { FIXTURE, type TestDomain } from '../support/ad/index.ts';
+import { startTestBed, type TestBed } from '../support/test-bed.ts';
+import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import { collect, dirsync, startDirsync, type CliResult } from './dirsync-cli.ts';
 
 /** Prometheus text exposition → sample name with labels (as printed) → value. */
@@ -24,10 +22,10 @@ function parseExposition(text: string): Map<string, number> {
 
 describe('service metrics and health (Samba AD DC + Entra stand-in)', function () {
   this.timeout(240_000);
+  let bed: TestBed;
   let domain: TestDomain;
   let standIn: EntraStandIn;
   let admin: Client;
-  let work: string;
   let path: string;
 
   interface RunningService {
@@ -83,28 +81,11 @@ describe('service metrics and health (Samba AD DC + Entra stand-in)', function (
   }
 
   before(async () => {
-    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
-    admin = await adminClient(domain);
-    work = await mkdtemp(join(tmpdir(), 'dirsync-metrics-'));
-    path = join(work, 'installation');
-    assert.equal((await dirsync(['install', '--path', path])).code, 0);
-    const configured = await dirsync(
-      [
-        'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile, '--no-service-account',
-        '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-        '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile, '--include-ou', FIXTURE.ous.crowd,
-        // About 1,600 writes at 400 per 2 s: a first cycle of a few seconds, long enough to scrape during it.
-        '--write-budget', '400/2',
-      ],
-      { env: { DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret } },
-    );
-    assert.equal(configured.code, 0, configured.stderr);
+    // About 1,600 writes at 400 per 2 s: a first cycle of a few seconds, long enough to scrape during it.
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.crowd], serviceAccount: false, writeBudget: '400/2' });
+    ({ domain, standIn, admin, path } = bed);
   });
-  after(async () => {
-    await admin?.unbind();
-    await Promise.all([domain?.stop(), standIn?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  after(() => bed?.stop());
 
   it('refuses a non-loopback address unless asked explicitly, and a malformed one', async () => {
     standIn.control.clearRequests();

@@ -2,14 +2,15 @@
 // a real Samba AD DC seeded with dirty data (and clean look-alikes that must not be flagged) and the Entra
 // stand-in; the pages rendered in headless Chromium and checked in the browser's DOM.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
+import { FIXTURE, type TestDomain } from '../support/ad/index.ts';
+import { startTestBed, type TestBed } from '../support/test-bed.ts';
 import { isPng, openInChromium } from '../support/chromium.ts';
-import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import { call } from '../entra-standin-tests/support.ts';
 import { dirsync } from './dirsync-cli.ts';
 
@@ -70,6 +71,7 @@ interface Finding {
 
 describe('readiness check and run report (Samba AD DC + Entra stand-in + headless Chromium)', function () {
   this.timeout(240_000);
+  let bed: TestBed;
   let domain: TestDomain;
   let standIn: EntraStandIn;
   let admin: Client;
@@ -79,12 +81,10 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
   const writes = () => standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')));
 
   before(async () => {
-    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
-    admin = await adminClient(domain);
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.sales, readinessOu], install: false });
+    ({ domain, standIn, admin, work, path } = bed);
     // fetch (the test's own Graph calls) trusts the stand-in's CA.
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), standIn.caPem]);
-    work = await mkdtemp(join(tmpdir(), 'dirsync-readiness-'));
-    path = join(work, 'installation');
     await admin.add(readinessOu, { objectClass: ['top', 'organizationalUnit'] });
     for (const { name, attributes } of seeded) await admin.add(dnOf(name), { objectClass: userClasses, userAccountControl: String(0x220), displayName: name, ...attributes });
     await admin.add(`CN=Readiness Distribution,${readinessOu}`, { objectClass: ['top', 'group'], sAMAccountName: 'readiness.dl', groupType: '2', mail: 'readiness.dl@example.com' });
@@ -95,23 +95,9 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
         { userPrincipalName: `cloud.taken.mailbox@${standIn.initialDomain}`, displayName: 'Cloud-only mailbox', mail: 'cloud.taken@example.com' },
       ],
     });
-    assert.equal((await dirsync(['install', '--path', path, '--json'])).code, 0);
-    const configured = await dirsync(
-      [
-        'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
-        '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-        '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile, '--include-ou', FIXTURE.ous.sales, '--include-ou', readinessOu,
-        '--write-budget', '20000/10', '--json',
-      ],
-      { env: secrets() },
-    );
-    assert.equal(configured.code, 0, configured.stderr);
+    await bed.installAndConfigure();
   });
-  after(async () => {
-    await admin?.unbind();
-    await Promise.all([domain?.stop(), standIn?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  after(() => bed?.stop());
 
   it('reports exactly the seeded problems, no false positive, writes nothing, and exits 3', async () => {
     standIn.control.clearRequests();

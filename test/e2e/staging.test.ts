@@ -2,17 +2,17 @@
 // mode. The standby never writes (the stand-in's request log says so), its plan is what the active one then does,
 // and once the active one is gone and the standby promoted, it carries on with no duplicate and no re-match.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
-import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
-import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
+import { FIXTURE } from '../support/ad/index.ts';
+import { startTestBed, type TestBed } from '../support/test-bed.ts';
+import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 describe('staging mode: a standby installation, and its promotion (Samba AD DC + Entra stand-in)', function () {
   this.timeout(180_000);
-  let domain: TestDomain;
+  let bed: TestBed;
   let standIn: EntraStandIn;
   let admin: Client;
   let work: string;
@@ -37,31 +37,18 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
   }
 
   before(async () => {
-    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
-    admin = await adminClient(domain);
-    work = await mkdtemp(join(tmpdir(), 'dirsync-staging-'));
+    bed = await startTestBed({ includeOus: [FIXTURE.ous.sales, FIXTURE.ous.engineering, FIXTURE.ous.groups], serviceAccount: false, install: false });
+    ({ standIn, admin, work } = bed);
     active = join(work, 'active');
     standby = join(work, 'standby');
     for (const [path, extra] of [[active, []], [standby, ['--staging']]] as const) {
       assert.equal((await dirsync(['install', '--path', path])).code, 0);
-      const configured = await dirsync(
-        [
-          'configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile, '--no-service-account',
-          '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-          '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile,
-          '--include-ou', FIXTURE.ous.sales, '--include-ou', FIXTURE.ous.engineering, '--include-ou', FIXTURE.ous.groups, '--write-budget', '20000/10', '--json', ...extra,
-        ],
-        { env: { DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret } },
-      );
+      const configured = await bed.configure({ extra: [...extra] }, path);
       assert.equal(configured.code, 0, configured.stderr);
       assert.equal(configured.json.staging, extra.length > 0);
     }
   });
-  after(async () => {
-    await admin?.unbind();
-    await Promise.all([domain?.stop(), standIn?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  after(() => bed?.stop());
 
   it('learns what the active installation created by anchor, and writes nothing', async () => {
     const first = await sync(active);

@@ -20,6 +20,8 @@ export interface ConfigureOptions {
   serviceAccount?: boolean;
   /** DirSync's own pacing, `writes/seconds`; generous by default so unthrottled suites stay quick. */
   writeBudget?: string;
+  /** Further configure options, e.g. ['--staging']. */
+  extra?: string[];
 }
 
 export interface TestBedOptions extends ConfigureOptions {
@@ -72,6 +74,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
       ...settings.includeOus.flatMap((ou) => ['--include-ou', ou]),
       '--write-budget', settings.writeBudget ?? '20000/10',
       ...(settings.serviceAccount === false ? ['--no-service-account'] : []),
+      ...(settings.extra ?? []),
       '--json',
     ];
   };
