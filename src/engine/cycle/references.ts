@@ -1,6 +1,7 @@
 // References, once every object of the cycle exists in the cloud: group memberships (additions now; removals are
 // held for the deletes phase, which guards them like deletes) and managers. Read from the store a batch of groups or
 // users at a time.
+import { SHARE_FLOOR } from '../deletion-guard.ts';
 import type { CloudOperation } from '../operations.ts';
 import type { StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
@@ -23,7 +24,7 @@ interface MembershipPlan {
   groupAnchor: string;
   add: string[];
   remove: string[];
-  /** Complete lists only: how many members were last exported, to tell a group the cycle would empty. */
+  /** How many members were last exported (complete lists, and increments that lose many): tells a group the cycle would empty. */
   lastExported?: number;
 }
 
@@ -51,7 +52,12 @@ export async function reconcileMemberships(phase: ReferencesPhase): Promise<void
     for (const groupAnchor of incremental.slice(index, index + BATCH_SIZE)) {
       const { added, removed } = state.groupMemberChanges.get(groupAnchor)!;
       const exported = await store.getMembersAmong(groupAnchor, [...added, ...removed]);
-      plans.push({ groupAnchor, add: [...added].filter((anchor) => !exported.has(anchor)), remove: [...removed].filter((anchor) => exported.has(anchor)) });
+      const add = [...added].filter((anchor) => !exported.has(anchor));
+      const remove = [...removed].filter((anchor) => exported.has(anchor));
+      // Many members lost at once and none gained: the whole membership is read to tell an emptied group (a signal
+      // the deletion guard withholds) from a large one that shrank. Rare, and bounded by the event.
+      const lastExported = add.length === 0 && remove.length > SHARE_FLOOR ? (await store.getMemberships([groupAnchor])).get(groupAnchor)!.size : undefined;
+      plans.push({ groupAnchor, add, remove, ...(lastExported === undefined ? {} : { lastExported }) });
     }
     await applyMembershipPlans(phase, plans);
   }
