@@ -46,6 +46,8 @@ export interface CycleJobResult {
   warnings: number;
   /** Links in the store after the last cycle. */
   links: number;
+  /** The SQLite store's size on disk after the last cycle. */
+  storeBytes: number;
   /** The Graph session's counters, when the target was the stand-in. */
   graph?: { requests: number; writes: number; throttled: number; retries: number };
 }

@@ -1,7 +1,7 @@
 // Runs sync cycles in a process of their own, so that the peak memory measured (maxRSS) is DirSync's alone,
 // not the Entra stand-in's or Samba's. The job comes as JSON on stdin (it carries passwords: never in argv);
 // the result goes to stdout as one JSON line. Started by bench/cycle-job.ts.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -31,6 +31,13 @@ class CountingOutput implements Reporter {
 function cpuSecondsSince(before: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1e6;
+}
+
+/** The store's files (database, write-ahead log) once closed. */
+async function directorySize(directory: string): Promise<number> {
+  let bytes = 0;
+  for (const name of await readdir(directory)) bytes += (await stat(join(directory, name))).size;
+  return bytes;
 }
 
 const maxRssMegabytes = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -93,7 +100,9 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
         firstErrors: result.errors.slice(0, 3).map((error) => `${error.dn}: ${error.code}: ${error.message}`),
       });
     }
-    return { cycles, warnings: output.warnings, links: await store.countLinks(), ...(counters ? { graph: { ...counters } } : {}) };
+    const links = await store.countLinks();
+    await store.close();
+    return { cycles, warnings: output.warnings, links, storeBytes: await directorySize(storeDirectory), ...(counters ? { graph: { ...counters } } : {}) };
   } finally {
     for (const close of closers.reverse()) await close();
     await rm(storeDirectory, { recursive: true, force: true });

@@ -38,7 +38,7 @@ function membershipWrites(standIn: EntraStandIn): number {
     request.method !== 'GET' && /\/groups\/[^/]+(\/members.*)?$/.test(request.path.split('?')[0]!)).length;
 }
 
-/** Adds a global security group of the first `members` bulk users (all but the last: it joins in the delta). */
+/** Adds a global security group of the first `members` bulk users. */
 async function createGroup(domain: TestDomain, members: number): Promise<void> {
   const client = await adminClient(domain);
   try {
@@ -64,9 +64,8 @@ async function changeOneMemberEachWay(domain: TestDomain, leaving: string, joini
   }
 }
 
-/** `users` bulk users exist in `domain`; the group gets users - 1 of them. */
-export async function measureLargeGroup(domain: TestDomain, users: number): Promise<LargeGroupResult> {
-  const members = users - 1;
+/** A group of the first `members` bulk users; the domain holds at least one more (it joins in the delta). */
+export async function measureLargeGroup(domain: TestDomain, members: number): Promise<LargeGroupResult> {
   await createGroup(domain, members);
   const standIn = await startEntraStandIn({ verifiedDomains: [domain.realm.toLowerCase()] });
   const work = await mkdtemp(join(tmpdir(), 'dirsync-bench-group-'));
@@ -99,7 +98,7 @@ export async function measureLargeGroup(domain: TestDomain, users: number): Prom
     const exported = standIn.control.snapshot().groups.find((group) => group.props.displayName === 'Large Group')?.members.length;
     if (exported !== members) throw new Error(`The group arrived with ${exported} members, not ${members}.`);
 
-    await changeOneMemberEachWay(domain, BULK.userDn(0), BULK.userDn(users - 1));
+    await changeOneMemberEachWay(domain, BULK.userDn(0), BULK.userDn(members));
     const deltaSeconds = await cycle('delta');
     return {
       members, initialSeconds, initialMembershipRequests,

@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --quick]: how fast DirSync is and how it scales, measured side by side in one
+// npm run bench [-- --json] [-- --quick] [-- --large]: how fast DirSync is and how it scales, measured side by side in one
 // run (the machine is shared and noisy, so figures are compared as ratios). Progress goes to stderr; the
 // table, or with --json one JSON document, to stdout. Not part of npm test.
 import { spawn } from 'node:child_process';
@@ -13,12 +13,17 @@ import { measureDeletionListing, type DeletionListingCost } from './deletion-lis
 import { measureEngineOverhead, type EngineOverheadResult } from './engine-overhead.ts';
 import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
 import { measureImportRate, type ImportRate } from './import-rate.ts';
+import { measureLargeDirectory, type LargeDirectoryResult } from './large-directory.ts';
 import { measureReadiness, type ReadinessCost } from './readiness.ts';
 import { measureLargeGroup, type LargeGroupResult } from './large-group.ts';
 import { measureScale, type ScaleResult } from './scale.ts';
 import type { DirectoryShape } from './synthetic-directory.ts';
 
 const BULK_USERS = 10_000;
+/** --large: the 100,000-user template, built once per machine (it takes long: see the README). */
+const LARGE_USERS = 100_000;
+/** --large: the size of group Cloud Sync stops at. */
+const LARGE_GROUP_MEMBERS = 50_000;
 /** Graph's documented budget, 3,000 writes / 150 s. */
 const GRAPH_WRITES_PER_SECOND = GRAPH_WRITE_BUDGET.writes / GRAPH_WRITE_BUDGET.windowSeconds;
 
@@ -76,6 +81,8 @@ interface BenchReport {
   largeGroup: Outcome<LargeGroupResult>;
   scale: Outcome<ScaleResult & { cloud: string }>;
   stores: Outcome<StoreFigures>;
+  /** null unless --large. */
+  largeDirectory: Outcome<LargeDirectoryResult & { group: LargeGroupResult }> | null;
 }
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -110,7 +117,7 @@ function usersInScope(scope: ScopeOptions): number {
   return Array.from({ length: BULK_USERS }, (_, index) => BULK.samAccountName(index)).filter((name) => name.startsWith(prefix)).length;
 }
 
-async function measureAll(plan: Plan, quick: boolean): Promise<BenchReport> {
+async function measureAll(plan: Plan, quick: boolean, large: boolean): Promise<BenchReport> {
   const report = { date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), loadAverage: loadavg()[0]!, quick } as BenchReport;
   say(`Starting the ${BULK_USERS.toLocaleString('en')}-user Samba domain (the first run on a machine builds its template: about 1.5 minutes)…`);
   let domain: TestDomain | undefined;
@@ -123,12 +130,22 @@ async function measureAll(plan: Plan, quick: boolean): Promise<BenchReport> {
     report.exportBudget = await section('2. Export against the write budget', () => measureExportBudget(plan.exportShape, plan.exportLimits));
     report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () => measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)));
     // Last on this domain: it adds a group to OU=Bulk, which the sections above count without.
-    report.largeGroup = await section('3b. Large group: initial export, then one member added and one removed', () => measureLargeGroup(bulk, BULK_USERS));
+    report.largeGroup = await section('3b. Large group: initial export, then one member added and one removed', () => measureLargeGroup(bulk, BULK_USERS - 1));
   } finally {
     await domain?.stop();
   }
   report.scale = await section(`4. Scale: ${plan.scaleObjects.toLocaleString('en')} synthetic objects`, async () => ({ ...(await measureScale(plan.scaleObjects)), cloud: 'in-memory CloudTarget + OperationSink (bench/memory-cloud.ts)' }));
   report.stores = await section('5. Stores: node:sqlite vs better-sqlite3', () => measureStores(plan.storeRounds));
+  report.largeDirectory = large ? await section(`6. ${LARGE_USERS.toLocaleString('en')} users on real LDAP (the first run builds their template)`, async () => {
+    const domain = await startDomain({ variant: { bulkUsers: LARGE_USERS } });
+    try {
+      const directory = await measureLargeDirectory(domain, { includeOus: [BULK.ou], excludeOus: [] }, LARGE_USERS);
+      // Second: it adds the group to the OU the directory's sync counts without.
+      return { ...directory, group: await measureLargeGroup(domain, LARGE_GROUP_MEMBERS) };
+    } finally {
+      await domain.stop();
+    }
+  }) : null;
   return report;
 }
 
@@ -238,6 +255,21 @@ function renderTable(report: BenchReport): string {
     );
   }
 
+  const large = report.largeDirectory;
+  if (large !== null && heading(`6. ${number(LARGE_USERS)} users on real LDAP: Samba → engine → Entra stand-in, no throttling`, large) && !failed(large)) {
+    const engine = report.engineOverhead;
+    lines.push(
+      row('full sync', seconds(large.full.seconds), `${number(large.full.objectsPerSecond)} objects/s, DirSync CPU ${seconds(large.full.dirSyncCpuSeconds)}`),
+      row('peak RSS of the DirSync process', `${number(large.full.maxRssMb)} MB`, failed(engine) ? '' : `${number(large.full.maxRssMb / engine.maxRssMb, 2)}× the 10,000-user sync's (goal < 400 MB)`),
+      row('delta, nothing changed', seconds(large.deltaUnchanged.seconds), `delta / full = ${number(large.deltaUnchanged.share, 4)}`),
+      row('store on disk', `${number(large.storeMb, 1)} MB`),
+      row('at Graph\'s real budget', seconds(large.budgetBoundSeconds), `${number(large.graphWrites)} writes; DirSync's own time ${percent(large.dirSyncShareOfBudgetBound)} of it`),
+      row(`a ${number(large.group.members)}-member group: full sync with it`, seconds(large.group.initialSeconds), `${number(large.group.initialMembershipRequests)} membership requests`),
+      row('  one member added, one removed: delta', seconds(large.group.deltaSeconds), `${number(large.group.deltaMemberValuesRead)} member values read, ${number(large.group.deltaMembershipWrites)} Graph writes`),
+      '',
+    );
+  }
+
   const stores = report.stores;
   if (heading(`5. Store workload (bench/store.ts), items/s, best of ${failed(stores) ? '?' : stores.rounds}`, stores) && !failed(stores)) {
     lines.push(`  ${'step'.padEnd(52)}${stores.engines.map((name) => name.padStart(16)).join('')}`);
@@ -248,6 +280,6 @@ function renderTable(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
-const report = await measureAll(values.quick ? QUICK : FULL, values.quick);
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, large: { type: 'boolean', default: false } } });
+const report = await measureAll(values.quick ? QUICK : FULL, values.quick, values.large);
 process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));

@@ -24,7 +24,8 @@ export async function judgeScope(
   const excludedBecause = exclusionReason(kind, entry.attributes);
   if (excludedBecause !== undefined) return { inScope: false, reason: `it is ${excludedBecause}`, excluded: true };
   if (!options.attributeFilterApplied && scope.attributeFilter !== undefined &&
-      (await reader.readByGuid(entry.guid, { filter: scope.narrow('(objectClass=*)') })) === undefined) {
+      // Whether it matches is all this asks: not the object again (a large group's members with it).
+      (await reader.readByGuid(entry.guid, { filter: scope.narrow('(objectClass=*)'), attributes: ['objectGUID'] })) === undefined) {
     return { inScope: false, reason: `it does not match the scope's attribute filter ${scope.attributeFilter}`, excluded: false };
   }
   return { inScope: true };
