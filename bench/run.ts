@@ -255,6 +255,13 @@ function renderTable(report: BenchReport): string {
     );
   }
 
+  const stores = report.stores;
+  if (heading(`5. Store workload (bench/store.ts), items/s, best of ${failed(stores) ? '?' : stores.rounds}`, stores) && !failed(stores)) {
+    lines.push(`  ${'step'.padEnd(52)}${stores.engines.map((name) => name.padStart(16)).join('')}`);
+    for (const step of stores.steps) lines.push(`  ${step.step.padEnd(52)}${stores.engines.map((name) => number(step.itemsPerSecond[name]!).padStart(16)).join('')}`);
+    for (const notice of stores.skipped) lines.push(`  ${notice}`);
+    lines.push('');
+  }
   const large = report.largeDirectory;
   if (large !== null && heading(`6. ${number(LARGE_USERS)} users on real LDAP: Samba → engine → Entra stand-in, no throttling`, large) && !failed(large)) {
     const engine = report.engineOverhead;
@@ -263,20 +270,13 @@ function renderTable(report: BenchReport): string {
       row('peak RSS of the DirSync process', `${number(large.full.maxRssMb)} MB`, failed(engine) ? '' : `${number(large.full.maxRssMb / engine.maxRssMb, 2)}× the 10,000-user sync's (goal < 400 MB)`),
       row('delta, nothing changed', seconds(large.deltaUnchanged.seconds), `delta / full = ${number(large.deltaUnchanged.share, 4)}`),
       row('store on disk', `${number(large.storeMb, 1)} MB`),
-      row('at Graph\'s real budget', seconds(large.budgetBoundSeconds), `${number(large.graphWrites)} writes; DirSync's own time ${percent(large.dirSyncShareOfBudgetBound)} of it`),
+      row('at Graph\'s real budget', `${number(large.budgetBoundSeconds / 60)} min`, `${number(large.graphWrites)} writes; DirSync's own time ${percent(large.dirSyncShareOfBudgetBound)} of it`),
       row(`a ${number(large.group.members)}-member group: full sync with it`, seconds(large.group.initialSeconds), `${number(large.group.initialMembershipRequests)} membership requests`),
       row('  one member added, one removed: delta', seconds(large.group.deltaSeconds), `${number(large.group.deltaMemberValuesRead)} member values read, ${number(large.group.deltaMembershipWrites)} Graph writes`),
       '',
     );
   }
 
-  const stores = report.stores;
-  if (heading(`5. Store workload (bench/store.ts), items/s, best of ${failed(stores) ? '?' : stores.rounds}`, stores) && !failed(stores)) {
-    lines.push(`  ${'step'.padEnd(52)}${stores.engines.map((name) => name.padStart(16)).join('')}`);
-    for (const step of stores.steps) lines.push(`  ${step.step.padEnd(52)}${stores.engines.map((name) => number(step.itemsPerSecond[name]!).padStart(16)).join('')}`);
-    for (const notice of stores.skipped) lines.push(`  ${notice}`);
-    lines.push('');
-  }
   return `${lines.join('\n')}\n`;
 }
 
