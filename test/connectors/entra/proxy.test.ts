@@ -16,8 +16,7 @@ describe('HTTPS proxy (HTTPS_PROXY / NO_PROXY) for sign-in and Graph', function 
     proxy = await startTunnelProxy();
   });
   after(async () => {
-    proxy.server.closeAllConnections();
-    await new Promise((resolve) => proxy.server.close(resolve));
+    await proxy.stop();
     await standIn.stop();
   });
 

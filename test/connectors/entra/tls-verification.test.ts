@@ -18,8 +18,7 @@ describe('TLS certificate verification of sign-in and Graph', function () {
     proxy = await startTunnelProxy();
   });
   after(async () => {
-    proxy.server.closeAllConnections();
-    await new Promise((resolve) => proxy.server.close(resolve));
+    await proxy.stop();
     await standIn.stop();
   });
 

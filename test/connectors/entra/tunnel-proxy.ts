@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect as connectSocket, type AddressInfo } from 'node:net';
 
 /** A forward proxy that only tunnels (CONNECT), as corporate HTTPS proxies do; records the targets. */
-export async function startTunnelProxy(): Promise<{ url: string; targets: string[]; server: Server }> {
+export async function startTunnelProxy(): Promise<{ url: string; targets: string[]; server: Server; stop(): Promise<void> }> {
   const targets: string[] = [];
   const server = createServer((_request, response) => response.writeHead(405).end());
   server.on('connect', (request, client, head) => {
@@ -18,5 +18,9 @@ export async function startTunnelProxy(): Promise<{ url: string; targets: string
     client.on('error', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets, server };
+  const stop = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets, server, stop };
 }
