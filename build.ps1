@@ -111,10 +111,11 @@ try {
             Invoke-BuildStep 'Stripping symbols from a copy of node' { & $strip[0].Source $baseExecutable }
         }
         $configuration = [System.IO.Path]::Combine($dist, 'sea-config.json')
+        # The young generation's cap that module/private/Resolve-DirSyncExecutable.ps1 gives node (less peak memory).
         $escape = { param($path) $path.Replace('\', '\\').Replace('"', '\"') }
         [System.IO.File]::WriteAllText($configuration, (
             '{"main":"' + (& $escape $result.Bundle) + '","mainFormat":"module","executable":"' + (& $escape $baseExecutable) +
-            '","output":"' + (& $escape $singleExecutable) + '","disableExperimentalSEAWarning":true}'))
+            '","output":"' + (& $escape $singleExecutable) + '","disableExperimentalSEAWarning":true,"execArgv":["--max-semi-space-size=8"]}'))
         try {
             Invoke-BuildStep "Building the single executable $singleExecutable (node --build-sea)" { & $node --build-sea $configuration }
         } finally {

@@ -24,8 +24,25 @@ export interface CycleJob {
         writeBudget: WriteBudgetLimits;
       }
     | { kind: 'memory'; initialDomain: string; verifiedDomains: string[]; sourceAnchorProperty: string };
-  /** Run in order against the same store; `modifyUsers` changes that many synthetic users first. */
-  cycles: { label: string; mode: 'full' | 'delta'; modifyUsers?: number; /** How the delta finds deletions (the listing is what the AAD_ account needs on Samba). */ deltaDeletions?: 'tombstones' | 'listing' }[];
+  /**
+   * Run in order against the same store; `modifyUsers` changes that many synthetic users first, `adChanges` writes
+   * those values to AD (as the job's bind account) before the cycle's clock starts.
+   */
+  cycles: {
+    label: string;
+    mode: 'full' | 'delta';
+    modifyUsers?: number;
+    adChanges?: AdChange[];
+    /** How the delta finds deletions (the listing is what the AAD_ account needs on Samba). */
+    deltaDeletions?: 'tombstones' | 'listing';
+  }[];
+}
+
+/** One attribute of one AD object replaced with a new value. */
+export interface AdChange {
+  dn: string;
+  attribute: string;
+  value: string;
 }
 
 export interface CycleMeasurement {
@@ -53,7 +70,8 @@ export interface CycleJobResult {
 }
 
 export async function runCycleJob(job: CycleJob): Promise<CycleJobResult> {
-  const worker = spawn(process.execPath, [join(import.meta.dirname, 'cycle-worker.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // DirSync as the module and the single executable start it (module/private/Resolve-DirSyncExecutable.ps1).
+  const worker = spawn(process.execPath, ['--max-semi-space-size=8', join(import.meta.dirname, 'cycle-worker.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', resolve);

@@ -5,6 +5,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
+import { Attribute, Change, Client } from 'ldapts';
 import type { Reporter } from '../src/core/reporter.ts';
 import { ActiveDirectorySource } from '../src/connectors/ad/active-directory-source.ts';
 import { CloudDirectory } from '../src/connectors/entra/cloud-directory.ts';
@@ -13,7 +14,7 @@ import { Exporter } from '../src/connectors/entra/exporter.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from '../src/engine/ports.ts';
 import { runSyncCycle } from '../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
-import type { CycleJob, CycleJobResult, CycleMeasurement } from './cycle-job.ts';
+import type { AdChange, CycleJob, CycleJobResult, CycleMeasurement } from './cycle-job.ts';
 import { MemoryCloud } from './memory-cloud.ts';
 import { SyntheticDirectory } from './synthetic-directory.ts';
 
@@ -38,6 +39,20 @@ async function directorySize(directory: string): Promise<number> {
   let bytes = 0;
   for (const name of await readdir(directory)) bytes += (await stat(join(directory, name))).size;
   return bytes;
+}
+
+/** The changes a delta is to find, written before its clock starts. */
+async function writeToActiveDirectory(source: CycleJob['source'], changes: readonly AdChange[]): Promise<void> {
+  if (source.kind !== 'active-directory') throw new Error('AD changes need an active-directory source.');
+  const client = new Client({ url: source.url, tlsOptions: { ca: [source.caPem] }, timeout: 30_000 });
+  try {
+    await client.bind(source.bindDn, source.password);
+    for (const { dn, attribute, value } of changes) {
+      await client.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values: [value] }) })]);
+    }
+  } finally {
+    await client.unbind();
+  }
 }
 
 const maxRssMegabytes = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -84,6 +99,7 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
     const cycles: CycleMeasurement[] = [];
     for (const cycle of job.cycles) {
       if (cycle.modifyUsers) synthetic!.modifyUsers(cycle.modifyUsers);
+      if (cycle.adChanges) await writeToActiveDirectory(job.source, cycle.adChanges);
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       const result = await runSyncCycle(

@@ -22,6 +22,9 @@ import type { DirectoryShape } from './synthetic-directory.ts';
 const BULK_USERS = 10_000;
 /** --large: the 100,000-user template, built once per machine (it takes long: see the README). */
 const LARGE_USERS = 100_000;
+/** --large: groups added over LDAP to the clone of that template, every user in one of them. */
+const LARGE_GROUPS = 5_000;
+const LARGE_MEMBERS_PER_GROUP = 20;
 /** --large: the size of group Cloud Sync stops at. */
 const LARGE_GROUP_MEMBERS = 50_000;
 /** Graph's documented budget, 3,000 writes / 150 s. */
@@ -136,10 +139,10 @@ async function measureAll(plan: Plan, quick: boolean, large: boolean): Promise<B
   }
   report.scale = await section(`4. Scale: ${plan.scaleObjects.toLocaleString('en')} synthetic objects`, async () => ({ ...(await measureScale(plan.scaleObjects)), cloud: 'in-memory CloudTarget + OperationSink (bench/memory-cloud.ts)' }));
   report.stores = await section('5. Stores: node:sqlite vs better-sqlite3', () => measureStores(plan.storeRounds));
-  report.largeDirectory = large ? await section(`6. ${LARGE_USERS.toLocaleString('en')} users on real LDAP (the first run builds their template)`, async () => {
+  report.largeDirectory = large ? await section(`6. ${LARGE_USERS.toLocaleString('en')} users + ${LARGE_GROUPS.toLocaleString('en')} groups on real LDAP (the first run builds the users' template; the groups are added over LDAP, ~80 s)`, async () => {
     const domain = await startDomain({ variant: { bulkUsers: LARGE_USERS } });
     try {
-      const directory = await measureLargeDirectory(domain, { includeOus: [BULK.ou], excludeOus: [] }, LARGE_USERS);
+      const directory = await measureLargeDirectory(domain, { includeOus: [BULK.ou], excludeOus: [] }, { users: LARGE_USERS, groups: LARGE_GROUPS, membersPerGroup: LARGE_MEMBERS_PER_GROUP });
       // Second: it adds the group to the OU the directory's sync counts without.
       return { ...directory, group: await measureLargeGroup(domain, LARGE_GROUP_MEMBERS) };
     } finally {
@@ -263,12 +266,14 @@ function renderTable(report: BenchReport): string {
     lines.push('');
   }
   const large = report.largeDirectory;
-  if (large !== null && heading(`6. ${number(LARGE_USERS)} users on real LDAP: Samba → engine → Entra stand-in, no throttling`, large) && !failed(large)) {
+  if (large !== null && heading(`6. ${number(LARGE_USERS)} users + ${number(LARGE_GROUPS)} groups on real LDAP: Samba → engine → Entra stand-in, no throttling`, large) && !failed(large)) {
     const engine = report.engineOverhead;
     lines.push(
-      row('full sync', seconds(large.full.seconds), `${number(large.full.objectsPerSecond)} objects/s, DirSync CPU ${seconds(large.full.dirSyncCpuSeconds)}`),
+      row('adding the groups over LDAP (Samba, not DirSync)', seconds(large.groupSeedingSeconds), `${number(large.membersPerGroup)} members each`),
+      row(`full sync, ${number(large.objects)} objects`, seconds(large.full.seconds), `${number(large.full.objectsPerSecond)} objects/s, DirSync CPU ${seconds(large.full.dirSyncCpuSeconds)}`),
       row('peak RSS of the DirSync process', `${number(large.full.maxRssMb)} MB`, failed(engine) ? '' : `${number(large.full.maxRssMb / engine.maxRssMb, 2)}× the 10,000-user sync's (goal < 400 MB)`),
       row('delta, nothing changed', seconds(large.deltaUnchanged.seconds), `delta / full = ${number(large.deltaUnchanged.share, 4)}`),
+      row(`delta, 1 % changed (${number(large.deltaOnePercent.changed)} objects)`, seconds(large.deltaOnePercent.seconds), `delta / full = ${number(large.deltaOnePercent.share, 4)}; DirSync CPU ${seconds(large.deltaOnePercent.dirSyncCpuSeconds)}`),
       row('store on disk', `${number(large.storeMb, 1)} MB`),
       row('at Graph\'s real budget', `${number(large.budgetBoundSeconds / 60)} min`, `${number(large.graphWrites)} writes; DirSync's own time ${percent(large.dirSyncShareOfBudgetBound)} of it`),
       row(`a ${number(large.group.members)}-member group: full sync with it`, seconds(large.group.initialSeconds), `${number(large.group.initialMembershipRequests)} membership requests`),
