@@ -133,6 +133,8 @@ export class Directory {
   readonly createdDateTime: string;
   #objects = new Map<string, DirectoryObject>();
   #deleted = new Map<string, DirectoryObject & { deletedAt: number }>();
+  /** member id → the groups and roles listing it; built on demand, dropped by any change of objects or members. */
+  #memberOfIndex: Map<string, DirectoryObject[]> | undefined;
   #applications = new Map<string, AppRegistration>();
   #domains: DomainRecord[] = [];
   #changes: DirectoryChange[] = [];
@@ -205,6 +207,7 @@ export class Directory {
     if (type !== 'directoryRole' && object.props.createdDateTime === undefined) object.props.createdDateTime = new Date(this.now()).toISOString();
     this.#assertUnique(object);
     this.#objects.set(id, object);
+    this.#memberOfIndex = undefined;
     this.#claim(object);
     this.#sortedIds.delete(type);
     this.#record(type, id, false, members, []);
@@ -283,6 +286,7 @@ export class Directory {
     }
     this.#deleted.delete(restored.id);
     this.#objects.set(restored.id, restored);
+    this.#memberOfIndex = undefined;
     this.#claim(restored);
     this.#sortedIds.delete(restored.type);
     this.#record(restored.type, restored.id, false, [], []);
@@ -293,17 +297,25 @@ export class Directory {
 
   addMember(group: DirectoryObject, memberId: string): void {
     group.members.push(memberId);
+    this.#memberOfIndex = undefined;
     this.#record(group.type, group.id, false, [memberId], []);
   }
 
   removeMember(group: DirectoryObject, memberId: string): void {
     group.members = group.members.filter((id) => id !== memberId);
+    this.#memberOfIndex = undefined;
     this.#record(group.type, group.id, false, [], [memberId]);
   }
 
   /** Groups and directory roles that list `id` as a member. */
   memberOf(id: string): DirectoryObject[] {
-    return [...this.#objects.values()].filter((object) => object.members.includes(id));
+    if (this.#memberOfIndex === undefined) {
+      // Asked for every PATCH of a user (the administrator check): an index keeps that from scanning every group.
+      const index = new Map<string, DirectoryObject[]>();
+      for (const object of this.#objects.values()) for (const member of new Set(object.members)) index.set(member, [...(index.get(member) ?? []), object]);
+      this.#memberOfIndex = index;
+    }
+    return [...(this.#memberOfIndex.get(id) ?? [])];
   }
 
   /** Groups and directory roles `id` belongs to directly or through nested groups (each once). */
@@ -402,6 +414,7 @@ export class Directory {
 
   loadState(state: DirectoryState): void {
     this.#objects = new Map(state.objects.map((object) => [object.id, object]));
+    this.#memberOfIndex = undefined;
     this.#deleted = new Map(state.deleted.map((object) => [object.id, object]));
     this.#applications = new Map(state.applications.map((app) => [app.objectId, app]));
     this.#domains = state.domains;
@@ -424,6 +437,7 @@ export class Directory {
       if (object.type !== 'directoryRole') this.#objects.delete(object.id);
       else object.members = [];
     }
+    this.#memberOfIndex = undefined;
     this.#deleted.clear();
     this.#changes = [];
     this.#sortedIds.clear();
@@ -464,6 +478,7 @@ export class Directory {
     // Like Entra ID, a deleted manager leaves its reports without one.
     for (const report of this.#objects.values()) if (report.manager === object.id) delete report.manager;
     this.#objects.delete(object.id);
+    this.#memberOfIndex = undefined;
     this.#sortedIds.delete(object.type);
     this.#record(object.type, object.id, true, [], []);
   }
