@@ -1,9 +1,9 @@
 // Bundles the whole TypeScript core into one ESM file, dist/dirsync.mjs.
 // Every dependency is inlined; only Node's built-ins stay external, so the file runs anywhere a
 // supported Node runs (and is the input of the single-executable build in build.ps1).
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { chmod } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 
 const outfile = 'dist/dirsync.mjs';
 
@@ -14,7 +14,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node24',
-  external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
+  plugins: [nodeBuiltinsExternal()],
   // Some dependencies are CommonJS and call require() for built-ins: give the ESM bundle a require.
   banner: {
     js: [
@@ -29,3 +29,20 @@ await build({
 });
 await chmod(outfile, 0o755);
 console.log(`built ${outfile}`);
+
+/**
+ * Leaves exactly what Node calls a built-in to Node, and bundles everything else.
+ * esbuild's `external: ['process']` would also leave `process/` and `string_decoder/` (how readable-stream asks
+ * for the npm packages of those names, not the built-ins) to be resolved at run time, which fails as soon as the
+ * bundle is copied away from node_modules. Node's own isBuiltin() draws the line where Node draws it.
+ */
+function nodeBuiltinsExternal(): Plugin {
+  return {
+    name: 'node-builtins-external',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[a-z_:][a-z0-9_:/]*$/ }, (args) =>
+        isBuiltin(args.path) ? { path: args.path, external: true } : undefined,
+      );
+    },
+  };
+}
