@@ -25,7 +25,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   for (const register of [registerInstall, registerConfigure, registerSync, registerRestore, registerPromote, registerStatus, registerReadiness, registerReport, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
     register(program, setExitCode);
   }
-  program.commands.forEach((command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 

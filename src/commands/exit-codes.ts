@@ -1,6 +1,6 @@
 // Process exit codes: part of the stable command-line contract (README, --help, the PowerShell module). Only this
 // layer knows them: a failure's exit code follows from its category, a run's from its status.
-import { DirSyncError, type ErrorCategory } from '../core/errors.ts';
+import type { DirSyncError, ErrorCategory } from '../core/errors.ts';
 import type { RunStatus } from '../engine/state-store.ts';
 
 export const ExitCode = {

@@ -501,7 +501,7 @@ function runErrorRows(errors: readonly ObjectError[]): sql.Table {
   table.columns.add('anchor', sql.NVarChar(128), { nullable: false });
   table.columns.add('code', sql.NVarChar(256), { nullable: false });
   table.columns.add('message', sql.NVarChar(sql.MAX), { nullable: false });
-  errors.forEach((error, ordinal) => table.rows.add(ordinal, error.dn, error.anchor, error.code, error.message));
+  for (const [ordinal, error] of errors.entries()) table.rows.add(ordinal, error.dn, error.anchor, error.code, error.message);
   return table;
 }
 

@@ -1,5 +1,5 @@
 // A minimal DirSync request control for the harness tests only (the product has its own in src/connectors/ad/).
-import { Ber, BerReader, BerWriter, Control } from 'ldapts';
+import { Ber, type BerReader, BerWriter, Control } from 'ldapts';
 
 export class TestDirSyncControl extends Control {
   static oid = '1.2.840.113556.1.4.841';

@@ -45,7 +45,7 @@ async function waitFor(pattern: RegExp, options: { history?: boolean; timeoutMs?
 async function run(command: string, until: RegExp = /PS [^\n]*> $/m): Promise<string> {
   tmux('clear-history', '-t', session);
   type(`Clear-Host; ${command}`);
-  return waitFor(new RegExp(`${until.source}[\\s\\S]*PS [^\\n]*> *$`, until.flags.replace('m', '') + 'm'));
+  return waitFor(new RegExp(`${until.source}[\\s\\S]*PS [^\\n]*> *$`, `${until.flags.replace('m', '')}m`));
 }
 
 describe('an administrator\'s PowerShell session in a terminal (tmux)', function () {

@@ -40,7 +40,10 @@ const lowerCaseNames = new Map<string, string>();
 /** Attribute names lower-cased once: the schema's few names recur in every entry. */
 function lowerCaseName(name: string): string {
   let lowerCase = lowerCaseNames.get(name);
-  if (lowerCase === undefined) lowerCaseNames.set(name, (lowerCase = name.toLowerCase()));
+  if (lowerCase === undefined) {
+    lowerCase = name.toLowerCase();
+    lowerCaseNames.set(name, lowerCase);
+  }
   return lowerCase;
 }
 

@@ -10,7 +10,7 @@ import {
   serializeSecurityDescriptor,
 } from '../../../src/connectors/ad/security-descriptor.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
-import { DirSyncError } from '../../../src/core/errors.ts';
+import type { DirSyncError } from '../../../src/core/errors.ts';
 import { ensureServiceAccount, ReplicationRights, serviceAccountNamePattern, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
 import { sidToString } from '../../../src/connectors/ad/values.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../../support/ad/index.ts';

@@ -158,7 +158,7 @@ describe('Exporter ($batch) against the stand-in', function () {
     assert.deepEqual(failures(removals), []);
   });
 
-  it('paces itself to a throttled tenant: 429s stay rare and writes run close to the budget', async function () {
+  it('paces itself to a throttled tenant: 429s stay rare and writes run close to the budget', async () => {
     const limits = { writes: 200, windowSeconds: 2 };
     standIn.control.setThrottle(limits);
     const paced = await connect(standIn, { writeBudget: limits });

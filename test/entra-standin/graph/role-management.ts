@@ -34,7 +34,7 @@ function assertSupportedFilter(node: FilterNode, rules: FilterRules, schema: Res
     case 'and': case 'or': assertSupportedFilter(node.left, rules, schema); assertSupportedFilter(node.right, rules, schema); return;
     case 'compare': {
       const property = [node.left, node.right].find((operand) => operand.kind === 'property');
-      if (!property || property.kind !== 'property') throw graphErrors.unsupportedFilter();
+      if (property?.kind !== 'property') throw graphErrors.unsupportedFilter();
       check(property.path.join('/'), node.op);
       return;
     }

@@ -158,7 +158,7 @@ export class IdentityPlatform {
 
   /** The client assertion msal signs with the app's certificate: key, signature, aud, iss/sub, lifetime. */
   async #verifyAssertion(app: AppRegistration, assertion: string): Promise<void> {
-    let header;
+    let header: ReturnType<typeof decodeProtectedHeader>;
     try {
       header = decodeProtectedHeader(assertion);
     } catch {

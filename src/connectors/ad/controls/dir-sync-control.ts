@@ -1,4 +1,4 @@
-import { Ber, BerReader, BerWriter, Control } from 'ldapts';
+import { Ber, type BerReader, BerWriter, Control } from 'ldapts';
 
 /** Flags of the DirSync request ([MS-ADTS] 3.1.1.3.4.1.3). */
 export const DirSyncFlags = {
