@@ -71,7 +71,9 @@ export interface CycleJobResult {
 
 export async function runCycleJob(job: CycleJob): Promise<CycleJobResult> {
   // DirSync as the module and the single executable start it (module/private/Resolve-DirSyncExecutable.ps1).
-  const worker = spawn(process.execPath, ['--max-semi-space-size=8', join(import.meta.dirname, 'cycle-worker.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const worker = spawn(process.execPath, ['--max-semi-space-size=8', join(import.meta.dirname, 'cycle-worker.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', resolve);

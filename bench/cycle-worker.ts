@@ -78,7 +78,11 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
     if (job.target.kind === 'stand-in') {
       const { tenantId, clientId, clientSecret, authorityHost, graphEndpoint, caPem, writeBudget } = job.target;
       const entra = await connectToEntra({
-        tenantId, clientId, caPem, writeBudget, preview: false,
+        tenantId,
+        clientId,
+        caPem,
+        writeBudget,
+        preview: false,
         credential: { kind: 'client-secret', secret: clientSecret },
         cloud: { authorityHost, graphEndpoint },
       });
@@ -103,7 +107,14 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       const result = await runSyncCycle(
-        { mode: cycle.mode, preview: false, acceptDeletes: false, deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 }, softMatch: 'smtp-then-upn', deltaDeletions: cycle.deltaDeletions ?? 'tombstones' },
+        {
+          mode: cycle.mode,
+          preview: false,
+          acceptDeletes: false,
+          deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
+          softMatch: 'smtp-then-upn',
+          deltaDeletions: cycle.deltaDeletions ?? 'tombstones',
+        },
         { store, source, target, sink, reporter: output },
       );
       cycles.push({
@@ -118,7 +129,13 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
     }
     const links = await store.countLinks();
     await store.close();
-    return { cycles, warnings: output.warnings, links, storeBytes: await directorySize(storeDirectory), ...(counters ? { graph: { ...counters } } : {}) };
+    return {
+      cycles,
+      warnings: output.warnings,
+      links,
+      storeBytes: await directorySize(storeDirectory),
+      ...(counters ? { graph: { ...counters } } : {}),
+    };
   } finally {
     for (const close of closers.reverse()) await close();
     await rm(storeDirectory, { recursive: true, force: true });

@@ -22,12 +22,19 @@ const CANDIDATES = 200;
 
 function sourceFor(domain: TestDomain, ou: string): ActiveDirectorySource {
   return new ActiveDirectorySource({
-    url: domain.ldapsUrl, caPem: domain.caPem, bindDn: domain.adminDn, password: domain.adminPassword,
+    url: domain.ldapsUrl,
+    caPem: domain.caPem,
+    bindDn: domain.adminDn,
+    password: domain.adminPassword,
     scope: { includeOus: [ou], excludeOus: [] },
   });
 }
 
-async function timed<T>(work: (source: ActiveDirectorySource) => AsyncIterable<T>, domain: TestDomain, ou: string): Promise<{ seconds: number; items: number }> {
+async function timed<T>(
+  work: (source: ActiveDirectorySource) => AsyncIterable<T>,
+  domain: TestDomain,
+  ou: string,
+): Promise<{ seconds: number; items: number }> {
   const source = sourceFor(domain, ou);
   try {
     const started = performance.now();
@@ -46,7 +53,10 @@ export async function measureDeletionListing(domain: TestDomain, ou: string, exp
   for (let round = 0; round < rounds; round++) {
     const full = await timed((source) => source.fullImport(), domain, ou);
     const listing = await timed((source) => source.listScope(), domain, ou);
-    for (const [reader, measured] of [['full import', full], ['listing', listing]] as const) {
+    for (const [reader, measured] of [
+      ['full import', full],
+      ['listing', listing],
+    ] as const) {
       if (measured.items !== expected) throw new Error(`The ${reader} found ${measured.items} objects under ${ou}, not ${expected}.`);
     }
     fullImportSeconds = Math.min(fullImportSeconds, full.seconds);
@@ -56,7 +66,11 @@ export async function measureDeletionListing(domain: TestDomain, ou: string, exp
   const confirmation = await timed((source) => source.confirmDeletions(candidates), domain, ou);
   if (confirmation.items !== CANDIDATES) throw new Error(`confirmDeletions gave ${confirmation.items} verdicts for ${CANDIDATES} candidates.`);
   return {
-    objects: expected, rounds, fullImportSeconds, listingSeconds, ratio: listingSeconds / fullImportSeconds,
+    objects: expected,
+    rounds,
+    fullImportSeconds,
+    listingSeconds,
+    ratio: listingSeconds / fullImportSeconds,
     confirmationMsPerCandidate: (confirmation.seconds * 1000) / CANDIDATES,
   };
 }

@@ -28,8 +28,14 @@ export interface ExportBudgetResult {
 
 export function standInTarget(standIn: EntraStandIn, writeBudget: WriteBudgetLimits): CycleJob['target'] {
   return {
-    kind: 'stand-in', tenantId: standIn.tenantId, clientId: standIn.clientId, clientSecret: standIn.clientSecret,
-    authorityHost: `https://${standIn.authorityHost}`, graphEndpoint: standIn.graphEndpoint, caPem: standIn.caPem, writeBudget,
+    kind: 'stand-in',
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    clientSecret: standIn.clientSecret,
+    authorityHost: `https://${standIn.authorityHost}`,
+    graphEndpoint: standIn.graphEndpoint,
+    caPem: standIn.caPem,
+    writeBudget,
   };
 }
 
@@ -38,8 +44,11 @@ function arrivedComplete(standIn: EntraStandIn, shape: DirectoryShape): boolean 
   const snapshot = standIn.control.snapshot();
   const users = snapshot.users.filter((user) => user.props.onPremisesImmutableId !== undefined && user.props.onPremisesImmutableId !== null);
   const groups = snapshot.groups.filter((group) => String(group.props.displayName).startsWith('Synthetic Group'));
-  return users.length === shape.users && groups.length === shape.groups &&
-    groups.every((group) => group.members.length === Math.min(shape.membersPerGroup, shape.users));
+  return (
+    users.length === shape.users &&
+    groups.length === shape.groups &&
+    groups.every((group) => group.members.length === Math.min(shape.membersPerGroup, shape.users))
+  );
 }
 
 /** Writes per second from one window after the first write to the last one (NaN when the run is shorter). */
@@ -58,14 +67,24 @@ export async function measureExportBudget(shape: DirectoryShape, limits: WriteBu
       cycles: [{ label: 'initial', mode: 'full' }],
     });
     const cycle = result.cycles[0]!;
-    if (cycle.status !== 'success') throw new Error(`The throttled export ended with status ${cycle.status} (${cycle.counts.errors} errors, e.g. ${cycle.firstErrors.join('; ')}).`);
-    const graphWrites = standIn.control.requests().filter((request) => request.method !== 'GET' && request.path.startsWith('/v1.0/') && !request.path.endsWith('/$batch'));
+    if (cycle.status !== 'success')
+      throw new Error(
+        `The throttled export ended with status ${cycle.status} (${cycle.counts.errors} errors, e.g. ${cycle.firstErrors.join('; ')}).`,
+      );
+    const graphWrites = standIn.control
+      .requests()
+      .filter((request) => request.method !== 'GET' && request.path.startsWith('/v1.0/') && !request.path.endsWith('/$batch'));
     const acceptedTimes = graphWrites.filter((request) => request.status < 300).map((request) => Date.parse(request.time));
     const writesAccepted = acceptedTimes.length;
     const achievedPerSecond = writesAccepted / cycle.seconds;
     const allowedPerSecond = limits.writes / limits.windowSeconds;
     return {
-      shape, limits, seconds: cycle.seconds, writesAccepted, achievedPerSecond, allowedPerSecond,
+      shape,
+      limits,
+      seconds: cycle.seconds,
+      writesAccepted,
+      achievedPerSecond,
+      allowedPerSecond,
       ratio: achievedPerSecond / allowedPerSecond,
       steadyRatio: steadyRate(acceptedTimes, limits.windowSeconds) / allowedPerSecond,
       pacingCeiling: new WriteBudget(limits).refillPerSecond / allowedPerSecond,

@@ -26,7 +26,10 @@ const EXTENDED_DN_CONTROL = '!1.2.840.113556.1.4.529=::MAMCAQA=';
 
 async function dirSyncImport(domain: TestDomain, ou: string): Promise<number> {
   const source = new ActiveDirectorySource({
-    url: domain.ldapsUrl, caPem: domain.caPem, bindDn: domain.adminDn, password: domain.adminPassword,
+    url: domain.ldapsUrl,
+    caPem: domain.caPem,
+    bindDn: domain.adminDn,
+    password: domain.adminPassword,
     scope: { includeOus: [ou], excludeOus: [] },
   });
   try {
@@ -42,8 +45,24 @@ async function dirSyncImport(domain: TestDomain, ou: string): Promise<number> {
 async function ldapsearchImport(domain: TestDomain, ou: string, passwordFile: string): Promise<number> {
   const child = spawn(
     'ldapsearch',
-    ['-LLL', '-x', '-H', domain.ldapsUrl, '-D', domain.adminDn, '-y', passwordFile, '-b', ou,
-      '-E', 'pr=1000/noprompt', '-E', EXTENDED_DN_CONTROL, SELECTION_FILTER, ...READ_ATTRIBUTES],
+    [
+      '-LLL',
+      '-x',
+      '-H',
+      domain.ldapsUrl,
+      '-D',
+      domain.adminDn,
+      '-y',
+      passwordFile,
+      '-b',
+      ou,
+      '-E',
+      'pr=1000/noprompt',
+      '-E',
+      EXTENDED_DN_CONTROL,
+      SELECTION_FILTER,
+      ...READ_ATTRIBUTES,
+    ],
     { env: { ...process.env, LDAPTLS_CACERT: domain.caFile }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let entries = 0;
@@ -81,7 +100,10 @@ export async function measureImportRate(domain: TestDomain, ou: string, expected
     for (let round = 0; round < rounds; round++) {
       const dirSync = await timed(() => dirSyncImport(domain, ou));
       const ldapsearch = await timed(() => ldapsearchImport(domain, ou, passwordFile));
-      for (const [reader, measured] of [['DirSync', dirSync], ['ldapsearch', ldapsearch]] as const) {
+      for (const [reader, measured] of [
+        ['DirSync', dirSync],
+        ['ldapsearch', ldapsearch],
+      ] as const) {
         if (measured.objects !== expected) throw new Error(`${reader} read ${measured.objects} objects under ${ou}, not ${expected}.`);
       }
       dirSyncSeconds = Math.min(dirSyncSeconds, dirSync.seconds);

@@ -39,7 +39,12 @@ async function addGroups(domain: TestDomain, groups: number, membersPerGroup: nu
   try {
     for (let index = 0; index < groups; index++) {
       const member = Array.from({ length: membersPerGroup }, (_, offset) => BULK.userDn((index * membersPerGroup + offset) % users));
-      await client.add(groupDn(index), { objectClass: ['top', 'group'], sAMAccountName: `bulk.group.${index + 1}`, groupType: String(-2147483646), member });
+      await client.add(groupDn(index), {
+        objectClass: ['top', 'group'],
+        sAMAccountName: `bulk.group.${index + 1}`,
+        groupType: String(-2147483646),
+        member,
+      });
     }
   } finally {
     await client.unbind();
@@ -50,12 +55,18 @@ async function addGroups(domain: TestDomain, groups: number, membersPerGroup: nu
 function onePercentChanges(users: number, groups: number): AdChange[] {
   const every = 100;
   const changes: AdChange[] = [];
-  for (let index = 0; index < users; index += every) changes.push({ dn: BULK.userDn(index), attribute: 'department', value: 'Changed for the 1 % delta' });
-  for (let index = 0; index < groups; index += every) changes.push({ dn: groupDn(index), attribute: 'description', value: 'Changed for the 1 % delta' });
+  for (let index = 0; index < users; index += every)
+    changes.push({ dn: BULK.userDn(index), attribute: 'department', value: 'Changed for the 1 % delta' });
+  for (let index = 0; index < groups; index += every)
+    changes.push({ dn: groupDn(index), attribute: 'description', value: 'Changed for the 1 % delta' });
   return changes;
 }
 
-export async function measureLargeDirectory(domain: TestDomain, scope: ScopeOptions, shape: { users: number; groups: number; membersPerGroup: number }): Promise<LargeDirectoryResult> {
+export async function measureLargeDirectory(
+  domain: TestDomain,
+  scope: ScopeOptions,
+  shape: { users: number; groups: number; membersPerGroup: number },
+): Promise<LargeDirectoryResult> {
   const { users, groups, membersPerGroup } = shape;
   const seeding = performance.now();
   await addGroups(domain, groups, membersPerGroup, users);
@@ -73,19 +84,31 @@ export async function measureLargeDirectory(domain: TestDomain, scope: ScopeOpti
         { label: 'delta, 1 % changed', mode: 'delta', adChanges: changes },
       ],
     });
-    const [full, unchanged, onePercent] = result.cycles as [typeof result.cycles[0], typeof result.cycles[0], typeof result.cycles[0]];
+    const [full, unchanged, onePercent] = result.cycles as [(typeof result.cycles)[0], (typeof result.cycles)[0], (typeof result.cycles)[0]];
     for (const cycle of [full, unchanged, onePercent]) {
-      if (cycle.status !== 'success') throw new Error(`The ${cycle.label} cycle ended with status ${cycle.status} (${cycle.firstErrors.join('; ')}).`);
+      if (cycle.status !== 'success')
+        throw new Error(`The ${cycle.label} cycle ended with status ${cycle.status} (${cycle.firstErrors.join('; ')}).`);
     }
     if (full.counts.added !== objects) throw new Error(`The full sync added ${full.counts.added} objects, not ${objects}.`);
-    if (onePercent.counts.updated !== changes.length) throw new Error(`The 1 % delta updated ${onePercent.counts.updated} objects, not ${changes.length}.`);
+    if (onePercent.counts.updated !== changes.length)
+      throw new Error(`The 1 % delta updated ${onePercent.counts.updated} objects, not ${changes.length}.`);
     const graphWrites = result.graph?.writes ?? 0;
     const budgetBoundSeconds = graphWrites / (GRAPH_WRITE_BUDGET.writes / GRAPH_WRITE_BUDGET.windowSeconds);
     return {
-      objects, users, groups, membersPerGroup, groupSeedingSeconds,
+      objects,
+      users,
+      groups,
+      membersPerGroup,
+      groupSeedingSeconds,
       full: { seconds: full.seconds, objectsPerSecond: objects / full.seconds, dirSyncCpuSeconds: full.cpuSeconds, maxRssMb: full.maxRssMb },
       deltaUnchanged: { seconds: unchanged.seconds, share: unchanged.seconds / full.seconds },
-      deltaOnePercent: { changed: changes.length, updated: onePercent.counts.updated, seconds: onePercent.seconds, dirSyncCpuSeconds: onePercent.cpuSeconds, share: onePercent.seconds / full.seconds },
+      deltaOnePercent: {
+        changed: changes.length,
+        updated: onePercent.counts.updated,
+        seconds: onePercent.seconds,
+        dirSyncCpuSeconds: onePercent.cpuSeconds,
+        share: onePercent.seconds / full.seconds,
+      },
       storeMb: result.storeBytes / 1_048_576,
       graphWrites,
       budgetBoundSeconds,

@@ -34,8 +34,9 @@ const MEMBERS_PER_MODIFY = 1000;
 
 /** Graph writes to a group's membership: PATCH members@odata.bind, POST …/members/$ref, DELETE …/members/{id}/$ref. */
 function membershipWrites(standIn: EntraStandIn): number {
-  return standIn.control.requests().filter((request) =>
-    request.method !== 'GET' && /\/groups\/[^/]+(\/members.*)?$/.test(request.path.split('?')[0]!)).length;
+  return standIn.control
+    .requests()
+    .filter((request) => request.method !== 'GET' && /\/groups\/[^/]+(\/members.*)?$/.test(request.path.split('?')[0]!)).length;
 }
 
 /** Adds a global security group of the first `members` bulk users. */
@@ -71,11 +72,18 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
   const work = await mkdtemp(join(tmpdir(), 'dirsync-bench-group-'));
   const store = new SqliteStore(join(work, 'dirsync.db'));
   const source = new ActiveDirectorySource({
-    url: domain.ldapsUrl, caPem: domain.caPem, bindDn: domain.adminDn, password: domain.adminPassword,
+    url: domain.ldapsUrl,
+    caPem: domain.caPem,
+    bindDn: domain.adminDn,
+    password: domain.adminPassword,
     scope: { includeOus: [BULK.ou], excludeOus: [] },
   });
   const entra = await connectToEntra({
-    tenantId: standIn.tenantId, clientId: standIn.clientId, caPem: standIn.caPem, preview: false, writeBudget: UNLIMITED,
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    caPem: standIn.caPem,
+    preview: false,
+    writeBudget: UNLIMITED,
     credential: { kind: 'client-secret', secret: standIn.clientSecret },
     cloud: { authorityHost: `https://${standIn.authorityHost}`, graphEndpoint: standIn.graphEndpoint },
   });
@@ -87,10 +95,23 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
       standIn.control.clearRequests();
       const started = performance.now();
       const result = await runSyncCycle(
-        { mode, preview: false, acceptDeletes: false, deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 }, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones' },
+        {
+          mode,
+          preview: false,
+          acceptDeletes: false,
+          deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
+          softMatch: 'smtp-then-upn',
+          deltaDeletions: 'tombstones',
+        },
         { store, source, target: cloud, sink, reporter: silentReporter },
       );
-      if (result.status !== 'success') throw new Error(`The ${mode} cycle ended ${result.status}: ${result.errors.slice(0, 3).map((error) => `${error.dn}: ${error.message}`).join('; ')}`);
+      if (result.status !== 'success')
+        throw new Error(
+          `The ${mode} cycle ended ${result.status}: ${result.errors
+            .slice(0, 3)
+            .map((error) => `${error.dn}: ${error.message}`)
+            .join('; ')}`,
+        );
       return (performance.now() - started) / 1000;
     };
     const initialSeconds = await cycle('full');
@@ -101,8 +122,12 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
     await changeOneMemberEachWay(domain, BULK.userDn(0), BULK.userDn(members));
     const deltaSeconds = await cycle('delta');
     return {
-      members, initialSeconds, initialMembershipRequests,
-      deltaSeconds, deltaMemberValuesRead: source.statistics.memberValues, deltaMembershipWrites: membershipWrites(standIn),
+      members,
+      initialSeconds,
+      initialMembershipRequests,
+      deltaSeconds,
+      deltaMemberValuesRead: source.statistics.memberValues,
+      deltaMembershipWrites: membershipWrites(standIn),
     };
   } finally {
     await source.close();

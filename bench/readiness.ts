@@ -16,7 +16,13 @@ export interface ReadinessCost {
 }
 
 function sourceFor(domain: TestDomain, ou: string): ActiveDirectorySource {
-  return new ActiveDirectorySource({ url: domain.ldapsUrl, caPem: domain.caPem, bindDn: domain.adminDn, password: domain.adminPassword, scope: { includeOus: [ou], excludeOus: [] } });
+  return new ActiveDirectorySource({
+    url: domain.ldapsUrl,
+    caPem: domain.caPem,
+    bindDn: domain.adminDn,
+    password: domain.adminPassword,
+    scope: { includeOus: [ou], excludeOus: [] },
+  });
 }
 
 export async function measureReadiness(domain: TestDomain, ou: string, expected: number, rounds: number): Promise<ReadinessCost> {

@@ -121,34 +121,60 @@ function usersInScope(scope: ScopeOptions): number {
 }
 
 async function measureAll(plan: Plan, quick: boolean, large: boolean): Promise<BenchReport> {
-  const report = { date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), loadAverage: loadavg()[0]!, quick } as BenchReport;
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: availableParallelism(),
+    loadAverage: loadavg()[0]!,
+    quick,
+  } as BenchReport;
   say(`Starting the ${BULK_USERS.toLocaleString('en')}-user Samba domain (the first run on a machine builds its template: about 1.5 minutes)…`);
   let domain: TestDomain | undefined;
   try {
     domain = await startDomain({ variant: { bulkUsers: BULK_USERS } });
     const bulk = domain;
     report.importRate = await section('1. Import rate: DirSync vs ldapsearch', () => measureImportRate(bulk, BULK.ou, BULK_USERS, plan.importRounds));
-    report.deletionListing = await section('1b. Deletion listing: anchors only vs full import', () => measureDeletionListing(bulk, BULK.ou, BULK_USERS, plan.importRounds));
-    report.readiness = await section('1c. Readiness check: full import + every rule', () => measureReadiness(bulk, BULK.ou, BULK_USERS, plan.importRounds));
+    report.deletionListing = await section('1b. Deletion listing: anchors only vs full import', () =>
+      measureDeletionListing(bulk, BULK.ou, BULK_USERS, plan.importRounds),
+    );
+    report.readiness = await section('1c. Readiness check: full import + every rule', () =>
+      measureReadiness(bulk, BULK.ou, BULK_USERS, plan.importRounds),
+    );
     report.exportBudget = await section('2. Export against the write budget', () => measureExportBudget(plan.exportShape, plan.exportLimits));
-    report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () => measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)));
+    report.engineOverhead = await section('3. Engine overhead: AD → engine → stand-in, unthrottled', () =>
+      measureEngineOverhead(bulk, plan.engineScope, usersInScope(plan.engineScope)),
+    );
     // Last on this domain: it adds a group to OU=Bulk, which the sections above count without.
-    report.largeGroup = await section('3b. Large group: initial export, then one member added and one removed', () => measureLargeGroup(bulk, BULK_USERS - 1));
+    report.largeGroup = await section('3b. Large group: initial export, then one member added and one removed', () =>
+      measureLargeGroup(bulk, BULK_USERS - 1),
+    );
   } finally {
     await domain?.stop();
   }
-  report.scale = await section(`4. Scale: ${plan.scaleObjects.toLocaleString('en')} synthetic objects`, async () => ({ ...(await measureScale(plan.scaleObjects)), cloud: 'in-memory CloudTarget + OperationSink (bench/memory-cloud.ts)' }));
+  report.scale = await section(`4. Scale: ${plan.scaleObjects.toLocaleString('en')} synthetic objects`, async () => ({
+    ...(await measureScale(plan.scaleObjects)),
+    cloud: 'in-memory CloudTarget + OperationSink (bench/memory-cloud.ts)',
+  }));
   report.stores = await section('5. Stores: node:sqlite vs better-sqlite3', () => measureStores(plan.storeRounds));
-  report.largeDirectory = large ? await section(`6. ${LARGE_USERS.toLocaleString('en')} users + ${LARGE_GROUPS.toLocaleString('en')} groups on real LDAP (the first run builds the users' template; the groups are added over LDAP, ~80 s)`, async () => {
-    const domain = await startDomain({ variant: { bulkUsers: LARGE_USERS } });
-    try {
-      const directory = await measureLargeDirectory(domain, { includeOus: [BULK.ou], excludeOus: [] }, { users: LARGE_USERS, groups: LARGE_GROUPS, membersPerGroup: LARGE_MEMBERS_PER_GROUP });
-      // Second: it adds the group to the OU the directory's sync counts without.
-      return { ...directory, group: await measureLargeGroup(domain, LARGE_GROUP_MEMBERS) };
-    } finally {
-      await domain.stop();
-    }
-  }) : null;
+  report.largeDirectory = large
+    ? await section(
+        `6. ${LARGE_USERS.toLocaleString('en')} users + ${LARGE_GROUPS.toLocaleString('en')} groups on real LDAP (the first run builds the users' template; the groups are added over LDAP, ~80 s)`,
+        async () => {
+          const domain = await startDomain({ variant: { bulkUsers: LARGE_USERS } });
+          try {
+            const directory = await measureLargeDirectory(
+              domain,
+              { includeOus: [BULK.ou], excludeOus: [] },
+              { users: LARGE_USERS, groups: LARGE_GROUPS, membersPerGroup: LARGE_MEMBERS_PER_GROUP },
+            );
+            // Second: it adds the group to the OU the directory's sync counts without.
+            return { ...directory, group: await measureLargeGroup(domain, LARGE_GROUP_MEMBERS) };
+          } finally {
+            await domain.stop();
+          }
+        },
+      )
+    : null;
   return report;
 }
 
@@ -165,7 +191,10 @@ function failed<T extends object>(outcome: Outcome<T>): outcome is { error: stri
 }
 
 function renderTable(report: BenchReport): string {
-  const lines = [`DirSync benchmark — ${report.date.slice(0, 10)}, Node ${report.node}, ${report.cpus} CPUs (shared), load ${report.loadAverage.toFixed(1)}${report.quick ? ', --quick' : ''}`, ''];
+  const lines = [
+    `DirSync benchmark — ${report.date.slice(0, 10)}, Node ${report.node}, ${report.cpus} CPUs (shared), load ${report.loadAverage.toFixed(1)}${report.quick ? ', --quick' : ''}`,
+    '',
+  ];
   const heading = (title: string, outcome: Outcome<object>): boolean => {
     lines.push(title);
     if (failed(outcome)) lines.push(`  FAILED: ${outcome.error}`, '');
@@ -173,10 +202,24 @@ function renderTable(report: BenchReport): string {
   };
 
   const importRate = report.importRate;
-  if (heading(`1. Full import from AD (Samba, LDAPS), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(importRate) ? '?' : importRate.rounds}`, importRate) && !failed(importRate)) {
+  if (
+    heading(
+      `1. Full import from AD (Samba, LDAPS), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(importRate) ? '?' : importRate.rounds}`,
+      importRate,
+    ) &&
+    !failed(importRate)
+  ) {
     lines.push(
-      row('DirSync ActiveDirectorySource (pages of 500)', seconds(importRate.dirSyncSeconds), `${number(importRate.objects / importRate.dirSyncSeconds)} objects/s`),
-      row('ldapsearch -E pr=1000, same attributes', seconds(importRate.ldapsearchSeconds), `${number(importRate.objects / importRate.ldapsearchSeconds)} objects/s`),
+      row(
+        'DirSync ActiveDirectorySource (pages of 500)',
+        seconds(importRate.dirSyncSeconds),
+        `${number(importRate.objects / importRate.dirSyncSeconds)} objects/s`,
+      ),
+      row(
+        'ldapsearch -E pr=1000, same attributes',
+        seconds(importRate.ldapsearchSeconds),
+        `${number(importRate.objects / importRate.ldapsearchSeconds)} objects/s`,
+      ),
       row('DirSync time / ldapsearch time', number(importRate.ratio, 2), '(1.00 = as fast as the C client)'),
       row('DirSync CPU time (least of the rounds)', seconds(importRate.dirSyncCpuSeconds), 'the rest of its time it waits on Samba'),
       '',
@@ -184,10 +227,24 @@ function renderTable(report: BenchReport): string {
   }
 
   const listing = report.deletionListing;
-  if (heading(`1b. Finding deletions by listing the scope (anchors only), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(listing) ? '?' : listing.rounds}`, listing) && !failed(listing)) {
+  if (
+    heading(
+      `1b. Finding deletions by listing the scope (anchors only), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(listing) ? '?' : listing.rounds}`,
+      listing,
+    ) &&
+    !failed(listing)
+  ) {
     lines.push(
-      row('full import (ActiveDirectorySource.fullImport)', seconds(listing.fullImportSeconds), `${number(listing.objects / listing.fullImportSeconds)} objects/s`),
-      row('listing (listScope: selection attributes only)', seconds(listing.listingSeconds), `${number(listing.objects / listing.listingSeconds)} objects/s`),
+      row(
+        'full import (ActiveDirectorySource.fullImport)',
+        seconds(listing.fullImportSeconds),
+        `${number(listing.objects / listing.fullImportSeconds)} objects/s`,
+      ),
+      row(
+        'listing (listScope: selection attributes only)',
+        seconds(listing.listingSeconds),
+        `${number(listing.objects / listing.listingSeconds)} objects/s`,
+      ),
       row('listing time / full import time', percent(listing.ratio)),
       row('confirming a deleted object by objectGUID', `${number(listing.confirmationMsPerCandidate, 2)} ms`, 'per deletion candidate'),
       '',
@@ -195,10 +252,20 @@ function renderTable(report: BenchReport): string {
   }
 
   const readiness = report.readiness;
-  if (heading(`1c. Readiness check (dirsync readiness, tenant not consulted), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(readiness) ? '?' : readiness.rounds}`, readiness) && !failed(readiness)) {
+  if (
+    heading(
+      `1c. Readiness check (dirsync readiness, tenant not consulted), ${number(BULK_USERS)} users of OU=Bulk, best of ${failed(readiness) ? '?' : readiness.rounds}`,
+      readiness,
+    ) &&
+    !failed(readiness)
+  ) {
     lines.push(
       row('full import alone', seconds(readiness.importSeconds), `${number(readiness.objects / readiness.importSeconds)} objects/s`),
-      row('full import + rules + duplicate index', seconds(readiness.readinessSeconds), `${number(readiness.objects / readiness.readinessSeconds)} objects/s`),
+      row(
+        'full import + rules + duplicate index',
+        seconds(readiness.readinessSeconds),
+        `${number(readiness.objects / readiness.readinessSeconds)} objects/s`,
+      ),
       row('findings', number(readiness.findings), `resident memory ${number(readiness.rssMiB)} MiB`),
       '',
     );
@@ -208,14 +275,26 @@ function renderTable(report: BenchReport): string {
   if (heading('2. Initial export against the write budget (Entra stand-in throttling, exporter budget the same)', exported) && !failed(exported)) {
     const { shape, limits } = exported;
     lines.push(
-      row('budget (Graph: 3,000 / 150 s, scaled by 1/5)', `${number(limits.writes)} / ${limits.windowSeconds} s`, `= ${number(exported.allowedPerSecond)} writes/s`),
+      row(
+        'budget (Graph: 3,000 / 150 s, scaled by 1/5)',
+        `${number(limits.writes)} / ${limits.windowSeconds} s`,
+        `= ${number(exported.allowedPerSecond)} writes/s`,
+      ),
       row('objects', `${number(shape.users)} + ${number(shape.groups)}`, `users + groups of ${shape.membersPerGroup} members`),
       row('writes accepted, time', number(exported.writesAccepted), seconds(exported.seconds)),
       row('achieved / allowed rate, whole cycle', percent(exported.ratio), `target ≥ 95 %; ${number(exported.achievedPerSecond, 1)} writes/s`),
-      row('achieved / allowed rate, after the 1st window', percent(exported.steadyRatio), `exporter refill rate ${percent(exported.pacingCeiling)} (+ its burst)`),
+      row(
+        'achieved / allowed rate, after the 1st window',
+        percent(exported.steadyRatio),
+        `exporter refill rate ${percent(exported.pacingCeiling)} (+ its burst)`,
+      ),
       row('429 answers received', number(exported.throttled), 'target: rare, all recovered'),
       row('every user, group and member arrived', exported.complete ? 'yes' : 'NO'),
-      row('100,000 creates at Graph\'s budget, steady rate', `${number(100_000 / (GRAPH_WRITES_PER_SECOND * exported.steadyRatio) / 60)} min`, '(floor: 83 min)'),
+      row(
+        "100,000 creates at Graph's budget, steady rate",
+        `${number(100_000 / (GRAPH_WRITES_PER_SECOND * exported.steadyRatio) / 60)} min`,
+        '(floor: 83 min)',
+      ),
       '',
     );
   }
@@ -235,9 +314,16 @@ function renderTable(report: BenchReport): string {
   }
 
   const group = report.largeGroup;
-  if (heading(`3b. A group of ${failed(group) ? '?' : number(group.members)} members, AD → engine → Entra stand-in, no throttling`, group) && !failed(group)) {
+  if (
+    heading(`3b. A group of ${failed(group) ? '?' : number(group.members)} members, AD → engine → Entra stand-in, no throttling`, group) &&
+    !failed(group)
+  ) {
     lines.push(
-      row('full sync of OU=Bulk with the group', seconds(group.initialSeconds), `${number(group.initialMembershipRequests)} membership requests (20 members each)`),
+      row(
+        'full sync of OU=Bulk with the group',
+        seconds(group.initialSeconds),
+        `${number(group.initialMembershipRequests)} membership requests (20 members each)`,
+      ),
       row('delta: one member added, one removed', seconds(group.deltaSeconds), `${number(group.deltaMemberValuesRead)} member values read from AD`),
       row('Graph membership writes of that delta', number(group.deltaMembershipWrites), '(2 = one add, one removal)'),
       '',
@@ -249,9 +335,17 @@ function renderTable(report: BenchReport): string {
     const { shape } = scale;
     lines.push(
       row('objects', number(scale.objects), `${number(shape.users)} users + ${number(shape.groups)} groups of ${shape.membersPerGroup}`),
-      row('full sync', seconds(scale.full.seconds), `${number(scale.objects / scale.full.seconds)} objects/s, peak RSS ${number(scale.fullMaxRssMb)} MB`),
+      row(
+        'full sync',
+        seconds(scale.full.seconds),
+        `${number(scale.objects / scale.full.seconds)} objects/s, peak RSS ${number(scale.fullMaxRssMb)} MB`,
+      ),
       row('delta, nothing changed', seconds(scale.deltaUnchanged.seconds), `delta / full = ${number(scale.unchangedRatio, 4)}`),
-      row(`delta, 1 % changed (${number(scale.deltaOnePercent.counts.updated)} objects)`, seconds(scale.deltaOnePercent.seconds), `delta / full = ${number(scale.onePercentRatio, 4)}`),
+      row(
+        `delta, 1 % changed (${number(scale.deltaOnePercent.counts.updated)} objects)`,
+        seconds(scale.deltaOnePercent.seconds),
+        `delta / full = ${number(scale.onePercentRatio, 4)}`,
+      ),
       row('delta that lists the scope to find deletions', seconds(scale.deltaListing.seconds), `delta / full = ${number(scale.listingRatio, 4)}`),
       row('peak RSS of the DirSync process, all cycles', `${number(scale.maxRssMb)} MB`),
       '',
@@ -261,23 +355,52 @@ function renderTable(report: BenchReport): string {
   const stores = report.stores;
   if (heading(`5. Store workload (bench/store.ts), items/s, best of ${failed(stores) ? '?' : stores.rounds}`, stores) && !failed(stores)) {
     lines.push(`  ${'step'.padEnd(52)}${stores.engines.map((name) => name.padStart(16)).join('')}`);
-    for (const step of stores.steps) lines.push(`  ${step.step.padEnd(52)}${stores.engines.map((name) => number(step.itemsPerSecond[name]!).padStart(16)).join('')}`);
+    for (const step of stores.steps)
+      lines.push(`  ${step.step.padEnd(52)}${stores.engines.map((name) => number(step.itemsPerSecond[name]!).padStart(16)).join('')}`);
     for (const notice of stores.skipped) lines.push(`  ${notice}`);
     lines.push('');
   }
   const large = report.largeDirectory;
-  if (large !== null && heading(`6. ${number(LARGE_USERS)} users + ${number(LARGE_GROUPS)} groups on real LDAP: Samba → engine → Entra stand-in, no throttling`, large) && !failed(large)) {
+  if (
+    large !== null &&
+    heading(`6. ${number(LARGE_USERS)} users + ${number(LARGE_GROUPS)} groups on real LDAP: Samba → engine → Entra stand-in, no throttling`, large) &&
+    !failed(large)
+  ) {
     const engine = report.engineOverhead;
     lines.push(
       row('adding the groups over LDAP (Samba, not DirSync)', seconds(large.groupSeedingSeconds), `${number(large.membersPerGroup)} members each`),
-      row(`full sync, ${number(large.objects)} objects`, seconds(large.full.seconds), `${number(large.full.objectsPerSecond)} objects/s, DirSync CPU ${seconds(large.full.dirSyncCpuSeconds)}`),
-      row('peak RSS of the DirSync process', `${number(large.full.maxRssMb)} MB`, failed(engine) ? '' : `${number(large.full.maxRssMb / engine.maxRssMb, 2)}× the 10,000-user sync's (goal < 400 MB)`),
+      row(
+        `full sync, ${number(large.objects)} objects`,
+        seconds(large.full.seconds),
+        `${number(large.full.objectsPerSecond)} objects/s, DirSync CPU ${seconds(large.full.dirSyncCpuSeconds)}`,
+      ),
+      row(
+        'peak RSS of the DirSync process',
+        `${number(large.full.maxRssMb)} MB`,
+        failed(engine) ? '' : `${number(large.full.maxRssMb / engine.maxRssMb, 2)}× the 10,000-user sync's (goal < 400 MB)`,
+      ),
       row('delta, nothing changed', seconds(large.deltaUnchanged.seconds), `delta / full = ${number(large.deltaUnchanged.share, 4)}`),
-      row(`delta, 1 % changed (${number(large.deltaOnePercent.changed)} objects)`, seconds(large.deltaOnePercent.seconds), `delta / full = ${number(large.deltaOnePercent.share, 4)}; DirSync CPU ${seconds(large.deltaOnePercent.dirSyncCpuSeconds)}`),
+      row(
+        `delta, 1 % changed (${number(large.deltaOnePercent.changed)} objects)`,
+        seconds(large.deltaOnePercent.seconds),
+        `delta / full = ${number(large.deltaOnePercent.share, 4)}; DirSync CPU ${seconds(large.deltaOnePercent.dirSyncCpuSeconds)}`,
+      ),
       row('store on disk', `${number(large.storeMb, 1)} MB`),
-      row('at Graph\'s real budget', `${number(large.budgetBoundSeconds / 60)} min`, `${number(large.graphWrites)} writes; DirSync's own time ${percent(large.dirSyncShareOfBudgetBound)} of it`),
-      row(`a ${number(large.group.members)}-member group: full sync with it`, seconds(large.group.initialSeconds), `${number(large.group.initialMembershipRequests)} membership requests`),
-      row('  one member added, one removed: delta', seconds(large.group.deltaSeconds), `${number(large.group.deltaMemberValuesRead)} member values read, ${number(large.group.deltaMembershipWrites)} Graph writes`),
+      row(
+        "at Graph's real budget",
+        `${number(large.budgetBoundSeconds / 60)} min`,
+        `${number(large.graphWrites)} writes; DirSync's own time ${percent(large.dirSyncShareOfBudgetBound)} of it`,
+      ),
+      row(
+        `a ${number(large.group.members)}-member group: full sync with it`,
+        seconds(large.group.initialSeconds),
+        `${number(large.group.initialMembershipRequests)} membership requests`,
+      ),
+      row(
+        '  one member added, one removed: delta',
+        seconds(large.group.deltaSeconds),
+        `${number(large.group.deltaMemberValuesRead)} member values read, ${number(large.group.deltaMembershipWrites)} Graph writes`,
+      ),
       '',
     );
   }
@@ -285,6 +408,8 @@ function renderTable(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, large: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, large: { type: 'boolean', default: false } },
+});
 const report = await measureAll(values.quick ? QUICK : FULL, values.quick, values.large);
 process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));

@@ -33,7 +33,12 @@ export async function measureScale(objects: number): Promise<ScaleResult> {
   const changed = Math.round(objects / 100);
   const result = await runCycleJob({
     source: { kind: 'synthetic', shape },
-    target: { kind: 'memory', initialDomain: 'contoso.onmicrosoft.com', verifiedDomains: [shape.domain], sourceAnchorProperty: 'extension_bench_dirSyncSourceAnchor' },
+    target: {
+      kind: 'memory',
+      initialDomain: 'contoso.onmicrosoft.com',
+      verifiedDomains: [shape.domain],
+      sourceAnchorProperty: 'extension_bench_dirSyncSourceAnchor',
+    },
     cycles: [
       { label: 'full', mode: 'full' },
       { label: 'delta, nothing changed', mode: 'delta' },
@@ -41,12 +46,22 @@ export async function measureScale(objects: number): Promise<ScaleResult> {
       { label: 'delta, nothing changed, deletions found by listing the scope', mode: 'delta', deltaDeletions: 'listing' },
     ],
   });
-  const [full, deltaUnchanged, deltaOnePercent, deltaListing] = result.cycles as [CycleMeasurement, CycleMeasurement, CycleMeasurement, CycleMeasurement];
+  const [full, deltaUnchanged, deltaOnePercent, deltaListing] = result.cycles as [
+    CycleMeasurement,
+    CycleMeasurement,
+    CycleMeasurement,
+    CycleMeasurement,
+  ];
   for (const cycle of result.cycles) if (cycle.status !== 'success') throw new Error(`The ${cycle.label} cycle ended with status ${cycle.status}.`);
   if (full.counts.added !== objects) throw new Error(`The full sync added ${full.counts.added} objects, not ${objects}.`);
   if (deltaOnePercent.counts.updated !== changed) throw new Error(`The 1 % delta updated ${deltaOnePercent.counts.updated} objects, not ${changed}.`);
   return {
-    shape, objects, full, deltaUnchanged, deltaOnePercent, deltaListing,
+    shape,
+    objects,
+    full,
+    deltaUnchanged,
+    deltaOnePercent,
+    deltaListing,
     unchangedRatio: deltaUnchanged.seconds / full.seconds,
     onePercentRatio: deltaOnePercent.seconds / full.seconds,
     listingRatio: deltaListing.seconds / full.seconds,

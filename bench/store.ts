@@ -101,7 +101,9 @@ class DriverStore implements Workload {
   }
 
   async getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>> {
-    return new Map(groupAnchors.map((group) => [group, new Set((this.selectMembers.all(group) as { member_anchor: string }[]).map((row) => row.member_anchor))]));
+    return new Map(
+      groupAnchors.map((group) => [group, new Set((this.selectMembers.all(group) as { member_anchor: string }[]).map((row) => row.member_anchor))]),
+    );
   }
 
   async close(): Promise<void> {
@@ -130,7 +132,14 @@ interface LinkRow {
 }
 
 function toLink(row: LinkRow): ObjectLink {
-  return { anchor: row.anchor, kind: row.kind, cloudId: row.cloud_id, dn: row.dn, exported: JSON.parse(row.exported) as Record<string, unknown>, lastSeenRunId: row.last_seen_run };
+  return {
+    anchor: row.anchor,
+    kind: row.kind,
+    cloudId: row.cloud_id,
+    dn: row.dn,
+    exported: JSON.parse(row.exported) as Record<string, unknown>,
+    lastSeenRunId: row.last_seen_run,
+  };
 }
 
 /** A link shaped like a real user's: a GUID anchor, a DN and ~10 exported attributes. */
@@ -176,7 +185,8 @@ async function runWorkload(store: Workload): Promise<Timing[]> {
     await work();
     timings.push({ step, items, seconds: (performance.now() - start) / 1000 });
   }
-  const batches = <T>(items: readonly T[]): T[][] => Array.from({ length: Math.ceil(items.length / BATCH) }, (_, index) => items.slice(index * BATCH, (index + 1) * BATCH));
+  const batches = <T>(items: readonly T[]): T[][] =>
+    Array.from({ length: Math.ceil(items.length / BATCH) }, (_, index) => items.slice(index * BATCH, (index + 1) * BATCH));
 
   await measure(`saveLinks (${LINKS.toLocaleString('en')} new links, batches of ${BATCH})`, LINKS, async () => {
     for (const batch of batches(links)) await store.saveLinks(batch);
@@ -198,7 +208,9 @@ async function runWorkload(store: Workload): Promise<Timing[]> {
     if (unseen !== LINKS - seen.length) throw new Error(`the sweep found ${unseen} links`);
   });
   const members = anchors.slice(0, GROUP_MEMBERS);
-  await measure(`setMembers (${GROUP_MEMBERS.toLocaleString('en')} members, one call)`, GROUP_MEMBERS, () => store.setMembers('big-group', members, []));
+  await measure(`setMembers (${GROUP_MEMBERS.toLocaleString('en')} members, one call)`, GROUP_MEMBERS, () =>
+    store.setMembers('big-group', members, []),
+  );
   await measure(`getMemberships (${GROUP_MEMBERS.toLocaleString('en')}-member group)`, GROUP_MEMBERS, async () => {
     if ((await store.getMemberships(['big-group'])).get('big-group')!.size !== GROUP_MEMBERS) throw new Error('getMemberships lost members');
   });
@@ -221,16 +233,21 @@ const ROUNDS = Number(process.env.DIRSYNC_BENCH_ROUNDS ?? 3);
 
 async function main(): Promise<void> {
   const engines = new Map<string, (file: string) => Promise<Workload & { close(): unknown }>>([
-    ['SqliteStore', async (file) => {
-      const store = new SqliteStore(file);
-      await store.migrate();
-      return store;
-    }],
+    [
+      'SqliteStore',
+      async (file) => {
+        const store = new SqliteStore(file);
+        await store.migrate();
+        return store;
+      },
+    ],
     ['node:sqlite', async (file) => new DriverStore(new DatabaseSync(file))],
   ]);
   const BetterDatabase = loadBetterSqlite3();
   if (BetterDatabase) engines.set('better-sqlite3', async (file) => new DriverStore(new BetterDatabase(file)));
-  const skipped = BetterDatabase ? [] : ['better-sqlite3 not installed: skipped (npm install --prefix /tmp/bsq better-sqlite3, or set DIRSYNC_BENCH_BETTER_SQLITE3 to its folder)'];
+  const skipped = BetterDatabase
+    ? []
+    : ['better-sqlite3 not installed: skipped (npm install --prefix /tmp/bsq better-sqlite3, or set DIRSYNC_BENCH_BETTER_SQLITE3 to its folder)'];
 
   const best = new Map<string, Timing[]>();
   const directory = mkdtempSync(join(tmpdir(), 'dirsync-bench-store-'));
@@ -241,7 +258,10 @@ async function main(): Promise<void> {
         const timings = await runWorkload(store);
         await store.close();
         const previous = best.get(engine);
-        best.set(engine, previous ? timings.map((timing, index) => (timing.seconds < previous[index]!.seconds ? timing : previous[index]!)) : timings);
+        best.set(
+          engine,
+          previous ? timings.map((timing, index) => (timing.seconds < previous[index]!.seconds ? timing : previous[index]!)) : timings,
+        );
       }
     }
   } finally {
@@ -264,7 +284,9 @@ async function main(): Promise<void> {
   best.get('SqliteStore')!.forEach((timing, index) => {
     const cells = names.map((name) => {
       const measured = best.get(name)![index]!;
-      return Math.round(measured.items / measured.seconds).toLocaleString('en').padStart(15);
+      return Math.round(measured.items / measured.seconds)
+        .toLocaleString('en')
+        .padStart(15);
     });
     console.log([timing.step.padEnd(58), ...cells].join(''));
   });

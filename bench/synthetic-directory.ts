@@ -129,7 +129,9 @@ export class SyntheticDirectory implements DirectorySource {
   #group(index: number): SourceObject {
     const name = `Synthetic Group ${String(index + 1).padStart(5, '0')}`;
     const { users, membersPerGroup } = this.shape;
-    const members = Array.from({ length: Math.min(membersPerGroup, users) }, (_, offset) => anchorOf(USER_MARK, (index * membersPerGroup + offset) % users));
+    const members = Array.from({ length: Math.min(membersPerGroup, users) }, (_, offset) =>
+      anchorOf(USER_MARK, (index * membersPerGroup + offset) % users),
+    );
     return {
       anchor: anchorOf(GROUP_MARK, index),
       kind: 'group',

@@ -40,9 +40,7 @@ function nodeBuiltinsExternal(): Plugin {
   return {
     name: 'node-builtins-external',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^[a-z_:][a-z0-9_:/]*$/ }, (args) =>
-        isBuiltin(args.path) ? { path: args.path, external: true } : undefined,
-      );
+      pluginBuild.onResolve({ filter: /^[a-z_:][a-z0-9_:/]*$/ }, (args) => (isBuiltin(args.path) ? { path: args.path, external: true } : undefined));
     },
   };
 }

@@ -62,11 +62,33 @@ try {
   step('Configure: credentials come from the environment, never the command line');
   await expectSuccess(
     dirsync(
-      ['configure', '--path', path, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
-        '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-        '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile, '--include-ou', FIXTURE.ous.corp,
+      [
+        'configure',
+        '--path',
+        path,
+        '--ad-url',
+        domain.ldapsUrl,
+        '--ad-user',
+        domain.adminDn,
+        '--ad-ca-file',
+        domain.caFile,
+        '--tenant-id',
+        standIn.tenantId,
+        '--client-id',
+        standIn.clientId,
+        '--authority-host',
+        new URL(standIn.authority).origin,
+        '--graph-endpoint',
+        standIn.graphEndpoint,
+        '--cloud-ca-file',
+        standIn.caFile,
+        '--include-ou',
+        FIXTURE.ous.corp,
         // The 1,600 users of OU=Crowd would take ~90 s at Graph's real write budget (3,000 writes / 150 s).
-        '--exclude-ou', FIXTURE.ous.crowd, '--verbose'],
+        '--exclude-ou',
+        FIXTURE.ous.crowd,
+        '--verbose',
+      ],
       secrets,
     ),
   );
@@ -76,9 +98,15 @@ try {
 
   step('Changes in AD: a new title for Alice; Conor leaves (disabled) and leaves the Sales Team');
   const admin = await adminClient(domain);
-  await admin.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Revenue Officer'] }) })]);
-  await admin.modify(FIXTURE.users.conor.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(0x202)] }) })]);
-  await admin.modify(FIXTURE.groups.salesTeam.dn, [new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.users.conor.dn] }) })]);
+  await admin.modify(FIXTURE.users.alice.dn, [
+    new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Revenue Officer'] }) }),
+  ]);
+  await admin.modify(FIXTURE.users.conor.dn, [
+    new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(0x202)] }) }),
+  ]);
+  await admin.modify(FIXTURE.groups.salesTeam.dn, [
+    new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.users.conor.dn] }) }),
+  ]);
   await admin.unbind();
 
   step('Delta synchronization: only what changed');
@@ -87,7 +115,9 @@ try {
   step('Run history');
   await expectSuccess(dirsync(['status', '--path', path, '--last', '2']));
   const snapshot = standIn.control.snapshot();
-  console.log(`\nThe Entra stand-in now holds ${snapshot.counts.users} users (the tenant's administrator included) and ${snapshot.counts.groups} groups.`);
+  console.log(
+    `\nThe Entra stand-in now holds ${snapshot.counts.users} users (the tenant's administrator included) and ${snapshot.counts.groups} groups.`,
+  );
 
   step('The same as an administrator does it: PowerShell 7.6.9 and the DirSync module (a fresh tenant, a second installation)');
   putPwshOnPath();
@@ -129,7 +159,9 @@ try {
 
   step('Changes in AD: Alice becomes Chief Sales Officer');
   const changer = await adminClient(domain);
-  await changer.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Sales Officer'] }) })]);
+  await changer.modify(FIXTURE.users.alice.dn, [
+    new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Sales Officer'] }) }),
+  ]);
   await changer.unbind();
 
   const deltaStatus = await powershell(

@@ -22,7 +22,21 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerInstall, registerConfigure, registerSync, registerRestore, registerPromote, registerStatus, registerReadiness, registerReport, registerDeletionThreshold, registerGetConfiguration, registerService, registerUninstall, registerModuleRequest]) {
+  for (const register of [
+    registerInstall,
+    registerConfigure,
+    registerSync,
+    registerRestore,
+    registerPromote,
+    registerStatus,
+    registerReadiness,
+    registerReport,
+    registerDeletionThreshold,
+    registerGetConfiguration,
+    registerService,
+    registerUninstall,
+    registerModuleRequest,
+  ]) {
     register(program, setExitCode);
   }
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');

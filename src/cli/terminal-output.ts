@@ -62,7 +62,9 @@ export class TerminalOutput implements CommandOutput {
     this.line(`  what to do: ${error.recommendedAction}`);
     if (this.json) {
       const { code, category, message, recommendedAction } = error;
-      this.stdout.write(`${JSON.stringify({ error: { code, category, message, recommendedAction, ...(error.target ? { target: error.target } : {}) } })}\n`);
+      this.stdout.write(
+        `${JSON.stringify({ error: { code, category, message, recommendedAction, ...(error.target ? { target: error.target } : {}) } })}\n`,
+      );
     }
   }
 

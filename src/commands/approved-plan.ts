@@ -10,27 +10,52 @@ import type { OperationSink } from '../engine/ports.ts';
 import { runSyncCycle, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Installation } from '../install/installation.ts';
 import { cycleOptions, withCycleResources, type CycleResources } from './cycle-runner.ts';
-import { approvedOperation, configurationFingerprint, operationKey, readPlan, sealPlan, storeFingerprint, writePlan, PLAN_FORMAT, type ApprovedOperation, type SavedPlan } from './saved-plan.ts';
+import {
+  approvedOperation,
+  configurationFingerprint,
+  operationKey,
+  readPlan,
+  sealPlan,
+  storeFingerprint,
+  writePlan,
+  PLAN_FORMAT,
+  type ApprovedOperation,
+  type SavedPlan,
+} from './saved-plan.ts';
 
 /** Plans that can be approved: a preview that got to its end (export errors and a tripped threshold are part of the plan). */
 const PLANNABLE = new Set(['success', 'completed-export-errors', 'stopped-deletion-threshold-exceeded']);
 
-export async function previewAndSavePlan(installation: Installation, request: { full: boolean; acceptDeletes: boolean }, file: string, reporter: Reporter, signal?: AbortSignal): Promise<CycleResult> {
+export async function previewAndSavePlan(
+  installation: Installation,
+  request: { full: boolean; acceptDeletes: boolean },
+  file: string,
+  reporter: Reporter,
+  signal?: AbortSignal,
+): Promise<CycleResult> {
   return withCycleResources(installation, { preview: true }, reporter, async (resources) => {
     const store = await storeFingerprint(resources.store);
     const recorder = new PlanRecorder();
-    const result = await runSyncCycle(cycleOptions(resources.configuration, { ...request, preview: true }), cycleDependencies(resources, recorder, reporter, signal));
+    const result = await runSyncCycle(
+      cycleOptions(resources.configuration, { ...request, preview: true }),
+      cycleDependencies(resources, recorder, reporter, signal),
+    );
     if (!PLANNABLE.has(result.status)) {
       reporter.warning(`The preview ended ${result.status}: no plan was saved.`);
       return result;
     }
-    if (recorder.received.length !== result.plan.length) throw new DirSyncError('Internal.unexpected', 'the preview recorded a different number of operations than it planned');
+    if (recorder.received.length !== result.plan.length)
+      throw new DirSyncError('Internal.unexpected', 'the preview recorded a different number of operations than it planned');
     const plan = sealPlan({
       format: PLAN_FORMAT,
       createdAt: result.endedAt.toISOString(),
       installation: installation.path,
       mode: result.mode === 'preview-full' ? 'full' : 'delta',
-      computedFrom: { configuration: configurationFingerprint(resources.configuration), store, watermark: resources.connection.source.watermark ?? null },
+      computedFrom: {
+        configuration: configurationFingerprint(resources.configuration),
+        store,
+        watermark: resources.connection.source.watermark ?? null,
+      },
       thresholdExceeded: result.status === 'stopped-deletion-threshold-exceeded',
       counts: { ...result.counts },
       withheld: result.withheld.map((entry) => ({ ...entry })),
@@ -43,7 +68,8 @@ export async function previewAndSavePlan(installation: Installation, request: { 
 }
 
 export async function applySavedPlan(installation: Installation, file: string, reporter: Reporter, signal?: AbortSignal): Promise<CycleResult> {
-  if ((await installation.readConfiguration()).staging) throw new DirSyncError('Staging.standby', `${installation.path} is a standby installation: it applies no plan`, { target: installation.path });
+  if ((await installation.readConfiguration()).staging)
+    throw new DirSyncError('Staging.standby', `${installation.path} is a standby installation: it applies no plan`, { target: installation.path });
   const plan = await readPlan(file);
   return withCycleResources(installation, { preview: false }, reporter, async (resources) => {
     const moved = await whatMoved(plan, resources);
@@ -51,20 +77,38 @@ export async function applySavedPlan(installation: Installation, file: string, r
     const request = { full: plan.mode === 'full', acceptDeletes: !plan.thresholdExceeded };
     // A dry pass first: the cloud, too, must still be where the plan saw it, or nothing at all is sent.
     const recorder = new PlanRecorder();
-    const check = await runSyncCycle(cycleOptions(resources.configuration, { ...request, preview: true }), cycleDependencies(resources, recorder, reporter, signal));
+    const check = await runSyncCycle(
+      cycleOptions(resources.configuration, { ...request, preview: true }),
+      cycleDependencies(resources, recorder, reporter, signal),
+    );
     const difference = compare(plan, recorder.received.map(approvedOperation));
-    if (!PLANNABLE.has(check.status)) throw new DirSyncError('Plan.outdated', `the plan in ${file} could not be checked: the check ended ${check.status}${check.message ? ` (${check.message})` : ''}; nothing was sent`, { target: file });
+    if (!PLANNABLE.has(check.status))
+      throw new DirSyncError(
+        'Plan.outdated',
+        `the plan in ${file} could not be checked: the check ended ${check.status}${check.message ? ` (${check.message})` : ''}; nothing was sent`,
+        { target: file },
+      );
     if (difference) throw outdated(file, `the cycle computed now differs from the plan (${difference})`);
     reporter.verbose(`The plan in ${file} still holds (${plan.operations.length} operation(s)): applying it.`);
     const sink = new ApprovedPlanSink(resources.connection.exporter, plan);
-    const result = await runSyncCycle(cycleOptions(resources.configuration, { ...request, preview: false }), cycleDependencies(resources, sink, reporter, signal));
+    const result = await runSyncCycle(
+      cycleOptions(resources.configuration, { ...request, preview: false }),
+      cycleDependencies(resources, sink, reporter, signal),
+    );
     if (sink.unsent > 0 && result.status !== 'stopped-by-request') reporter.warning(`${sink.unsent} operation(s) of the plan were not sent.`);
     return result;
   });
 }
 
 function cycleDependencies(resources: CycleResources, sink: OperationSink, reporter: Reporter, signal: AbortSignal | undefined) {
-  return { store: resources.store, source: resources.connection.source, target: resources.connection.target, sink, reporter, ...(signal ? { signal } : {}) };
+  return {
+    store: resources.store,
+    source: resources.connection.source,
+    target: resources.connection.target,
+    sink,
+    reporter,
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /** What is no longer where the plan was computed, in words; undefined when nothing moved. */
@@ -75,7 +119,8 @@ async function whatMoved(plan: SavedPlan, resources: CycleResources): Promise<st
   if (watermark === null) return undefined;
   const changed: string[] = [];
   try {
-    for await (const change of resources.connection.source.deltaImport(watermark)) changed.push(change.op === 'upsert' ? change.object.dn : change.dn);
+    for await (const change of resources.connection.source.deltaImport(watermark))
+      changed.push(change.op === 'upsert' ? change.object.dn : change.dn);
   } catch (error) {
     return `Active Directory no longer accepts the plan's watermark (${error instanceof Error ? error.message : String(error)})`;
   }
@@ -139,7 +184,10 @@ class ApprovedPlanSink implements OperationSink {
     const wanted = countKeys(operations.map(approvedOperation));
     for (const [key, count] of wanted) {
       if ((this.#remaining.get(key) ?? 0) < count) {
-        throw new DirSyncError('Plan.outdated', `the cycle was about to ${describe(JSON.parse(key))}, which the approved plan does not hold: that batch was not sent`);
+        throw new DirSyncError(
+          'Plan.outdated',
+          `the cycle was about to ${describe(JSON.parse(key))}, which the approved plan does not hold: that batch was not sent`,
+        );
       }
     }
     for (const [key, count] of wanted) this.#remaining.set(key, this.#remaining.get(key)! - count);

@@ -53,10 +53,21 @@ export async function checkActiveDirectory(
 ): Promise<{ configuration: ActiveDirectoryConfiguration; password: string }> {
   const connection = { url: settings.url, allowPlainLdap: settings.allowPlainLdap, ...(settings.caFile ? { caFile: settings.caFile } : {}) };
   if (settings.allowPlainLdap) output.warning('Plain LDAP is allowed: passwords cross the network unencrypted. Use LDAPS or StartTLS outside a lab.');
-  const admin = await check(`Active Directory sign-in as ${settings.adminUser}`, report, () => openDirectoryConnection({ ...connection, bindDn: settings.adminUser, password: settings.adminPassword }));
+  const admin = await check(`Active Directory sign-in as ${settings.adminUser}`, report, () =>
+    openDirectoryConnection({ ...connection, bindDn: settings.adminUser, password: settings.adminPassword }),
+  );
   try {
-    const scope = new DirectoryScope({ includeOus: settings.scope.includeOus, excludeOus: settings.scope.excludeOus, ...(settings.scope.attributeFilter ? { attributeFilter: settings.scope.attributeFilter } : {}) });
-    await check('the organizational units in scope exist', report, () => ensureOusExist(admin, [...scope.includeOus, ...scope.excludeOus].map((ou) => ou.dn)));
+    const scope = new DirectoryScope({
+      includeOus: settings.scope.includeOus,
+      excludeOus: settings.scope.excludeOus,
+      ...(settings.scope.attributeFilter ? { attributeFilter: settings.scope.attributeFilter } : {}),
+    });
+    await check('the organizational units in scope exist', report, () =>
+      ensureOusExist(
+        admin,
+        [...scope.includeOus, ...scope.excludeOus].map((ou) => ou.dn),
+      ),
+    );
     if (settings.hybridDeployment) {
       await check('the Exchange schema holds the hybrid writeback attributes', report, () => ensureExchangeSchema(admin));
       output.warning('Exchange hybrid deployment is recorded, but the writeback of its attributes to AD is not built yet: nothing is written back.');
@@ -67,15 +78,31 @@ export async function checkActiveDirectory(
           'Anyone who can read the directory and its key can then act as that account. Use an account with the least privileges ' +
           '(read access and Replicating Directory Changes), never a domain administrator, or let configure create the AAD_ service account.',
       );
-      const deletionVisibility = await checkDeletionVisibility(admin, { ...connection, bindDn: settings.adminUser, password: settings.adminPassword }, settings.scope, report);
-      return { configuration: { url: settings.url, bindUser: settings.adminUser, caFile: settings.caFile, allowPlainLdap: settings.allowPlainLdap, serviceAccount: null, deletionVisibility }, password: settings.adminPassword };
+      const deletionVisibility = await checkDeletionVisibility(
+        admin,
+        { ...connection, bindDn: settings.adminUser, password: settings.adminPassword },
+        settings.scope,
+        report,
+      );
+      return {
+        configuration: {
+          url: settings.url,
+          bindUser: settings.adminUser,
+          caFile: settings.caFile,
+          allowPlainLdap: settings.allowPlainLdap,
+          serviceAccount: null,
+          deletionVisibility,
+        },
+        password: settings.adminPassword,
+      };
     }
     const existing = settings.existingServiceAccount;
     const account = await check(
       'the AAD_ service account exists with the replication right it needs (Replicating Directory Changes, nothing more)',
       report,
       () => ensureServiceAccount(admin, existing ? { existingObjectGuid: existing.objectGuid, existingSamAccountName: existing.samAccountName } : {}),
-      (created) => `${created.samAccountName} (${created.dn})${created.changesAllRemoved ? '; the "Replicating Directory Changes All" right an earlier version granted was removed' : ''}`,
+      (created) =>
+        `${created.samAccountName} (${created.dn})${created.changesAllRemoved ? '; the "Replicating Directory Changes All" right an earlier version granted was removed' : ''}`,
     );
     const reading = { ...connection, bindDn: account.userPrincipalName, password: account.password };
     const serviceConnection = await check(`Active Directory sign-in as ${account.userPrincipalName}`, report, () => openDirectoryConnection(reading));
@@ -102,11 +129,22 @@ export async function checkActiveDirectory(
  * (deltas list the scope to find deletions when they cannot see them), so the check passes with the finding.
  */
 async function checkDeletionVisibility(
-  admin: Client, reading: Parameters<typeof probeDeletionVisibility>[1], scope: Configuration['scope'], report: Report,
+  admin: Client,
+  reading: Parameters<typeof probeDeletionVisibility>[1],
+  scope: Configuration['scope'],
+  report: Report,
 ): Promise<ActiveDirectoryConfiguration['deletionVisibility']> {
-  const result = await check(`does ${reading.bindDn} see deletions in a delta?`, report,
-    () => probeDeletionVisibility(admin, reading, { includeOus: scope.includeOus, excludeOus: scope.excludeOus, ...(scope.attributeFilter ? { attributeFilter: scope.attributeFilter } : {}) }),
-    (probe) => `${probe.visible ? 'yes' : 'no (each delta lists the scope instead)'}: ${probe.detail}`);
+  const result = await check(
+    `does ${reading.bindDn} see deletions in a delta?`,
+    report,
+    () =>
+      probeDeletionVisibility(admin, reading, {
+        includeOus: scope.includeOus,
+        excludeOus: scope.excludeOus,
+        ...(scope.attributeFilter ? { attributeFilter: scope.attributeFilter } : {}),
+      }),
+    (probe) => `${probe.visible ? 'yes' : 'no (each delta lists the scope instead)'}: ${probe.detail}`,
+  );
   return { visible: result.visible, checkedAt: new Date().toISOString(), detail: result.detail };
 }
 
@@ -117,13 +155,33 @@ export async function checkCloud(
   report: Report,
 ): Promise<{ sourceAnchorProperty: string }> {
   const connection = await check(`Entra ID sign-in as application ${cloud.clientId}`, report, async () =>
-    connectToEntra({ tenantId: cloud.tenantId, clientId: cloud.clientId, credential: cloudCredential(cloud, clientSecret), cloud: cloudEndpoints(cloud), ...(await readCloudCa(cloud)), preview: false, writeBudget }),
+    connectToEntra({
+      tenantId: cloud.tenantId,
+      clientId: cloud.clientId,
+      credential: cloudCredential(cloud, clientSecret),
+      cloud: cloudEndpoints(cloud),
+      ...(await readCloudCa(cloud)),
+      preview: false,
+      writeBudget,
+    }),
   );
   try {
-    await check('the application holds the Graph permissions DirSync needs', report, async () => ensureRequiredPermissions(await connection.signIn.acquireToken(), cloud.clientId));
+    await check('the application holds the Graph permissions DirSync needs', report, async () =>
+      ensureRequiredPermissions(await connection.signIn.acquireToken(), cloud.clientId),
+    );
     const directory = new CloudDirectory(connection.session, cloud.clientId);
-    await check('the tenant\'s verified domains can be read', report, () => directory.domains(), (domains) => `initial domain ${domains.initialDomain}; verified: ${[...domains.verifiedDomains].join(', ')}`);
-    const sourceAnchorProperty = await check('the group anchor property is registered', report, () => directory.ensureSourceAnchorExtension(), (name) => name);
+    await check(
+      "the tenant's verified domains can be read",
+      report,
+      () => directory.domains(),
+      (domains) => `initial domain ${domains.initialDomain}; verified: ${[...domains.verifiedDomains].join(', ')}`,
+    );
+    const sourceAnchorProperty = await check(
+      'the group anchor property is registered',
+      report,
+      () => directory.ensureSourceAnchorExtension(),
+      (name) => name,
+    );
     return { sourceAnchorProperty };
   } finally {
     connection.close();

@@ -45,14 +45,23 @@ export const configureParameters = z.object({
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
-export async function configure(parameters: ConfigureParameters, secrets: SuppliedSecrets, output: CommandOutput, signal?: AbortSignal): Promise<number> {
+export async function configure(
+  parameters: ConfigureParameters,
+  secrets: SuppliedSecrets,
+  output: CommandOutput,
+  signal?: AbortSignal,
+): Promise<number> {
   if (parameters.enablePasswordSync) throw passwordSyncNotPossible();
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
   const existing = await installation.readConfiguration();
 
   const adUrl = parameters.adUrl ? normalizeAdUrl(parameters.adUrl) : existing.activeDirectory?.url;
-  if (!adUrl) throw invalidParameter('the Active Directory server is not configured yet', 'give --ad-url ldaps://dc1.corp.example.com (Set-CoexistenceConfiguration -AdServer …)');
+  if (!adUrl)
+    throw invalidParameter(
+      'the Active Directory server is not configured yet',
+      'give --ad-url ldaps://dc1.corp.example.com (Set-CoexistenceConfiguration -AdServer …)',
+    );
   if (!parameters.adUser || !secrets.adPassword) {
     throw invalidParameter(
       'configure needs the on-premises Enterprise Administrator credential (user and password) every time it runs: it creates or re-keys the service account with it, and does not store it',
@@ -61,7 +70,10 @@ export async function configure(parameters: ConfigureParameters, secrets: Suppli
   }
   const cloud = cloudSettings(parameters, existing.cloud);
   if (!cloud.certificateFile && !secrets.clientSecret) {
-    throw invalidParameter('the cloud application needs a credential: a certificate (--client-certificate) or a client secret', 'give the secret in DIRSYNC_CLIENT_SECRET or as clientSecret on stdin (Set-CoexistenceConfiguration -TargetCredential …)');
+    throw invalidParameter(
+      'the cloud application needs a credential: a certificate (--client-certificate) or a client secret',
+      'give the secret in DIRSYNC_CLIENT_SECRET or as clientSecret on stdin (Set-CoexistenceConfiguration -TargetCredential …)',
+    );
   }
 
   const configuration: Configuration = {
@@ -102,7 +114,11 @@ export async function configure(parameters: ConfigureParameters, secrets: Suppli
   configuration.activeDirectory = directory.configuration;
   configuration.cloud = { ...cloud, sourceAnchorProperty: cloudResult.sourceAnchorProperty };
   const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
-  await installation.vault.write({ ...stored, adPassword: directory.password, ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : { clientSecret: undefined }) });
+  await installation.vault.write({
+    ...stored,
+    adPassword: directory.password,
+    ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : { clientSecret: undefined }),
+  });
   await installation.writeConfiguration(configuration);
   const configured = { ...manifest, configurationRequired: false };
   await installation.writeManifest(configured);
@@ -134,7 +150,11 @@ function normalizeAdUrl(value: string): string {
 function cloudSettings(parameters: ConfigureParameters, existing: CloudConfiguration | null): Omit<CloudConfiguration, 'sourceAnchorProperty'> {
   const tenantId = parameters.tenantId ?? existing?.tenantId;
   const clientId = parameters.clientId ?? existing?.clientId;
-  if (!tenantId || !clientId) throw invalidParameter('the cloud tenant and application are not configured yet', 'give --tenant-id and --client-id (Set-CoexistenceConfiguration -TenantId … -TargetCredential …)');
+  if (!tenantId || !clientId)
+    throw invalidParameter(
+      'the cloud tenant and application are not configured yet',
+      'give --tenant-id and --client-id (Set-CoexistenceConfiguration -TenantId … -TargetCredential …)',
+    );
   const custom = parameters.authorityHost !== undefined || parameters.graphEndpoint !== undefined;
   if (custom && parameters.cloud !== undefined) throw invalidParameter('give either --cloud or --authority-host with --graph-endpoint, not both');
   if (custom && !(parameters.authorityHost && parameters.graphEndpoint)) throw invalidParameter('--authority-host and --graph-endpoint go together');

@@ -43,7 +43,11 @@ export async function connect(
 }
 
 /** The AD side alone, read with the service account over the configured scope (what readiness needs). */
-export function openDirectorySource(configuration: Configuration, secrets: StoredSecrets, options: { reporter: Reporter; installationPath: string }): ActiveDirectorySource {
+export function openDirectorySource(
+  configuration: Configuration,
+  secrets: StoredSecrets,
+  options: { reporter: Reporter; installationPath: string },
+): ActiveDirectorySource {
   const ad = configuration.activeDirectory;
   if (!ad || !secrets.adPassword) throw configurationRequired(options.installationPath, 'the installation is not fully configured');
   return new ActiveDirectorySource({
@@ -52,7 +56,11 @@ export function openDirectorySource(configuration: Configuration, secrets: Store
     password: secrets.adPassword,
     ...(ad.caFile ? { caFile: ad.caFile } : {}),
     allowPlainLdap: ad.allowPlainLdap,
-    scope: { includeOus: configuration.scope.includeOus, excludeOus: configuration.scope.excludeOus, ...(configuration.scope.attributeFilter ? { attributeFilter: configuration.scope.attributeFilter } : {}) },
+    scope: {
+      includeOus: configuration.scope.includeOus,
+      excludeOus: configuration.scope.excludeOus,
+      ...(configuration.scope.attributeFilter ? { attributeFilter: configuration.scope.attributeFilter } : {}),
+    },
     output: options.reporter,
   });
 }
@@ -77,7 +85,12 @@ export async function connectCloud(
   try {
     const target = new CloudDirectory(entra.session, cloud.clientId, { onWarning: (message) => options.reporter.warning(message) });
     const sourceAnchorProperty = await target.ensureSourceAnchorExtension();
-    return { target, exporter: new Exporter(entra.session, { sourceAnchorProperty }), graphCounters: entra.session.counters, close: async () => entra.close() };
+    return {
+      target,
+      exporter: new Exporter(entra.session, { sourceAnchorProperty }),
+      graphCounters: entra.session.counters,
+      close: async () => entra.close(),
+    };
   } catch (error) {
     entra.close();
     throw error;

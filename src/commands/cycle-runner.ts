@@ -26,19 +26,29 @@ export interface CycleObserver {
   connected(graphCounters: GraphCounters): void;
 }
 
-export async function runInstallationCycle(installation: Installation, request: CycleRequest, reporter: Reporter, signal?: AbortSignal, observer?: CycleObserver): Promise<CycleResult> {
+export async function runInstallationCycle(
+  installation: Installation,
+  request: CycleRequest,
+  reporter: Reporter,
+  signal?: AbortSignal,
+  observer?: CycleObserver,
+): Promise<CycleResult> {
   return withCycleResources(installation, { preview: request.preview }, reporter, async ({ configuration, store, connection }) => {
     const standby = configuration.staging;
-    if (standby && !request.preview) reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+    if (standby && !request.preview)
+      reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
     observer?.connected(connection.graphCounters);
-    return runSyncCycle({ ...cycleOptions(configuration, request), listPlan: standby }, {
-      store,
-      source: connection.source,
-      target: connection.target,
-      sink: request.preview ? new PlanRecorder() : standby ? new StandbySink() : connection.exporter,
-      reporter,
-      ...(signal ? { signal } : {}),
-    });
+    return runSyncCycle(
+      { ...cycleOptions(configuration, request), listPlan: standby },
+      {
+        store,
+        source: connection.source,
+        target: connection.target,
+        sink: request.preview ? new PlanRecorder() : standby ? new StandbySink() : connection.exporter,
+        reporter,
+        ...(signal ? { signal } : {}),
+      },
+    );
   });
 }
 
@@ -53,17 +63,31 @@ export interface CycleResources {
  * Graph session is a preview's when `preview`, and always on a standby: its guard refuses any write, whatever the
  * sink. Commands that run more than one pass under one lock (applying an approved plan) use it directly.
  */
-export async function withCycleResources<T>(installation: Installation, options: { preview: boolean }, reporter: Reporter, work: (resources: CycleResources) => Promise<T>): Promise<T> {
+export async function withCycleResources<T>(
+  installation: Installation,
+  options: { preview: boolean },
+  reporter: Reporter,
+  work: (resources: CycleResources) => Promise<T>,
+): Promise<T> {
   const manifest = await installation.readManifest();
   if (manifest.configurationRequired) {
-    throw configurationRequired(installation.path, manifest.upgradedAt ? 'the installation was upgraded and its configuration must be entered again' : 'the installation has not been configured yet');
+    throw configurationRequired(
+      installation.path,
+      manifest.upgradedAt
+        ? 'the installation was upgraded and its configuration must be entered again'
+        : 'the installation has not been configured yet',
+    );
   }
   const configuration = await installation.readConfiguration();
   const lock = await acquireLock(installation.path);
   try {
     const store = await openInstalledStore(installation);
     try {
-      const connection = await connect(configuration, await installation.vault.read(), { preview: options.preview || configuration.staging, reporter, installationPath: installation.path });
+      const connection = await connect(configuration, await installation.vault.read(), {
+        preview: options.preview || configuration.staging,
+        reporter,
+        installationPath: installation.path,
+      });
       try {
         return await work({ configuration, store, connection });
       } catch (error) {
@@ -107,7 +131,8 @@ export async function acquireLock(installationPath: string): Promise<{ release()
  */
 function serviceAccountProblem(error: unknown, configuration: Configuration): DirSyncError | undefined {
   const account = configuration.activeDirectory?.serviceAccount;
-  if (!account || !(error instanceof DirSyncError) || !error.code.startsWith('ActiveDirectory.') || error.category !== 'AuthenticationError') return undefined;
+  if (!account || !(error instanceof DirSyncError) || !error.code.startsWith('ActiveDirectory.') || error.category !== 'AuthenticationError')
+    return undefined;
   return new DirSyncError(
     'ServiceAccount.cannot-sign-in',
     `the DirSync service account ${account.samAccountName} (${account.dn} when configured) cannot sign in to Active Directory: ${error.message} It may have been removed, disabled, moved to another domain, or had its password changed.`,

@@ -17,8 +17,13 @@ export type DeletionThresholdParameters = z.infer<typeof deletionThresholdParame
 
 export async function setDeletionThreshold(parameters: DeletionThresholdParameters, output: CommandOutput): Promise<number> {
   if (parameters.enable === parameters.disable) throw invalidParameter('say either --enable (with --threshold N) or --disable');
-  if (parameters.enable && parameters.threshold === undefined) throw invalidParameter('--enable needs --threshold N: the number of deletes a cycle may export before it stops', 'for example --enable --threshold 500 (the default)');
-  if (parameters.disable && (parameters.threshold !== undefined || parameters.sharePercent !== undefined)) throw invalidParameter('--threshold and --share-percent go with --enable, not with --disable');
+  if (parameters.enable && parameters.threshold === undefined)
+    throw invalidParameter(
+      '--enable needs --threshold N: the number of deletes a cycle may export before it stops',
+      'for example --enable --threshold 500 (the default)',
+    );
+  if (parameters.disable && (parameters.threshold !== undefined || parameters.sharePercent !== undefined))
+    throw invalidParameter('--threshold and --share-percent go with --enable, not with --disable');
   const installation = new Installation(parameters.path);
   await installation.readManifest();
   const configuration = await installation.readConfiguration();
@@ -27,11 +32,15 @@ export async function setDeletionThreshold(parameters: DeletionThresholdParamete
     ? { enabled: true, threshold: parameters.threshold!, sharePercent: parameters.sharePercent ?? current.sharePercent }
     : { ...current, enabled: false };
   await installation.writeConfiguration(configuration);
-  if (parameters.disable) output.warning('Accidental-delete prevention is off: a filtering mistake can now delete any number of cloud objects in one cycle.');
+  if (parameters.disable)
+    output.warning('Accidental-delete prevention is off: a filtering mistake can now delete any number of cloud objects in one cycle.');
   output.result(deletionThresholdResult(configuration.deletionThreshold));
   return ExitCode.success;
 }
 
 export function deletionThresholdResult(threshold: { enabled: boolean; threshold: number; sharePercent: number }) {
-  return { typeName: 'DirSync.DeletionThreshold', properties: { enabled: threshold.enabled, objectDeletionThreshold: threshold.threshold, deletionSharePercent: threshold.sharePercent } };
+  return {
+    typeName: 'DirSync.DeletionThreshold',
+    properties: { enabled: threshold.enabled, objectDeletionThreshold: threshold.threshold, deletionSharePercent: threshold.sharePercent },
+  };
 }

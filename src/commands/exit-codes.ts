@@ -13,7 +13,14 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Categories that say the command was asked wrongly or the installation is set up wrongly: nothing ran. */
-const USAGE_OR_CONFIGURATION = new Set<ErrorCategory>(['InvalidArgument', 'InvalidData', 'InvalidOperation', 'NotInstalled', 'ObjectNotFound', 'ResourceExists']);
+const USAGE_OR_CONFIGURATION = new Set<ErrorCategory>([
+  'InvalidArgument',
+  'InvalidData',
+  'InvalidOperation',
+  'NotInstalled',
+  'ObjectNotFound',
+  'ResourceExists',
+]);
 
 export function exitCodeOfError(error: DirSyncError): ExitCode {
   return USAGE_OR_CONFIGURATION.has(error.category) ? ExitCode.usageOrConfiguration : ExitCode.runFailed;

@@ -13,7 +13,12 @@ export async function getConfiguration(parameters: GetConfigurationParameters, o
   const manifest = await installation.readManifest();
   const configuration = await installation.readConfiguration();
   const secrets = await installation.vault.read();
-  output.result(configurationResult(installation, manifest, configuration, { adPassword: Boolean(secrets.adPassword), clientSecret: Boolean(secrets.clientSecret) }));
+  output.result(
+    configurationResult(installation, manifest, configuration, {
+      adPassword: Boolean(secrets.adPassword),
+      clientSecret: Boolean(secrets.clientSecret),
+    }),
+  );
   return ExitCode.success;
 }
 
@@ -38,7 +43,13 @@ export function configurationResult(
       cloud: cloud?.cloud ?? null,
       tenantId: cloud?.tenantId ?? null,
       clientId: cloud?.clientId ?? null,
-      cloudCredential: cloud ? (cloud.certificateFile ? `certificate ${cloud.certificateFile}` : storedSecrets.clientSecret ? 'client secret (stored encrypted)' : 'none stored') : null,
+      cloudCredential: cloud
+        ? cloud.certificateFile
+          ? `certificate ${cloud.certificateFile}`
+          : storedSecrets.clientSecret
+            ? 'client secret (stored encrypted)'
+            : 'none stored'
+        : null,
       authorityHost: cloud?.authorityHost ?? null,
       graphEndpoint: cloud?.graphEndpoint ?? null,
       includeOus: configuration.scope.includeOus,

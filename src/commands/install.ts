@@ -25,21 +25,36 @@ export interface InstallSecrets {
 
 export async function install(parameters: InstallParameters, secrets: InstallSecrets, output: CommandOutput): Promise<number> {
   if (!parameters.sqlServer && (parameters.sqlInstance || parameters.sqlDatabase)) {
-    throw invalidParameter('--sql-instance and --sql-database need --sql-server', 'name the SQL Server with --sql-server (Install-OnlineCoexistenceTool -UseSQLServer -SqlServer …)');
+    throw invalidParameter(
+      '--sql-instance and --sql-database need --sql-server',
+      'name the SQL Server with --sql-server (Install-OnlineCoexistenceTool -UseSQLServer -SqlServer …)',
+    );
   }
   if (Boolean(secrets.sqlUser) !== Boolean(secrets.sqlPassword)) {
-    throw invalidParameter('a SQL user needs a SQL password and a SQL password needs a user', 'supply both (DIRSYNC_SQL_USER and DIRSYNC_SQL_PASSWORD, or sqlUser and sqlPassword on stdin), or neither for integrated authentication');
+    throw invalidParameter(
+      'a SQL user needs a SQL password and a SQL password needs a user',
+      'supply both (DIRSYNC_SQL_USER and DIRSYNC_SQL_PASSWORD, or sqlUser and sqlPassword on stdin), or neither for integrated authentication',
+    );
   }
   const installation = new Installation(parameters.path);
-  const manifest = parameters.upgrade ? await upgrade(installation, parameters, secrets, output) : await freshInstall(installation, parameters, secrets, output);
+  const manifest = parameters.upgrade
+    ? await upgrade(installation, parameters, secrets, output)
+    : await freshInstall(installation, parameters, secrets, output);
   output.result(installationResult(installation, manifest));
   return ExitCode.success;
 }
 
-async function freshInstall(installation: Installation, parameters: InstallParameters, secrets: InstallSecrets, output: CommandOutput): Promise<InstallationManifest> {
+async function freshInstall(
+  installation: Installation,
+  parameters: InstallParameters,
+  secrets: InstallSecrets,
+  output: CommandOutput,
+): Promise<InstallationManifest> {
   if (await installation.exists()) {
     const existing = await installation.readManifest();
-    throw new DirSyncError('Installation.already-installed', `DirSync ${existing.productVersion} is already installed in ${installation.path}`, { target: installation.path });
+    throw new DirSyncError('Installation.already-installed', `DirSync ${existing.productVersion} is already installed in ${installation.path}`, {
+      target: installation.path,
+    });
   }
   const location = storeLocation(parameters, secrets);
   const manifest = await installation.create(location);
@@ -50,19 +65,32 @@ async function freshInstall(installation: Installation, parameters: InstallParam
   return manifest;
 }
 
-async function upgrade(installation: Installation, parameters: InstallParameters, secrets: InstallSecrets, output: CommandOutput): Promise<InstallationManifest> {
+async function upgrade(
+  installation: Installation,
+  parameters: InstallParameters,
+  secrets: InstallSecrets,
+  output: CommandOutput,
+): Promise<InstallationManifest> {
   const manifest = await installation.readManifest();
   const installed = parseProductVersion(manifest.productVersion);
   const verdict = upgradeVerdict(installed, parseProductVersion(PRODUCT_VERSION));
   if (!verdict.allowed) {
     switch (verdict.reason) {
       case 'too-old':
-        throw new DirSyncError('Installation.upgrade-not-supported', `the installed version ${manifest.productVersion} cannot be upgraded in place: Directory Sync tool versions earlier than ${OLDEST_UPGRADABLE_VERSION.text} cannot be upgraded`, {
-          recommendedAction: `uninstall the installed version (dirsync uninstall --path ${installation.path}), then install this version (${PRODUCT_VERSION}) and configure it again`,
-          target: installation.path,
-        });
+        throw new DirSyncError(
+          'Installation.upgrade-not-supported',
+          `the installed version ${manifest.productVersion} cannot be upgraded in place: Directory Sync tool versions earlier than ${OLDEST_UPGRADABLE_VERSION.text} cannot be upgraded`,
+          {
+            recommendedAction: `uninstall the installed version (dirsync uninstall --path ${installation.path}), then install this version (${PRODUCT_VERSION}) and configure it again`,
+            target: installation.path,
+          },
+        );
       case 'newer-installed':
-        throw new DirSyncError('Installation.newer-version-installed', `a newer version (${manifest.productVersion}) is installed in ${installation.path} than this one (${PRODUCT_VERSION})`, { target: installation.path });
+        throw new DirSyncError(
+          'Installation.newer-version-installed',
+          `a newer version (${manifest.productVersion}) is installed in ${installation.path} than this one (${PRODUCT_VERSION})`,
+          { target: installation.path },
+        );
       case 'same-version':
         output.warning(`DirSync ${PRODUCT_VERSION} is already installed in ${installation.path}: nothing to upgrade.`);
         return manifest;
@@ -72,18 +100,30 @@ async function upgrade(installation: Installation, parameters: InstallParameters
   if (location.kind === 'sqlserver') {
     const requested = { server: parameters.sqlServer ?? location.server, instance: parameters.sqlInstance ?? location.instance };
     if (!sameText(requested.server, location.server) || !sameText(requested.instance, location.instance)) {
-      throw new DirSyncError('Installation.sql-server-mismatch', `an upgrade must use the same SQL Server and instance as the installation: recorded server "${location.server}", instance "${location.instance ?? '(default)'}"; given server "${requested.server}", instance "${requested.instance ?? '(default)'}"`, {
-        recommendedAction: `run the upgrade with --sql-server ${location.server}${location.instance ? ` --sql-instance ${location.instance}` : ''}`,
-        target: installation.path,
-      });
+      throw new DirSyncError(
+        'Installation.sql-server-mismatch',
+        `an upgrade must use the same SQL Server and instance as the installation: recorded server "${location.server}", instance "${location.instance ?? '(default)'}"; given server "${requested.server}", instance "${requested.instance ?? '(default)'}"`,
+        {
+          recommendedAction: `run the upgrade with --sql-server ${location.server}${location.instance ? ` --sql-instance ${location.instance}` : ''}`,
+          target: installation.path,
+        },
+      );
     }
   } else if (parameters.sqlServer) {
-    throw invalidParameter(`the installation in ${installation.path} uses the embedded store; an in-place upgrade cannot move it to SQL Server`, 'upgrade without --sql-server');
+    throw invalidParameter(
+      `the installation in ${installation.path} uses the embedded store; an in-place upgrade cannot move it to SQL Server`,
+      'upgrade without --sql-server',
+    );
   }
   output.verbose(`Upgrading DirSync ${manifest.productVersion} to ${PRODUCT_VERSION}: migrating the state store in place.`);
   const sqlSecrets = { ...secrets, ...(secrets.sqlPassword ? {} : { sqlPassword: (await installation.vault.read()).sqlPassword }) };
   await migrateStore(installation, location, sqlSecrets);
-  const upgraded: InstallationManifest = { ...manifest, productVersion: PRODUCT_VERSION, upgradedAt: new Date().toISOString(), configurationRequired: true };
+  const upgraded: InstallationManifest = {
+    ...manifest,
+    productVersion: PRODUCT_VERSION,
+    upgradedAt: new Date().toISOString(),
+    configurationRequired: true,
+  };
   await installation.writeManifest(upgraded);
   output.warning(
     'The upgrade is complete. Run configure again (Set-CoexistenceConfiguration) before the next synchronization: the credentials must be entered again, ' +
@@ -94,7 +134,13 @@ async function upgrade(installation: Installation, parameters: InstallParameters
 
 function storeLocation(parameters: InstallParameters, secrets: InstallSecrets): StoreLocation {
   if (!parameters.sqlServer) return { kind: 'sqlite', file: SQLITE_FILE };
-  return { kind: 'sqlserver', server: parameters.sqlServer, instance: parameters.sqlInstance ?? null, database: parameters.sqlDatabase ?? 'DirSync', user: secrets.sqlUser ?? null };
+  return {
+    kind: 'sqlserver',
+    server: parameters.sqlServer,
+    instance: parameters.sqlInstance ?? null,
+    database: parameters.sqlDatabase ?? 'DirSync',
+    user: secrets.sqlUser ?? null,
+  };
 }
 
 async function migrateStore(installation: Installation, location: StoreLocation, secrets: InstallSecrets): Promise<void> {
@@ -112,7 +158,10 @@ export function installationResult(installation: Installation, manifest: Install
     properties: {
       path: installation.path,
       productVersion: manifest.productVersion,
-      store: manifest.store.kind === 'sqlite' ? `embedded (${installation.file(manifest.store.file)})` : `SQL Server ${manifest.store.server}${manifest.store.instance ? `\\${manifest.store.instance}` : ''}, database ${manifest.store.database}`,
+      store:
+        manifest.store.kind === 'sqlite'
+          ? `embedded (${installation.file(manifest.store.file)})`
+          : `SQL Server ${manifest.store.server}${manifest.store.instance ? `\\${manifest.store.instance}` : ''}, database ${manifest.store.database}`,
       createdAt: new Date(manifest.createdAt),
       upgradedAt: manifest.upgradedAt ? new Date(manifest.upgradedAt) : null,
       configurationRequired: manifest.configurationRequired,

@@ -11,10 +11,14 @@ export async function openInstalledStore(installation: Installation): Promise<Di
   const manifest = await installation.readManifest();
   if (manifest.productVersion !== PRODUCT_VERSION) {
     // The store's schema belongs to the installed version: only install --upgrade may migrate it.
-    throw new DirSyncError('Installation.upgrade-required', `the installation in ${installation.path} is version ${manifest.productVersion}, and this is DirSync ${PRODUCT_VERSION}`, {
-      recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
-      target: installation.path,
-    });
+    throw new DirSyncError(
+      'Installation.upgrade-required',
+      `the installation in ${installation.path} is version ${manifest.productVersion}, and this is DirSync ${PRODUCT_VERSION}`,
+      {
+        recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
+        target: installation.path,
+      },
+    );
   }
   const sqlPassword = manifest.store.kind === 'sqlserver' ? (await installation.vault.read()).sqlPassword : undefined;
   const store = await openStateStore(installation, manifest.store, sqlPassword);
@@ -24,14 +28,19 @@ export async function openInstalledStore(installation: Installation): Promise<Di
   if (schemaVersion < LATEST_SCHEMA_VERSION) {
     // Only install --upgrade migrates: a store an older build of this version left behind must go through it too.
     await store.close();
-    throw new DirSyncError('Installation.upgrade-required', `the state store of ${installation.path} has schema version ${schemaVersion}, and this DirSync needs ${LATEST_SCHEMA_VERSION}`, {
-      recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
-      target: installation.path,
-    });
+    throw new DirSyncError(
+      'Installation.upgrade-required',
+      `the state store of ${installation.path} has schema version ${schemaVersion}, and this DirSync needs ${LATEST_SCHEMA_VERSION}`,
+      {
+        recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
+        target: installation.path,
+      },
+    );
   }
   if (schemaVersion > LATEST_SCHEMA_VERSION) {
     await store.close();
-    const location = manifest.store.kind === 'sqlite' ? installation.file(manifest.store.file) : `${manifest.store.server}/${manifest.store.database}`;
+    const location =
+      manifest.store.kind === 'sqlite' ? installation.file(manifest.store.file) : `${manifest.store.server}/${manifest.store.database}`;
     throw schemaTooNew(location, schemaVersion);
   }
   return store;

@@ -16,7 +16,9 @@ export function parseListenAddress(text: string): ListenAddress {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
   const port = match ? Number(match[3]) : NaN;
   if (!match || !(port >= 0 && port <= 65535)) {
-    throw new DirSyncError('Parameters.invalid', `--metrics-listen takes host:port (e.g. 127.0.0.1:9464 or [::1]:9464); got "${text}"`, { target: text });
+    throw new DirSyncError('Parameters.invalid', `--metrics-listen takes host:port (e.g. 127.0.0.1:9464 or [::1]:9464); got "${text}"`, {
+      target: text,
+    });
   }
   return { host: match[1] ?? match[2]!, port };
 }
@@ -34,9 +36,17 @@ export interface MetricsEndpoint {
   close(): Promise<void>;
 }
 
-export async function startMetricsEndpoint(address: ListenAddress, metrics: ServiceMetrics, options: { allowRemote: boolean }): Promise<MetricsEndpoint> {
+export async function startMetricsEndpoint(
+  address: ListenAddress,
+  metrics: ServiceMetrics,
+  options: { allowRemote: boolean },
+): Promise<MetricsEndpoint> {
   if (!isLoopback(address.host) && !options.allowRemote) {
-    throw new DirSyncError('Service.metrics-address-not-loopback', `the metrics endpoint would listen on ${address.host}, which is reachable from the network`, { target: address.host });
+    throw new DirSyncError(
+      'Service.metrics-address-not-loopback',
+      `the metrics endpoint would listen on ${address.host}, which is reachable from the network`,
+      { target: address.host },
+    );
   }
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://metrics').pathname;
@@ -49,7 +59,9 @@ export async function startMetricsEndpoint(address: ListenAddress, metrics: Serv
       );
     } else if (path === '/healthz') {
       const health = metrics.health();
-      response.writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: health.healthy ? 'ok' : 'unhealthy', ...health }));
+      response
+        .writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: health.healthy ? 'ok' : 'unhealthy', ...health }));
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: try /metrics or /healthz.\n');
     }
@@ -58,17 +70,24 @@ export async function startMetricsEndpoint(address: ListenAddress, metrics: Serv
   const bound = server.address();
   return {
     address: { host: address.host, port: typeof bound === 'object' && bound ? bound.port : address.port },
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 
 function listen(server: Server, address: ListenAddress): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new DirSyncError('Service.metrics-listen-failed', `the metrics endpoint cannot listen on ${address.host}:${address.port}: ${error.code ?? error.message}`, { target: `${address.host}:${address.port}`, cause: error }));
+      reject(
+        new DirSyncError(
+          'Service.metrics-listen-failed',
+          `the metrics endpoint cannot listen on ${address.host}:${address.port}: ${error.code ?? error.message}`,
+          { target: `${address.host}:${address.port}`, cause: error },
+        ),
+      );
     });
     server.listen(address.port, address.host, () => resolve());
   });

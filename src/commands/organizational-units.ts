@@ -28,7 +28,8 @@ export async function organizationalUnits(parameters: z.infer<typeof organizatio
     operationTimeoutMs: TIMEOUT_MS,
   });
   try {
-    for (const dn of await listOrganizationalUnits(client)) output.result({ typeName: 'DirSync.OrganizationalUnit', properties: { distinguishedName: dn } });
+    for (const dn of await listOrganizationalUnits(client))
+      output.result({ typeName: 'DirSync.OrganizationalUnit', properties: { distinguishedName: dn } });
   } finally {
     await client.unbind();
   }

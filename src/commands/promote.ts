@@ -20,12 +20,21 @@ export async function promote(parameters: PromoteParameters, output: CommandOutp
     const configuration = await installation.readConfiguration();
     if (configuration.staging) {
       await installation.writeConfiguration({ ...configuration, staging: false });
-      output.warning(`${installation.path} is now the active installation: its next cycle writes to Entra ID. Make sure the installation it replaces is stopped, or both will export.`);
+      output.warning(
+        `${installation.path} is now the active installation: its next cycle writes to Entra ID. Make sure the installation it replaces is stopped, or both will export.`,
+      );
     } else {
       output.verbose(`${installation.path} is already the active installation.`);
     }
     const vault = await installation.vault.read();
-    output.result(configurationResult(installation, manifest, { ...configuration, staging: false }, { adPassword: Boolean(vault.adPassword), clientSecret: Boolean(vault.clientSecret) }));
+    output.result(
+      configurationResult(
+        installation,
+        manifest,
+        { ...configuration, staging: false },
+        { adPassword: Boolean(vault.adPassword), clientSecret: Boolean(vault.clientSecret) },
+      ),
+    );
     return ExitCode.success;
   } finally {
     await lock.release();

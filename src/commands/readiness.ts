@@ -38,7 +38,8 @@ export async function readiness(parameters: ReadinessParameters, output: Command
   const checkedAt = new Date();
 
   const { cloud, notChecked } = await readCloudFacts(configuration, secrets, output);
-  if (notChecked) output.warning(`The tenant was not consulted (${notChecked}): unverified UPN suffixes and clashes with cloud users are not checked.`);
+  if (notChecked)
+    output.warning(`The tenant was not consulted (${notChecked}): unverified UPN suffixes and clashes with cloud users are not checked.`);
 
   const source = openDirectorySource(configuration, secrets, { reporter: output, installationPath: installation.path });
   let scan: ReadinessScan;
@@ -51,10 +52,17 @@ export async function readiness(parameters: ReadinessParameters, output: Command
   }
   const { scanned, findings } = scan;
 
-  if (parameters.html) await writeFile(parameters.html, readinessPage({ scanned, findings, checkedAt, ...(notChecked ? { cloudNotChecked: notChecked } : {}) }));
+  if (parameters.html)
+    await writeFile(parameters.html, readinessPage({ scanned, findings, checkedAt, ...(notChecked ? { cloudNotChecked: notChecked } : {}) }));
   if (parameters.csv) {
     const columns = ['dn', 'attribute', 'value', 'code', 'severity', 'fix'] as const;
-    await writeFile(parameters.csv, toCsv(columns, findings.map((finding) => columns.map((column) => finding[column]))));
+    await writeFile(
+      parameters.csv,
+      toCsv(
+        columns,
+        findings.map((finding) => columns.map((column) => finding[column])),
+      ),
+    );
   }
   await writeReadinessSummary(installation, {
     checkedAt: checkedAt.toISOString(),
@@ -69,7 +77,11 @@ export async function readiness(parameters: ReadinessParameters, output: Command
 }
 
 /** The tenant's domains and unanchored users, read without writing anything; undefined (and why) when unreachable. */
-async function readCloudFacts(configuration: Configuration, secrets: StoredSecrets, output: CommandOutput): Promise<{ cloud?: CloudFacts; notChecked?: string }> {
+async function readCloudFacts(
+  configuration: Configuration,
+  secrets: StoredSecrets,
+  output: CommandOutput,
+): Promise<{ cloud?: CloudFacts; notChecked?: string }> {
   const settings = configuration.cloud;
   if (!settings) return { notChecked: 'no tenant is configured' };
   try {

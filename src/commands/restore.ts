@@ -27,9 +27,18 @@ export async function restore(parameters: RestoreParameters, output: CommandOutp
   try {
     const store = await openInstalledStore(installation);
     try {
-      const cloud = await connectCloud(configuration, await installation.vault.read(), { preview: parameters.preview, reporter: output, installationPath: installation.path });
+      const cloud = await connectCloud(configuration, await installation.vault.read(), {
+        preview: parameters.preview,
+        reporter: output,
+        installationPath: installation.path,
+      });
       try {
-        const result = await restoreRun(parameters.run, { store, sink: parameters.preview ? new PlanRecorder() : cloud.exporter, reporter: output, preview: parameters.preview });
+        const result = await restoreRun(parameters.run, {
+          store,
+          sink: parameters.preview ? new PlanRecorder() : cloud.exporter,
+          reporter: output,
+          preview: parameters.preview,
+        });
         output.result({
           typeName: 'DirSync.RestoreRun',
           properties: {

@@ -73,7 +73,9 @@ export function operationKey(operation: ApprovedOperation): string {
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
   );
 }
 
@@ -86,12 +88,14 @@ export function configurationFingerprint(configuration: Configuration): string {
 }
 
 export async function storeFingerprint(store: DirSyncStore): Promise<string> {
-  return sha256(canonicalJson({
-    watermark: (await store.getWatermark(AD_WATERMARK)) ?? null,
-    links: await store.countLinks(),
-    memberships: await store.countMemberships(),
-    retries: await wholeRetryQueue(store),
-  }));
+  return sha256(
+    canonicalJson({
+      watermark: (await store.getWatermark(AD_WATERMARK)) ?? null,
+      links: await store.countLinks(),
+      memberships: await store.countMemberships(),
+      retries: await wholeRetryQueue(store),
+    }),
+  );
 }
 
 export function sealPlan(plan: Omit<SavedPlan, 'digest'>): SavedPlan {
@@ -122,10 +126,18 @@ export async function readPlan(file: string): Promise<SavedPlan> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new DirSyncError('Plan.unreadable', `${file} cannot be read as a DirSync plan: ${error instanceof Error ? error.message : String(error)}`, { target: file, cause: error });
+    throw new DirSyncError('Plan.unreadable', `${file} cannot be read as a DirSync plan: ${error instanceof Error ? error.message : String(error)}`, {
+      target: file,
+      cause: error,
+    });
   }
   const shaped = savedPlanShape.safeParse(parsed);
-  if (!shaped.success) throw new DirSyncError('Plan.unreadable', `${file} is not a DirSync plan (${PLAN_FORMAT}): ${shaped.error.issues[0]?.path.join('.')} ${shaped.error.issues[0]?.message}`, { target: file });
+  if (!shaped.success)
+    throw new DirSyncError(
+      'Plan.unreadable',
+      `${file} is not a DirSync plan (${PLAN_FORMAT}): ${shaped.error.issues[0]?.path.join('.')} ${shaped.error.issues[0]?.message}`,
+      { target: file },
+    );
   const { digest, ...content } = parsed as SavedPlan;
   if (sha256(canonicalJson(content)) !== digest) {
     throw new DirSyncError('Plan.tampered', `${file} was changed after it was saved: its content does not match its digest`, { target: file });

@@ -17,5 +17,8 @@ export function parseSuppliedSecrets(value: unknown): SuppliedSecrets {
   const result = suppliedSecretsSchema.safeParse(value);
   if (result.success) return result.data;
   // Name the keys at fault, never the values: they are secrets.
-  throw new DirSyncError('Secrets.input-invalid', `the secrets given are not understood: ${result.error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : 'expected a non-empty string'}`).join('; ')}`);
+  throw new DirSyncError(
+    'Secrets.input-invalid',
+    `the secrets given are not understood: ${result.error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : 'expected a non-empty string'}`).join('; ')}`,
+  );
 }

@@ -51,20 +51,67 @@ export class ServiceMetrics {
     this.#startedAt = options.now ?? new Date();
     const registers = [this.registry];
     this.#runs = new Counter({ name: 'dirsync_runs_total', help: 'Synchronization cycles by how they ended.', labelNames: ['status'], registers });
-    this.#duration = new Histogram({ name: 'dirsync_run_duration_seconds', help: 'How long a cycle took, connection to outcome.', buckets: [1, 5, 15, 60, 300, 900, 3600, 10800], registers });
-    this.#objects = new Counter({ name: 'dirsync_objects_total', help: 'Cloud objects added, updated and deleted.', labelNames: ['change'], registers });
-    this.#objectErrors = new Counter({ name: 'dirsync_object_errors_total', help: 'Per-object export errors by code.', labelNames: ['code'], registers });
-    this.#retryQueue = new Gauge({ name: 'dirsync_retry_queue_objects', help: 'Objects waiting on the retry queue after the last cycle.', registers });
-    this.#lastSuccess = new Gauge({ name: 'dirsync_last_success_timestamp_seconds', help: 'When the last cycle that completed (success, or completed with export errors) ended, Unix time; 0 if none is recorded.', registers });
+    this.#duration = new Histogram({
+      name: 'dirsync_run_duration_seconds',
+      help: 'How long a cycle took, connection to outcome.',
+      buckets: [1, 5, 15, 60, 300, 900, 3600, 10800],
+      registers,
+    });
+    this.#objects = new Counter({
+      name: 'dirsync_objects_total',
+      help: 'Cloud objects added, updated and deleted.',
+      labelNames: ['change'],
+      registers,
+    });
+    this.#objectErrors = new Counter({
+      name: 'dirsync_object_errors_total',
+      help: 'Per-object export errors by code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.#retryQueue = new Gauge({
+      name: 'dirsync_retry_queue_objects',
+      help: 'Objects waiting on the retry queue after the last cycle.',
+      registers,
+    });
+    this.#lastSuccess = new Gauge({
+      name: 'dirsync_last_success_timestamp_seconds',
+      help: 'When the last cycle that completed (success, or completed with export errors) ended, Unix time; 0 if none is recorded.',
+      registers,
+    });
     this.#inProgress = new Gauge({ name: 'dirsync_cycle_in_progress', help: '1 while a cycle runs.', registers });
-    this.#withheld = new Gauge({ name: 'dirsync_deletes_withheld', help: 'Deletes the last cycle did not export (the deletion threshold, or objects it could not confirm as gone).', registers });
-    this.#thresholdTripped = new Gauge({ name: 'dirsync_deletion_threshold_tripped', help: '1 when the last cycle was stopped by the accidental-delete threshold.', registers });
-    this.#budgetUse = new Gauge({ name: 'dirsync_graph_write_budget_use_ratio', help: 'Writes of the last cycle over what the write budget allowed in its duration (one window at least).', registers });
-    new Gauge({ name: 'dirsync_graph_write_budget_writes', help: 'The configured write budget: writes per window.', registers }).set(options.writeBudget.writes);
-    new Gauge({ name: 'dirsync_graph_write_budget_window_seconds', help: 'The configured write budget: window length.', registers }).set(options.writeBudget.windowSeconds);
+    this.#withheld = new Gauge({
+      name: 'dirsync_deletes_withheld',
+      help: 'Deletes the last cycle did not export (the deletion threshold, or objects it could not confirm as gone).',
+      registers,
+    });
+    this.#thresholdTripped = new Gauge({
+      name: 'dirsync_deletion_threshold_tripped',
+      help: '1 when the last cycle was stopped by the accidental-delete threshold.',
+      registers,
+    });
+    this.#budgetUse = new Gauge({
+      name: 'dirsync_graph_write_budget_use_ratio',
+      help: 'Writes of the last cycle over what the write budget allowed in its duration (one window at least).',
+      registers,
+    });
+    new Gauge({ name: 'dirsync_graph_write_budget_writes', help: 'The configured write budget: writes per window.', registers }).set(
+      options.writeBudget.writes,
+    );
+    new Gauge({ name: 'dirsync_graph_write_budget_window_seconds', help: 'The configured write budget: window length.', registers }).set(
+      options.writeBudget.windowSeconds,
+    );
     const live = (name: string, help: string, counter: keyof GraphCounters) => {
       const total = () => this.#graphFinished[counter] + (this.#graphLive?.[counter] ?? 0);
-      new Counter({ name, help, registers, collect() { this.reset(); this.inc(total()); } });
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(total());
+        },
+      });
     };
     live('dirsync_graph_requests_total', 'HTTP requests sent to Microsoft Graph, retries included.', 'requests');
     live('dirsync_graph_writes_total', 'Directory writes sent to Graph ($batch items included).', 'writes');
@@ -120,8 +167,18 @@ export class ServiceMetrics {
     const since = this.#lastSuccessAt ?? this.#startedAt;
     const overdue = now.getTime() - since.getTime() > 2 * this.#intervalMinutes * 60_000;
     const failed = this.#lastRunStatus === 'failed' || this.#lastRunStatus === 'stopped-server-down';
-    const problem = failed ? `the last cycle ended ${this.#lastRunStatus}` : overdue ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)` : null;
-    return { healthy: problem === null, problem, lastSuccessAt: this.#lastSuccessAt, lastRunStatus: this.#lastRunStatus, cycleInProgress: this.#cycleStartedAt !== undefined };
+    const problem = failed
+      ? `the last cycle ended ${this.#lastRunStatus}`
+      : overdue
+        ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)`
+        : null;
+    return {
+      healthy: problem === null,
+      problem,
+      lastSuccessAt: this.#lastSuccessAt,
+      lastRunStatus: this.#lastRunStatus,
+      cycleInProgress: this.#cycleStartedAt !== undefined,
+    };
   }
 
   #setLastSuccess(at: Date | null): void {

@@ -17,7 +17,12 @@ import { syncOnce } from './sync.ts';
 export const serviceParameters = z.object({
   path: z.string().min(1),
   /** Overrides the configured interval (minutes). */
-  intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
   /** Stop after this many cycles (for tests and one-shot schedulers); runs until stopped otherwise. */
   cycles: z.number().int().min(1).optional(),
   /** host:port of the Prometheus /metrics and /healthz endpoint; none when absent. */
@@ -33,7 +38,10 @@ export async function runService(parameters: ServiceParameters, output: CommandO
   const intervalMinutes = parameters.intervalMinutes ?? configuration.schedule.intervalMinutes;
   const metrics = new ServiceMetrics({ intervalMinutes, writeBudget: configuration.writeBudget });
   metrics.seed(await readHistory(installation));
-  const endpoint = parameters.metricsListen === undefined ? undefined : await startMetricsEndpoint(parseListenAddress(parameters.metricsListen), metrics, { allowRemote: parameters.metricsAllowRemote });
+  const endpoint =
+    parameters.metricsListen === undefined
+      ? undefined
+      : await startMetricsEndpoint(parseListenAddress(parameters.metricsListen), metrics, { allowRemote: parameters.metricsAllowRemote });
   if (endpoint) output.verbose(`Metrics on http://${formatHost(endpoint)}/metrics, health on /healthz.`);
   output.verbose(`DirSync service started for ${installation.path}: a cycle every ${intervalMinutes} minute(s).`);
   try {
@@ -41,7 +49,10 @@ export async function runService(parameters: ServiceParameters, output: CommandO
       metrics.cycleStarted();
       try {
         const full = await fullImportDue(installation, configuration.schedule.fullImportIntervalHours);
-        if (full) output.verbose(`The last full import is older than ${configuration.schedule.fullImportIntervalHours} hour(s): this cycle reconciles with a full import.`);
+        if (full)
+          output.verbose(
+            `The last full import is older than ${configuration.schedule.fullImportIntervalHours} hour(s): this cycle reconciles with a full import.`,
+          );
         const { exitCode, run } = await syncOnce({ path: parameters.path, full, preview: false, acceptDeletes: false }, output, signal, metrics);
         metrics.cycleEnded({ run }, await retryQueueSize(installation));
         output.verbose(`Cycle ${cycle} ended with exit code ${exitCode}.`);

@@ -13,13 +13,23 @@ export type StatusParameters = z.infer<typeof statusParameters>;
 export async function status(parameters: StatusParameters, output: CommandOutput): Promise<number> {
   const installation = new Installation(parameters.path);
   const running = await runningSync(installation.path);
-  if (running) output.warning(`A synchronization is running now (process ${running.pid}${running.acquiredAt ? `, since ${running.acquiredAt}` : ''}); its run shows as in-progress.`);
+  if (running)
+    output.warning(
+      `A synchronization is running now (process ${running.pid}${running.acquiredAt ? `, since ${running.acquiredAt}` : ''}); its run shows as in-progress.`,
+    );
   const store = await openInstalledStore(installation);
   try {
     const runs = await store.listRuns(parameters.last);
     if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}.`);
     for (const { id, ...run } of runs) {
-      const upnClashes = (await store.getObjectChanges(id)).filter((change) => change.action === 'upn-placeholder').map((change) => ({ anchor: change.anchor, dn: change.dn, userPrincipalName: String(change.attributes[0]?.old), placeholder: String(change.attributes[0]?.new) }));
+      const upnClashes = (await store.getObjectChanges(id))
+        .filter((change) => change.action === 'upn-placeholder')
+        .map((change) => ({
+          anchor: change.anchor,
+          dn: change.dn,
+          userPrincipalName: String(change.attributes[0]?.old),
+          placeholder: String(change.attributes[0]?.new),
+        }));
       output.result(syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes }));
     }
   } finally {

@@ -13,7 +13,11 @@ export interface RunSummary {
   message: string | null;
 }
 
-export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[]; upnClashes?: readonly UpnClash[] } = {}): CommandResult {
+export function syncRunResult(
+  run: RunSummary,
+  errors: readonly ObjectError[],
+  details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[]; upnClashes?: readonly UpnClash[] } = {},
+): CommandResult {
   return {
     typeName: 'DirSync.SyncRun',
     properties: {
@@ -26,7 +30,9 @@ export function syncRunResult(run: RunSummary, errors: readonly ObjectError[], d
       errors: errors.map((error) => ({ dn: error.dn, anchor: error.anchor, code: error.code, message: error.message })),
       message: run.message,
       ...(details.withheld && details.withheld.length > 0 ? { withheld: details.withheld.map((entry) => ({ ...entry })) } : {}),
-      ...(details.upnClashes && details.upnClashes.length > 0 ? { upnClashes: details.upnClashes.map(({ dn, userPrincipalName, placeholder }) => ({ dn, userPrincipalName, placeholder })) } : {}),
+      ...(details.upnClashes && details.upnClashes.length > 0
+        ? { upnClashes: details.upnClashes.map(({ dn, userPrincipalName, placeholder }) => ({ dn, userPrincipalName, placeholder })) }
+        : {}),
       ...(details.plan ? { plan: details.plan.map((operation) => ({ ...operation })) } : {}),
     },
   };

@@ -27,26 +27,43 @@ export async function uninstall(parameters: UninstallParameters, secrets: Suppli
   const ad = configuration.activeDirectory;
   const account = ad?.serviceAccount ?? null;
   if (parameters.removeServiceAccount && (!parameters.adUser || !secrets.adPassword)) {
-    throw invalidParameter('--remove-service-account needs an administrator of the domain to delete the account', 'give --ad-user and the password in DIRSYNC_AD_PASSWORD or as adPassword on stdin (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount -Credential …)');
+    throw invalidParameter(
+      '--remove-service-account needs an administrator of the domain to delete the account',
+      'give --ad-user and the password in DIRSYNC_AD_PASSWORD or as adPassword on stdin (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount -Credential …)',
+    );
   }
   const lock = await acquireLock(installation.path); // never pull the floor from under a running cycle
   let serviceAccountRemoved = false;
   try {
     if (parameters.removeServiceAccount && ad && account) {
       // Before anything is removed locally: if AD refuses, the installation (and its record of the account) stays.
-      const admin = await openDirectoryConnection({ url: ad.url, bindDn: parameters.adUser!, password: secrets.adPassword!, allowPlainLdap: ad.allowPlainLdap, ...(ad.caFile ? { caFile: ad.caFile } : {}) });
+      const admin = await openDirectoryConnection({
+        url: ad.url,
+        bindDn: parameters.adUser!,
+        password: secrets.adPassword!,
+        allowPlainLdap: ad.allowPlainLdap,
+        ...(ad.caFile ? { caFile: ad.caFile } : {}),
+      });
       try {
         const removal = await removeServiceAccount(admin, account);
         serviceAccountRemoved = removal.removed;
-        output.verbose(removal.removed ? `Deleted the service account ${account.samAccountName} (${removal.dn}) and ${removal.aclEntriesRemoved} permission entries of it.` : `The service account ${account.samAccountName} no longer exists in Active Directory.`);
+        output.verbose(
+          removal.removed
+            ? `Deleted the service account ${account.samAccountName} (${removal.dn}) and ${removal.aclEntriesRemoved} permission entries of it.`
+            : `The service account ${account.samAccountName} no longer exists in Active Directory.`,
+        );
       } finally {
         await admin.unbind();
       }
     } else if (account) {
-      output.warning(`The service account ${account.samAccountName} (${account.dn}) still exists in Active Directory, with its replication right. Remove it with uninstall --remove-service-account (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount), or delete it there.`);
+      output.warning(
+        `The service account ${account.samAccountName} (${account.dn}) still exists in Active Directory, with its replication right. Remove it with uninstall --remove-service-account (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount), or delete it there.`,
+      );
     }
     if (manifest.store.kind === 'sqlserver') {
-      output.warning(`The SQL Server database ${manifest.store.database} on ${manifest.store.server} is left in place; drop it there if it is no longer needed.`);
+      output.warning(
+        `The SQL Server database ${manifest.store.database} on ${manifest.store.server} is left in place; drop it there if it is no longer needed.`,
+      );
     }
     await installation.remove(parameters.keepData);
   } finally {
@@ -55,7 +72,13 @@ export async function uninstall(parameters: UninstallParameters, secrets: Suppli
   }
   output.result({
     typeName: 'DirSync.Uninstallation',
-    properties: { path: installation.path, productVersion: manifest.productVersion, dataKept: parameters.keepData, serviceAccount: account?.samAccountName ?? null, serviceAccountRemoved },
+    properties: {
+      path: installation.path,
+      productVersion: manifest.productVersion,
+      dataKept: parameters.keepData,
+      serviceAccount: account?.samAccountName ?? null,
+      serviceAccountRemoved,
+    },
   });
   return ExitCode.success;
 }

@@ -8,10 +8,14 @@ import { DirSyncError } from './errors.ts';
 const GROUP_AND_OTHERS = 0o077;
 
 function exposedSecretFile(file: string, mode: number, holds: string): DirSyncError {
-  return new DirSyncError('Secrets.file-exposed', `refusing to use ${file}: it holds ${holds}, but its mode is ${mode.toString(8).padStart(3, '0')}, so other accounts ${exposure(mode)}`, {
-    recommendedAction: `restrict it with "chmod 600 ${file}" (its owner must be the account DirSync runs as)`,
-    target: file,
-  });
+  return new DirSyncError(
+    'Secrets.file-exposed',
+    `refusing to use ${file}: it holds ${holds}, but its mode is ${mode.toString(8).padStart(3, '0')}, so other accounts ${exposure(mode)}`,
+    {
+      recommendedAction: `restrict it with "chmod 600 ${file}" (its owner must be the account DirSync runs as)`,
+      target: file,
+    },
+  );
 }
 
 /**

@@ -31,7 +31,8 @@ export function deletionGuardReasons(planned: DeletionsPlanned, settings: Deleti
   const reasons: string[] = [];
   const check = (what: string, count: number, of: number) => {
     if (count > settings.threshold) reasons.push(`${count} ${what} of ${of}: more than the threshold of ${settings.threshold}`);
-    else if (count > SHARE_FLOOR && count * 100 > settings.sharePercent * of) reasons.push(`${count} ${what} of ${of}: more than ${settings.sharePercent} %`);
+    else if (count > SHARE_FLOOR && count * 100 > settings.sharePercent * of)
+      reasons.push(`${count} ${what} of ${of}: more than ${settings.sharePercent} %`);
   };
   check('object deletes', planned.objectDeletes, planned.synchronizedObjects);
   check('membership removals', planned.memberRemovals, planned.exportedMemberships);

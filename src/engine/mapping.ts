@@ -81,7 +81,10 @@ function mapGroup(object: SourceObject, tenant: TenantContext): MappingResult {
   const value = single(object);
   const groupType = Number(value('grouptype') ?? 0) >>> 0;
   if ((groupType & GROUP_TYPE_SECURITY_ENABLED) === 0) {
-    return { exportable: false, reason: 'distribution groups are mail-enabled, and Microsoft Graph cannot create mail-enabled groups other than Microsoft 365 groups' };
+    return {
+      exportable: false,
+      reason: 'distribution groups are mail-enabled, and Microsoft Graph cannot create mail-enabled groups other than Microsoft 365 groups',
+    };
   }
   if (value('mail') !== undefined) {
     return { exportable: false, reason: 'mail-enabled security groups cannot be created or updated through Microsoft Graph' };

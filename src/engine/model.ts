@@ -37,9 +37,7 @@ export interface MemberChanges {
 
 export type DeleteReason = 'deleted-in-ad' | 'out-of-scope';
 
-export type ImportChange =
-  | { op: 'upsert'; object: SourceObject }
-  | { op: 'delete'; anchor: string; dn: string; reason: DeleteReason };
+export type ImportChange = { op: 'upsert'; object: SourceObject } | { op: 'delete'; anchor: string; dn: string; reason: DeleteReason };
 
 /** Where a delta import resumes. Opaque to the engine; only the connector that wrote it reads it. */
 export type Watermark = string;

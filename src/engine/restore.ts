@@ -53,23 +53,45 @@ export async function restoreRun(deletedByRun: number, dependencies: RestoreDepe
 
   // From the deleted items first (every kind: role-assignable groups are soft-deleted too); groups not found there
   // are created again.
-  const fromDeletedItems = await send(sink, pending, (object) => ({ action: 'restore', objectType: object.kind === 'group' ? 'group' : 'user', anchor: object.anchor, cloudId: object.cloudId }));
+  const fromDeletedItems = await send(sink, pending, (object) => ({
+    action: 'restore',
+    objectType: object.kind === 'group' ? 'group' : 'user',
+    anchor: object.anchor,
+    cloudId: object.cloudId,
+  }));
   for (const { object, cloudId } of fromDeletedItems.succeeded) result.restored.push(restoredObject(object, 'restored', cloudId ?? object.cloudId));
-  const toRecreate = fromDeletedItems.failed.filter(({ object, outcome }) => object.kind === 'group' && outcome.httpStatus === 404).map(({ object }) => object);
-  const recreated = await send(sink, toRecreate, (object) => ({ action: 'create', objectType: 'group', anchor: object.anchor, body: object.exported }));
+  const toRecreate = fromDeletedItems.failed
+    .filter(({ object, outcome }) => object.kind === 'group' && outcome.httpStatus === 404)
+    .map(({ object }) => object);
+  const recreated = await send(sink, toRecreate, (object) => ({
+    action: 'create',
+    objectType: 'group',
+    anchor: object.anchor,
+    body: object.exported,
+  }));
   for (const { object, cloudId } of recreated.succeeded) result.restored.push(restoredObject(object, 're-created', cloudId!));
   for (const { object, outcome } of fromDeletedItems.failed.filter(({ object }) => !toRecreate.includes(object))) {
-    const purged = outcome.httpStatus === 404 ? ' (no longer in the deleted items: purged, or deleted more than 30 days ago; a full import creates it again if it is still in AD)' : '';
+    const purged =
+      outcome.httpStatus === 404
+        ? ' (no longer in the deleted items: purged, or deleted more than 30 days ago; a full import creates it again if it is still in AD)'
+        : '';
     result.errors.push({ anchor: object.anchor, dn: object.dn, code: outcome.code, message: `cannot be restored: ${outcome.message}${purged}` });
   }
-  for (const { object, outcome } of recreated.failed) result.errors.push({ anchor: object.anchor, dn: object.dn, code: outcome.code, message: `could not be created again: ${outcome.message}` });
+  for (const { object, outcome } of recreated.failed)
+    result.errors.push({ anchor: object.anchor, dn: object.dn, code: outcome.code, message: `could not be created again: ${outcome.message}` });
 
   if (!preview) await store.saveLinks(result.restored.map((object) => linkOf(object, deleted)));
   await restoreMemberships(result.restored, deleted, dependencies);
   for (const error of result.errors) reporter.warning(`Not restored: ${error.dn}: ${error.code}: ${error.message}`);
   result.status = result.errors.length > 0 ? 'completed-export-errors' : 'success';
   if (result.errors.length > 0) await store.recordObjectErrors(runId, result.errors);
-  await store.finishRun(runId, result.status, { added: result.restored.length, updated: 0, deleted: 0, unchanged: result.skipped.length, errors: result.errors.length, notExportable: 0 }, now(), `restore of what run ${deletedByRun} deleted`);
+  await store.finishRun(
+    runId,
+    result.status,
+    { added: result.restored.length, updated: 0, deleted: 0, unchanged: result.skipped.length, errors: result.errors.length, notExportable: 0 },
+    now(),
+    `restore of what run ${deletedByRun} deleted`,
+  );
   return result;
 }
 
@@ -92,7 +114,11 @@ async function send(sink: OperationSink, objects: readonly DeletedObject[], oper
 }
 
 /** The memberships the restored objects had, as last exported: members of restored groups, groups of restored members. */
-async function restoreMemberships(restored: readonly RestoredObject[], deleted: readonly DeletedObject[], { store, sink, preview }: RestoreDependencies): Promise<void> {
+async function restoreMemberships(
+  restored: readonly RestoredObject[],
+  deleted: readonly DeletedObject[],
+  { store, sink, preview }: RestoreDependencies,
+): Promise<void> {
   const restoredIds = new Map(restored.map((object) => [object.anchor, object.cloudId]));
   const wanted = new Map<string, Set<string>>(); // group anchor → member anchors
   for (const object of deleted) {
@@ -113,7 +139,12 @@ async function restoreMemberships(restored: readonly RestoredObject[], deleted: 
   }
   if (operations.length === 0) return;
   for await (const outcome of sink.apply(operations)) {
-    if (outcome.ok && !preview && outcome.operation.action === 'add-members') await store.setMembers(outcome.operation.anchor, outcome.operation.members.map((member) => member.anchor), []);
+    if (outcome.ok && !preview && outcome.operation.action === 'add-members')
+      await store.setMembers(
+        outcome.operation.anchor,
+        outcome.operation.members.map((member) => member.anchor),
+        [],
+      );
   }
 }
 

@@ -71,10 +71,18 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   const { store, source, target, reporter, signal } = dependencies;
   const now = dependencies.now ?? (() => new Date());
   const watermark = await store.getWatermark(AD_WATERMARK);
-  const state = new CycleState({ mode: options.mode === 'delta' && watermark === undefined ? 'full' : options.mode, preview: options.preview, startedAt: now(), reporter });
+  const state = new CycleState({
+    mode: options.mode === 'delta' && watermark === undefined ? 'full' : options.mode,
+    preview: options.preview,
+    startedAt: now(),
+    reporter,
+  });
   if (state.mode !== options.mode) reporter.verbose('No delta watermark is stored yet: running a full import.');
   const interrupted = await store.markInterruptedRuns(state.startedAt);
-  if (interrupted > 0) reporter.warning(`${interrupted} earlier run(s) ended without recording an outcome (the process was killed or crashed): they are marked interrupted.`);
+  if (interrupted > 0)
+    reporter.warning(
+      `${interrupted} earlier run(s) ended without recording an outcome (the process was killed or crashed): they are marked interrupted.`,
+    );
   state.runId = await store.startRun(state.runMode, state.startedAt);
 
   // A preview's phases read and write an overlay of the store: they see what they would have recorded, and nothing is.
@@ -90,7 +98,9 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
         ...phase,
         softMatch: options.softMatch !== 'off',
         onFallbackToFull: async (reason) => {
-          reporter.warning(`Active Directory no longer accepts the stored watermark (${reason}): running a full import, which also finds what was deleted meanwhile.`);
+          reporter.warning(
+            `Active Directory no longer accepts the stored watermark (${reason}): running a full import, which also finds what was deleted meanwhile.`,
+          );
           state.mode = 'full';
           await store.setRunMode(state.runId, state.runMode);
         },
@@ -100,13 +110,22 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     await reconcileMemberships(phase);
     await reconcileManagers(phase);
     stopIfRequested(signal);
-    const withheldByGuard = await exportDeletes({ ...phase, acceptDeletes: options.acceptDeletes, guard: options.deletionGuard, deltaDeletions: options.deltaDeletions });
+    const withheldByGuard = await exportDeletes({
+      ...phase,
+      acceptDeletes: options.acceptDeletes,
+      guard: options.deletionGuard,
+      deltaDeletions: options.deltaDeletions,
+    });
     await settleRetryQueue(state, ledger);
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops).
     if (!withheldByGuard) await ledger.commitWatermark(AD_WATERMARK, source.watermark);
     reportSummaries(state);
-    const status: RunStatus = withheldByGuard ? 'stopped-deletion-threshold-exceeded' : state.counts.errors > 0 ? 'completed-export-errors' : 'success';
+    const status: RunStatus = withheldByGuard
+      ? 'stopped-deletion-threshold-exceeded'
+      : state.counts.errors > 0
+        ? 'completed-export-errors'
+        : 'success';
     return await finish(store, state, now(), status);
   } catch (error) {
     if (error instanceof StopRequestedError) {
@@ -123,7 +142,8 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
 async function settleRetryQueue(state: CycleState, ledger: CycleLedger): Promise<void> {
   const waitingForUpn = new Set(state.upnClashes.map((clash) => clash.anchor));
   await ledger.queueRetries([...waitingForUpn]);
-  const stillWaiting = (anchor: string) => state.failedAnchors.has(anchor) || state.requeuedGroups.has(anchor) || state.deferredCreates.has(anchor) || waitingForUpn.has(anchor);
+  const stillWaiting = (anchor: string) =>
+    state.failedAnchors.has(anchor) || state.requeuedGroups.has(anchor) || state.deferredCreates.has(anchor) || waitingForUpn.has(anchor);
   await ledger.settleRetries([...state.queuedRetries].filter((anchor) => !stillWaiting(anchor)));
 }
 
@@ -131,17 +151,44 @@ function reportSummaries(state: CycleState): void {
   for (const [reason, count] of state.notExportableReasons) state.reporter.warning(`${count} object(s) not exported: ${reason}.`);
   const shown = state.notices.slice(0, 5);
   for (const notice of shown) state.reporter.warning(notice);
-  if (state.notices.length > shown.length) state.reporter.warning(`… and ${state.notices.length - shown.length} more such notices (run with verbose output to see them all).`);
+  if (state.notices.length > shown.length)
+    state.reporter.warning(`… and ${state.notices.length - shown.length} more such notices (run with verbose output to see them all).`);
 }
 
 async function finish(store: StateStore, state: CycleState, endedAt: Date, status: RunStatus, message?: string): Promise<CycleResult> {
   const counts = { ...state.counts };
   if (state.errors.length > 0) await store.recordObjectErrors(state.runId, state.errors);
   const notes = [
-    ...state.withheld.map((withheld) => ({ anchor: withheld.anchor, dn: withheld.dn, kind: withheld.objectType, action: 'withheld-delete' as const, attributes: [], reason: withheld.reason })),
-    ...state.upnClashes.map((clash) => ({ anchor: clash.anchor, dn: clash.dn, kind: 'user' as const, action: 'upn-placeholder' as const, attributes: [{ name: 'userPrincipalName', old: clash.userPrincipalName, new: clash.placeholder }], reason: `another cloud object holds ${clash.userPrincipalName}` })),
+    ...state.withheld.map((withheld) => ({
+      anchor: withheld.anchor,
+      dn: withheld.dn,
+      kind: withheld.objectType,
+      action: 'withheld-delete' as const,
+      attributes: [],
+      reason: withheld.reason,
+    })),
+    ...state.upnClashes.map((clash) => ({
+      anchor: clash.anchor,
+      dn: clash.dn,
+      kind: 'user' as const,
+      action: 'upn-placeholder' as const,
+      attributes: [{ name: 'userPrincipalName', old: clash.userPrincipalName, new: clash.placeholder }],
+      reason: `another cloud object holds ${clash.userPrincipalName}`,
+    })),
   ];
   if (notes.length > 0) await store.recordObjectChanges(state.runId, notes);
   await store.finishRun(state.runId, status, counts, endedAt, message);
-  return { runId: state.runId, mode: state.runMode, status, counts, errors: state.errors, plan: state.plan, withheld: state.withheld, upnClashes: state.upnClashes, startedAt: state.startedAt, endedAt, message: message ?? null };
+  return {
+    runId: state.runId,
+    mode: state.runMode,
+    status,
+    counts,
+    errors: state.errors,
+    plan: state.plan,
+    withheld: state.withheld,
+    upnClashes: state.upnClashes,
+    startedAt: state.startedAt,
+    endedAt,
+    message: message ?? null,
+  };
 }

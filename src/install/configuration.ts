@@ -34,7 +34,10 @@ const cloudSchema = z.object({
   /** Extra CA certificate (PEM file) to trust for sign-in and Graph, e.g. a TLS-inspecting proxy's. */
   caFile: z.string().min(1).nullable(),
   /** Resolved at configure time: the directory extension property that anchors groups. */
-  sourceAnchorProperty: z.string().regex(/^extension_[0-9a-f]{32}_\w+$/).nullable(),
+  sourceAnchorProperty: z
+    .string()
+    .regex(/^extension_[0-9a-f]{32}_\w+$/)
+    .nullable(),
 });
 
 export const configurationSchema = z.object({
@@ -51,15 +54,28 @@ export const configurationSchema = z.object({
     passwordSync: z.literal(false, { error: 'password sync cannot be enabled: no public Graph API accepts password hashes' }),
   }),
   /** Accidental-delete prevention (src/engine/deletion-guard.ts): a count and a share of the synchronized objects. */
-  deletionThreshold: z.object({ enabled: z.boolean(), threshold: z.number().int().min(1), sharePercent: z.number().int().min(1).max(100).default(DEFAULT_SHARE_PERCENT) }),
+  deletionThreshold: z.object({
+    enabled: z.boolean(),
+    threshold: z.number().int().min(1),
+    sharePercent: z.number().int().min(1).max(100).default(DEFAULT_SHARE_PERCENT),
+  }),
   matching: z.object({ softMatch: z.enum(['smtp-then-upn', 'off']) }),
   schedule: z.object({
-    intervalMinutes: z.number().int().min(5).max(7 * 24 * 60),
+    intervalMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60),
     /**
      * The service reconciles with a full import when the last one is older than this (0: never on its own):
      * deletions a delta cannot see (tombstones withheld, a scope changed by hand) are caught within the period.
      */
-    fullImportIntervalHours: z.number().int().min(0).max(24 * 30).default(24),
+    fullImportIntervalHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 30)
+      .default(24),
   }),
   /** Graph's directory write budget for this app and tenant: the exporter paces itself to it. */
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
@@ -92,11 +108,18 @@ export function parseConfiguration(text: string, file: string): Configuration {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DirSyncError('Configuration.invalid', `${file} is not valid JSON (${(error as Error).message})`, { target: file, recommendedAction: 'restore it from a backup, or run configure again (Set-CoexistenceConfiguration)' });
+    throw new DirSyncError('Configuration.invalid', `${file} is not valid JSON (${(error as Error).message})`, {
+      target: file,
+      recommendedAction: 'restore it from a backup, or run configure again (Set-CoexistenceConfiguration)',
+    });
   }
   const result = configurationSchema.safeParse(json);
   if (!result.success) {
-    throw new DirSyncError('Configuration.invalid', `${file} is not a valid DirSync configuration: ${describeIssues(result.error.issues, '(file)')}`, { target: file });
+    throw new DirSyncError(
+      'Configuration.invalid',
+      `${file} is not a valid DirSync configuration: ${describeIssues(result.error.issues, '(file)')}`,
+      { target: file },
+    );
   }
   return result.data;
 }

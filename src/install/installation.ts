@@ -32,7 +32,10 @@ const manifestSchema = z.object({
   /** Set by install --upgrade: the configuration must be entered again before the next sync. */
   configurationRequired: z.boolean(),
   /** Windows: the account DirSync runs as (the one that installed it), granted the directory besides SYSTEM and Administrators. */
-  windowsAccountSid: z.string().regex(/^S-1-\d+(-\d+)+$/).optional(),
+  windowsAccountSid: z
+    .string()
+    .regex(/^S-1-\d+(-\d+)+$/)
+    .optional(),
 });
 
 export type InstallationManifest = z.infer<typeof manifestSchema>;
@@ -104,12 +107,16 @@ export class Installation {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not valid JSON (${(error as Error).message})`, { target: this.file(MANIFEST_FILE) });
+      throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not valid JSON (${(error as Error).message})`, {
+        target: this.file(MANIFEST_FILE),
+      });
     }
     const result = manifestSchema.safeParse(json);
     if (!result.success) {
       const problems = describeIssues(result.error.issues);
-      throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not a valid installation manifest: ${problems}`, { target: this.file(MANIFEST_FILE) });
+      throw new DirSyncError('Installation.damaged', `${this.file(MANIFEST_FILE)} is not a valid installation manifest: ${problems}`, {
+        target: this.file(MANIFEST_FILE),
+      });
     }
     if (process.platform === 'win32') {
       // Installed by an earlier version, which recorded no account: the one opening it is taken as the one it runs as.
@@ -122,7 +129,8 @@ export class Installation {
   /** Refuses the directory when its ACL lets more than SYSTEM, Administrators and `runAsSid` reach it. */
   private async checkWindowsAcl(runAsSid: string): Promise<void> {
     const problems = aclWidenings(await readSecurityDescriptor(this.path), allowedPrincipals(runAsSid));
-    if (problems.length > 0) throw new DirSyncError('Installation.insecure-permissions', widerAclMessage(this.path, runAsSid, problems), { target: this.path });
+    if (problems.length > 0)
+      throw new DirSyncError('Installation.insecure-permissions', widerAclMessage(this.path, runAsSid, problems), { target: this.path });
   }
 
   async writeManifest(manifest: InstallationManifest): Promise<void> {

@@ -23,9 +23,7 @@ export function compareVersions(a: ProductVersion, b: ProductVersion): number {
 /** "Directory sync tool versions earlier than 6385.0012 cannot be upgraded" — they must be uninstalled first. */
 export const OLDEST_UPGRADABLE_VERSION = parseProductVersion('1.0.6385.0012');
 
-export type UpgradeVerdict =
-  | { allowed: true }
-  | { allowed: false; reason: 'too-old' | 'newer-installed' | 'same-version' };
+export type UpgradeVerdict = { allowed: true } | { allowed: false; reason: 'too-old' | 'newer-installed' | 'same-version' };
 
 export function upgradeVerdict(installed: ProductVersion, current: ProductVersion): UpgradeVerdict {
   if (compareVersions(installed, OLDEST_UPGRADABLE_VERSION) < 0) return { allowed: false, reason: 'too-old' };

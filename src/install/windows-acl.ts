@@ -122,7 +122,11 @@ export function parseSddl(sddl: string): SecurityDescriptor {
     position = end + 1;
   }
   if (position < text.length && !text.startsWith('S:', position)) throw new Error(`unexpected SDDL at ${position}: ${text}`);
-  return { owner: owner === null ? null : normalizePrincipal(owner), protected: flags.includes('P'), dacl: flags.includes('NO_ACCESS_CONTROL') ? null : entries };
+  return {
+    owner: owner === null ? null : normalizePrincipal(owner),
+    protected: flags.includes('P'),
+    dacl: flags.includes('NO_ACCESS_CONTROL') ? null : entries,
+  };
 }
 
 /** What makes the directory reachable by more than `allowed` (SIDs); empty when it is not. */
@@ -151,7 +155,9 @@ export function aclWidenings(descriptor: SecurityDescriptor, allowed: string[]):
 export function widerAclMessage(directory: string, runAsSid: string, problems: string[]): string {
   const commands = [['/reset'], restrictArguments(directory, runAsSid).slice(1)];
   if (problems.some((problem) => problem.startsWith('it is owned by'))) commands.push(['/setowner', `*${ADMINISTRATORS_SID}`]);
-  const shown = commands.map((options) => ['icacls', [directory, ...options].map((argument) => (argument.startsWith('/') ? argument : `"${argument}"`)).join(' ')].join(' '));
+  const shown = commands.map((options) =>
+    ['icacls', [directory, ...options].map((argument) => (argument.startsWith('/') ? argument : `"${argument}"`)).join(' ')].join(' '),
+  );
   return (
     `refusing to use the installation directory ${directory}: ${problems.join('; ')}. It holds the secrets' key and the state store, ` +
     `so only SYSTEM, Administrators and the account DirSync runs as (${runAsSid}) may reach it. ` +

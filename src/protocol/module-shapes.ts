@@ -46,7 +46,8 @@ function shapeProperties(properties: Record<string, unknown>): Record<string, un
   const shaped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(properties)) {
     const itemTypeName = ITEM_TYPE_NAMES[name];
-    shaped[propertyName(name)] = itemTypeName !== undefined && Array.isArray(value) ? value.map((item) => shapeItem(itemTypeName, item)) : shapeValue(value);
+    shaped[propertyName(name)] =
+      itemTypeName !== undefined && Array.isArray(value) ? value.map((item) => shapeItem(itemTypeName, item)) : shapeValue(value);
   }
   return shaped;
 }

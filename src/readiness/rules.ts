@@ -72,7 +72,11 @@ const NON_ROUTABLE_SUFFIX = /\.(local|lan|localdomain|internal|intranet|corp|hom
 const CASE_FOLD = (value: string) => value.toLowerCase();
 
 /** The tenant assumed when the cloud could not be asked: only the initial domain's shape matters for the mapping. */
-export const UNKNOWN_TENANT: TenantContext = { initialDomain: 'tenant.onmicrosoft.com', verifiedDomains: new Set(), sourceAnchorProperty: 'extension_sourceAnchor' };
+export const UNKNOWN_TENANT: TenantContext = {
+  initialDomain: 'tenant.onmicrosoft.com',
+  verifiedDomains: new Set(),
+  sourceAnchorProperty: 'extension_sourceAnchor',
+};
 
 /** The findings about one object on its own (duplicates are found by DuplicateIndex across objects). */
 export function checkObject(object: SourceObject, cloud: CloudFacts | undefined): Finding[] {
@@ -83,16 +87,31 @@ export function checkObject(object: SourceObject, cloud: CloudFacts | undefined)
 
   for (const [name, limit] of Object.entries(LIMITS)) {
     const current = value(name);
-    if (current !== undefined && current.length > limit) add(attributeName(name), current, 'Readiness.value-too-long', 'error', `Shorten it to at most ${limit} characters (it has ${current.length}).`);
+    if (current !== undefined && current.length > limit)
+      add(attributeName(name), current, 'Readiness.value-too-long', 'error', `Shorten it to at most ${limit} characters (it has ${current.length}).`);
   }
   if (object.kind === 'user') checkUserPrincipalName(object, cloud, add);
   const mail = value('mail');
-  if (mail !== undefined && !isSmtpAddress(mail)) add('mail', mail, 'Readiness.mail-malformed', 'error', 'Correct it to a single address such as name@example.com: ASCII, no spaces, no ( ) < > [ ] ; : , " \\.');
+  if (mail !== undefined && !isSmtpAddress(mail))
+    add(
+      'mail',
+      mail,
+      'Readiness.mail-malformed',
+      'error',
+      'Correct it to a single address such as name@example.com: ASCII, no spaces, no ( ) < > [ ] ; : , " \\.',
+    );
   checkProxyAddresses(object, add);
   if (object.kind !== 'contact') checkMailNickname(object, cloud, add);
   if (object.kind === 'group') {
     const mapped = mapToCloud(object, tenantOf(cloud));
-    if (!mapped.exportable) add('groupType', value('grouptype') ?? '', 'Readiness.group-not-exportable', 'warning', `It will not be exported: ${mapped.reason}. Create it in Exchange Online, or make it a security group without mail.`);
+    if (!mapped.exportable)
+      add(
+        'groupType',
+        value('grouptype') ?? '',
+        'Readiness.group-not-exportable',
+        'warning',
+        `It will not be exported: ${mapped.reason}. Create it in Exchange Online, or make it a security group without mail.`,
+      );
   }
   return findings;
 }
@@ -104,7 +123,13 @@ function checkUserPrincipalName(object: SourceObject, cloud: CloudFacts | undefi
   const initialDomain = tenantOf(cloud).initialDomain;
   if (!upn) {
     const sam = object.attributes.samaccountname?.[0] ?? '';
-    add('userPrincipalName', '', 'Readiness.upn-missing', 'warning', `Give the user a UPN on a verified domain; until then it is exported as ${sam}@${initialDomain}.`);
+    add(
+      'userPrincipalName',
+      '',
+      'Readiness.upn-missing',
+      'warning',
+      `Give the user a UPN on a verified domain; until then it is exported as ${sam}@${initialDomain}.`,
+    );
     return;
   }
   const at = upn.lastIndexOf('@');
@@ -112,34 +137,83 @@ function checkUserPrincipalName(object: SourceObject, cloud: CloudFacts | undefi
   const suffix = at >= 0 ? upn.slice(at + 1).toLowerCase() : '';
   const invalid = [...new Set([...local].filter((character) => !UPN_LOCAL_PART.test(character)))];
   if (at < 0 || invalid.length > 0 || local.startsWith('.') || local.endsWith('.')) {
-    const why = at < 0 ? 'it has no @domain part' : invalid.length > 0 ? `remove ${invalid.map((character) => (character === ' ' ? 'the spaces' : `"${character}"`)).join(', ')}` : 'no period may start or end the part before the @';
+    const why =
+      at < 0
+        ? 'it has no @domain part'
+        : invalid.length > 0
+          ? `remove ${invalid.map((character) => (character === ' ' ? 'the spaces' : `"${character}"`)).join(', ')}`
+          : 'no period may start or end the part before the @';
     add('userPrincipalName', upn, 'Readiness.upn-invalid-character', 'error', `Entra accepts A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @: ${why}.`);
   } else if (local.length > UPN_LOCAL_PART_LIMIT) {
-    add('userPrincipalName', upn, 'Readiness.value-too-long', 'error', `Shorten the part before the @ to at most ${UPN_LOCAL_PART_LIMIT} characters (it has ${local.length}).`);
+    add(
+      'userPrincipalName',
+      upn,
+      'Readiness.value-too-long',
+      'error',
+      `Shorten the part before the @ to at most ${UPN_LOCAL_PART_LIMIT} characters (it has ${local.length}).`,
+    );
   }
   if (at < 0) return;
   if (NON_ROUTABLE_SUFFIX.test(suffix) || !suffix.includes('.')) {
-    add('userPrincipalName', upn, 'Readiness.upn-non-routable-suffix', 'error', `"${suffix}" cannot be verified in a tenant: it is exported as ${local}@${initialDomain}. Add a routable UPN suffix to the forest and give it to the user.`);
+    add(
+      'userPrincipalName',
+      upn,
+      'Readiness.upn-non-routable-suffix',
+      'error',
+      `"${suffix}" cannot be verified in a tenant: it is exported as ${local}@${initialDomain}. Add a routable UPN suffix to the forest and give it to the user.`,
+    );
   } else if (cloud && !cloud.verifiedDomains.has(suffix)) {
-    add('userPrincipalName', upn, 'Readiness.upn-unverified-suffix', 'error', `"${suffix}" is not a verified domain of the tenant: it is exported as ${local}@${initialDomain}. Verify the domain in the tenant, or give the user a UPN on a verified domain.`);
+    add(
+      'userPrincipalName',
+      upn,
+      'Readiness.upn-unverified-suffix',
+      'error',
+      `"${suffix}" is not a verified domain of the tenant: it is exported as ${local}@${initialDomain}. Verify the domain in the tenant, or give the user a UPN on a verified domain.`,
+    );
   }
 }
 
 function checkProxyAddresses(object: SourceObject, add: Add): void {
   const addresses = object.attributes.proxyaddresses ?? [];
   if (addresses.length > PROXY_ADDRESS_COUNT_LIMIT) {
-    add('proxyAddresses', `${addresses.length} values`, 'Readiness.too-many-proxy-addresses', 'warning', `Entra keeps at most ${PROXY_ADDRESS_COUNT_LIMIT} proxy addresses per object: remove the ones no longer used.`);
+    add(
+      'proxyAddresses',
+      `${addresses.length} values`,
+      'Readiness.too-many-proxy-addresses',
+      'warning',
+      `Entra keeps at most ${PROXY_ADDRESS_COUNT_LIMIT} proxy addresses per object: remove the ones no longer used.`,
+    );
   }
   for (const address of addresses) {
-    if (address.length > PROXY_ADDRESS_LIMIT) add('proxyAddresses', address, 'Readiness.value-too-long', 'error', `Shorten it to at most ${PROXY_ADDRESS_LIMIT} characters (it has ${address.length}).`);
+    if (address.length > PROXY_ADDRESS_LIMIT)
+      add(
+        'proxyAddresses',
+        address,
+        'Readiness.value-too-long',
+        'error',
+        `Shorten it to at most ${PROXY_ADDRESS_LIMIT} characters (it has ${address.length}).`,
+      );
     const colon = address.indexOf(':');
     if (colon <= 0) {
-      add('proxyAddresses', address, 'Readiness.proxy-address-malformed', 'warning', 'Add the address type: "SMTP:" for the primary address, "smtp:" for the others.');
+      add(
+        'proxyAddresses',
+        address,
+        'Readiness.proxy-address-malformed',
+        'warning',
+        'Add the address type: "SMTP:" for the primary address, "smtp:" for the others.',
+      );
       continue;
     }
     // Only SMTP addresses are checked: X400, X500, SIP, EUM and the other types have rules of their own.
     if (address.slice(0, colon).toLowerCase() !== 'smtp') continue;
-    if (!isSmtpAddress(address.slice(colon + 1))) add('proxyAddresses', address, 'Readiness.proxy-address-malformed', 'warning', 'Correct the address after "smtp:": ASCII, no spaces, no ( ) < > [ ] ; : , " \\, and a dotted domain.');
+    if (!isSmtpAddress(address.slice(colon + 1)))
+      add(
+        'proxyAddresses',
+        address,
+        'Readiness.proxy-address-malformed',
+        'warning',
+        'Correct the address after "smtp:": ASCII, no spaces, no ( ) < > [ ] ; : , " \\, and a dotted domain.',
+      );
   }
 }
 
@@ -150,7 +224,13 @@ function checkMailNickname(object: SourceObject, cloud: CloudFacts | undefined, 
   const mapped = mapToCloud(object, tenantOf(cloud));
   const exported = mapped.exportable ? String(mapped.attributes.mailNickname) : nickname;
   if (exported !== nickname.slice(0, LIMITS.mailnickname) || nickname.startsWith('.') || nickname.endsWith('.')) {
-    add('mailNickname', nickname, 'Readiness.mailnickname-invalid-character', 'error', `Use ASCII without spaces, @ ( ) \\ [ ] " ; : < > , and no period at either end; otherwise it is exported as "${exported}".`);
+    add(
+      'mailNickname',
+      nickname,
+      'Readiness.mailnickname-invalid-character',
+      'error',
+      `Use ASCII without spaces, @ ( ) \\ [ ] " ; : < > , and no period at either end; otherwise it is exported as "${exported}".`,
+    );
   }
 }
 
@@ -163,7 +243,16 @@ function tenantOf(cloud: CloudFacts | undefined): TenantContext {
 }
 
 function attributeName(lowerCase: string): string {
-  return { userprincipalname: 'userPrincipalName', mail: 'mail', mailnickname: 'mailNickname', displayname: 'displayName', givenname: 'givenName', sn: 'sn' }[lowerCase] ?? lowerCase;
+  return (
+    {
+      userprincipalname: 'userPrincipalName',
+      mail: 'mail',
+      mailnickname: 'mailNickname',
+      displayname: 'displayName',
+      givenname: 'givenName',
+      sn: 'sn',
+    }[lowerCase] ?? lowerCase
+  );
 }
 
 interface Holder {
@@ -209,7 +298,12 @@ export class DuplicateIndex {
     for (const holders of this.#upns.values()) {
       if (holders.length < 2) continue;
       for (const holder of holders) {
-        findings.push({ ...holder, code: 'Readiness.upn-duplicate', severity: 'error', fix: `Give each user its own UPN; also held by ${others(holders, holder)}.` });
+        findings.push({
+          ...holder,
+          code: 'Readiness.upn-duplicate',
+          severity: 'error',
+          fix: `Give each user its own UPN; also held by ${others(holders, holder)}.`,
+        });
       }
     }
     for (const holders of this.#smtp.values()) {
@@ -217,7 +311,12 @@ export class DuplicateIndex {
       // Only mail is exported (Entra derives proxy addresses from it): two mails clash at export; a proxy address is a warning.
       const severity: Severity = holders.filter((holder) => holder.attribute === 'mail').length > 1 ? 'error' : 'warning';
       for (const holder of holders) {
-        findings.push({ ...holder, code: 'Readiness.smtp-address-duplicate', severity, fix: `Keep the address on one object only; also held by ${others(holders, holder)}.` });
+        findings.push({
+          ...holder,
+          code: 'Readiness.smtp-address-duplicate',
+          severity,
+          fix: `Keep the address on one object only; also held by ${others(holders, holder)}.`,
+        });
       }
     }
     if (cloud) findings.push(...this.#cloudClashes(cloud));
@@ -229,7 +328,11 @@ export class DuplicateIndex {
     const bySmtp = new Map<string, UnanchoredCloudUser[]>();
     for (const user of cloud.unanchoredUsers) {
       byUpn.set(CASE_FOLD(user.userPrincipalName), user);
-      const addresses = new Set([user.mail, ...user.proxyAddresses.filter((proxy) => /^smtp:/i.test(proxy)).map((proxy) => proxy.slice(5))].filter((address) => address).map((address) => CASE_FOLD(address!)));
+      const addresses = new Set(
+        [user.mail, ...user.proxyAddresses.filter((proxy) => /^smtp:/i.test(proxy)).map((proxy) => proxy.slice(5))]
+          .filter((address) => address)
+          .map((address) => CASE_FOLD(address!)),
+      );
       for (const address of addresses) push(bySmtp, address, user);
     }
     const findings: Finding[] = [];
@@ -237,14 +340,29 @@ export class DuplicateIndex {
       const upnHolder = user.upn ? byUpn.get(CASE_FOLD(user.upn)) : undefined;
       const mailHolders = user.mail ? (bySmtp.get(CASE_FOLD(user.mail)) ?? []) : [];
       // The user a soft match takes over (its primary SMTP address, else its UPN) is no clash: it becomes this user.
-      const mailMatch = mailHolders.length === 1 && mailHolders[0]!.mail && CASE_FOLD(mailHolders[0]!.mail) === CASE_FOLD(user.mail!) ? mailHolders[0] : undefined;
+      const mailMatch =
+        mailHolders.length === 1 && mailHolders[0]!.mail && CASE_FOLD(mailHolders[0]!.mail) === CASE_FOLD(user.mail!) ? mailHolders[0] : undefined;
       const takenOver = cloud.softMatch ? (mailMatch ?? upnHolder) : undefined;
       if (upnHolder && upnHolder !== takenOver) {
-        findings.push({ dn: user.dn, attribute: 'userPrincipalName', value: user.upn!, code: 'Readiness.upn-taken-in-cloud', severity: 'error', fix: `The cloud user ${upnHolder.id} (${upnHolder.userPrincipalName}), which no sync client owns, holds this UPN: rename one of them${cloud.softMatch ? '' : ', or enable soft matching if they are the same person'}.` });
+        findings.push({
+          dn: user.dn,
+          attribute: 'userPrincipalName',
+          value: user.upn!,
+          code: 'Readiness.upn-taken-in-cloud',
+          severity: 'error',
+          fix: `The cloud user ${upnHolder.id} (${upnHolder.userPrincipalName}), which no sync client owns, holds this UPN: rename one of them${cloud.softMatch ? '' : ', or enable soft matching if they are the same person'}.`,
+        });
       }
       for (const holder of mailHolders) {
         if (holder === takenOver) continue;
-        findings.push({ dn: user.dn, attribute: 'mail', value: user.mail!, code: 'Readiness.mail-taken-in-cloud', severity: 'error', fix: `The cloud user ${holder.id} (${holder.userPrincipalName}), which no sync client owns, holds this address: remove it from one of them.` });
+        findings.push({
+          dn: user.dn,
+          attribute: 'mail',
+          value: user.mail!,
+          code: 'Readiness.mail-taken-in-cloud',
+          severity: 'error',
+          fix: `The cloud user ${holder.id} (${holder.userPrincipalName}), which no sync client owns, holds this address: remove it from one of them.`,
+        });
       }
     }
     return findings;

@@ -9,7 +9,11 @@ export interface ReadinessScan {
   findings: Finding[];
 }
 
-export async function scanForReadiness(changes: AsyncIterable<ImportChange>, cloud: CloudFacts | undefined, onProgress: (scanned: number) => void = () => {}): Promise<ReadinessScan> {
+export async function scanForReadiness(
+  changes: AsyncIterable<ImportChange>,
+  cloud: CloudFacts | undefined,
+  onProgress: (scanned: number) => void = () => {},
+): Promise<ReadinessScan> {
   const findings: Finding[] = [];
   const duplicates = new DuplicateIndex();
   let scanned = 0;

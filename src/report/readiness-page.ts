@@ -14,7 +14,9 @@ export interface ReadinessSummary {
 export function readinessPage(summary: ReadinessSummary): string {
   const errors = summary.findings.filter((finding) => finding.severity === 'error').length;
   const warnings = summary.findings.length - errors;
-  const sorted = [...summary.findings].sort((a, b) => (a.severity === b.severity ? a.code.localeCompare(b.code) || a.dn.localeCompare(b.dn) : a.severity === 'error' ? -1 : 1));
+  const sorted = [...summary.findings].sort((a, b) =>
+    a.severity === b.severity ? a.code.localeCompare(b.code) || a.dn.localeCompare(b.dn) : a.severity === 'error' ? -1 : 1,
+  );
   const rows = sorted.map(
     (finding) =>
       html`<tr data-code="${finding.code}"><td class="severity-${finding.severity}">${finding.severity}</td><td>${finding.code}</td><td class="dn">${finding.dn}</td><td>${finding.attribute}</td><td class="value">${finding.value}</td><td>${finding.fix}</td></tr>`,

@@ -26,7 +26,12 @@ export interface RunReport {
 export function runPage(report: RunReport): string {
   const { run } = report;
   const duration = run.endedAt ? `${((run.endedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s` : 'still running';
-  const tone = run.status === 'success' ? 'status-good' : run.status === 'completed-export-errors' || run.status.startsWith('stopped') ? 'status-warn' : 'status-bad';
+  const tone =
+    run.status === 'success'
+      ? 'status-good'
+      : run.status === 'completed-export-errors' || run.status.startsWith('stopped')
+        ? 'status-warn'
+        : 'status-bad';
   const changed = report.changes.filter((change) => change.action === 'added' || change.action === 'updated');
   const withheld = report.changes.filter((change) => change.action === 'withheld-delete');
   const placeholders = report.changes.filter((change) => change.action === 'upn-placeholder');
@@ -39,20 +44,48 @@ export function runPage(report: RunReport): string {
       <h2>Added and updated</h2>
       ${table('changes', ['Change', 'Object', 'Attribute', 'Old → new'], changed.flatMap(changeRows), 'This run added and updated nothing.')}
       <h2>Deleted</h2>
-      ${table('deleted', ['Object', 'Kind', 'Last exported'], report.deleted.map((object) => html`<tr><td class="dn">${object.dn}</td><td>${object.kind}</td><td class="change">${summarise(object.exported)}</td></tr>`), 'This run deleted nothing.')}
+      ${table(
+        'deleted',
+        ['Object', 'Kind', 'Last exported'],
+        report.deleted.map(
+          (object) => html`<tr><td class="dn">${object.dn}</td><td>${object.kind}</td><td class="change">${summarise(object.exported)}</td></tr>`,
+        ),
+        'This run deleted nothing.',
+      )}
       <h2>Users on a placeholder UPN</h2>
-      ${table('upn-placeholders', ['Object', 'UPN wanted', 'In the cloud as'], placeholders.map((change) => html`<tr><td class="dn">${change.dn}</td><td class="value">${shown(change.attributes[0]?.old)}</td><td class="value">${shown(change.attributes[0]?.new)}</td></tr>`), 'No user waits for its UPN.')}
+      ${table(
+        'upn-placeholders',
+        ['Object', 'UPN wanted', 'In the cloud as'],
+        placeholders.map(
+          (change) =>
+            html`<tr><td class="dn">${change.dn}</td><td class="value">${shown(change.attributes[0]?.old)}</td><td class="value">${shown(change.attributes[0]?.new)}</td></tr>`,
+        ),
+        'No user waits for its UPN.',
+      )}
       <h2>Withheld deletes</h2>
-      ${table('withheld', ['Object', 'Kind', 'Why'], withheld.map((change) => html`<tr><td class="dn">${change.dn}</td><td>${change.kind}</td><td>${change.reason ?? ''}</td></tr>`), 'This run withheld no delete.')}
+      ${table(
+        'withheld',
+        ['Object', 'Kind', 'Why'],
+        withheld.map((change) => html`<tr><td class="dn">${change.dn}</td><td>${change.kind}</td><td>${change.reason ?? ''}</td></tr>`),
+        'This run withheld no delete.',
+      )}
       <h2>Readiness</h2>${readinessSection(report.readiness)}`,
   );
 }
 
 function readinessSection(readiness: ReadinessOverview | undefined): Html {
   if (!readiness) return html`<p class="empty" id="readiness">No readiness check has been run (dirsync readiness, Test-CoexistenceReadiness).</p>`;
-  const rows = [...Object.entries(readiness.errors).map(([code, count]) => ['error', code, count] as const), ...Object.entries(readiness.warnings).map(([code, count]) => ['warning', code, count] as const)];
+  const rows = [
+    ...Object.entries(readiness.errors).map(([code, count]) => ['error', code, count] as const),
+    ...Object.entries(readiness.warnings).map(([code, count]) => ['warning', code, count] as const),
+  ];
   return html`<div id="readiness"><p>Last check ${readiness.checkedAt}: ${readiness.scanned} objects scanned${readiness.cloudNotChecked ? ` (the tenant was not consulted: ${readiness.cloudNotChecked})` : ''}.</p>
-    ${table('readiness-codes', ['Severity', 'Code', 'Objects'], rows.map(([severity, code, count]) => html`<tr><td class="severity-${severity}">${severity}</td><td>${code}</td><td>${count}</td></tr>`), 'Nothing to correct.')}</div>`;
+    ${table(
+      'readiness-codes',
+      ['Severity', 'Code', 'Objects'],
+      rows.map(([severity, code, count]) => html`<tr><td class="severity-${severity}">${severity}</td><td>${code}</td><td>${count}</td></tr>`),
+      'Nothing to correct.',
+    )}</div>`;
 }
 
 function errorSection(report: RunReport): Html {
@@ -61,7 +94,12 @@ function errorSection(report: RunReport): Html {
   for (const error of report.errors) byCode.set(error.code, [...(byCode.get(error.code) ?? []), error]);
   return html`<div id="errors">${[...byCode].map(
     ([code, errors]) =>
-      html`<h3 data-code="${code}">${code} (${errors.length})</h3><p>${report.actionFor(code)}</p>${table(`errors-${code}`, ['Object', 'Message'], errors.map((error) => html`<tr><td class="dn">${error.dn || error.anchor}</td><td>${error.message}</td></tr>`), '')}`,
+      html`<h3 data-code="${code}">${code} (${errors.length})</h3><p>${report.actionFor(code)}</p>${table(
+        `errors-${code}`,
+        ['Object', 'Message'],
+        errors.map((error) => html`<tr><td class="dn">${error.dn || error.anchor}</td><td>${error.message}</td></tr>`),
+        '',
+      )}`,
   )}</div>`;
 }
 

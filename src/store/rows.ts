@@ -44,7 +44,14 @@ export function runFromRow(row: RunRow): RunRecord {
     startedAt: new Date(row.started),
     endedAt: row.ended === null ? null : new Date(row.ended),
     status: row.status,
-    counts: { added: row.added, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, errors: row.errors, notExportable: row.not_exportable },
+    counts: {
+      added: row.added,
+      updated: row.updated,
+      deleted: row.deleted,
+      unchanged: row.unchanged,
+      errors: row.errors,
+      notExportable: row.not_exportable,
+    },
     message: row.message,
   };
 }
@@ -81,5 +88,12 @@ export interface ObjectChangeRow {
 }
 
 export function objectChangeFromRow(row: ObjectChangeRow): ObjectChange {
-  return { anchor: row.anchor, dn: row.dn, kind: row.kind, action: row.action, attributes: JSON.parse(row.attributes) as ObjectChange['attributes'], reason: row.reason };
+  return {
+    anchor: row.anchor,
+    dn: row.dn,
+    kind: row.kind,
+    action: row.action,
+    attributes: JSON.parse(row.attributes) as ObjectChange['attributes'],
+    reason: row.reason,
+  };
 }

@@ -28,7 +28,16 @@ import {
   type StoreInfo,
   type StoreOptions,
 } from './store.ts';
-import { deletedObjectFromRow, linkFromRow, objectChangeFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type ObjectChangeRow, type RunRow } from './rows.ts';
+import {
+  deletedObjectFromRow,
+  linkFromRow,
+  objectChangeFromRow,
+  runFromRow,
+  type DeletedObjectRow,
+  type LinkRow,
+  type ObjectChangeRow,
+  type RunRow,
+} from './rows.ts';
 
 /** Rows per page of the unseen-links sweep. */
 const SWEEP_PAGE_SIZE = 1000;
@@ -57,7 +66,10 @@ export class SqliteStore implements DirSyncStore {
       this.database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     } catch (error) {
       // The file cannot be opened: missing folder, no permission, or not an SQLite database.
-      throw new DirSyncError('Store.open-failed', `Cannot open the state store ${file}: ${(error as Error).message}.`, { target: file, cause: error });
+      throw new DirSyncError('Store.open-failed', `Cannot open the state store ${file}: ${(error as Error).message}.`, {
+        target: file,
+        cause: error,
+      });
     }
     this.sql = this.database.createTagStore(STATEMENT_CACHE_SIZE);
   }
@@ -138,14 +150,20 @@ export class SqliteStore implements DirSyncStore {
   }
 
   async *unseenLinks(runId: number): AsyncGenerator<ObjectLink> {
-    yield* this.pagedLinks((after) => this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
+    yield* this.pagedLinks(
+      (after) =>
+        this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
       WHERE anchor > ${after} AND (last_seen_run IS NULL OR last_seen_run <> ${runId})
-      ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[]);
+      ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[],
+    );
   }
 
   async *allLinks(): AsyncGenerator<ObjectLink> {
-    yield* this.pagedLinks((after) => this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
-      WHERE anchor > ${after} ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[]);
+    yield* this.pagedLinks(
+      (after) =>
+        this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, last_seen_run FROM links
+      WHERE anchor > ${after} ORDER BY anchor LIMIT ${SWEEP_PAGE_SIZE}` as unknown as LinkRow[],
+    );
   }
 
   async countLinks(): Promise<number> {
@@ -162,8 +180,11 @@ export class SqliteStore implements DirSyncStore {
   }
 
   async getMembersAmong(groupAnchor: string, candidates: readonly string[]): Promise<Set<string>> {
-    return new Set(candidates.filter((member) =>
-      this.sql.get`SELECT 1 AS found FROM memberships WHERE group_anchor = ${groupAnchor} AND member_anchor = ${member}` !== undefined));
+    return new Set(
+      candidates.filter(
+        (member) => this.sql.get`SELECT 1 AS found FROM memberships WHERE group_anchor = ${groupAnchor} AND member_anchor = ${member}` !== undefined,
+      ),
+    );
   }
 
   async countMemberships(): Promise<number> {
@@ -171,7 +192,9 @@ export class SqliteStore implements DirSyncStore {
   }
 
   async groupsOf(memberAnchor: string): Promise<string[]> {
-    return (this.sql.all`SELECT group_anchor FROM memberships WHERE member_anchor = ${memberAnchor} ORDER BY group_anchor` as { group_anchor: string }[]).map((row) => row.group_anchor);
+    return (
+      this.sql.all`SELECT group_anchor FROM memberships WHERE member_anchor = ${memberAnchor} ORDER BY group_anchor` as { group_anchor: string }[]
+    ).map((row) => row.group_anchor);
   }
 
   async setMembers(groupAnchor: string, add: readonly string[], remove: readonly string[]): Promise<void> {
@@ -197,7 +220,9 @@ export class SqliteStore implements DirSyncStore {
   }
 
   async listRetries(limit: number): Promise<string[]> {
-    return (this.sql.all`SELECT anchor FROM retries ORDER BY first_failed_run, anchor LIMIT ${limit}` as { anchor: string }[]).map((row) => row.anchor);
+    return (this.sql.all`SELECT anchor FROM retries ORDER BY first_failed_run, anchor LIMIT ${limit}` as { anchor: string }[]).map(
+      (row) => row.anchor,
+    );
   }
 
   async getWatermark(source: string): Promise<string | undefined> {
@@ -240,7 +265,8 @@ export class SqliteStore implements DirSyncStore {
   }
 
   async getDeletedObjects(runId: number): Promise<DeletedObject[]> {
-    const rows = this.sql.all`SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM deleted_objects WHERE run_id = ${runId} ORDER BY anchor` as unknown as DeletedObjectRow[];
+    const rows = this.sql
+      .all`SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM deleted_objects WHERE run_id = ${runId} ORDER BY anchor` as unknown as DeletedObjectRow[];
     return rows.map(deletedObjectFromRow);
   }
 
@@ -254,14 +280,16 @@ export class SqliteStore implements DirSyncStore {
   }
 
   async getObjectChanges(runId: number): Promise<ObjectChange[]> {
-    const rows = this.sql.all`SELECT anchor, dn, kind, action, attributes, reason FROM run_changes WHERE run_id = ${runId} ORDER BY id` as unknown as ObjectChangeRow[];
+    const rows = this.sql
+      .all`SELECT anchor, dn, kind, action, attributes, reason FROM run_changes WHERE run_id = ${runId} ORDER BY id` as unknown as ObjectChangeRow[];
     return rows.map(objectChangeFromRow);
   }
 
   async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {
     this.transaction(() => {
       for (const error of errors) {
-        this.sql.run`INSERT INTO run_errors (run_id, dn, anchor, code, message) VALUES (${runId}, ${error.dn}, ${error.anchor}, ${error.code}, ${error.message})`;
+        this.sql
+          .run`INSERT INTO run_errors (run_id, dn, anchor, code, message) VALUES (${runId}, ${error.dn}, ${error.anchor}, ${error.code}, ${error.message})`;
       }
     });
   }
@@ -329,5 +357,3 @@ export class SqliteStore implements DirSyncStore {
     }
   }
 }
-
-

@@ -22,7 +22,16 @@ import {
   type StoreInfo,
   type StoreOptions,
 } from './store.ts';
-import { deletedObjectFromRow, linkFromRow, objectChangeFromRow, runFromRow, type DeletedObjectRow, type LinkRow, type ObjectChangeRow, type RunRow } from './rows.ts';
+import {
+  deletedObjectFromRow,
+  linkFromRow,
+  objectChangeFromRow,
+  runFromRow,
+  type DeletedObjectRow,
+  type LinkRow,
+  type ObjectChangeRow,
+  type RunRow,
+} from './rows.ts';
 
 /** Where the store lives and how DirSync signs in to it, as the installer records it. */
 export interface SqlServerSettings {
@@ -68,8 +77,6 @@ export function sqlServerConfig(settings: SqlServerSettings): sql.config {
   };
 }
 
-
-
 export class SqlServerStore implements DirSyncStore {
   /** server\instance/database, for messages. */
   readonly location: string;
@@ -92,7 +99,10 @@ export class SqlServerStore implements DirSyncStore {
     try {
       await pool.connect();
     } catch (error) {
-      throw new DirSyncError('Store.unreachable', `Cannot connect to the state store ${location}: ${(error as Error).message}.`, { target: location, cause: error });
+      throw new DirSyncError('Store.unreachable', `Cannot connect to the state store ${location}: ${(error as Error).message}.`, {
+        target: location,
+        cause: error,
+      });
     }
     return new SqlServerStore(pool, location, options);
   }
@@ -145,7 +155,10 @@ export class SqlServerStore implements DirSyncStore {
   async getLinks(anchors: readonly string[]): Promise<Map<string, ObjectLink>> {
     const links = new Map<string, ObjectLink>();
     if (anchors.length === 0) return links;
-    const result = await this.pool.request().input('anchors', anchorList(anchors)).query<LinkRow>(`
+    const result = await this.pool
+      .request()
+      .input('anchors', anchorList(anchors))
+      .query<LinkRow>(`
       SELECT l.anchor, l.kind, l.cloud_id, l.dn, l.exported, l.last_seen_run
       FROM dbo.links l JOIN @anchors a ON a.anchor = l.anchor`);
     for (const row of result.recordset) links.set(row.anchor, linkFromRow(row));
@@ -155,7 +168,10 @@ export class SqlServerStore implements DirSyncStore {
   async getLinksByCloudIds(cloudIds: readonly string[]): Promise<Map<string, ObjectLink>> {
     const links = new Map<string, ObjectLink>();
     if (cloudIds.length === 0) return links;
-    const result = await this.pool.request().input('ids', anchorList(cloudIds)).query<LinkRow>(`
+    const result = await this.pool
+      .request()
+      .input('ids', anchorList(cloudIds))
+      .query<LinkRow>(`
       SELECT l.anchor, l.kind, l.cloud_id, l.dn, l.exported, l.last_seen_run
       FROM dbo.links l JOIN @ids i ON i.anchor = l.cloud_id`);
     for (const row of result.recordset) links.set(row.cloud_id!, linkFromRow(row));
@@ -165,7 +181,10 @@ export class SqlServerStore implements DirSyncStore {
   async saveLinks(links: readonly ObjectLink[]): Promise<void> {
     if (links.length === 0) return;
     await this.transaction((transaction) =>
-      transaction.request().input('rows', linkRows(links)).query(`
+      transaction
+        .request()
+        .input('rows', linkRows(links))
+        .query(`
         UPDATE l SET kind = r.kind, cloud_id = r.cloud_id, dn = r.dn, exported = r.exported, last_seen_run = r.last_seen_run
         FROM dbo.links l WITH (UPDLOCK, SERIALIZABLE) JOIN @rows r ON r.anchor = l.anchor;
         INSERT INTO dbo.links (anchor, kind, cloud_id, dn, exported, last_seen_run)
@@ -177,7 +196,10 @@ export class SqlServerStore implements DirSyncStore {
   async deleteLinks(anchors: readonly string[]): Promise<void> {
     if (anchors.length === 0) return;
     await this.transaction((transaction) =>
-      transaction.request().input('anchors', anchorList(anchors)).query(`
+      transaction
+        .request()
+        .input('anchors', anchorList(anchors))
+        .query(`
         DELETE l FROM dbo.links l JOIN @anchors a ON a.anchor = l.anchor;
         DELETE m FROM dbo.memberships m JOIN @anchors a ON a.anchor = m.group_anchor;
         DELETE m FROM dbo.memberships m JOIN @anchors a ON a.anchor = m.member_anchor;`),
@@ -186,7 +208,11 @@ export class SqlServerStore implements DirSyncStore {
 
   async markSeen(runId: number, anchors: readonly string[]): Promise<void> {
     if (anchors.length === 0) return;
-    await this.pool.request().input('runId', sql.BigInt, runId).input('anchors', anchorList(anchors)).query(`
+    await this.pool
+      .request()
+      .input('runId', sql.BigInt, runId)
+      .input('anchors', anchorList(anchors))
+      .query(`
       UPDATE l SET last_seen_run = @runId FROM dbo.links l JOIN @anchors a ON a.anchor = l.anchor`);
   }
 
@@ -206,7 +232,10 @@ export class SqlServerStore implements DirSyncStore {
   async getMemberships(groupAnchors: readonly string[]): Promise<Map<string, Set<string>>> {
     const memberships = new Map(groupAnchors.map((anchor) => [anchor, new Set<string>()]));
     if (groupAnchors.length === 0) return memberships;
-    const result = await this.pool.request().input('groups', anchorList(groupAnchors)).query<{ group_anchor: string; member_anchor: string }>(`
+    const result = await this.pool
+      .request()
+      .input('groups', anchorList(groupAnchors))
+      .query<{ group_anchor: string; member_anchor: string }>(`
       SELECT m.group_anchor, m.member_anchor FROM dbo.memberships m JOIN @groups g ON g.anchor = m.group_anchor`);
     for (const row of result.recordset) memberships.get(row.group_anchor)?.add(row.member_anchor);
     return memberships;
@@ -214,7 +243,11 @@ export class SqlServerStore implements DirSyncStore {
 
   async getMembersAmong(groupAnchor: string, candidates: readonly string[]): Promise<Set<string>> {
     if (candidates.length === 0) return new Set();
-    const result = await this.pool.request().input('group', sql.NVarChar(128), groupAnchor).input('candidates', anchorList(candidates)).query<{ member_anchor: string }>(`
+    const result = await this.pool
+      .request()
+      .input('group', sql.NVarChar(128), groupAnchor)
+      .input('candidates', anchorList(candidates))
+      .query<{ member_anchor: string }>(`
       SELECT m.member_anchor FROM dbo.memberships m JOIN @candidates c ON c.anchor = m.member_anchor WHERE m.group_anchor = @group`);
     return new Set(result.recordset.map((row) => row.member_anchor));
   }
@@ -251,7 +284,11 @@ export class SqlServerStore implements DirSyncStore {
   async addRetries(runId: number, anchors: readonly string[]): Promise<void> {
     if (anchors.length === 0) return;
     await this.transaction((transaction) =>
-      transaction.request().input('runId', sql.BigInt, runId).input('anchors', anchorList(anchors)).query(`
+      transaction
+        .request()
+        .input('runId', sql.BigInt, runId)
+        .input('anchors', anchorList(anchors))
+        .query(`
         UPDATE r SET attempts = attempts + 1 FROM dbo.retries r WITH (UPDLOCK, SERIALIZABLE) JOIN @anchors a ON a.anchor = r.anchor;
         INSERT INTO dbo.retries (anchor, first_failed_run, attempts)
           SELECT DISTINCT a.anchor, @runId, 1 FROM @anchors a WHERE NOT EXISTS (SELECT 1 FROM dbo.retries r WHERE r.anchor = a.anchor);`),
@@ -264,9 +301,10 @@ export class SqlServerStore implements DirSyncStore {
   }
 
   async listRetries(limit: number): Promise<string[]> {
-    const result = await this.pool.request().input('limit', sql.Int, limit).query<{ anchor: string }>(
-      'SELECT TOP (@limit) anchor FROM dbo.retries ORDER BY first_failed_run, anchor',
-    );
+    const result = await this.pool
+      .request()
+      .input('limit', sql.Int, limit)
+      .query<{ anchor: string }>('SELECT TOP (@limit) anchor FROM dbo.retries ORDER BY first_failed_run, anchor');
     return result.recordset.map((row) => row.anchor);
   }
 
@@ -313,11 +351,18 @@ export class SqlServerStore implements DirSyncStore {
   }
 
   async setRunMode(runId: number, mode: RunMode): Promise<void> {
-    await this.pool.request().input('runId', sql.BigInt, runId).input('mode', sql.VarChar(16), mode).query('UPDATE dbo.runs SET mode = @mode WHERE id = @runId');
+    await this.pool
+      .request()
+      .input('runId', sql.BigInt, runId)
+      .input('mode', sql.VarChar(16), mode)
+      .query('UPDATE dbo.runs SET mode = @mode WHERE id = @runId');
   }
 
   async markInterruptedRuns(endedAt: Date): Promise<number> {
-    const result = await this.pool.request().input('ended', sql.DateTime2(3), endedAt).query(`
+    const result = await this.pool
+      .request()
+      .input('ended', sql.DateTime2(3), endedAt)
+      .query(`
       UPDATE dbo.runs SET status = 'interrupted', ended = @ended,
         message = N'the process running this cycle ended without recording an outcome (killed or crashed); the next cycle resumed from the last recorded watermark'
       WHERE status = 'in-progress'`);
@@ -347,7 +392,10 @@ export class SqlServerStore implements DirSyncStore {
   }
 
   async getDeletedObjects(runId: number): Promise<DeletedObject[]> {
-    const result = await this.pool.request().input('runId', sql.BigInt, runId).query<DeletedObjectRow>(`
+    const result = await this.pool
+      .request()
+      .input('runId', sql.BigInt, runId)
+      .query<DeletedObjectRow>(`
       SELECT anchor, kind, cloud_id, dn, exported, members, member_of FROM dbo.deleted_objects WHERE run_id = @runId ORDER BY anchor`);
     return result.recordset.map(deletedObjectFromRow);
   }
@@ -365,20 +413,29 @@ export class SqlServerStore implements DirSyncStore {
           .input('action', sql.VarChar(32), change.action)
           .input('attributes', sql.NVarChar(sql.MAX), JSON.stringify(change.attributes))
           .input('reason', sql.NVarChar(sql.MAX), change.reason)
-          .query(`INSERT INTO dbo.run_changes (run_id, anchor, dn, kind, action, attributes, reason) VALUES (@runId, @anchor, @dn, @kind, @action, @attributes, @reason)`);
+          .query(
+            `INSERT INTO dbo.run_changes (run_id, anchor, dn, kind, action, attributes, reason) VALUES (@runId, @anchor, @dn, @kind, @action, @attributes, @reason)`,
+          );
       }
     });
   }
 
   async getObjectChanges(runId: number): Promise<ObjectChange[]> {
-    const result = await this.pool.request().input('runId', sql.BigInt, runId).query<ObjectChangeRow>(`
+    const result = await this.pool
+      .request()
+      .input('runId', sql.BigInt, runId)
+      .query<ObjectChangeRow>(`
       SELECT anchor, dn, kind, action, attributes, reason FROM dbo.run_changes WHERE run_id = @runId ORDER BY id`);
     return result.recordset.map(objectChangeFromRow);
   }
 
   async recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void> {
     if (errors.length === 0) return;
-    await this.pool.request().input('runId', sql.BigInt, runId).input('rows', runErrorRows(errors)).query(`
+    await this.pool
+      .request()
+      .input('runId', sql.BigInt, runId)
+      .input('rows', runErrorRows(errors))
+      .query(`
       INSERT INTO dbo.run_errors (run_id, dn, anchor, code, message)
       SELECT @runId, dn, anchor, code, message FROM @rows ORDER BY ordinal`);
   }
@@ -404,7 +461,10 @@ export class SqlServerStore implements DirSyncStore {
   }
 
   async listRuns(limit: number): Promise<RunRecord[]> {
-    const result = await this.pool.request().input('limit', sql.Int, limit).query<RunRow>(`
+    const result = await this.pool
+      .request()
+      .input('limit', sql.Int, limit)
+      .query<RunRow>(`
       SELECT TOP (@limit) id, mode, started, ended, status, added, updated, deleted, unchanged, errors, not_exportable, message
       FROM dbo.runs ORDER BY id DESC`);
     return result.recordset.map(runFromRow);
@@ -504,5 +564,3 @@ function runErrorRows(errors: readonly ObjectError[]): sql.Table {
   for (const [ordinal, error] of errors.entries()) table.rows.add(ordinal, error.dn, error.anchor, error.code, error.message);
   return table;
 }
-
-

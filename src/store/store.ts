@@ -2,7 +2,18 @@
 // for status, and closing. Implemented by SqliteStore (embedded default) and SqlServerStore.
 import type { ObjectError, RunRecord, StateStore } from '../engine/state-store.ts';
 
-export type { AttributeChange, DeletedObject, ObjectChange, ObjectError, ObjectLink, RunCounts, RunMode, RunRecord, RunStatus, StateStore } from '../engine/state-store.ts';
+export type {
+  AttributeChange,
+  DeletedObject,
+  ObjectChange,
+  ObjectError,
+  ObjectLink,
+  RunCounts,
+  RunMode,
+  RunRecord,
+  RunStatus,
+  StateStore,
+} from '../engine/state-store.ts';
 
 /** What the installer's upgrade rules need to know about an existing store. */
 export interface StoreInfo {

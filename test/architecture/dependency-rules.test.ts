@@ -31,10 +31,26 @@ describe('architecture: the import rules', function () {
 
   for (const [rule, file, source] of [
     ['core-imports-nothing', 'src/core/violation.ts', "import type { ObjectLink } from '../engine/state-store.ts';\nexport type X = ObjectLink;\n"],
-    ['engine-imports-only-core', 'src/engine/violation.ts', "import type { DirSyncStore } from '../store/store.ts';\nexport type X = DirSyncStore;\n"],
-    ['adapters-import-inward', 'src/connectors/entra/violation.ts', "import { ExitCode } from '../../commands/exit-codes.ts';\nexport const x = ExitCode.success;\n"],
-    ['readiness-and-reports-are-pure', 'src/readiness/violation.ts', "import { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';\nexport const x = ActiveDirectorySource;\n"],
-    ['nothing-imports-the-cli', 'src/protocol/violation.ts', "import { runForTerminal } from '../cli/run-command.ts';\nexport const x = runForTerminal;\n"],
+    [
+      'engine-imports-only-core',
+      'src/engine/violation.ts',
+      "import type { DirSyncStore } from '../store/store.ts';\nexport type X = DirSyncStore;\n",
+    ],
+    [
+      'adapters-import-inward',
+      'src/connectors/entra/violation.ts',
+      "import { ExitCode } from '../../commands/exit-codes.ts';\nexport const x = ExitCode.success;\n",
+    ],
+    [
+      'readiness-and-reports-are-pure',
+      'src/readiness/violation.ts',
+      "import { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';\nexport const x = ActiveDirectorySource;\n",
+    ],
+    [
+      'nothing-imports-the-cli',
+      'src/protocol/violation.ts',
+      "import { runForTerminal } from '../cli/run-command.ts';\nexport const x = runForTerminal;\n",
+    ],
   ] as const) {
     it(`catch a forbidden import: ${rule}`, async () => {
       const copy = await mkdtemp(join(tmpdir(), 'dirsync-architecture-'));

@@ -10,24 +10,55 @@ describe('saved plans', () => {
   beforeEach(async () => (directory = await mkdtemp(join(tmpdir(), 'dirsync-plan-unit-'))));
   afterEach(async () => rm(directory, { recursive: true, force: true }));
 
-  const plan = () => sealPlan({
-    format: PLAN_FORMAT, createdAt: '2026-12-01T00:00:00.000Z', installation: '/var/lib/dirsync', mode: 'delta',
-    computedFrom: { configuration: 'sha256:c', store: 'sha256:s', watermark: '{"mechanism":"usn"}' }, thresholdExceeded: false,
-    counts: { added: 1 }, withheld: [],
-    operations: [{ ...approvedOperation({ action: 'create', objectType: 'user', anchor: 'AAAA', body: { displayName: 'Alice', passwordProfile: { password: 'S3cret!', forceChangePasswordNextSignIn: false } } }), dn: 'CN=Alice' }],
-  });
+  const plan = () =>
+    sealPlan({
+      format: PLAN_FORMAT,
+      createdAt: '2026-12-01T00:00:00.000Z',
+      installation: '/var/lib/dirsync',
+      mode: 'delta',
+      computedFrom: { configuration: 'sha256:c', store: 'sha256:s', watermark: '{"mechanism":"usn"}' },
+      thresholdExceeded: false,
+      counts: { added: 1 },
+      withheld: [],
+      operations: [
+        {
+          ...approvedOperation({
+            action: 'create',
+            objectType: 'user',
+            anchor: 'AAAA',
+            body: { displayName: 'Alice', passwordProfile: { password: 'S3cret!', forceChangePasswordNextSignIn: false } },
+          }),
+          dn: 'CN=Alice',
+        },
+      ],
+    });
 
   it('keeps no password in a create, and names members and managers by anchor only', () => {
-    assert.deepEqual(approvedOperation({ action: 'create', objectType: 'user', anchor: 'AAAA', body: { displayName: 'Alice', passwordProfile: { password: 'x' } } }), { action: 'create', objectType: 'user', anchor: 'AAAA', body: { displayName: 'Alice' } });
-    assert.deepEqual(approvedOperation({ action: 'add-members', anchor: 'GGGG', groupId: '(new group)', members: [{ anchor: 'AAAA', cloudId: 'id-1' }] }), { action: 'add-members', anchor: 'GGGG', members: ['AAAA'] });
-    assert.deepEqual(approvedOperation({ action: 'set-manager', anchor: 'BBBB', userId: 'id-2', manager: { anchor: 'AAAA', cloudId: '(new user)' } }), { action: 'set-manager', anchor: 'BBBB', manager: 'AAAA' });
+    assert.deepEqual(
+      approvedOperation({ action: 'create', objectType: 'user', anchor: 'AAAA', body: { displayName: 'Alice', passwordProfile: { password: 'x' } } }),
+      { action: 'create', objectType: 'user', anchor: 'AAAA', body: { displayName: 'Alice' } },
+    );
+    assert.deepEqual(
+      approvedOperation({ action: 'add-members', anchor: 'GGGG', groupId: '(new group)', members: [{ anchor: 'AAAA', cloudId: 'id-1' }] }),
+      { action: 'add-members', anchor: 'GGGG', members: ['AAAA'] },
+    );
+    assert.deepEqual(
+      approvedOperation({ action: 'set-manager', anchor: 'BBBB', userId: 'id-2', manager: { anchor: 'AAAA', cloudId: '(new user)' } }),
+      { action: 'set-manager', anchor: 'BBBB', manager: 'AAAA' },
+    );
   });
 
   it('gives equal operations one key, whatever the order of their attributes', () => {
     const one = approvedOperation({ action: 'update', objectType: 'user', anchor: 'AAAA', cloudId: 'c', body: { jobTitle: 'x', department: 'y' } });
     const other = approvedOperation({ action: 'update', objectType: 'user', anchor: 'AAAA', cloudId: 'c', body: { department: 'y', jobTitle: 'x' } });
     assert.equal(operationKey(one), operationKey(other));
-    const changed = approvedOperation({ action: 'update', objectType: 'user', anchor: 'AAAA', cloudId: 'c', body: { jobTitle: 'z', department: 'y' } });
+    const changed = approvedOperation({
+      action: 'update',
+      objectType: 'user',
+      anchor: 'AAAA',
+      cloudId: 'c',
+      body: { jobTitle: 'z', department: 'y' },
+    });
     assert.notEqual(operationKey(one), operationKey(changed));
   });
 

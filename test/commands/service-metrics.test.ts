@@ -7,8 +7,18 @@ import type { CycleResult } from '../../src/engine/sync-cycle.ts';
 
 function run(status: CycleResult['status'], endedAt: Date, overrides: Partial<CycleResult> = {}): CycleResult {
   return {
-    runId: 1, mode: 'delta', status, counts: { added: 2, updated: 1, deleted: 0, unchanged: 5, errors: 0, notExportable: 0 },
-    errors: [], plan: [], withheld: [], upnClashes: [], startedAt: endedAt, endedAt, message: null, ...overrides,
+    runId: 1,
+    mode: 'delta',
+    status,
+    counts: { added: 2, updated: 1, deleted: 0, unchanged: 5, errors: 0, notExportable: 0 },
+    errors: [],
+    plan: [],
+    withheld: [],
+    upnClashes: [],
+    startedAt: endedAt,
+    endedAt,
+    message: null,
+    ...overrides,
   };
 }
 
@@ -21,7 +31,8 @@ describe('service metrics', () => {
     assert.deepEqual(parseListenAddress('127.0.0.1:9464'), { host: '127.0.0.1', port: 9464 });
     assert.deepEqual(parseListenAddress('[::1]:9464'), { host: '::1', port: 9464 });
     assert.deepEqual(parseListenAddress('localhost:0'), { host: 'localhost', port: 0 });
-    for (const wrong of ['9464', '127.0.0.1', '::1:9464', '127.0.0.1:70000', 'host:port']) assert.throws(() => parseListenAddress(wrong), /host:port/, wrong);
+    for (const wrong of ['9464', '127.0.0.1', '::1:9464', '127.0.0.1:70000', 'host:port'])
+      assert.throws(() => parseListenAddress(wrong), /host:port/, wrong);
   });
 
   it('knows loopback from the rest', () => {
@@ -65,7 +76,10 @@ describe('service metrics', () => {
 
   it('listens on loopback, elsewhere only when allowed, and answers /metrics, /healthz and nothing else', async () => {
     const metrics = new ServiceMetrics({ intervalMinutes: 60, writeBudget: { writes: 100, windowSeconds: 10 } });
-    await assert.rejects(startMetricsEndpoint({ host: '0.0.0.0', port: 0 }, metrics, { allowRemote: false }), (error: { code?: string }) => error.code === 'Service.metrics-address-not-loopback');
+    await assert.rejects(
+      startMetricsEndpoint({ host: '0.0.0.0', port: 0 }, metrics, { allowRemote: false }),
+      (error: { code?: string }) => error.code === 'Service.metrics-address-not-loopback',
+    );
     const remote = await startMetricsEndpoint({ host: '0.0.0.0', port: 0 }, metrics, { allowRemote: true });
     await remote.close();
     const endpoint = await startMetricsEndpoint({ host: '127.0.0.1', port: 0 }, metrics, { allowRemote: false });
@@ -79,7 +93,10 @@ describe('service metrics', () => {
       assert.equal(((await health.json()) as { status: string }).status, 'ok');
       assert.equal((await fetch(`${base}/other`)).status, 404);
       assert.equal((await fetch(`${base}/metrics`, { method: 'POST' })).status, 405);
-      await assert.rejects(startMetricsEndpoint({ host: '127.0.0.1', port: endpoint.address.port }, metrics, { allowRemote: false }), (error: { code?: string }) => error.code === 'Service.metrics-listen-failed');
+      await assert.rejects(
+        startMetricsEndpoint({ host: '127.0.0.1', port: endpoint.address.port }, metrics, { allowRemote: false }),
+        (error: { code?: string }) => error.code === 'Service.metrics-listen-failed',
+      );
     } finally {
       await endpoint.close();
     }

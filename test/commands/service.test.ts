@@ -11,7 +11,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.ts';
 const silent: CommandOutput = { progress() {}, verbose() {}, warning() {}, result() {} };
 const zero = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
 
-describe('the service\'s periodic full import', () => {
+describe("the service's periodic full import", () => {
   let work: string;
   let installation: Installation;
   beforeEach(async () => {

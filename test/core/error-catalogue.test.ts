@@ -27,8 +27,15 @@ describe('the error catalogue', () => {
   it('marks as transient exactly the conditions that pass by themselves (servers out of reach, throttling, a busy lock)', () => {
     const transient = ERROR_CODES.filter((code) => errorCatalogue[code].transient);
     assert.deepEqual(transient.sort(), [
-      'ActiveDirectory.unreachable', 'CloudConnection.connection-refused', 'CloudConnection.host-not-found', 'CloudConnection.network-error',
-      'CloudConnection.timed-out', 'Graph.throttled', 'Graph.unavailable', 'Store.unreachable', 'Sync.already-running',
+      'ActiveDirectory.unreachable',
+      'CloudConnection.connection-refused',
+      'CloudConnection.host-not-found',
+      'CloudConnection.network-error',
+      'CloudConnection.timed-out',
+      'Graph.throttled',
+      'Graph.unavailable',
+      'Store.unreachable',
+      'Sync.already-running',
     ]);
   });
 
@@ -44,12 +51,21 @@ describe('the error catalogue', () => {
       new TerminalOutput({ json: true, verbose: false, stdout, stderr }).error(error);
       assert.match(err(), new RegExp(`^error \\[${code.replace('.', '\\.')}\\]: .+\\n  what to do: .+`));
       const json = JSON.parse(out().trim().split('\n').at(-1)!) as { error: Record<string, string> };
-      assert.deepEqual(json.error, { code, category: error.category, message: errorCatalogue[code].summary, recommendedAction: errorCatalogue[code].action, target: 'the-target' });
+      assert.deepEqual(json.error, {
+        code,
+        category: error.category,
+        message: errorCatalogue[code].summary,
+        recommendedAction: errorCatalogue[code].action,
+        target: 'the-target',
+      });
 
       const lines: string[] = [];
       new ProtocolOutput((line) => lines.push(line)).error(error);
       assert.equal(lines.length, 1);
-      assert.match(lines[0]!, new RegExp(`<S N="code">${code.replace('.', '\\.')}</S><S N="category">${error.category}</S>.*<I32 N="exitCode">${exitCode}</I32>`));
+      assert.match(
+        lines[0]!,
+        new RegExp(`<S N="code">${code.replace('.', '\\.')}</S><S N="category">${error.category}</S>.*<I32 N="exitCode">${exitCode}</I32>`),
+      );
       assert.doesNotMatch(`${err()}${out()}${lines[0]}`, /unexpected failure/i);
     });
   }

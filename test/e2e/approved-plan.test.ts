@@ -26,8 +26,15 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
   const plan = (name: string) => join(work, name);
   const sync = (...extra: string[]) => dirsync(['sync', '--path', path, '--json', ...extra]);
   /** Requests that change the cloud (the token endpoint and the $batch envelope aside: its items are logged alone). */
-  const cloudWrites = () => standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')));
-  const setTitle = (dn: string, title: string) => admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]);
+  const cloudWrites = () =>
+    standIn.control
+      .requests()
+      .filter(
+        (request) =>
+          request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
+      );
+  const setTitle = (dn: string, title: string) =>
+    admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]);
 
   async function savePlan(name: string, ...extra: string[]): Promise<any> {
     const saved = await sync('--preview', '--save-plan', plan(name), ...extra);
@@ -61,7 +68,10 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
     const alice = creates.find((operation: any) => operation.dn === FIXTURE.users.alice.dn);
     assert.equal(alice.body.displayName, 'Alice Archer');
     assert.equal(alice.anchor, await anchorOf(admin, FIXTURE.users.alice.dn));
-    assert.ok(saved.operations.some((operation: any) => operation.action === 'add-members' && operation.members.includes(alice.anchor)), 'memberships by anchor');
+    assert.ok(
+      saved.operations.some((operation: any) => operation.action === 'add-members' && operation.members.includes(alice.anchor)),
+      'memberships by anchor',
+    );
     const text = await readFile(plan('initial.json'), 'utf8');
     assert.ok(!/password/i.test(text), 'no password of any kind');
     for (const secret of [domain.adminPassword, standIn.clientSecret]) assert.ok(!text.includes(secret));
@@ -82,12 +92,14 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
     standIn.control.clearRequests();
     const applied = await sync('--apply-plan', plan('initial.json'));
     assert.equal(applied.code, 0, applied.stderr);
-    const planned = (action: string, type: string) => saved.operations.filter((operation: any) => operation.action === action && operation.objectType === type);
+    const planned = (action: string, type: string) =>
+      saved.operations.filter((operation: any) => operation.action === action && operation.objectType === type);
     const snapshot = standIn.control.snapshot();
     assert.equal(snapshot.counts.users - 1, planned('create', 'user').length);
     assert.equal(snapshot.counts.groups, planned('create', 'group').length);
     assert.equal(applied.json.counts.added, planned('create', 'user').length + planned('create', 'group').length);
-    for (const create of planned('create', 'user')) assert.equal(standIn.control.findByImmutableId(create.anchor)?.props.displayName, create.body.displayName);
+    for (const create of planned('create', 'user'))
+      assert.equal(standIn.control.findByImmutableId(create.anchor)?.props.displayName, create.body.displayName);
     const again = await sync('--preview');
     assert.equal(again.json.plan.length, 0, 'the next cycle has nothing left to do');
   });
@@ -95,10 +107,16 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
   it('refuses when Active Directory moved since the plan, naming what changed', async () => {
     await setTitle(FIXTURE.users.alice.dn, 'Plan Reviewer');
     const saved = await savePlan('ad-moved.json');
-    assert.deepEqual(saved.operations.map((operation: any) => [operation.action, operation.dn]), [['update', FIXTURE.users.alice.dn]]);
+    assert.deepEqual(
+      saved.operations.map((operation: any) => [operation.action, operation.dn]),
+      [['update', FIXTURE.users.alice.dn]],
+    );
     assert.equal(saved.operations[0].body.jobTitle, 'Plan Reviewer');
     await setTitle(FIXTURE.users.erin.dn, 'Moved Meanwhile');
-    await refusedWithNothingSent('ad-moved.json', /\[Plan\.outdated\].*Active Directory changed since: 1 object\(s\), CN=Erin Engel.*nothing was sent/s);
+    await refusedWithNothingSent(
+      'ad-moved.json',
+      /\[Plan\.outdated\].*Active Directory changed since: 1 object\(s\), CN=Erin Engel.*nothing was sent/s,
+    );
   });
 
   it('refuses when the store moved (a cycle ran since), and when the configuration changed', async () => {
@@ -120,7 +138,13 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
     assert.equal(stopped.operations.filter((operation: any) => operation.action === 'delete').length, 0);
     assert.equal(stopped.withheld.length, 2);
     const withDeletes = await savePlan('deletes.json', '--accept-deletes');
-    assert.deepEqual(withDeletes.operations.filter((operation: any) => operation.action === 'delete').map((operation: any) => operation.anchor).sort(), [...anchors].sort());
+    assert.deepEqual(
+      withDeletes.operations
+        .filter((operation: any) => operation.action === 'delete')
+        .map((operation: any) => operation.anchor)
+        .sort(),
+      [...anchors].sort(),
+    );
     const applied = await sync('--apply-plan', plan('deletes.json'));
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(applied.json.counts.deleted, 2);

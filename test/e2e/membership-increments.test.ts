@@ -31,8 +31,12 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
   let work: string;
   const crowd = FIXTURE.groups.crowd.dn;
   const options: CycleOptions = {
-    mode: 'full', preview: false, acceptDeletes: false, deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
-    softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones',
+    mode: 'full',
+    preview: false,
+    acceptDeletes: false,
+    deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
+    softMatch: 'smtp-then-upn',
+    deltaDeletions: 'tombstones',
   };
 
   before(async () => {
@@ -42,11 +46,17 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
     store = new SqliteStore(join(work, 'dirsync.db'));
     await store.migrate();
     source = new ActiveDirectorySource({
-      url: domain.ldapsUrl, caPem: domain.caPem, bindDn: domain.adminDn, password: domain.adminPassword,
+      url: domain.ldapsUrl,
+      caPem: domain.caPem,
+      bindDn: domain.adminDn,
+      password: domain.adminPassword,
       scope: { includeOus: [FIXTURE.ous.corp], excludeOus: [] },
     });
     entra = await connectToEntra({
-      tenantId: standIn.tenantId, clientId: standIn.clientId, caPem: standIn.caPem, preview: false,
+      tenantId: standIn.tenantId,
+      clientId: standIn.clientId,
+      caPem: standIn.caPem,
+      preview: false,
       credential: { kind: 'client-secret', secret: standIn.clientSecret },
       cloud: { authorityHost: new URL(standIn.authority).origin, graphEndpoint: standIn.graphEndpoint },
       writeBudget: { writes: 20_000, windowSeconds: 10 },
@@ -66,8 +76,8 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
     const sink = new Exporter(entra.session, { sourceAnchorProperty: await cloud.ensureSourceAnchorExtension() });
     return runSyncCycle({ ...options, mode }, { store, source, target: cloud, sink, reporter: silentReporter });
   }
-  const membershipWrites = () => standIn.control.requests().filter((request) =>
-    request.method !== 'GET' && /\/groups\/[^/?]+(\/members|$)/.test(request.path.split('?')[0]!));
+  const membershipWrites = () =>
+    standIn.control.requests().filter((request) => request.method !== 'GET' && /\/groups\/[^/?]+(\/members|$)/.test(request.path.split('?')[0]!));
   const cloudMembers = () => standIn.control.snapshot().groups.find((group) => group.props.displayName === 'Crowd')!.members;
 
   it('adds and removes one member with one write each, reading two member values', async () => {
@@ -88,7 +98,10 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
     assert.equal(source.statistics.memberValues, 2, 'the delta read the two members that changed, not the group');
     const writes = membershipWrites();
     assert.equal(writes.length, 2, JSON.stringify(writes.map((request) => `${request.method} ${request.path}`)));
-    assert.ok(writes.some((request) => request.method === 'DELETE' && request.path.includes('/members/')), 'one removal');
+    assert.ok(
+      writes.some((request) => request.method === 'DELETE' && request.path.includes('/members/')),
+      'one removal',
+    );
     const members = cloudMembers();
     assert.equal(members.length, FIXTURE.counts.crowdGroupMembers);
     const byImmutableId = (anchor: string) => standIn.control.findByImmutableId(anchor)!.id;

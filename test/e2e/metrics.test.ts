@@ -150,14 +150,20 @@ describe('service metrics and health (Samba AD DC + Entra stand-in)', function (
     assert.equal((await dirsync(['deletion-threshold', '--path', path, '--enable', '--threshold', '2'])).code, 0);
     for (const user of FIXTURE.crowd.users.slice(0, 3)) await admin.del(user.dn);
     for (const user of FIXTURE.crowd.users.slice(3, 5)) {
-      await admin.modify(user.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Metrics Witness'] }) })]);
+      await admin.modify(user.dn, [
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Metrics Witness'] }) }),
+      ]);
     }
     standIn.control.addFault({ method: 'PATCH', path: '^/v1\\.0/users/', count: 2, action: { kind: 'status', status: 400 } });
     const previousSuccess = (await dirsync(['status', '--path', path, '--last', '1', '--json'])).json.endedAt;
     const service = await startService();
     try {
       const seeded = await scrape(service);
-      assert.equal(seeded.get('dirsync_last_success_timestamp_seconds'), Math.floor(Date.parse(previousSuccess)) / 1000, 'a restarted service knows its last success from the history');
+      assert.equal(
+        seeded.get('dirsync_last_success_timestamp_seconds'),
+        Math.floor(Date.parse(previousSuccess)) / 1000,
+        'a restarted service knows its last success from the history',
+      );
       const after = await afterCycles(service, 1);
       assert.equal(after.get('dirsync_runs_total{status="stopped-deletion-threshold-exceeded"}'), 1);
       assert.equal(after.get('dirsync_deletion_threshold_tripped'), 1);
@@ -165,7 +171,11 @@ describe('service metrics and health (Samba AD DC + Entra stand-in)', function (
       assert.equal(after.get('dirsync_objects_total{change="deleted"}'), 0);
       assert.equal(after.get('dirsync_object_errors_total{code="BadRequest"}'), 2);
       assert.equal(after.get('dirsync_retry_queue_objects'), 2);
-      assert.equal(after.get('dirsync_last_success_timestamp_seconds'), Math.floor(Date.parse(previousSuccess)) / 1000, 'a stopped cycle is not a success');
+      assert.equal(
+        after.get('dirsync_last_success_timestamp_seconds'),
+        Math.floor(Date.parse(previousSuccess)) / 1000,
+        'a stopped cycle is not a success',
+      );
       assert.equal((await health(service)).status, 200, 'a tripped threshold is alerted on, not a failed service');
     } finally {
       await stopService(service);

@@ -20,9 +20,16 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
   let standby: string;
   const newcomerDn = `CN=Nina Newcomer,${FIXTURE.ous.sales}`;
   const sync = (path: string, ...extra: string[]) => dirsync(['sync', '--path', path, '--json', ...extra]);
-  const cloudWrites = () => standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')));
+  const cloudWrites = () =>
+    standIn.control
+      .requests()
+      .filter(
+        (request) =>
+          request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
+      );
   const shape = (plan: { action: string; anchor: string }[]) => plan.map((operation) => `${operation.action} ${operation.anchor}`).sort();
-  const setTitle = (dn: string, title: string) => admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]);
+  const setTitle = (dn: string, title: string) =>
+    admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]);
 
   async function standbyCycleWritesNothing(): Promise<any> {
     standIn.control.clearRequests();
@@ -33,7 +40,10 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
   }
 
   function anchoredUsers(): string[] {
-    return standIn.control.snapshot().users.map((user) => user.props.onPremisesImmutableId as string | undefined).filter((anchor): anchor is string => Boolean(anchor));
+    return standIn.control
+      .snapshot()
+      .users.map((user) => user.props.onPremisesImmutableId as string | undefined)
+      .filter((anchor): anchor is string => Boolean(anchor));
   }
 
   before(async () => {
@@ -41,7 +51,10 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
     ({ standIn, admin, work } = bed);
     active = join(work, 'active');
     standby = join(work, 'standby');
-    for (const [path, extra] of [[active, []], [standby, ['--staging']]] as const) {
+    for (const [path, extra] of [
+      [active, []],
+      [standby, ['--staging']],
+    ] as const) {
       assert.equal((await dirsync(['install', '--path', path])).code, 0);
       const configured = await bed.configure({ extra: [...extra] }, path);
       assert.equal(configured.code, 0, configured.stderr);
@@ -65,7 +78,14 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
   it('plans what the active installation then does, creates included', async () => {
     await setTitle(FIXTURE.users.alice.dn, 'Standby Witness');
     await admin.del(FIXTURE.users.conor.dn);
-    await admin.add(newcomerDn, { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: 'nina.newcomer', userPrincipalName: 'nina.newcomer@corp.example.test', givenName: 'Nina', sn: 'Newcomer', displayName: 'Nina Newcomer' });
+    await admin.add(newcomerDn, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: 'nina.newcomer',
+      userPrincipalName: 'nina.newcomer@corp.example.test',
+      givenName: 'Nina',
+      sn: 'Newcomer',
+      displayName: 'Nina Newcomer',
+    });
     const planned = await standbyCycleWritesNothing();
     assert.ok(planned.plan.length >= 3, JSON.stringify(planned.plan));
     const preview = await sync(active, '--preview');
@@ -73,7 +93,10 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
     standIn.control.clearRequests();
     const done = await sync(active);
     assert.equal(done.code, 0, done.stderr);
-    assert.deepEqual({ added: done.json.counts.added, updated: done.json.counts.updated, deleted: done.json.counts.deleted }, { added: planned.counts.added, updated: planned.counts.updated, deleted: planned.counts.deleted });
+    assert.deepEqual(
+      { added: done.json.counts.added, updated: done.json.counts.updated, deleted: done.json.counts.deleted },
+      { added: planned.counts.added, updated: planned.counts.updated, deleted: planned.counts.deleted },
+    );
     assert.ok(cloudWrites().length > 0, 'the active one wrote');
   });
 
@@ -98,11 +121,15 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
     assert.match(promoted.stderr, /now the active installation/);
     const first = await sync(standby);
     assert.equal(first.code, 0, first.stderr);
-    assert.deepEqual({ added: first.json.counts.added, deleted: first.json.counts.deleted, updated: first.json.counts.updated }, { added: 0, deleted: 0, updated: 1 }, 'only the change made after the failover');
+    assert.deepEqual(
+      { added: first.json.counts.added, deleted: first.json.counts.deleted, updated: first.json.counts.updated },
+      { added: 0, deleted: 0, updated: 1 },
+      'only the change made after the failover',
+    );
     assert.equal(standIn.control.snapshot().counts.users, usersBefore, 'no user created');
     const anchors = anchoredUsers();
     assert.equal(new Set(anchors).size, anchors.length, 'no duplicate anchor in the tenant');
-    assert.equal(standIn.control.findByImmutableId((await anchorOf(newcomerDn)))?.props.displayName, 'Nina Newcomer');
+    assert.equal(standIn.control.findByImmutableId(await anchorOf(newcomerDn))?.props.displayName, 'Nina Newcomer');
     const erin = standIn.control.findByImmutableId(await anchorOf(FIXTURE.users.erin.dn));
     assert.equal(erin?.props.jobTitle, 'After Failover');
     standIn.control.clearRequests();

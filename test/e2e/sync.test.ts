@@ -11,10 +11,20 @@ import { dirsync } from './dirsync-cli.ts';
 
 const corp = FIXTURE.ous.corp;
 const usersInScope = [...Object.values(FIXTURE.users).filter((user) => user.dn.endsWith(corp)), ...FIXTURE.crowd.users];
-const securityGroups = [FIXTURE.groups.platformTeam, FIXTURE.groups.engineeringTeam, FIXTURE.groups.salesTeam, FIXTURE.groups.allStaff, FIXTURE.groups.crowd];
+const securityGroups = [
+  FIXTURE.groups.platformTeam,
+  FIXTURE.groups.engineeringTeam,
+  FIXTURE.groups.salesTeam,
+  FIXTURE.groups.allStaff,
+  FIXTURE.groups.crowd,
+];
 
 function writes(standIn: EntraStandIn) {
-  return standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')));
+  return standIn.control
+    .requests()
+    .filter(
+      (request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
+    );
 }
 
 describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
@@ -55,7 +65,10 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
   it('configures: every check passes and the AAD_ service account is used for reads', async () => {
     const result = await bed.configure();
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(result.json.checks.every((check: { passed: boolean }) => check.passed), JSON.stringify(result.json.checks));
+    assert.ok(
+      result.json.checks.every((check: { passed: boolean }) => check.passed),
+      JSON.stringify(result.json.checks),
+    );
     assert.match(result.json.serviceAccount, /^AAD_[0-9a-f]{12}$/);
     assert.equal(result.json.adAccount, `${result.json.serviceAccount}@corp.example.test`, 'AD is read as the service account, by UPN');
   });
@@ -65,7 +78,10 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     const result = await sync('--preview');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.json.mode, 'preview-full');
-    assert.equal(result.json.plan.filter((operation: { action: string }) => operation.action === 'create').length, usersInScope.length + securityGroups.length);
+    assert.equal(
+      result.json.plan.filter((operation: { action: string }) => operation.action === 'create').length,
+      usersInScope.length + securityGroups.length,
+    );
     assert.deepEqual(writes(standIn), []);
     assert.equal(standIn.control.snapshot().counts.users, 1, 'only the tenant administrator');
   });
@@ -112,7 +128,10 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.json.mode, 'delta');
     assert.deepEqual(writes(standIn), []);
-    assert.deepEqual({ added: result.json.counts.added, updated: result.json.counts.updated, deleted: result.json.counts.deleted }, { added: 0, updated: 0, deleted: 0 });
+    assert.deepEqual(
+      { added: result.json.counts.added, updated: result.json.counts.updated, deleted: result.json.counts.deleted },
+      { added: 0, updated: 0, deleted: 0 },
+    );
   });
 
   it('keeps reading AD with the service account after it is renamed and moved (it signs in by UPN)', async () => {
@@ -161,7 +180,9 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
       crowd1: await anchorOf(admin, FIXTURE.crowd.users[0]!.dn),
       crowd2: await anchorOf(admin, FIXTURE.crowd.users[1]!.dn),
     };
-    await admin.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Revenue Officer'] }) })]);
+    await admin.modify(FIXTURE.users.alice.dn, [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Chief Revenue Officer'] }) }),
+    ]);
     await admin.modifyDN(FIXTURE.users.erin.dn, 'CN=Erin Engel-Smith');
     await admin.modify(FIXTURE.users.paul.dn, [
       new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(0x202)] }) }),
@@ -173,7 +194,9 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
       new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [FIXTURE.users.noMail.dn] }) }),
       new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.users.conor.dn] }) }),
     ]);
-    await admin.modify(FIXTURE.groups.allStaff.dn, [new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.groups.engineeringTeam.dn] }) })]);
+    await admin.modify(FIXTURE.groups.allStaff.dn, [
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [FIXTURE.groups.engineeringTeam.dn] }) }),
+    ]);
 
     const result = await sync();
     assert.equal(result.code, 0, result.stderr);
@@ -206,7 +229,11 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     assert.equal(stopped.code, 4, stopped.stderr);
     assert.equal(stopped.json.status, 'stopped-deletion-threshold-exceeded');
     assert.match(stopped.stderr, /would make 3 delete\(s\).*threshold of 2.*--accept-deletes/s);
-    assert.deepEqual(stopped.json.withheld.map((entry: { anchor: string }) => entry.anchor).sort(), [...anchors].sort(), 'the withheld deletes are listed');
+    assert.deepEqual(
+      stopped.json.withheld.map((entry: { anchor: string }) => entry.anchor).sort(),
+      [...anchors].sort(),
+      'the withheld deletes are listed',
+    );
     for (const anchor of anchors) assert.ok(cloudUser(anchor), 'nothing was deleted');
     const accepted = await sync('--accept-deletes');
     assert.equal(accepted.code, 0, accepted.stderr);
@@ -223,7 +250,11 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
       const content = await readFile(file);
       for (const needle of needles) assert.ok(!content.includes(needle), `${file} holds a secret`);
     }
-    const outputs = [await dirsync(['get-configuration', '--path', path, '--json']), await dirsync(['status', '--path', path, '--json']), await sync('--verbose')];
+    const outputs = [
+      await dirsync(['get-configuration', '--path', path, '--json']),
+      await dirsync(['status', '--path', path, '--json']),
+      await sync('--verbose'),
+    ];
     for (const output of outputs) for (const needle of needles) assert.ok(!`${output.stdout}${output.stderr}`.includes(needle));
   });
 });

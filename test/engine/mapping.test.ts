@@ -65,7 +65,10 @@ describe('attribute mapping to the cloud', () => {
   });
 
   it('maps a security group with its anchor in the directory extension property', () => {
-    const result = mapToCloud(source('group', { samaccountname: ['Sales Team'], grouptype: [String(-2147483646)], description: ['All of sales'] }), tenant);
+    const result = mapToCloud(
+      source('group', { samaccountname: ['Sales Team'], grouptype: [String(-2147483646)], description: ['All of sales'] }),
+      tenant,
+    );
     assert.ok(result.exportable);
     assert.equal(result.objectType, 'group');
     assert.equal(result.attributes[tenant.sourceAnchorProperty], 'q1Yf2uDbQ0u3mJ3hB3x+9A==');

@@ -22,7 +22,11 @@ import { restoreRun } from '../../src/engine/restore.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
-const tenant: TenantContext = { initialDomain: 'contoso.onmicrosoft.com', verifiedDomains: new Set(['corp.example.test']), sourceAnchorProperty: 'extension_0123456789abcdef0123456789abcdef_dirSyncSourceAnchor' };
+const tenant: TenantContext = {
+  initialDomain: 'contoso.onmicrosoft.com',
+  verifiedDomains: new Set(['corp.example.test']),
+  sourceAnchorProperty: 'extension_0123456789abcdef0123456789abcdef_dirSyncSourceAnchor',
+};
 
 /** A directory whose content the test edits; delta returns what changed since the last import. */
 class ScriptedDirectory implements DirectorySource {
@@ -63,7 +67,8 @@ class ScriptedDirectory implements DirectorySource {
   }
   async *confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
     for (const { anchor, dn } of candidates) {
-      if (this.outOfScope.has(anchor)) yield { anchor, verdict: 'out-of-scope', dn: this.outOfScope.get(anchor)!.dn, kind: 'user', reason: 'moved out of the included OUs' };
+      if (this.outOfScope.has(anchor))
+        yield { anchor, verdict: 'out-of-scope', dn: this.outOfScope.get(anchor)!.dn, kind: 'user', reason: 'moved out of the included OUs' };
       else if (!this.objects.has(anchor)) yield { anchor, verdict: 'gone', dn, kind: undefined, reason: 'no such object' };
       else yield { anchor, verdict: 'hidden', dn, kind: 'user', reason: 'denied list/read' };
     }
@@ -104,7 +109,8 @@ class MemoryCloud implements CloudTarget, OperationSink {
   async findByAnchors(objectType: 'user' | 'group', anchors: readonly string[]): Promise<Map<string, string>> {
     const property = objectType === 'user' ? 'onPremisesImmutableId' : tenant.sourceAnchorProperty;
     const found = new Map<string, string>();
-    for (const [id, object] of this.objects) if (object.type === objectType && anchors.includes(String(object.attributes[property]))) found.set(String(object.attributes[property]), id);
+    for (const [id, object] of this.objects)
+      if (object.type === objectType && anchors.includes(String(object.attributes[property]))) found.set(String(object.attributes[property]), id);
     return found;
   }
   async findSoftMatches(candidates: readonly SoftMatchCandidate[]): Promise<Map<string, string>> {
@@ -138,8 +144,22 @@ class MemoryCloud implements CloudTarget, OperationSink {
         continue;
       }
       const upn = 'body' in operation ? operation.body.userPrincipalName : undefined;
-      if (upn !== undefined && [...this.objects].some(([id, object]) => String(object.attributes.userPrincipalName).toLowerCase() === String(upn).toLowerCase() && !('cloudId' in operation && operation.cloudId === id))) {
-        yield { ok: false, operation, httpStatus: 400, code: 'Request_BadRequest', message: 'Another object with the same value for property userPrincipalName already exists.', conflict: 'userPrincipalName' };
+      if (
+        upn !== undefined &&
+        [...this.objects].some(
+          ([id, object]) =>
+            String(object.attributes.userPrincipalName).toLowerCase() === String(upn).toLowerCase() &&
+            !('cloudId' in operation && operation.cloudId === id),
+        )
+      ) {
+        yield {
+          ok: false,
+          operation,
+          httpStatus: 400,
+          code: 'Request_BadRequest',
+          message: 'Another object with the same value for property userPrincipalName already exists.',
+          conflict: 'userPrincipalName',
+        };
         continue;
       }
       switch (operation.action) {
@@ -195,26 +215,41 @@ class MemoryCloud implements CloudTarget, OperationSink {
     return writes;
   }
   idOf(anchor: string): string | undefined {
-    return [...this.objects].find(([, object]) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor)?.[0];
+    return [...this.objects].find(
+      ([, object]) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor,
+    )?.[0];
   }
   byAnchor(anchor: string) {
-    return [...this.objects.values()].find((object) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor);
+    return [...this.objects.values()].find(
+      (object) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor,
+    );
   }
 }
-
 
 function user(anchor: string, name: string, extra: Record<string, string[]> = {}): SourceObject {
   return {
     anchor,
     kind: 'user',
     dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`,
-    attributes: { samaccountname: [name], userprincipalname: [`${name}@corp.example.test`], useraccountcontrol: ['512'], displayname: [name], ...extra },
+    attributes: {
+      samaccountname: [name],
+      userprincipalname: [`${name}@corp.example.test`],
+      useraccountcontrol: ['512'],
+      displayname: [name],
+      ...extra,
+    },
     references: {},
   };
 }
 
 function group(anchor: string, name: string, members: string[]): SourceObject {
-  return { anchor, kind: 'group', dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`, attributes: { samaccountname: [name], grouptype: [String(-2147483646)] }, references: { members } };
+  return {
+    anchor,
+    kind: 'group',
+    dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`,
+    attributes: { samaccountname: [name], grouptype: [String(-2147483646)] },
+    references: { members },
+  };
 }
 
 describe('the sync cycle', () => {
@@ -223,8 +258,16 @@ describe('the sync cycle', () => {
   let ad: ScriptedDirectory;
   let cloud: MemoryCloud;
   const guard = { enabled: true, threshold: 500, sharePercent: 20 };
-  const defaults: CycleOptions = { mode: 'delta', preview: false, acceptDeletes: false, deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones' };
-  const cycle = (options: Partial<CycleOptions> = {}) => runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, sink: cloud, reporter: silentReporter });
+  const defaults: CycleOptions = {
+    mode: 'delta',
+    preview: false,
+    acceptDeletes: false,
+    deletionGuard: guard,
+    softMatch: 'smtp-then-upn',
+    deltaDeletions: 'tombstones',
+  };
+  const cycle = (options: Partial<CycleOptions> = {}) =>
+    runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, sink: cloud, reporter: silentReporter });
 
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'dirsync-engine-'));
@@ -283,11 +326,26 @@ describe('the sync cycle', () => {
     const [added] = await store.getObjectChanges(first.runId);
     assert.equal(added?.action, 'added');
     assert.ok(added?.attributes.some((change) => change.name === 'jobTitle' && change.old === null && change.new === 'Engineer'));
-    assert.ok(added?.attributes.every((change) => !change.name.startsWith('passwordProfile')), JSON.stringify(added));
-    assert.ok(added?.attributes.every((change) => change.new !== null), 'an add lists the values it set, not the empty ones');
+    assert.ok(
+      added?.attributes.every((change) => !change.name.startsWith('passwordProfile')),
+      JSON.stringify(added),
+    );
+    assert.ok(
+      added?.attributes.every((change) => change.new !== null),
+      'an add lists the values it set, not the empty ones',
+    );
     ad.put(user('AAAA', 'alice', { title: ['Architect'] }));
     const second = await cycle();
-    assert.deepEqual(await store.getObjectChanges(second.runId), [{ anchor: 'AAAA', dn: added!.dn, kind: 'user', action: 'updated', attributes: [{ name: 'jobTitle', old: 'Engineer', new: 'Architect' }], reason: null }]);
+    assert.deepEqual(await store.getObjectChanges(second.runId), [
+      {
+        anchor: 'AAAA',
+        dn: added!.dn,
+        kind: 'user',
+        action: 'updated',
+        attributes: [{ name: 'jobTitle', old: 'Engineer', new: 'Architect' }],
+        reason: null,
+      },
+    ]);
   });
 
   it('lands a user whose UPN another cloud object holds under a placeholder, and moves it once the UPN is free', async () => {
@@ -305,7 +363,10 @@ describe('the sync cycle', () => {
     cloud.writes();
     const held = await cycle();
     assert.deepEqual(cloud.writes(), [], 'nothing is sent while the UPN is held');
-    assert.deepEqual(held.upnClashes.map((clash) => clash.dn), [first.upnClashes[0]!.dn]);
+    assert.deepEqual(
+      held.upnClashes.map((clash) => clash.dn),
+      [first.upnClashes[0]!.dn],
+    );
     assert.equal((await store.getObjectChanges(held.runId)).filter((change) => change.action === 'upn-placeholder').length, 1);
 
     cloud.objects.delete('someone-else');
@@ -325,17 +386,23 @@ describe('the sync cycle', () => {
     cloud.writes();
     ad.put(group('GGGG', 'sales', ['BBBB']));
     const result = await cycle();
-    const actions = cloud.writes().map((operation) => operation.action).sort();
+    const actions = cloud
+      .writes()
+      .map((operation) => operation.action)
+      .sort();
     assert.deepEqual(actions, ['add-members', 'remove-member']);
     assert.deepEqual({ updated: result.counts.updated, unchanged: result.counts.unchanged }, { updated: 1, unchanged: 0 });
   });
 
-  it('applies a delta\'s membership increments to the members last exported, writing only those members', async () => {
+  it("applies a delta's membership increments to the members last exported, writing only those members", async () => {
     for (const name of ['alice', 'bob', 'carol']) ad.put(user(name.toUpperCase(), name));
     ad.put(group('GGGG', 'sales', ['ALICE', 'BOB']));
     await cycle();
     cloud.writes();
-    const increments = (added: string[], removed: string[]): SourceObject => ({ ...group('GGGG', 'sales', []), references: { memberChanges: { added, removed } } });
+    const increments = (added: string[], removed: string[]): SourceObject => ({
+      ...group('GGGG', 'sales', []),
+      references: { memberChanges: { added, removed } },
+    });
     // BOB comes as added though already a member (a replayed cookie): nothing to write for him.
     ad.pendingChanges.push({ op: 'upsert', object: increments(['CAROL', 'BOB'], ['ALICE']) });
     const result = await cycle();
@@ -352,7 +419,10 @@ describe('the sync cycle', () => {
     ad.put(user('BOB', 'bob'));
     await cycle();
     ad.objects.set('GGGG', group('GGGG', 'sales', ['ALICE', 'BOB']));
-    ad.pendingChanges.push({ op: 'upsert', object: { ...group('GGGG', 'sales', []), references: { memberChanges: { added: ['BOB'], removed: [] } } } });
+    ad.pendingChanges.push({
+      op: 'upsert',
+      object: { ...group('GGGG', 'sales', []), references: { memberChanges: { added: ['BOB'], removed: [] } } },
+    });
     await cycle();
     assert.deepEqual(await store.getMembersAmong('GGGG', ['ALICE', 'BOB']), new Set(['ALICE', 'BOB']));
     assert.equal(cloud.members.get(cloud.idOf('GGGG')!)?.size, 2);
@@ -433,12 +503,22 @@ describe('the sync cycle', () => {
 
   it('plans in preview without sending anything or moving the watermark', async () => {
     ad.put(user('AAAA', 'alice'));
-    const sink: OperationSink = { apply: () => { throw new Error('preview must not use the exporter'); } };
+    const sink: OperationSink = {
+      apply: () => {
+        throw new Error('preview must not use the exporter');
+      },
+    };
     const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
-    const result = await runSyncCycle({ ...defaults, preview: true }, { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter });
+    const result = await runSyncCycle(
+      { ...defaults, preview: true },
+      { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter },
+    );
     void sink;
     assert.equal(result.mode, 'preview-full');
-    assert.deepEqual(result.plan.map((operation) => [operation.action, operation.anchor]), [['create', 'AAAA']]);
+    assert.deepEqual(
+      result.plan.map((operation) => [operation.action, operation.anchor]),
+      [['create', 'AAAA']],
+    );
     assert.equal(cloud.objects.size, 0);
     assert.equal(await store.getWatermark('active-directory'), undefined);
     assert.equal((await store.getLinks(['AAAA'])).size, 0);
@@ -449,12 +529,18 @@ describe('the sync cycle', () => {
     ad.put({ ...user('BBBB', 'bob'), references: { manager: 'AAAA' } });
     ad.put(group('GGGG', 'sales', ['AAAA', 'BBBB']));
     const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
-    const preview = await runSyncCycle({ ...defaults, preview: true }, { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter });
+    const preview = await runSyncCycle(
+      { ...defaults, preview: true },
+      { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter },
+    );
     assert.deepEqual(await store.getMemberships(['GGGG']), new Map([['GGGG', new Set()]]), 'the store holds nothing of the preview');
     assert.equal(await store.countLinks(), 0);
     const real = await cycle();
     const shape = (plan: readonly { action: string; anchor: string }[]) => plan.map((operation) => `${operation.action} ${operation.anchor}`).sort();
-    const sent = cloud.writes().map((operation) => `${operation.action} ${operation.anchor}`).sort();
+    const sent = cloud
+      .writes()
+      .map((operation) => `${operation.action} ${operation.anchor}`)
+      .sort();
     assert.deepEqual(shape(preview.plan), sent);
     assert.ok(sent.includes('add-members GGGG') && sent.includes('set-manager BBBB'));
     assert.deepEqual(preview.counts, real.counts);
@@ -463,16 +549,30 @@ describe('the sync cycle', () => {
   it('a standby defers its creates and joins them by anchor in the next cycle, once the active one created them', async () => {
     const { StandbySink } = await import('../../src/engine/standby-sink.ts');
     ad.put(user('AAAA', 'alice'));
-    const standby = (options: Partial<CycleOptions> = {}) => runSyncCycle({ ...defaults, listPlan: true, ...options }, { store, source: ad, target: cloud, sink: new StandbySink(), reporter: silentReporter });
+    const standby = (options: Partial<CycleOptions> = {}) =>
+      runSyncCycle(
+        { ...defaults, listPlan: true, ...options },
+        { store, source: ad, target: cloud, sink: new StandbySink(), reporter: silentReporter },
+      );
     const planned = await standby();
-    assert.deepEqual(planned.plan.map((operation) => [operation.action, operation.anchor]), [['create', 'AAAA']]);
+    assert.deepEqual(
+      planned.plan.map((operation) => [operation.action, operation.anchor]),
+      [['create', 'AAAA']],
+    );
     assert.equal(cloud.objects.size, 0, 'nothing was sent');
     assert.deepEqual(await store.listRetries(10), ['AAAA'], 'the deferred create waits for the next cycle');
     const again = await standby();
-    assert.deepEqual(again.plan.map((operation) => operation.action), ['create'], 'still not created by anyone: planned again');
+    assert.deepEqual(
+      again.plan.map((operation) => operation.action),
+      ['create'],
+      'still not created by anyone: planned again',
+    );
     cloud.objects.set('made-by-active', { type: 'user', attributes: { onPremisesImmutableId: 'AAAA', displayName: 'alice' } });
     const joined = await standby();
-    assert.deepEqual(joined.plan.map((operation) => operation.action), ['update']);
+    assert.deepEqual(
+      joined.plan.map((operation) => operation.action),
+      ['update'],
+    );
     assert.equal((await store.getLinks(['AAAA'])).get('AAAA')?.cloudId, 'made-by-active');
     assert.deepEqual(await store.listRetries(10), []);
     assert.deepEqual((await standby()).plan, [], 'in step');
@@ -503,8 +603,14 @@ describe('the sync cycle', () => {
     const result = await cycle();
     assert.equal(result.status, 'completed-export-errors');
     assert.equal(result.counts.added, 1);
-    assert.deepEqual(result.errors.map((error) => [error.anchor, error.code]), [['BAD1', 'Request_BadRequest']]);
-    assert.deepEqual((await store.getRunErrors(result.runId)).map((error) => error.anchor), ['BAD1']);
+    assert.deepEqual(
+      result.errors.map((error) => [error.anchor, error.code]),
+      [['BAD1', 'Request_BadRequest']],
+    );
+    assert.deepEqual(
+      (await store.getRunErrors(result.runId)).map((error) => error.anchor),
+      ['BAD1'],
+    );
     assert.deepEqual(await store.listRetries(10), ['BAD1']);
 
     const stillFailing = await cycle();
@@ -547,7 +653,12 @@ describe('the sync cycle', () => {
   it('stops after the batch in flight when asked to, and records the run as stopped', async () => {
     for (let index = 0; index < 1200; index++) ad.put(user(`U${index}`, `user${index}`));
     const stop = new AbortController();
-    const reporter: Reporter = { ...silentReporter, progress: (event) => { if ((event.current ?? 0) >= 500) stop.abort(); } };
+    const reporter: Reporter = {
+      ...silentReporter,
+      progress: (event) => {
+        if ((event.current ?? 0) >= 500) stop.abort();
+      },
+    };
     const result = await runSyncCycle(defaults, { store, source: ad, target: cloud, sink: cloud, reporter, signal: stop.signal });
     assert.equal(result.status, 'stopped-by-request');
     assert.ok(cloud.objects.size > 0 && cloud.objects.size < 1200, `exported ${cloud.objects.size}`);
@@ -566,7 +677,10 @@ describe('the sync cycle', () => {
       const result = await cycle({ mode: 'full' });
       assert.equal(result.counts.deleted, 0);
       assert.ok(cloud.byAnchor('U1'), 'the hidden user is still in the cloud');
-      assert.deepEqual(result.withheld.map((entry) => [entry.anchor, /denied list\/read/.test(entry.reason)]), [['U1', true]]);
+      assert.deepEqual(
+        result.withheld.map((entry) => [entry.anchor, /denied list\/read/.test(entry.reason)]),
+        [['U1', true]],
+      );
       assert.equal((await store.getLinks(['U1'])).size, 1, 'and still linked');
     });
 
@@ -702,20 +816,31 @@ describe('the sync cycle', () => {
       ad.put(group('GGGG', 'sales', ['U0', 'U1', 'U7']));
       await cycle();
       const groupIdBefore = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
-      const userIds = Object.fromEntries(['U0', 'U1'].map((anchor) => [anchor, [...cloud.objects].find(([, object]) => object.attributes.onPremisesImmutableId === anchor)![0]]));
+      const userIds = Object.fromEntries(
+        ['U0', 'U1'].map((anchor) => [anchor, [...cloud.objects].find(([, object]) => object.attributes.onPremisesImmutableId === anchor)![0]]),
+      );
       ad.remove('U0');
       ad.remove('U1');
       ad.remove('GGGG');
       const bad = await cycle();
       assert.equal(bad.counts.deleted, 3);
 
-      const preview = await restoreRun(bad.runId, { store, sink: new (await import('../../src/engine/plan-recorder.ts')).PlanRecorder(), reporter: silentReporter, preview: true });
+      const preview = await restoreRun(bad.runId, {
+        store,
+        sink: new (await import('../../src/engine/plan-recorder.ts')).PlanRecorder(),
+        reporter: silentReporter,
+        preview: true,
+      });
       assert.equal(preview.restored.length, 3);
       assert.equal(cloud.objects.size, 6, 'a preview restores nothing');
 
       const restored = await restoreRun(bad.runId, { store, sink: cloud, reporter: silentReporter, preview: false });
       assert.equal(restored.status, 'success');
-      assert.deepEqual(restored.restored.map((object) => [object.anchor, object.how]).sort(), [['GGGG', 're-created'], ['U0', 'restored'], ['U1', 'restored']]);
+      assert.deepEqual(restored.restored.map((object) => [object.anchor, object.how]).sort(), [
+        ['GGGG', 're-created'],
+        ['U0', 'restored'],
+        ['U1', 'restored'],
+      ]);
       assert.equal(cloud.byAnchor('U0'), cloud.objects.get(userIds.U0!), 'the user came back with its old id');
       const groupId = [...cloud.objects].find(([, object]) => object.type === 'group')![0];
       assert.notEqual(groupId, groupIdBefore);

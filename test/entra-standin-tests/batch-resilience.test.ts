@@ -13,9 +13,17 @@ describe('entra stand-in: $batch', () => {
     });
     assert.equal(response.status, 200);
     const byId = new Map(response.body.responses.map((item: { id: string }) => [item.id, item]));
-    assert.deepEqual([1, 2, 3].map((id) => (byId.get(String(id)) as { status: number }).status), [201, 201, 400]);
-    assert.notDeepEqual(response.body.responses.map((item: { id: string }) => item.id), ['1', '2', '3']);
-    const logged = standIn().control.requests().filter((entry) => entry.inBatch);
+    assert.deepEqual(
+      [1, 2, 3].map((id) => (byId.get(String(id)) as { status: number }).status),
+      [201, 201, 400],
+    );
+    assert.notDeepEqual(
+      response.body.responses.map((item: { id: string }) => item.id),
+      ['1', '2', '3'],
+    );
+    const logged = standIn()
+      .control.requests()
+      .filter((entry) => entry.inBatch);
     assert.equal(logged.length, 3);
     assert.ok(logged.every((entry) => entry.appId === standIn().clientId && entry.path === '/v1.0/users'));
   });
@@ -38,11 +46,15 @@ describe('entra stand-in: $batch', () => {
   it('refuses more than 20 requests, absolute URLs, and bodies without Content-Type', async () => {
     const tooMany = Array.from({ length: 21 }, (_, index) => ({ id: String(index), method: 'GET', url: '/organization' }));
     assert.equal((await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: tooMany } })).status, 400);
-    const absolute = await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'GET', url: `${standIn().graphEndpoint}/v1.0/users` }] } });
+    const absolute = await call(standIn(), 'POST', '/v1.0/$batch', {
+      body: { requests: [{ id: '1', method: 'GET', url: `${standIn().graphEndpoint}/v1.0/users` }] },
+    });
     assert.equal(absolute.status, 400);
     const versioned = await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'GET', url: '/v1.0/users' }] } });
     assert.equal(versioned.body.responses[0].status, 400);
-    const noContentType = await call(standIn(), 'POST', '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'POST', url: '/users', body: newUser() }] } });
+    const noContentType = await call(standIn(), 'POST', '/v1.0/$batch', {
+      body: { requests: [{ id: '1', method: 'POST', url: '/users', body: newUser() }] },
+    });
     assert.equal(noContentType.body.responses[0].status, 400);
   });
 });
@@ -94,7 +106,7 @@ describe('entra stand-in: injected faults and the control API over HTTP', () => 
   it('is reachable under /_standin: seed, snapshot, find by immutable id, request log, reset', async () => {
     const control = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${standIn().graphEndpoint}/_standin/${path}`, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: response.status, body: response.status === 204 ? undefined : await response.json() as any };
+      return { status: response.status, body: response.status === 204 ? undefined : ((await response.json()) as any) };
     };
     const seeded = await control('POST', 'seed', {
       users: [{ userPrincipalName: 'synced@corp.example.test', onPremisesSyncEnabled: true, onPremisesImmutableId: 'b3RoZXItdG9vbA==' }],
@@ -103,7 +115,10 @@ describe('entra stand-in: injected faults and the control API over HTTP', () => 
     assert.equal(seeded.status, 200);
     assert.equal(standIn().control.findByImmutableId('b3RoZXItdG9vbA==')?.props.userPrincipalName, 'synced@corp.example.test');
     const snapshot = (await control('GET', 'snapshot')).body;
-    assert.equal(snapshot.groups.find((group: { props: { displayName: string } }) => group.props.displayName === 'Seeded').members[0], seeded.body.users[0].id);
+    assert.equal(
+      snapshot.groups.find((group: { props: { displayName: string } }) => group.props.displayName === 'Seeded').members[0],
+      seeded.body.users[0].id,
+    );
     assert.ok((await control('GET', 'requests')).body.value.some((entry: { path: string }) => entry.path.startsWith('/v1.0/organization')));
     assert.equal((await control('POST', 'reset')).status, 204);
     const afterReset = standIn().control.snapshot();

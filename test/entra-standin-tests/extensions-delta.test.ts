@@ -7,7 +7,11 @@ describe('entra stand-in: directory extension properties', () => {
   let applicationId = '';
 
   it('finds its own application by appId and registers an extension property once', async () => {
-    const found = await call(standIn(), 'GET', `/v1.0/applications?$filter=${encodeURIComponent(`appId eq '${standIn().clientId}'`)}&$select=id,appId`);
+    const found = await call(
+      standIn(),
+      'GET',
+      `/v1.0/applications?$filter=${encodeURIComponent(`appId eq '${standIn().clientId}'`)}&$select=id,appId`,
+    );
     assert.equal(found.body.value.length, 1);
     applicationId = found.body.value[0].id;
     const definition = { name: 'dirSyncSourceAnchor', dataType: 'String', targetObjects: ['User', 'Group'] };
@@ -18,34 +22,53 @@ describe('entra stand-in: directory extension properties', () => {
     assert.equal(again.status, 400);
     assert.equal(again.body.error.code, 'Request_BadRequest');
     const listed = await call(standIn(), 'GET', `/v1.0/applications/${applicationId}/extensionProperties`);
-    assert.deepEqual(listed.body.value.map((extension: { name: string }) => extension.name), [anchorName()]);
+    assert.deepEqual(
+      listed.body.value.map((extension: { name: string }) => extension.name),
+      [anchorName()],
+    );
   });
 
   it('only shows an app holding just Application.ReadWrite.OwnedBy the applications it owns', async () => {
     const other = standIn().control.createApplication({ roles: [] });
     const token = await standIn().control.issueAccessToken({ roles: ['Application.ReadWrite.OwnedBy'] });
     const listed = await call(standIn(), 'GET', '/v1.0/applications', { token });
-    assert.deepEqual(listed.body.value.map((app: { appId: string }) => app.appId), [standIn().clientId]);
+    assert.deepEqual(
+      listed.body.value.map((app: { appId: string }) => app.appId),
+      [standIn().clientId],
+    );
     assert.equal((await call(standIn(), 'GET', `/v1.0/applications/${other.objectId}`, { token })).status, 403);
-    const write = await call(standIn(), 'POST', `/v1.0/applications/${other.objectId}/extensionProperties`, { token, body: { name: 'x', dataType: 'String', targetObjects: ['User'] } });
+    const write = await call(standIn(), 'POST', `/v1.0/applications/${other.objectId}/extensionProperties`, {
+      token,
+      body: { name: 'x', dataType: 'String', targetObjects: ['User'] },
+    });
     assert.equal(write.status, 403);
   });
 
   it('sets the extension on user create and group update, returns it with $select and filters on it', async () => {
     const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ [anchorName()]: 'user+anchor==' }) })).body;
     assert.equal(anchorName() in user, false);
-    const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: { displayName: 'Anchored', mailEnabled: false, mailNickname: 'anchored', securityEnabled: true } })).body;
+    const group = (
+      await call(standIn(), 'POST', '/v1.0/groups', {
+        body: { displayName: 'Anchored', mailEnabled: false, mailNickname: 'anchored', securityEnabled: true },
+      })
+    ).body;
     assert.equal((await call(standIn(), 'PATCH', `/v1.0/groups/${group.id}`, { body: { [anchorName()]: 'group-anchor' } })).status, 204);
     const selected = await call(standIn(), 'GET', `/v1.0/users/${user.id}?$select=id,${anchorName()}`);
     assert.equal(selected.body[anchorName()], 'user+anchor==');
     const filtered = await call(standIn(), 'GET', `/v1.0/groups?$filter=${encodeURIComponent(`${anchorName()} eq 'group-anchor'`)}&$select=id`);
-    assert.deepEqual(filtered.body.value.map((found: { id: string }) => found.id), [group.id]);
+    assert.deepEqual(
+      filtered.body.value.map((found: { id: string }) => found.id),
+      [group.id],
+    );
   });
 
   it('rejects an unregistered extension name with the real 400', async () => {
     const name = `extension_${standIn().clientId.replaceAll('-', '')}_notRegistered`;
     const response = await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ [name]: 'x' }) });
-    assert.deepEqual([response.status, response.body.error.message], [400, `Property '${name}' does not exist as a declared property or extension property.`]);
+    assert.deepEqual(
+      [response.status, response.body.error.message],
+      [400, `Property '${name}' does not exist as a declared property or extension property.`],
+    );
   });
 });
 
@@ -88,9 +111,15 @@ describe('entra stand-in: delta queries', () => {
 
   it('reports group membership changes as members@delta', async () => {
     const user = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser() })).body;
-    const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: { displayName: 'Delta', mailEnabled: false, mailNickname: 'delta', securityEnabled: true } })).body;
+    const group = (
+      await call(standIn(), 'POST', '/v1.0/groups', {
+        body: { displayName: 'Delta', mailEnabled: false, mailNickname: 'delta', securityEnabled: true },
+      })
+    ).body;
     const first = await drain('/v1.0/groups/delta');
-    await call(standIn(), 'POST', `/v1.0/groups/${group.id}/members/$ref`, { body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/directoryObjects/${user.id}` } });
+    await call(standIn(), 'POST', `/v1.0/groups/${group.id}/members/$ref`, {
+      body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/directoryObjects/${user.id}` },
+    });
     const added = await drain(first.deltaLink);
     assert.deepEqual(added.items[0]['members@delta'], [{ '@odata.type': '#microsoft.graph.user', id: user.id }]);
     await call(standIn(), 'DELETE', `/v1.0/groups/${group.id}/members/${user.id}/$ref`);

@@ -28,12 +28,17 @@ describe('entra stand-in: groups, contacts, directory objects, organization', ()
   });
 
   it('refuses mail-enabled security groups and distribution groups, but creates Microsoft 365 groups', async () => {
-    for (const kind of [{ mailEnabled: true, securityEnabled: true }, { mailEnabled: true, securityEnabled: false }]) {
+    for (const kind of [
+      { mailEnabled: true, securityEnabled: true },
+      { mailEnabled: true, securityEnabled: false },
+    ]) {
       const response = await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup(kind) });
       assert.equal(response.status, 400);
       assert.match(response.body.error.message, /does not currently support writes of mail-enabled groups/);
     }
-    const unified = await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup({ mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }) });
+    const unified = await call(standIn(), 'POST', '/v1.0/groups', {
+      body: securityGroup({ mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }),
+    });
     assert.equal(unified.status, 201);
     assert.equal(unified.body.mail, `${unified.body.mailNickname}@${standIn().initialDomain}`);
   });
@@ -47,7 +52,10 @@ describe('entra stand-in: groups, contacts, directory objects, organization', ()
     assert.equal(duplicate.status, 400);
     assert.match(duplicate.body.error.message, /One or more added object references already exist/);
     const members = await call(standIn(), 'GET', `/v1.0/groups/${group.id}/members`);
-    assert.deepEqual(members.body.value.map((member: { id: string; '@odata.type': string }) => [member.id, member['@odata.type']]), [[userId, '#microsoft.graph.user']]);
+    assert.deepEqual(
+      members.body.value.map((member: { id: string; '@odata.type': string }) => [member.id, member['@odata.type']]),
+      [[userId, '#microsoft.graph.user']],
+    );
     assert.equal((await call(standIn(), 'DELETE', `/v1.0/groups/${group.id}/members/${userId}/$ref`)).status, 204);
     assert.equal((await call(standIn(), 'DELETE', `/v1.0/groups/${group.id}/members/${userId}/$ref`)).status, 404);
   });
@@ -57,14 +65,26 @@ describe('entra stand-in: groups, contacts, directory objects, organization', ()
     const tooMany = await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup({ 'members@odata.bind': bind(ids) }) });
     assert.deepEqual([tooMany.status, tooMany.body.error.message], [400, 'A resource cannot contain more than 20 link changes.']);
     const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup({ 'members@odata.bind': bind(ids.slice(0, 20)) }) })).body;
-    assert.equal(standIn().control.snapshot().groups.find((candidate) => candidate.id === group.id)!.members.length, 20);
+    assert.equal(
+      standIn()
+        .control.snapshot()
+        .groups.find((candidate) => candidate.id === group.id)!.members.length,
+      20,
+    );
     assert.equal((await call(standIn(), 'PATCH', `/v1.0/groups/${group.id}`, { body: { 'members@odata.bind': bind(ids.slice(20)) } })).status, 204);
-    assert.equal(standIn().control.snapshot().groups.find((candidate) => candidate.id === group.id)!.members.length, 21);
+    assert.equal(
+      standIn()
+        .control.snapshot()
+        .groups.find((candidate) => candidate.id === group.id)!.members.length,
+      21,
+    );
   });
 
   it('deletes security groups permanently and Microsoft 365 groups softly', async () => {
     const security = (await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup() })).body;
-    const unified = (await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup({ mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }) })).body;
+    const unified = (
+      await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup({ mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }) })
+    ).body;
     await call(standIn(), 'DELETE', `/v1.0/groups/${security.id}`);
     await call(standIn(), 'DELETE', `/v1.0/groups/${unified.id}`);
     assert.equal((await call(standIn(), 'GET', `/v1.0/directory/deletedItems/${security.id}`)).status, 404);
@@ -74,7 +94,10 @@ describe('entra stand-in: groups, contacts, directory objects, organization', ()
   it('serves contacts read-only: list and get work, POST, PATCH and DELETE get 405', async () => {
     const { contacts } = standIn().control.seed({ contacts: [{ displayName: 'Partner', mail: 'partner@example.test' }] });
     const listed = await call(standIn(), 'GET', '/v1.0/contacts');
-    assert.deepEqual(listed.body.value.map((contact: { mail: string }) => contact.mail), ['partner@example.test']);
+    assert.deepEqual(
+      listed.body.value.map((contact: { mail: string }) => contact.mail),
+      ['partner@example.test'],
+    );
     assert.equal((await call(standIn(), 'GET', `/v1.0/contacts/${contacts[0]!.id}`)).body.displayName, 'Partner');
     assert.equal((await call(standIn(), 'POST', '/v1.0/contacts', { body: { displayName: 'x' } })).status, 405);
     assert.equal((await call(standIn(), 'PATCH', `/v1.0/contacts/${contacts[0]!.id}`, { body: { displayName: 'x' } })).status, 405);
@@ -86,8 +109,13 @@ describe('entra stand-in: groups, contacts, directory objects, organization', ()
     const group = (await call(standIn(), 'POST', '/v1.0/groups', { body: securityGroup() })).body;
     const single = await call(standIn(), 'GET', `/v1.0/directoryObjects/${group.id}`);
     assert.equal(single.body['@odata.type'], '#microsoft.graph.group');
-    const many = await call(standIn(), 'POST', '/v1.0/directoryObjects/getByIds', { body: { ids: [userId, group.id, crypto.randomUUID()], types: ['user'] } });
-    assert.deepEqual(many.body.value.map((object: { id: string; '@odata.type': string }) => [object.id, object['@odata.type']]), [[userId, '#microsoft.graph.user']]);
+    const many = await call(standIn(), 'POST', '/v1.0/directoryObjects/getByIds', {
+      body: { ids: [userId, group.id, crypto.randomUUID()], types: ['user'] },
+    });
+    assert.deepEqual(
+      many.body.value.map((object: { id: string; '@odata.type': string }) => [object.id, object['@odata.type']]),
+      [[userId, '#microsoft.graph.user']],
+    );
   });
 
   it('lists the organization with its verified domains, including the initial onmicrosoft.com domain', async () => {

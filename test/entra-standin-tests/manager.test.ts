@@ -16,15 +16,24 @@ describe('entra stand-in: the manager relationship', () => {
     const read = await call(standIn(), 'GET', `/v1.0/users/${report}/manager`);
     assert.deepEqual([read.status, read.body.displayName], [200, 'boss']);
     assert.equal((await call(standIn(), 'PUT', `/v1.0/users/${report}/manager/$ref`, { body: ref(other!) })).status, 204);
-    assert.equal(standIn().control.snapshot().users.find((user) => user.id === report)?.manager, other);
+    assert.equal(
+      standIn()
+        .control.snapshot()
+        .users.find((user) => user.id === report)?.manager,
+      other,
+    );
     assert.equal((await call(standIn(), 'DELETE', `/v1.0/users/${report}/manager/$ref`)).status, 204);
     assert.equal((await call(standIn(), 'DELETE', `/v1.0/users/${report}/manager/$ref`)).status, 404);
   });
 
   it('refuses a manager that does not exist, and forgets a manager that is deleted', async () => {
-    const { users } = standIn().control.seed({ users: ['r2', 'b2'].map((name) => ({ userPrincipalName: `${name}.${Date.now()}@corp.example.test`, displayName: name })) });
+    const { users } = standIn().control.seed({
+      users: ['r2', 'b2'].map((name) => ({ userPrincipalName: `${name}.${Date.now()}@corp.example.test`, displayName: name })),
+    });
     const [report, boss] = users.map((user) => user.id);
-    const missing = await call(standIn(), 'PUT', `/v1.0/users/${report}/manager/$ref`, { body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/users/00000000-0000-0000-0000-000000000000` } });
+    const missing = await call(standIn(), 'PUT', `/v1.0/users/${report}/manager/$ref`, {
+      body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/users/00000000-0000-0000-0000-000000000000` },
+    });
     assert.equal(missing.status, 404);
     await call(standIn(), 'PUT', `/v1.0/users/${report}/manager/$ref`, { body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/users/${boss}` } });
     assert.equal((await call(standIn(), 'DELETE', `/v1.0/users/${boss}`)).status, 204);

@@ -32,10 +32,14 @@ async function startProcess(viaNpm: boolean, args: string[]): Promise<Started> {
   return {
     ready: JSON.parse(first) as Record<string, string>,
     startupMs,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', (code) => { assert.deepEqual(extra, [], 'nothing but the JSON line on stdout'); resolve(code); });
-      process.kill(-child.pid!, 'SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', (code) => {
+          assert.deepEqual(extra, [], 'nothing but the JSON line on stdout');
+          resolve(code);
+        });
+        process.kill(-child.pid!, 'SIGTERM');
+      }),
   };
 }
 
@@ -53,7 +57,10 @@ describe('entra stand-in: as a process', () => {
     await first.stop();
 
     const second = await startProcess(false, ['--state-dir', stateDir]);
-    assert.deepEqual([second.ready.tenantId, second.ready.clientId, second.ready.clientSecret, second.ready.caFile], [first.ready.tenantId, first.ready.clientId, first.ready.clientSecret, first.ready.caFile]);
+    assert.deepEqual(
+      [second.ready.tenantId, second.ready.clientId, second.ready.clientSecret, second.ready.caFile],
+      [first.ready.tenantId, first.ready.clientId, first.ready.clientSecret, first.ready.caFile],
+    );
     assert.equal(await second.stop(), 0);
   });
 });

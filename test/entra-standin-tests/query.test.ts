@@ -8,19 +8,30 @@ describe('entra stand-in: OData queries ($filter, $select, $top, paging, $count)
   before(() => {
     standIn().control.seed({
       users: Array.from({ length: 12 }, (_, index) => ({
-        userPrincipalName: `query${index}@corp.example.test`, displayName: `Query ${index}`, mail: `query${index}@corp.example.test`,
-        department: index % 2 === 0 ? 'Even' : 'Odd', onPremisesImmutableId: index === 0 ? immutableIdWithPlus : `immutable${index}`,
+        userPrincipalName: `query${index}@corp.example.test`,
+        displayName: `Query ${index}`,
+        mail: `query${index}@corp.example.test`,
+        department: index % 2 === 0 ? 'Even' : 'Odd',
+        onPremisesImmutableId: index === 0 ? immutableIdWithPlus : `immutable${index}`,
       })),
     });
   });
 
   const filter = async (expression: string, headers: Record<string, string> = {}) =>
     call(standIn(), 'GET', `/v1.0/users?$filter=${encodeURIComponent(expression)}&$select=userPrincipalName`, { headers });
-  const names = (response: { body: { value: { userPrincipalName: string }[] } }) => response.body.value.map((user) => user.userPrincipalName.split('@')[0]).sort();
+  const names = (response: { body: { value: { userPrincipalName: string }[] } }) =>
+    response.body.value.map((user) => user.userPrincipalName.split('@')[0]).sort();
 
   it('finds a user by an immutable id containing + through the Graph client when the value is URL-encoded', async () => {
-    const found = await graphClient(standIn()).api('/users').filter(`onPremisesImmutableId eq '${encodeURIComponent(immutableIdWithPlus)}'`).select('id,onPremisesImmutableId').get();
-    assert.deepEqual(found.value.map((user: { onPremisesImmutableId: string }) => user.onPremisesImmutableId), [immutableIdWithPlus]);
+    const found = await graphClient(standIn())
+      .api('/users')
+      .filter(`onPremisesImmutableId eq '${encodeURIComponent(immutableIdWithPlus)}'`)
+      .select('id,onPremisesImmutableId')
+      .get();
+    assert.deepEqual(
+      found.value.map((user: { onPremisesImmutableId: string }) => user.onPremisesImmutableId),
+      [immutableIdWithPlus],
+    );
     // Unencoded, the + arrives as a space and nothing matches — as with real Graph.
     const unencoded = await graphClient(standIn()).api('/users').filter(`onPremisesImmutableId eq '${immutableIdWithPlus}'`).get();
     assert.deepEqual(unencoded.value, []);
@@ -30,7 +41,10 @@ describe('entra stand-in: OData queries ($filter, $select, $top, paging, $count)
     assert.deepEqual(names(await filter("userPrincipalName eq 'QUERY3@corp.example.test'")), ['query3']);
     assert.deepEqual(names(await filter("userPrincipalName in ('query1@corp.example.test','query2@corp.example.test')")), ['query1', 'query2']);
     assert.deepEqual(names(await filter("startswith(displayName,'Query 1')")), ['query1', 'query10', 'query11']);
-    assert.deepEqual(names(await filter("department eq 'Even' and (startswith(displayName,'Query 1') or displayName eq 'Query 4')")), ['query10', 'query4']);
+    assert.deepEqual(names(await filter("department eq 'Even' and (startswith(displayName,'Query 1') or displayName eq 'Query 4')")), [
+      'query10',
+      'query4',
+    ]);
     assert.deepEqual(names(await filter("proxyAddresses/any(p:p eq 'smtp:query5@corp.example.test')")), ['query5']);
     assert.deepEqual(names(await filter("mail eq 'it''s@corp.example.test'")), []);
   });
@@ -44,8 +58,11 @@ describe('entra stand-in: OData queries ($filter, $select, $top, paging, $count)
   });
 
   it('rejects unknown properties and malformed filters with 400', async () => {
-    const unknown = await filter("shoeSize eq 4");
-    assert.deepEqual([unknown.status, unknown.body.error.message], [400, "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'."]);
+    const unknown = await filter('shoeSize eq 4');
+    assert.deepEqual(
+      [unknown.status, unknown.body.error.message],
+      [400, "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'."],
+    );
     assert.equal((await filter("displayName eq 'unterminated")).status, 400);
     assert.equal((await filter("displayName like 'x'")).status, 400);
     assert.equal((await call(standIn(), 'GET', '/v1.0/users?$select=shoeSize')).status, 400);
@@ -71,7 +88,9 @@ describe('entra stand-in: OData queries ($filter, $select, $top, paging, $count)
 
   it('counts only with ConsistencyLevel: eventual', async () => {
     assert.equal((await call(standIn(), 'GET', '/v1.0/users?$count=true')).status, 400);
-    const counted = await call(standIn(), 'GET', `/v1.0/users?$count=true&$filter=${encodeURIComponent("department eq 'Odd'")}`, { headers: { ConsistencyLevel: 'eventual' } });
+    const counted = await call(standIn(), 'GET', `/v1.0/users?$count=true&$filter=${encodeURIComponent("department eq 'Odd'")}`, {
+      headers: { ConsistencyLevel: 'eventual' },
+    });
     assert.equal(counted.body['@odata.count'], 6);
     const raw = await call(standIn(), 'GET', '/v1.0/users/$count', { headers: { ConsistencyLevel: 'eventual' } });
     assert.equal(raw.body, standIn().control.snapshot().counts.users);

@@ -28,7 +28,10 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       assert.deepEqual([withoutPermission.status, withoutPermission.body.error.code], [403, 'Authorization_RequestDenied']);
 
       const token = await privileged();
-      for (const invalid of [{ securityEnabled: false, mailEnabled: true, groupTypes: ['Unified'] }, { groupTypes: ['DynamicMembership'], membershipRule: 'user.department -eq "x"' }]) {
+      for (const invalid of [
+        { securityEnabled: false, mailEnabled: true, groupTypes: ['Unified'] },
+        { groupTypes: ['DynamicMembership'], membershipRule: 'user.department -eq "x"' },
+      ]) {
         const response = await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody({ isAssignableToRole: true, ...invalid }), token });
         assert.equal(response.status, 400, JSON.stringify(invalid));
         assert.equal(response.body.error.details[0].target, 'isAssignableToRole');
@@ -37,7 +40,10 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       assert.equal(created.status, 201);
       assert.equal(created.body.isAssignableToRole, true);
       // A Microsoft 365 group may be role-assignable too, if security-enabled.
-      const unified = await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody({ isAssignableToRole: true, mailEnabled: true, groupTypes: ['Unified'] }), token });
+      const unified = await call(standIn(), 'POST', '/v1.0/groups', {
+        body: groupBody({ isAssignableToRole: true, mailEnabled: true, groupTypes: ['Unified'] }),
+        token,
+      });
       assert.equal(unified.status, 201);
       // Without the flag nothing changes for an ordinary group.
       assert.equal((await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody() })).body.isAssignableToRole, null);
@@ -47,7 +53,11 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       const token = await privileged();
       const roleGroup = (await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody({ isAssignableToRole: true }), token })).body;
       const ordinary = (await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody() })).body;
-      for (const [group, value] of [[roleGroup, false], [ordinary, true], [roleGroup, true]] as const) {
+      for (const [group, value] of [
+        [roleGroup, false],
+        [ordinary, true],
+        [roleGroup, true],
+      ] as const) {
         const response = await call(standIn(), 'PATCH', `/v1.0/groups/${group.id}`, { body: { isAssignableToRole: value }, token });
         assert.deepEqual([response.status, response.body.error.message], [400, "Property 'isAssignableToRole' is read-only and cannot be set."]);
       }
@@ -61,8 +71,14 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       const userId = await createUser();
 
       const nested = await call(standIn(), 'POST', `/v1.0/groups/${roleGroup.id}/members/$ref`, { body: reference(inner.id), token });
-      assert.deepEqual([nested.status, nested.body.error.message], [400, 'Nesting is currently not supported for groups that can be assigned to a role.']);
-      const boundNested = await call(standIn(), 'PATCH', `/v1.0/groups/${roleGroup.id}`, { body: { 'members@odata.bind': [reference(inner.id)['@odata.id']] }, token });
+      assert.deepEqual(
+        [nested.status, nested.body.error.message],
+        [400, 'Nesting is currently not supported for groups that can be assigned to a role.'],
+      );
+      const boundNested = await call(standIn(), 'PATCH', `/v1.0/groups/${roleGroup.id}`, {
+        body: { 'members@odata.bind': [reference(inner.id)['@odata.id']] },
+        token,
+      });
       assert.equal(boundNested.status, 400);
 
       const groupWriterOnly = await call(standIn(), 'POST', `/v1.0/groups/${roleGroup.id}/members/$ref`, { body: reference(userId) });
@@ -79,16 +95,27 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
     it('adds users and role-assignable groups to a directoryRole, never an ordinary group', async () => {
       const { groups } = standIn().control.seed({ groups: [{ displayName: 'Admins', isAssignableToRole: true }, { displayName: 'Plain' }] });
       const [roleGroup, plain] = groups;
-      const role = (await call(standIn(), 'GET', '/v1.0/directoryRoles')).body.value.find((candidate: { roleTemplateId: string }) => candidate.roleTemplateId === globalAdministrator);
+      const role = (await call(standIn(), 'GET', '/v1.0/directoryRoles')).body.value.find(
+        (candidate: { roleTemplateId: string }) => candidate.roleTemplateId === globalAdministrator,
+      );
       const token = await privileged();
 
       const refused = await call(standIn(), 'POST', `/v1.0/directoryRoles/${role.id}/members/$ref`, { body: reference(plain!.id), token });
       assert.equal(refused.status, 400);
       const readOnly = await call(standIn(), 'POST', `/v1.0/directoryRoles/${role.id}/members/$ref`, { body: reference(roleGroup!.id) });
       assert.equal(readOnly.status, 403, 'RoleManagement.Read.Directory does not write');
-      assert.equal((await call(standIn(), 'POST', `/v1.0/directoryRoles/${role.id}/members/$ref`, { body: reference(roleGroup!.id), token })).status, 204);
+      assert.equal(
+        (await call(standIn(), 'POST', `/v1.0/directoryRoles/${role.id}/members/$ref`, { body: reference(roleGroup!.id), token })).status,
+        204,
+      );
       const members = await call(standIn(), 'GET', `/v1.0/directoryRoles/${role.id}/members`);
-      assert.deepEqual(typesAndIds(members.body.value), [['#microsoft.graph.group', roleGroup!.id], ['#microsoft.graph.user', standIn().administrator.id]].sort());
+      assert.deepEqual(
+        typesAndIds(members.body.value),
+        [
+          ['#microsoft.graph.group', roleGroup!.id],
+          ['#microsoft.graph.user', standIn().administrator.id],
+        ].sort(),
+      );
       assert.equal((await call(standIn(), 'DELETE', `/v1.0/directoryRoles/${role.id}/members/${roleGroup!.id}/$ref`, { token })).status, 204);
       assert.equal(standIn().control.snapshot().roleAssignments.length, 1, 'only the administrator remains');
     });
@@ -97,9 +124,17 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       const { groups } = standIn().control.seed({ groups: [{ displayName: 'Helpdesk', isAssignableToRole: true }, { displayName: 'Plain' }] });
       const userId = await createUser();
       const token = await privileged();
-      const assign = (principalId: string, extra: Record<string, unknown> = {}) => call(standIn(), 'POST', '/v1.0/roleManagement/directory/roleAssignments', {
-        body: { '@odata.type': '#microsoft.graph.unifiedRoleAssignment', principalId, roleDefinitionId: userAdministrator, directoryScopeId: '/', ...extra }, token,
-      });
+      const assign = (principalId: string, extra: Record<string, unknown> = {}) =>
+        call(standIn(), 'POST', '/v1.0/roleManagement/directory/roleAssignments', {
+          body: {
+            '@odata.type': '#microsoft.graph.unifiedRoleAssignment',
+            principalId,
+            roleDefinitionId: userAdministrator,
+            directoryScopeId: '/',
+            ...extra,
+          },
+          token,
+        });
 
       const created = await assign(groups[0]!.id);
       assert.equal(created.status, 201);
@@ -113,19 +148,45 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       assert.equal((await assign(groups[1]!.id)).status, 400, 'an ordinary group');
       assert.equal((await assign(userId, { directoryScopeId: '/administrativeUnits/x' })).status, 400, 'administrative units are not modelled');
 
-      const byPrincipals = await call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`principalId in ('${userId}','${groups[0]!.id}')`)}`);
-      assert.deepEqual(byPrincipals.body.value.map((assignment: { principalId: string }) => assignment.principalId).sort(), [userId, groups[0]!.id].sort());
-      const byRole = await call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`roleDefinitionId eq '${globalAdministrator}'`)}`);
-      assert.deepEqual(byRole.body.value.map((assignment: { principalId: string }) => assignment.principalId), [standIn().administrator.id]);
-      const notEqual = await call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`principalId ne '${userId}'`)}`);
+      const byPrincipals = await call(
+        standIn(),
+        'GET',
+        `/v1.0/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`principalId in ('${userId}','${groups[0]!.id}')`)}`,
+      );
+      assert.deepEqual(
+        byPrincipals.body.value.map((assignment: { principalId: string }) => assignment.principalId).sort(),
+        [userId, groups[0]!.id].sort(),
+      );
+      const byRole = await call(
+        standIn(),
+        'GET',
+        `/v1.0/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`roleDefinitionId eq '${globalAdministrator}'`)}`,
+      );
+      assert.deepEqual(
+        byRole.body.value.map((assignment: { principalId: string }) => assignment.principalId),
+        [standIn().administrator.id],
+      );
+      const notEqual = await call(
+        standIn(),
+        'GET',
+        `/v1.0/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`principalId ne '${userId}'`)}`,
+      );
       assert.equal(notEqual.status, 400, 'roleAssignments document eq and in only');
 
-      assert.equal((await call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleAssignments/${created.body.id}`)).body.principalId, groups[0]!.id);
+      assert.equal(
+        (await call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleAssignments/${created.body.id}`)).body.principalId,
+        groups[0]!.id,
+      );
       assert.equal((await call(standIn(), 'DELETE', `/v1.0/roleManagement/directory/roleAssignments/${created.body.id}`, { token })).status, 204);
       assert.equal((await call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleAssignments/${created.body.id}`)).status, 404);
       // The directoryRole view shows the same facts.
-      const role = (await call(standIn(), 'GET', '/v1.0/directoryRoles')).body.value.find((candidate: { roleTemplateId: string }) => candidate.roleTemplateId === userAdministrator);
-      assert.deepEqual((await call(standIn(), 'GET', `/v1.0/directoryRoles/${role.id}/members`)).body.value.map((member: Listed) => member.id), [userId]);
+      const role = (await call(standIn(), 'GET', '/v1.0/directoryRoles')).body.value.find(
+        (candidate: { roleTemplateId: string }) => candidate.roleTemplateId === userAdministrator,
+      );
+      assert.deepEqual(
+        (await call(standIn(), 'GET', `/v1.0/directoryRoles/${role.id}/members`)).body.value.map((member: Listed) => member.id),
+        [userId],
+      );
     });
   });
 
@@ -139,18 +200,34 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
           { displayName: 'Inner', members: [userId] },
         ],
       });
-      const { groups: [outer] } = standIn().control.seed({ groups: [{ displayName: 'Outer', members: [groups[1]!.id] }] });
-      const globalRoleId = (await call(standIn(), 'GET', '/v1.0/directoryRoles')).body.value.find((role: { roleTemplateId: string }) => role.roleTemplateId === globalAdministrator).id;
+      const {
+        groups: [outer],
+      } = standIn().control.seed({ groups: [{ displayName: 'Outer', members: [groups[1]!.id] }] });
+      const globalRoleId = (await call(standIn(), 'GET', '/v1.0/directoryRoles')).body.value.find(
+        (role: { roleTemplateId: string }) => role.roleTemplateId === globalAdministrator,
+      ).id;
 
       const transitive = await call(standIn(), 'GET', `/v1.0/users/${userId}/transitiveMemberOf`);
       assert.equal(transitive.status, 200);
-      assert.deepEqual(typesAndIds(transitive.body.value), [
-        ['#microsoft.graph.directoryRole', globalRoleId], ['#microsoft.graph.group', groups[0]!.id], ['#microsoft.graph.group', groups[1]!.id], ['#microsoft.graph.group', outer!.id],
-      ].sort());
+      assert.deepEqual(
+        typesAndIds(transitive.body.value),
+        [
+          ['#microsoft.graph.directoryRole', globalRoleId],
+          ['#microsoft.graph.group', groups[0]!.id],
+          ['#microsoft.graph.group', groups[1]!.id],
+          ['#microsoft.graph.group', outer!.id],
+        ].sort(),
+      );
       const role = transitive.body.value.find((object: Listed) => object['@odata.type'] === '#microsoft.graph.directoryRole');
       assert.equal(role.roleTemplateId, globalAdministrator);
       const direct = await call(standIn(), 'GET', `/v1.0/users/${userId}/memberOf`);
-      assert.deepEqual(typesAndIds(direct.body.value), [['#microsoft.graph.group', groups[0]!.id], ['#microsoft.graph.group', groups[1]!.id]].sort());
+      assert.deepEqual(
+        typesAndIds(direct.body.value),
+        [
+          ['#microsoft.graph.group', groups[0]!.id],
+          ['#microsoft.graph.group', groups[1]!.id],
+        ].sort(),
+      );
       const ofGroup = await call(standIn(), 'GET', `/v1.0/groups/${groups[0]!.id}/transitiveMemberOf`);
       assert.deepEqual(typesAndIds(ofGroup.body.value), [['#microsoft.graph.directoryRole', globalRoleId]]);
     });
@@ -180,17 +257,26 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
 
     it('answers limited information (type and id) for the types the app may not read', async () => {
       const { users } = standIn().control.seed({ users: [{ userPrincipalName: 'limited@corp.example.test' }] });
-      standIn().control.seed({ groups: [{ displayName: 'Visible only as an id', isAssignableToRole: true, members: [users[0]!.id], roles: ['Exchange Administrator'] }] });
+      standIn().control.seed({
+        groups: [{ displayName: 'Visible only as an id', isAssignableToRole: true, members: [users[0]!.id], roles: ['Exchange Administrator'] }],
+      });
       const response = await call(standIn(), 'GET', `/v1.0/users/${users[0]!.id}/transitiveMemberOf`, { token: await tokenWith('User.Read.All') });
       assert.equal(response.status, 200);
       assert.equal(response.body.value.length, 2);
       for (const object of response.body.value) assert.deepEqual(Object.keys(object).sort(), ['@odata.type', 'id']);
-      assert.equal((await call(standIn(), 'GET', `/v1.0/users/${users[0]!.id}/transitiveMemberOf`, { token: await tokenWith('Organization.Read.All') })).status, 403);
+      assert.equal(
+        (await call(standIn(), 'GET', `/v1.0/users/${users[0]!.id}/transitiveMemberOf`, { token: await tokenWith('Organization.Read.All') })).status,
+        403,
+      );
     });
 
     it('protects a user holding a role through a group from app-only deletes', async () => {
-      const { users } = standIn().control.seed({ users: [{ userPrincipalName: 'protected@corp.example.test' }, { userPrincipalName: 'member@corp.example.test' }] });
-      standIn().control.seed({ groups: [{ displayName: 'Admins', isAssignableToRole: true, members: [users[0]!.id], roles: ['User Administrator'] }] });
+      const { users } = standIn().control.seed({
+        users: [{ userPrincipalName: 'protected@corp.example.test' }, { userPrincipalName: 'member@corp.example.test' }],
+      });
+      standIn().control.seed({
+        groups: [{ displayName: 'Admins', isAssignableToRole: true, members: [users[0]!.id], roles: ['User Administrator'] }],
+      });
       const refused = await call(standIn(), 'DELETE', `/v1.0/users/${users[0]!.id}`);
       assert.deepEqual([refused.status, refused.body.error.code], [403, 'Authorization_RequestDenied']);
       assert.equal((await call(standIn(), 'DELETE', `/v1.0/users/${users[1]!.id}`)).status, 204);
@@ -199,25 +285,47 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
 
   describe('PIM eligibilities (roleEligibilityScheduleInstances)', () => {
     const instances = (filter: string, token?: string) =>
-      call(standIn(), 'GET', `/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${encodeURIComponent(filter)}`, token === undefined ? {} : { token });
+      call(
+        standIn(),
+        'GET',
+        `/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${encodeURIComponent(filter)}`,
+        token === undefined ? {} : { token },
+      );
 
     it('lists the eligibilities of a principal, users and role-assignable groups alike, with $filter eq', async () => {
-      const { users } = standIn().control.seed({ users: [{ userPrincipalName: 'eligible@corp.example.test', eligibleRoles: ['Global Administrator'] }, { userPrincipalName: 'plain@corp.example.test' }] });
-      const { groups } = standIn().control.seed({ groups: [{ displayName: 'Eligible group', isAssignableToRole: true, eligibleRoles: ['User Administrator'] }] });
+      const { users } = standIn().control.seed({
+        users: [
+          { userPrincipalName: 'eligible@corp.example.test', eligibleRoles: ['Global Administrator'] },
+          { userPrincipalName: 'plain@corp.example.test' },
+        ],
+      });
+      const { groups } = standIn().control.seed({
+        groups: [{ displayName: 'Eligible group', isAssignableToRole: true, eligibleRoles: ['User Administrator'] }],
+      });
       const forUser = await instances(`principalId eq '${users[0]!.id}'`);
       assert.equal(forUser.status, 200);
       assert.equal(forUser.body.value.length, 1);
       assert.deepEqual(
-        { roleDefinitionId: forUser.body.value[0].roleDefinitionId, directoryScopeId: forUser.body.value[0].directoryScopeId, memberType: forUser.body.value[0].memberType, endDateTime: forUser.body.value[0].endDateTime },
+        {
+          roleDefinitionId: forUser.body.value[0].roleDefinitionId,
+          directoryScopeId: forUser.body.value[0].directoryScopeId,
+          memberType: forUser.body.value[0].memberType,
+          endDateTime: forUser.body.value[0].endDateTime,
+        },
         { roleDefinitionId: globalAdministrator, directoryScopeId: '/', memberType: 'Direct', endDateTime: null },
       );
       assert.equal((await instances(`principalId eq '${groups[0]!.id}'`)).body.value[0].roleDefinitionId, userAdministrator);
       assert.deepEqual((await instances(`principalId eq '${users[1]!.id}'`)).body.value, []);
-      assert.throws(() => standIn().control.seed({ groups: [{ displayName: 'Not assignable', eligibleRoles: ['User Administrator'] }] }), /isAssignableToRole/);
+      assert.throws(
+        () => standIn().control.seed({ groups: [{ displayName: 'Not assignable', eligibleRoles: ['User Administrator'] }] }),
+        /isAssignableToRole/,
+      );
     });
 
     it('accepts only the operators documented for each property: principalId in (…) is refused', async () => {
-      const { users } = standIn().control.seed({ users: [{ userPrincipalName: 'ops@corp.example.test', eligibleRoles: ['Helpdesk Administrator'] }] });
+      const { users } = standIn().control.seed({
+        users: [{ userPrincipalName: 'ops@corp.example.test', eligibleRoles: ['Helpdesk Administrator'] }],
+      });
       const refused = await instances(`principalId in ('${users[0]!.id}')`);
       assert.equal(refused.status, 400);
       const negated = await instances(`principalId ne '${users[0]!.id}'`);
@@ -228,11 +336,17 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
     it('needs RoleEligibilitySchedule.Read.Directory or a RoleManagement permission: Directory.Read.All gets 403', async () => {
       const { users } = standIn().control.seed({ users: [{ userPrincipalName: 'x@corp.example.test', eligibleRoles: ['Global Administrator'] }] });
       const denied = await instances(`principalId eq '${users[0]!.id}'`, await tokenWith('Directory.Read.All', 'User.ReadWrite.All'));
-      assert.deepEqual([denied.status, denied.body.error.code, denied.body.error.message], [403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.']);
+      assert.deepEqual(
+        [denied.status, denied.body.error.code, denied.body.error.message],
+        [403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'],
+      );
       const leastPrivileged = await instances(`principalId eq '${users[0]!.id}'`, await tokenWith('RoleEligibilitySchedule.Read.Directory'));
       assert.equal(leastPrivileged.body.value.length, 1);
       // roleAssignments, by contrast, are readable with Directory.Read.All.
-      assert.equal((await call(standIn(), 'GET', '/v1.0/roleManagement/directory/roleAssignments', { token: await tokenWith('Directory.Read.All') })).status, 200);
+      assert.equal(
+        (await call(standIn(), 'GET', '/v1.0/roleManagement/directory/roleAssignments', { token: await tokenWith('Directory.Read.All') })).status,
+        200,
+      );
     });
 
     it('answers 400 AadPremiumLicenseRequired without Entra ID P2', async () => {
@@ -248,9 +362,15 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       const soon = new Date(Date.now() + 3600_000).toISOString();
       standIn().control.addRoleEligibility({ principal: users[0]!.id, role: 'Global Administrator', endDateTime: soon });
       standIn().control.addRoleEligibility({ principal: users[0]!.id, role: 'User Administrator', startDateTime: soon });
-      assert.deepEqual((await instances(`principalId eq '${users[0]!.id}'`)).body.value.map((instance: { roleDefinitionId: string }) => instance.roleDefinitionId), [globalAdministrator]);
+      assert.deepEqual(
+        (await instances(`principalId eq '${users[0]!.id}'`)).body.value.map((instance: { roleDefinitionId: string }) => instance.roleDefinitionId),
+        [globalAdministrator],
+      );
       standIn().control.advanceClock(2 * 3600_000);
-      assert.deepEqual((await instances(`principalId eq '${users[0]!.id}'`)).body.value.map((instance: { roleDefinitionId: string }) => instance.roleDefinitionId), [userAdministrator]);
+      assert.deepEqual(
+        (await instances(`principalId eq '${users[0]!.id}'`)).body.value.map((instance: { roleDefinitionId: string }) => instance.roleDefinitionId),
+        [userAdministrator],
+      );
     });
   });
 
@@ -258,11 +378,18 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
     it('lists soft-deleted users and Microsoft 365 groups, never security groups', async () => {
       const userId = await createUser();
       const security = (await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody() })).body;
-      const unified = (await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody({ mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }) })).body;
-      for (const path of [`/v1.0/users/${userId}`, `/v1.0/groups/${security.id}`, `/v1.0/groups/${unified.id}`]) assert.equal((await call(standIn(), 'DELETE', path)).status, 204);
-      const deletedGroups = (await call(standIn(), 'GET', '/v1.0/directory/deletedItems/microsoft.graph.group')).body.value.map((group: { id: string }) => group.id);
+      const unified = (
+        await call(standIn(), 'POST', '/v1.0/groups', { body: groupBody({ mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }) })
+      ).body;
+      for (const path of [`/v1.0/users/${userId}`, `/v1.0/groups/${security.id}`, `/v1.0/groups/${unified.id}`])
+        assert.equal((await call(standIn(), 'DELETE', path)).status, 204);
+      const deletedGroups = (await call(standIn(), 'GET', '/v1.0/directory/deletedItems/microsoft.graph.group')).body.value.map(
+        (group: { id: string }) => group.id,
+      );
       assert.deepEqual(deletedGroups, [unified.id]);
-      const deletedUsers = (await call(standIn(), 'GET', '/v1.0/directory/deletedItems/microsoft.graph.user')).body.value.map((user: { id: string }) => user.id);
+      const deletedUsers = (await call(standIn(), 'GET', '/v1.0/directory/deletedItems/microsoft.graph.user')).body.value.map(
+        (user: { id: string }) => user.id,
+      );
       assert.deepEqual(deletedUsers, [userId]);
       const restoreSecurity = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${security.id}/restore`);
       assert.equal(restoreSecurity.status, 404, 'a security group is gone for good');
@@ -273,7 +400,12 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       const token = await privileged();
       assert.equal((await call(standIn(), 'DELETE', `/v1.0/groups/${groups[0]!.id}`, { token })).status, 204);
       assert.equal((await call(standIn(), 'GET', `/v1.0/directory/deletedItems/${groups[0]!.id}`)).body.isAssignableToRole, true);
-      assert.deepEqual(standIn().control.snapshot().roleAssignments.map((assignment) => assignment.principalId), [standIn().administrator.id]);
+      assert.deepEqual(
+        standIn()
+          .control.snapshot()
+          .roleAssignments.map((assignment) => assignment.principalId),
+        [standIn().administrator.id],
+      );
       const restored = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${groups[0]!.id}/restore`);
       assert.deepEqual([restored.status, restored.body['@odata.type'], restored.body.id], [200, '#microsoft.graph.group', groups[0]!.id]);
     });
@@ -284,7 +416,9 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       const user = (await call(standIn(), 'POST', '/v1.0/users', { body })).body;
       await call(standIn(), 'DELETE', `/v1.0/users/${user.id}`);
 
-      const squatter = (await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ userPrincipalName: body.userPrincipalName, mail: body.mail }) })).body;
+      const squatter = (
+        await call(standIn(), 'POST', '/v1.0/users', { body: newUser({ userPrincipalName: body.userPrincipalName, mail: body.mail }) })
+      ).body;
       const conflict = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${user.id}/restore`);
       assert.deepEqual([conflict.status, conflict.body.error.details[0].code], [400, 'ObjectConflict']);
       assert.equal((await call(standIn(), 'GET', `/v1.0/directory/deletedItems/${user.id}`)).status, 200, 'still restorable');
@@ -293,9 +427,14 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       await call(standIn(), 'PATCH', `/v1.0/users/${squatter.id}`, { body: { userPrincipalName: `other${Date.now()}@corp.example.test` } });
       const addressTaken = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${user.id}/restore`);
       assert.equal(addressTaken.body.error.details[0].target, 'proxyAddresses');
-      const restored = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${user.id}/restore`, { body: { autoReconcileProxyConflict: true } });
+      const restored = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${user.id}/restore`, {
+        body: { autoReconcileProxyConflict: true },
+      });
       assert.equal(restored.status, 200);
-      assert.deepEqual([restored.body['@odata.type'], restored.body.id, restored.body.userPrincipalName], ['#microsoft.graph.user', user.id, body.userPrincipalName]);
+      assert.deepEqual(
+        [restored.body['@odata.type'], restored.body.id, restored.body.userPrincipalName],
+        ['#microsoft.graph.user', user.id, body.userPrincipalName],
+      );
       const reread = await call(standIn(), 'GET', `/v1.0/users/${user.id}?$select=onPremisesImmutableId,proxyAddresses`);
       assert.deepEqual([reread.body.onPremisesImmutableId, reread.body.proxyAddresses], [immutableId, []]);
     });
@@ -310,7 +449,11 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
 
   it('seeds role assignments, eligibilities and licences through the HTTP control API', async () => {
     const post = async (method: string, path: string, body: unknown) => {
-      const response = await fetch(`${standIn().graphEndpoint}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${standIn().graphEndpoint}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: response.status, body: (response.status === 204 ? undefined : await response.json()) as Record<string, string> | undefined };
     };
     const { users } = standIn().control.seed({ users: [{ userPrincipalName: 'http@corp.example.test' }] });

@@ -13,7 +13,9 @@ export function useStandIn(options: EntraStandInOptions = {}): () => EntraStandI
     // fetch (used by msal and the Graph client) trusts the stand-in's CA from here on.
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), standIn.caPem]);
   });
-  after(async () => { await standIn?.stop(); });
+  after(async () => {
+    await standIn?.stop();
+  });
   return () => {
     if (!standIn) throw new Error('The stand-in is not started yet.');
     return standIn;
@@ -27,14 +29,27 @@ export interface RawResponse {
 }
 
 /** A Graph (or identity) request with the pre-created app's token unless `token` says otherwise. */
-export async function call(standIn: EntraStandIn, method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {}): Promise<RawResponse> {
+export async function call(
+  standIn: EntraStandIn,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {},
+): Promise<RawResponse> {
   const token = options.token === undefined ? await standIn.control.issueAccessToken() : options.token;
   const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${standIn.graphEndpoint}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+  const response = await fetch(`${standIn.graphEndpoint}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
   const text = await response.text();
   let body: unknown = text;
-  try { body = text ? JSON.parse(text) : undefined; } catch { /* plain text ($count) */ }
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* plain text ($count) */
+  }
   return { status: response.status, headers: response.headers, body };
 }
 
@@ -54,7 +69,11 @@ export function newUser(overrides: Record<string, unknown> = {}): Record<string,
   userCounter += 1;
   const name = `user${userCounter}x${Date.now() % 100000}`;
   return {
-    accountEnabled: true, displayName: name, mailNickname: name, userPrincipalName: `${name}@corp.example.test`,
-    passwordProfile: { password: 'Str0ng!Passw0rd', forceChangePasswordNextSignIn: false }, ...overrides,
+    accountEnabled: true,
+    displayName: name,
+    mailNickname: name,
+    userPrincipalName: `${name}@corp.example.test`,
+    passwordProfile: { password: 'Str0ng!Passw0rd', forceChangePasswordNextSignIn: false },
+    ...overrides,
   };
 }

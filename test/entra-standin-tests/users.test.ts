@@ -10,7 +10,9 @@ describe('entra stand-in: Graph authentication and users', () => {
       assert.deepEqual([missing.status, missing.body.error.code], [401, 'InvalidAuthenticationToken']);
       const expired = await call(standIn(), 'GET', '/v1.0/users', { token: await standIn().control.issueAccessToken({ lifetimeSeconds: -600 }) });
       assert.deepEqual([expired.status, expired.body.error.code], [401, 'InvalidAuthenticationToken']);
-      const otherAudience = await call(standIn(), 'GET', '/v1.0/users', { token: await standIn().control.issueAccessToken({ audience: 'https://vault.azure.net' }) });
+      const otherAudience = await call(standIn(), 'GET', '/v1.0/users', {
+        token: await standIn().control.issueAccessToken({ audience: 'https://vault.azure.net' }),
+      });
       assert.equal(otherAudience.status, 401);
       assert.match(otherAudience.body.error.message, /Invalid audience/);
     });
@@ -35,12 +37,17 @@ describe('entra stand-in: Graph authentication and users', () => {
 
   describe('create, read, update', () => {
     it('creates a user and returns the default property set, which excludes onPremises*', async () => {
-      const created = await graphClient(standIn()).api('/users').post(newUser({ onPremisesImmutableId: 'AAECAwQFBgcICQoLDA0ODw==' }));
+      const created = await graphClient(standIn())
+        .api('/users')
+        .post(newUser({ onPremisesImmutableId: 'AAECAwQFBgcICQoLDA0ODw==' }));
       assert.match(created.id, /^[0-9a-f-]{36}$/);
       assert.match(created['@odata.context'], /\$metadata#users\/\$entity$/);
       assert.equal('onPremisesImmutableId' in created, false);
       assert.deepEqual(created.businessPhones, []);
-      const selected = await graphClient(standIn()).api(`/users/${created.id}`).select('onPremisesImmutableId,createdDateTime,onPremisesSyncEnabled').get();
+      const selected = await graphClient(standIn())
+        .api(`/users/${created.id}`)
+        .select('onPremisesImmutableId,createdDateTime,onPremisesSyncEnabled')
+        .get();
       assert.equal(selected.onPremisesImmutableId, 'AAECAwQFBgcICQoLDA0ODw==');
       assert.equal(selected.onPremisesSyncEnabled, null);
       assert.ok(Date.parse(selected.createdDateTime) > 0);
@@ -112,12 +119,21 @@ describe('entra stand-in: Graph authentication and users', () => {
       const user = (await call(standIn(), 'POST', '/v1.0/users', { body })).body;
       const patched = await call(standIn(), 'PATCH', `/v1.0/users/${user.id}`, { body: { mail: 'derived@corp.example.test', jobTitle: 'Engineer' } });
       assert.equal(patched.status, 204);
-      const read = await call(standIn(), 'GET', `/v1.0/users/${encodeURIComponent(String(body.userPrincipalName))}?$select=mail,proxyAddresses,jobTitle`);
-      assert.deepEqual([read.body.mail, read.body.proxyAddresses, read.body.jobTitle], ['derived@corp.example.test', ['SMTP:derived@corp.example.test'], 'Engineer']);
+      const read = await call(
+        standIn(),
+        'GET',
+        `/v1.0/users/${encodeURIComponent(String(body.userPrincipalName))}?$select=mail,proxyAddresses,jobTitle`,
+      );
+      assert.deepEqual(
+        [read.body.mail, read.body.proxyAddresses, read.body.jobTitle],
+        ['derived@corp.example.test', ['SMTP:derived@corp.example.test'], 'Engineer'],
+      );
     });
 
     it('refuses changes to users synced by another tool, and to administrators', async () => {
-      const { users } = standIn().control.seed({ users: [{ userPrincipalName: `synced${Date.now()}@corp.example.test`, onPremisesSyncEnabled: true, onPremisesImmutableId: 'c3luY2Vk' }] });
+      const { users } = standIn().control.seed({
+        users: [{ userPrincipalName: `synced${Date.now()}@corp.example.test`, onPremisesSyncEnabled: true, onPremisesImmutableId: 'c3luY2Vk' }],
+      });
       const synced = await call(standIn(), 'PATCH', `/v1.0/users/${users[0]!.id}`, { body: { jobTitle: 'x' } });
       assert.equal(synced.status, 400);
       assert.match(synced.body.error.message, /on-premises mastered Directory Sync objects/);

@@ -143,7 +143,8 @@ export function createControl(deps: {
   const { directory } = deps;
 
   const resolve = (idOrUpn: string): string => {
-    const object = directory.get(idOrUpn) ?? directory.list('user').find((user) => String(user.props.userPrincipalName).toLowerCase() === idOrUpn.toLowerCase());
+    const object =
+      directory.get(idOrUpn) ?? directory.list('user').find((user) => String(user.props.userPrincipalName).toLowerCase() === idOrUpn.toLowerCase());
     if (!object) throw new Error(`Cannot seed membership: no object '${idOrUpn}'. Seed members before the groups that contain them.`);
     return object.id;
   };
@@ -169,9 +170,15 @@ export function createControl(deps: {
   const addRoleEligibility = (request: EligibilityRequest): RoleEligibility => {
     const scheduleId = randomUUID();
     const eligibility: RoleEligibility = {
-      id: scheduleId, principalId: rolePrincipal(request.principal).id, roleDefinitionId: roleTemplateId(request.role), directoryScopeId: '/', appScopeId: null,
-      startDateTime: request.startDateTime ?? new Date(directory.now()).toISOString(), endDateTime: request.endDateTime ?? null,
-      memberType: 'Direct', roleEligibilityScheduleId: scheduleId,
+      id: scheduleId,
+      principalId: rolePrincipal(request.principal).id,
+      roleDefinitionId: roleTemplateId(request.role),
+      directoryScopeId: '/',
+      appScopeId: null,
+      startDateTime: request.startDateTime ?? new Date(directory.now()).toISOString(),
+      endDateTime: request.endDateTime ?? null,
+      memberType: 'Direct',
+      roleEligibilityScheduleId: scheduleId,
     };
     directory.addEligibility(eligibility);
     return eligibility;
@@ -186,7 +193,11 @@ export function createControl(deps: {
     const localPart = props.userPrincipalName.split('@')[0]!;
     const mail = typeof props.mail === 'string' ? props.mail : undefined;
     const user = directory.insert('user', {
-      accountEnabled: true, displayName: localPart, mailNickname: localPart, userType: 'Member', onPremisesSyncEnabled: null,
+      accountEnabled: true,
+      displayName: localPart,
+      mailNickname: localPart,
+      userType: 'Member',
+      onPremisesSyncEnabled: null,
       proxyAddresses: mail ? [`SMTP:${mail}`] : [],
       ...props,
     });
@@ -195,24 +206,41 @@ export function createControl(deps: {
   };
 
   const seedAdministrator = (): void => {
-    seedUser({ userPrincipalName: `${administratorUserName}@${directory.initialDomain}`, displayName: 'Tenant Administrator', roles: ['Global Administrator'] });
+    seedUser({
+      userPrincipalName: `${administratorUserName}@${directory.initialDomain}`,
+      displayName: 'Tenant Administrator',
+      roles: ['Global Administrator'],
+    });
   };
 
   const control: StandInControl = {
     seed(request) {
       const users = (request.users ?? []).map(seedUser);
       const groups = (request.groups ?? []).map(({ members = [], roles, eligibleRoles, ...props }) => {
-        const group = directory.insert('group', {
-          mailEnabled: false, securityEnabled: true, groupTypes: [], mailNickname: props.displayName.replace(/[^A-Za-z0-9]/g, ''), mail: null,
-          onPremisesSyncEnabled: null, proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [],
-          ...props,
-        }, [...new Set(members.map(resolve))]);
+        const group = directory.insert(
+          'group',
+          {
+            mailEnabled: false,
+            securityEnabled: true,
+            groupTypes: [],
+            mailNickname: props.displayName.replace(/[^A-Za-z0-9]/g, ''),
+            mail: null,
+            onPremisesSyncEnabled: null,
+            proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [],
+            ...props,
+          },
+          [...new Set(members.map(resolve))],
+        );
         grantSeededRoles(group, { roles, eligibleRoles });
         return group;
       });
-      const contacts = (request.contacts ?? []).map((props) => directory.insert('orgContact', {
-        proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [], onPremisesSyncEnabled: null, ...props,
-      }));
+      const contacts = (request.contacts ?? []).map((props) =>
+        directory.insert('orgContact', {
+          proxyAddresses: typeof props.mail === 'string' ? [`SMTP:${props.mail}`] : [],
+          onPremisesSyncEnabled: null,
+          ...props,
+        }),
+      );
       return { users: users.map(snapshotObject), groups: groups.map(snapshotObject), contacts: contacts.map(snapshotObject) };
     },
     addFault: (rule) => deps.faults.add(rule),
@@ -229,8 +257,11 @@ export function createControl(deps: {
       const deleted = [...directory.deletedItems('user'), ...directory.deletedItems('group')];
       return {
         counts: {
-          users: directory.count('user'), groups: directory.count('group'), contacts: directory.count('orgContact'),
-          deletedUsers: directory.deletedItems('user').length, deletedGroups: directory.deletedItems('group').length,
+          users: directory.count('user'),
+          groups: directory.count('group'),
+          contacts: directory.count('orgContact'),
+          deletedUsers: directory.deletedItems('user').length,
+          deletedGroups: directory.deletedItems('group').length,
           applications: directory.applications().length,
         },
         users: directory.list('user').map(snapshotObject),
@@ -259,8 +290,11 @@ export function createControl(deps: {
       const app = options.appId ? directory.applicationByAppId(options.appId) : deps.defaultApp();
       if (!app) throw new Error(`No application with appId '${options.appId}'.`);
       const { token } = await deps.tokens.issue({
-        appId: app.appId, objectId: app.servicePrincipalId, audience: options.audience ?? deps.graphAudience,
-        roles: options.roles ?? app.roles, ...(options.lifetimeSeconds === undefined ? {} : { lifetimeSeconds: options.lifetimeSeconds }),
+        appId: app.appId,
+        objectId: app.servicePrincipalId,
+        audience: options.audience ?? deps.graphAudience,
+        roles: options.roles ?? app.roles,
+        ...(options.lifetimeSeconds === undefined ? {} : { lifetimeSeconds: options.lifetimeSeconds }),
       });
       return token;
     },
@@ -274,27 +308,56 @@ export function createControl(deps: {
 }
 
 /** /_standin/… over HTTP, for a stand-in running as its own process. */
-export async function handleControlRequest(control: StandInControl, method: string, path: string, body: unknown): Promise<{ status: number; body?: unknown }> {
+export async function handleControlRequest(
+  control: StandInControl,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body?: unknown }> {
   const input = (body ?? {}) as Record<string, unknown>;
   switch (`${method} ${path}`) {
-    case 'POST /_standin/seed': return { status: 200, body: control.seed(input as SeedRequest) };
-    case 'POST /_standin/faults': control.addFault(input as unknown as FaultRule); return { status: 204 };
-    case 'DELETE /_standin/faults': control.clearFaults(); return { status: 204 };
-    case 'GET /_standin/requests': return { status: 200, body: { value: control.requests() } };
-    case 'DELETE /_standin/requests': control.clearRequests(); return { status: 204 };
-    case 'POST /_standin/reset': control.reset(); return { status: 204 };
-    case 'GET /_standin/snapshot': return { status: 200, body: control.snapshot() };
-    case 'POST /_standin/domains': control.addVerifiedDomain(String(input.name)); return { status: 204 };
-    case 'POST /_standin/applications': return { status: 201, body: control.createApplication(input as unknown as CreateApplicationOptions) };
-    case 'PUT /_standin/throttle': control.setThrottle(input.writes ? (input as unknown as ThrottleOptions) : undefined); return { status: 204 };
+    case 'POST /_standin/seed':
+      return { status: 200, body: control.seed(input as SeedRequest) };
+    case 'POST /_standin/faults':
+      control.addFault(input as unknown as FaultRule);
+      return { status: 204 };
+    case 'DELETE /_standin/faults':
+      control.clearFaults();
+      return { status: 204 };
+    case 'GET /_standin/requests':
+      return { status: 200, body: { value: control.requests() } };
+    case 'DELETE /_standin/requests':
+      control.clearRequests();
+      return { status: 204 };
+    case 'POST /_standin/reset':
+      control.reset();
+      return { status: 204 };
+    case 'GET /_standin/snapshot':
+      return { status: 200, body: control.snapshot() };
+    case 'POST /_standin/domains':
+      control.addVerifiedDomain(String(input.name));
+      return { status: 204 };
+    case 'POST /_standin/applications':
+      return { status: 201, body: control.createApplication(input as unknown as CreateApplicationOptions) };
+    case 'PUT /_standin/throttle':
+      control.setThrottle(input.writes ? (input as unknown as ThrottleOptions) : undefined);
+      return { status: 204 };
     case 'POST /_standin/device-codes/approve':
       control.approveDeviceCode(String(input.userCode), input.userPrincipalName === undefined ? undefined : String(input.userPrincipalName));
       return { status: 204 };
-    case 'POST /_standin/tokens': return { status: 200, body: { access_token: await control.issueAccessToken(input) } };
-    case 'POST /_standin/clock/advance': control.advanceClock(Number(input.ms)); return { status: 204 };
-    case 'POST /_standin/role-assignments': return { status: 201, body: control.assignRole(String(input.principal), String(input.role)) };
-    case 'POST /_standin/role-eligibilities': return { status: 201, body: control.addRoleEligibility(input as unknown as EligibilityRequest) };
-    case 'PUT /_standin/licenses': control.setLicenses(input as Partial<TenantLicenses>); return { status: 204 };
-    default: return { status: 404, body: { error: `Unknown control endpoint ${method} ${path}.` } };
+    case 'POST /_standin/tokens':
+      return { status: 200, body: { access_token: await control.issueAccessToken(input) } };
+    case 'POST /_standin/clock/advance':
+      control.advanceClock(Number(input.ms));
+      return { status: 204 };
+    case 'POST /_standin/role-assignments':
+      return { status: 201, body: control.assignRole(String(input.principal), String(input.role)) };
+    case 'POST /_standin/role-eligibilities':
+      return { status: 201, body: control.addRoleEligibility(input as unknown as EligibilityRequest) };
+    case 'PUT /_standin/licenses':
+      control.setLicenses(input as Partial<TenantLicenses>);
+      return { status: 204 };
+    default:
+      return { status: 404, body: { error: `Unknown control endpoint ${method} ${path}.` } };
   }
 }

@@ -78,12 +78,18 @@ const softDeleteRetentionMs = 30 * 24 * 3600 * 1000;
 /** Case-insensitive unique values (UPNs, immutable ids, proxy addresses) → the object holding them. */
 class UniqueIndex {
   readonly #holders = new Map<string, string>();
-  holder(value: string): string | undefined { return this.#holders.get(value.toLowerCase()); }
-  claim(value: string, id: string): void { this.#holders.set(value.toLowerCase(), id); }
+  holder(value: string): string | undefined {
+    return this.#holders.get(value.toLowerCase());
+  }
+  claim(value: string, id: string): void {
+    this.#holders.set(value.toLowerCase(), id);
+  }
   release(value: string, id: string): void {
     if (this.holder(value) === id) this.#holders.delete(value.toLowerCase());
   }
-  clear(): void { this.#holders.clear(); }
+  clear(): void {
+    this.#holders.clear();
+  }
 }
 
 interface UniqueRule {
@@ -144,11 +150,28 @@ export class Directory {
   #licenses: TenantLicenses = { ...defaultLicenses };
   #sortedIds = new Map<ResourceType, string[]>();
   readonly #rules: UniqueRule[] = [
-    { property: 'userPrincipalName', index: new UniqueIndex(), keptWhenDeleted: false, values: (o) => (o.type === 'user' ? stringValue(o.props.userPrincipalName) : []) },
-    { property: 'onPremisesImmutableId', index: new UniqueIndex(), keptWhenDeleted: true, values: (o) => (o.type === 'user' ? stringValue(o.props.onPremisesImmutableId) : []) },
-    { property: 'mailNickname', index: new UniqueIndex(), keptWhenDeleted: false, values: (o) => (o.type === 'user' ? stringValue(o.props.mailNickname) : []) },
     {
-      property: 'proxyAddresses', index: new UniqueIndex(), keptWhenDeleted: false,
+      property: 'userPrincipalName',
+      index: new UniqueIndex(),
+      keptWhenDeleted: false,
+      values: (o) => (o.type === 'user' ? stringValue(o.props.userPrincipalName) : []),
+    },
+    {
+      property: 'onPremisesImmutableId',
+      index: new UniqueIndex(),
+      keptWhenDeleted: true,
+      values: (o) => (o.type === 'user' ? stringValue(o.props.onPremisesImmutableId) : []),
+    },
+    {
+      property: 'mailNickname',
+      index: new UniqueIndex(),
+      keptWhenDeleted: false,
+      values: (o) => (o.type === 'user' ? stringValue(o.props.mailNickname) : []),
+    },
+    {
+      property: 'proxyAddresses',
+      index: new UniqueIndex(),
+      keptWhenDeleted: false,
       // SMTP: (primary) and smtp: (secondary) spell the same address; the index ignores case.
       values: (o) => (Array.isArray(o.props.proxyAddresses) ? o.props.proxyAddresses.map(String) : []),
     },
@@ -165,12 +188,20 @@ export class Directory {
   }
 
   /** The directory's clock: wall time plus what tests advanced it by (to expire soft-deleted items). */
-  now(): number { return Date.now() + this.#clockOffsetMs; }
-  advanceClock(ms: number): void { this.#clockOffsetMs += ms; this.#purgeExpired(); this.onChange(); }
+  now(): number {
+    return Date.now() + this.#clockOffsetMs;
+  }
+  advanceClock(ms: number): void {
+    this.#clockOffsetMs += ms;
+    this.#purgeExpired();
+    this.onChange();
+  }
 
   // ---- objects
 
-  get(id: string): DirectoryObject | undefined { return this.#objects.get(id.toLowerCase()); }
+  get(id: string): DirectoryObject | undefined {
+    return this.#objects.get(id.toLowerCase());
+  }
 
   getOfType(type: ResourceType, id: string): DirectoryObject | undefined {
     const object = this.get(id);
@@ -192,13 +223,18 @@ export class Directory {
   list(type: ResourceType): DirectoryObject[] {
     let ids = this.#sortedIds.get(type);
     if (!ids) {
-      ids = [...this.#objects.values()].filter((object) => object.type === type).map((object) => object.id).sort();
+      ids = [...this.#objects.values()]
+        .filter((object) => object.type === type)
+        .map((object) => object.id)
+        .sort();
       this.#sortedIds.set(type, ids);
     }
     return ids.map((id) => this.#objects.get(id)).filter((object): object is DirectoryObject => object !== undefined);
   }
 
-  count(type: ResourceType): number { return this.list(type).length; }
+  count(type: ResourceType): number {
+    return this.list(type).length;
+  }
 
   /** Adds an object after checking the uniqueness rules; records the change for delta queries. */
   insert(type: ResourceType, props: Record<string, unknown>, members: string[] = []): DirectoryObject {
@@ -312,7 +348,8 @@ export class Directory {
     if (this.#memberOfIndex === undefined) {
       // Asked for every PATCH of a user (the administrator check): an index keeps that from scanning every group.
       const index = new Map<string, DirectoryObject[]>();
-      for (const object of this.#objects.values()) for (const member of new Set(object.members)) index.set(member, [...(index.get(member) ?? []), object]);
+      for (const object of this.#objects.values())
+        for (const member of new Set(object.members)) index.set(member, [...(index.get(member) ?? []), object]);
       this.#memberOfIndex = index;
     }
     return [...(this.#memberOfIndex.get(id) ?? [])];
@@ -347,17 +384,21 @@ export class Directory {
    * are the same facts in Entra ID, so they are derived from the role memberships.
    */
   roleAssignments(): RoleAssignment[] {
-    return this.list('directoryRole').flatMap((role) => role.members.map((principalId) => {
-      const roleDefinitionId = String(role.props.roleTemplateId);
-      return { id: roleAssignmentId(roleDefinitionId, principalId), principalId, roleDefinitionId, directoryScopeId: '/', appScopeId: null };
-    }));
+    return this.list('directoryRole').flatMap((role) =>
+      role.members.map((principalId) => {
+        const roleDefinitionId = String(role.props.roleTemplateId);
+        return { id: roleAssignmentId(roleDefinitionId, principalId), principalId, roleDefinitionId, directoryScopeId: '/', appScopeId: null };
+      }),
+    );
   }
 
   /** Eligibilities in effect now (started, not ended). */
   eligibilities(): RoleEligibility[] {
     const now = this.now();
-    return this.#eligibilities.filter((eligibility) => Date.parse(eligibility.startDateTime) <= now
-      && (eligibility.endDateTime === null || Date.parse(eligibility.endDateTime) > now));
+    return this.#eligibilities.filter(
+      (eligibility) =>
+        Date.parse(eligibility.startDateTime) <= now && (eligibility.endDateTime === null || Date.parse(eligibility.endDateTime) > now),
+    );
   }
 
   addEligibility(eligibility: RoleEligibility): void {
@@ -365,21 +406,37 @@ export class Directory {
     this.onChange();
   }
 
-  licenses(): TenantLicenses { return { ...this.#licenses }; }
-  setLicenses(licenses: Partial<TenantLicenses>): void { this.#licenses = { ...this.#licenses, ...licenses }; this.onChange(); }
+  licenses(): TenantLicenses {
+    return { ...this.#licenses };
+  }
+  setLicenses(licenses: Partial<TenantLicenses>): void {
+    this.#licenses = { ...this.#licenses, ...licenses };
+    this.onChange();
+  }
 
   // ---- applications and domains
 
-  addApplication(app: AppRegistration): void { this.#applications.set(app.objectId, app); this.onChange(); }
-  applications(): AppRegistration[] { return [...this.#applications.values()]; }
+  addApplication(app: AppRegistration): void {
+    this.#applications.set(app.objectId, app);
+    this.onChange();
+  }
+  applications(): AppRegistration[] {
+    return [...this.#applications.values()];
+  }
   applicationByAppId(appId: string): AppRegistration | undefined {
     return this.applications().find((app) => app.appId.toLowerCase() === appId.toLowerCase());
   }
-  applicationByObjectId(id: string): AppRegistration | undefined { return this.#applications.get(id.toLowerCase()); }
+  applicationByObjectId(id: string): AppRegistration | undefined {
+    return this.#applications.get(id.toLowerCase());
+  }
   /** All extension properties registered by any application in the tenant. */
-  extensionProperties(): ExtensionPropertyDefinition[] { return this.applications().flatMap((app) => app.extensionProperties); }
+  extensionProperties(): ExtensionPropertyDefinition[] {
+    return this.applications().flatMap((app) => app.extensionProperties);
+  }
 
-  domains(): DomainRecord[] { return this.#domains; }
+  domains(): DomainRecord[] {
+    return this.#domains;
+  }
   addDomain(name: string, authenticationType: DomainRecord['authenticationType'] = 'Managed'): void {
     if (this.#domains.some((domain) => domain.id.toLowerCase() === name.toLowerCase())) return;
     this.#domains.push({ id: name.toLowerCase(), isInitial: false, isDefault: false, isVerified: true, authenticationType });
@@ -391,7 +448,9 @@ export class Directory {
 
   // ---- change log
 
-  currentSeq(): number { return this.#seq; }
+  currentSeq(): number {
+    return this.#seq;
+  }
   changesSince(seq: number, type: ResourceType): DirectoryChange[] {
     return this.#changes.filter((change) => change.seq > seq && change.type === type);
   }

@@ -1,10 +1,7 @@
 // Injected faults for resilience tests: the next N requests matching a method and a path pattern
 // get an error status, a delay, or a dropped connection.
 
-export type FaultAction =
-  | { kind: 'status'; status: number; retryAfterSeconds?: number }
-  | { kind: 'delay'; ms: number }
-  | { kind: 'drop' };
+export type FaultAction = { kind: 'status'; status: number; retryAfterSeconds?: number } | { kind: 'delay'; ms: number } | { kind: 'drop' };
 
 export interface FaultRule {
   /** HTTP method to match; any method when absent. */
@@ -24,7 +21,9 @@ export class FaultInjector {
     this.#rules.push({ rule, pattern: new RegExp(rule.path, 'i'), remaining: rule.count });
   }
 
-  clear(): void { this.#rules = []; }
+  clear(): void {
+    this.#rules = [];
+  }
 
   /** The fault for this request, if a rule matches; consumes one of the rule's occurrences. */
   take(method: string, path: string): FaultAction | undefined {

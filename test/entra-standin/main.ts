@@ -31,7 +31,12 @@ async function main(): Promise<void> {
     ...(values['state-dir'] ? { stateDir: resolve(values['state-dir']) } : {}),
     ...(writes === undefined ? {} : { throttle: { writes, windowSeconds: windowSeconds! } }),
   });
-  const stop = (): void => { standIn.stop().then(() => process.exit(0), () => process.exit(1)); };
+  const stop = (): void => {
+    standIn.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // Handlers first: a consumer may signal as soon as it has read the line.

@@ -23,6 +23,10 @@ export class RequestLog {
     if (this.#entries.length > maxEntries) this.#entries.splice(0, this.#entries.length - maxEntries);
   }
 
-  entries(): LoggedRequest[] { return [...this.#entries]; }
-  clear(): void { this.#entries = []; }
+  entries(): LoggedRequest[] {
+    return [...this.#entries];
+  }
+  clear(): void {
+    this.#entries = [];
+  }
 }

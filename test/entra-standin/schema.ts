@@ -2,9 +2,14 @@
 // and the property set real Graph returns when the request has no $select.
 
 export type ResourceType =
-  | 'user' | 'group' | 'orgContact' | 'directoryRole' | 'application'
+  | 'user'
+  | 'group'
+  | 'orgContact'
+  | 'directoryRole'
+  | 'application'
   // Not directory objects: role management entities, served from records the directory derives or keeps.
-  | 'unifiedRoleAssignment' | 'unifiedRoleEligibilityScheduleInstance'
+  | 'unifiedRoleAssignment'
+  | 'unifiedRoleEligibilityScheduleInstance'
   // The base type of mixed collections (members, memberOf, transitiveMemberOf).
   | 'directoryObject';
 
@@ -26,15 +31,45 @@ export interface ResourceSchema {
 }
 
 const userOnPremisesReadOnly = [
-  'onPremisesSyncEnabled', 'onPremisesSamAccountName', 'onPremisesDistinguishedName', 'onPremisesSecurityIdentifier',
-  'onPremisesDomainName', 'onPremisesUserPrincipalName', 'onPremisesLastSyncDateTime',
+  'onPremisesSyncEnabled',
+  'onPremisesSamAccountName',
+  'onPremisesDistinguishedName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesDomainName',
+  'onPremisesUserPrincipalName',
+  'onPremisesLastSyncDateTime',
 ];
 
 const userWritable = [
-  'accountEnabled', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'userPrincipalName', 'passwordProfile',
-  'onPremisesImmutableId', 'onPremisesExtensionAttributes', 'businessPhones', 'mobilePhone', 'faxNumber', 'jobTitle',
-  'department', 'companyName', 'officeLocation', 'preferredLanguage', 'usageLocation', 'employeeId', 'employeeType',
-  'city', 'state', 'country', 'streetAddress', 'postalCode', 'otherMails', 'userType', 'showInAddressList',
+  'accountEnabled',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'mailNickname',
+  'userPrincipalName',
+  'passwordProfile',
+  'onPremisesImmutableId',
+  'onPremisesExtensionAttributes',
+  'businessPhones',
+  'mobilePhone',
+  'faxNumber',
+  'jobTitle',
+  'department',
+  'companyName',
+  'officeLocation',
+  'preferredLanguage',
+  'usageLocation',
+  'employeeId',
+  'employeeType',
+  'city',
+  'state',
+  'country',
+  'streetAddress',
+  'postalCode',
+  'otherMails',
+  'userType',
+  'showInAddressList',
 ];
 
 export const userSchema: ResourceSchema = {
@@ -42,19 +77,51 @@ export const userSchema: ResourceSchema = {
   resourceName: 'User',
   writable: userWritable,
   properties: ['id', 'createdDateTime', 'deletedDateTime', 'proxyAddresses', ...userOnPremisesReadOnly, ...userWritable],
-  defaultSelect: ['businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'],
+  defaultSelect: [
+    'businessPhones',
+    'displayName',
+    'givenName',
+    'id',
+    'jobTitle',
+    'mail',
+    'mobilePhone',
+    'officeLocation',
+    'preferredLanguage',
+    'surname',
+    'userPrincipalName',
+  ],
   hidden: ['passwordProfile'],
   collections: ['businessPhones', 'proxyAddresses', 'otherMails'],
 };
 
 const groupWritable = [
-  'displayName', 'description', 'mailEnabled', 'mailNickname', 'securityEnabled', 'groupTypes', 'visibility',
-  'membershipRule', 'membershipRuleProcessingState', 'isAssignableToRole', 'classification', 'preferredLanguage',
+  'displayName',
+  'description',
+  'mailEnabled',
+  'mailNickname',
+  'securityEnabled',
+  'groupTypes',
+  'visibility',
+  'membershipRule',
+  'membershipRuleProcessingState',
+  'isAssignableToRole',
+  'classification',
+  'preferredLanguage',
 ];
 const groupReadOnly = [
-  'id', 'createdDateTime', 'deletedDateTime', 'mail', 'proxyAddresses', 'renewedDateTime', 'securityIdentifier',
-  'onPremisesSyncEnabled', 'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesDomainName',
-  'onPremisesNetBiosName', 'onPremisesLastSyncDateTime',
+  'id',
+  'createdDateTime',
+  'deletedDateTime',
+  'mail',
+  'proxyAddresses',
+  'renewedDateTime',
+  'securityIdentifier',
+  'onPremisesSyncEnabled',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesDomainName',
+  'onPremisesNetBiosName',
+  'onPremisesLastSyncDateTime',
 ];
 
 export const groupSchema: ResourceSchema = {
@@ -68,8 +135,21 @@ export const groupSchema: ResourceSchema = {
 };
 
 const contactProperties = [
-  'id', 'deletedDateTime', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'proxyAddresses', 'companyName',
-  'department', 'jobTitle', 'addresses', 'phones', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime',
+  'id',
+  'deletedDateTime',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'mailNickname',
+  'proxyAddresses',
+  'companyName',
+  'department',
+  'jobTitle',
+  'addresses',
+  'phones',
+  'onPremisesSyncEnabled',
+  'onPremisesLastSyncDateTime',
 ];
 
 export const orgContactSchema: ResourceSchema = {
@@ -119,7 +199,15 @@ export const roleAssignmentSchema: ResourceSchema = {
 };
 
 const roleEligibilityInstanceProperties = [
-  'id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'startDateTime', 'endDateTime', 'memberType', 'roleEligibilityScheduleId',
+  'id',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'appScopeId',
+  'startDateTime',
+  'endDateTime',
+  'memberType',
+  'roleEligibilityScheduleId',
 ];
 
 export const roleEligibilityInstanceSchema: ResourceSchema = {

@@ -72,7 +72,11 @@ function readBody(request: IncomingMessage): Promise<string> {
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) { reject(new Error('Request body too large.')); request.destroy(); return; }
+      if (size > maxBodyBytes) {
+        reject(new Error('Request body too large.'));
+        request.destroy();
+        return;
+      }
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -82,13 +86,22 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  const contentType = typeof body === 'string' ? 'text/plain' : 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
-  response.writeHead(status, { ...(body === undefined ? {} : { 'Content-Type': contentType }), ...headers, 'Content-Length': Buffer.byteLength(text) });
+  const contentType =
+    typeof body === 'string'
+      ? 'text/plain'
+      : 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
+  response.writeHead(status, {
+    ...(body === undefined ? {} : { 'Content-Type': contentType }),
+    ...headers,
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
 function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
-  return Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value ?? '']));
+  return Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+  );
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -99,7 +112,8 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startEntraStandIn(options: EntraStandInOptions = {}): Promise<EntraStandIn> {
-  if (process.env.DIRSYNC_TEST_LANE === 'unit') throw new Error('The unit lane must not start the Entra stand-in: move this test out of .mocharc.unit.json.');
+  if (process.env.DIRSYNC_TEST_LANE === 'unit')
+    throw new Error('The unit lane must not start the Entra stand-in: move this test out of .mocharc.unit.json.');
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'entra-standin-'));
   const temporaryState = options.stateDir === undefined;
   const stateFile = join(stateDir, 'state.json');
@@ -112,7 +126,12 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
 
   const tenantId = persisted?.tenantId ?? randomUUID();
   const initialDomain = persisted?.initialDomain ?? `dirsync${tenantId.slice(0, 8)}.onmicrosoft.com`;
-  const directory = new Directory({ tenantId, initialDomain, organizationName: 'DirSync Test Tenant', ...(persisted ? { createdDateTime: persisted.createdDateTime } : {}) });
+  const directory = new Directory({
+    tenantId,
+    initialDomain,
+    organizationName: 'DirSync Test Tenant',
+    ...(persisted ? { createdDateTime: persisted.createdDateTime } : {}),
+  });
   const signingKey = persisted?.signingKey ?? (await createSigningKey());
   let defaultAppId = persisted?.defaultAppId;
   if (persisted) directory.loadState(persisted.directory);
@@ -135,12 +154,21 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
   let saveTimer: NodeJS.Timeout | undefined;
   const save = (): void => {
     saveTimer = undefined;
-    const state: PersistedState = { tenantId, initialDomain, createdDateTime: directory.createdDateTime, signingKey, defaultAppId: defaultAppId!, directory: directory.toState() };
+    const state: PersistedState = {
+      tenantId,
+      initialDomain,
+      createdDateTime: directory.createdDateTime,
+      signingKey,
+      defaultAppId: defaultAppId!,
+      directory: directory.toState(),
+    };
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state), { mode: 0o600 });
     renameSync(`${stateFile}.tmp`, stateFile);
   };
   if (!temporaryState) {
-    directory.onChange = () => { saveTimer ??= setTimeout(save, saveDelayMs); };
+    directory.onChange = () => {
+      saveTimer ??= setTimeout(save, saveDelayMs);
+    };
     save();
   }
 
@@ -159,7 +187,8 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
 
     if (url.pathname.startsWith('/_standin/')) {
       const result = await handleControlRequest(control, method, url.pathname, rawBody ? JSON.parse(rawBody) : undefined).catch((error: unknown) => ({
-        status: 400, body: { error: error instanceof Error ? error.message : String(error) },
+        status: 400,
+        body: { error: error instanceof Error ? error.message : String(error) },
       }));
       send(response, result.status, result.body);
       return;
@@ -167,20 +196,38 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
 
     if (url.pathname === graphVersion || url.pathname.startsWith(`${graphVersion}/`)) {
       const outcome = await graph.handle({ method, path: url.pathname.slice(graphVersion.length) || '/', query: url.searchParams, headers, rawBody });
-      if ('drop' in outcome) { request.socket.destroy(); return; }
+      if ('drop' in outcome) {
+        request.socket.destroy();
+        return;
+      }
       send(response, outcome.status, outcome.body, outcome.headers);
       return;
     }
 
     const fault = faults.take(method, url.pathname);
-    if (fault?.kind === 'drop') { request.socket.destroy(); return; }
+    if (fault?.kind === 'drop') {
+      request.socket.destroy();
+      return;
+    }
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     const form = new URLSearchParams(rawBody);
-    const result = fault?.kind === 'status'
-      ? { status: fault.status, body: { error: 'temporarily_unavailable', error_description: 'AADSTS50196: The server is temporarily unavailable (injected fault).' } }
-      : await identity.handle(method, url.pathname.split('/').filter(Boolean), form, headers.authorization);
+    const result =
+      fault?.kind === 'status'
+        ? {
+            status: fault.status,
+            body: { error: 'temporarily_unavailable', error_description: 'AADSTS50196: The server is temporarily unavailable (injected fault).' },
+          }
+        : await identity.handle(method, url.pathname.split('/').filter(Boolean), form, headers.authorization);
     const status = result?.status ?? 404;
-    log.add({ time: new Date().toISOString(), method, path: url.pathname, status, appId: form.get('client_id'), inBatch: false, requestId: randomUUID() });
+    log.add({
+      time: new Date().toISOString(),
+      method,
+      path: url.pathname,
+      status,
+      appId: form.get('client_id'),
+      inBatch: false,
+      requestId: randomUUID(),
+    });
     send(response, status, result?.body ?? { error: 'not_found', error_description: `No endpoint at ${url.pathname}.` });
   }
 
@@ -207,7 +254,10 @@ export async function startEntraStandIn(options: EntraStandInOptions = {}): Prom
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      if (saveTimer) { clearTimeout(saveTimer); save(); }
+      if (saveTimer) {
+        clearTimeout(saveTimer);
+        save();
+      }
       if (temporaryState) rmSync(stateDir, { recursive: true, force: true });
     },
   };

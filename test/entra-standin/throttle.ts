@@ -11,14 +11,18 @@ export class WriteBudget {
   /** Times (ms) of accepted writes per app, oldest first. */
   readonly #writes = new Map<string, number[]>();
 
-  constructor(options: ThrottleOptions | undefined) { this.#options = options; }
+  constructor(options: ThrottleOptions | undefined) {
+    this.#options = options;
+  }
 
   configure(options: ThrottleOptions | undefined): void {
     this.#options = options;
     this.#writes.clear();
   }
 
-  get options(): ThrottleOptions | undefined { return this.#options; }
+  get options(): ThrottleOptions | undefined {
+    return this.#options;
+  }
 
   /** Records a write; returns the Retry-After seconds instead when the app's budget is spent. */
   take(appId: string, now = Date.now()): number | undefined {

@@ -27,7 +27,9 @@ export async function ensureTlsMaterial(directory: string): Promise<TlsMaterial>
   const files = { caPem: join(directory, 'ca.pem'), certPem: join(directory, 'server.pem'), keyPem: join(directory, 'server-key.pem') };
   if (Object.values(files).every((file) => existsSync(file))) {
     return {
-      caPem: await readFile(files.caPem, 'utf8'), certPem: await readFile(files.certPem, 'utf8'), keyPem: await readFile(files.keyPem, 'utf8'),
+      caPem: await readFile(files.caPem, 'utf8'),
+      certPem: await readFile(files.certPem, 'utf8'),
+      keyPem: await readFile(files.keyPem, 'utf8'),
       caFile: files.caPem,
     };
   }

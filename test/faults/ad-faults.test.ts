@@ -62,7 +62,9 @@ describe('Faults: Active Directory goes away, forgets the cookie, changes its ce
     const deleted = FIXTURE.crowd.users[0]!.dn;
     const deletedAnchor = await anchorOf(bed.admin, deleted);
     await bed.admin.del(deleted);
-    await bed.admin.modify(FIXTURE.crowd.users[1]!.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Changed while the cookie was lost'] }) })]);
+    await bed.admin.modify(FIXTURE.crowd.users[1]!.dn, [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Changed while the cookie was lost'] }) }),
+    ]);
 
     const store = new SqliteStore(stateDbFile(bed));
     try {
@@ -92,13 +94,24 @@ describe('Faults: Active Directory goes away, forgets the cookie, changes its ce
     configuration.activeDirectory.caFile = bed.standIn.caFile;
     await writeFile(configurationFile, JSON.stringify(configuration, null, 2));
     try {
-      await bed.admin.modify(FIXTURE.crowd.users[2]!.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Waiting for trust'] }) })]);
+      await bed.admin.modify(FIXTURE.crowd.users[2]!.dn, [
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Waiting for trust'] }) }),
+      ]);
       const storeBefore = await storeState(bed);
       bed.standIn.control.clearRequests();
       const result = await bed.sync();
       assert.equal(result.code, 1, result.stderr);
-      assert.match(result.stderr, new RegExp(`certificate of the domain controller ${server().replaceAll('.', '\\.')} is not trusted by the CA file ${bed.standIn.caFile}`));
-      assert.deepEqual(bed.standIn.control.requests().filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !request.path.endsWith('/$batch')), [], 'nothing written to the cloud');
+      assert.match(
+        result.stderr,
+        new RegExp(`certificate of the domain controller ${server().replaceAll('.', '\\.')} is not trusted by the CA file ${bed.standIn.caFile}`),
+      );
+      assert.deepEqual(
+        bed.standIn.control
+          .requests()
+          .filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !request.path.endsWith('/$batch')),
+        [],
+        'nothing written to the cloud',
+      );
       assert.deepEqual(await storeState(bed), storeBefore, 'watermark and links untouched');
     } finally {
       await writeFile(configurationFile, original);

@@ -20,9 +20,19 @@ interface OddUser {
 // AD's schema bounds most values to what Graph takes too: Samba refuses a 1,000-character displayName itself
 // (0000200B, rangeUpper 256), so the longest value that can reach DirSync is tried instead.
 const oddUsers: OddUser[] = [
-  { why: 'a displayName at AD\'s limit (256 characters)', commonName: 'Long Name', attributes: { displayName: 'L'.repeat(256) }, cloud: 'takes' },
-  { why: 'control characters in displayName', commonName: 'Control Chars', attributes: { displayName: 'Bell\u0007 and\u0001 escape\u001b' }, cloud: 'takes' },
-  { why: 'a UPN prefix with invalid characters', commonName: 'Bad Upn', attributes: { userPrincipalName: 'bad user(1)<x>@corp.example.test' }, cloud: 'refuses' },
+  { why: "a displayName at AD's limit (256 characters)", commonName: 'Long Name', attributes: { displayName: 'L'.repeat(256) }, cloud: 'takes' },
+  {
+    why: 'control characters in displayName',
+    commonName: 'Control Chars',
+    attributes: { displayName: 'Bell\u0007 and\u0001 escape\u001b' },
+    cloud: 'takes',
+  },
+  {
+    why: 'a UPN prefix with invalid characters',
+    commonName: 'Bad Upn',
+    attributes: { userPrincipalName: 'bad user(1)<x>@corp.example.test' },
+    cloud: 'refuses',
+  },
 ];
 const dnOf = (user: OddUser) => `CN=${user.commonName},${FIXTURE.ous.sales}`;
 
@@ -35,17 +45,25 @@ describe('Faults: bad input from AD and from hand-edited configuration', functio
     bed = await startTestBed({ includeOus: [FIXTURE.ous.sales] });
     for (const [index, user] of oddUsers.entries()) {
       await bed.admin.add(dnOf(user), {
-        objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `bad.input.${index}`,
-        userPrincipalName: `bad.input.${index}@corp.example.test`, userAccountControl: String(0x220), ...user.attributes,
+        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+        sAMAccountName: `bad.input.${index}`,
+        userPrincipalName: `bad.input.${index}@corp.example.test`,
+        userAccountControl: String(0x220),
+        ...user.attributes,
       });
     }
     // Two users claiming the mail address Alice already has: the cloud rejects the one that comes second.
     await bed.admin.add(`CN=Alice Impostor,${FIXTURE.ous.sales}`, {
-      objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: 'alice.impostor',
-      userPrincipalName: 'alice.impostor@corp.example.test', userAccountControl: String(0x220), mail: FIXTURE.users.alice.attributes.mail as string,
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: 'alice.impostor',
+      userPrincipalName: 'alice.impostor@corp.example.test',
+      userAccountControl: String(0x220),
+      mail: FIXTURE.users.alice.attributes.mail as string,
     });
     await bed.admin.add(oddGroup, {
-      objectClass: ['top', 'group'], sAMAccountName: 'OddOnes', groupType: String(0x80000002 | 0),
+      objectClass: ['top', 'group'],
+      sAMAccountName: 'OddOnes',
+      groupType: String(0x80000002 | 0),
       member: [...oddUsers.map(dnOf), FIXTURE.users.alice.dn, `CN=Alice Impostor,${FIXTURE.ous.sales}`],
     });
   });
@@ -54,12 +72,19 @@ describe('Faults: bad input from AD and from hand-edited configuration', functio
   });
   const oddGroup = `CN=Odd Ones,${FIXTURE.ous.sales}`;
 
-  it(`one clear per-object error for each object the cloud refuses (${oddUsers.filter((user) => user.cloud === 'refuses').map((user) => user.why).join('; ')}; a mail address two users claim); the others sync (exit 3)`, async () => {
+  it(`one clear per-object error for each object the cloud refuses (${oddUsers
+    .filter((user) => user.cloud === 'refuses')
+    .map((user) => user.why)
+    .join('; ')}; a mail address two users claim); the others sync (exit 3)`, async () => {
     const result = await bed.sync();
     assert.equal(result.code, 3, result.stderr);
     assert.equal(result.json.status, 'completed-export-errors');
-    const errorsByDn = new Map<string, { dn: string; anchor: string; code: string; message: string }>(result.json.errors.map((error: { dn: string }) => [error.dn, error]));
-    console.log(`      errors: ${[...errorsByDn.values()].map((error) => `${error.dn.split(',')[0]} → ${error.code}: ${error.message.slice(0, 90)}`).join(' | ')}`);
+    const errorsByDn = new Map<string, { dn: string; anchor: string; code: string; message: string }>(
+      result.json.errors.map((error: { dn: string }) => [error.dn, error]),
+    );
+    console.log(
+      `      errors: ${[...errorsByDn.values()].map((error) => `${error.dn.split(',')[0]} → ${error.code}: ${error.message.slice(0, 90)}`).join(' | ')}`,
+    );
     const expectedFailures = oddUsers.filter((user) => user.cloud === 'refuses').map(dnOf);
     const duplicates = [FIXTURE.users.alice.dn, `CN=Alice Impostor,${FIXTURE.ous.sales}`].filter((dn) => errorsByDn.has(dn));
     assert.equal(duplicates.length, 1, 'exactly one of the two users with the same mail address is refused');
@@ -84,8 +109,12 @@ describe('Faults: bad input from AD and from hand-edited configuration', functio
 
   // The groups of a user whose create failed go on the retry queue with it, so they gain the user once it exists.
   it('once the administrator corrects AD, the next delta exports the refused users with their group memberships', async () => {
-    await bed.admin.modify(`CN=Bad Upn,${FIXTURE.ous.sales}`, [new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: ['bad.upn.fixed@corp.example.test'] }) })]);
-    await bed.admin.modify(`CN=Alice Impostor,${FIXTURE.ous.sales}`, [new Change({ operation: 'delete', modification: new Attribute({ type: 'mail', values: [] }) })]);
+    await bed.admin.modify(`CN=Bad Upn,${FIXTURE.ous.sales}`, [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: ['bad.upn.fixed@corp.example.test'] }) }),
+    ]);
+    await bed.admin.modify(`CN=Alice Impostor,${FIXTURE.ous.sales}`, [
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'mail', values: [] }) }),
+    ]);
     // The retry queue re-reads the refused users after the delta's own changes (the impostor giving up the mail).
     const result = await bed.sync();
     assert.equal(result.code, 0, result.stderr);
@@ -106,9 +135,17 @@ describe('Faults: bad input from AD and from hand-edited configuration', functio
 
     const edits: { what: string; edit: (text: string) => string; field: RegExp }[] = [
       { what: 'invalid JSON', edit: (text) => text.replace('"scope"', 'scope'), field: /is not valid JSON/ },
-      { what: 'a number given as text', edit: (text) => text.replace(/"threshold": \d+/, '"threshold": "five hundred"'), field: /deletionThreshold\.threshold/ },
+      {
+        what: 'a number given as text',
+        edit: (text) => text.replace(/"threshold": \d+/, '"threshold": "five hundred"'),
+        field: /deletionThreshold\.threshold/,
+      },
       { what: 'an unknown cloud', edit: (text) => text.replace(/"cloud": "[A-Za-z]+"/, '"cloud": "MarsCloud"'), field: /cloud\.cloud/ },
-      { what: 'a list replaced by a string', edit: (text) => text.replace(/"includeOus": \[[^\]]*\]/, `"includeOus": "${FIXTURE.ous.sales}"`), field: /scope\.includeOus/ },
+      {
+        what: 'a list replaced by a string',
+        edit: (text) => text.replace(/"includeOus": \[[^\]]*\]/, `"includeOus": "${FIXTURE.ous.sales}"`),
+        field: /scope\.includeOus/,
+      },
     ];
     for (const { what, edit, field } of edits) {
       it(`${what}: sync exits 2 naming the file and the field, the store untouched`, async () => {

@@ -21,8 +21,18 @@ const dnsDomain = 'corp.example.test';
 const ENABLED_WITHOUT_PASSWORD = String(0x220);
 const GLOBAL_SECURITY_GROUP = String(0x80000002 | 0);
 
-interface WithheldEntry { anchor: string; dn: string; objectType: string; reason: string }
-interface RunError { dn: string; anchor: string; code: string; message: string }
+interface WithheldEntry {
+  anchor: string;
+  dn: string;
+  objectType: string;
+  reason: string;
+}
+interface RunError {
+  dn: string;
+  anchor: string;
+  code: string;
+  message: string;
+}
 
 describe('Do no harm: the tenant is safe from AD changes, administrator mistakes and wrong matches', function () {
   this.timeout(180_000);
@@ -53,15 +63,24 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
   async function addUser(ou: string, commonName: string, shortName: string, attributes: Record<string, string | string[]> = {}): Promise<string> {
     const dn = `CN=${commonName},${ou}`;
     await bed.admin.add(dn, {
-      objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: shortName, userPrincipalName: `${shortName}@${dnsDomain}`,
-      displayName: commonName, userAccountControl: ENABLED_WITHOUT_PASSWORD, ...attributes,
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: shortName,
+      userPrincipalName: `${shortName}@${dnsDomain}`,
+      displayName: commonName,
+      userAccountControl: ENABLED_WITHOUT_PASSWORD,
+      ...attributes,
     });
     return dn;
   }
 
   async function addSecurityGroup(ou: string, commonName: string, members: string[]): Promise<string> {
     const dn = `CN=${commonName},${ou}`;
-    await bed.admin.add(dn, { objectClass: ['top', 'group'], sAMAccountName: commonName.replaceAll(' ', ''), groupType: GLOBAL_SECURITY_GROUP, member: members });
+    await bed.admin.add(dn, {
+      objectClass: ['top', 'group'],
+      sAMAccountName: commonName.replaceAll(' ', ''),
+      groupType: GLOBAL_SECURITY_GROUP,
+      member: members,
+    });
     return dn;
   }
 
@@ -71,8 +90,16 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
     return [...snapshot.users, ...snapshot.groups].find((object) => object.id === id);
   };
   /** Writes (anything but GET and sign-in) that reached the stand-in, optionally only those naming one object id. */
-  const writes = (id?: string) => bed.standIn.control.requests().filter((request) =>
-    request.method !== 'GET' && !request.path.includes('/oauth2/') && !request.path.endsWith('/$batch') && (id === undefined || request.path.includes(id)));
+  const writes = (id?: string) =>
+    bed.standIn.control
+      .requests()
+      .filter(
+        (request) =>
+          request.method !== 'GET' &&
+          !request.path.includes('/oauth2/') &&
+          !request.path.endsWith('/$batch') &&
+          (id === undefined || request.path.includes(id)),
+      );
   const deleteRequests = () => writes().filter((request) => request.method === 'DELETE' && !request.path.includes('/$ref'));
 
   function assertSucceeded(result: CliResult): void {
@@ -88,7 +115,8 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       const ou = await freshOu('Harm Acl');
       executives = await addOu('Executives', ou);
       hidden = new Map();
-      for (const name of ['Ada', 'Bo', 'Cy', 'Di']) hidden.set(await anchorOf(bed.admin, await addUser(executives, `Exec ${name}`, `exec.${name.toLowerCase()}`)), name);
+      for (const name of ['Ada', 'Bo', 'Cy', 'Di'])
+        hidden.set(await anchorOf(bed.admin, await addUser(executives, `Exec ${name}`, `exec.${name.toLowerCase()}`)), name);
       await addUser(ou, 'Staff One', 'staff.one');
       await addUser(ou, 'Staff Two', 'staff.two');
       const first = await bed.sync();
@@ -97,10 +125,20 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
 
       // The AAD_ account configure created, as an administrator hardening the OU would name it.
       const { serviceAccount } = (await dirsync(['get-configuration', '--path', bed.path, '--json'])).json;
-      const { searchEntries } = await bed.admin.search(FIXTURE.baseDn, { filter: `(sAMAccountName=${serviceAccount})`, attributes: ['objectSid'], explicitBufferAttributes: ['objectSid'] });
+      const { searchEntries } = await bed.admin.search(FIXTURE.baseDn, {
+        filter: `(sAMAccountName=${serviceAccount})`,
+        attributes: ['objectSid'],
+        explicitBufferAttributes: ['objectSid'],
+      });
       const sid = sidToString(searchEntries[0]!.objectSid as Buffer);
       await promisify(execFile)('samba-tool', [
-        'dsacl', 'set', `--objectdn=${executives}`, '--action=deny', `--sddl=(D;CI;LCRP;;;${sid})`, '-H', join(bed.domain.directory, 'private', 'sam.ldb'),
+        'dsacl',
+        'set',
+        `--objectdn=${executives}`,
+        '--action=deny',
+        `--sddl=(D;CI;LCRP;;;${sid})`,
+        '-H',
+        join(bed.domain.directory, 'private', 'sam.ldb'),
       ]);
     });
 
@@ -231,7 +269,9 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
   describe('matching cannot take over the wrong account', () => {
     it('a rewritten UPN (unverified suffix) never matches the cloud-only account of that name, not even when the AD user leaves', async () => {
       const ou = await freshOu('Harm Upn');
-      const { users: [cloudOnly] } = bed.standIn.control.seed({ users: [{ userPrincipalName: `ops@${bed.standIn.initialDomain}`, displayName: 'Operations (cloud only)' }] });
+      const {
+        users: [cloudOnly],
+      } = bed.standIn.control.seed({ users: [{ userPrincipalName: `ops@${bed.standIn.initialDomain}`, displayName: 'Operations (cloud only)' }] });
       const before = cloudObject(cloudOnly!.id)!;
       const ops = await addUser(ou, 'Ops Account', 'ops', { userPrincipalName: 'ops@corp.local' });
       const result = await bed.sync();
@@ -239,7 +279,10 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       // follows meets its mailNickname too (the stand-in keeps those unique), and fails as the user's own error.
       assert.equal(result.code, 3, result.stderr);
       assert.equal(result.json.counts.updated, 0);
-      assert.deepEqual((result.json.errors as RunError[]).map((error) => [error.dn, error.code]), [[ops, 'Request_BadRequest']]);
+      assert.deepEqual(
+        (result.json.errors as RunError[]).map((error) => [error.dn, error.code]),
+        [[ops, 'Request_BadRequest']],
+      );
       assert.match(result.json.errors[0].message, /already exists/);
       assert.deepEqual(cloudObject(cloudOnly!.id), before, 'the cloud-only account is untouched');
       assert.equal(before.props.onPremisesImmutableId ?? null, null);
@@ -253,7 +296,11 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
 
     it('two AD users with the same mail: neither takes the cloud user over, each gets DirSync.MatchConflict naming the other', async () => {
       const ou = await freshOu('Harm Twins');
-      const { users: [cloudOnly] } = bed.standIn.control.seed({ users: [{ userPrincipalName: `twin.cloud@${bed.standIn.initialDomain}`, displayName: 'Twin (cloud)', mail: 'twin@example.com' }] });
+      const {
+        users: [cloudOnly],
+      } = bed.standIn.control.seed({
+        users: [{ userPrincipalName: `twin.cloud@${bed.standIn.initialDomain}`, displayName: 'Twin (cloud)', mail: 'twin@example.com' }],
+      });
       const before = cloudObject(cloudOnly!.id)!;
       const first = await addUser(ou, 'Twin One', 'twin.one', { mail: 'twin@example.com' });
       const second = await addUser(ou, 'Twin Two', 'twin.two', { mail: 'twin@example.com' });
@@ -266,7 +313,8 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       assert.ok(conflicts.find((error) => error.dn === second)!.message.includes(first), 'the second names the first');
       assert.deepEqual(cloudObject(cloudOnly!.id), before, 'the cloud user is untouched');
       assert.deepEqual(writes(cloudOnly!.id), []);
-      for (const dn of [first, second]) assert.equal(cloudUser(await anchorOf(bed.admin, dn)), undefined, `${dn} is not exported while the conflict lasts`);
+      for (const dn of [first, second])
+        assert.equal(cloudUser(await anchorOf(bed.admin, dn)), undefined, `${dn} is not exported while the conflict lasts`);
     });
 
     it('administrators are never soft-matched: a role through a role-assignable group, or an eligible role', async () => {
@@ -275,11 +323,18 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       const { users: admins } = bed.standIn.control.seed({
         users: [
           { userPrincipalName: `grace.admin@${initial}`, displayName: 'Grace (admin through a group)', mail: 'grace@example.com' },
-          { userPrincipalName: `eli.admin@${initial}`, displayName: 'Eli (eligible admin)', mail: 'eli@example.com', eligibleRoles: ['User Administrator'] },
+          {
+            userPrincipalName: `eli.admin@${initial}`,
+            displayName: 'Eli (eligible admin)',
+            mail: 'eli@example.com',
+            eligibleRoles: ['User Administrator'],
+          },
           { userPrincipalName: `olga.plain@${initial}`, displayName: 'Olga (cloud only, no role)', mail: 'olga@example.com' },
         ],
       });
-      bed.standIn.control.seed({ groups: [{ displayName: 'Helpdesk admins', isAssignableToRole: true, members: [admins[0]!.id], roles: ['Helpdesk Administrator'] }] });
+      bed.standIn.control.seed({
+        groups: [{ displayName: 'Helpdesk admins', isAssignableToRole: true, members: [admins[0]!.id], roles: ['Helpdesk Administrator'] }],
+      });
       const before = admins.slice(0, 2).map((user) => cloudObject(user.id)!);
       await addUser(ou, 'Grace Group', 'grace.group', { mail: 'grace@example.com' });
       await addUser(ou, 'Eli Eligible', 'eli.eligible', { mail: 'eli@example.com' });
@@ -314,7 +369,9 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
 
     it('a security group that gains mail in AD keeps its cloud group (delta and full)', async () => {
       const id = cloudGroup('Mail Later')!.id;
-      await bed.admin.modify(`CN=Mail Later,${ou}`, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mail', values: ['later@example.com'] }) })]);
+      await bed.admin.modify(`CN=Mail Later,${ou}`, [
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'mail', values: ['later@example.com'] }) }),
+      ]);
       for (const extra of [[], ['--full']]) {
         const result = await bed.sync(...extra);
         assert.equal(cloudGroup('Mail Later')?.id, id, `the cloud group is still there after a ${extra.length > 0 ? 'full' : 'delta'} cycle`);
@@ -335,7 +392,10 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
       assert.equal(result.json.status, 'stopped-deletion-threshold-exceeded');
       assert.match(result.stderr, /would lose all 7 members/);
       assert.equal(cloudGroup('Vanishing')!.members.length, 7, 'no member removed');
-      assert.deepEqual(writes().filter((request) => request.method === 'DELETE'), []);
+      assert.deepEqual(
+        writes().filter((request) => request.method === 'DELETE'),
+        [],
+      );
       const withheld = result.json.withheld as WithheldEntry[];
       assert.equal(withheld.filter((entry) => entry.objectType === 'membership' && entry.dn === vanishing).length, 7);
 

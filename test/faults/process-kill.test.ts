@@ -46,16 +46,23 @@ describe('Faults: the sync process is killed (SIGKILL) at random points of the e
   /** A few AD changes between kills: one renamed title, one user deleted, one user added to OU=Crowd and to the Crowd group. */
   async function changeDirectory(round: number): Promise<void> {
     const victim = crowd[100 + round]!;
-    await bed.admin.modify(crowd[200 + round]!.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [`Title of round ${round}`] }) })]);
+    await bed.admin.modify(crowd[200 + round]!.dn, [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [`Title of round ${round}`] }) }),
+    ]);
     await bed.admin.del(victim.dn);
     deleted += 1;
     added += 1;
     const newcomer = `CN=Newcomer ${round},${FIXTURE.ous.crowd}`;
     await bed.admin.add(newcomer, {
-      objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `newcomer.${round}`,
-      userPrincipalName: `newcomer.${round}@corp.example.test`, displayName: `Newcomer ${round}`, userAccountControl: String(0x220),
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: `newcomer.${round}`,
+      userPrincipalName: `newcomer.${round}@corp.example.test`,
+      displayName: `Newcomer ${round}`,
+      userAccountControl: String(0x220),
     });
-    await bed.admin.modify(FIXTURE.groups.crowd.dn, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [newcomer] }) })]);
+    await bed.admin.modify(FIXTURE.groups.crowd.dn, [
+      new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [newcomer] }) }),
+    ]);
   }
 
   function assertStoreIntact(when: string): void {
@@ -76,7 +83,9 @@ describe('Faults: the sync process is killed (SIGKILL) at random points of the e
     const result = await bed.sync();
     assert.equal(result.code, 0, result.stderr);
     const converged = await assertConverged(bed);
-    console.log(`      converged in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(converged)}; last run ${JSON.stringify(result.json.counts)}`);
+    console.log(
+      `      converged in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(converged)}; last run ${JSON.stringify(result.json.counts)}`,
+    );
     assert.equal(converged.users, crowd.length - deleted + added);
   });
 
@@ -88,7 +97,9 @@ describe('Faults: the sync process is killed (SIGKILL) at random points of the e
       // 200 changed titles make a delta whose export can be interrupted.
       const first = 300 + round * 200;
       for (const user of crowd.slice(first, first + 200)) {
-        await bed.admin.modify(user.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [`Mass change ${round}`] }) })]);
+        await bed.admin.modify(user.dn, [
+          new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [`Mass change ${round}`] }) }),
+        ]);
       }
       await changeDirectory(KILLS_DURING_FULL_EXPORT + round);
       const delayMs = Math.round(300 + random() * 3000);
@@ -102,7 +113,9 @@ describe('Faults: the sync process is killed (SIGKILL) at random points of the e
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.json.mode, 'delta', 'the replayed delta, not a full import, carried the changes');
     const converged = await assertConverged(bed);
-    console.log(`      converged in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(converged)}; last run ${JSON.stringify(result.json.counts)}`);
+    console.log(
+      `      converged in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(converged)}; last run ${JSON.stringify(result.json.counts)}`,
+    );
     assertStoreIntact('the converging run');
   });
 });
@@ -125,15 +138,21 @@ describe('Faults: killed between a create and its record, then the object leaves
     assert.equal(first.code, 0, first.stderr);
     const newcomer = `CN=Nina Newcomer,${FIXTURE.ous.sales}`;
     await bed.admin.add(newcomer, {
-      objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: 'nina.newcomer',
-      userPrincipalName: 'nina.newcomer@corp.example.test', displayName: 'Nina Newcomer', userAccountControl: String(0x220),
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: 'nina.newcomer',
+      userPrincipalName: 'nina.newcomer@corp.example.test',
+      displayName: 'Nina Newcomer',
+      userAccountControl: String(0x220),
     });
-    await bed.admin.modify(FIXTURE.users.alice.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Head of Sales EMEA'] }) })]);
+    await bed.admin.modify(FIXTURE.users.alice.dn, [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Head of Sales EMEA'] }) }),
+    ]);
     const anchor = await anchorOf(bed.admin, newcomer);
     // One $batch: [PATCH alice, POST nina]. The stand-in runs batch items last to first: Nina is created, then
     // Alice's update is held back 3 s, and with it the answer of the whole batch.
     bed.standIn.control.addFault({ method: 'PATCH', path: '^/v1.0/users/', count: 1, action: { kind: 'delay', ms: 3000 } });
-    const userUpdates = () => bed.standIn.control.requests().filter((request) => request.method === 'PATCH' && request.path.startsWith('/v1.0/users/')).length;
+    const userUpdates = () =>
+      bed.standIn.control.requests().filter((request) => request.method === 'PATCH' && request.path.startsWith('/v1.0/users/')).length;
     const updatesBefore = userUpdates();
     const child = bed.startSync();
     const result = collect(child);

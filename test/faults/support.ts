@@ -35,7 +35,10 @@ async function readInScope(bed: TestBed, filter: string): Promise<AdObject[]> {
   const objects: AdObject[] = [];
   for (const ou of configuration.scope.includeOus) {
     const { searchEntries } = await bed.admin.search(ou, {
-      filter, attributes: ['objectGUID', 'cn', 'displayName', 'title', 'member'], explicitBufferAttributes: ['objectGUID'], paged: { pageSize: 1000 },
+      filter,
+      attributes: ['objectGUID', 'cn', 'displayName', 'title', 'member'],
+      explicitBufferAttributes: ['objectGUID'],
+      paged: { pageSize: 1000 },
     });
     for (const entry of searchEntries) {
       const text = (value: unknown) => (value === undefined || (Array.isArray(value) && value.length === 0) ? undefined : String(value));
@@ -82,7 +85,9 @@ export async function assertConverged(bed: TestBed, options: ConvergenceOptions 
   const duplicates = [...usersByAnchor].filter(([, users]) => users.length > 1).map(([anchor]) => anchor);
   assert.deepEqual(duplicates, [], 'no two cloud users carry the same onPremisesImmutableId');
   const wantedUsers = new Set(adUsers.map((user) => user.anchor));
-  const orphans = [...usersByAnchor].filter(([anchor]) => !wantedUsers.has(anchor)).map(([anchor, [user]]) => `${user!.props.userPrincipalName} (${anchor})`);
+  const orphans = [...usersByAnchor]
+    .filter(([anchor]) => !wantedUsers.has(anchor))
+    .map(([anchor, [user]]) => `${user!.props.userPrincipalName} (${anchor})`);
   assert.deepEqual(orphans, [], 'no anchored cloud user without its AD user in scope');
   const missing = adUsers.filter((user) => !usersByAnchor.has(user.anchor)).map((user) => user.dn);
   assert.deepEqual(missing, [], 'every in-scope AD user is in the cloud');
@@ -90,7 +95,11 @@ export async function assertConverged(bed: TestBed, options: ConvergenceOptions 
     const cloud = usersByAnchor.get(user.anchor)![0]!;
     return cloud.props.displayName !== user.displayName || (cloud.props.jobTitle ?? undefined) !== user.title;
   });
-  assert.deepEqual(stale.map((user) => user.dn), [], 'every cloud user has the current displayName and title');
+  assert.deepEqual(
+    stale.map((user) => user.dn),
+    [],
+    'every cloud user has the current displayName and title',
+  );
 
   const property = await groupAnchorProperty(bed);
   const groupsByAnchor = new Map<string, typeof snapshot.groups>();
@@ -99,14 +108,25 @@ export async function assertConverged(bed: TestBed, options: ConvergenceOptions 
     if (typeof anchor !== 'string') continue;
     groupsByAnchor.set(anchor, [...(groupsByAnchor.get(anchor) ?? []), group]);
   }
-  assert.deepEqual([...groupsByAnchor].filter(([, groups]) => groups.length > 1).map(([anchor]) => anchor), [], 'no two cloud groups carry the same anchor');
-  assert.deepEqual([...groupsByAnchor.keys()].sort(), adGroups.map((group) => group.anchor).sort(), 'the cloud groups are exactly the in-scope security groups');
+  assert.deepEqual(
+    [...groupsByAnchor].filter(([, groups]) => groups.length > 1).map(([anchor]) => anchor),
+    [],
+    'no two cloud groups carry the same anchor',
+  );
+  assert.deepEqual(
+    [...groupsByAnchor.keys()].sort(),
+    adGroups.map((group) => group.anchor).sort(),
+    'the cloud groups are exactly the in-scope security groups',
+  );
 
   const cloudIdByDn = new Map(adUsers.map((user) => [user.dn.toLowerCase(), usersByAnchor.get(user.anchor)![0]!.id]));
   for (const group of adGroups) cloudIdByDn.set(group.dn.toLowerCase(), groupsByAnchor.get(group.anchor)![0]!.id);
   let members = 0;
   for (const group of adGroups) {
-    const wanted = group.memberDns.map((dn) => cloudIdByDn.get(dn.toLowerCase())).filter((id) => id !== undefined).sort();
+    const wanted = group.memberDns
+      .map((dn) => cloudIdByDn.get(dn.toLowerCase()))
+      .filter((id) => id !== undefined)
+      .sort();
     const actual = [...groupsByAnchor.get(group.anchor)![0]!.members].sort();
     assert.deepEqual(actual, wanted, `${group.dn}: the cloud members are the in-scope AD members`);
     members += actual.length;

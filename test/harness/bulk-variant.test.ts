@@ -11,7 +11,10 @@ describe('test harness: the bulk variant', function () {
       const client = await adminClient(domain);
       try {
         const inBulk = await client.search(BULK.ou, { filter: '(&(objectCategory=person)(objectClass=user))', attributes: ['sAMAccountName'] });
-        assert.deepEqual(inBulk.searchEntries.map((entry) => entry.sAMAccountName).sort(), Array.from({ length: bulkUsers }, (_, index) => BULK.samAccountName(index)));
+        assert.deepEqual(
+          inBulk.searchEntries.map((entry) => entry.sAMAccountName).sort(),
+          Array.from({ length: bulkUsers }, (_, index) => BULK.samAccountName(index)),
+        );
         const corp = await client.search(domain.baseDn, { filter: '(ou=Corp)', attributes: ['ou'] });
         assert.equal(corp.searchEntries.length, 0);
       } finally {

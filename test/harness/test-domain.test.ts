@@ -11,7 +11,6 @@ import { isProcessAlive } from '../support/ad/processes.ts';
 import { sweepAbandoned } from '../support/ad/run-directories.ts';
 import { TestDirSyncControl } from './dirsync-test-control.ts';
 
-
 async function countEntries(client: Client, base: string, filter: string): Promise<number> {
   const { searchEntries } = await client.search(base, { filter, attributes: ['distinguishedName'], paged: true });
   return searchEntries.length;
@@ -38,7 +37,11 @@ describe('test harness: a real AD domain (Samba AD DC)', function () {
     });
 
     it('rejects the DC certificate when another CA is trusted', async () => {
-      const stranger = new Client({ url: domain.ldapsUrl, tlsOptions: { ca: [(await createCertificateAuthority('Some Other CA')).certificatePem] }, connectTimeout: 5_000 });
+      const stranger = new Client({
+        url: domain.ldapsUrl,
+        tlsOptions: { ca: [(await createCertificateAuthority('Some Other CA')).certificatePem] },
+        connectTimeout: 5_000,
+      });
       await assert.rejects(stranger.bind(domain.adminDn, domain.adminPassword), (error: NodeJS.ErrnoException) => {
         assert.match(String(error.code), /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
         return true;
@@ -90,7 +93,7 @@ describe('test harness: a real AD domain (Samba AD DC)', function () {
       }
     });
 
-    it('leaves Samba\'s critical system objects in place', async () => {
+    it("leaves Samba's critical system objects in place", async () => {
       const { searchEntries } = await client.search(domain.baseDn, { filter: '(isCriticalSystemObject=TRUE)', attributes: ['distinguishedName'] });
       const critical = searchEntries.map((entry) => entry.dn);
       for (const dn of ['CN=Administrator,CN=Users', 'CN=krbtgt,CN=Users', 'CN=Domain Admins,CN=Users', 'OU=Domain Controllers']) {
@@ -119,8 +122,15 @@ describe('test harness: a real AD domain (Samba AD DC)', function () {
 
     const zoe = FIXTURE.users.zoe;
     await client.modify(zoe.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Regional Director'] }) }));
-    const incremental = await client.search(domain.baseDn, { filter: '(objectClass=*)', attributes: ['title', 'givenName'] }, new TestDirSyncControl(control.cookie));
-    assert.deepEqual(incremental.searchEntries.map((entry) => entry.dn), [zoe.dn]);
+    const incremental = await client.search(
+      domain.baseDn,
+      { filter: '(objectClass=*)', attributes: ['title', 'givenName'] },
+      new TestDirSyncControl(control.cookie),
+    );
+    assert.deepEqual(
+      incremental.searchEntries.map((entry) => entry.dn),
+      [zoe.dn],
+    );
     const changed = incremental.searchEntries[0]!;
     assert.equal(changed.title, 'Regional Director');
     assert.deepEqual([changed.givenName ?? []].flat(), [], 'unchanged attributes are not returned');
@@ -164,7 +174,7 @@ describe('test harness: a real AD domain (Samba AD DC)', function () {
       await sweepAbandoned();
       assert.equal(isProcessAlive(abandoned.pid), false, `samba ${abandoned.pid} still runs`);
       assert.equal(existsSync(abandoned.directory), false);
-      assert.ok(isProcessAlive(domain.pid), 'a live owner\'s domain is left alone');
+      assert.ok(isProcessAlive(domain.pid), "a live owner's domain is left alone");
     });
   });
 });

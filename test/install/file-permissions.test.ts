@@ -37,7 +37,10 @@ describe('owner-only secret files (src/core/file-permissions)', () => {
       await assert.rejects(assertOwnerOnly(file, 'the key of the stored secrets'), (error: unknown) => {
         assert.ok(error instanceof DirSyncError && error.code === 'Secrets.file-exposed');
         assert.equal(error.target, file);
-        assert.ok(error.message.startsWith(`refusing to use ${file}: it holds the key of the stored secrets, but its mode is ${octal}, so other accounts`), error.message);
+        assert.ok(
+          error.message.startsWith(`refusing to use ${file}: it holds the key of the stored secrets, but its mode is ${octal}, so other accounts`),
+          error.message,
+        );
         assert.match(error.message, exposure);
         assert.ok(error.recommendedAction.includes(`"chmod 600 ${file}"`), error.recommendedAction);
         return true;

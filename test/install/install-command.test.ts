@@ -44,7 +44,16 @@ async function pretendInstalledBy(path: string, version: string, schema: number)
   await store.migrate(schema);
   // (The run stays in progress: finishing it writes the counts of the latest schema.)
   const runId = await store.startRun('full', new Date('2025-01-01T00:00:00Z'));
-  await store.saveLinks([{ anchor: 'q1Yf2uDbQ0u3mJ3hB3x+9A==', kind: 'user', cloudId: 'cloud-1', dn: 'CN=Zoë,DC=corp,DC=example,DC=test', exported: { displayName: 'Zoë' }, lastSeenRunId: runId }]);
+  await store.saveLinks([
+    {
+      anchor: 'q1Yf2uDbQ0u3mJ3hB3x+9A==',
+      kind: 'user',
+      cloudId: 'cloud-1',
+      dn: 'CN=Zoë,DC=corp,DC=example,DC=test',
+      exported: { displayName: 'Zoë' },
+      lastSeenRunId: runId,
+    },
+  ]);
   await store.setMembers('group-anchor', ['q1Yf2uDbQ0u3mJ3hB3x+9A=='], []);
   await store.setWatermark('active-directory', '{"cookie":"kept"}');
   await store.close();
@@ -82,7 +91,11 @@ describe('install, upgrade and uninstall', () => {
   it('refuses an in-place upgrade from a version older than 1.0.6385.0012, with the original guidance', async () => {
     await install({ path, upgrade: false }, {}, output);
     await pretendInstalledBy(path, '1.0.6000.0000', 1);
-    await rejectsWith(install({ path, upgrade: true }, {}, output), 'Installation.upgrade-not-supported', /1\.0\.6000\.0000 cannot be upgraded.*earlier than 1\.0\.6385\.0012.*uninstall.*then install/s);
+    await rejectsWith(
+      install({ path, upgrade: true }, {}, output),
+      'Installation.upgrade-not-supported',
+      /1\.0\.6000\.0000 cannot be upgraded.*earlier than 1\.0\.6385\.0012.*uninstall.*then install/s,
+    );
     assert.equal((await new Installation(path).readManifest()).productVersion, '1.0.6000.0000', 'the installation is left as it was');
   });
 
@@ -103,22 +116,36 @@ describe('install, upgrade and uninstall', () => {
     assert.equal(link?.dn, 'CN=Zoë,DC=corp,DC=example,DC=test');
     assert.deepEqual([...(await store.getMemberships(['group-anchor'])).get('group-anchor')!], ['q1Yf2uDbQ0u3mJ3hB3x+9A==']);
     assert.equal(await store.getWatermark('active-directory'), '{"cookie":"kept"}');
-    assert.deepEqual((await store.listRuns(10)).map((run) => [run.mode, run.startedAt.toISOString()]), [['full', '2025-01-01T00:00:00.000Z']]);
+    assert.deepEqual(
+      (await store.listRuns(10)).map((run) => [run.mode, run.startedAt.toISOString()]),
+      [['full', '2025-01-01T00:00:00.000Z']],
+    );
     await store.close();
 
-    await rejectsWith(sync({ path, full: false, preview: false, acceptDeletes: false }, output), 'Configuration.required', /upgraded.*configuration must be entered again.*configure/s);
+    await rejectsWith(
+      sync({ path, full: false, preview: false, acceptDeletes: false }, output),
+      'Configuration.required',
+      /upgraded.*configuration must be entered again.*configure/s,
+    );
   });
 
   it('refuses to run an older installation before it is upgraded', async () => {
     await install({ path, upgrade: false }, {}, output);
     await pretendInstalledBy(path, '1.0.6385.0012', 1);
-    await rejectsWith(sync({ path, full: false, preview: false, acceptDeletes: false }, output), 'Installation.upgrade-required', /install --upgrade/);
+    await rejectsWith(
+      sync({ path, full: false, preview: false, acceptDeletes: false }, output),
+      'Installation.upgrade-required',
+      /install --upgrade/,
+    );
   });
 
   it('uninstalls; with --keep-data a later install adopts the store and configuration', async () => {
     await install({ path, upgrade: false }, {}, output);
     const installation = new Installation(path);
-    await installation.writeConfiguration({ ...(await installation.readConfiguration()), deletionThreshold: { enabled: true, threshold: 42, sharePercent: 20 } });
+    await installation.writeConfiguration({
+      ...(await installation.readConfiguration()),
+      deletionThreshold: { enabled: true, threshold: 42, sharePercent: 20 },
+    });
     assert.equal(await uninstall({ path, keepData: true, removeServiceAccount: false }, {}, output), 0);
     assert.equal(await installation.exists(), false);
     await install({ path, upgrade: false }, {}, output);
@@ -129,7 +156,11 @@ describe('install, upgrade and uninstall', () => {
 
   it('checks SQL Server options before touching anything', async () => {
     await rejectsWith(install({ path, upgrade: false, sqlInstance: 'DIRSYNC' }, {}, output), 'Parameters.invalid', /need --sql-server/);
-    await rejectsWith(install({ path, upgrade: false, sqlServer: 'sql1' }, { sqlUser: 'dirsync' }, output), 'Parameters.invalid', /needs a SQL password/);
+    await rejectsWith(
+      install({ path, upgrade: false, sqlServer: 'sql1' }, { sqlUser: 'dirsync' }, output),
+      'Parameters.invalid',
+      /needs a SQL password/,
+    );
     await assert.rejects(stat(path), { code: 'ENOENT' });
   });
 });

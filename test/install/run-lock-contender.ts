@@ -47,7 +47,10 @@ if (mode === 'once') {
         await lock.release();
       } else {
         const crashed = join(directory, `crashed-${randomBytes(6).toString('hex')}`);
-        await writeFile(crashed, JSON.stringify({ pid: deadPid, startTime: '1', bootId: null, host: undefined, nonce: randomBytes(6).toString('hex') }));
+        await writeFile(
+          crashed,
+          JSON.stringify({ pid: deadPid, startTime: '1', bootId: null, host: undefined, nonce: randomBytes(6).toString('hex') }),
+        );
         await rename(crashed, join(directory, LOCK_FILE));
         counts.abandoned++;
       }

@@ -190,13 +190,18 @@ describe('the run lock', function () {
         await prepare();
         const contenders = await Promise.all(Array.from({ length: 5 }, () => startContender('once', directory)));
         for (const contender of contenders) contender.child.stdin!.write('go\n');
-        const outcomes = (await Promise.all(contenders.map((contender) => contender.nextLine()))).map((line) => JSON.parse(line) as { won?: true; busy?: number });
+        const outcomes = (await Promise.all(contenders.map((contender) => contender.nextLine()))).map(
+          (line) => JSON.parse(line) as { won?: true; busy?: number },
+        );
         const winners = contenders.filter((_, index) => outcomes[index]!.won);
         const label = `round ${round}, ${start}: ${JSON.stringify(outcomes)}`;
         assert.equal(winners.length, 1, label);
         const winner = winners[0]!.pid;
         assert.equal((await lockRecord()).pid, winner, label);
-        assert.ok(outcomes.every((outcome) => outcome.won || outcome.busy === winner), label);
+        assert.ok(
+          outcomes.every((outcome) => outcome.won || outcome.busy === winner),
+          label,
+        );
         await Promise.all(contenders.map(stopContender));
         assert.deepEqual(await readdir(directory), [], label);
       }
@@ -221,12 +226,25 @@ describe('the run lock', function () {
       if (text.startsWith('{') && text.endsWith('}')) seen.whole++;
       else seen.partial.push(text);
     }
-    const counts = await Promise.all(contenders.map(async (contender) => JSON.parse(await contender.nextLine()) as { won: number; busy: number; abandoned: number; overlaps: number; errors: string[] }));
+    const counts = await Promise.all(
+      contenders.map(
+        async (contender) =>
+          JSON.parse(await contender.nextLine()) as { won: number; busy: number; abandoned: number; overlaps: number; errors: string[] },
+      ),
+    );
     await Promise.all(contenders.map((contender) => contender.exited));
     const total = (key: 'won' | 'busy' | 'abandoned' | 'overlaps') => counts.reduce((sum, count) => sum + count[key], 0);
-    const summary = JSON.stringify({ won: total('won'), busy: total('busy'), abandoned: total('abandoned'), seen: { whole: seen.whole, absent: seen.absent } });
+    const summary = JSON.stringify({
+      won: total('won'),
+      busy: total('busy'),
+      abandoned: total('abandoned'),
+      seen: { whole: seen.whole, absent: seen.absent },
+    });
     console.log(`      ${summary}`);
-    assert.deepEqual(counts.flatMap((count) => count.errors), []);
+    assert.deepEqual(
+      counts.flatMap((count) => count.errors),
+      [],
+    );
     assert.equal(total('overlaps'), 0, summary);
     assert.deepEqual(seen.partial, [], summary);
     assert.ok(total('won') >= 50 && total('abandoned') >= 10 && seen.whole > 0, `too little contention to tell: ${summary}`);

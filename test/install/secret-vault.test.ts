@@ -33,16 +33,29 @@ describe('the secret vault', () => {
   it('refuses a key file that other accounts can read, and says how to fix it', async () => {
     await vault.write({ adPassword: 'x' });
     await chmod(join(directory, 'secret.key'), 0o644);
-    await assert.rejects(vault.read(), (error: unknown) => error instanceof DirSyncError && /mode is 644/.test(error.message) && /chmod 600/.test(error.recommendedAction));
+    await assert.rejects(
+      vault.read(),
+      (error: unknown) => error instanceof DirSyncError && /mode is 644/.test(error.message) && /chmod 600/.test(error.recommendedAction),
+    );
   });
 
   it('refuses a key file that its group can change, and names the missing key file', async () => {
     await vault.write({ adPassword: 'x' });
     const keyFile = join(directory, 'secret.key');
     await chmod(keyFile, 0o620);
-    await assert.rejects(vault.read(), (error: unknown) => error instanceof DirSyncError && error.code === 'Secrets.file-exposed' && error.message.includes(`${keyFile}: it holds the key of the stored secrets, but its mode is 620`));
+    await assert.rejects(
+      vault.read(),
+      (error: unknown) =>
+        error instanceof DirSyncError &&
+        error.code === 'Secrets.file-exposed' &&
+        error.message.includes(`${keyFile}: it holds the key of the stored secrets, but its mode is 620`),
+    );
     await rm(keyFile);
-    await assert.rejects(vault.read(), (error: unknown) => error instanceof DirSyncError && error.code === 'Secrets.unreadable' && /key file .*secret\.key is missing/.test(error.message));
+    await assert.rejects(
+      vault.read(),
+      (error: unknown) =>
+        error instanceof DirSyncError && error.code === 'Secrets.unreadable' && /key file .*secret\.key is missing/.test(error.message),
+    );
   });
 
   it('detects a tampered sealed file instead of returning garbage', async () => {

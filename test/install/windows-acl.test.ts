@@ -65,7 +65,13 @@ describe('the Windows ACL of the installation directory (logic; the Windows tool
 
     it('parses a conditional entry (nested parentheses), a SACL after the DACL and a NULL DACL', () => {
       const conditional = parseSddl(`O:BAD:PAI(XA;OICI;FA;;;WD;(Member_of {SID(BA)}))(A;OICI;FA;;;SY)S:AI(AU;OICISAFA;FA;;;WD)`);
-      assert.deepEqual(conditional.dacl?.map((entry) => [entry.type, entry.principal]), [['XA', 'S-1-1-0'], ['A', 'S-1-5-18']]);
+      assert.deepEqual(
+        conditional.dacl?.map((entry) => [entry.type, entry.principal]),
+        [
+          ['XA', 'S-1-1-0'],
+          ['A', 'S-1-5-18'],
+        ],
+      );
       assert.deepEqual(parseSddl('O:BAG:BAD:NO_ACCESS_CONTROL'), { owner: 'S-1-5-32-544', protected: false, dacl: null });
     });
 
@@ -79,7 +85,10 @@ describe('the Windows ACL of the installation directory (logic; the Windows tool
   describe('deciding whether it is wider than allowed', () => {
     it('accepts the ACL install sets, and one where an allowed principal has less or a deny entry is added', () => {
       assert.deepEqual(widenings(RESTRICTED), []);
-      assert.deepEqual(widenings(`O:${SERVICE_ACCOUNT}G:DUD:PAI(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BA)(D;OICI;FA;;;WD)(A;OICI;FA;;;${SERVICE_ACCOUNT})`), []);
+      assert.deepEqual(
+        widenings(`O:${SERVICE_ACCOUNT}G:DUD:PAI(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BA)(D;OICI;FA;;;WD)(A;OICI;FA;;;${SERVICE_ACCOUNT})`),
+        [],
+      );
     });
 
     it('refuses a folder that inherits from C:\\ProgramData, naming each extra principal and what it may do', () => {
@@ -97,29 +106,41 @@ describe('the Windows ACL of the installation directory (logic; the Windows tool
 
     it('refuses explicit entries for others even with inheritance disabled: Everyone, a domain group, another account', () => {
       const other = `${DOMAIN}-1105`;
-      assert.deepEqual(widenings(`O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;${SERVICE_ACCOUNT})(A;OICI;0x1200a9;;;WD)(A;OICI;FR;;;DU)(A;OICI;0x1301bf;;;${other})`), [
-        'it grants Everyone (S-1-1-0) read & execute',
-        'it grants Domain Users (DU) read',
-        `it grants ${other} modify`,
-      ]);
+      assert.deepEqual(
+        widenings(
+          `O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;${SERVICE_ACCOUNT})(A;OICI;0x1200a9;;;WD)(A;OICI;FR;;;DU)(A;OICI;0x1301bf;;;${other})`,
+        ),
+        ['it grants Everyone (S-1-1-0) read & execute', 'it grants Domain Users (DU) read', `it grants ${other} modify`],
+      );
     });
 
     it('refuses a NULL DACL and an owner who could change the permissions', () => {
       assert.deepEqual(widenings('O:BAG:BAD:NO_ACCESS_CONTROL'), ['it has no access control list at all, so every account has full control']);
-      assert.deepEqual(widenings(`O:${DOMAIN}-1105D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)`), [`it is owned by ${DOMAIN}-1105, who can change its permissions`]);
+      assert.deepEqual(widenings(`O:${DOMAIN}-1105D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)`), [
+        `it is owned by ${DOMAIN}-1105, who can change its permissions`,
+      ]);
     });
 
     it('does not mistake the run-as account for a stranger when SDDL writes it as an alias (the built-in Administrator, LA)', () => {
       const machineAdministrator = 'S-1-5-21-1004336348-1177238915-682003330-500';
       assert.deepEqual(widenings('O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;LA)', machineAdministrator), []);
-      assert.deepEqual(widenings('O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;LA)'), ['it grants the built-in Administrator account (LA) full control']);
+      assert.deepEqual(widenings('O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;LA)'), [
+        'it grants the built-in Administrator account (LA) full control',
+      ]);
     });
 
     it('says what is wrong and gives the icacls commands that fix it, the grant the same as install uses', () => {
       const message = widerAclMessage(DIRECTORY, SERVICE_ACCOUNT, widenings(UNDER_PROGRAMDATA));
-      assert.ok(message.startsWith(`refusing to use the installation directory ${DIRECTORY}: it inherits permissions from its parent folder; it grants CREATOR OWNER`), message);
+      assert.ok(
+        message.startsWith(
+          `refusing to use the installation directory ${DIRECTORY}: it inherits permissions from its parent folder; it grants CREATOR OWNER`,
+        ),
+        message,
+      );
       assert.ok(message.includes(`only SYSTEM, Administrators and the account DirSync runs as (${SERVICE_ACCOUNT}) may reach it`), message);
-      const grant = restrictArguments(DIRECTORY, SERVICE_ACCOUNT).map((argument) => (argument.startsWith('/') ? argument : `"${argument}"`)).join(' ');
+      const grant = restrictArguments(DIRECTORY, SERVICE_ACCOUNT)
+        .map((argument) => (argument.startsWith('/') ? argument : `"${argument}"`))
+        .join(' ');
       assert.ok(message.endsWith(`Restrict it from an elevated prompt: icacls "${DIRECTORY}" /reset, then icacls ${grant}`), message);
       const owned = widerAclMessage(DIRECTORY, SERVICE_ACCOUNT, widenings(`O:${DOMAIN}-1105D:PAI(A;OICI;FA;;;SY)`));
       assert.ok(owned.endsWith(`, then icacls "${DIRECTORY}" /setowner "*S-1-5-32-544"`), owned);

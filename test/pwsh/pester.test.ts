@@ -49,7 +49,15 @@ describe('the DirSync module in PowerShell 7.6.9 (Pester 5.7.1)', function () {
         fixtures,
         work,
         node: process.execPath,
-        ad: { server: domain.ldapsUrl, caFile: domain.caFile, adminDn: domain.adminDn, adminPassword: domain.adminPassword, baseDn: FIXTURE.baseDn, ous: FIXTURE.ous, salesUsers: sales.map((user) => user.dn) },
+        ad: {
+          server: domain.ldapsUrl,
+          caFile: domain.caFile,
+          adminDn: domain.adminDn,
+          adminPassword: domain.adminPassword,
+          baseDn: FIXTURE.baseDn,
+          ous: FIXTURE.ous,
+          salesUsers: sales.map((user) => user.dn),
+        },
         cloud: {
           tenantId: standIn.tenantId,
           clientId: standIn.clientId,
@@ -69,9 +77,21 @@ describe('the DirSync module in PowerShell 7.6.9 (Pester 5.7.1)', function () {
 
   it(`passes every Pester test, unit and integration (at least ${MINIMUM_TESTS})`, async () => {
     const summaryFile = join(work, 'pester-summary.json');
-    const { stdout, stderr } = await runPwsh(['-NoProfile', '-NonInteractive', '-File', join(import.meta.dirname, 'Invoke-DirSyncPester.ps1'), '-ContextFile', contextFile, '-SummaryFile', summaryFile], {
-      env: { DIRSYNC_NODE: process.execPath },
-    });
+    const { stdout, stderr } = await runPwsh(
+      [
+        '-NoProfile',
+        '-NonInteractive',
+        '-File',
+        join(import.meta.dirname, 'Invoke-DirSyncPester.ps1'),
+        '-ContextFile',
+        contextFile,
+        '-SummaryFile',
+        summaryFile,
+      ],
+      {
+        env: { DIRSYNC_NODE: process.execPath },
+      },
+    );
     const indent = (text: string, mark: string) => `${text.trimEnd().replace(/^/gm, `      ${mark} `)}\n`;
     process.stdout.write(indent(stdout, '|'));
     if (stderr.trim() !== '') process.stdout.write(indent(stderr, '!'));

@@ -64,9 +64,12 @@ describe('the module protocol', function () {
 
     it('restores every character of a string, including markup, control characters, surrogates and _x sequences', async () => {
       const tricky = 'a<b>&"c\' \r\n\t\u0000\u0001\u001f\u007f é 😀 _x0020_ _x _ end';
-      await deserialize({ tricky, 'odd_x0041_name': 1 });
+      await deserialize({ tricky, odd_x0041_name: 1 });
       const codes = text(await shell.invoke("($o.tricky.ToCharArray() | ForEach-Object { [int]$_ }) -join ','"));
-      assert.equal(codes, [...tricky].flatMap((character) => [...Array(character.length).keys()].map((index) => character.charCodeAt(index))).join(','));
+      assert.equal(
+        codes,
+        [...tricky].flatMap((character) => [...Array(character.length).keys()].map((index) => character.charCodeAt(index))).join(','),
+      );
       assert.equal(text(await shell.invoke("$o.'odd_x0041_name'")), '1');
     });
 
@@ -88,7 +91,7 @@ describe('the module protocol', function () {
       assert.equal(text(await shell.invoke('$o.PSTypeNames[0]')), 'Deserialized.DirSync.Sample');
       assert.equal(text(await shell.invoke('$o.owner.PSTypeNames[0] + " " + $o.owner.name')), 'Deserialized.DirSync.Owner n');
       assert.equal(text(await shell.invoke('$o.counts.created + $o.counts.deleted')), '3');
-      assert.equal(text(await shell.invoke("$o.items.Count; $o.items[1].GetType().Name; $o.items[2][0]; $o.items[3].four")), '4\nInt32\n3\n4');
+      assert.equal(text(await shell.invoke('$o.items.Count; $o.items[1].GetType().Name; $o.items[2][0]; $o.items[3].four')), '4\nInt32\n3\n4');
       assert.equal(text(await shell.invoke("$o.byKind.GetType().Name + ' ' + $o.byKind['user']")), 'Hashtable 7');
     });
 
@@ -161,7 +164,10 @@ describe('the module protocol', function () {
     it('turns a DirSyncError into an Error message with its code and the exit code of its category', async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-fail"}');
       assert.equal(exitCode, 1);
-      assert.match(lines.at(-1) ?? '', /<T>DirSync\.Protocol\.Error<\/T>.*<S N="code">ActiveDirectory\.unreachable<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">1<\/I32>/);
+      assert.match(
+        lines.at(-1) ?? '',
+        /<T>DirSync\.Protocol\.Error<\/T>.*<S N="code">ActiveDirectory\.unreachable<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">1<\/I32>/,
+      );
     });
 
     it('reports any other exception as Internal.unexpected, exit 1, with the stack on the verbose stream', async () => {
@@ -178,12 +184,16 @@ describe('the module protocol', function () {
     });
   });
   describe('PowerShell shapes of results', () => {
-    it('flattens a run\'s counts, names the error count ErrorCount and types its errors and plan', () => {
+    it("flattens a run's counts, names the error count ErrorCount and types its errors and plan", () => {
       const startedAt = new Date('2026-03-04T05:06:07Z');
       const shaped = toModuleShape({
         typeName: 'DirSync.SyncRun',
         properties: {
-          runId: 3, mode: 'delta', status: 'completed-export-errors', startedAt, endedAt: null,
+          runId: 3,
+          mode: 'delta',
+          status: 'completed-export-errors',
+          startedAt,
+          endedAt: null,
           counts: { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: 1, notExportable: 0 },
           errors: [{ dn: 'CN=A,DC=x', anchor: 'YQ==', code: 'Request_BadRequest', message: 'bad' }],
           message: null,
@@ -191,7 +201,22 @@ describe('the module protocol', function () {
         },
       });
       assert.equal(shaped.typeName, 'DirSync.SyncRun');
-      assert.deepEqual(Object.keys(shaped.properties), ['RunId', 'Mode', 'Status', 'StartedAt', 'EndedAt', 'Added', 'Updated', 'Deleted', 'Unchanged', 'NotExportable', 'ErrorCount', 'Errors', 'Message', 'Plan']);
+      assert.deepEqual(Object.keys(shaped.properties), [
+        'RunId',
+        'Mode',
+        'Status',
+        'StartedAt',
+        'EndedAt',
+        'Added',
+        'Updated',
+        'Deleted',
+        'Unchanged',
+        'NotExportable',
+        'ErrorCount',
+        'Errors',
+        'Message',
+        'Plan',
+      ]);
       assert.equal(shaped.properties.StartedAt, startedAt);
       assert.equal(shaped.properties.ErrorCount, 1);
       const [error] = shaped.properties.Errors as TypedObject[];
@@ -207,11 +232,21 @@ describe('the module protocol', function () {
       const shaped = toModuleShape({ typeName: 'DirSync.ReadinessReport', properties: { scanned: 1, findings: [finding] } });
       const [item] = shaped.properties.Findings as TypedObject[];
       assert.equal(item?.typeName, 'DirSync.ReadinessFinding');
-      assert.deepEqual(item?.properties, { DistinguishedName: 'CN=A,DC=x', Attribute: 'mail', Value: 'a@@x', Code: 'Readiness.mail-malformed', Severity: 'error', Fix: 'Correct it.' });
+      assert.deepEqual(item?.properties, {
+        DistinguishedName: 'CN=A,DC=x',
+        Attribute: 'mail',
+        Value: 'a@@x',
+        Code: 'Readiness.mail-malformed',
+        Severity: 'error',
+        Fix: 'Correct it.',
+      });
     });
 
-    it('spells OU lists like the cmdlet parameters and leaves other results\' values as they are', () => {
-      const shaped = toModuleShape({ typeName: 'DirSync.Configuration', properties: { path: '/x', includeOus: ['OU=A'], excludeOus: [], adServer: null, checks: [{ name: 'bind', passed: true }] } });
+    it("spells OU lists like the cmdlet parameters and leaves other results' values as they are", () => {
+      const shaped = toModuleShape({
+        typeName: 'DirSync.Configuration',
+        properties: { path: '/x', includeOus: ['OU=A'], excludeOus: [], adServer: null, checks: [{ name: 'bind', passed: true }] },
+      });
       assert.deepEqual(Object.keys(shaped.properties), ['Path', 'IncludeOU', 'ExcludeOU', 'AdServer', 'Checks']);
       assert.deepEqual(shaped.properties.IncludeOU, ['OU=A']);
       assert.equal((shaped.properties.Checks as TypedObject[])[0]?.typeName, 'DirSync.ConfigurationCheck');

@@ -16,7 +16,10 @@ export function startPowerShell(options: { env?: NodeJS.ProcessEnv } = {}): Powe
 }
 
 /** Runs pwsh once as a command (`pwsh <args>`), the way a script or CI would. */
-export function runPwsh(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runPwsh(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   putPwshOnPath();
   return new Promise((resolve, reject) => {
     const child = execFile(

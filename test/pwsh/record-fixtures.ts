@@ -48,8 +48,22 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['version', { command: 'version' }],
     ['install', { command: 'install', parameters: { path, upgrade: false } }],
     ['sync-not-configured', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
-    ['configure-wrong-password', { command: 'configure', parameters: { path, ...ad, ...cloud }, secrets: { adPassword: 'not-the-password', clientSecret: standIn.clientSecret } }],
-    ['configure', { command: 'configure', parameters: { path, ...ad, ...cloud }, secrets: { adPassword: domain.adminPassword, clientSecret: standIn.clientSecret } }],
+    [
+      'configure-wrong-password',
+      {
+        command: 'configure',
+        parameters: { path, ...ad, ...cloud },
+        secrets: { adPassword: 'not-the-password', clientSecret: standIn.clientSecret },
+      },
+    ],
+    [
+      'configure',
+      {
+        command: 'configure',
+        parameters: { path, ...ad, ...cloud },
+        secrets: { adPassword: domain.adminPassword, clientSecret: standIn.clientSecret },
+      },
+    ],
     ['sync-preview', { command: 'sync', parameters: { path, full: true, preview: true, acceptDeletes: false } }],
     ['sync', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
     ['status', { command: 'status', parameters: { path, last: 5 } }],

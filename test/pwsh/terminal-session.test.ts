@@ -48,7 +48,7 @@ async function run(command: string, until: RegExp = /PS [^\n]*> $/m): Promise<st
   return waitFor(new RegExp(`${until.source}[\\s\\S]*PS [^\\n]*> *$`, `${until.flags.replace('m', '')}m`));
 }
 
-describe('an administrator\'s PowerShell session in a terminal (tmux)', function () {
+describe("an administrator's PowerShell session in a terminal (tmux)", function () {
   this.timeout(600_000);
   let domain: TestDomain;
   let standIn: EntraStandIn;
@@ -60,7 +60,23 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
     work = await mkdtemp(join(tmpdir(), 'dirsync-terminal-'));
     path = join(work, 'DirSync');
     putPwshOnPath();
-    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-e', `PATH=${process.env.PATH}`, '-e', `DIRSYNC_NODE=${process.execPath}`, '-c', work, 'pwsh -NoProfile');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      '-e',
+      `PATH=${process.env.PATH}`,
+      '-e',
+      `DIRSYNC_NODE=${process.execPath}`,
+      '-c',
+      work,
+      'pwsh -NoProfile',
+    );
     await waitFor(/PS [^\n]*> $/m);
   });
   after(async () => {
@@ -74,7 +90,10 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
   });
 
   it('imports the module and installs DirSync, showing the installation as a list', async () => {
-    const imported = await run(`Import-Module ${quote(join(repositoryRoot, 'DirSync.psd1'))}; Get-Module DirSync | Format-Table Name, Version`, /DirSync\s+1\.0\.7200\.0/);
+    const imported = await run(
+      `Import-Module ${quote(join(repositoryRoot, 'DirSync.psd1'))}; Get-Module DirSync | Format-Table Name, Version`,
+      /DirSync\s+1\.0\.7200\.0/,
+    );
     assert.match(imported, /Name\s+Version/);
     const installed = await run(`Install-OnlineCoexistenceTool -InstallPath ${quote(path)}`, /ConfigurationRequired\s*: True/);
     assert.match(installed, /Path\s+: .*DirSync\n\s*ProductVersion\s+: 1\.0\.7200\.0000\n\s*Store\s+: embedded/);
@@ -92,12 +111,20 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
     await waitFor(/Password for user CN=Administrator[^:]*: $/m);
     type(domain.adminPassword);
     const afterAd = await waitFor(/client secret as password[\s\S]*User: $/m);
-    assert.match(afterAd, new RegExp(`Password for user CN=Administrator[^:]*: \\*{${domain.adminPassword.length}}\\n`), 'the password shows as one * per character');
+    assert.match(
+      afterAd,
+      new RegExp(`Password for user CN=Administrator[^:]*: \\*{${domain.adminPassword.length}}\\n`),
+      'the password shows as one * per character',
+    );
     type(standIn.clientId);
     await waitFor(new RegExp(`Password for user ${standIn.clientId}: $`, 'm'));
     type(standIn.clientSecret);
     const configured = await waitFor(/ServiceAccount\s+: AAD_[0-9a-f]{12}[\s\S]*PS [^\n]*> $/m);
-    assert.doesNotMatch(configured, new RegExp(`${domain.adminPassword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|${standIn.clientSecret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'no secret on the screen');
+    assert.doesNotMatch(
+      configured,
+      new RegExp(`${domain.adminPassword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|${standIn.clientSecret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      'no secret on the screen',
+    );
     assert.match(configured, /IncludeOU\s+: OU=Sales,OU=Corp/);
     assert.match(configured, /Checks\s+: /);
   });
@@ -110,7 +137,10 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
     await waitFor(/Importing from Active Directory|Exporting to Entra ID/, { history: false, timeoutMs: 30_000 });
     const table = await waitFor(/RunId\s+Mode\s+Status\s+StartedAt\s+Duration\s+Added\s+Updated\s+Deleted\s+Errors[\s\S]*PS [^\n]*> $/m);
     const salesUsers = Object.values(FIXTURE.users).filter((user) => user.dn.endsWith(FIXTURE.ous.sales)).length;
-    assert.match(table, new RegExp(`\\n\\s*1\\s+full\\s+success\\s+\\S+ \\S+( [AP]M)?\\s+\\d\\d:\\d\\d:\\d\\d\\s+${salesUsers}\\s+0\\s+0\\s+0\\s*\\n`));
+    assert.match(
+      table,
+      new RegExp(`\\n\\s*1\\s+full\\s+success\\s+\\S+ \\S+( [AP]M)?\\s+\\d\\d:\\d\\d:\\d\\d\\s+${salesUsers}\\s+0\\s+0\\s+0\\s*\\n`),
+    );
   });
 
   it('Ctrl+C stops a slow sync cleanly; the history then shows it stopped-by-request', async () => {
@@ -130,14 +160,28 @@ describe('an administrator\'s PowerShell session in a terminal (tmux)', function
 
   it('Get-Help -Full shows the whole help of a cmdlet', async () => {
     const help = await run('Get-Help Start-OnlineCoexistenceSync -Full', /RELATED LINKS/);
-    for (const section of ['NAME', 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'PARAMETERS', '-InstallPath <String>', 'Accept pipeline input\\?\\s+true \\(ByPropertyName\\)', 'Alias -Path', 'EXAMPLE 3', "Where-Object Action -eq 'delete'"]) {
+    for (const section of [
+      'NAME',
+      'SYNOPSIS',
+      'SYNTAX',
+      'DESCRIPTION',
+      'PARAMETERS',
+      '-InstallPath <String>',
+      'Accept pipeline input\\?\\s+true \\(ByPropertyName\\)',
+      'Alias -Path',
+      'EXAMPLE 3',
+      "Where-Object Action -eq 'delete'",
+    ]) {
       assert.match(help, new RegExp(section));
     }
   });
 
   it('shows an error the PowerShell way: message, category, FullyQualifiedErrorId and the recommended action', async () => {
     const second = join(work, 'Second');
-    const concise = await run(`Install-OnlineCoexistenceTool -InstallPath ${quote(second)} | Out-Null; Start-OnlineCoexistenceSync -InstallPath ${quote(second)}`, /Start-OnlineCoexistenceSync: /);
+    const concise = await run(
+      `Install-OnlineCoexistenceTool -InstallPath ${quote(second)} | Out-Null; Start-OnlineCoexistenceSync -InstallPath ${quote(second)}`,
+      /Start-OnlineCoexistenceSync: /,
+    );
     assert.match(concise, /Start-OnlineCoexistenceSync: .*cannot synchronize until it is configured/);
     const details = await run('Get-Error', /FullyQualifiedErrorId/);
     assert.match(details, /CategoryInfo\s*: InvalidOperation: /);

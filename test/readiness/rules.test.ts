@@ -21,7 +21,12 @@ function user(name: string, attributes: Record<string, string | string[]> = {}):
   return object('user', name, { samAccountName: sam, userPrincipalName: `${sam}@corp.example.test`, displayName: name, ...attributes });
 }
 
-const cloud: CloudFacts = { initialDomain: 'contoso.onmicrosoft.com', verifiedDomains: new Set(['corp.example.test', 'example.com']), unanchoredUsers: [], softMatch: true };
+const cloud: CloudFacts = {
+  initialDomain: 'contoso.onmicrosoft.com',
+  verifiedDomains: new Set(['corp.example.test', 'example.com']),
+  unanchoredUsers: [],
+  softMatch: true,
+};
 
 /** All findings over these objects, as "CN attribute code" lines, sorted. */
 function scan(objects: SourceObject[], tenant: CloudFacts | 'unreachable' = cloud): string[] {
@@ -37,11 +42,28 @@ function scan(objects: SourceObject[], tenant: CloudFacts | 'unreachable' = clou
 }
 
 describe('readiness rules', () => {
-  it('finds nothing in clean objects, IdFix\'s false positives included', () => {
+  it("finds nothing in clean objects, IdFix's false positives included", () => {
     assert.deepEqual(
       scan([
-        user("Conor O'Brien", { userPrincipalName: "conor.o'brien@corp.example.test", mail: "conor.o'brien@example.com", proxyAddresses: ["SMTP:conor.o'brien@example.com", 'smtp:conor@example.com', 'X400:C=US;A= ;P=Example;O=Exchange;S=OBrien;G=Conor;', 'X500:/o=Example/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=conor', 'SIP:conor@example.com', 'EUM:1234;phone-context=dial.example.com'] }),
-        user('Zoë Ångström', { userPrincipalName: 'zoe.angstrom@corp.example.test', givenName: 'Zoë', sn: 'Ångström', mail: 'zoe.angstrom@example.com', proxyAddresses: ['SMTP:zoe.angstrom@example.com'] }),
+        user("Conor O'Brien", {
+          userPrincipalName: "conor.o'brien@corp.example.test",
+          mail: "conor.o'brien@example.com",
+          proxyAddresses: [
+            "SMTP:conor.o'brien@example.com",
+            'smtp:conor@example.com',
+            'X400:C=US;A= ;P=Example;O=Exchange;S=OBrien;G=Conor;',
+            'X500:/o=Example/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=conor',
+            'SIP:conor@example.com',
+            'EUM:1234;phone-context=dial.example.com',
+          ],
+        }),
+        user('Zoë Ångström', {
+          userPrincipalName: 'zoe.angstrom@corp.example.test',
+          givenName: 'Zoë',
+          sn: 'Ångström',
+          mail: 'zoe.angstrom@example.com',
+          proxyAddresses: ['SMTP:zoe.angstrom@example.com'],
+        }),
         object('group', 'Security', { samAccountName: 'security', groupType: String(0x80000002 | 0), mailNickname: 'security' }),
         object('contact', 'Vicky', { mail: 'vicky@partner.example.net', proxyAddresses: ['SMTP:vicky@partner.example.net'] }),
       ]),
@@ -50,7 +72,12 @@ describe('readiness rules', () => {
   });
 
   it('flags invalid UPNs, non-routable and unverified suffixes, and says what the UPN becomes', () => {
-    const objects = [user('Bad Chars', { userPrincipalName: 'bad chars(1)@corp.example.test' }), user('Legacy', { userPrincipalName: 'legacy@corp.local' }), user('Other', { userPrincipalName: 'other@unverified.example.org' }), user('No Upn', { userPrincipalName: [] })];
+    const objects = [
+      user('Bad Chars', { userPrincipalName: 'bad chars(1)@corp.example.test' }),
+      user('Legacy', { userPrincipalName: 'legacy@corp.local' }),
+      user('Other', { userPrincipalName: 'other@unverified.example.org' }),
+      user('No Upn', { userPrincipalName: [] }),
+    ];
     assert.deepEqual(scan(objects), [
       'CN=Bad Chars userPrincipalName Readiness.upn-invalid-character error',
       'CN=Legacy userPrincipalName Readiness.upn-non-routable-suffix error',
@@ -64,7 +91,7 @@ describe('readiness rules', () => {
     assert.deepEqual(scan([objects[2]!], 'unreachable'), [], 'without the tenant, a routable suffix cannot be judged');
   });
 
-  it('flags values over Entra\'s lengths, malformed mail and SMTP proxy addresses, and too many proxy addresses', () => {
+  it("flags values over Entra's lengths, malformed mail and SMTP proxy addresses, and too many proxy addresses", () => {
     const many = Array.from({ length: 301 }, (_, index) => `smtp:alias${index}@example.com`);
     assert.deepEqual(
       scan([
@@ -125,7 +152,12 @@ describe('readiness rules', () => {
       unanchoredUsers: [
         { id: 'c1', userPrincipalName: 'taken@corp.example.test', mail: 'someone.else@example.com', proxyAddresses: [] },
         { id: 'c3', userPrincipalName: 'taken.mail@contoso.onmicrosoft.com', mail: 'taken@example.com', proxyAddresses: [] },
-        { id: 'c2', userPrincipalName: 'match@contoso.onmicrosoft.com', mail: 'match@example.com', proxyAddresses: ['SMTP:match@example.com', 'smtp:alias.in.cloud@example.com'] },
+        {
+          id: 'c2',
+          userPrincipalName: 'match@contoso.onmicrosoft.com',
+          mail: 'match@example.com',
+          proxyAddresses: ['SMTP:match@example.com', 'smtp:alias.in.cloud@example.com'],
+        },
       ],
     };
     const objects = [
@@ -133,8 +165,19 @@ describe('readiness rules', () => {
       user('Matched', { userPrincipalName: 'match@corp.example.test', mail: 'match@example.com' }),
       user('Alias Clash', { userPrincipalName: 'alias@corp.example.test', mail: 'alias.in.cloud@example.com' }),
     ];
-    assert.deepEqual(scan(objects, facts), ['CN=Alias Clash mail Readiness.mail-taken-in-cloud error', 'CN=Taken userPrincipalName Readiness.upn-taken-in-cloud error']);
-    assert.deepEqual(scan([objects[1]!], { ...facts, softMatch: false }), ['CN=Matched mail Readiness.mail-taken-in-cloud error'], 'without soft matching the same mail is a clash');
-    assert.deepEqual(scan([user('Upn Match', { userPrincipalName: 'taken@corp.example.test' })], facts), [], 'a soft match by UPN takes the cloud user over');
+    assert.deepEqual(scan(objects, facts), [
+      'CN=Alias Clash mail Readiness.mail-taken-in-cloud error',
+      'CN=Taken userPrincipalName Readiness.upn-taken-in-cloud error',
+    ]);
+    assert.deepEqual(
+      scan([objects[1]!], { ...facts, softMatch: false }),
+      ['CN=Matched mail Readiness.mail-taken-in-cloud error'],
+      'without soft matching the same mail is a clash',
+    );
+    assert.deepEqual(
+      scan([user('Upn Match', { userPrincipalName: 'taken@corp.example.test' })], facts),
+      [],
+      'a soft match by UPN takes the cloud user over',
+    );
   });
 });

@@ -8,10 +8,31 @@ const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)>'&`;
 
 describe('report pages', () => {
   it('escape every value, in text and in attributes, and load nothing from elsewhere', () => {
-    const readiness = readinessPage({ scanned: 1, checkedAt: new Date('2026-12-01T00:00:00Z'), findings: [{ dn: `CN=${hostile}`, attribute: 'mail', value: hostile, code: 'Readiness.mail-malformed', severity: 'error', fix: hostile }] });
+    const readiness = readinessPage({
+      scanned: 1,
+      checkedAt: new Date('2026-12-01T00:00:00Z'),
+      findings: [{ dn: `CN=${hostile}`, attribute: 'mail', value: hostile, code: 'Readiness.mail-malformed', severity: 'error', fix: hostile }],
+    });
     const run = runPage({
-      run: { id: 7, mode: 'full', status: 'completed-export-errors', startedAt: new Date('2026-12-01T00:00:00Z'), endedAt: new Date('2026-12-01T00:00:05Z'), counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 }, message: hostile },
-      changes: [{ anchor: 'a', dn: `CN=${hostile}`, kind: 'user', action: 'added', attributes: [{ name: 'displayName', old: null, new: hostile }], reason: null }],
+      run: {
+        id: 7,
+        mode: 'full',
+        status: 'completed-export-errors',
+        startedAt: new Date('2026-12-01T00:00:00Z'),
+        endedAt: new Date('2026-12-01T00:00:05Z'),
+        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 },
+        message: hostile,
+      },
+      changes: [
+        {
+          anchor: 'a',
+          dn: `CN=${hostile}`,
+          kind: 'user',
+          action: 'added',
+          attributes: [{ name: 'displayName', old: null, new: hostile }],
+          reason: null,
+        },
+      ],
       deleted: [],
       errors: [{ dn: `CN=${hostile}`, anchor: 'a', code: `"><b>${hostile}`, message: hostile }],
       actionFor: () => hostile,
@@ -26,6 +47,15 @@ describe('report pages', () => {
   });
 
   it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {
-    assert.equal(toCsv(['a', 'b'], [['=HYPERLINK("x")', 'say "hi"'], ['+1', 'plain']]), '"a","b"\r\n"\'=HYPERLINK(""x"")","say ""hi"""\r\n"\'+1","plain"\r\n');
+    assert.equal(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['=HYPERLINK("x")', 'say "hi"'],
+          ['+1', 'plain'],
+        ],
+      ),
+      '"a","b"\r\n"\'=HYPERLINK(""x"")","say ""hi"""\r\n"\'+1","plain"\r\n',
+    );
   });
 });

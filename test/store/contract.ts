@@ -113,7 +113,15 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.deepEqual(await membersOf(upgraded, 'group-1'), new Set(['user-1']));
         assert.equal(await upgraded.getWatermark('ad:DC=example,DC=com'), 'cookie-1');
         const [run] = await upgraded.listRuns(10);
-        assert.deepEqual(run, { id: runId, mode: 'full', startedAt: new Date('2024-05-01T10:00:00.000Z'), endedAt: null, status: 'in-progress', counts: zeroCounts, message: null });
+        assert.deepEqual(run, {
+          id: runId,
+          mode: 'full',
+          startedAt: new Date('2024-05-01T10:00:00.000Z'),
+          endedAt: null,
+          status: 'in-progress',
+          counts: zeroCounts,
+          message: null,
+        });
         const counts = { ...zeroCounts, added: 2, errors: 1, notExportable: 3 };
         await upgraded.finishRun(runId, 'completed-export-errors', counts, new Date('2024-05-01T10:05:00.000Z'), 'one error');
         assert.deepEqual((await upgraded.listRuns(1))[0]?.counts, counts, 'the migrated run history takes the new counts');
@@ -138,7 +146,13 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         });
         const unexported = link('not-yet-created', { cloudId: null, exported: {} });
         await store.saveLinks([saved, unexported]);
-        assert.deepEqual(await store.getLinks([saved.anchor, unexported.anchor, 'missing']), new Map([[saved.anchor, saved], [unexported.anchor, unexported]]));
+        assert.deepEqual(
+          await store.getLinks([saved.anchor, unexported.anchor, 'missing']),
+          new Map([
+            [saved.anchor, saved],
+            [unexported.anchor, unexported],
+          ]),
+        );
       });
 
       it('treats anchors as case-sensitive (they are Base64)', async () => {
@@ -201,7 +215,10 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await store.markSeen(2, seen);
         const unseen: string[] = [];
         for await (const entry of store.unseenLinks(2)) unseen.push(entry.anchor);
-        assert.deepEqual(unseen, all.filter((_, index) => index % 2 === 1));
+        assert.deepEqual(
+          unseen,
+          all.filter((_, index) => index % 2 === 1),
+        );
       });
 
       it('keeps paging correctly while the caller deletes what it was given', async () => {
@@ -301,14 +318,23 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         const store = await open();
         const startedAt = new Date('2024-06-01T08:00:00.123Z');
         const runId = await store.startRun('delta', startedAt);
-        assert.deepEqual(await store.listRuns(1), [{ id: runId, mode: 'delta', startedAt, endedAt: null, status: 'in-progress', counts: zeroCounts, message: null }]);
+        assert.deepEqual(await store.listRuns(1), [
+          { id: runId, mode: 'delta', startedAt, endedAt: null, status: 'in-progress', counts: zeroCounts, message: null },
+        ]);
 
-        const errors = anchors(BIG_BATCH, 'failed').map((anchor, index) => ({ dn: `CN=Ünïcødé ${index},DC=example,DC=com`, anchor, code: 'Request_BadRequest', message: `invalid value ${index}` }));
+        const errors = anchors(BIG_BATCH, 'failed').map((anchor, index) => ({
+          dn: `CN=Ünïcødé ${index},DC=example,DC=com`,
+          anchor,
+          code: 'Request_BadRequest',
+          message: `invalid value ${index}`,
+        }));
         await store.recordObjectErrors(runId, errors);
         const endedAt = new Date('2024-06-01T08:03:00.456Z');
         const counts = { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: BIG_BATCH, notExportable: 5 };
         await store.finishRun(runId, 'completed-export-errors', counts, endedAt, 'some objects failed');
-        assert.deepEqual(await store.listRuns(1), [{ id: runId, mode: 'delta', startedAt, endedAt, status: 'completed-export-errors', counts, message: 'some objects failed' }]);
+        assert.deepEqual(await store.listRuns(1), [
+          { id: runId, mode: 'delta', startedAt, endedAt, status: 'completed-export-errors', counts, message: 'some objects failed' },
+        ]);
         assert.deepEqual(await store.getRunErrors(runId), errors);
       });
 
@@ -316,8 +342,14 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         const store = await open();
         const ids: number[] = [];
         for (const mode of ['full', 'delta', 'preview-full', 'preview-delta'] as const) ids.push(await store.startRun(mode, new Date()));
-        assert.ok(ids.every((id, index) => index === 0 || id > ids[index - 1]!), 'run ids increase');
-        assert.deepEqual((await store.listRuns(3)).map((run) => run.mode), ['preview-delta', 'preview-full', 'delta']);
+        assert.ok(
+          ids.every((id, index) => index === 0 || id > ids[index - 1]!),
+          'run ids increase',
+        );
+        assert.deepEqual(
+          (await store.listRuns(3)).map((run) => run.mode),
+          ['preview-delta', 'preview-full', 'delta'],
+        );
       });
 
       it('keeps only the configured number of runs, and drops the errors of the runs it prunes', async () => {
@@ -328,7 +360,10 @@ export function describeStoreContract(name: string, createFixture: () => Promise
           await store.recordObjectErrors(runId, [{ dn: `CN=${index}`, anchor: `a${index}`, code: 'E', message: 'm' }]);
           ids.push(runId);
         }
-        assert.deepEqual((await store.listRuns(10)).map((run) => run.id), ids.slice(2).reverse());
+        assert.deepEqual(
+          (await store.listRuns(10)).map((run) => run.id),
+          ids.slice(2).reverse(),
+        );
         assert.deepEqual(await store.getRunErrors(ids[0]!), []);
         assert.equal((await store.getRunErrors(ids[4]!)).length, 1);
       });
@@ -341,7 +376,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.deepEqual(await store.listRuns(10), []);
       });
     });
-  
+
     describe('do-no-harm records', () => {
       it('links a cloud object to one anchor at most, and finds links by cloud id', async () => {
         const store = await open();
@@ -364,7 +399,14 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await store.setMembers('g1', ['m1', 'm2'], []);
         await store.setMembers('g2', ['m2'], []);
         const memberships = await store.getMemberships(['g1', 'g2', 'g3']);
-        assert.deepEqual([...memberships].map(([group, members]) => [group, [...members].sort()]), [['g1', ['m1', 'm2']], ['g2', ['m2']], ['g3', []]]);
+        assert.deepEqual(
+          [...memberships].map(([group, members]) => [group, [...members].sort()]),
+          [
+            ['g1', ['m1', 'm2']],
+            ['g2', ['m2']],
+            ['g3', []],
+          ],
+        );
         assert.deepEqual(await store.groupsOf('m2'), ['g1', 'g2']);
         assert.equal(await store.countMemberships(), 3);
       });
@@ -376,7 +418,9 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.equal(await store.markInterruptedRuns(new Date('2024-06-01T09:00:00.000Z')), 1);
         const [run] = await store.listRuns(1);
         assert.deepEqual([run?.mode, run?.status, run?.endedAt?.toISOString()], ['full', 'interrupted', '2024-06-01T09:00:00.000Z']);
-        const deleted = [{ anchor: 'u1', kind: 'user' as const, cloudId: 'c1', dn: 'CN=Zoë', exported: { displayName: 'Zoë' }, members: [], memberOf: ['g1'] }];
+        const deleted = [
+          { anchor: 'u1', kind: 'user' as const, cloudId: 'c1', dn: 'CN=Zoë', exported: { displayName: 'Zoë' }, members: [], memberOf: ['g1'] },
+        ];
         await store.recordDeletedObjects(orphan, deleted);
         assert.deepEqual(await store.getDeletedObjects(orphan), deleted);
       });
@@ -385,9 +429,33 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         const store = await open({ retainedRuns: 2 });
         const first = await store.startRun('full', new Date('2024-06-01T08:00:00.000Z'));
         const changes = [
-          { anchor: 'u1', dn: "CN=Conor O'Brien", kind: 'user' as const, action: 'added' as const, attributes: [{ name: 'displayName', old: null, new: "Conor O'Brien" }, { name: 'businessPhones', old: null, new: ['+1 555'] }], reason: null },
-          { anchor: 'g1', dn: 'CN=Zoë <team>', kind: 'group' as const, action: 'updated' as const, attributes: [{ name: 'description', old: 'old', new: null }], reason: null },
-          { anchor: 'u2', dn: 'CN=Gone', kind: 'user' as const, action: 'withheld-delete' as const, attributes: [], reason: 'the deletion threshold' },
+          {
+            anchor: 'u1',
+            dn: "CN=Conor O'Brien",
+            kind: 'user' as const,
+            action: 'added' as const,
+            attributes: [
+              { name: 'displayName', old: null, new: "Conor O'Brien" },
+              { name: 'businessPhones', old: null, new: ['+1 555'] },
+            ],
+            reason: null,
+          },
+          {
+            anchor: 'g1',
+            dn: 'CN=Zoë <team>',
+            kind: 'group' as const,
+            action: 'updated' as const,
+            attributes: [{ name: 'description', old: 'old', new: null }],
+            reason: null,
+          },
+          {
+            anchor: 'u2',
+            dn: 'CN=Gone',
+            kind: 'user' as const,
+            action: 'withheld-delete' as const,
+            attributes: [],
+            reason: 'the deletion threshold',
+          },
         ];
         await store.recordObjectChanges(first, changes);
         assert.deepEqual(await store.getObjectChanges(first), changes);
@@ -406,7 +474,14 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await old.close();
         const upgraded = await open();
         const links = await upgraded.getLinks(['twin-1', 'twin-2', 'single']);
-        assert.deepEqual([...links.values()].map((entry) => [entry.anchor, entry.cloudId]), [['twin-1', null], ['twin-2', null], ['single', 'own']]);
+        assert.deepEqual(
+          [...links.values()].map((entry) => [entry.anchor, entry.cloudId]),
+          [
+            ['twin-1', null],
+            ['twin-2', null],
+            ['single', 'own'],
+          ],
+        );
         assert.deepEqual((await upgraded.listRetries(10)).sort(), ['twin-1', 'twin-2']);
       });
     });

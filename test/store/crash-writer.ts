@@ -17,6 +17,10 @@ for (let batch = 0; ; batch++) {
     lastSeenRunId: null,
   }));
   await store.saveLinks(links);
-  await store.setMembers(`batch-${batch}-0000`, links.map((entry) => entry.anchor), []);
+  await store.setMembers(
+    `batch-${batch}-0000`,
+    links.map((entry) => entry.anchor),
+    [],
+  );
   process.stdout.write(`${batch}\n`);
 }

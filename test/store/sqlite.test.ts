@@ -50,11 +50,14 @@ describe('the SQLite state store file', function () {
   it('refuses a file that is not a database, saying which and what to do', async () => {
     const file = join(directory, 'state.db');
     await writeFile(file, 'not a database, just text that is long enough to fill a header'.repeat(20));
-    assert.throws(() => new SqliteStore(file), (error: unknown) => {
-      assert.ok(error instanceof DirSyncError && error.code === 'Store.open-failed');
-      assert.match(`${error.message} ${error.recommendedAction}`, /state\.db: file is not a database\. .*restore it from a backup/);
-      return true;
-    });
+    assert.throws(
+      () => new SqliteStore(file),
+      (error: unknown) => {
+        assert.ok(error instanceof DirSyncError && error.code === 'Store.open-failed');
+        assert.match(`${error.message} ${error.recommendedAction}`, /state\.db: file is not a database\. .*restore it from a backup/);
+        return true;
+      },
+    );
   });
 
   describe('after the writing process is killed (SIGKILL) at a random moment', () => {
@@ -96,7 +99,9 @@ describe('the SQLite state store file', function () {
 /** Starts crash-writer.ts, lets it commit for `runMs` after its first batch, kills it; → batches it reported committed. */
 function runWriterAndKill(file: string, batchSize: number, runMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const writer = spawn(process.execPath, [join(import.meta.dirname, 'crash-writer.ts'), file, String(batchSize)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(process.execPath, [join(import.meta.dirname, 'crash-writer.ts'), file, String(batchSize)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let committed = 0;
     let timer: NodeJS.Timeout | undefined;
     writer.stdout.setEncoding('utf8').on('data', (text: string) => {

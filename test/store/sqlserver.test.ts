@@ -68,7 +68,13 @@ describe('the SQL Server state store connection', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
-    const config = sqlServerConfig({ server: '127.0.0.1', instance: null, port, database: 'DirSync', credential: { kind: 'sql', user: 'dirsync', password: 'secret' } });
+    const config = sqlServerConfig({
+      server: '127.0.0.1',
+      instance: null,
+      port,
+      database: 'DirSync',
+      credential: { kind: 'sql', user: 'dirsync', password: 'secret' },
+    });
     await assert.rejects(SqlServerStore.connect(config), (error: unknown) => {
       assert.ok(error instanceof DirSyncError && error.code === 'Store.unreachable' && error.transient);
       assert.match(error.message, /127\.0\.0\.1\/DirSync/);

@@ -55,7 +55,10 @@ export async function createCertificateAuthority(commonName: string, options: Ce
   const algorithm = options.algorithm ?? ECDSA_P256;
   const keys = await generateKeys(algorithm);
   const created = await x509.X509CertificateGenerator.createSelfSigned({
-    name: `CN=${commonName}`, keys, signingAlgorithm: algorithm, ...validity(options.validityDays ?? 3650),
+    name: `CN=${commonName}`,
+    keys,
+    signingAlgorithm: algorithm,
+    ...validity(options.validityDays ?? 3650),
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -80,8 +83,12 @@ export async function issueServerCertificate(
   const algorithm = options.algorithm ?? ECDSA_P256;
   const keys = await generateKeys(algorithm);
   const created = await x509.X509CertificateGenerator.create({
-    subject: `CN=${names.commonName}`, issuer: authority.certificate.subject, publicKey: keys.publicKey, signingKey: authority.privateKey,
-    signingAlgorithm: algorithm, ...validity(options.validityDays ?? 365),
+    subject: `CN=${names.commonName}`,
+    issuer: authority.certificate.subject,
+    publicKey: keys.publicKey,
+    signingKey: authority.privateKey,
+    signingAlgorithm: algorithm,
+    ...validity(options.validityDays ?? 365),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
@@ -104,7 +111,12 @@ export interface ApplicationCertificate extends Certificate {
 /** A self-signed RSA certificate, as an app registration's credential, with the thumbprints Entra ID shows. */
 export async function applicationCertificate(commonName = 'DirSync test app'): Promise<ApplicationCertificate> {
   const keys = await generateKeys(RSA_2048);
-  const created = await x509.X509CertificateGenerator.createSelfSigned({ name: `CN=${commonName}`, keys, signingAlgorithm: RSA_2048, ...validity(2) });
+  const created = await x509.X509CertificateGenerator.createSelfSigned({
+    name: `CN=${commonName}`,
+    keys,
+    signingAlgorithm: RSA_2048,
+    ...validity(2),
+  });
   const hex = async (hash: string) => Buffer.from(await created.getThumbprint(hash)).toString('hex');
   return { ...(await certificate(created, keys.privateKey)), sha1Hex: await hex('SHA-1'), sha256Hex: await hex('SHA-256') };
 }

@@ -16,7 +16,20 @@ export interface RenderedPage {
 
 export async function openInChromium(file: string): Promise<RenderedPage> {
   const profile = await mkdtemp(join(tmpdir(), 'dirsync-chromium-'));
-  const browser = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--window-size=1280,900', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const browser = spawn(
+    'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      '--window-size=1280,900',
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   try {
     const browserUrl = await devToolsUrl(browser);
     const port = new URL(browserUrl).port;
@@ -26,7 +39,10 @@ export async function openInChromium(file: string): Promise<RenderedPage> {
     await session.send('Page.enable');
     await waitForLoad(session, url);
     const evaluate = async <T>(expression: string): Promise<T> => {
-      const reply = (await session.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: unknown };
+      const reply = (await session.send('Runtime.evaluate', { expression, returnByValue: true })) as {
+        result: { value: T };
+        exceptionDetails?: unknown;
+      };
       if (reply.exceptionDetails) throw new Error(`evaluating ${expression} failed: ${JSON.stringify(reply.exceptionDetails)}`);
       return reply.result.value;
     };
@@ -103,7 +119,9 @@ async function connect(url: string): Promise<Session> {
 /** The page was opened before the session attached: wait until it is the document at `url` (not the initial blank one), complete. */
 async function waitForLoad(session: Session, url: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const reply = (await session.send('Runtime.evaluate', { expression: '[location.href, document.readyState]', returnByValue: true })) as { result: { value: [string, string] } };
+    const reply = (await session.send('Runtime.evaluate', { expression: '[location.href, document.readyState]', returnByValue: true })) as {
+      result: { value: [string, string] };
+    };
     if (reply.result.value[0] === url && reply.result.value[1] === 'complete') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -68,11 +68,28 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
   const configureArgs = (overrides: Partial<ConfigureOptions> = {}, target = path) => {
     const settings = { ...options, ...overrides };
     return [
-      'configure', '--path', target, '--ad-url', domain.ldapsUrl, '--ad-user', domain.adminDn, '--ad-ca-file', domain.caFile,
-      '--tenant-id', standIn.tenantId, '--client-id', standIn.clientId, '--authority-host', new URL(standIn.authority).origin,
-      '--graph-endpoint', standIn.graphEndpoint, '--cloud-ca-file', standIn.caFile,
+      'configure',
+      '--path',
+      target,
+      '--ad-url',
+      domain.ldapsUrl,
+      '--ad-user',
+      domain.adminDn,
+      '--ad-ca-file',
+      domain.caFile,
+      '--tenant-id',
+      standIn.tenantId,
+      '--client-id',
+      standIn.clientId,
+      '--authority-host',
+      new URL(standIn.authority).origin,
+      '--graph-endpoint',
+      standIn.graphEndpoint,
+      '--cloud-ca-file',
+      standIn.caFile,
       ...settings.includeOus.flatMap((ou) => ['--include-ou', ou]),
-      '--write-budget', settings.writeBudget ?? '20000/10',
+      '--write-budget',
+      settings.writeBudget ?? '20000/10',
       ...(settings.serviceAccount === false ? ['--no-service-account'] : []),
       ...(settings.extra ?? []),
       '--json',
@@ -80,7 +97,14 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
   };
   const configure = (overrides?: Partial<ConfigureOptions>, target?: string) => dirsync(configureArgs(overrides, target), { env: secrets() });
   const bed: TestBed = {
-    domain, standIn, admin, path, work, configureArgs, secrets, configure,
+    domain,
+    standIn,
+    admin,
+    path,
+    work,
+    configureArgs,
+    secrets,
+    configure,
     async installAndConfigure(overrides, target = path) {
       const installed = await dirsync(['install', '--path', target, '--json']);
       assert.equal(installed.code, 0, installed.stderr);

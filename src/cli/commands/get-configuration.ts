@@ -10,6 +10,8 @@ export function registerGetConfiguration(program: Command, setExitCode: (code: n
     .requiredOption('--path <dir>', 'installation directory')
     .option('--json', 'print it as one JSON object on the last line')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output) => getConfiguration(parseParameters(getConfigurationParameters, pick(options, ['path'])), output)));
+      setExitCode(
+        await runForTerminal(options, (output) => getConfiguration(parseParameters(getConfigurationParameters, pick(options, ['path'])), output)),
+      );
     });
 }

@@ -16,6 +16,10 @@ export function registerInstall(program: Command, setExitCode: (code: number) =>
     .option('--json', 'print the result as one JSON object on the last line')
     .option('--verbose', 'say what is being done')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output, secrets) => install(parseParameters(installParameters, pick(options, ['path', 'sqlServer', 'sqlInstance', 'sqlDatabase', 'upgrade'])), secrets, output)));
+      setExitCode(
+        await runForTerminal(options, (output, secrets) =>
+          install(parseParameters(installParameters, pick(options, ['path', 'sqlServer', 'sqlInstance', 'sqlDatabase', 'upgrade'])), secrets, output),
+        ),
+      );
     });
 }

@@ -40,5 +40,9 @@ export async function runModuleRequest(input: Readable, output: ProtocolOutput):
 }
 
 function unknownCommand(name: string): never {
-  throw new DirSyncError('Module.unknown-command', `This DirSync executable has no command '${name}' (it knows: ${registeredCommandNames().join(', ')}).`, { target: name });
+  throw new DirSyncError(
+    'Module.unknown-command',
+    `This DirSync executable has no command '${name}' (it knows: ${registeredCommandNames().join(', ')}).`,
+    { target: name },
+  );
 }

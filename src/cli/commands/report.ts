@@ -12,6 +12,8 @@ export function registerReport(program: Command, setExitCode: (code: number) => 
     .requiredOption('--html <file>', 'where to write the page')
     .option('--json', 'print the result as JSON on the last line')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output) => report(parseParameters(reportParameters, pick(options, ['path', 'run', 'html'])), output)));
+      setExitCode(
+        await runForTerminal(options, (output) => report(parseParameters(reportParameters, pick(options, ['path', 'run', 'html'])), output)),
+      );
     });
 }

@@ -6,7 +6,9 @@ import { integer, pick, runForTerminal, type CommonOptions } from '../run-comman
 export function registerRestore(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('restore')
-    .description('bring back what one run deleted in Entra ID: users from the deleted items (30 days), security groups created again, with their memberships')
+    .description(
+      'bring back what one run deleted in Entra ID: users from the deleted items (30 days), security groups created again, with their memberships',
+    )
     .requiredOption('--path <dir>', 'installation directory')
     .requiredOption('--run <n>', 'the run whose deletes to undo (see status)', integer)
     .option('--preview', 'list what would be restored; write nothing')
@@ -14,6 +16,8 @@ export function registerRestore(program: Command, setExitCode: (code: number) =>
     .option('--verbose', 'say what is being done')
     .addHelpText('after', '\nExit codes: 0 everything restored, 3 some objects could not be restored (listed), 1 or 2 failure.')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output) => restore(parseParameters(restoreParameters, pick(options, ['path', 'run', 'preview'])), output)));
+      setExitCode(
+        await runForTerminal(options, (output) => restore(parseParameters(restoreParameters, pick(options, ['path', 'run', 'preview'])), output)),
+      );
     });
 }

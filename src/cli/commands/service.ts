@@ -14,6 +14,14 @@ export function registerService(program: Command, setExitCode: (code: number) =>
     .option('--metrics-allow-remote', 'let --metrics-listen take an address other than loopback')
     .option('--verbose', 'say what is being done')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output, _secrets, signal) => runService(parseParameters(serviceParameters, pick(options, ['path', 'intervalMinutes', 'cycles', 'metricsListen', 'metricsAllowRemote'])), output, signal)));
+      setExitCode(
+        await runForTerminal(options, (output, _secrets, signal) =>
+          runService(
+            parseParameters(serviceParameters, pick(options, ['path', 'intervalMinutes', 'cycles', 'metricsListen', 'metricsAllowRemote'])),
+            output,
+            signal,
+          ),
+        ),
+      );
     });
 }

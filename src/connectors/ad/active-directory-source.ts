@@ -200,7 +200,13 @@ export class ActiveDirectorySource implements DirectorySource {
         let found = 0;
         this.listingStatistics.bySearchBase.set(searchBase, found);
         const entries = this.#pagedSearch(
-          client, searchBase, this.#scope.narrow(SELECTION_FILTER), SELECTION_ATTRIBUTES, [], this.listingStatistics, LISTING_PAGE_SIZE,
+          client,
+          searchBase,
+          this.#scope.narrow(SELECTION_FILTER),
+          SELECTION_ATTRIBUTES,
+          [],
+          this.listingStatistics,
+          LISTING_PAGE_SIZE,
         );
         for await (const entry of entries) {
           // complete() only normalises here: none of the selection attributes comes in ranges.
@@ -217,19 +223,26 @@ export class ActiveDirectorySource implements DirectorySource {
 
   async *#confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
     const { client, reader } = await this.#connection();
-    yield* confirmDeletions({
-      client, reader, scope: this.#scope, account: this.#options.bindDn,
-      lostConnection: (error) => lostConnectionError(error, this.#options.url),
-    }, candidates);
+    yield* confirmDeletions(
+      {
+        client,
+        reader,
+        scope: this.#scope,
+        account: this.#options.bindDn,
+        lostConnection: (error) => lostConnectionError(error, this.#options.url),
+      },
+      candidates,
+    );
   }
 
   async *#deltaImport(watermark: Watermark): AsyncIterable<ImportChange> {
     this.#startImport();
     const stored = decodeWatermark(watermark, this.#scope.fingerprint());
     const { client, reader } = await this.#connection();
-    const changes = stored.mechanism === 'dirsync'
-      ? this.#dirSyncChanges(client, reader, stored)
-      : this.#usnChanges(client, reader, stored, await this.#readRootDse(client));
+    const changes =
+      stored.mechanism === 'dirsync'
+        ? this.#dirSyncChanges(client, reader, stored)
+        : this.#usnChanges(client, reader, stored, await this.#readRootDse(client));
     for await (const change of changes) yield change;
   }
 
@@ -237,7 +250,10 @@ export class ActiveDirectorySource implements DirectorySource {
     const { reader } = await this.#connection();
     for (const anchor of anchors) {
       const live = await this.#reReadLive(reader, Buffer.from(anchor, 'base64'));
-      const change = live === undefined ? ({ op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' } as const) : await this.#changeFor(reader, live, { attributeFilterApplied: false });
+      const change =
+        live === undefined
+          ? ({ op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' } as const)
+          : await this.#changeFor(reader, live, { attributeFilterApplied: false });
       if (change !== undefined) yield change;
     }
   }
@@ -280,7 +296,7 @@ export class ActiveDirectorySource implements DirectorySource {
       if (namingContext === undefined) {
         throw directoryConfigurationError(
           `The included OU ${ou.dn} is not in a naming context of the domain controller ${rootDse.dsServiceName} (it holds ${rootDse.namingContexts.join('; ')}).`,
-          'Check the OU\'s distinguished name, or connect to a domain controller of the OU\'s domain.',
+          "Check the OU's distinguished name, or connect to a domain controller of the OU's domain.",
           ou.dn,
         );
       }
@@ -297,8 +313,12 @@ export class ActiveDirectorySource implements DirectorySource {
   async #captureWatermark(client: Client, rootDse: RootDse, namingContexts: string[]): Promise<AdWatermark> {
     const scope = this.#scope.fingerprint();
     const usnWatermark: UsnWatermark = {
-      version: WATERMARK_VERSION, scope, mechanism: 'usn', server: rootDse.dsServiceName,
-      highestCommittedUsn: rootDse.highestCommittedUsn, namingContexts,
+      version: WATERMARK_VERSION,
+      scope,
+      mechanism: 'usn',
+      server: rootDse.dsServiceName,
+      highestCommittedUsn: rootDse.highestCommittedUsn,
+      namingContexts,
     };
     if (this.#options.changeTracking === 'usn') return usnWatermark;
     try {
@@ -315,8 +335,8 @@ export class ActiveDirectorySource implements DirectorySource {
       if (!(error instanceof InsufficientAccessError)) throw error;
       this.#options.output?.warning(
         `${this.#options.bindDn} may not use the DirSync control (it lacks "Replicating Directory Changes" on the domain), ` +
-        `so changes are tracked with uSNChanged on ${rootDse.dsServiceName} alone. Deletions are seen only if the account ` +
-        'may list CN=Deleted Objects; otherwise they wait for the next full import. Grant the right to restore DirSync tracking.',
+          `so changes are tracked with uSNChanged on ${rootDse.dsServiceName} alone. Deletions are seen only if the account ` +
+          'may list CN=Deleted Objects; otherwise they wait for the next full import. Grant the right to restore DirSync tracking.',
       );
       return usnWatermark;
     }
@@ -371,7 +391,12 @@ export class ActiveDirectorySource implements DirectorySource {
 
   /** The changes an ordinary paged search finds, one page in memory at a time. */
   async *#pagedSearchChanges(
-    reader: DirectoryReader, client: Client, searchBase: string, filter: string, controls: Control[], attributeFilterApplied: boolean,
+    reader: DirectoryReader,
+    client: Client,
+    searchBase: string,
+    filter: string,
+    controls: Control[],
+    attributeFilterApplied: boolean,
   ): AsyncIterable<ImportChange> {
     const entries = this.#pagedSearch(client, searchBase, filter, READ_ATTRIBUTES, [...controls, ...DirectoryReader.readControls()], this.statistics);
     for await (const entry of entries) {
@@ -382,7 +407,12 @@ export class ActiveDirectorySource implements DirectorySource {
 
   /** The entries of a paged search, one page in memory at a time, counted into `statistics`. */
   async *#pagedSearch(
-    client: Client, searchBase: string, filter: string, attributes: string[], controls: Control[], statistics: ImportStatistics,
+    client: Client,
+    searchBase: string,
+    filter: string,
+    attributes: string[],
+    controls: Control[],
+    statistics: ImportStatistics,
     pageSize = this.#options.pageSize ?? 500,
   ): AsyncIterable<Entry> {
     const pages = client.searchPaginated(
@@ -414,18 +444,26 @@ export class ActiveDirectorySource implements DirectorySource {
    * delete. Undefined for objects DirSync never synchronises (and so never exported).
    */
   async #changeFor(
-    reader: DirectoryReader, entry: Entry, options: { attributeFilterApplied: boolean; memberIncrements?: MemberIncrements | undefined },
+    reader: DirectoryReader,
+    entry: Entry,
+    options: { attributeFilterApplied: boolean; memberIncrements?: MemberIncrements | undefined },
   ): Promise<ImportChange | undefined> {
     const entryDn = parseExtendedDn(entry.dn);
-    const isTombstone = valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]?.toString().toUpperCase() === 'TRUE';
+    const isTombstone =
+      valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]
+        ?.toString()
+        .toUpperCase() === 'TRUE';
     const guid = valuesAsArray(entry.objectGUID as LdapValues | undefined).find(Buffer.isBuffer) ?? entryDn.guid;
-    if (guid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `The directory returned ${entryDn.dn} without its objectGUID.`);
+    if (guid === undefined)
+      throw new DirSyncError('ActiveDirectory.unexpected-reply', `The directory returned ${entryDn.dn} without its objectGUID.`);
     const anchor = anchorFromGuid(guid);
     if (isTombstone) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
 
     // With the membership's increments at hand, the re-read leaves out the (possibly huge) member list.
     const increments = options.memberIncrements;
-    const complete = options.attributeFilterApplied ? entry : await this.#reReadLive(reader, guid, increments === undefined ? READ_ATTRIBUTES : ATTRIBUTES_BUT_MEMBER);
+    const complete = options.attributeFilterApplied
+      ? entry
+      : await this.#reReadLive(reader, guid, increments === undefined ? READ_ATTRIBUTES : ATTRIBUTES_BUT_MEMBER);
     if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
     const read = await reader.complete(complete);
     const kind = kindOf(read.attributes);
@@ -442,7 +480,8 @@ export class ActiveDirectorySource implements DirectorySource {
       object.references.memberChanges = { added: await reader.anchorsOf(increments.added), removed: await reader.anchorsOf(increments.removed) };
     }
     const { members, memberChanges } = object.references;
-    this.statistics.memberValues += (members?.length ?? 0) + (memberChanges === undefined ? 0 : memberChanges.added.length + memberChanges.removed.length);
+    this.statistics.memberValues +=
+      (members?.length ?? 0) + (memberChanges === undefined ? 0 : memberChanges.added.length + memberChanges.removed.length);
     return { op: 'upsert', object };
   }
 

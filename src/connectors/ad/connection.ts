@@ -4,12 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import {
-  Client,
-  ConfidentialityRequiredError,
-  InvalidCredentialsError,
-  StrongAuthRequiredError,
-} from 'ldapts';
+import { Client, ConfidentialityRequiredError, InvalidCredentialsError, StrongAuthRequiredError } from 'ldapts';
 import type { DirSyncError } from '../../core/errors.ts';
 import { directoryConfigurationError, directoryConnectionError } from './errors.ts';
 import type { DirectoryConnectionFailure } from './errors.ts';
@@ -106,15 +101,43 @@ function buildTlsOptions(options: DirectoryConnectionOptions, endpoint: Endpoint
 
 /** AD's sub-codes of invalidCredentials (the "data xxx" of the diagnostic message). */
 const bindFailures: Record<string, { failure: DirectoryConnectionFailure; what: string; action: string }> = {
-  '52e': { failure: 'wrong-password', what: 'the password for {account} is wrong (or the account does not exist)', action: 'Re-enter the on-premises credential (Set-CoexistenceConfiguration).' },
-  '525': { failure: 'wrong-password', what: 'the account {account} does not exist', action: 'Check the account name, then re-enter the on-premises credential (Set-CoexistenceConfiguration).' },
-  '530': { failure: 'logon-not-permitted', what: '{account} may not log on at this time', action: 'Widen the account\'s logon hours in Active Directory.' },
-  '531': { failure: 'logon-not-permitted', what: '{account} may not log on from this computer', action: 'Allow this computer in the account\'s "Log On To" list in Active Directory.' },
-  '532': { failure: 'password-expired', what: 'the password of {account} has expired', action: 'Set a new password for the account in Active Directory (and consider "password never expires" for a service account), then re-enter it.' },
+  '52e': {
+    failure: 'wrong-password',
+    what: 'the password for {account} is wrong (or the account does not exist)',
+    action: 'Re-enter the on-premises credential (Set-CoexistenceConfiguration).',
+  },
+  '525': {
+    failure: 'wrong-password',
+    what: 'the account {account} does not exist',
+    action: 'Check the account name, then re-enter the on-premises credential (Set-CoexistenceConfiguration).',
+  },
+  '530': {
+    failure: 'logon-not-permitted',
+    what: '{account} may not log on at this time',
+    action: "Widen the account's logon hours in Active Directory.",
+  },
+  '531': {
+    failure: 'logon-not-permitted',
+    what: '{account} may not log on from this computer',
+    action: 'Allow this computer in the account\'s "Log On To" list in Active Directory.',
+  },
+  '532': {
+    failure: 'password-expired',
+    what: 'the password of {account} has expired',
+    action: 'Set a new password for the account in Active Directory (and consider "password never expires" for a service account), then re-enter it.',
+  },
   '533': { failure: 'account-disabled', what: 'the account {account} is disabled', action: 'Enable the account in Active Directory.' },
-  '701': { failure: 'account-expired', what: 'the account {account} has expired', action: 'Extend the account\'s expiry date in Active Directory.' },
-  '773': { failure: 'password-must-change', what: 'the password of {account} must be changed before it can be used', action: 'Set a new password for the account in Active Directory, then re-enter it.' },
-  '775': { failure: 'account-locked-out', what: 'the account {account} is locked out', action: 'Unlock the account in Active Directory, and check nothing keeps trying an old password.' },
+  '701': { failure: 'account-expired', what: 'the account {account} has expired', action: "Extend the account's expiry date in Active Directory." },
+  '773': {
+    failure: 'password-must-change',
+    what: 'the password of {account} must be changed before it can be used',
+    action: 'Set a new password for the account in Active Directory, then re-enter it.',
+  },
+  '775': {
+    failure: 'account-locked-out',
+    what: 'the account {account} is locked out',
+    action: 'Unlock the account in Active Directory, and check nothing keeps trying an old password.',
+  },
 };
 
 const untrustedCertificateCodes = new Set([
@@ -145,8 +168,13 @@ export function lostConnectionError(error: unknown, url: string): unknown {
   if (!(typeof code === 'string' && unreachableCodes.has(code)) && !LOST_CONNECTION_MESSAGES.test(message)) return error;
   const { host, port } = parseEndpoint(url);
   const server = `${host}:${port}`;
-  return directoryConnectionError('unreachable', `The connection to the domain controller ${server} was lost while reading the directory (${code ?? message}).`,
-    'Check that the domain controller is running and reachable; the next cycle resumes from the last recorded watermark.', server, error);
+  return directoryConnectionError(
+    'unreachable',
+    `The connection to the domain controller ${server} was lost while reading the directory (${code ?? message}).`,
+    'Check that the domain controller is running and reachable; the next cycle resumes from the last recorded watermark.',
+    server,
+    error,
+  );
 }
 
 interface FailureContext extends Endpoint {
@@ -168,27 +196,40 @@ function translateConnectionError(error: unknown, context: FailureContext): unkn
     return fail(known.failure, `Sign-in to Active Directory at ${server} failed: ${what}.`, known.action);
   }
   if (error instanceof StrongAuthRequiredError || error instanceof ConfidentialityRequiredError) {
-    return fail('encryption-required', `The domain controller ${server} refuses a simple bind over an unencrypted connection.`,
-      'Use ldaps:// or let DirSync use StartTLS on ldap:// (do not set allowPlainLdap).');
+    return fail(
+      'encryption-required',
+      `The domain controller ${server} refuses a simple bind over an unencrypted connection.`,
+      'Use ldaps:// or let DirSync use StartTLS on ldap:// (do not set allowPlainLdap).',
+    );
   }
   if (typeof code === 'string' && untrustedCertificateCodes.has(code)) {
-    const trustedBy = context.caFile === undefined ? 'the system\'s trusted CAs' : `the CA file ${context.caFile}`;
-    return fail('untrusted-certificate',
+    const trustedBy = context.caFile === undefined ? "the system's trusted CAs" : `the CA file ${context.caFile}`;
+    return fail(
+      'untrusted-certificate',
       `The certificate of the domain controller ${server} is not trusted by ${trustedBy} (${code}).`,
-      'Give the CA that issued the domain controller\'s certificate with the caFile option (PEM), or renew an expired certificate. Verification cannot be turned off.');
+      "Give the CA that issued the domain controller's certificate with the caFile option (PEM), or renew an expired certificate. Verification cannot be turned off.",
+    );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return fail('hostname-mismatch',
+    return fail(
+      'hostname-mismatch',
       `The certificate of the domain controller ${server} is not issued for "${context.host}" (${(error as Error).message}).`,
-      'Connect with the name the certificate is issued for (usually the DC\'s fully qualified name), or have the certificate reissued with this name or address in its subject alternative names.');
+      "Connect with the name the certificate is issued for (usually the DC's fully qualified name), or have the certificate reissued with this name or address in its subject alternative names.",
+    );
   }
   if ((typeof code === 'string' && unreachableCodes.has(code)) || (error as Error | undefined)?.message === 'Connection timeout') {
-    return fail('unreachable', `Cannot reach the domain controller at ${server} (${code ?? 'connection timed out'}).`,
-      'Check the server name and port, that the domain controller is running, and that no firewall blocks the port.');
+    return fail(
+      'unreachable',
+      `Cannot reach the domain controller at ${server} (${code ?? 'connection timed out'}).`,
+      'Check the server name and port, that the domain controller is running, and that no firewall blocks the port.',
+    );
   }
   if (context.stage === 'starttls') {
-    return fail('start-tls-failed', `StartTLS with the domain controller ${server} failed: ${(error as Error).message}.`,
-      'Check the DC has a certificate for LDAP over TLS, or use ldaps://.');
+    return fail(
+      'start-tls-failed',
+      `StartTLS with the domain controller ${server} failed: ${(error as Error).message}.`,
+      'Check the DC has a certificate for LDAP over TLS, or use ldaps://.',
+    );
   }
   return error;
 }

@@ -36,7 +36,10 @@ export async function* confirmDeletions(context: ConfirmationContext, candidates
       const lost = context.lostConnection(error);
       if (lost !== error) throw lost;
       yield {
-        anchor: candidate.anchor, verdict: 'unconfirmed', dn: candidate.dn, kind: undefined,
+        anchor: candidate.anchor,
+        verdict: 'unconfirmed',
+        dn: candidate.dn,
+        kind: undefined,
         reason: `it could not be looked up (${error instanceof Error ? error.message : String(error)}), so it is not deleted.`,
       };
     }
@@ -57,22 +60,38 @@ class Confirmer {
   }
 
   async confirm(candidate: DeletionCandidate): Promise<DeletionVerdict> {
-    const verdict = (kind: DeletionVerdictKind, reason: string, found?: { dn: string; kind: ObjectKind | undefined }): DeletionVerdict =>
-      ({ anchor: candidate.anchor, verdict: kind, dn: found?.dn ?? candidate.dn, kind: found?.kind, reason });
+    const verdict = (kind: DeletionVerdictKind, reason: string, found?: { dn: string; kind: ObjectKind | undefined }): DeletionVerdict => ({
+      anchor: candidate.anchor,
+      verdict: kind,
+      dn: found?.dn ?? candidate.dn,
+      kind: found?.kind,
+      reason,
+    });
     const guid = Buffer.from(candidate.anchor, 'base64');
     let entry: Entry | undefined;
     try {
-      entry = await this.#context.reader.readByGuid(guid, { attributes: [...SELECTION_ATTRIBUTES, 'isDeleted'], controls: [new ShowDeletedControl()] });
+      entry = await this.#context.reader.readByGuid(guid, {
+        attributes: [...SELECTION_ATTRIBUTES, 'isDeleted'],
+        controls: [new ShowDeletedControl()],
+      });
     } catch (error) {
       if (!(error instanceof NoSuchObjectError)) throw error;
       const deniedAt = accessCheckFailure.exec(error.message)?.[1];
       if (deniedAt === undefined) return verdict('gone', 'no object with its objectGUID exists in the directory.');
       if (parseDn(deniedAt)[0] === 'cn=deleted objects') return verdict('gone', 'it is a deleted object (its objectGUID is in CN=Deleted Objects).');
-      return verdict('hidden', `${this.#context.account} is refused access to ${deniedAt} (denied list contents or read), so it cannot see ${candidate.dn}. ` +
-        `Check the permissions of ${deniedAt} for ${this.#context.account}; the object is not deleted in the cloud.`);
+      return verdict(
+        'hidden',
+        `${this.#context.account} is refused access to ${deniedAt} (denied list contents or read), so it cannot see ${candidate.dn}. ` +
+          `Check the permissions of ${deniedAt} for ${this.#context.account}; the object is not deleted in the cloud.`,
+      );
     }
-    if (entry === undefined) return verdict('unconfirmed', 'the directory returned nothing for its objectGUID without saying it does not exist, so it is not deleted.');
-    if (valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]?.toString().toUpperCase() === 'TRUE') {
+    if (entry === undefined)
+      return verdict('unconfirmed', 'the directory returned nothing for its objectGUID without saying it does not exist, so it is not deleted.');
+    if (
+      valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]
+        ?.toString()
+        .toUpperCase() === 'TRUE'
+    ) {
       return verdict('gone', 'it was deleted (it is a tombstone in CN=Deleted Objects).');
     }
 
@@ -81,7 +100,8 @@ class Confirmer {
     if (!isReadable(read, kind)) {
       return verdict('hidden', await this.#whyUnseen(read, 'read'), { dn: read.dn, kind: undefined });
     }
-    if (kind === undefined) return verdict('out-of-scope', 'it is no longer a user, group or contact that DirSync synchronises.', { dn: read.dn, kind });
+    if (kind === undefined)
+      return verdict('out-of-scope', 'it is no longer a user, group or contact that DirSync synchronises.', { dn: read.dn, kind });
     const judgement = await judgeScope(this.#context.reader, this.#context.scope, read, kind, { attributeFilterApplied: false });
     if (!judgement.inScope) return verdict('out-of-scope', `${judgement.reason}.`, { dn: read.dn, kind });
     return verdict('hidden', await this.#whyUnseen(read, 'list'), { dn: read.dn, kind });
@@ -101,8 +121,10 @@ class Confirmer {
       if (!(await this.#isListed(chain[index]!, chain[index + 1]!))) unlistedParent = chain[index + 1];
     }
     if (unlistedParent !== undefined) {
-      return `${account} may not list the contents of ${unlistedParent} (a deny of list contents or read on it or inherited from above); ` +
-        `check its permissions for ${account}: ${notDeleted}`;
+      return (
+        `${account} may not list the contents of ${unlistedParent} (a deny of list contents or read on it or inherited from above); ` +
+        `check its permissions for ${account}: ${notDeleted}`
+      );
     }
     if (symptom === 'read') {
       let unreadable = object.dn;
@@ -127,7 +149,9 @@ class Confirmer {
     let listed = false;
     try {
       const { searchEntries } = await this.#context.client.search(parent, {
-        scope: 'one', filter: new EqualityFilter({ attribute: 'distinguishedName', value: dn }), attributes: ['1.1'],
+        scope: 'one',
+        filter: new EqualityFilter({ attribute: 'distinguishedName', value: dn }),
+        attributes: ['1.1'],
       });
       listed = searchEntries.length > 0;
     } catch (error) {

@@ -33,7 +33,11 @@ export const PROBE_NAME_PREFIX = 'DirSync-deletion-probe-';
  * Runs the probe. `admin` is bound as an administrator (it creates and deletes the probe); `reading` are the
  * connection options of the account DirSync reads with. The probe contact is removed whatever happens.
  */
-export async function probeDeletionVisibility(admin: Client, reading: DirectoryConnectionOptions, scopeOptions: ScopeOptions): Promise<DeletionVisibility> {
+export async function probeDeletionVisibility(
+  admin: Client,
+  reading: DirectoryConnectionOptions,
+  scopeOptions: ScopeOptions,
+): Promise<DeletionVisibility> {
   const scope = new DirectoryScope(scopeOptions);
   const rootDse = await readRootDse(admin);
   const container = scope.includeOus[0]?.dn ?? (await usersContainer(admin, rootDse.defaultNamingContext));
@@ -55,7 +59,8 @@ export async function probeDeletionVisibility(admin: Client, reading: DirectoryC
       if (!(error instanceof InsufficientAccessError)) throw error;
       return {
         visible: false,
-        detail: `${reading.bindDn} may not use the DirSync control on ${namingContext} (it lacks "Replicating Directory Changes" ` +
+        detail:
+          `${reading.bindDn} may not use the DirSync control on ${namingContext} (it lacks "Replicating Directory Changes" ` +
           'on the domain), so delta imports cannot see deletions; they are found by listing the scope each cycle instead.',
       };
     }
@@ -65,7 +70,8 @@ export async function probeDeletionVisibility(admin: Client, reading: DirectoryC
       ? { visible: true, detail: `${reading.bindDn} saw a test deletion in ${container} through DirSync: delta imports see deletions.` }
       : {
           visible: false,
-          detail: `${reading.bindDn} did not see a test deletion in ${container} through DirSync (with Show Deleted): the directory ` +
+          detail:
+            `${reading.bindDn} did not see a test deletion in ${container} through DirSync (with Show Deleted): the directory ` +
             'withholds deleted objects from this account (Samba does from every non-administrator; on Windows AD, check its ' +
             '"Replicating Directory Changes" right), so deletions are found by listing the scope each cycle instead.',
         };
@@ -88,7 +94,8 @@ async function usersContainer(client: Client, domainDn: string): Promise<string>
   const { searchEntries } = await client.search(domainDn, { scope: 'base', attributes: ['wellKnownObjects'] });
   const prefix = `B:32:${USERS_CONTAINER_WELL_KNOWN_GUID}:`;
   // Values look like B:32:<guid hex>:<dn>.
-  const value = valuesAsArray(searchEntries[0]?.wellKnownObjects as LdapValues | undefined).map(String)
+  const value = valuesAsArray(searchEntries[0]?.wellKnownObjects as LdapValues | undefined)
+    .map(String)
     .find((candidate) => candidate.toUpperCase().startsWith(prefix));
   return value === undefined ? domainDn : value.slice(prefix.length);
 }
@@ -96,7 +103,8 @@ async function usersContainer(client: Client, domainDn: string): Promise<string>
 async function readGuid(client: Client, dn: string): Promise<Buffer> {
   const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
   const guid = valuesAsArray(searchEntries[0]?.objectGUID as LdapValues | undefined)[0];
-  if (!Buffer.isBuffer(guid)) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the deletion probe ${dn} was created but its objectGUID cannot be read`);
+  if (!Buffer.isBuffer(guid))
+    throw new DirSyncError('ActiveDirectory.unexpected-reply', `the deletion probe ${dn} was created but its objectGUID cannot be read`);
   return guid;
 }
 
@@ -119,9 +127,13 @@ async function dirSyncSawDeletion(client: Client, namingContext: string, cookie:
       { filter: CHANGE_FILTER, attributes: ['objectGUID', 'isDeleted'], explicitBufferAttributes: ['objectGUID'] },
       [control, new ShowDeletedControl()],
     );
-    seen ||= searchEntries.some((entry) =>
-      valuesAsArray(entry.objectGUID as LdapValues | undefined).some((value) => Buffer.isBuffer(value) && value.equals(guid)) &&
-      valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]?.toString().toUpperCase() === 'TRUE');
+    seen ||= searchEntries.some(
+      (entry) =>
+        valuesAsArray(entry.objectGUID as LdapValues | undefined).some((value) => Buffer.isBuffer(value) && value.equals(guid)) &&
+        valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]
+          ?.toString()
+          .toUpperCase() === 'TRUE',
+    );
   } while (control.moreResults);
   return seen;
 }
@@ -131,6 +143,10 @@ async function removeIfPresent(admin: Client, dn: string): Promise<void> {
     await admin.del(dn);
   } catch (error) {
     if (error instanceof NoSuchObjectError) return;
-    throw new DirSyncError('ActiveDirectory.unexpected-reply', `The temporary object ${dn} could not be removed (${(error as Error).message}).`, { recommendedAction: 'delete it by hand', target: dn, cause: error });
+    throw new DirSyncError('ActiveDirectory.unexpected-reply', `The temporary object ${dn} could not be removed (${(error as Error).message}).`, {
+      recommendedAction: 'delete it by hand',
+      target: dn,
+      cause: error,
+    });
   }
 }

@@ -4,33 +4,51 @@ import type { Client } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
 
 /** Exchange attributes the hybrid deployment writes back (they exist only where Exchange extended the schema). */
-const HYBRID_WRITEBACK_ATTRIBUTES = ['msExchArchiveStatus', 'msExchSafeSendersHash', 'msExchBlockedSendersHash', 'msExchSafeRecipientsHash', 'msExchUCVoiceMailSettings', 'msExchUserHoldPolicies'];
+const HYBRID_WRITEBACK_ATTRIBUTES = [
+  'msExchArchiveStatus',
+  'msExchSafeSendersHash',
+  'msExchBlockedSendersHash',
+  'msExchSafeRecipientsHash',
+  'msExchUCVoiceMailSettings',
+  'msExchUserHoldPolicies',
+];
 
 export async function ensureOusExist(client: Client, dns: readonly string[]): Promise<void> {
   for (const dn of dns) {
     try {
       await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'] });
     } catch (error) {
-      throw new DirSyncError('ActiveDirectory.ou-not-found', `the organizational unit ${dn} does not exist in Active Directory (or the account cannot see it): ${(error as Error).message}`, {
-        recommendedAction: 'correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU); nothing was saved',
-        target: dn,
-        cause: error,
-      });
+      throw new DirSyncError(
+        'ActiveDirectory.ou-not-found',
+        `the organizational unit ${dn} does not exist in Active Directory (or the account cannot see it): ${(error as Error).message}`,
+        {
+          recommendedAction: 'correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU); nothing was saved',
+          target: dn,
+          cause: error,
+        },
+      );
     }
   }
 }
 
 export async function ensureExchangeSchema(client: Client): Promise<void> {
-  const { searchEntries: [rootDse] } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['schemaNamingContext'] });
+  const {
+    searchEntries: [rootDse],
+  } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['schemaNamingContext'] });
   const schema = String(rootDse?.schemaNamingContext ?? '');
   const filter = `(|${HYBRID_WRITEBACK_ATTRIBUTES.map((name) => `(lDAPDisplayName=${name})`).join('')})`;
   const { searchEntries } = await client.search(schema, { scope: 'one', filter, attributes: ['lDAPDisplayName'] });
   const present = new Set(searchEntries.map((entry) => String(entry.lDAPDisplayName).toLowerCase()));
   const missing = HYBRID_WRITEBACK_ATTRIBUTES.filter((name) => !present.has(name.toLowerCase()));
   if (missing.length > 0) {
-    throw new DirSyncError('ActiveDirectory.exchange-schema-missing', `Exchange hybrid deployment needs Exchange's schema extensions in Active Directory; missing: ${missing.join(', ')}`, {
-      recommendedAction: 'extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment; nothing was saved',
-    });
+    throw new DirSyncError(
+      'ActiveDirectory.exchange-schema-missing',
+      `Exchange hybrid deployment needs Exchange's schema extensions in Active Directory; missing: ${missing.join(', ')}`,
+      {
+        recommendedAction:
+          'extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment; nothing was saved',
+      },
+    );
   }
 }
 

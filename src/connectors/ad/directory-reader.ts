@@ -18,18 +18,74 @@ import type { LdapValues } from './values.ts';
 
 /** The attributes DirSync reads: what the cloud side maps, plus what selection and scope decide on. */
 export const READ_ATTRIBUTES = [
-  'objectGUID', 'objectSid', 'objectClass', 'objectCategory', 'isDeleted', 'isCriticalSystemObject',
-  'name', 'cn', 'sAMAccountName', 'userPrincipalName', 'userAccountControl', 'accountExpires',
-  'givenName', 'sn', 'initials', 'displayName', 'description', 'title', 'department', 'company',
-  'employeeID', 'employeeType', 'physicalDeliveryOfficeName', 'manager',
-  'mail', 'mailNickname', 'proxyAddresses', 'targetAddress', 'legacyExchangeDN', 'msExchHideFromAddressLists',
-  'telephoneNumber', 'otherTelephone', 'mobile', 'homePhone', 'ipPhone', 'pager', 'facsimileTelephoneNumber',
-  'streetAddress', 'postOfficeBox', 'l', 'st', 'postalCode', 'c', 'co', 'countryCode', 'preferredLanguage',
-  'info', 'wWWHomePage', 'groupType', 'member', 'managedBy',
-  'extensionAttribute1', 'extensionAttribute2', 'extensionAttribute3', 'extensionAttribute4',
-  'extensionAttribute5', 'extensionAttribute6', 'extensionAttribute7', 'extensionAttribute8',
-  'extensionAttribute9', 'extensionAttribute10', 'extensionAttribute11', 'extensionAttribute12',
-  'extensionAttribute13', 'extensionAttribute14', 'extensionAttribute15', 'whenChanged', 'uSNChanged',
+  'objectGUID',
+  'objectSid',
+  'objectClass',
+  'objectCategory',
+  'isDeleted',
+  'isCriticalSystemObject',
+  'name',
+  'cn',
+  'sAMAccountName',
+  'userPrincipalName',
+  'userAccountControl',
+  'accountExpires',
+  'givenName',
+  'sn',
+  'initials',
+  'displayName',
+  'description',
+  'title',
+  'department',
+  'company',
+  'employeeID',
+  'employeeType',
+  'physicalDeliveryOfficeName',
+  'manager',
+  'mail',
+  'mailNickname',
+  'proxyAddresses',
+  'targetAddress',
+  'legacyExchangeDN',
+  'msExchHideFromAddressLists',
+  'telephoneNumber',
+  'otherTelephone',
+  'mobile',
+  'homePhone',
+  'ipPhone',
+  'pager',
+  'facsimileTelephoneNumber',
+  'streetAddress',
+  'postOfficeBox',
+  'l',
+  'st',
+  'postalCode',
+  'c',
+  'co',
+  'countryCode',
+  'preferredLanguage',
+  'info',
+  'wWWHomePage',
+  'groupType',
+  'member',
+  'managedBy',
+  'extensionAttribute1',
+  'extensionAttribute2',
+  'extensionAttribute3',
+  'extensionAttribute4',
+  'extensionAttribute5',
+  'extensionAttribute6',
+  'extensionAttribute7',
+  'extensionAttribute8',
+  'extensionAttribute9',
+  'extensionAttribute10',
+  'extensionAttribute11',
+  'extensionAttribute12',
+  'extensionAttribute13',
+  'extensionAttribute14',
+  'extensionAttribute15',
+  'whenChanged',
+  'uSNChanged',
 ];
 
 /** Binary attributes, in the server's spelling (ldapts matches them case-sensitively). */
@@ -150,16 +206,17 @@ export class DirectoryReader {
 
   async #readRemainingRange(guid: Buffer, attribute: string, from: number): Promise<(string | Buffer)[]> {
     const values: (string | Buffer)[] = [];
-    for (let low: number | undefined = from; low !== undefined;) {
+    for (let low: number | undefined = from; low !== undefined; ) {
       const { searchEntries } = await this.#client.search(
         `<GUID=${guidToHex(guid)}>`,
         { scope: 'base', attributes: [`${attribute};range=${low}-*`] },
         DirectoryReader.readControls(),
       );
       const entry = searchEntries[0];
-      const rangedName = entry === undefined ? undefined : Object.keys(entry).find(
-        (name) => parseRangedAttributeName(name)?.attribute.toLowerCase() === attribute.toLowerCase(),
-      );
+      const rangedName =
+        entry === undefined
+          ? undefined
+          : Object.keys(entry).find((name) => parseRangedAttributeName(name)?.attribute.toLowerCase() === attribute.toLowerCase());
       const range = rangedName === undefined ? undefined : parseRangedAttributeName(rangedName);
       if (entry === undefined || rangedName === undefined || range === undefined) break;
       values.push(...valuesAsArray(entry[rangedName] as LdapValues));
@@ -173,7 +230,9 @@ export class DirectoryReader {
     if (reference.guid !== undefined) return anchorFromGuid(reference.guid);
     try {
       const { searchEntries } = await this.#client.search(reference.dn, {
-        scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'],
+        scope: 'base',
+        attributes: ['objectGUID'],
+        explicitBufferAttributes: ['objectGUID'],
       });
       const guid = firstBuffer(searchEntries[0]?.objectGUID);
       return guid === undefined ? undefined : anchorFromGuid(guid);

@@ -49,7 +49,8 @@ export function parseDn(dn: string): NormalizedRdn[] {
     const character = dn[index]!;
     if (!readingValue) {
       if (character === '=') readingValue = true;
-      else if (character === ',' || character === '+' || character === '\\') throw new InvalidDnError(dn, `unexpected "${character}" in an attribute type`);
+      else if (character === ',' || character === '+' || character === '\\')
+        throw new InvalidDnError(dn, `unexpected "${character}" in an attribute type`);
       else type += character;
       continue;
     }

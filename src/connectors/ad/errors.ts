@@ -18,7 +18,13 @@ export type DirectoryConnectionFailure =
   | 'invalid-ca-file';
 
 /** Opening or binding the LDAP session failed, or the connection was lost. */
-export function directoryConnectionError(failure: DirectoryConnectionFailure, message: string, recommendedAction: string, target: string, cause?: unknown): DirSyncError {
+export function directoryConnectionError(
+  failure: DirectoryConnectionFailure,
+  message: string,
+  recommendedAction: string,
+  target: string,
+  cause?: unknown,
+): DirSyncError {
   return new DirSyncError(`ActiveDirectory.${failure}`, message, { recommendedAction, target, cause });
 }
 

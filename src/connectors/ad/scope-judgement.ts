@@ -15,17 +15,28 @@ export type ScopeJudgement =
  * already carried the scope's attribute filter; otherwise the object is re-read by GUID with the filter.
  */
 export async function judgeScope(
-  reader: DirectoryReader, scope: DirectoryScope, entry: ReadEntry, kind: ObjectKind, options: { attributeFilterApplied: boolean },
+  reader: DirectoryReader,
+  scope: DirectoryScope,
+  entry: ReadEntry,
+  kind: ObjectKind,
+  options: { attributeFilterApplied: boolean },
 ): Promise<ScopeJudgement> {
   if (!scope.containsDn(entry.dn)) {
     const excludedOu = scope.excludedOuOf(entry.dn);
-    return { inScope: false, reason: excludedOu === undefined ? 'it is outside the OUs in scope' : `it is in the excluded OU ${excludedOu}`, excluded: false };
+    return {
+      inScope: false,
+      reason: excludedOu === undefined ? 'it is outside the OUs in scope' : `it is in the excluded OU ${excludedOu}`,
+      excluded: false,
+    };
   }
   const excludedBecause = exclusionReason(kind, entry.attributes);
   if (excludedBecause !== undefined) return { inScope: false, reason: `it is ${excludedBecause}`, excluded: true };
-  if (!options.attributeFilterApplied && scope.attributeFilter !== undefined &&
-      // Whether it matches is all this asks: not the object again (a large group's members with it).
-      (await reader.readByGuid(entry.guid, { filter: scope.narrow('(objectClass=*)'), attributes: ['objectGUID'] })) === undefined) {
+  if (
+    !options.attributeFilterApplied &&
+    scope.attributeFilter !== undefined &&
+    // Whether it matches is all this asks: not the object again (a large group's members with it).
+    (await reader.readByGuid(entry.guid, { filter: scope.narrow('(objectClass=*)'), attributes: ['objectGUID'] })) === undefined
+  ) {
     return { inScope: false, reason: `it does not match the scope's attribute filter ${scope.attributeFilter}`, excluded: false };
   }
   return { inScope: true };

@@ -90,9 +90,11 @@ function parseOu(dn: string, option: string): ParsedOu {
 }
 
 function withoutNestedOus(ous: ParsedOu[]): ParsedOu[] {
-  return ous.filter((ou, index) =>
-    !ous.some((other, otherIndex) => otherIndex !== index && isRdnSuffix(ou.rdns, other.rdns) &&
-      (other.rdns.length < ou.rdns.length || otherIndex < index)),
+  return ous.filter(
+    (ou, index) =>
+      !ous.some(
+        (other, otherIndex) => otherIndex !== index && isRdnSuffix(ou.rdns, other.rdns) && (other.rdns.length < ou.rdns.length || otherIndex < index),
+      ),
   );
 }
 

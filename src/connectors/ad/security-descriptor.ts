@@ -263,11 +263,13 @@ export function revokeControlAccessRight(dacl: Acl, sid: Buffer, rightGuid: stri
   const right = guidToBytes(rightGuid);
   const kept = dacl.aces.filter(
     (ace) =>
-      !(isAccessAce(ace) &&
+      !(
+        isAccessAce(ace) &&
         ace.type === AceType.accessAllowedObject &&
         !(ace.flags & AceFlags.inherited) &&
         ace.sid.equals(sid) &&
-        ace.objectType?.equals(right)),
+        ace.objectType?.equals(right)
+      ),
   );
   const removed = dacl.aces.length - kept.length;
   dacl.aces = kept;

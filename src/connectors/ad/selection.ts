@@ -4,8 +4,7 @@ import type { ObjectKind } from '../../engine/model.ts';
 import { parseDn } from './distinguished-name.ts';
 
 /** Users (people, not computers), groups of every type, and contacts. Used by the full import. */
-export const SELECTION_FILTER =
-  '(|(&(objectCategory=person)(objectClass=user))(objectClass=group)(objectClass=contact))';
+export const SELECTION_FILTER = '(|(&(objectCategory=person)(objectClass=user))(objectClass=group)(objectClass=contact))';
 
 /**
  * Candidates for change tracking. Tombstones lose objectCategory, so computers are told apart by their
@@ -21,8 +20,17 @@ export const MATCH_NOTHING_FILTER = '(&(objectClass=*)(!(objectClass=*)))';
  * tell which objects are synchronised, without the attributes the cloud side maps.
  */
 export const SELECTION_ATTRIBUTES = [
-  'objectGUID', 'objectClass', 'objectCategory', 'isCriticalSystemObject', 'sAMAccountName',
-  'mail', 'mailNickname', 'proxyAddresses', 'msExchHideFromAddressLists', 'name', 'displayName',
+  'objectGUID',
+  'objectClass',
+  'objectCategory',
+  'isCriticalSystemObject',
+  'sAMAccountName',
+  'mail',
+  'mailNickname',
+  'proxyAddresses',
+  'msExchHideFromAddressLists',
+  'name',
+  'displayName',
 ];
 
 type Attributes = Readonly<Record<string, readonly string[]>>;
@@ -82,8 +90,5 @@ function isMailEnabled(kind: ObjectKind, attributes: Attributes): boolean {
 }
 
 function hasMailAddress(attributes: Attributes): boolean {
-  return (
-    (first(attributes, 'mail') ?? '') !== '' ||
-    (attributes.proxyaddresses ?? []).some((address) => address.toLowerCase().startsWith('smtp:'))
-  );
+  return (first(attributes, 'mail') ?? '') !== '' || (attributes.proxyaddresses ?? []).some((address) => address.toLowerCase().startsWith('smtp:'));
 }

@@ -70,9 +70,20 @@ export interface ServiceAccountOptions {
   domainDn?: string;
 }
 
-type ServiceAccountFailure = 'insufficient-access' | 'encryption-required' | 'password-rejected' | 'users-container-not-found' | 'not-the-service-account';
+type ServiceAccountFailure =
+  | 'insufficient-access'
+  | 'encryption-required'
+  | 'password-rejected'
+  | 'users-container-not-found'
+  | 'not-the-service-account';
 
-function serviceAccountError(failure: ServiceAccountFailure, message: string, recommendedAction: string, target: string, cause?: unknown): DirSyncError {
+function serviceAccountError(
+  failure: ServiceAccountFailure,
+  message: string,
+  recommendedAction: string,
+  target: string,
+  cause?: unknown,
+): DirSyncError {
   return new DirSyncError(`ServiceAccount.${failure}`, message, { recommendedAction, target, cause });
 }
 
@@ -91,7 +102,11 @@ function unicodePwd(password: string): Attribute {
 async function readDomainDn(client: Client): Promise<string> {
   const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
   const domainDn = firstString(searchEntries[0]?.defaultNamingContext);
-  if (!domainDn) throw new DirSyncError('ActiveDirectory.unexpected-reply', 'the directory did not name its default naming context (RootDSE defaultNamingContext)');
+  if (!domainDn)
+    throw new DirSyncError(
+      'ActiveDirectory.unexpected-reply',
+      'the directory did not name its default naming context (RootDSE defaultNamingContext)',
+    );
   return domainDn;
 }
 
@@ -157,14 +172,18 @@ async function createAccount(client: Client, usersContainer: string, domainDn: s
       throw error;
     }
     const created = await readAccount(client, dn);
-    if (!created) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the service account ${dn} was created but cannot be read back`, { target: dn });
+    if (!created)
+      throw new DirSyncError('ActiveDirectory.unexpected-reply', `the service account ${dn} was created but cannot be read back`, { target: dn });
     return created;
   }
 }
 
 /** AAD_…@corp.example.com: the account's name at the domain's DNS name. */
 function userPrincipalNameFor(samAccountName: string, domainDn: string): string {
-  const dnsName = domainDn.split(',').map((part) => part.trim().replace(/^DC=/i, '')).join('.');
+  const dnsName = domainDn
+    .split(',')
+    .map((part) => part.trim().replace(/^DC=/i, ''))
+    .join('.');
   return `${samAccountName}@${dnsName}`;
 }
 
@@ -185,12 +204,19 @@ async function editDomainRootDacl(client: Client, domainDn: string, edit: (dacl:
     daclOnly,
   );
   const value = firstBuffer(searchEntries[0]?.nTSecurityDescriptor);
-  if (!value) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the security descriptor of ${domainDn} could not be read`, { target: domainDn });
+  if (!value)
+    throw new DirSyncError('ActiveDirectory.unexpected-reply', `the security descriptor of ${domainDn} could not be read`, { target: domainDn });
   const descriptor = parseSecurityDescriptor(value);
   const dacl = descriptor.dacl ?? { revision: 4, aces: [] };
   if (!edit(dacl)) return;
   const daclBits = SecurityDescriptorControl.daclAutoInherited | SecurityDescriptorControl.daclProtected | SecurityDescriptorControl.daclDefaulted;
-  const daclDescriptor = serializeSecurityDescriptor({ control: descriptor.control & daclBits, owner: undefined, group: undefined, sacl: undefined, dacl });
+  const daclDescriptor = serializeSecurityDescriptor({
+    control: descriptor.control & daclBits,
+    owner: undefined,
+    group: undefined,
+    sacl: undefined,
+    dacl,
+  });
   await client.modify(
     domainDn,
     new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [daclDescriptor] }) }),
@@ -281,7 +307,10 @@ export async function ensureServiceAccount(client: Client, options: ServiceAccou
       if (!existing.userPrincipalName) {
         // Accounts created before DirSync signed in by UPN.
         account = { ...existing, userPrincipalName: userPrincipalNameFor(existing.samAccountName, domainDn) };
-        await client.modify(existing.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: [account.userPrincipalName!] }) }));
+        await client.modify(
+          existing.dn,
+          new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: [account.userPrincipalName!] }) }),
+        );
       }
     } else {
       const usersContainer = await readUsersContainer(client, domainDn);
@@ -316,7 +345,9 @@ export interface ServiceAccountRemoval {
  * its replication rights off the domain root, then deletes it. Running it again once it is gone changes nothing.
  */
 export async function removeServiceAccount(
-  client: Client, account: { objectGuid: string; samAccountName: string }, options: { domainDn?: string } = {},
+  client: Client,
+  account: { objectGuid: string; samAccountName: string },
+  options: { domainDn?: string } = {},
 ): Promise<ServiceAccountRemoval> {
   const domainDn = options.domainDn ?? (await readDomainDn(client));
   try {

@@ -55,10 +55,17 @@ function isAdWatermark(value: unknown): value is AdWatermark {
   const candidate = value as Partial<DirSyncWatermark> & Partial<UsnWatermark>;
   if (candidate.version !== WATERMARK_VERSION || typeof candidate.scope !== 'string') return false;
   if (candidate.mechanism === 'dirsync') {
-    return typeof candidate.cookies === 'object' && candidate.cookies !== null &&
-      Object.values(candidate.cookies).every((cookie) => typeof cookie === 'string');
+    return (
+      typeof candidate.cookies === 'object' &&
+      candidate.cookies !== null &&
+      Object.values(candidate.cookies).every((cookie) => typeof cookie === 'string')
+    );
   }
-  return candidate.mechanism === 'usn' && typeof candidate.server === 'string' &&
-    typeof candidate.highestCommittedUsn === 'string' && /^\d+$/.test(candidate.highestCommittedUsn) &&
-    Array.isArray(candidate.namingContexts);
+  return (
+    candidate.mechanism === 'usn' &&
+    typeof candidate.server === 'string' &&
+    typeof candidate.highestCommittedUsn === 'string' &&
+    /^\d+$/.test(candidate.highestCommittedUsn) &&
+    Array.isArray(candidate.namingContexts)
+  );
 }

@@ -36,7 +36,9 @@ export function retryItem(session: GraphSession, response: BatchResponseItem, at
 export async function readInBatches<T>(session: GraphSession, urls: readonly string[]): Promise<T[]> {
   const answers: T[] = new Array(urls.length);
   for (let start = 0; start < urls.length; start += MAX_BATCH_SIZE) {
-    let pending: BatchRequestItem[] = urls.slice(start, start + MAX_BATCH_SIZE).map((url, offset) => ({ id: String(start + offset), method: 'GET', url }));
+    let pending: BatchRequestItem[] = urls
+      .slice(start, start + MAX_BATCH_SIZE)
+      .map((url, offset) => ({ id: String(start + offset), method: 'GET', url }));
     for (let attempts = 1; pending.length > 0; attempts += 1) {
       const responses = await batchOfReads(session, pending, attempts);
       if (responses === undefined) continue; // the connection was lost: reads are safe to send again

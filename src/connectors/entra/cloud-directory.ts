@@ -36,9 +36,12 @@ export interface AdministratorCheck {
 /** Answers that mean "this read is not available here", as opposed to a failure of the service. */
 const REFUSALS = new Set([400, 403, 404, 405, 501]);
 
-export const ELIGIBLE_ROLES_UNCHECKED = 'Eligible (PIM) administrator roles could not be checked, so soft matching may take over a user who can activate one: grant DirSync\'s application RoleEligibilitySchedule.Read.Directory.';
-export const TRANSITIVE_ROLES_UNCHECKED = 'Directory roles held through nested groups could not be checked (only direct memberships were): soft matching may take over such an administrator.';
-export const ROLE_ASSIGNMENTS_UNCHECKED = 'Role assignments outside directory roles (e.g. scoped to an administrative unit) could not be checked, so soft matching may take over such an administrator: grant DirSync\'s application RoleManagement.Read.Directory.';
+export const ELIGIBLE_ROLES_UNCHECKED =
+  "Eligible (PIM) administrator roles could not be checked, so soft matching may take over a user who can activate one: grant DirSync's application RoleEligibilitySchedule.Read.Directory.";
+export const TRANSITIVE_ROLES_UNCHECKED =
+  'Directory roles held through nested groups could not be checked (only direct memberships were): soft matching may take over such an administrator.';
+export const ROLE_ASSIGNMENTS_UNCHECKED =
+  "Role assignments outside directory roles (e.g. scoped to an administrative unit) could not be checked, so soft matching may take over such an administrator: grant DirSync's application RoleManagement.Read.Directory.";
 
 interface CloudUser {
   id: string;
@@ -127,7 +130,9 @@ export class CloudDirectory implements CloudTarget {
   }
 
   async takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>> {
-    const urls = chunks([...userPrincipalNames], MAX_IN_VALUES).map((group) => filteredUrl('users', `userPrincipalName in (${group.map(odataString).join(',')})`, ['id', 'userPrincipalName']));
+    const urls = chunks([...userPrincipalNames], MAX_IN_VALUES).map((group) =>
+      filteredUrl('users', `userPrincipalName in (${group.map(odataString).join(',')})`, ['id', 'userPrincipalName']),
+    );
     const taken = new Set<string>();
     for (const page of await readInBatches<Page<CloudUser>>(this.session, urls)) {
       for (const user of page.value) if (user.userPrincipalName) taken.add(user.userPrincipalName.toLowerCase());
@@ -139,7 +144,8 @@ export class CloudDirectory implements CloudTarget {
   async *unanchoredUsers(): AsyncIterable<{ id: string; userPrincipalName: string; mail: string | null; proxyAddresses: string[] }> {
     type Listed = CloudUser & { mail: string | null; proxyAddresses?: string[] };
     for await (const user of this.session.getAll<Listed>('/users?$select=id,userPrincipalName,mail,proxyAddresses,onPremisesImmutableId&$top=999')) {
-      if (!user.onPremisesImmutableId) yield { id: user.id, userPrincipalName: user.userPrincipalName ?? '', mail: user.mail ?? null, proxyAddresses: user.proxyAddresses ?? [] };
+      if (!user.onPremisesImmutableId)
+        yield { id: user.id, userPrincipalName: user.userPrincipalName ?? '', mail: user.mail ?? null, proxyAddresses: user.proxyAddresses ?? [] };
     }
   }
 
@@ -171,7 +177,8 @@ export class CloudDirectory implements CloudTarget {
     );
     const usersByMail = new Map<string, CloudUser[]>();
     for (const page of await readInBatches<Page<CloudUser>>(this.session, smtpUrls)) {
-      for (const user of page.value) if (user.mail) usersByMail.set(user.mail.toLowerCase(), [...(usersByMail.get(user.mail.toLowerCase()) ?? []), user]);
+      for (const user of page.value)
+        if (user.mail) usersByMail.set(user.mail.toLowerCase(), [...(usersByMail.get(user.mail.toLowerCase()) ?? []), user]);
     }
     for (const candidate of bySmtp) {
       const match = onlyUnanchored(usersByMail.get(candidate.primarySmtpAddress!.toLowerCase()) ?? []);
@@ -179,7 +186,10 @@ export class CloudDirectory implements CloudTarget {
     }
 
     // Only a UPN as AD has it: one DirSync rewrote (unverified suffix) could name somebody else's account.
-    const byUpn = candidates.filter((candidate): candidate is SoftMatchCandidate & { userPrincipalName: string } => !found.has(candidate.anchor) && candidate.userPrincipalName !== undefined);
+    const byUpn = candidates.filter(
+      (candidate): candidate is SoftMatchCandidate & { userPrincipalName: string } =>
+        !found.has(candidate.anchor) && candidate.userPrincipalName !== undefined,
+    );
     const upnUrls = chunks(byUpn, MAX_IN_VALUES).map((group) =>
       filteredUrl('users', `userPrincipalName in (${group.map((candidate) => odataString(candidate.userPrincipalName)).join(',')})`, select),
     );
@@ -223,13 +233,19 @@ export class CloudDirectory implements CloudTarget {
         holdsRole = membership['@odata.type'] === '#microsoft.graph.directoryRole';
         if (holdsRole) break;
         // A group whose flag Graph withheld (limited information) is checked as if role-assignable.
-        if (membership['@odata.type'] === '#microsoft.graph.group' && membership.isAssignableToRole !== false && membership.isAssignableToRole !== null) groups.push(membership.id);
+        if (
+          membership['@odata.type'] === '#microsoft.graph.group' &&
+          membership.isAssignableToRole !== false &&
+          membership.isAssignableToRole !== null
+        )
+          groups.push(membership.id);
       }
       if (holdsRole) {
         administrators.add(userId);
         continue;
       }
-      for (const principalId of [userId, ...groups].map((id) => id.toLowerCase())) carriers.set(principalId, (carriers.get(principalId) ?? new Set()).add(userId));
+      for (const principalId of [userId, ...groups].map((id) => id.toLowerCase()))
+        carriers.set(principalId, (carriers.get(principalId) ?? new Set()).add(userId));
     }
     const principals = [...carriers.keys()];
 
@@ -238,12 +254,14 @@ export class CloudDirectory implements CloudTarget {
     };
     // Active assignments at any scope; `in` is documented for principalId here.
     const assignmentUrls = chunks(principals, MAX_IN_VALUES).map((group) =>
-      filteredUrl('roleManagement/directory/roleAssignments', `principalId in (${group.map(odataString).join(',')})`, ['id', 'principalId']));
+      filteredUrl('roleManagement/directory/roleAssignments', `principalId in (${group.map(odataString).join(',')})`, ['id', 'principalId']),
+    );
     const assigned = await this.readUnlessRefused<Page<{ principalId: string }>>(assignmentUrls, ROLE_ASSIGNMENTS_UNCHECKED, warnings);
     markHolders(assigned.flatMap((page) => page.value.map((assignment) => assignment.principalId.toLowerCase())));
     // Eligibilities in effect now; principalId documents only eq (and ne) here, so one read per principal.
     const eligibilityUrls = principals.map((principalId) =>
-      filteredUrl('roleManagement/directory/roleEligibilityScheduleInstances', `principalId eq ${odataString(principalId)}`, ['id', 'principalId']));
+      filteredUrl('roleManagement/directory/roleEligibilityScheduleInstances', `principalId eq ${odataString(principalId)}`, ['id', 'principalId']),
+    );
     const eligible = await this.readUnlessRefused<Page<{ principalId: string }>>(eligibilityUrls, ELIGIBLE_ROLES_UNCHECKED, warnings);
     markHolders(eligible.flatMap((page) => page.value.map((instance) => instance.principalId.toLowerCase())));
     return { administrators, warnings };
@@ -274,16 +292,25 @@ export class CloudDirectory implements CloudTarget {
 
   /** Each user's groups and directory roles, nested groups included; direct ones only where Graph lacks transitiveMemberOf. */
   private async membershipsOf(userIds: readonly string[], warnings: string[]): Promise<Page<Membership>[]> {
-    const transitive = await this.readUnlessRefused<Page<Membership>>(userIds.map((id) => `/users/${id}/transitiveMemberOf?$top=999`), TRANSITIVE_ROLES_UNCHECKED, warnings);
+    const transitive = await this.readUnlessRefused<Page<Membership>>(
+      userIds.map((id) => `/users/${id}/transitiveMemberOf?$top=999`),
+      TRANSITIVE_ROLES_UNCHECKED,
+      warnings,
+    );
     if (transitive.length === userIds.length) return transitive;
-    return readInBatches<Page<Membership>>(this.session, userIds.map((id) => `/users/${id}/memberOf?$top=999`));
+    return readInBatches<Page<Membership>>(
+      this.session,
+      userIds.map((id) => `/users/${id}/memberOf?$top=999`),
+    );
   }
 
   private async findOrRegisterExtension(): Promise<string> {
     const applications = await this.session.get<Page<{ id: string }>>(filteredUrl('applications', `appId eq ${odataString(this.clientId)}`, ['id']));
     const application = applications.value[0];
     if (application === undefined) {
-      throw new DirSyncError('Graph.application-not-visible', `The application ${this.clientId} is not visible to itself through Graph.`, { target: this.clientId });
+      throw new DirSyncError('Graph.application-not-visible', `The application ${this.clientId} is not visible to itself through Graph.`, {
+        target: this.clientId,
+      });
     }
     const fullName = `extension_${this.clientId.replaceAll('-', '')}_${SOURCE_ANCHOR_EXTENSION}`;
     const existing = await this.session.get<Page<{ name: string }>>(`/applications/${application.id}/extensionProperties`);

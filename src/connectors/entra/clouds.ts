@@ -15,4 +15,3 @@ export const clouds = {
 } as const satisfies Record<string, CloudEndpoints>;
 
 export type CloudName = keyof typeof clouds;
-

@@ -57,7 +57,9 @@ export function cloudSignInError(reason: SignInFailureReason, clientId: string, 
 
 /** A preview run tried to change the cloud. Raised where requests are sent, so no code path can slip past it. */
 export function previewWriteBlocked(method: string, url: string): DirSyncError {
-  return new DirSyncError('Sync.preview-write-blocked', `A preview run writes nothing to the cloud, but ${method} ${url} was about to be sent.`, { target: url });
+  return new DirSyncError('Sync.preview-write-blocked', `A preview run writes nothing to the cloud, but ${method} ${url} was about to be sent.`, {
+    target: url,
+  });
 }
 
 /**
@@ -66,7 +68,16 @@ export function previewWriteBlocked(method: string, url: string): DirSyncError {
  */
 export function graphRequestError(httpStatus: number, code: string, message: string, cause?: unknown): DirSyncError {
   const text = `Microsoft Graph answered ${httpStatus}${code ? ` ${code}` : ''}: ${message}`;
-  const errorCode = httpStatus === 401 ? 'Graph.unauthorized' : httpStatus === 403 ? 'Graph.permission-denied' : httpStatus === 429 ? 'Graph.throttled' : httpStatus >= 500 ? 'Graph.unavailable' : 'Graph.request-failed';
+  const errorCode =
+    httpStatus === 401
+      ? 'Graph.unauthorized'
+      : httpStatus === 403
+        ? 'Graph.permission-denied'
+        : httpStatus === 429
+          ? 'Graph.throttled'
+          : httpStatus >= 500
+            ? 'Graph.unavailable'
+            : 'Graph.request-failed';
   return new DirSyncError(errorCode, text, { cause });
 }
 

@@ -82,7 +82,12 @@ class ExportRun {
   private readonly inFlight = new Set<Promise<void>>();
   private fatal: { error: unknown } | undefined;
 
-  constructor(session: GraphSession, concurrency: number, sourceAnchorProperty: string, operations: Iterable<CloudOperation> | AsyncIterable<CloudOperation>) {
+  constructor(
+    session: GraphSession,
+    concurrency: number,
+    sourceAnchorProperty: string,
+    operations: Iterable<CloudOperation> | AsyncIterable<CloudOperation>,
+  ) {
     this.session = session;
     this.concurrency = concurrency;
     this.sourceAnchorProperty = sourceAnchorProperty;
@@ -160,7 +165,8 @@ class ExportRun {
     }
     if (this.retryLater(item, response)) return;
     const detail = errorDetail(response);
-    const alreadyGone = operation.action === 'delete' || operation.action === 'remove-member' || (operation.action === 'set-manager' && operation.manager === null);
+    const alreadyGone =
+      operation.action === 'delete' || operation.action === 'remove-member' || (operation.action === 'set-manager' && operation.manager === null);
     if (response.status === 404 && alreadyGone) {
       this.finish(item, { ok: true, operation }); // already gone
     } else if (response.status === 400 && operation.action === 'add-members' && REFERENCE_EXISTS.test(detail.message)) {
@@ -199,7 +205,12 @@ class ExportRun {
     if (toLookUp.length === 0) return items;
     let found: Map<string, string>;
     try {
-      found = await findByAnchors(this.session, 'group', toLookUp.map((item) => item.operation.anchor), this.sourceAnchorProperty);
+      found = await findByAnchors(
+        this.session,
+        'group',
+        toLookUp.map((item) => item.operation.anchor),
+        this.sourceAnchorProperty,
+      );
     } catch (error) {
       this.fatal ??= { error };
       return [];
@@ -256,9 +267,17 @@ class ExportRun {
       return [{ operation, request: this.requestFor(operation), attempts: 0, notBefore: 0 }];
     }
     const chunks: MemberRef[][] = [];
-    for (let index = 0; index < operation.members.length; index += MAX_MEMBERS_PER_ADD) chunks.push(operation.members.slice(index, index + MAX_MEMBERS_PER_ADD));
+    for (let index = 0; index < operation.members.length; index += MAX_MEMBERS_PER_ADD)
+      chunks.push(operation.members.slice(index, index + MAX_MEMBERS_PER_ADD));
     const split: MemberSplit = { operation, remaining: chunks.length };
-    return chunks.map((members) => ({ operation, request: this.addMembersRequest(operation.groupId, members), members, attempts: 0, notBefore: 0, split }));
+    return chunks.map((members) => ({
+      operation,
+      request: this.addMembersRequest(operation.groupId, members),
+      members,
+      attempts: 0,
+      notBefore: 0,
+      split,
+    }));
   }
 
   private finish(item: WorkItem, outcome: OperationOutcome): void {
@@ -273,7 +292,11 @@ class ExportRun {
   }
 
   private addMembersRequest(groupId: string, members: readonly MemberRef[]): Omit<BatchRequestItem, 'id'> {
-    return { method: 'PATCH', url: `/groups/${groupId}`, body: { 'members@odata.bind': members.map((member) => this.session.directoryObjectUrl(member.cloudId)) } };
+    return {
+      method: 'PATCH',
+      url: `/groups/${groupId}`,
+      body: { 'members@odata.bind': members.map((member) => this.session.directoryObjectUrl(member.cloudId)) },
+    };
   }
 
   private requestFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'> {
@@ -288,7 +311,10 @@ class ExportRun {
         return { method: 'POST', url: `/directory/deletedItems/${operation.cloudId}/restore` };
       case 'add-members':
         if (operation.members.length === 0 || operation.members.length > MAX_MEMBERS_PER_ADD) {
-          throw new DirSyncError('Internal.unexpected', `An add-members request holds 1 to ${MAX_MEMBERS_PER_ADD} members; group ${operation.anchor} has ${operation.members.length}.`);
+          throw new DirSyncError(
+            'Internal.unexpected',
+            `An add-members request holds 1 to ${MAX_MEMBERS_PER_ADD} members; group ${operation.anchor} has ${operation.members.length}.`,
+          );
         }
         return this.addMembersRequest(operation.groupId, operation.members);
       case 'remove-member':
@@ -296,7 +322,11 @@ class ExportRun {
       case 'set-manager':
         return operation.manager === null
           ? { method: 'DELETE', url: `/users/${operation.userId}/manager/$ref` }
-          : { method: 'PUT', url: `/users/${operation.userId}/manager/$ref`, body: { '@odata.id': this.session.directoryObjectUrl(operation.manager.cloudId) } };
+          : {
+              method: 'PUT',
+              url: `/users/${operation.userId}/manager/$ref`,
+              body: { '@odata.id': this.session.directoryObjectUrl(operation.manager.cloudId) },
+            };
     }
   }
 }

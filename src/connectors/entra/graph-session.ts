@@ -131,9 +131,7 @@ export class GraphSession {
     if (items.length === 0 || items.length > MAX_BATCH_SIZE) {
       throw new RangeError(`A $batch holds 1 to ${MAX_BATCH_SIZE} requests, not ${items.length}.`);
     }
-    const requests = items.map((item) =>
-      item.body === undefined ? item : { ...item, headers: { 'Content-Type': 'application/json' } },
-    );
+    const requests = items.map((item) => (item.body === undefined ? item : { ...item, headers: { 'Content-Type': 'application/json' } }));
     const answer = await this.post<{ responses: BatchResponseItem[] }>('/$batch', { requests });
     return answer.responses;
   }

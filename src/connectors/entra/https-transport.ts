@@ -51,14 +51,18 @@ export class HttpsTransport {
   send(request: HttpsRequest): Promise<HttpsResponse> {
     const url = new URL(request.url);
     return new Promise((resolve, reject) => {
-      const outgoing = https.request(url, { method: request.method, headers: request.headers, agent: this.agent, timeout: this.timeoutMs }, (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('error', (error) => reject(connectionFailure(url, error)));
-        incoming.on('end', () =>
-          resolve({ status: incoming.statusCode ?? 0, headers: flattenHeaders(incoming.headers), body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      });
+      const outgoing = https.request(
+        url,
+        { method: request.method, headers: request.headers, agent: this.agent, timeout: this.timeoutMs },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', (error) => reject(connectionFailure(url, error)));
+          incoming.on('end', () =>
+            resolve({ status: incoming.statusCode ?? 0, headers: flattenHeaders(incoming.headers), body: Buffer.concat(chunks).toString('utf8') }),
+          );
+        },
+      );
       outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       outgoing.on('error', (error) => reject(connectionFailure(url, error)));
       outgoing.end(request.body);

@@ -15,10 +15,15 @@ export function ensureRequiredPermissions(accessToken: string, clientId: string)
   const roles = new Set(tokenRoles(accessToken));
   const missing = REQUIRED_PERMISSIONS.filter((permission) => !permission.anyOf.some((role) => roles.has(role)));
   if (missing.length === 0) return;
-  throw new DirSyncError('Graph.permission-missing', `application ${clientId} lacks Microsoft Graph application permissions: ${missing.map((permission) => `${permission.anyOf[0]} (to ${permission.purpose})`).join(', ')}`, {
-    recommendedAction: 'grant these application permissions to the app registration and give admin consent, then run configure again; nothing was saved',
-    target: clientId,
-  });
+  throw new DirSyncError(
+    'Graph.permission-missing',
+    `application ${clientId} lacks Microsoft Graph application permissions: ${missing.map((permission) => `${permission.anyOf[0]} (to ${permission.purpose})`).join(', ')}`,
+    {
+      recommendedAction:
+        'grant these application permissions to the app registration and give admin consent, then run configure again; nothing was saved',
+      target: clientId,
+    },
+  );
 }
 
 /** The app roles of an access token (its payload's `roles` claim). */

@@ -52,7 +52,13 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
           }
           if (outcome.rejoined) {
             // The object was created by an earlier, interrupted cycle: bring it to the wanted state.
-            rejoined.push({ action: 'update', objectType: operation.objectType, anchor: operation.anchor, cloudId: outcome.cloudId!, body: known?.desired ?? {} });
+            rejoined.push({
+              action: 'update',
+              objectType: operation.objectType,
+              anchor: operation.anchor,
+              cloudId: outcome.cloudId!,
+              body: known?.desired ?? {},
+            });
             continue;
           }
           state.counts.added++;
@@ -65,7 +71,11 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
           changes.push(objectChange('updated', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'add-members':
-          await ledger.members(operation.anchor, operation.members.map((member) => member.anchor), []);
+          await ledger.members(
+            operation.anchor,
+            operation.members.map((member) => member.anchor),
+            [],
+          );
           break;
         case 'remove-member':
           await ledger.members(operation.anchor, [], [operation.member.anchor]);
@@ -93,7 +103,14 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
   return { apply };
 }
 
-function exportedLink(state: CycleState, anchor: string, objectType: 'user' | 'group', cloudId: string, known: OperationContext | undefined, body: Record<string, unknown>): ObjectLink {
+function exportedLink(
+  state: CycleState,
+  anchor: string,
+  objectType: 'user' | 'group',
+  cloudId: string,
+  known: OperationContext | undefined,
+  body: Record<string, unknown>,
+): ObjectLink {
   return {
     anchor,
     kind: known?.kind ?? objectType,
@@ -113,12 +130,27 @@ function pendingCreates(state: CycleState, operations: readonly CloudOperation[]
   return operations.flatMap((operation) => {
     if (operation.action !== 'create') return [];
     const known = context.get(operation.anchor);
-    return [{ anchor: operation.anchor, kind: known?.kind ?? operation.objectType, cloudId: null, dn: known?.dn ?? '', exported: {}, lastSeenRunId: state.mode === 'full' ? state.runId : null }];
+    return [
+      {
+        anchor: operation.anchor,
+        kind: known?.kind ?? operation.objectType,
+        cloudId: null,
+        dn: known?.dn ?? '',
+        exported: {},
+        lastSeenRunId: state.mode === 'full' ? state.runId : null,
+      },
+    ];
   });
 }
 
 /** What an add or update changed: each attribute sent, from its last exported value (null for an add); secrets never. */
-function objectChange(action: 'added' | 'updated', anchor: string, objectType: 'user' | 'group', known: OperationContext | undefined, body: Record<string, unknown>): ObjectChange {
+function objectChange(
+  action: 'added' | 'updated',
+  anchor: string,
+  objectType: 'user' | 'group',
+  known: OperationContext | undefined,
+  body: Record<string, unknown>,
+): ObjectChange {
   const attributes: AttributeChange[] = [];
   const previous = action === 'added' ? {} : (known?.previous ?? {});
   for (const [name, value] of Object.entries(body)) {
@@ -130,7 +162,9 @@ function objectChange(action: 'added' | 'updated', anchor: string, objectType: '
 /** A nested attribute (onPremisesExtensionAttributes) changes key by key; an attribute that stays empty is no change. */
 function attributeChanges(name: string, old: unknown, value: unknown): AttributeChange[] {
   if (isRecord(value) && (old === null || isRecord(old))) {
-    return Object.entries(value).flatMap(([key, inner]) => attributeChanges(`${name}.${key}`, (old as Record<string, unknown> | null)?.[key] ?? null, inner));
+    return Object.entries(value).flatMap(([key, inner]) =>
+      attributeChanges(`${name}.${key}`, (old as Record<string, unknown> | null)?.[key] ?? null, inner),
+    );
   }
   const empty = (candidate: unknown) => candidate === null || (Array.isArray(candidate) && candidate.length === 0);
   return empty(old) && empty(value) ? [] : [{ name, old, new: value }];

@@ -72,7 +72,8 @@ async function listingCandidates(phase: DeletesPhase): Promise<DeletionCandidate
   const { state, store, source } = phase;
   const candidates: DeletionCandidate[] = [];
   if (state.mode === 'full') {
-    for await (const link of store.unseenLinks(state.runId)) if (!state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
+    for await (const link of store.unseenLinks(state.runId))
+      if (!state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
     return candidates;
   }
   if (phase.deltaDeletions !== 'listing') return candidates;
@@ -91,7 +92,10 @@ async function confirmCandidates(phase: DeletesPhase, candidates: readonly Delet
   for await (const verdict of phase.source.confirmDeletions(candidates)) {
     if (verdict.verdict === 'hidden' || verdict.verdict === 'unconfirmed') {
       // Never deleted, whatever --accept-deletes says: the object may well exist.
-      const why = verdict.verdict === 'hidden' ? `still in Active Directory and in scope, but the listing did not return it: ${verdict.reason}` : `its deletion could not be confirmed: ${verdict.reason}`;
+      const why =
+        verdict.verdict === 'hidden'
+          ? `still in Active Directory and in scope, but the listing did not return it: ${verdict.reason}`
+          : `its deletion could not be confirmed: ${verdict.reason}`;
       state.withheld.push({ anchor: verdict.anchor, dn: verdict.dn, objectType: verdict.kind ?? 'user', reason: why });
       state.reporter.warning(`Not deleted: ${verdict.dn}: ${why}.`);
       continue;
@@ -105,7 +109,9 @@ async function confirmCandidates(phase: DeletesPhase, candidates: readonly Delet
     state.deletes.set(verdict.anchor, { dn: verdict.dn, reason });
   }
   for (const base of signalled) {
-    state.reporter.warning(`Deletes under ${base.dn} withheld: ${base.why}. If the objects were really removed, run the sync with --accept-deletes; otherwise check the OU and the permissions of the account DirSync reads with.`);
+    state.reporter.warning(
+      `Deletes under ${base.dn} withheld: ${base.why}. If the objects were really removed, run the sync with --accept-deletes; otherwise check the OU and the permissions of the account DirSync reads with.`,
+    );
   }
 }
 
@@ -116,9 +122,13 @@ function signalledSearchBases(coverage: ListingCoverage | undefined, candidates:
   for (const base of coverage.searchBases) {
     const missing = candidates.filter((candidate) => coverage.contains(base.dn, candidate.dn)).length;
     if (missing === 0) continue;
-    if (base.returned === 0) signalled.push({ dn: base.dn, why: `${base.dn} returned no object at all, though ${missing} synchronized object(s) were under it` });
+    if (base.returned === 0)
+      signalled.push({ dn: base.dn, why: `${base.dn} returned no object at all, though ${missing} synchronized object(s) were under it` });
     else if (missing >= SHRUNK_SEARCH_BASE.minimumCandidates && missing >= SHRUNK_SEARCH_BASE.lostShare * (missing + base.returned)) {
-      signalled.push({ dn: base.dn, why: `${base.dn} returned ${base.returned} object(s), though ${missing} more synchronized object(s) were under it` });
+      signalled.push({
+        dn: base.dn,
+        why: `${base.dn} returned ${base.returned} object(s), though ${missing} more synchronized object(s) were under it`,
+      });
     }
   }
   return signalled;
@@ -138,7 +148,10 @@ async function planDeletes(phase: DeletesPhase): Promise<PlannedDeletes> {
   const planned: PlannedDeletes = { operations: [], context: new Map(), deleted: [], neverExported: [] };
   if (state.deletes.size === 0) return planned;
   const links = await store.getLinks([...state.deletes.keys()]);
-  const createdBeforeACrash = await findPendingCreates(phase.target, [...links.values()].filter((link) => link.cloudId === null));
+  const createdBeforeACrash = await findPendingCreates(
+    phase.target,
+    [...links.values()].filter((link) => link.cloudId === null),
+  );
   const groups = [...links.values()].filter((link) => link.kind === 'group').map((link) => link.anchor);
   const memberships = await store.getMemberships(groups);
   for (const [anchor, pending] of state.deletes) {
@@ -152,13 +165,26 @@ async function planDeletes(phase: DeletesPhase): Promise<PlannedDeletes> {
     const objectType = link.kind === 'group' ? 'group' : 'user';
     planned.operations.push({ action: 'delete', objectType, anchor, cloudId });
     planned.context.set(anchor, { dn: link.dn, kind: link.kind });
-    planned.deleted.push({ anchor, kind: link.kind, cloudId, dn: link.dn, exported: link.exported, members: [...(memberships.get(anchor) ?? [])], memberOf: await store.groupsOf(anchor) });
+    planned.deleted.push({
+      anchor,
+      kind: link.kind,
+      cloudId,
+      dn: link.dn,
+      exported: link.exported,
+      members: [...(memberships.get(anchor) ?? [])],
+      memberOf: await store.groupsOf(anchor),
+    });
     state.reporter.verbose(`Delete planned: ${link.dn} (${pending.reason}).`);
   }
   return planned;
 }
 
-function withholdAll(state: CycleState, operations: readonly CloudOperation[], context: ReadonlyMap<string, OperationContext>, reasons: readonly string[]): void {
+function withholdAll(
+  state: CycleState,
+  operations: readonly CloudOperation[],
+  context: ReadonlyMap<string, OperationContext>,
+  reasons: readonly string[],
+): void {
   const why = `withheld by accidental-delete prevention: ${reasons.join('; ')}`;
   for (const operation of operations) {
     const known = context.get(operation.anchor);

@@ -102,7 +102,10 @@ function noteDeletes(state: CycleState, chunk: readonly ImportChange[]): SourceO
     const anchor = change.op === 'delete' ? change.anchor : change.object.anchor;
     if (state.queuedRetries.has(anchor)) state.importedRetries.add(anchor);
     if (change.op === 'delete') {
-      state.deletes.set(change.anchor, { dn: change.dn, reason: change.reason === 'deleted-in-ad' ? 'deleted in Active Directory' : 'moved out of the synchronization scope' });
+      state.deletes.set(change.anchor, {
+        dn: change.dn,
+        reason: change.reason === 'deleted-in-ad' ? 'deleted in Active Directory' : 'moved out of the synchronization scope',
+      });
     } else {
       state.deletes.delete(change.object.anchor);
       upserts.push(change.object);
@@ -127,14 +130,25 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
       state.countNotExportable(object.dn, mapped.reason);
       // Do no harm: a linked object that Graph can no longer take (a security group that gained mail) keeps its cloud
       // object as it is; it is not deleted.
-      if (link?.cloudId) state.reporter.warning(`${object.dn} is no longer exportable (${mapped.reason}): its cloud object is kept as last exported and no longer updated.`);
+      if (link?.cloudId)
+        state.reporter.warning(
+          `${object.dn} is no longer exportable (${mapped.reason}): its cloud object is kept as last exported and no longer updated.`,
+        );
       continue;
     }
     state.notices.push(...mapped.notices);
     const exportedManager = (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
     if (mapped.objectType === 'group') noteMembership(state, object, link);
-    if (mapped.objectType === 'user' && exportedManager !== (object.references.manager ?? null)) state.managers.set(object.anchor, object.references.manager ?? null);
-    plan.context.set(object.anchor, { dn: object.dn, kind: object.kind, desired: mapped.attributes, previous: link?.exported ?? {}, lastSeenRunId: link?.lastSeenRunId ?? null, exportedManager });
+    if (mapped.objectType === 'user' && exportedManager !== (object.references.manager ?? null))
+      state.managers.set(object.anchor, object.references.manager ?? null);
+    plan.context.set(object.anchor, {
+      dn: object.dn,
+      kind: object.kind,
+      desired: mapped.attributes,
+      previous: link?.exported ?? {},
+      lastSeenRunId: link?.lastSeenRunId ?? null,
+      exportedManager,
+    });
 
     if (!link?.cloudId) {
       plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes });
@@ -147,7 +161,8 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
     }
     state.counts.unchanged++;
     // Remembered only where a reference step may still change the object (memory stays small).
-    if (state.groupMembers.has(object.anchor) || state.groupMemberChanges.has(object.anchor) || state.managers.has(object.anchor)) state.unchangedObjects.add(object.anchor);
+    if (state.groupMembers.has(object.anchor) || state.groupMemberChanges.has(object.anchor) || state.managers.has(object.anchor))
+      state.unchangedObjects.add(object.anchor);
     if (link.dn !== object.dn) plan.renamed.push({ ...link, dn: object.dn });
   }
   return plan;
@@ -196,8 +211,15 @@ function noteMembership(state: CycleState, object: SourceObject, link: ObjectLin
  * A known group whose members are exactly those last exported needs no membership step: it is not kept until the
  * end of the cycle, so a full import holds only the memberships that changed, not the directory's.
  */
-async function forgetUnchangedMemberships(state: CycleState, store: StateStore, upserts: readonly SourceObject[], links: ReadonlyMap<string, ObjectLink>): Promise<void> {
-  const groups = upserts.filter((object) => state.groupMembers.has(object.anchor) && links.get(object.anchor)?.cloudId).map((object) => object.anchor);
+async function forgetUnchangedMemberships(
+  state: CycleState,
+  store: StateStore,
+  upserts: readonly SourceObject[],
+  links: ReadonlyMap<string, ObjectLink>,
+): Promise<void> {
+  const groups = upserts
+    .filter((object) => state.groupMembers.has(object.anchor) && links.get(object.anchor)?.cloudId)
+    .map((object) => object.anchor);
   if (groups.length === 0) return;
   const exported = await store.getMemberships(groups);
   for (const group of groups) {

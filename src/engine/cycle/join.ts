@@ -20,7 +20,13 @@ export interface Unlinked {
 export const MATCH_CONFLICT = 'DirSync.MatchConflict';
 
 /** The operations that join or create the objects; `refused`: objects left unjoined because of a conflict (retry them). */
-export async function joinUnlinked(state: CycleState, target: CloudTarget, store: StateStore, unlinked: readonly Unlinked[], softMatch: boolean): Promise<{ operations: CloudOperation[]; refused: string[] }> {
+export async function joinUnlinked(
+  state: CycleState,
+  target: CloudTarget,
+  store: StateStore,
+  unlinked: readonly Unlinked[],
+  softMatch: boolean,
+): Promise<{ operations: CloudOperation[]; refused: string[] }> {
   if (unlinked.length === 0) return { operations: [], refused: [] };
   const matches = await hardMatches(target, unlinked);
   const remaining = unlinked.filter((entry) => !matches.has(entry.object.anchor));
@@ -37,10 +43,20 @@ export async function joinUnlinked(state: CycleState, target: CloudTarget, store
     if (refused.has(anchor)) continue;
     const cloudId = matches.get(anchor) ?? softMatched.get(anchor);
     if (cloudId) {
-      if (softMatched.has(anchor)) state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
+      if (softMatched.has(anchor))
+        state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
       operations.push({ action: 'update', objectType: entry.objectType, anchor, cloudId, body: entry.desired });
     } else {
-      const body = entry.objectType === 'user' ? { ...entry.desired, passwordProfile: { password: randomPassword(), forceChangePasswordNextSignIn: false } /* nobody knows it: the user signs in otherwise or gets a reset */ } : entry.desired;
+      const body =
+        entry.objectType === 'user'
+          ? {
+              ...entry.desired,
+              passwordProfile: {
+                password: randomPassword(),
+                forceChangePasswordNextSignIn: false,
+              } /* nobody knows it: the user signs in otherwise or gets a reset */,
+            }
+          : entry.desired;
       operations.push({ action: 'create', objectType: entry.objectType, anchor, body });
     }
   }
@@ -60,7 +76,11 @@ async function hardMatches(target: CloudTarget, unlinked: readonly Unlinked[]): 
 async function softMatches(target: CloudTarget, remaining: readonly Unlinked[]): Promise<Map<string, string>> {
   const candidates: SoftMatchCandidate[] = remaining
     .filter((entry) => entry.objectType === 'user')
-    .map((entry) => ({ anchor: entry.object.anchor, primarySmtpAddress: primarySmtpAddress(entry.object), userPrincipalName: upnAsInDirectory(entry) }));
+    .map((entry) => ({
+      anchor: entry.object.anchor,
+      primarySmtpAddress: primarySmtpAddress(entry.object),
+      userPrincipalName: upnAsInDirectory(entry),
+    }));
   return candidates.length === 0 ? new Map() : target.findSoftMatches(candidates);
 }
 
@@ -68,7 +88,12 @@ async function softMatches(target: CloudTarget, remaining: readonly Unlinked[]):
  * One cloud object is linked to one AD object at most. A cloud object two AD objects of this chunk claim, or one the
  * store links to another AD object already, is taken by none of them: each gets an error naming the other.
  */
-async function refuseConflicts(state: CycleState, store: StateStore, unlinked: readonly Unlinked[], matches: ReadonlyMap<string, string>): Promise<Set<string>> {
+async function refuseConflicts(
+  state: CycleState,
+  store: StateStore,
+  unlinked: readonly Unlinked[],
+  matches: ReadonlyMap<string, string>,
+): Promise<Set<string>> {
   const refused = new Set<string>();
   const claimants = new Map<string, Unlinked[]>();
   for (const entry of unlinked) {
@@ -78,13 +103,20 @@ async function refuseConflicts(state: CycleState, store: StateStore, unlinked: r
   const owners = await store.getLinksByCloudIds([...claimants.keys()]);
   for (const [cloudId, entries] of claimants) {
     const owner = owners.get(cloudId);
-    const others = (entry: Unlinked) => [...entries.filter((other) => other !== entry).map((other) => other.object.dn), ...(owner && owner.anchor !== entry.object.anchor ? [`${owner.dn} (linked already)`] : [])];
+    const others = (entry: Unlinked) => [
+      ...entries.filter((other) => other !== entry).map((other) => other.object.dn),
+      ...(owner && owner.anchor !== entry.object.anchor ? [`${owner.dn} (linked already)`] : []),
+    ];
     for (const entry of entries) {
       const rivals = others(entry);
       if (rivals.length === 0) continue;
       refused.add(entry.object.anchor);
-      state.recordError(entry.object.anchor, entry.object.dn, MATCH_CONFLICT,
-        `the cloud ${entry.objectType} ${cloudId} is also claimed by ${rivals.join(', ')}: it is matched to none of them. Make the matching attribute (primary SMTP address, UPN) unique in AD.`);
+      state.recordError(
+        entry.object.anchor,
+        entry.object.dn,
+        MATCH_CONFLICT,
+        `the cloud ${entry.objectType} ${cloudId} is also claimed by ${rivals.join(', ')}: it is matched to none of them. Make the matching attribute (primary SMTP address, UPN) unique in AD.`,
+      );
     }
   }
   return refused;

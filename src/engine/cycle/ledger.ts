@@ -89,6 +89,9 @@ export class PreviewLedger extends StoreLedger {
 }
 
 export function describeOperation(operation: CloudOperation, dn: string): PlannedOperation {
-  const changes = operation.action === 'create' || operation.action === 'update' ? Object.keys(operation.body).filter((name) => !SECRET_ATTRIBUTES.has(name)) : undefined;
+  const changes =
+    operation.action === 'create' || operation.action === 'update'
+      ? Object.keys(operation.body).filter((name) => !SECRET_ATTRIBUTES.has(name))
+      : undefined;
   return { action: operation.action, anchor: operation.anchor, dn, objectType: objectTypeOf(operation), ...(changes ? { changes } : {}) };
 }

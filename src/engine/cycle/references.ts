@@ -37,12 +37,20 @@ export async function reconcileMemberships(phase: ReferencesPhase): Promise<void
     stopIfRequested(phase.signal);
     const batch = complete.slice(index, index + BATCH_SIZE);
     const exported = await store.getMemberships(batch);
-    await applyMembershipPlans(phase, batch.map((groupAnchor) => {
-      const wanted = state.groupMembers.get(groupAnchor)!;
-      const wantedSet = new Set(wanted);
-      const last = exported.get(groupAnchor)!;
-      return { groupAnchor, add: wanted.filter((anchor) => !last.has(anchor)), remove: [...last].filter((anchor) => !wantedSet.has(anchor)), lastExported: last.size };
-    }));
+    await applyMembershipPlans(
+      phase,
+      batch.map((groupAnchor) => {
+        const wanted = state.groupMembers.get(groupAnchor)!;
+        const wantedSet = new Set(wanted);
+        const last = exported.get(groupAnchor)!;
+        return {
+          groupAnchor,
+          add: wanted.filter((anchor) => !last.has(anchor)),
+          remove: [...last].filter((anchor) => !wantedSet.has(anchor)),
+          lastExported: last.size,
+        };
+      }),
+    );
   }
   // Groups read as increments: only the members named are looked up, whatever the group's size.
   const incremental = [...state.groupMemberChanges.keys()];
@@ -56,7 +64,8 @@ export async function reconcileMemberships(phase: ReferencesPhase): Promise<void
       const remove = [...removed].filter((anchor) => exported.has(anchor));
       // Many members lost at once and none gained: the whole membership is read to tell an emptied group (a signal
       // the deletion guard withholds) from a large one that shrank. Rare, and bounded by the event.
-      const lastExported = add.length === 0 && remove.length > SHARE_FLOOR ? (await store.getMemberships([groupAnchor])).get(groupAnchor)!.size : undefined;
+      const lastExported =
+        add.length === 0 && remove.length > SHARE_FLOOR ? (await store.getMemberships([groupAnchor])).get(groupAnchor)!.size : undefined;
       plans.push({ groupAnchor, add, remove, ...(lastExported === undefined ? {} : { lastExported }) });
     }
     await applyMembershipPlans(phase, plans);
@@ -100,8 +109,16 @@ async function applyMembershipPlans(phase: ReferencesPhase, plans: readonly Memb
  * A member whose create failed (its link has no cloud id yet) will exist once its retry succeeds: the group comes
  * back with it, or the member would never join (the group itself may not change in AD again).
  */
-async function requeueIfMembersPending(phase: ReferencesPhase, groupDn: string, groupAnchor: string, unresolved: readonly string[], isKnown: (anchor: string) => boolean): Promise<void> {
-  phase.state.reporter.verbose(`${groupDn}: ${unresolved.length} member(s) are not in the cloud (out of scope, not exportable, or failed) and are left out.`);
+async function requeueIfMembersPending(
+  phase: ReferencesPhase,
+  groupDn: string,
+  groupAnchor: string,
+  unresolved: readonly string[],
+  isKnown: (anchor: string) => boolean,
+): Promise<void> {
+  phase.state.reporter.verbose(
+    `${groupDn}: ${unresolved.length} member(s) are not in the cloud (out of scope, not exportable, or failed) and are left out.`,
+  );
   if (!unresolved.some(isKnown)) return;
   phase.state.requeuedGroups.add(groupAnchor);
   await phase.ledger.queueRetries([groupAnchor]);
@@ -127,7 +144,12 @@ export async function reconcileManagers(phase: ReferencesPhase): Promise<void> {
         state.reporter.verbose(`${user.dn}: its manager is not in the cloud (out of scope, not exportable, or failed) and is left unset.`);
         continue;
       }
-      operations.push({ action: 'set-manager', anchor, userId: user.cloudId, manager: managerAnchor === null || managerId === null ? null : { anchor: managerAnchor, cloudId: managerId } });
+      operations.push({
+        action: 'set-manager',
+        anchor,
+        userId: user.cloudId,
+        manager: managerAnchor === null || managerId === null ? null : { anchor: managerAnchor, cloudId: managerId },
+      });
       context.set(anchor, { dn: user.dn, kind: 'user', link: user });
       state.countReferenceChange(anchor);
     }

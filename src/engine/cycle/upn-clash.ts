@@ -13,7 +13,12 @@ export const UPN_WANTED_KEY = 'userPrincipalNameWanted';
 
 /** A failed create that placeholder UPN can rescue: a user whose UPN another cloud object holds. */
 export function isUpnClash(outcome: OperationOutcome): outcome is OperationOutcome & { ok: false; operation: CloudOperation & { action: 'create' } } {
-  return !outcome.ok && outcome.operation.action === 'create' && outcome.operation.objectType === 'user' && outcome.conflict?.toLowerCase() === 'userprincipalname';
+  return (
+    !outcome.ok &&
+    outcome.operation.action === 'create' &&
+    outcome.operation.objectType === 'user' &&
+    outcome.conflict?.toLowerCase() === 'userprincipalname'
+  );
 }
 
 export function placeholderUpn(upn: string, initialDomain: string): string {
@@ -22,7 +27,11 @@ export function placeholderUpn(upn: string, initialDomain: string): string {
 }
 
 /** The clashing creates again, under placeholder UPNs; their context remembers the UPN each should have. */
-export function createsWithPlaceholders(state: CycleState, clashes: readonly (CloudOperation & { action: 'create' })[], context: ReadonlyMap<string, OperationContext>): { operations: CloudOperation[]; context: Map<string, OperationContext> } {
+export function createsWithPlaceholders(
+  state: CycleState,
+  clashes: readonly (CloudOperation & { action: 'create' })[],
+  context: ReadonlyMap<string, OperationContext>,
+): { operations: CloudOperation[]; context: Map<string, OperationContext> } {
   const retried = new Map(context);
   const operations = clashes.map((operation) => {
     const wanted = String(operation.body.userPrincipalName);
@@ -39,8 +48,18 @@ export function createsWithPlaceholders(state: CycleState, clashes: readonly (Cl
  * Updates of users waiting on a placeholder: the real UPN goes out only once no cloud user holds it; until then the
  * update carries everything else, and the link keeps the placeholder and the UPN wanted.
  */
-export async function holdClashingUpns(state: CycleState, target: CloudTarget, operations: CloudOperation[], context: Map<string, OperationContext>): Promise<void> {
-  const waitingUsers = operations.filter((operation): operation is CloudOperation & { action: 'update' } => operation.action === 'update' && context.get(operation.anchor)?.previous?.[UPN_WANTED_KEY] !== undefined && typeof operation.body.userPrincipalName === 'string');
+export async function holdClashingUpns(
+  state: CycleState,
+  target: CloudTarget,
+  operations: CloudOperation[],
+  context: Map<string, OperationContext>,
+): Promise<void> {
+  const waitingUsers = operations.filter(
+    (operation): operation is CloudOperation & { action: 'update' } =>
+      operation.action === 'update' &&
+      context.get(operation.anchor)?.previous?.[UPN_WANTED_KEY] !== undefined &&
+      typeof operation.body.userPrincipalName === 'string',
+  );
   if (waitingUsers.length === 0) return;
   const taken = await target.takenUserPrincipalNames(waitingUsers.map((operation) => String(operation.body.userPrincipalName)));
   for (const operation of waitingUsers) {
@@ -72,5 +91,7 @@ function waiting(desired: CloudAttributes, placeholder: string, wanted: string):
 
 function noteClash(state: CycleState, anchor: string, dn: string, userPrincipalName: string, placeholder: string): void {
   state.upnClashes.push({ anchor, dn, userPrincipalName, placeholder });
-  state.reporter.warning(`${dn}: another cloud object holds the UPN ${userPrincipalName}: the user is in the cloud as ${placeholder} until that UPN is free (DirSync does not touch the other object).`);
+  state.reporter.warning(
+    `${dn}: another cloud object holds the UPN ${userPrincipalName}: the user is in the cloud as ${placeholder} until that UPN is free (DirSync does not touch the other object).`,
+  );
 }

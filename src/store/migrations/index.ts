@@ -17,13 +17,24 @@ export interface Migration {
   sqlServer: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, runHistoryRetention, exportRetries, notExportableCount, safeLinksAndDeletedObjects, runChanges];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  runHistoryRetention,
+  exportRetries,
+  notExportableCount,
+  safeLinksAndDeletedObjects,
+  runChanges,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The store was migrated by a newer DirSync than this one: this one must not touch it. */
 export function schemaTooNew(location: string, found: number): DirSyncError {
-  return new DirSyncError('Store.schema-too-new', `The state store ${location} has schema version ${found}, newer than this DirSync supports (${LATEST_SCHEMA_VERSION}): a newer DirSync has upgraded it.`, { target: location });
+  return new DirSyncError(
+    'Store.schema-too-new',
+    `The state store ${location} has schema version ${found}, newer than this DirSync supports (${LATEST_SCHEMA_VERSION}): a newer DirSync has upgraded it.`,
+    { target: location },
+  );
 }
 
 /** The migrations that take a store from `current` to `target` (the latest by default), in order. */

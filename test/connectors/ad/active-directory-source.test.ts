@@ -27,11 +27,14 @@ async function collect(changes: AsyncIterable<ImportChange>): Promise<ImportChan
   return all;
 }
 
-const upserted = (changes: ImportChange[]): SourceObject[] =>
-  changes.flatMap((change) => (change.op === 'upsert' ? [change.object] : []));
+const upserted = (changes: ImportChange[]): SourceObject[] => changes.flatMap((change) => (change.op === 'upsert' ? [change.object] : []));
 
 /** sAMAccountNames are unique domain-wide and at most 20 characters. */
-const accountName = (cn: string): string => cn.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20);
+const accountName = (cn: string): string =>
+  cn
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 20);
 
 describe('ActiveDirectorySource against a Samba AD DC', function () {
   this.timeout(120_000);
@@ -50,9 +53,18 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     return anchorFromGuid(searchEntries[0]!.objectGUID as Buffer);
   };
   const addUser = (cn: string, parent: string, attributes: Record<string, string | string[]> = {}): Promise<void> =>
-    admin.add(`CN=${cn},${parent}`, { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: accountName(cn), ...attributes });
+    admin.add(`CN=${cn},${parent}`, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: accountName(cn),
+      ...attributes,
+    });
   const addGroup = (cn: string, parent: string, members: string[] = [], attributes: Record<string, string | string[]> = {}): Promise<void> =>
-    admin.add(`CN=${cn},${parent}`, { objectClass: ['top', 'group'], sAMAccountName: accountName(cn), ...(members.length > 0 ? { member: members } : {}), ...attributes });
+    admin.add(`CN=${cn},${parent}`, {
+      objectClass: ['top', 'group'],
+      sAMAccountName: accountName(cn),
+      ...(members.length > 0 ? { member: members } : {}),
+      ...attributes,
+    });
   const replace = (dn: string, type: string, values: string[]): Promise<void> =>
     admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type, values }) }));
   const modifyMembers = (group: string, operation: 'add' | 'delete', members: string[]): Promise<void> =>
@@ -75,13 +87,23 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     excludedOu = `OU=Excluded,${inOu}`;
     outOu = `OU=Out,${root}`;
     for (const ou of [root, inOu, excludedOu, outOu]) await admin.add(ou, { objectClass: ['top', 'organizationalUnit'] });
-    await addUser('Ann Apostrophe O\'Neil', inOu, { givenName: 'Ann', mail: 'ann@corp.example.test', proxyAddresses: ['SMTP:ann@corp.example.test', 'smtp:ann.oneil@corp.example.test'] });
+    await addUser("Ann Apostrophe O'Neil", inOu, {
+      givenName: 'Ann',
+      mail: 'ann@corp.example.test',
+      proxyAddresses: ['SMTP:ann@corp.example.test', 'smtp:ann.oneil@corp.example.test'],
+    });
     await addUser('Jürgen Größe', inOu, { manager: `CN=Ann Apostrophe O'Neil,${inOu}` });
     await addUser('Hidden Away', excludedOu);
     await addUser('Outsider', outOu);
     await addUser('SystemMailbox{1f05a927}', inOu, { sAMAccountName: 'SystemMailbox{1f05a927}' });
-    await admin.add(`CN=Partner Contact,${inOu}`, { objectClass: ['top', 'person', 'organizationalPerson', 'contact'], mail: 'partner@partner.example' });
-    await admin.add(`CN=Workstation1,${inOu}`, { objectClass: ['top', 'person', 'organizationalPerson', 'user', 'computer'], sAMAccountName: 'WORKSTATION1$' });
+    await admin.add(`CN=Partner Contact,${inOu}`, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'contact'],
+      mail: 'partner@partner.example',
+    });
+    await admin.add(`CN=Workstation1,${inOu}`, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user', 'computer'],
+      sAMAccountName: 'WORKSTATION1$',
+    });
     await addGroup('Staff', inOu, [`CN=Ann Apostrophe O'Neil,${inOu}`, `CN=Jürgen Größe,${inOu}`]);
     await addGroup('Newsletter', inOu, [], { groupType: '2', mail: 'news@corp.example.test' });
   });
@@ -92,7 +114,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
   });
 
   describe('full import', () => {
-    it('yields exactly the FIXTURE\'s in-scope users, groups and contacts, and no excluded object', async () => {
+    it("yields exactly the FIXTURE's in-scope users, groups and contacts, and no excluded object", async () => {
       const source = new ActiveDirectorySource(sourceOptions({ scope: { includeOus: [FIXTURE.ous.corp], excludeOus: [FIXTURE.ous.disabled] } }));
       const objects = upserted(await collect(source.fullImport()));
       await source.close();
@@ -118,7 +140,10 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       assert.equal(byDn.get(users.zoe.dn)!.references.manager, alice.anchor);
       assert.equal(byDn.get(users.legacy.dn)!.attributes.userprincipalname?.[0], users.legacy.userPrincipalName);
       const allStaff = byDn.get(groups.allStaff.dn)!;
-      assert.deepEqual(allStaff.references.members?.sort(), [byDn.get(groups.salesTeam.dn)!.anchor, byDn.get(groups.engineeringTeam.dn)!.anchor].sort());
+      assert.deepEqual(
+        allStaff.references.members?.sort(),
+        [byDn.get(groups.salesTeam.dn)!.anchor, byDn.get(groups.engineeringTeam.dn)!.anchor].sort(),
+      );
       assert.equal(byDn.get(groups.crowd.dn)!.references.members?.length, FIXTURE.counts.crowdGroupMembers);
       assert.deepEqual(byDn.get(groups.announcements.dn)!.attributes.grouptype, [groups.announcements.attributes.groupType]);
     });
@@ -177,7 +202,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       assert.deepEqual(jurgen?.attributes.useraccountcontrol, ['514']);
     });
 
-    it('gives a group\'s membership changes as the members added and removed (incremental values), nested groups included', async () => {
+    it("gives a group's membership changes as the members added and removed (incremental values), nested groups included", async () => {
       const staff = `CN=Staff,${inOu}`;
       await addGroup('Nested Team', inOu, [`CN=Ann Apostrophe O'Neil,${inOu}`]);
       await modifyMembers(staff, 'add', [`CN=Nested Team,${inOu}`]);
@@ -186,7 +211,8 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       const staffObject = objects.find((object) => object.dn === staff);
       assert.equal(staffObject?.references.members, undefined, 'the member list is not read');
       assert.deepEqual(staffObject?.references.memberChanges, {
-        added: [await anchorOf(`CN=Nested Team,${inOu}`)], removed: [await anchorOf(`CN=Jürgen Grösse,${inOu}`)],
+        added: [await anchorOf(`CN=Nested Team,${inOu}`)],
+        removed: [await anchorOf(`CN=Jürgen Grösse,${inOu}`)],
       });
       assert.equal(source.statistics.memberValues, 3, 'two increments of Staff, the one member of the new group');
       assert.equal(objects.find((object) => object.dn === `CN=Nested Team,${inOu}`)?.kind, 'group');
@@ -194,8 +220,10 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       const reReads: ImportChange[] = [];
       for await (const change of source.readObjects([staffObject!.anchor])) reReads.push(change);
       const [reRead] = upserted(reReads);
-      assert.deepEqual(reRead?.references.members?.sort(),
-        [await anchorOf(`CN=Ann Apostrophe O'Neil,${inOu}`), await anchorOf(`CN=Nested Team,${inOu}`)].sort());
+      assert.deepEqual(
+        reRead?.references.members?.sort(),
+        [await anchorOf(`CN=Ann Apostrophe O'Neil,${inOu}`), await anchorOf(`CN=Nested Team,${inOu}`)].sort(),
+      );
     });
 
     it('deletes an object moved out of scope or into an excluded OU, and upserts one moved into scope', async () => {
@@ -233,7 +261,10 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     const source = new ActiveDirectorySource(sourceOptions({ scope: { includeOus: [inOu], excludeOus: [], attributeFilter: '(department=Sales)' } }));
     await replace(dn, 'department', ['Sales']);
     const full = upserted(await collect(source.fullImport()));
-    assert.deepEqual(full.map((object) => object.dn), [dn]);
+    assert.deepEqual(
+      full.map((object) => object.dn),
+      [dn],
+    );
     await collect(source.deltaImport(source.watermark!));
     await replace(dn, 'department', ['Marketing']);
     const changes = await collect(source.deltaImport(source.watermark!));
@@ -244,10 +275,13 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
   describe('without the replication right (a plain user)', () => {
     it('falls back to uSNChanged, records it in the watermark and still sees changes', async () => {
       const warnings: string[] = [];
-      const source = new ActiveDirectorySource(sourceOptions({
-        bindDn: plainUser.dn, password: plainUser.password,
-        output: { verbose: () => undefined, warning: (message) => warnings.push(message) },
-      }));
+      const source = new ActiveDirectorySource(
+        sourceOptions({
+          bindDn: plainUser.dn,
+          password: plainUser.password,
+          output: { verbose: () => undefined, warning: (message) => warnings.push(message) },
+        }),
+      );
       await collect(source.fullImport());
       assert.equal(JSON.parse(source.watermark!).mechanism, 'usn');
       assert.match(warnings.join('\n'), /Replicating Directory Changes/);
@@ -268,20 +302,32 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     await admin.del(dn);
     const changes = await collect(source.deltaImport(source.watermark!));
     await source.close();
-    assert.deepEqual(changes.filter((change) => change.op === 'delete'), [
-      { op: 'delete', anchor, dn: (changes.find((change) => change.op === 'delete') as { dn: string }).dn, reason: 'deleted-in-ad' },
-    ]);
+    assert.deepEqual(
+      changes.filter((change) => change.op === 'delete'),
+      [{ op: 'delete', anchor, dn: (changes.find((change) => change.op === 'delete') as { dn: string }).dn, reason: 'deleted-in-ad' }],
+    );
     assert.match((changes[0] as { dn: string }).dn, /CN=Deleted Objects/);
   });
 
   it('reads a multi-valued attribute served in ranges completely', async () => {
-    const client = await openDirectoryConnection({ url: domain.ldapsUrl, bindDn: domain.adminDn, password: domain.adminPassword, caPem: domain.caPem });
+    const client = await openDirectoryConnection({
+      url: domain.ldapsUrl,
+      bindDn: domain.adminDn,
+      password: domain.adminPassword,
+      caPem: domain.caPem,
+    });
     const reader = new DirectoryReader(client);
     // Samba answers in ranges only when asked: ask for the first range as a DC with MaxValRange=1000 would
     // serve it, and let the reader fetch the rest.
-    const { searchEntries } = await client.search(FIXTURE.groups.crowd.dn, {
-      scope: 'base', attributes: [...READ_ATTRIBUTES.filter((name) => name !== 'member'), 'member;range=0-999'], explicitBufferAttributes: BINARY_ATTRIBUTES,
-    }, DirectoryReader.readControls());
+    const { searchEntries } = await client.search(
+      FIXTURE.groups.crowd.dn,
+      {
+        scope: 'base',
+        attributes: [...READ_ATTRIBUTES.filter((name) => name !== 'member'), 'member;range=0-999'],
+        explicitBufferAttributes: BINARY_ATTRIBUTES,
+      },
+      DirectoryReader.readControls(),
+    );
     assert.equal((searchEntries[0]!['member;range=0-999'] as string[]).length, 1000);
     const object = await reader.toSourceObject(await reader.complete(searchEntries[0]!), 'group');
     await client.unbind();
@@ -302,20 +348,29 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     };
 
     it('says the password is wrong', () =>
-      expectFailure({ url: domain.ldapsUrl, bindDn: plainUser.dn, password: 'wrong', caPem: domain.caPem }, 'wrong-password',
-        /the password for CN=Alice Archer,.* is wrong/));
+      expectFailure(
+        { url: domain.ldapsUrl, bindDn: plainUser.dn, password: 'wrong', caPem: domain.caPem },
+        'wrong-password',
+        /the password for CN=Alice Archer,.* is wrong/,
+      ));
 
     it('says which server cannot be reached', () =>
-      expectFailure({ url: 'ldaps://127.99.0.254:636', bindDn: plainUser.dn, password: 'x', connectTimeoutMs: 3000 }, 'unreachable',
-        /Cannot reach the domain controller at 127\.99\.0\.254:636 \(ECONNREFUSED\)/));
+      expectFailure(
+        { url: 'ldaps://127.99.0.254:636', bindDn: plainUser.dn, password: 'x', connectTimeoutMs: 3000 },
+        'unreachable',
+        /Cannot reach the domain controller at 127\.99\.0\.254:636 \(ECONNREFUSED\)/,
+      ));
 
     it('names the CA file and the TLS error when the certificate is not trusted (StartTLS)', async () => {
       const directory = await mkdtemp(join(tmpdir(), 'dirsync-ad-test-'));
       const otherCaFile = join(directory, 'other-ca.pem');
       try {
         await writeFile(otherCaFile, (await createCertificateAuthority('Some Other CA')).certificatePem);
-        await expectFailure({ url: domain.ldapUrl, bindDn: plainUser.dn, password: 'x', caFile: otherCaFile }, 'untrusted-certificate',
-          new RegExp(`not trusted by the CA file ${otherCaFile} \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)`));
+        await expectFailure(
+          { url: domain.ldapUrl, bindDn: plainUser.dn, password: 'x', caFile: otherCaFile },
+          'untrusted-certificate',
+          new RegExp(`not trusted by the CA file ${otherCaFile} \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)`),
+        );
       } finally {
         await rm(directory, { recursive: true, force: true });
       }
@@ -331,12 +386,14 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       });
       await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
       try {
-        await expectFailure({ url: `ldaps://localhost:${(relay.address() as AddressInfo).port}`, bindDn: plainUser.dn, password: 'x', caPem: domain.caPem },
-          'hostname-mismatch', /not issued for "localhost"/);
+        await expectFailure(
+          { url: `ldaps://localhost:${(relay.address() as AddressInfo).port}`, bindDn: plainUser.dn, password: 'x', caPem: domain.caPem },
+          'hostname-mismatch',
+          /not issued for "localhost"/,
+        );
       } finally {
         relay.close();
       }
     });
   });
 });
-

@@ -13,7 +13,12 @@ import { ActiveDirectorySource } from '../../../src/connectors/ad/active-directo
 import type { ActiveDirectorySourceOptions, ListedObject } from '../../../src/connectors/ad/active-directory-source.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
 import type { DeletionCandidate, DeletionVerdict } from '../../../src/engine/ports.ts';
-import { AceType, SecurityDescriptorControl, parseSecurityDescriptor, serializeSecurityDescriptor } from '../../../src/connectors/ad/security-descriptor.ts';
+import {
+  AceType,
+  SecurityDescriptorControl,
+  parseSecurityDescriptor,
+  serializeSecurityDescriptor,
+} from '../../../src/connectors/ad/security-descriptor.ts';
 import { anchorFromGuid } from '../../../src/connectors/ad/values.ts';
 import { ensureServiceAccount } from '../../../src/connectors/ad/service-account.ts';
 import type { ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
@@ -58,23 +63,47 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
   /** Puts a deny ACE for the service account first in the object's DACL, as an administrator hardening an OU would. */
   async function denyListAndRead(dn: string): Promise<void> {
     const daclOnly = (): SecurityDescriptorFlagsControl => new SecurityDescriptorFlagsControl(SecurityInformation.dacl);
-    const { searchEntries } = await admin.search(dn, { scope: 'base', attributes: ['nTSecurityDescriptor', 'objectSid'], explicitBufferAttributes: ['nTSecurityDescriptor'] }, daclOnly());
-    const { searchEntries: account } = await admin.search(serviceAccount.dn, { scope: 'base', attributes: ['objectSid'], explicitBufferAttributes: ['objectSid'] });
+    const { searchEntries } = await admin.search(
+      dn,
+      { scope: 'base', attributes: ['nTSecurityDescriptor', 'objectSid'], explicitBufferAttributes: ['nTSecurityDescriptor'] },
+      daclOnly(),
+    );
+    const { searchEntries: account } = await admin.search(serviceAccount.dn, {
+      scope: 'base',
+      attributes: ['objectSid'],
+      explicitBufferAttributes: ['objectSid'],
+    });
     const descriptor = parseSecurityDescriptor(searchEntries[0]!.nTSecurityDescriptor as Buffer);
-    descriptor.dacl!.aces.unshift({ type: AceType.accessDenied, flags: CONTAINER_INHERIT, mask: LIST_CONTENTS_AND_READ, sid: account[0]!.objectSid as Buffer });
+    descriptor.dacl!.aces.unshift({
+      type: AceType.accessDenied,
+      flags: CONTAINER_INHERIT,
+      mask: LIST_CONTENTS_AND_READ,
+      sid: account[0]!.objectSid as Buffer,
+    });
     const daclBits = SecurityDescriptorControl.daclAutoInherited | SecurityDescriptorControl.daclProtected | SecurityDescriptorControl.daclDefaulted;
-    const value = serializeSecurityDescriptor({ control: descriptor.control & daclBits, owner: undefined, group: undefined, sacl: undefined, dacl: descriptor.dacl });
-    await admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [value] }) }), daclOnly());
+    const value = serializeSecurityDescriptor({
+      control: descriptor.control & daclBits,
+      owner: undefined,
+      group: undefined,
+      sacl: undefined,
+      dacl: descriptor.dacl,
+    });
+    await admin.modify(
+      dn,
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [value] }) }),
+      daclOnly(),
+    );
   }
 
-  const asServiceAccount = (overrides: Partial<ActiveDirectorySourceOptions> = {}): ActiveDirectorySource => new ActiveDirectorySource({
-    url: domain.ldapsUrl,
-    caPem: domain.caPem,
-    bindDn: serviceAccount.userPrincipalName,
-    password: serviceAccount.password,
-    scope: { includeOus: [inOu, emptyOu], excludeOus: [excludedOu], attributeFilter: '(!(description=nosync))' },
-    ...overrides,
-  });
+  const asServiceAccount = (overrides: Partial<ActiveDirectorySourceOptions> = {}): ActiveDirectorySource =>
+    new ActiveDirectorySource({
+      url: domain.ldapsUrl,
+      caPem: domain.caPem,
+      bindDn: serviceAccount.userPrincipalName,
+      password: serviceAccount.password,
+      scope: { includeOus: [inOu, emptyOu], excludeOus: [excludedOu], attributeFilter: '(!(description=nosync))' },
+      ...overrides,
+    });
 
   async function listed(source: ActiveDirectorySource): Promise<ListedObject[]> {
     try {
@@ -108,7 +137,8 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
     excludedOu = `OU=Excluded,${inOu}`;
     outOu = `OU=Out,${root}`;
     emptyOu = `OU=Empty,${root}`;
-    for (const ou of [root, inOu, secretOu, nestedSecretOu, excludedOu, outOu, emptyOu]) await admin.add(ou, { objectClass: ['top', 'organizationalUnit'] });
+    for (const ou of [root, inOu, secretOu, nestedSecretOu, excludedOu, outOu, emptyOu])
+      await admin.add(ou, { objectClass: ['top', 'organizationalUnit'] });
     for (const cn of visibleUsers) await addUser(cn, inOu);
     for (const cn of secretUsers) await addUser(cn, secretOu);
     await addUser('Board Member', nestedSecretOu);
@@ -133,15 +163,37 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
     assert.deepEqual(imported.map((object) => object.anchor).sort(), expected);
     assert.deepEqual(new Set(objects.map((object) => object.kind)), new Set(['user', 'group']));
     assert.equal(objects.find((object) => object.anchor === anchors.get('Secret One'))?.dn, dnOf('Secret One', secretOu));
-    assert.deepEqual([...source.listingStatistics.bySearchBase], [[inOu, expected.length], [emptyOu, 0]]);
-    assert.deepEqual([...fullImport.statistics.bySearchBase], [[inOu, expected.length], [emptyOu, 0]]);
+    assert.deepEqual(
+      [...source.listingStatistics.bySearchBase],
+      [
+        [inOu, expected.length],
+        [emptyOu, 0],
+      ],
+    );
+    assert.deepEqual(
+      [...fullImport.statistics.bySearchBase],
+      [
+        [inOu, expected.length],
+        [emptyOu, 0],
+      ],
+    );
   });
 
   it('leaves out excluded objects, objects in excluded OUs and objects the attribute filter rejects', async () => {
     const extra = `${randomBytes(3).toString('hex')}`;
-    await admin.add(dnOf(`Hidden ${extra}`, excludedOu), { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `hidden${extra}` });
-    await admin.add(dnOf(`Nosync ${extra}`, inOu), { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `nosync${extra}`, description: 'nosync' });
-    await admin.add(dnOf(`AAD_${extra}abcdef`, inOu), { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: `AAD_${extra}abcdef` });
+    await admin.add(dnOf(`Hidden ${extra}`, excludedOu), {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: `hidden${extra}`,
+    });
+    await admin.add(dnOf(`Nosync ${extra}`, inOu), {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: `nosync${extra}`,
+      description: 'nosync',
+    });
+    await admin.add(dnOf(`AAD_${extra}abcdef`, inOu), {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: `AAD_${extra}abcdef`,
+    });
     try {
       const objects = await listed(asServiceAccount());
       assert.equal(objects.length, visibleUsers.length + secretUsers.length + 2);
@@ -157,8 +209,14 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       await admin.del(dnOf('Deleted', inOu));
       await admin.modifyDN(dnOf('Moved Out', inOu), dnOf('Moved Out', outOu));
       await admin.modifyDN(dnOf('Moved Excluded', inOu), dnOf('Moved Excluded', excludedOu));
-      await admin.modify(dnOf('Renamed Aad', inOu), new Change({ operation: 'replace', modification: new Attribute({ type: 'sAMAccountName', values: ['AAD_0123456789ab'] }) }));
-      await admin.modify(dnOf('Filtered', inOu), new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: ['nosync'] }) }));
+      await admin.modify(
+        dnOf('Renamed Aad', inOu),
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'sAMAccountName', values: ['AAD_0123456789ab'] }) }),
+      );
+      await admin.modify(
+        dnOf('Filtered', inOu),
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: ['nosync'] }) }),
+      );
     });
 
     it('the full import and the listing both miss the hidden objects (that is the harm to guard against)', async () => {
@@ -178,9 +236,15 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
 
     it('calls the hidden objects hidden, naming the cause; the deleted one gone; the moved, excluded and filtered ones out-of-scope', async () => {
       const candidates = [
-        candidate('Secret One', secretOu), candidate('Secret Two', secretOu), candidate('Board Member', nestedSecretOu), candidate('Own Deny', inOu),
-        candidate('Deleted', inOu), candidate('Moved Out', inOu), candidate('Moved Excluded', inOu),
-        candidate('Renamed Aad', inOu), candidate('Filtered', inOu),
+        candidate('Secret One', secretOu),
+        candidate('Secret Two', secretOu),
+        candidate('Board Member', nestedSecretOu),
+        candidate('Own Deny', inOu),
+        candidate('Deleted', inOu),
+        candidate('Moved Out', inOu),
+        candidate('Moved Excluded', inOu),
+        candidate('Renamed Aad', inOu),
+        candidate('Filtered', inOu),
       ];
       const verdict = await verdicts(asServiceAccount(), candidates);
       const of = (cn: string): DeletionVerdict => verdict.get(anchors.get(cn)!)!;
@@ -212,7 +276,11 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
 
     it('keeps going past a candidate it cannot look up, which is unconfirmed (never deleted)', async () => {
       const unknownGuid = anchorFromGuid(randomBytes(16));
-      const candidates = [{ anchor: 'bm90IGEgZ3VpZA==', dn: 'CN=Broken,DC=nowhere' }, { anchor: unknownGuid, dn: dnOf('Never Existed', inOu) }, candidate('Kept', inOu)];
+      const candidates = [
+        { anchor: 'bm90IGEgZ3VpZA==', dn: 'CN=Broken,DC=nowhere' },
+        { anchor: unknownGuid, dn: dnOf('Never Existed', inOu) },
+        candidate('Kept', inOu),
+      ];
       const verdict = await verdicts(asServiceAccount(), candidates);
       assert.equal(verdict.get('bm90IGEgZ3VpZA==')?.verdict, 'unconfirmed');
       assert.equal(verdict.get(unknownGuid)?.verdict, 'gone');
@@ -228,8 +296,13 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       assert.ok((await listedAnchors()).includes(anchors.get('Counsel')!));
 
       await promisify(execFile)('samba-tool', [
-        'dsacl', 'set', `--objectdn=${legalOu}`, '--action=deny', `--sddl=(D;CI;LCRP;;;${serviceAccount.sid})`,
-        '-H', join(domain.directory, 'private', 'sam.ldb'),
+        'dsacl',
+        'set',
+        `--objectdn=${legalOu}`,
+        '--action=deny',
+        `--sddl=(D;CI;LCRP;;;${serviceAccount.sid})`,
+        '-H',
+        join(domain.directory, 'private', 'sam.ldb'),
       ]);
       assert.ok(!(await listedAnchors()).includes(anchors.get('Counsel')!));
       const verdict = (await verdicts(asServiceAccount(), [candidate('Counsel', legalOu)])).get(anchors.get('Counsel')!)!;

@@ -55,10 +55,13 @@ describe('deletion-visibility probe (Samba AD DC)', function () {
 
   it('reports deletions visible when DirSync reads as the Administrator', async () => {
     const result = await probeDeletionVisibility(admin, reading(domain.adminDn, domain.adminPassword), corpScope);
-    assert.deepEqual(result, { visible: true, detail: `${domain.adminDn} saw a test deletion in ${FIXTURE.ous.corp} through DirSync: delta imports see deletions.` });
+    assert.deepEqual(result, {
+      visible: true,
+      detail: `${domain.adminDn} saw a test deletion in ${FIXTURE.ous.corp} through DirSync: delta imports see deletions.`,
+    });
   });
 
-  it('probes in the domain\'s Users container when the whole domain is in scope', async () => {
+  it("probes in the domain's Users container when the whole domain is in scope", async () => {
     const result = await probeDeletionVisibility(admin, reading(domain.adminDn, domain.adminPassword), { includeOus: [], excludeOus: [] });
     assert.equal(result.visible, true);
     assert.ok(result.detail.includes(`CN=Users,${domain.baseDn}`), result.detail);

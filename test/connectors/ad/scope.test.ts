@@ -47,9 +47,18 @@ describe('DirectoryScope', () => {
   });
 
   it('rejects a malformed OU or attribute filter with a configuration error naming it', () => {
-    assert.throws(() => new DirectoryScope({ includeOus: ['Sales'], excludeOus: [] }),
-      (error: unknown) => error instanceof DirSyncError && error.code === 'ActiveDirectory.invalid-configuration' && /includeOus/.test(error.message) && error.target === 'Sales');
-    assert.throws(() => new DirectoryScope({ includeOus: [], excludeOus: [], attributeFilter: '(department=Sales' }),
-      (error: unknown) => error instanceof DirSyncError && error.code === 'ActiveDirectory.invalid-configuration' && /not a valid LDAP filter/.test(error.message));
+    assert.throws(
+      () => new DirectoryScope({ includeOus: ['Sales'], excludeOus: [] }),
+      (error: unknown) =>
+        error instanceof DirSyncError &&
+        error.code === 'ActiveDirectory.invalid-configuration' &&
+        /includeOus/.test(error.message) &&
+        error.target === 'Sales',
+    );
+    assert.throws(
+      () => new DirectoryScope({ includeOus: [], excludeOus: [], attributeFilter: '(department=Sales' }),
+      (error: unknown) =>
+        error instanceof DirSyncError && error.code === 'ActiveDirectory.invalid-configuration' && /not a valid LDAP filter/.test(error.message),
+    );
   });
 });

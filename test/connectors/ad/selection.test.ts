@@ -3,7 +3,10 @@ import { exclusionReason, kindOf } from '../../../src/connectors/ad/selection.ts
 
 const person = 'CN=Person,CN=Schema,CN=Configuration,DC=corp';
 const user = (extra: Record<string, string[]> = {}) => ({
-  objectclass: ['top', 'person', 'organizationalPerson', 'user'], objectcategory: [person], samaccountname: ['ann'], ...extra,
+  objectclass: ['top', 'person', 'organizationalPerson', 'user'],
+  objectcategory: [person],
+  samaccountname: ['ann'],
+  ...extra,
 });
 
 describe('selection of AD objects', () => {
@@ -12,7 +15,10 @@ describe('selection of AD objects', () => {
       assert.equal(kindOf(user()), 'user');
       assert.equal(kindOf({ objectclass: ['top', 'group'] }), 'group');
       assert.equal(kindOf({ objectclass: ['top', 'person', 'organizationalPerson', 'contact'], objectcategory: [person] }), 'contact');
-      assert.equal(kindOf({ objectclass: ['top', 'person', 'organizationalPerson', 'user', 'computer'], objectcategory: ['CN=Computer,CN=Schema,DC=corp'] }), undefined);
+      assert.equal(
+        kindOf({ objectclass: ['top', 'person', 'organizationalPerson', 'user', 'computer'], objectcategory: ['CN=Computer,CN=Schema,DC=corp'] }),
+        undefined,
+      );
       assert.equal(kindOf({ objectclass: ['top', 'user'], objectcategory: ['CN=ms-DS-Managed-Service-Account,CN=Schema,DC=corp'] }), undefined);
       assert.equal(kindOf({ objectclass: ['top', 'organizationalUnit'] }), undefined);
     });

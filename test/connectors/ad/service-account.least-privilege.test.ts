@@ -45,20 +45,43 @@ describe('AAD_ service account: least privilege and identity (against a real AD)
     const descriptor = parseSecurityDescriptor(searchEntries[0]!.nTSecurityDescriptor as Buffer);
     assert.ok(grantControlAccessRight(descriptor.dacl!, sid, ReplicationRights.getChangesAll));
     const daclBits = SecurityDescriptorControl.daclAutoInherited | SecurityDescriptorControl.daclProtected | SecurityDescriptorControl.daclDefaulted;
-    const value = serializeSecurityDescriptor({ control: descriptor.control & daclBits, owner: undefined, group: undefined, sacl: undefined, dacl: descriptor.dacl });
-    await admin.modify(domain.baseDn, new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [value] }) }), daclOnly());
+    const value = serializeSecurityDescriptor({
+      control: descriptor.control & daclBits,
+      owner: undefined,
+      group: undefined,
+      sacl: undefined,
+      dacl: descriptor.dacl,
+    });
+    await admin.modify(
+      domain.baseDn,
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [value] }) }),
+      daclOnly(),
+    );
   }
 
   /** The replication rights the domain root grants explicitly to `sid`, by right GUID. */
   async function replicationGrants(sid: string): Promise<string[]> {
     const aces = await domainRootAces();
     return Object.values(ReplicationRights).flatMap((right) =>
-      aces.filter((ace) => isAccessAce(ace) && ace.type === AceType.accessAllowedObject && (ace.mask & controlAccessRight) !== 0 &&
-        sidToString(ace.sid) === sid && ace.objectType?.equals(guidToBytes(right))).map(() => right));
+      aces
+        .filter(
+          (ace) =>
+            isAccessAce(ace) &&
+            ace.type === AceType.accessAllowedObject &&
+            (ace.mask & controlAccessRight) !== 0 &&
+            sidToString(ace.sid) === sid &&
+            ace.objectType?.equals(guidToBytes(right)),
+        )
+        .map(() => right),
+    );
   }
 
   async function readIdentity(dn: string): Promise<{ objectGuid: string; sid: Buffer; pwdLastSet: string }> {
-    const { searchEntries } = await admin.search(dn, { scope: 'base', attributes: ['objectGUID', 'objectSid', 'pwdLastSet'], explicitBufferAttributes: ['objectGUID', 'objectSid'] });
+    const { searchEntries } = await admin.search(dn, {
+      scope: 'base',
+      attributes: ['objectGUID', 'objectSid', 'pwdLastSet'],
+      explicitBufferAttributes: ['objectGUID', 'objectSid'],
+    });
     const entry = searchEntries[0]!;
     return { objectGuid: guidFromBytes(entry.objectGUID as Buffer), sid: entry.objectSid as Buffer, pwdLastSet: String(entry.pwdLastSet) };
   }
@@ -95,15 +118,20 @@ describe('AAD_ service account: least privilege and identity (against a real AD)
     assert.equal(rerun.changesAllRemoved, true);
     assert.deepEqual(await replicationGrants(account.sid), [ReplicationRights.getChanges]);
     assert.deepEqual(await replicationGrants(sidToString(alice.sid)), [ReplicationRights.getChangesAll]);
-    const removed = before.filter((ace) => isAccessAce(ace) && ace.sid.equals(sid) && ace.objectType?.equals(guidToBytes(ReplicationRights.getChangesAll)));
+    const removed = before.filter(
+      (ace) => isAccessAce(ace) && ace.sid.equals(sid) && ace.objectType?.equals(guidToBytes(ReplicationRights.getChangesAll)),
+    );
     assert.equal(removed.length, 1);
-    assert.deepEqual(await domainRootAces(), before.filter((ace) => ace !== removed[0]));
+    assert.deepEqual(
+      await domainRootAces(),
+      before.filter((ace) => ace !== removed[0]),
+    );
 
     const again = await ensureServiceAccount(admin, { existingObjectGuid: account.objectGuid, existingSamAccountName: account.samAccountName });
     assert.equal(again.changesAllRemoved, false, 'nothing left to remove the second time');
   });
 
-  it('refuses to re-key the account a stored objectGUID points at when it is not an AAD_ account (the Administrator\'s), changing nothing', async () => {
+  it("refuses to re-key the account a stored objectGUID points at when it is not an AAD_ account (the Administrator's), changing nothing", async () => {
     const administrator = await readIdentity(domain.adminDn);
     const aclBefore = await domainRootAces();
     await assert.rejects(ensureServiceAccount(admin, { existingObjectGuid: administrator.objectGuid }), refusedAsNotTheServiceAccount);
@@ -111,13 +139,13 @@ describe('AAD_ service account: least privilege and identity (against a real AD)
       ensureServiceAccount(admin, { existingObjectGuid: administrator.objectGuid, existingSamAccountName: 'Administrator' }),
       refusedAsNotTheServiceAccount,
     );
-    assert.equal((await readIdentity(domain.adminDn)).pwdLastSet, administrator.pwdLastSet, 'the Administrator\'s password was not reset');
+    assert.equal((await readIdentity(domain.adminDn)).pwdLastSet, administrator.pwdLastSet, "the Administrator's password was not reset");
     const stillAdmin = await adminClient(domain);
     await stillAdmin.unbind();
     assert.deepEqual(await domainRootAces(), aclBefore);
   });
 
-  it('refuses an AAD_ account whose name is not the stored one (another installation\'s account)', async () => {
+  it("refuses an AAD_ account whose name is not the stored one (another installation's account)", async () => {
     const other = await ensureServiceAccount(admin);
     const before = await readIdentity(other.dn);
     await assert.rejects(
@@ -141,14 +169,24 @@ describe('AAD_ service account: least privilege and identity (against a real AD)
       await assert.rejects(signIn.bind(account.userPrincipalName, account.password), InvalidCredentialsError);
       await signIn.unbind();
 
-      assert.deepEqual(await removeServiceAccount(admin, { objectGuid: account.objectGuid, samAccountName: account.samAccountName }), { removed: false, dn: undefined, aclEntriesRemoved: 0 });
+      assert.deepEqual(await removeServiceAccount(admin, { objectGuid: account.objectGuid, samAccountName: account.samAccountName }), {
+        removed: false,
+        dn: undefined,
+        aclEntriesRemoved: 0,
+      });
     });
 
     it('refuses to delete an account that is not the stored AAD_ account, changing nothing', async () => {
       const administrator = await readIdentity(domain.adminDn);
-      await assert.rejects(removeServiceAccount(admin, { objectGuid: administrator.objectGuid, samAccountName: 'Administrator' }), refusedAsNotTheServiceAccount);
+      await assert.rejects(
+        removeServiceAccount(admin, { objectGuid: administrator.objectGuid, samAccountName: 'Administrator' }),
+        refusedAsNotTheServiceAccount,
+      );
       const account = await ensureServiceAccount(admin);
-      await assert.rejects(removeServiceAccount(admin, { objectGuid: account.objectGuid, samAccountName: 'AAD_000000000000' }), refusedAsNotTheServiceAccount);
+      await assert.rejects(
+        removeServiceAccount(admin, { objectGuid: account.objectGuid, samAccountName: 'AAD_000000000000' }),
+        refusedAsNotTheServiceAccount,
+      );
       assert.equal((await readIdentity(account.dn)).objectGuid, account.objectGuid);
       assert.deepEqual(await replicationGrants(account.sid), [ReplicationRights.getChanges]);
     });

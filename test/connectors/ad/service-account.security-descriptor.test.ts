@@ -25,7 +25,10 @@ function sampleDescriptor(): SecurityDescriptor {
     control: 0x8c14, // self-relative, DACL auto-inherited + present, SACL present
     owner: administrators,
     group: system,
-    sacl: { revision: 4, aces: [{ type: AceType.systemAuditObject, flags: 0x40 | 0x02, mask: 0x20, sid: administrators, inheritedObjectType: guidToBytes(userClass) }] },
+    sacl: {
+      revision: 4,
+      aces: [{ type: AceType.systemAuditObject, flags: 0x40 | 0x02, mask: 0x20, sid: administrators, inheritedObjectType: guidToBytes(userClass) }],
+    },
     dacl: {
       revision: 4,
       aces: [
@@ -75,7 +78,13 @@ describe('security descriptor codec ([MS-DTYP] self-relative form)', () => {
       assert.equal(grantControlAccessRight(dacl, domainUser, right), true);
       assert.equal(dacl.aces.length, 5);
       const added = dacl.aces[2] as AccessAce;
-      assert.deepEqual(added, { type: AceType.accessAllowedObject, flags: 0, mask: controlAccessRight, sid: domainUser, objectType: guidToBytes(right) });
+      assert.deepEqual(added, {
+        type: AceType.accessAllowedObject,
+        flags: 0,
+        mask: controlAccessRight,
+        sid: domainUser,
+        objectType: guidToBytes(right),
+      });
       assert.equal(dacl.aces[3]!.flags & AceFlags.inherited, AceFlags.inherited);
     });
 
@@ -86,7 +95,18 @@ describe('security descriptor codec ([MS-DTYP] self-relative form)', () => {
     });
 
     it('does not count an inherit-only ACE as a grant on the object itself', () => {
-      const dacl = { revision: 2, aces: [{ type: AceType.accessAllowedObject, flags: AceFlags.inheritOnly | 0x02, mask: controlAccessRight, sid: domainUser, objectType: guidToBytes(getChanges) }] };
+      const dacl = {
+        revision: 2,
+        aces: [
+          {
+            type: AceType.accessAllowedObject,
+            flags: AceFlags.inheritOnly | 0x02,
+            mask: controlAccessRight,
+            sid: domainUser,
+            objectType: guidToBytes(getChanges),
+          },
+        ],
+      };
       assert.equal(grantControlAccessRight(dacl, domainUser, getChanges), true);
       assert.equal(dacl.aces.length, 2);
       assert.equal(dacl.revision, 4, 'object ACEs need ACL_REVISION_DS');
@@ -96,8 +116,20 @@ describe('security descriptor codec ([MS-DTYP] self-relative form)', () => {
   describe('revoking an extended right', () => {
     it('removes only the explicit grant of that right to that SID', () => {
       const dacl = sampleDescriptor().dacl!;
-      const inheritedGrant: AccessAce = { type: AceType.accessAllowedObject, flags: AceFlags.inherited, mask: controlAccessRight, sid: domainUser, objectType: guidToBytes(getChanges) };
-      const otherSidGrant: AccessAce = { type: AceType.accessAllowedObject, flags: 0, mask: controlAccessRight, sid: administrators, objectType: guidToBytes(getChanges) };
+      const inheritedGrant: AccessAce = {
+        type: AceType.accessAllowedObject,
+        flags: AceFlags.inherited,
+        mask: controlAccessRight,
+        sid: domainUser,
+        objectType: guidToBytes(getChanges),
+      };
+      const otherSidGrant: AccessAce = {
+        type: AceType.accessAllowedObject,
+        flags: 0,
+        mask: controlAccessRight,
+        sid: administrators,
+        objectType: guidToBytes(getChanges),
+      };
       dacl.aces.push(inheritedGrant);
       dacl.aces.splice(1, 0, otherSidGrant);
       const expected = dacl.aces.filter((_, index) => index !== 2);

@@ -11,7 +11,12 @@ import {
 } from '../../../src/connectors/ad/security-descriptor.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
 import type { DirSyncError } from '../../../src/core/errors.ts';
-import { ensureServiceAccount, ReplicationRights, serviceAccountNamePattern, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
+import {
+  ensureServiceAccount,
+  ReplicationRights,
+  serviceAccountNamePattern,
+  type ServiceAccount,
+} from '../../../src/connectors/ad/service-account.ts';
 import { sidToString } from '../../../src/connectors/ad/values.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../../support/ad/index.ts';
 
@@ -74,7 +79,11 @@ describe('AAD_ service account (against a real AD)', function () {
   it('creates AAD_ + 12 hex characters in CN=Users, enabled, password never expiring, described', async () => {
     assert.match(account.samAccountName, serviceAccountNamePattern);
     assert.equal(account.dn, `CN=${account.samAccountName},CN=Users,${domain.baseDn}`);
-    const { searchEntries } = await admin.search(account.dn, { scope: 'base', attributes: ['userAccountControl', 'description', 'objectSid'], explicitBufferAttributes: ['objectSid'] });
+    const { searchEntries } = await admin.search(account.dn, {
+      scope: 'base',
+      attributes: ['userAccountControl', 'description', 'objectSid'],
+      explicitBufferAttributes: ['objectSid'],
+    });
     const entry = searchEntries[0]!;
     assert.equal(Number(entry.userAccountControl), 0x10200);
     assert.match(String(entry.description), /DirSync service account/);
@@ -99,11 +108,14 @@ describe('AAD_ service account (against a real AD)', function () {
 
   it('refuses to set the account up with a non-administrator credential, saying what to do', async () => {
     const alice = FIXTURE.users.alice;
-    await assert.rejects(withClient(alice.dn, alice.password!, (client) => ensureServiceAccount(client)), (error: DirSyncError) => {
-      assert.equal(error.code, 'ServiceAccount.insufficient-access');
-      assert.match(error.recommendedAction ?? '', /Enterprise Administrator/);
-      return true;
-    });
+    await assert.rejects(
+      withClient(alice.dn, alice.password!, (client) => ensureServiceAccount(client)),
+      (error: DirSyncError) => {
+        assert.equal(error.code, 'ServiceAccount.insufficient-access');
+        assert.match(error.recommendedAction ?? '', /Enterprise Administrator/);
+        return true;
+      },
+    );
   });
 
   it('re-running with the stored objectGUID reuses the account, changes its password and adds no duplicate ACEs', async () => {
@@ -155,6 +167,9 @@ describe('AAD_ service account (against a real AD)', function () {
     assert.deepEqual(withoutOutsider, before.aces);
     assert.equal(after.aces.length, before.aces.length + 1);
     // A change elsewhere is still possible, proving the DACL was written back well-formed.
-    await admin.modify(FIXTURE.users.zoe.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Still writable'] }) }));
+    await admin.modify(
+      FIXTURE.users.zoe.dn,
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Still writable'] }) }),
+    );
   });
 });

@@ -5,7 +5,14 @@ import type { AdWatermark } from '../../../src/connectors/ad/watermark.ts';
 
 describe('AD watermark', () => {
   const dirSync: AdWatermark = { version: 1, scope: 'abc', mechanism: 'dirsync', cookies: { 'DC=corp': 'TVNEUw==' } };
-  const usn: AdWatermark = { version: 1, scope: 'abc', mechanism: 'usn', server: 'CN=NTDS Settings,CN=DC1', highestCommittedUsn: '4003', namingContexts: ['DC=corp'] };
+  const usn: AdWatermark = {
+    version: 1,
+    scope: 'abc',
+    mechanism: 'usn',
+    server: 'CN=NTDS Settings,CN=DC1',
+    highestCommittedUsn: '4003',
+    namingContexts: ['DC=corp'],
+  };
 
   it('round-trips both mechanisms', () => {
     assert.deepEqual(decodeWatermark(encodeWatermark(dirSync), 'abc'), dirSync);

@@ -18,7 +18,8 @@ describe("the client certificate's private key file", function () {
     const { pemFile, certificatePem } = await applicationCertificatePemFile();
     const app = standIn.control.createApplication({ roles: ['User.ReadWrite.All'], certificatePem });
     const settings = { clientId: app.appId, credential: { kind: 'certificate' as const, pemFile } };
-    const isTokenRequest = (request: { path: string; appId: string | null }) => request.path.endsWith('/oauth2/v2.0/token') && request.appId === app.appId;
+    const isTokenRequest = (request: { path: string; appId: string | null }) =>
+      request.path.endsWith('/oauth2/v2.0/token') && request.appId === app.appId;
 
     await chmod(pemFile, 0o644);
     const error = await connect(standIn, settings).then(

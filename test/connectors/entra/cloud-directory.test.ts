@@ -74,10 +74,12 @@ describe('CloudDirectory (reads for joins) against the stand-in', function () {
     ]);
     assert.deepEqual(
       new Map([...matches].sort()),
-      new Map([
-        [anchorFor(1), seeded.users[0]!.id],
-        [anchorFor(2), seeded.users[1]!.id],
-      ].sort() as Array<[string, string]>),
+      new Map(
+        [
+          [anchorFor(1), seeded.users[0]!.id],
+          [anchorFor(2), seeded.users[1]!.id],
+        ].sort() as Array<[string, string]>,
+      ),
     );
   });
 
@@ -125,11 +127,27 @@ describe('CloudDirectory (reads for joins) against the stand-in', function () {
     it('follows @odata.nextLink to a role reached on the second page of transitiveMemberOf', async () => {
       const { viaGroup } = seedUsers('viaGroup');
       const low = (index: number) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
-      standIn.control.seed({ groups: Array.from({ length: 999 }, (_, index) => ({ id: low(index), displayName: `G${index}`, members: [viaGroup!] })) });
-      standIn.control.seed({ groups: [{ id: 'ffffffff-0000-4000-8000-000000000000', displayName: 'Admins', isAssignableToRole: true, members: [viaGroup!], roles: ['Exchange Administrator'] }] });
+      standIn.control.seed({
+        groups: Array.from({ length: 999 }, (_, index) => ({ id: low(index), displayName: `G${index}`, members: [viaGroup!] })),
+      });
+      standIn.control.seed({
+        groups: [
+          {
+            id: 'ffffffff-0000-4000-8000-000000000000',
+            displayName: 'Admins',
+            isAssignableToRole: true,
+            members: [viaGroup!],
+            roles: ['Exchange Administrator'],
+          },
+        ],
+      });
       standIn.control.clearRequests();
       assert.deepEqual([...(await directory.administratorsAmong([viaGroup!])).administrators], [viaGroup]);
-      assert.ok(standIn.control.requests().some((request) => !request.inBatch && request.path.includes('transitiveMemberOf') && request.path.includes('skiptoken')));
+      assert.ok(
+        standIn.control
+          .requests()
+          .some((request) => !request.inBatch && request.path.includes('transitiveMemberOf') && request.path.includes('skiptoken')),
+      );
     });
 
     it('reads 40 users in 5 $batch requests (memberships, active assignments, eligibilities)', async () => {
@@ -137,13 +155,18 @@ describe('CloudDirectory (reads for joins) against the stand-in', function () {
       standIn.control.clearRequests();
       assert.equal((await directory.administratorsAmong(ids)).administrators.size, 0);
       const batches = standIn.control.requests().filter((request) => !request.inBatch);
-      assert.deepEqual(batches.map((request) => request.path), Array(5).fill('/v1.0/$batch'));
+      assert.deepEqual(
+        batches.map((request) => request.path),
+        Array(5).fill('/v1.0/$batch'),
+      );
     });
 
     it('says once, and does not stay silent, when Graph refuses to show eligible roles', async () => {
       const ids = seedTenant();
       // Enough to read users, groups, memberships and active assignments, but not PIM.
-      const app = standIn.control.createApplication({ roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Application.ReadWrite.OwnedBy'] });
+      const app = standIn.control.createApplication({
+        roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Application.ReadWrite.OwnedBy'],
+      });
       const limited = await connect(standIn, { clientId: app.appId, credential: { kind: 'client-secret', secret: app.clientSecret } });
       try {
         const warnings: string[] = [];

@@ -13,7 +13,12 @@ async function collect(outcomes: AsyncIterable<OperationOutcome>): Promise<Opera
 }
 
 function createUsers(from: number, count: number, domain: string): CloudOperation[] {
-  return Array.from({ length: count }, (_, offset) => ({ action: 'create', objectType: 'user', anchor: anchorFor(from + offset), body: userBody(from + offset, domain) }));
+  return Array.from({ length: count }, (_, offset) => ({
+    action: 'create',
+    objectType: 'user',
+    anchor: anchorFor(from + offset),
+    body: userBody(from + offset, domain),
+  }));
 }
 
 function failures(outcomes: OperationOutcome[]): OperationOutcome[] {
@@ -25,7 +30,8 @@ describe('Exporter ($batch) against the stand-in', function () {
   let standIn: EntraStandIn;
   let connection: EntraConnection;
   let anchorProperty: string;
-  const exporter = (concurrency?: number) => new Exporter(connection.session, { sourceAnchorProperty: anchorProperty, ...(concurrency ? { concurrency } : {}) });
+  const exporter = (concurrency?: number) =>
+    new Exporter(connection.session, { sourceAnchorProperty: anchorProperty, ...(concurrency ? { concurrency } : {}) });
 
   before(async () => {
     standIn = await withStandIn();
@@ -52,7 +58,13 @@ describe('Exporter ($batch) against the stand-in', function () {
       action: 'create',
       objectType: 'group',
       anchor: anchorFor(index),
-      body: { displayName: `Group ${index}`, mailNickname: `group${index}`, mailEnabled: false, securityEnabled: true, [anchorProperty]: anchorFor(index) },
+      body: {
+        displayName: `Group ${index}`,
+        mailNickname: `group${index}`,
+        mailEnabled: false,
+        securityEnabled: true,
+        [anchorProperty]: anchorFor(index),
+      },
     }));
     const groupOutcomes = await collect(exporter(1).apply(groups));
     const groupId = (index: number) => {
@@ -61,7 +73,12 @@ describe('Exporter ($batch) against the stand-in', function () {
       return outcome.cloudId;
     };
     const members = [...userIds].map(([anchor, cloudId]) => ({ anchor, cloudId }));
-    const memberships: CloudOperation[] = [0, 20, 40].map((start) => ({ action: 'add-members', anchor: anchorFor(1000), groupId: groupId(1000), members: members.slice(start, start + 20) }));
+    const memberships: CloudOperation[] = [0, 20, 40].map((start) => ({
+      action: 'add-members',
+      anchor: anchorFor(1000),
+      groupId: groupId(1000),
+      members: members.slice(start, start + 20),
+    }));
     memberships.push({ action: 'add-members', anchor: anchorFor(1001), groupId: groupId(1001), members: members.slice(0, 3) });
     assert.deepEqual(failures(await collect(exporter(1).apply(memberships))), []);
 
@@ -104,7 +121,11 @@ describe('Exporter ($batch) against the stand-in', function () {
     assert.equal(standIn.control.snapshot().counts.users, 11);
 
     standIn.control.addFault({ method: 'PATCH', path: '^/v1.0/users/', count: 10, action: { kind: 'status', status: 500 } });
-    const [outcome] = await collect(exporter().apply([{ action: 'update', objectType: 'user', anchor: anchorFor(0), cloudId: standIn.administrator.id, body: { jobTitle: 'CEO' } }]));
+    const [outcome] = await collect(
+      exporter().apply([
+        { action: 'update', objectType: 'user', anchor: anchorFor(0), cloudId: standIn.administrator.id, body: { jobTitle: 'CEO' } },
+      ]),
+    );
     assert.ok(outcome && !outcome.ok);
     assert.equal(outcome.httpStatus, 500);
   });
@@ -117,7 +138,9 @@ describe('Exporter ($batch) against the stand-in', function () {
     assert.equal(standIn.control.snapshot().users.filter((user) => user.props.onPremisesImmutableId === anchorFor(1)).length, 1);
 
     // Same UPN, another anchor: someone else's object, a real conflict.
-    const [clash] = await collect(exporter().apply([{ action: 'create', objectType: 'user', anchor: anchorFor(2), body: userBody(1, standIn.initialDomain, anchorFor(2)) }]));
+    const [clash] = await collect(
+      exporter().apply([{ action: 'create', objectType: 'user', anchor: anchorFor(2), body: userBody(1, standIn.initialDomain, anchorFor(2)) }]),
+    );
     assert.ok(clash && !clash.ok);
     assert.equal(clash.httpStatus, 400);
     assert.match(clash.message, /Another object with the same value for property userPrincipalName/);
@@ -126,7 +149,12 @@ describe('Exporter ($batch) against the stand-in', function () {
 
   it('fails a bad object alone (UPN on an unverified domain) while the rest succeed', async () => {
     const operations = createUsers(0, 12, standIn.initialDomain);
-    operations[5] = { action: 'create', objectType: 'user', anchor: anchorFor(5), body: { ...userBody(5, standIn.initialDomain), userPrincipalName: 'user5@not-verified.example' } };
+    operations[5] = {
+      action: 'create',
+      objectType: 'user',
+      anchor: anchorFor(5),
+      body: { ...userBody(5, standIn.initialDomain), userPrincipalName: 'user5@not-verified.example' },
+    };
     const outcomes = await collect(exporter().apply(operations));
     const failed = failures(outcomes);
     assert.equal(outcomes.length, 12);
@@ -146,14 +174,24 @@ describe('Exporter ($batch) against the stand-in', function () {
     const outcomes = await collect(
       exporter(1).apply([
         { action: 'delete', objectType: 'user', anchor: anchorFor(9), cloudId: '00000000-0000-0000-0000-000000000009' },
-        { action: 'add-members', anchor: anchorFor(10), groupId: group.id, members: [{ anchor: anchorFor(1), cloudId: a!.id }, { anchor: anchorFor(2), cloudId: b!.id }] },
+        {
+          action: 'add-members',
+          anchor: anchorFor(10),
+          groupId: group.id,
+          members: [
+            { anchor: anchorFor(1), cloudId: a!.id },
+            { anchor: anchorFor(2), cloudId: b!.id },
+          ],
+        },
       ]),
     );
     assert.deepEqual(failures(outcomes), []);
     assert.deepEqual(standIn.control.snapshot().groups[0]!.members.sort(), [a!.id, b!.id].sort());
 
     const removals = await collect(
-      exporter(1).apply([{ action: 'remove-member', anchor: anchorFor(10), groupId: group.id, member: { anchor: anchorFor(3), cloudId: standIn.administrator.id } }]),
+      exporter(1).apply([
+        { action: 'remove-member', anchor: anchorFor(10), groupId: group.id, member: { anchor: anchorFor(3), cloudId: standIn.administrator.id } },
+      ]),
     );
     assert.deepEqual(failures(removals), []);
   });
@@ -164,7 +202,9 @@ describe('Exporter ($batch) against the stand-in', function () {
     const paced = await connect(standIn, { writeBudget: limits });
     try {
       const started = performance.now();
-      const outcomes = await collect(new Exporter(paced.session, { sourceAnchorProperty: anchorProperty }).apply(createUsers(0, 400, standIn.initialDomain)));
+      const outcomes = await collect(
+        new Exporter(paced.session, { sourceAnchorProperty: anchorProperty }).apply(createUsers(0, 400, standIn.initialDomain)),
+      );
       const seconds = (performance.now() - started) / 1000;
       assert.deepEqual(failures(outcomes), []);
       const achieved = 400 / seconds;

@@ -16,7 +16,10 @@ describe('GraphSession middleware against the stand-in', function () {
     opened.push(connection);
     return connection.session;
   };
-  const writesReceived = () => standIn.control.requests().filter((request) => request.path.startsWith('/v1.0') && request.method !== 'GET' && !request.path.startsWith('/v1.0/$batch'));
+  const writesReceived = () =>
+    standIn.control
+      .requests()
+      .filter((request) => request.path.startsWith('/v1.0') && request.method !== 'GET' && !request.path.startsWith('/v1.0/$batch'));
 
   before(async () => {
     standIn = await withStandIn();
@@ -38,12 +41,16 @@ describe('GraphSession middleware against the stand-in', function () {
       await assert.rejects(session.patch(`/users/${standIn.administrator.id}`, { jobTitle: 'x' }), previewWriteBlocked);
       await assert.rejects(session.delete(`/users/${standIn.administrator.id}`), previewWriteBlocked);
       await assert.rejects(
-        session.batch([{ id: '1', method: 'GET', url: '/users' }, { id: '2', method: 'POST', url: '/users', body }]),
+        session.batch([
+          { id: '1', method: 'GET', url: '/users' },
+          { id: '2', method: 'POST', url: '/users', body },
+        ]),
         previewWriteBlocked,
       );
       const exporter = new Exporter(session, { sourceAnchorProperty: 'extension_x_dirSyncSourceAnchor' });
       await assert.rejects(async () => {
-        for await (const _outcome of exporter.apply([{ action: 'create', objectType: 'user', anchor: anchorFor(1), body }])) assert.fail('no outcome expected');
+        for await (const _outcome of exporter.apply([{ action: 'create', objectType: 'user', anchor: anchorFor(1), body }]))
+          assert.fail('no outcome expected');
       }, previewWriteBlocked);
 
       assert.deepEqual(writesReceived(), []);
@@ -53,7 +60,10 @@ describe('GraphSession middleware against the stand-in', function () {
 
     it('lets a $batch of reads through', async () => {
       const session = await open(true);
-      const responses = await session.batch([{ id: '1', method: 'GET', url: '/users' }, { id: '2', method: 'GET', url: '/groups' }]);
+      const responses = await session.batch([
+        { id: '1', method: 'GET', url: '/users' },
+        { id: '2', method: 'GET', url: '/groups' },
+      ]);
       assert.deepEqual(responses.map((response) => response.status).sort(), [200, 200]);
     });
   });

@@ -24,7 +24,13 @@ describe('HTTPS proxy (HTTPS_PROXY / NO_PROXY) for sign-in and Graph', function 
     const transport = new HttpsTransport({ caPem: standIn.caPem, proxyEnv });
     try {
       const endpoints = standInEndpoints(standIn);
-      const signIn = new AppSignIn({ tenantId: standIn.tenantId, clientId: standIn.clientId, credential: { kind: 'client-secret', secret: standIn.clientSecret }, endpoints, transport });
+      const signIn = new AppSignIn({
+        tenantId: standIn.tenantId,
+        clientId: standIn.clientId,
+        credential: { kind: 'client-secret', secret: standIn.clientSecret },
+        endpoints,
+        transport,
+      });
       const session = new GraphSession({ graphEndpoint: endpoints.graphEndpoint, tokens: signIn, transport, preview: true });
       const organization = await session.get<{ value: Array<{ id: string }> }>('/organization');
       assert.equal(organization.value[0]?.id, standIn.tenantId);
@@ -37,7 +43,10 @@ describe('HTTPS proxy (HTTPS_PROXY / NO_PROXY) for sign-in and Graph', function 
     proxy.targets.length = 0;
     await readOrganizationThrough({ HTTPS_PROXY: proxy.url });
     assert.ok(proxy.targets.length >= 1);
-    assert.ok(proxy.targets.every((target) => target === standIn.authorityHost), proxy.targets.join(', '));
+    assert.ok(
+      proxy.targets.every((target) => target === standIn.authorityHost),
+      proxy.targets.join(', '),
+    );
   });
 
   it('goes direct to a host listed in NO_PROXY', async () => {

@@ -18,7 +18,13 @@ interface StandInCoordinates {
 
 const standIn = JSON.parse(await text(process.stdin)) as StandInCoordinates;
 const cloud = { authorityHost: `https://${standIn.authorityHost}`, graphEndpoint: standIn.graphEndpoint };
-const settings = { tenantId: standIn.tenantId, clientId: standIn.clientId, credential: { kind: 'client-secret' as const, secret: standIn.clientSecret }, cloud, preview: true };
+const settings = {
+  tenantId: standIn.tenantId,
+  clientId: standIn.clientId,
+  credential: { kind: 'client-secret' as const, secret: standIn.clientSecret },
+  cloud,
+  preview: true,
+};
 
 function outcome(error: unknown): { failed: string; code?: string } {
   const failure = error as Error & { code?: string };
@@ -27,10 +33,12 @@ function outcome(error: unknown): { failed: string; code?: string } {
 
 /** Node's own client, to show that the environment variable really turns verification off in this process. */
 const plainNodeClient = await new Promise<unknown>((resolve) => {
-  https.get(`${standIn.graphEndpoint}/organization`, (response) => {
-    response.resume();
-    resolve({ status: response.statusCode });
-  }).on('error', (error) => resolve(outcome(error)));
+  https
+    .get(`${standIn.graphEndpoint}/organization`, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode });
+    })
+    .on('error', (error) => resolve(outcome(error)));
 });
 
 const signInWithoutCa = await connectToEntra(settings).then((connection) => {

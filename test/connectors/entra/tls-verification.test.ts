@@ -29,7 +29,11 @@ describe('TLS certificate verification of sign-in and Graph', function () {
     });
     const { tenantId, clientId, clientSecret, authorityHost, graphEndpoint, caPem } = standIn;
     probe.stdin.end(JSON.stringify({ tenantId, clientId, clientSecret, authorityHost, graphEndpoint, caPem, proxyUrl: proxy.url }));
-    const [output, errors, exitCode] = await Promise.all([text(probe.stdout), text(probe.stderr), new Promise((resolve) => probe.once('exit', resolve))]);
+    const [output, errors, exitCode] = await Promise.all([
+      text(probe.stdout),
+      text(probe.stderr),
+      new Promise((resolve) => probe.once('exit', resolve)),
+    ]);
     assert.equal(exitCode, 0, errors);
     const result = JSON.parse(output) as Record<string, unknown>;
     // The environment variable is in force in that process: Node's own client accepts the untrusted certificate.

@@ -22,15 +22,22 @@ function asDirectoryObject(app: AppRegistration): DirectoryObject {
     id: app.objectId,
     members: [],
     props: {
-      id: app.objectId, appId: app.appId, displayName: app.displayName, createdDateTime: app.createdDateTime,
-      deletedDateTime: null, signInAudience: 'AzureADMyOrg', isFallbackPublicClient: app.allowPublicClient,
+      id: app.objectId,
+      appId: app.appId,
+      displayName: app.displayName,
+      createdDateTime: app.createdDateTime,
+      deletedDateTime: null,
+      signInAudience: 'AzureADMyOrg',
+      isFallbackPublicClient: app.allowPublicClient,
     },
   };
 }
 
 /** Whether the caller may see every application, or only those it owns (Application.ReadWrite.OwnedBy). */
 function seesAllApplications(request: GraphRequest): boolean {
-  return permissions.readApplications.some((permission) => permission !== 'Application.ReadWrite.OwnedBy' && request.caller.permissions.has(permission));
+  return permissions.readApplications.some(
+    (permission) => permission !== 'Application.ReadWrite.OwnedBy' && request.caller.permissions.has(permission),
+  );
 }
 
 function visibleApplications(request: GraphRequest, directory: Directory): AppRegistration[] {
@@ -69,16 +76,27 @@ export function registerApplications(router: Router, directory: Directory): void
   const context = () => collectionContext(directory, applicationSchema, 'applications');
 
   router.add('GET', '/applications', permissions.readApplications, (request) =>
-    listCollection(request, visibleApplications(request, directory).map(asDirectoryObject).sort((a, b) => a.id.localeCompare(b.id)), context()));
+    listCollection(
+      request,
+      visibleApplications(request, directory)
+        .map(asDirectoryObject)
+        .sort((a, b) => a.id.localeCompare(b.id)),
+      context(),
+    ),
+  );
 
   router.add('GET', '/applications/{id}', permissions.readApplications, (request, { id }) =>
-    entityResponse(request, asDirectoryObject(findApplication(request, directory, id!)), context()));
+    entityResponse(request, asDirectoryObject(findApplication(request, directory, id!)), context()),
+  );
 
   router.add('GET', '/applications/{id}/extensionProperties', permissions.readApplications, (request, { id }) => {
     const app = findApplication(request, directory, id!);
     return {
       status: 200,
-      body: { '@odata.context': `${request.serviceRoot}/$metadata#applications('${app.objectId}')/extensionProperties`, value: app.extensionProperties.map(extensionResource) },
+      body: {
+        '@odata.context': `${request.serviceRoot}/$metadata#applications('${app.objectId}')/extensionProperties`,
+        value: app.extensionProperties.map(extensionResource),
+      },
     };
   });
 
@@ -87,15 +105,25 @@ export function registerApplications(router: Router, directory: Directory): void
     assertCanWrite(request, app);
     const { name, dataType, targetObjects } = validateExtension(requestBody(request));
     const fullName = `extension_${app.appId.replaceAll('-', '')}_${name}`;
-    if (app.extensionProperties.some((extension) => extension.name.toLowerCase() === fullName.toLowerCase())) throw graphErrors.extensionPropertyExists(fullName);
+    if (app.extensionProperties.some((extension) => extension.name.toLowerCase() === fullName.toLowerCase()))
+      throw graphErrors.extensionPropertyExists(fullName);
     const extension: ExtensionPropertyDefinition = {
-      id: randomUUID(), name: fullName, dataType, targetObjects, isMultiValued: false, isSyncedFromOnPremises: false, appDisplayName: app.displayName,
+      id: randomUUID(),
+      name: fullName,
+      dataType,
+      targetObjects,
+      isMultiValued: false,
+      isSyncedFromOnPremises: false,
+      appDisplayName: app.displayName,
     };
     app.extensionProperties.push(extension);
     directory.onChange();
     return {
       status: 201,
-      body: { '@odata.context': `${request.serviceRoot}/$metadata#applications('${app.objectId}')/extensionProperties/$entity`, ...extensionResource(extension) },
+      body: {
+        '@odata.context': `${request.serviceRoot}/$metadata#applications('${app.objectId}')/extensionProperties/$entity`,
+        ...extensionResource(extension),
+      },
     };
   });
 

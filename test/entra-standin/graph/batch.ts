@@ -30,9 +30,15 @@ function parseItems(request: GraphRequest): BatchItem[] {
       throw graphErrors.batchInvalid("Each request needs a string 'id', 'method' and 'url'.");
     }
     if (!item.url.startsWith('/') && /^[a-z]+:/i.test(item.url)) throw graphErrors.batchAbsoluteUrl(item.id);
-    const headers = Object.fromEntries(Object.entries((item.headers ?? {}) as Record<string, unknown>).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    const headers = Object.fromEntries(
+      Object.entries((item.headers ?? {}) as Record<string, unknown>).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    );
     return {
-      id: item.id, method: item.method.toUpperCase(), url: item.url.startsWith('/') ? item.url : `/${item.url}`, headers, body: item.body,
+      id: item.id,
+      method: item.method.toUpperCase(),
+      url: item.url.startsWith('/') ? item.url : `/${item.url}`,
+      headers,
+      body: item.body,
       dependsOn: Array.isArray(item.dependsOn) ? item.dependsOn.map(String) : [],
     };
   });
@@ -65,13 +71,24 @@ export async function runBatch(batch: GraphRequest, execute: (item: GraphRequest
   return { status: 200, headers: { 'Content-Type': 'application/json' }, body: { responses } };
 }
 
-async function runItem(batch: GraphRequest, item: BatchItem, statuses: Map<string, number>, execute: (item: GraphRequest) => Promise<GraphOutcome>): Promise<GraphOutcome> {
+async function runItem(
+  batch: GraphRequest,
+  item: BatchItem,
+  statuses: Map<string, number>,
+  execute: (item: GraphRequest) => Promise<GraphOutcome>,
+): Promise<GraphOutcome> {
   if (item.dependsOn.some((dependency) => statuses.get(dependency)! >= 400)) return errorResponse(graphErrors.failedDependency());
   if (item.body !== undefined && item.headers['content-type'] === undefined) return errorResponse(graphErrors.batchBodyWithoutContentType());
   const url = new URL(item.url, 'https://batch.invalid');
   return execute({
-    method: item.method, path: url.pathname, query: url.searchParams, headers: item.headers, body: item.body,
-    inBatch: true, caller: batch.caller, serviceRoot: batch.serviceRoot,
+    method: item.method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: item.headers,
+    body: item.body,
+    inBatch: true,
+    caller: batch.caller,
+    serviceRoot: batch.serviceRoot,
   });
 }
 

@@ -52,14 +52,22 @@ function memberReference(directory: Directory, id: string, removed: boolean): Re
 /** What a round reports: every live object (first round), or the objects changed in (fromSeq, toSeq]. */
 function entries(directory: Directory, token: DeltaToken): DeltaEntry[] {
   if (token.initial) {
-    return directory.list(token.type).map((object) => ({ id: object.id, object, addedMembers: new Set(object.members), removedMembers: new Set<string>() }));
+    return directory
+      .list(token.type)
+      .map((object) => ({ id: object.id, object, addedMembers: new Set(object.members), removedMembers: new Set<string>() }));
   }
   const byId = new Map<string, DeltaEntry>();
   for (const change of directory.changesSince(token.fromSeq, token.type)) {
     if (change.seq > token.toSeq) break;
     const entry = byId.get(change.id) ?? { id: change.id, object: undefined, addedMembers: new Set<string>(), removedMembers: new Set<string>() };
-    for (const member of change.addedMembers) { entry.addedMembers.add(member); entry.removedMembers.delete(member); }
-    for (const member of change.removedMembers) { entry.removedMembers.add(member); entry.addedMembers.delete(member); }
+    for (const member of change.addedMembers) {
+      entry.addedMembers.add(member);
+      entry.removedMembers.delete(member);
+    }
+    for (const member of change.removedMembers) {
+      entry.removedMembers.add(member);
+      entry.addedMembers.delete(member);
+    }
     byId.set(change.id, entry);
   }
   for (const entry of byId.values()) entry.object = directory.get(entry.id);
@@ -105,7 +113,8 @@ function deltaPage(request: GraphRequest, directory: Directory, type: ResourceTy
   if (remaining.length > page.length) {
     body['@odata.nextLink'] = `${link}?$skiptoken=${encode({ ...token, afterId: page.at(-1)!.id })}`;
   } else {
-    body['@odata.deltaLink'] = `${link}?$deltatoken=${encode({ type, fromSeq: token.toSeq, toSeq: token.toSeq, afterId: '', select: token.select, initial: false })}`;
+    body['@odata.deltaLink'] =
+      `${link}?$deltatoken=${encode({ type, fromSeq: token.toSeq, toSeq: token.toSeq, afterId: '', select: token.select, initial: false })}`;
   }
   body.value = page.map((entry) => render(directory, entry, token));
   return { status: 200, body };

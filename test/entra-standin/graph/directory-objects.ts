@@ -35,7 +35,11 @@ const readPermissionOf: Partial<Record<ResourceType, readonly string[]>> = {
  */
 export function mixedCollection(request: GraphRequest, directory: Directory, objects: DirectoryObject[], contextPath: string): GraphResponse {
   const ordered = [...objects].sort((a, b) => a.id.localeCompare(b.id));
-  const context = { schema: directoryObjectSchema, extensionNames: [...extensionsFor(directory, 'User'), ...extensionsFor(directory, 'Group')].map((extension) => extension.name), contextPath };
+  const context = {
+    schema: directoryObjectSchema,
+    extensionNames: [...extensionsFor(directory, 'User'), ...extensionsFor(directory, 'Group')].map((extension) => extension.name),
+    contextPath,
+  };
   const selected = selectedProperties(request, context);
   const page = listCollection(request, ordered, context, true);
   const body = page.body as { value: unknown[] };
@@ -46,7 +50,10 @@ export function mixedCollection(request: GraphRequest, directory: Directory, obj
     if (!(readPermissionOf[object.type] ?? []).some((permission) => request.caller.permissions.has(permission))) {
       return { '@odata.type': `#microsoft.graph.${schema.type}`, id: object.id };
     }
-    const own = selected?.filter((property) => schema.properties.includes(property) || (extensionPropertyPattern.test(property) && (object.type === 'user' || object.type === 'group')));
+    const own = selected?.filter(
+      (property) =>
+        schema.properties.includes(property) || (extensionPropertyPattern.test(property) && (object.type === 'user' || object.type === 'group')),
+    );
     return serialise(object, own, schema, true);
   });
   return page;
@@ -78,7 +85,8 @@ export function registerDirectoryObjects(router: Router, directory: Directory): 
 
   router.add('POST', '/directoryObjects/getByIds', permissions.readDirectory, (request) => {
     const body = requestBody(request);
-    if (!Array.isArray(body.ids) || body.ids.length === 0 || body.ids.length > maxIdsPerGetByIds) throw graphErrors.invalidValue('ids', 'directoryObject');
+    if (!Array.isArray(body.ids) || body.ids.length === 0 || body.ids.length > maxIdsPerGetByIds)
+      throw graphErrors.invalidValue('ids', 'directoryObject');
     const types = Array.isArray(body.types) ? body.types.map((type) => typeNames[String(type).toLowerCase()]) : undefined;
     const found = body.ids
       .map((id) => directory.get(String(id)))
@@ -88,7 +96,12 @@ export function registerDirectoryObjects(router: Router, directory: Directory): 
 
   for (const type of ['user', 'group'] as const) {
     router.add('GET', `/directory/deletedItems/microsoft.graph.${type}`, permissions.readDirectory, (request) =>
-      listCollection(request, directory.deletedItems(type), collectionContext(directory, schemas[type], `directory/deletedItems/microsoft.graph.${type}`)));
+      listCollection(
+        request,
+        directory.deletedItems(type),
+        collectionContext(directory, schemas[type], `directory/deletedItems/microsoft.graph.${type}`),
+      ),
+    );
   }
 
   router.add('GET', '/directory/deletedItems/{id}', permissions.readDirectory, (request, { id }) => {
@@ -102,7 +115,8 @@ export function registerDirectoryObjects(router: Router, directory: Directory): 
     if (!deleted) throw graphErrors.notFound(id!);
     assertPermission(request, deleted.type === 'user' ? permissions.deleteUsers : permissions.writeGroups);
     // autoReconcileProxyConflict (users only): drop the proxy addresses a live object took meanwhile.
-    const reconcile = deleted.type === 'user' && (request.body as { autoReconcileProxyConflict?: unknown } | undefined)?.autoReconcileProxyConflict === true;
+    const reconcile =
+      deleted.type === 'user' && (request.body as { autoReconcileProxyConflict?: unknown } | undefined)?.autoReconcileProxyConflict === true;
     const restored = directory.restore(id!, { dropConflictingProxyAddresses: reconcile })!;
     return { status: 200, body: { '@odata.context': `${request.serviceRoot}/$metadata#directoryObjects/$entity`, ...serialiseTyped(restored) } };
   });
@@ -116,7 +130,8 @@ export function registerDirectoryObjects(router: Router, directory: Directory): 
   });
 
   router.add('GET', '/directoryRoles', permissions.readRoles, (request) =>
-    listCollection(request, directory.list('directoryRole'), collectionContext(directory, schemas.directoryRole, 'directoryRoles')));
+    listCollection(request, directory.list('directoryRole'), collectionContext(directory, schemas.directoryRole, 'directoryRoles')),
+  );
 
   const findRole = (id: string): DirectoryObject => {
     const role = directory.getOfType('directoryRole', id);
@@ -125,11 +140,17 @@ export function registerDirectoryObjects(router: Router, directory: Directory): 
   };
 
   router.add('GET', '/directoryRoles/{id}', permissions.readRoles, (request, { id }) =>
-    entityResponse(request, findRole(id!), collectionContext(directory, schemas.directoryRole, 'directoryRoles')));
+    entityResponse(request, findRole(id!), collectionContext(directory, schemas.directoryRole, 'directoryRoles')),
+  );
 
   router.add('GET', '/directoryRoles/{id}/members', permissions.readRoles, (request, { id }) => {
     const role = findRole(id!);
-    return mixedCollection(request, directory, role.members.map((memberId) => directory.get(memberId)).filter((member): member is DirectoryObject => member !== undefined), 'directoryObjects');
+    return mixedCollection(
+      request,
+      directory,
+      role.members.map((memberId) => directory.get(memberId)).filter((member): member is DirectoryObject => member !== undefined),
+      'directoryObjects',
+    );
   });
 
   // Assigning a role through its directoryRole: users, or groups created role-assignable.

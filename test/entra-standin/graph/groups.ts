@@ -12,7 +12,15 @@ import { mixedCollection, transitiveMemberOfResponse, memberOfResponse } from '.
 import { permissions } from './permissions.ts';
 import type { Router } from './router.ts';
 import type { GraphRequest } from './types.ts';
-import { assertCloudManaged, assertPermission, collectionContext, referencedId, requestBody, requireProperties, writableProperties } from './writes.ts';
+import {
+  assertCloudManaged,
+  assertPermission,
+  collectionContext,
+  referencedId,
+  requestBody,
+  requireProperties,
+  writableProperties,
+} from './writes.ts';
 
 const requiredOnCreate = ['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'];
 const maxLinkChangesPerRequest = 20;
@@ -54,7 +62,10 @@ function validateGroupValues(values: Record<string, unknown>): void {
   for (const flag of ['mailEnabled', 'securityEnabled'] as const) {
     if (values[flag] !== undefined && typeof values[flag] !== 'boolean') throw graphErrors.invalidValue(flag, 'Group');
   }
-  if (values.mailNickname !== undefined && (typeof values.mailNickname !== 'string' || values.mailNickname.length > 64 || invalidNicknameCharacters.test(values.mailNickname))) {
+  if (
+    values.mailNickname !== undefined &&
+    (typeof values.mailNickname !== 'string' || values.mailNickname.length > 64 || invalidNicknameCharacters.test(values.mailNickname))
+  ) {
     throw graphErrors.invalidValue('mailNickname', 'Group');
   }
 }
@@ -88,16 +99,21 @@ export function registerGroups(router: Router, directory: Directory): void {
     assertWritableKind(values);
     validateRoleAssignable(request, values);
     const members = boundMembers(directory, annotations);
-    if (isRoleAssignable(values) && members.some((memberId) => directory.get(memberId)?.type === 'group')) throw graphErrors.roleAssignableGroupNesting();
+    if (isRoleAssignable(values) && members.some((memberId) => directory.get(memberId)?.type === 'group'))
+      throw graphErrors.roleAssignableGroupNesting();
     const mail = isUnified(values) ? `${values.mailNickname}@${directory.initialDomain}` : null;
-    const group = directory.insert('group', {
-      groupTypes: [],
-      ...values,
-      mail,
-      proxyAddresses: mail ? [`SMTP:${mail}`] : [],
-      onPremisesSyncEnabled: null,
-      securityIdentifier: `S-1-12-1-${Math.floor(Math.random() * 2 ** 32)}-${Math.floor(Math.random() * 2 ** 32)}`,
-    }, [...new Set(members)]);
+    const group = directory.insert(
+      'group',
+      {
+        groupTypes: [],
+        ...values,
+        mail,
+        proxyAddresses: mail ? [`SMTP:${mail}`] : [],
+        onPremisesSyncEnabled: null,
+        securityIdentifier: `S-1-12-1-${Math.floor(Math.random() * 2 ** 32)}-${Math.floor(Math.random() * 2 ** 32)}`,
+      },
+      [...new Set(members)],
+    );
     return entityResponse(request, group, context(), 201);
   });
 
@@ -135,8 +151,12 @@ export function registerGroups(router: Router, directory: Directory): void {
     return mixedCollection(request, directory, members, 'directoryObjects');
   });
 
-  router.add('GET', '/groups/{id}/memberOf', permissions.readMemberships, (request, { id }) => memberOfResponse(request, directory, findGroup(directory, id!)));
-  router.add('GET', '/groups/{id}/transitiveMemberOf', permissions.readMemberships, (request, { id }) => transitiveMemberOfResponse(request, directory, findGroup(directory, id!)));
+  router.add('GET', '/groups/{id}/memberOf', permissions.readMemberships, (request, { id }) =>
+    memberOfResponse(request, directory, findGroup(directory, id!)),
+  );
+  router.add('GET', '/groups/{id}/transitiveMemberOf', permissions.readMemberships, (request, { id }) =>
+    transitiveMemberOfResponse(request, directory, findGroup(directory, id!)),
+  );
 
   router.add('POST', '/groups/{id}/members/$ref', permissions.writeMembers, (request, { id }) => {
     const group = findGroup(directory, id!);

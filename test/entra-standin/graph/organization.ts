@@ -36,13 +36,16 @@ function organizationResource(directory: Directory): Record<string, unknown> {
     onPremisesSyncEnabled: null,
     onPremisesLastSyncDateTime: null,
     technicalNotificationMails: [],
-    verifiedDomains: directory.domains().filter((domain) => domain.isVerified).map((domain) => ({
-      capabilities: domain.isInitial ? 'Email, OfficeCommunicationsOnline' : 'Email',
-      isDefault: domain.isDefault,
-      isInitial: domain.isInitial,
-      name: domain.id,
-      type: domain.authenticationType,
-    })),
+    verifiedDomains: directory
+      .domains()
+      .filter((domain) => domain.isVerified)
+      .map((domain) => ({
+        capabilities: domain.isInitial ? 'Email, OfficeCommunicationsOnline' : 'Email',
+        isDefault: domain.isDefault,
+        isInitial: domain.isInitial,
+        name: domain.id,
+        type: domain.authenticationType,
+      })),
   };
 }
 
@@ -50,14 +53,16 @@ const context = (request: GraphRequest, set: string) => `${request.serviceRoot}/
 
 export function registerOrganization(router: Router, directory: Directory): void {
   router.add('GET', '/organization', permissions.readOrganization, (request) => ({
-    status: 200, body: { '@odata.context': context(request, 'organization'), value: [organizationResource(directory)] },
+    status: 200,
+    body: { '@odata.context': context(request, 'organization'), value: [organizationResource(directory)] },
   }));
   router.add('GET', '/organization/{id}', permissions.readOrganization, (request, { id }) => {
     if (id!.toLowerCase() !== directory.tenantId) throw graphErrors.notFound(id!);
     return { status: 200, body: { '@odata.context': context(request, 'organization/$entity'), ...organizationResource(directory) } };
   });
   router.add('GET', '/domains', permissions.readDomains, (request) => ({
-    status: 200, body: { '@odata.context': context(request, 'domains'), value: directory.domains().map(domainResource) },
+    status: 200,
+    body: { '@odata.context': context(request, 'domains'), value: directory.domains().map(domainResource) },
   }));
   router.add('GET', '/domains/{id}', permissions.readDomains, (request, { id }) => {
     const domain = directory.domains().find((candidate) => candidate.id === id!.toLowerCase());

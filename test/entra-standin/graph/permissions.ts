@@ -20,20 +20,38 @@ export const permissions = {
   writeApplications: ['Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'],
   readRoles: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory', ...directoryRead],
   /** /users/{id}/transitiveMemberOf (and memberOf of groups): what reads the member or its groups. */
-  readMemberships: ['User.Read.All', 'User.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', ...directoryRead],
+  readMemberships: [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    ...directoryRead,
+  ],
   /** Adding or removing directory role members and role assignments. */
   writeRoles: ['RoleManagement.ReadWrite.Directory'],
   /** Setting isAssignableToRole, and any membership change of a role-assignable group: Group.ReadWrite.All is not enough. */
   manageRoleAssignableGroups: ['RoleManagement.ReadWrite.Directory'],
   /** PIM eligibilities: Directory.Read.All does not reach them. */
   readRoleEligibility: [
-    'RoleEligibilitySchedule.Read.Directory', 'RoleEligibilitySchedule.ReadWrite.Directory', 'RoleManagement.Read.All',
-    'RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory',
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleEligibilitySchedule.ReadWrite.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
   ],
 } as const;
 
 /** What the pre-created DirSync app registration is granted. */
 export const dirSyncApplicationRoles = [
-  'User.ReadWrite.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'Directory.ReadWrite.All', 'OrgContact.Read.All',
-  'Organization.Read.All', 'Domain.Read.All', 'Application.ReadWrite.OwnedBy', 'RoleManagement.Read.Directory',
+  'User.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'GroupMember.ReadWrite.All',
+  'Directory.ReadWrite.All',
+  'OrgContact.Read.All',
+  'Organization.Read.All',
+  'Domain.Read.All',
+  'Application.ReadWrite.OwnedBy',
+  'RoleManagement.Read.Directory',
 ];

@@ -18,9 +18,14 @@ const base = '/roleManagement/directory';
 
 /** Operators each filterable property documents (unifiedRoleAssignment: eq, in; eligibility instances: eq, ne). */
 type FilterRules = Record<string, ReadonlySet<string>>;
-const assignmentFilters: FilterRules = Object.fromEntries(['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId'].map((property) => [property, new Set(['eq', 'in'])]));
+const assignmentFilters: FilterRules = Object.fromEntries(
+  ['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId'].map((property) => [property, new Set(['eq', 'in'])]),
+);
 const eligibilityFilters: FilterRules = Object.fromEntries(
-  ['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'memberType', 'roleEligibilityScheduleId'].map((property) => [property, new Set(['eq', 'ne'])]),
+  ['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'memberType', 'roleEligibilityScheduleId'].map((property) => [
+    property,
+    new Set(['eq', 'ne']),
+  ]),
 );
 
 /** Rejects a property or operator the collection does not support; `and`/`or` combine supported comparisons. */
@@ -31,7 +36,11 @@ function assertSupportedFilter(node: FilterNode, rules: FilterRules, schema: Res
     if (!allowed.has(operator)) throw graphErrors.unsupportedRoleFilter(property, operator);
   };
   switch (node.kind) {
-    case 'and': case 'or': assertSupportedFilter(node.left, rules, schema); assertSupportedFilter(node.right, rules, schema); return;
+    case 'and':
+    case 'or':
+      assertSupportedFilter(node.left, rules, schema);
+      assertSupportedFilter(node.right, rules, schema);
+      return;
     case 'compare': {
       const property = [node.left, node.right].find((operand) => operand.kind === 'property');
       if (property?.kind !== 'property') throw graphErrors.unsupportedFilter();
@@ -43,7 +52,8 @@ function assertSupportedFilter(node: FilterNode, rules: FilterRules, schema: Res
       check(node.left.path.join('/'), 'in');
       return;
     }
-    default: throw graphErrors.unsupportedFilter();
+    default:
+      throw graphErrors.unsupportedFilter();
   }
 }
 
@@ -51,16 +61,24 @@ function assertSupportedFilter(node: FilterNode, rules: FilterRules, schema: Res
 const asObjects = (type: DirectoryObject['type'], records: readonly { id: string }[]): DirectoryObject[] =>
   records.map((record) => ({ type, id: record.id, props: { ...record }, members: [] })).sort((a, b) => a.id.localeCompare(b.id));
 
-function filteredCollection(request: GraphRequest, objects: DirectoryObject[], schema: ResourceSchema, rules: FilterRules, contextPath: string): GraphResponse {
+function filteredCollection(
+  request: GraphRequest,
+  objects: DirectoryObject[],
+  schema: ResourceSchema,
+  rules: FilterRules,
+  contextPath: string,
+): GraphResponse {
   const filterText = request.query.get('$filter');
   let matching = objects;
   if (filterText) {
     const filter = parseFilter(filterText);
     assertSupportedFilter(filter, rules, schema);
-    matching = objects.filter((object) => evaluateFilter(filter, (path) => {
-      const key = Object.keys(object.props).find((name) => name.toLowerCase() === path.join('/').toLowerCase());
-      return key === undefined ? undefined : object.props[key];
-    }));
+    matching = objects.filter((object) =>
+      evaluateFilter(filter, (path) => {
+        const key = Object.keys(object.props).find((name) => name.toLowerCase() === path.join('/').toLowerCase());
+        return key === undefined ? undefined : object.props[key];
+      }),
+    );
   }
   const query = new URLSearchParams(request.query);
   query.delete('$filter');
@@ -85,15 +103,19 @@ export function registerRoleManagement(router: Router, directory: Directory): vo
   };
 
   router.add('GET', `${base}/roleAssignments`, permissions.readRoles, (request) =>
-    filteredCollection(request, assignments(), roleAssignmentSchema, assignmentFilters, assignmentContext.contextPath));
+    filteredCollection(request, assignments(), roleAssignmentSchema, assignmentFilters, assignmentContext.contextPath),
+  );
 
-  router.add('GET', `${base}/roleAssignments/{id}`, permissions.readRoles, (request, { id }) => entityResponse(request, findAssignment(id!), assignmentContext));
+  router.add('GET', `${base}/roleAssignments/{id}`, permissions.readRoles, (request, { id }) =>
+    entityResponse(request, findAssignment(id!), assignmentContext),
+  );
 
   // Tenant-wide assignments only: administrative units (the other directory scopes) are not modelled.
   router.add('POST', `${base}/roleAssignments`, permissions.writeRoles, (request) => {
     const body = requestBody(request);
     for (const property of ['principalId', 'roleDefinitionId', 'directoryScopeId'] as const) {
-      if (typeof body[property] !== 'string' || body[property] === '') throw graphErrors.requiredProperty(property, roleAssignmentSchema.resourceName);
+      if (typeof body[property] !== 'string' || body[property] === '')
+        throw graphErrors.requiredProperty(property, roleAssignmentSchema.resourceName);
     }
     const roleDefinitionId = String(body.roleDefinitionId).toLowerCase();
     if (!roleNameOf(roleDefinitionId)) throw graphErrors.notFound(roleDefinitionId);
@@ -102,7 +124,9 @@ export function registerRoleManagement(router: Router, directory: Directory): vo
     const role = directory.activateRole(roleDefinitionId);
     if (role.members.includes(principal.id)) throw graphErrors.roleAssignmentExists();
     directory.addMember(role, principal.id);
-    const created = assignments().find((candidate) => candidate.props.principalId === principal.id && candidate.props.roleDefinitionId === roleDefinitionId)!;
+    const created = assignments().find(
+      (candidate) => candidate.props.principalId === principal.id && candidate.props.roleDefinitionId === roleDefinitionId,
+    )!;
     return entityResponse(request, created, assignmentContext, 201);
   });
 
@@ -121,7 +145,8 @@ export function registerRoleManagement(router: Router, directory: Directory): vo
   const eligibilityContextPath = 'roleManagement/directory/roleEligibilityScheduleInstances';
 
   router.add('GET', `${base}/roleEligibilityScheduleInstances`, permissions.readRoleEligibility, (request) =>
-    filteredCollection(request, eligibilities(), roleEligibilityInstanceSchema, eligibilityFilters, eligibilityContextPath));
+    filteredCollection(request, eligibilities(), roleEligibilityInstanceSchema, eligibilityFilters, eligibilityContextPath),
+  );
 
   router.add('GET', `${base}/roleEligibilityScheduleInstances/{id}`, permissions.readRoleEligibility, (request, { id }) => {
     const instance = eligibilities().find((candidate) => candidate.id === id);

@@ -74,9 +74,10 @@ export class GraphService {
       else {
         caller = await this.#tokens.verify(incoming.headers.authorization);
         const request = this.#request(incoming, caller, parseJson(incoming.rawBody), false);
-        outcome = incoming.method === 'POST' && incoming.path === '/$batch'
-          ? await runBatch(request, (item) => this.execute(item))
-          : await this.#dispatch(request);
+        outcome =
+          incoming.method === 'POST' && incoming.path === '/$batch'
+            ? await runBatch(request, (item) => this.execute(item))
+            : await this.#dispatch(request);
       }
     } catch (error) {
       outcome = errorResponse(error);
@@ -103,7 +104,16 @@ export class GraphService {
   }
 
   #request(incoming: IncomingGraphRequest, caller: Caller, body: unknown, inBatch: boolean): GraphRequest {
-    return { method: incoming.method, path: incoming.path, query: incoming.query, headers: incoming.headers, body, inBatch, caller, serviceRoot: this.#serviceRoot };
+    return {
+      method: incoming.method,
+      path: incoming.path,
+      query: incoming.query,
+      headers: incoming.headers,
+      body,
+      inBatch,
+      caller,
+      serviceRoot: this.#serviceRoot,
+    };
   }
 
   async #dispatch(request: GraphRequest): Promise<GraphResponse> {
@@ -120,24 +130,46 @@ export class GraphService {
     const action: FaultAction | undefined = this.#faults.take(method, `${graphVersion}${path}`);
     if (!action) return undefined;
     switch (action.kind) {
-      case 'drop': return { drop: true };
-      case 'delay': await new Promise((resolve) => setTimeout(resolve, action.ms)); return undefined;
-      case 'status': return errorResponse(injectedError(action.status, action.retryAfterSeconds));
+      case 'drop':
+        return { drop: true };
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, action.ms));
+        return undefined;
+      case 'status':
+        return errorResponse(injectedError(action.status, action.retryAfterSeconds));
     }
   }
 
-  #record(method: string, path: string, query: URLSearchParams, status: number, caller: Caller | undefined, inBatch: boolean, requestId: string): void {
+  #record(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    status: number,
+    caller: Caller | undefined,
+    inBatch: boolean,
+    requestId: string,
+  ): void {
     const search = query.toString();
     this.#log.add({
-      time: new Date().toISOString(), method, path: `${graphVersion}${path}${search ? `?${search}` : ''}`, status,
-      appId: caller?.appId ?? null, inBatch, requestId,
+      time: new Date().toISOString(),
+      method,
+      path: `${graphVersion}${path}${search ? `?${search}` : ''}`,
+      status,
+      appId: caller?.appId ?? null,
+      inBatch,
+      requestId,
     });
   }
 }
 
 function injectedError(status: number, retryAfterSeconds: number | undefined): GraphError {
   if (status === 429) return graphErrors.throttled(retryAfterSeconds ?? 1);
-  const base = status === 500 ? graphErrors.internalServerError() : status >= 500 ? graphErrors.serviceUnavailable() : new GraphError(status, 'BadRequest', 'Injected fault.');
+  const base =
+    status === 500
+      ? graphErrors.internalServerError()
+      : status >= 500
+        ? graphErrors.serviceUnavailable()
+        : new GraphError(status, 'BadRequest', 'Injected fault.');
   const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
   return new GraphError(status, base.code, base.message, { headers });
 }

@@ -39,16 +39,19 @@ function validateUserValues(directory: Directory, values: Record<string, unknown
   }
   if (values.onPremisesImmutableId !== undefined && values.onPremisesImmutableId !== null) {
     const immutableId = values.onPremisesImmutableId;
-    if (typeof immutableId !== 'string' || immutableId === '' || /[$_\s]/.test(immutableId)) throw graphErrors.invalidValue('onPremisesImmutableId', 'User');
+    if (typeof immutableId !== 'string' || immutableId === '' || /[$_\s]/.test(immutableId))
+      throw graphErrors.invalidValue('onPremisesImmutableId', 'User');
   }
   if (values.accountEnabled !== undefined && typeof values.accountEnabled !== 'boolean') throw graphErrors.invalidValue('accountEnabled', 'User');
   if (values.passwordProfile !== undefined) {
     const profile = values.passwordProfile as { password?: unknown } | null;
-    if (profile === null || typeof profile !== 'object' || typeof profile.password !== 'string') throw graphErrors.invalidValue('passwordProfile', 'User');
+    if (profile === null || typeof profile !== 'object' || typeof profile.password !== 'string')
+      throw graphErrors.invalidValue('passwordProfile', 'User');
     if (!isComplexPassword(profile.password)) throw graphErrors.passwordComplexity();
   }
   if (values.mail !== undefined) {
-    if (values.mail !== null && (typeof values.mail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(values.mail))) throw graphErrors.invalidValue('mail', 'User');
+    if (values.mail !== null && (typeof values.mail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(values.mail)))
+      throw graphErrors.invalidValue('mail', 'User');
     values.proxyAddresses = typeof values.mail === 'string' ? [`SMTP:${values.mail}`] : [];
   }
 }
@@ -65,7 +68,9 @@ function isComplexPassword(password: string): boolean {
  * role-assignable group, nor members of a role-assignable group (Privileged Authentication Administrator territory).
  */
 function assertNotPrivileged(directory: Directory, request: GraphRequest, user: DirectoryObject): void {
-  const privileged = directory.transitiveMemberOf(user.id).some((object) => object.type === 'directoryRole' || object.props.isAssignableToRole === true);
+  const privileged = directory
+    .transitiveMemberOf(user.id)
+    .some((object) => object.type === 'directoryRole' || object.props.isAssignableToRole === true);
   if (privileged && request.caller.userId === undefined) throw graphErrors.insufficientPrivileges();
 }
 
@@ -74,18 +79,26 @@ function filteredCandidates(directory: Directory, request: GraphRequest): Direct
   let indexed = true;
   const ids = indexedCandidates(request.query.get('$filter'), (property, value) => {
     // A user's mail is also its primary proxy address (SMTP:…), which is indexed.
-    const holders = property.toLowerCase() === 'mail' ? directory.holdersOf('user', 'proxyAddresses', `SMTP:${value}`) : directory.holdersOf('user', property, value);
+    const holders =
+      property.toLowerCase() === 'mail'
+        ? directory.holdersOf('user', 'proxyAddresses', `SMTP:${value}`)
+        : directory.holdersOf('user', property, value);
     if (holders === undefined) indexed = false;
     return (holders ?? []).map((user) => user.id);
   });
   if (ids === undefined || !indexed) return undefined;
-  return [...ids].sort().map((id) => directory.get(id)).filter((user): user is DirectoryObject => user !== undefined);
+  return [...ids]
+    .sort()
+    .map((id) => directory.get(id))
+    .filter((user): user is DirectoryObject => user !== undefined);
 }
 
 export function registerUsers(router: Router, directory: Directory): void {
   const context = () => usersContext(directory);
 
-  router.add('GET', '/users', permissions.readUsers, (request) => listCollection(request, filteredCandidates(directory, request) ?? directory.list('user'), context()));
+  router.add('GET', '/users', permissions.readUsers, (request) =>
+    listCollection(request, filteredCandidates(directory, request) ?? directory.list('user'), context()),
+  );
   router.add('GET', '/users/$count', permissions.readUsers, (request) => countCollection(request, directory.list('user'), context()));
 
   router.add('POST', '/users', permissions.writeUsers, (request) => {
@@ -143,6 +156,10 @@ export function registerUsers(router: Router, directory: Directory): void {
     return { status: 204 };
   });
 
-  router.add('GET', '/users/{id}/memberOf', permissions.readDirectory, (request, { id }) => memberOfResponse(request, directory, findUser(directory, id!)));
-  router.add('GET', '/users/{id}/transitiveMemberOf', permissions.readMemberships, (request, { id }) => transitiveMemberOfResponse(request, directory, findUser(directory, id!)));
+  router.add('GET', '/users/{id}/memberOf', permissions.readDirectory, (request, { id }) =>
+    memberOfResponse(request, directory, findUser(directory, id!)),
+  );
+  router.add('GET', '/users/{id}/transitiveMemberOf', permissions.readMemberships, (request, { id }) =>
+    transitiveMemberOfResponse(request, directory, findUser(directory, id!)),
+  );
 }

@@ -28,12 +28,19 @@ export function collectionContext(directory: Directory, schema: ResourceSchema, 
  * Splits a write body into canonical property → value, rejecting read-only and unknown properties
  * the way Graph does. Annotations (`…@odata.bind`) are left to the caller, listed in `annotations`.
  */
-export function writableProperties(body: Record<string, unknown>, schema: ResourceSchema, directory: Directory): { values: Record<string, unknown>; annotations: Record<string, unknown> } {
+export function writableProperties(
+  body: Record<string, unknown>,
+  schema: ResourceSchema,
+  directory: Directory,
+): { values: Record<string, unknown>; annotations: Record<string, unknown> } {
   const values: Record<string, unknown> = {};
   const annotations: Record<string, unknown> = {};
   const extensions = extensionsFor(directory, schema.resourceName);
   for (const [name, value] of Object.entries(body)) {
-    if (name.includes('@')) { annotations[name] = value; continue; }
+    if (name.includes('@')) {
+      annotations[name] = value;
+      continue;
+    }
     if (extensionPropertyPattern.test(name)) {
       const extension = extensions.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
       if (!extension) throw graphErrors.unknownProperty(name);
@@ -52,11 +59,17 @@ function checkedExtensionValue(extension: ExtensionPropertyDefinition, value: un
   if (value === null) return null;
   const valid = (() => {
     switch (extension.dataType) {
-      case 'String': return typeof value === 'string' && value.length <= maxExtensionStringLength;
-      case 'Boolean': return typeof value === 'boolean';
-      case 'Integer': case 'LargeInteger': return Number.isInteger(value);
-      case 'DateTime': return typeof value === 'string' && !Number.isNaN(Date.parse(value));
-      default: return typeof value === 'string';
+      case 'String':
+        return typeof value === 'string' && value.length <= maxExtensionStringLength;
+      case 'Boolean':
+        return typeof value === 'boolean';
+      case 'Integer':
+      case 'LargeInteger':
+        return Number.isInteger(value);
+      case 'DateTime':
+        return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      default:
+        return typeof value === 'string';
     }
   })();
   if (!valid) throw graphErrors.invalidValue(extension.name, 'extensionProperty');
@@ -65,7 +78,8 @@ function checkedExtensionValue(extension: ExtensionPropertyDefinition, value: un
 
 export function requireProperties(values: Record<string, unknown>, required: readonly string[], schema: ResourceSchema): void {
   for (const property of required) {
-    if (values[property] === undefined || values[property] === null || values[property] === '') throw graphErrors.requiredProperty(property, schema.resourceName);
+    if (values[property] === undefined || values[property] === null || values[property] === '')
+      throw graphErrors.requiredProperty(property, schema.resourceName);
   }
 }
 
@@ -81,7 +95,8 @@ export function assertPermission(request: GraphRequest, accepted: readonly strin
 /** The id at the end of an `@odata.id` / `@odata.bind` URL (…/directoryObjects/{id}). */
 export function referencedId(url: unknown): string {
   if (typeof url !== 'string') throw graphErrors.invalidReference();
-  const match = /\/(?:directoryObjects|users|groups|contacts)\/([0-9a-f-]{36})\/?$/i.exec(url) ?? /\/directoryObjects\('([0-9a-f-]{36})'\)$/i.exec(url);
+  const match =
+    /\/(?:directoryObjects|users|groups|contacts)\/([0-9a-f-]{36})\/?$/i.exec(url) ?? /\/directoryObjects\('([0-9a-f-]{36})'\)$/i.exec(url);
   if (!match) throw graphErrors.invalidReference();
   return match[1]!.toLowerCase();
 }

@@ -55,7 +55,9 @@ export class IdentityPlatform {
     this.#deviceCodeIntervalSeconds = options.deviceCodeIntervalSeconds;
   }
 
-  get issuer(): string { return `${this.#origin}/${this.#directory.tenantId}/v2.0`; }
+  get issuer(): string {
+    return `${this.#origin}/${this.#directory.tenantId}/v2.0`;
+  }
 
   /** Handles `/{tenant}/…`; undefined when the path is not an identity endpoint. */
   async handle(method: string, segments: string[], form: URLSearchParams, authorization: string | undefined): Promise<IdentityResponse | undefined> {
@@ -107,7 +109,23 @@ export class IdentityPlatform {
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'nonce',
+        'preferred_username',
+        'name',
+        'tid',
+        'ver',
+        'at_hash',
+        'c_hash',
+        'email',
+      ],
       tenant_region_scope: null,
       cloud_instance_name: new URL(this.#origin).host,
       cloud_graph_host_name: new URL(this.#origin).host,
@@ -120,11 +138,16 @@ export class IdentityPlatform {
     const grantType = form.get('grant_type');
     if (!grantType) throw identityErrors.missingParameter('grant_type');
     switch (grantType) {
-      case 'client_credentials': return this.#clientCredentials(form, authorization);
+      case 'client_credentials':
+        return this.#clientCredentials(form, authorization);
       // msal sends the short form; RFC 8628 clients send the URN.
-      case 'device_code': case 'urn:ietf:params:oauth:grant-type:device_code': return this.#redeemDeviceCode(form);
-      case 'refresh_token': return this.#redeemRefreshToken(form);
-      default: throw identityErrors.unsupportedGrant(grantType);
+      case 'device_code':
+      case 'urn:ietf:params:oauth:grant-type:device_code':
+        return this.#redeemDeviceCode(form);
+      case 'refresh_token':
+        return this.#redeemRefreshToken(form);
+      default:
+        throw identityErrors.unsupportedGrant(grantType);
     }
   }
 
@@ -152,7 +175,12 @@ export class IdentityPlatform {
     const resource = scope.slice(0, -'/.default'.length);
     if (!graphAudiences(this.#origin).includes(resource)) throw identityErrors.unknownResource(resource, this.#directory.tenantId);
 
-    const { token, expiresIn } = await this.#tokens.issue({ appId: app.appId, objectId: app.servicePrincipalId, audience: resource, roles: app.roles });
+    const { token, expiresIn } = await this.#tokens.issue({
+      appId: app.appId,
+      objectId: app.servicePrincipalId,
+      audience: resource,
+      roles: app.roles,
+    });
     return { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
   }
 
@@ -166,7 +194,9 @@ export class IdentityPlatform {
     }
     const sha256 = header['x5t#S256'];
     const sha1 = header.x5t;
-    const certificate = app.certificates.find((candidate) => (typeof sha256 === 'string' && candidate.sha256 === sha256) || (typeof sha1 === 'string' && candidate.sha1 === sha1));
+    const certificate = app.certificates.find(
+      (candidate) => (typeof sha256 === 'string' && candidate.sha256 === sha256) || (typeof sha1 === 'string' && candidate.sha1 === sha1),
+    );
     if (!certificate || typeof header.alg !== 'string') throw identityErrors.unknownCertificate(String(sha256 ?? sha1 ?? ''), app.appId);
     try {
       await compactVerify(assertion, await importX509(certificate.pem, header.alg));
@@ -189,10 +219,22 @@ export class IdentityPlatform {
   #startDeviceCode(form: URLSearchParams): Record<string, unknown> {
     const app = this.#application(form, undefined);
     if (!app.allowPublicClient) throw identityErrors.publicClientNotAllowed();
-    const userCode = randomBytes(6).toString('base64').replace(/[^A-Z0-9]/gi, '').slice(0, 8).toUpperCase().padEnd(8, 'X');
+    const userCode = randomBytes(6)
+      .toString('base64')
+      .replace(/[^A-Z0-9]/gi, '')
+      .slice(0, 8)
+      .toUpperCase()
+      .padEnd(8, 'X');
     const deviceCode = randomBytes(32).toString('base64url');
     const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    this.#deviceCodes.set(deviceCode, { deviceCode, userCode, appId: app.appId, scopes, expiresAt: Date.now() + deviceCodeLifetimeSeconds * 1000, approvedUserId: undefined });
+    this.#deviceCodes.set(deviceCode, {
+      deviceCode,
+      userCode,
+      appId: app.appId,
+      scopes,
+      expiresAt: Date.now() + deviceCodeLifetimeSeconds * 1000,
+      approvedUserId: undefined,
+    });
     const verificationUri = `${this.#origin}/devicelogin`;
     return {
       user_code: userCode,
@@ -233,10 +275,24 @@ export class IdentityPlatform {
     const user = this.#directory.getOfType('user', grant.userId);
     const userPrincipalName = typeof user?.props.userPrincipalName === 'string' ? user.props.userPrincipalName : undefined;
     const resourceScopes = grant.scopes.filter((scope) => !oidcScopes.has(scope));
-    const resource = resourceScopes[0]?.includes('/') ? resourceScopes[0].slice(0, resourceScopes[0].lastIndexOf('/')) : 'https://graph.microsoft.com';
+    const resource = resourceScopes[0]?.includes('/')
+      ? resourceScopes[0].slice(0, resourceScopes[0].lastIndexOf('/'))
+      : 'https://graph.microsoft.com';
     const permissions = resourceScopes.map((scope) => scope.slice(scope.lastIndexOf('/') + 1)).filter((scope) => scope !== '.default');
-    const { token, expiresIn } = await this.#tokens.issue({ appId: grant.appId, objectId: grant.userId, audience: resource, scopes: permissions, ...(userPrincipalName ? { userPrincipalName } : {}) });
-    const { token: idToken } = await this.#tokens.issue({ appId: grant.appId, objectId: grant.userId, audience: grant.appId, scopes: [], ...(userPrincipalName ? { userPrincipalName } : {}) });
+    const { token, expiresIn } = await this.#tokens.issue({
+      appId: grant.appId,
+      objectId: grant.userId,
+      audience: resource,
+      scopes: permissions,
+      ...(userPrincipalName ? { userPrincipalName } : {}),
+    });
+    const { token: idToken } = await this.#tokens.issue({
+      appId: grant.appId,
+      objectId: grant.userId,
+      audience: grant.appId,
+      scopes: [],
+      ...(userPrincipalName ? { userPrincipalName } : {}),
+    });
     const refreshToken = randomBytes(48).toString('base64url');
     this.#refreshTokens.set(refreshToken, grant);
     return {
@@ -254,7 +310,10 @@ export class IdentityPlatform {
   #errorBody(error: IdentityError): Record<string, unknown> {
     const traceId = randomUUID();
     const correlationId = randomUUID();
-    const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    const timestamp = new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z');
     return {
       error: error.error,
       error_description: `AADSTS${error.aadstsCode}: ${error.message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,

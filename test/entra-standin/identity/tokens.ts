@@ -51,7 +51,9 @@ export class TokenService {
     this.#publicKey = importJWK(options.material.publicJwk, 'RS256');
   }
 
-  jwks(): { keys: JWK[] } { return { keys: [this.#material.publicJwk] }; }
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.#material.publicJwk] };
+  }
 
   async issue(grant: TokenGrant): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = grant.lifetimeSeconds ?? 3599;

@@ -6,10 +6,7 @@ import { graphErrors } from '../errors.ts';
 
 export type Literal = string | number | boolean | null;
 
-export type Operand =
-  | { kind: 'property'; path: string[] }
-  | { kind: 'variable'; name: string }
-  | { kind: 'literal'; value: Literal };
+export type Operand = { kind: 'property'; path: string[] } | { kind: 'variable'; name: string } | { kind: 'literal'; value: Literal };
 
 export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
@@ -32,15 +29,26 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const char = text[i]!;
-    if (/\s/.test(char)) { i += 1; continue; }
-    if ('(),/:'.includes(char)) { tokens.push({ kind: 'punct', text: char as '(' }); i += 1; continue; }
+    if (/\s/.test(char)) {
+      i += 1;
+      continue;
+    }
+    if ('(),/:'.includes(char)) {
+      tokens.push({ kind: 'punct', text: char as '(' });
+      i += 1;
+      continue;
+    }
     if (char === "'") {
       let value = '';
       i += 1;
       for (;;) {
         if (i >= text.length) throw graphErrors.invalidFilter('unterminated string literal.');
         if (text[i] === "'") {
-          if (text[i + 1] === "'") { value += "'"; i += 2; continue; }
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
           i += 1;
           break;
         }
@@ -64,7 +72,9 @@ class Parser {
   #position = 0;
   readonly #variables: string[] = [];
 
-  constructor(tokens: Token[]) { this.#tokens = tokens; }
+  constructor(tokens: Token[]) {
+    this.#tokens = tokens;
+  }
 
   parse(): FilterNode {
     const node = this.#or();
@@ -72,7 +82,9 @@ class Parser {
     return node;
   }
 
-  #peek(offset = 0): Token | undefined { return this.#tokens[this.#position + offset]; }
+  #peek(offset = 0): Token | undefined {
+    return this.#tokens[this.#position + offset];
+  }
   #next(): Token {
     const token = this.#tokens[this.#position];
     if (!token) throw graphErrors.invalidFilter('the expression ends too early.');
@@ -90,18 +102,27 @@ class Parser {
 
   #or(): FilterNode {
     let left = this.#and();
-    while (this.#isKeyword('or')) { this.#next(); left = { kind: 'or', left, right: this.#and() }; }
+    while (this.#isKeyword('or')) {
+      this.#next();
+      left = { kind: 'or', left, right: this.#and() };
+    }
     return left;
   }
 
   #and(): FilterNode {
     let left = this.#unary();
-    while (this.#isKeyword('and')) { this.#next(); left = { kind: 'and', left, right: this.#unary() }; }
+    while (this.#isKeyword('and')) {
+      this.#next();
+      left = { kind: 'and', left, right: this.#unary() };
+    }
     return left;
   }
 
   #unary(): FilterNode {
-    if (this.#isKeyword('not')) { this.#next(); return { kind: 'not', operand: this.#unary() }; }
+    if (this.#isKeyword('not')) {
+      this.#next();
+      return { kind: 'not', operand: this.#unary() };
+    }
     if (this.#peek()?.text === '(') {
       this.#next();
       const inner = this.#or();
@@ -122,7 +143,7 @@ class Parser {
 
   #comparison(): FilterNode {
     const path = this.#path();
-    if (this.#peek()?.text === '/' && (this.#isKeyword('any', 1))) {
+    if (this.#peek()?.text === '/' && this.#isKeyword('any', 1)) {
       this.#next();
       this.#next();
       return this.#lambda(path);
@@ -133,7 +154,10 @@ class Parser {
     if (op === 'in') {
       this.#expect('(');
       const values: Literal[] = [this.#literal()];
-      while (this.#peek()?.text === ',') { this.#next(); values.push(this.#literal()); }
+      while (this.#peek()?.text === ',') {
+        this.#next();
+        values.push(this.#literal());
+      }
       this.#expect(')');
       return { kind: 'in', left, values };
     }
@@ -143,7 +167,10 @@ class Parser {
 
   #lambda(collection: string[]): FilterNode {
     this.#expect('(');
-    if (this.#peek()?.text === ')') { this.#next(); return { kind: 'any', collection, variable: '', predicate: undefined }; }
+    if (this.#peek()?.text === ')') {
+      this.#next();
+      return { kind: 'any', collection, variable: '', predicate: undefined };
+    }
     const variable = this.#next();
     if (variable.kind !== 'identifier') throw graphErrors.invalidFilter('a lambda needs a variable name.');
     this.#expect(':');
@@ -201,12 +228,19 @@ export function parseFilter(text: string): FilterNode {
 export function filterProperties(node: FilterNode): string[][] {
   const operands = (operand: Operand): string[][] => (operand.kind === 'property' ? [operand.path] : []);
   switch (node.kind) {
-    case 'and': case 'or': return [...filterProperties(node.left), ...filterProperties(node.right)];
-    case 'not': return filterProperties(node.operand);
-    case 'compare': return [...operands(node.left), ...operands(node.right)];
-    case 'in': return operands(node.left);
-    case 'call': return [...operands(node.target), ...operands(node.prefix)];
-    case 'any': return [node.collection];
+    case 'and':
+    case 'or':
+      return [...filterProperties(node.left), ...filterProperties(node.right)];
+    case 'not':
+      return filterProperties(node.operand);
+    case 'compare':
+      return [...operands(node.left), ...operands(node.right)];
+    case 'in':
+      return operands(node.left);
+    case 'call':
+      return [...operands(node.target), ...operands(node.prefix)];
+    case 'any':
+      return [node.collection];
   }
 }
 
@@ -214,12 +248,19 @@ export function filterProperties(node: FilterNode): string[][] {
 export function advancedFilterProperty(node: FilterNode): string | undefined {
   const firstProperty = (n: FilterNode): string => filterProperties(n)[0]?.join('/') ?? '';
   switch (node.kind) {
-    case 'and': case 'or': return advancedFilterProperty(node.left) ?? advancedFilterProperty(node.right);
-    case 'not': return firstProperty(node.operand);
-    case 'compare': return node.op === 'ne' ? firstProperty(node) : undefined;
-    case 'call': return node.name === 'endswith' ? firstProperty(node) : undefined;
-    case 'any': return node.predicate ? advancedFilterProperty(node.predicate) : firstProperty(node);
-    case 'in': return undefined;
+    case 'and':
+    case 'or':
+      return advancedFilterProperty(node.left) ?? advancedFilterProperty(node.right);
+    case 'not':
+      return firstProperty(node.operand);
+    case 'compare':
+      return node.op === 'ne' ? firstProperty(node) : undefined;
+    case 'call':
+      return node.name === 'endswith' ? firstProperty(node) : undefined;
+    case 'any':
+      return node.predicate ? advancedFilterProperty(node.predicate) : firstProperty(node);
+    case 'in':
+      return undefined;
   }
 }
 
@@ -231,8 +272,10 @@ function compare(op: string, left: unknown, right: unknown): boolean {
   const a = normalise(left);
   const b = normalise(right);
   switch (op) {
-    case 'eq': return a === b || (a === undefined && b === null);
-    case 'ne': return !(a === b || (a === undefined && b === null));
+    case 'eq':
+      return a === b || (a === undefined && b === null);
+    case 'ne':
+      return !(a === b || (a === undefined && b === null));
     default: {
       if (a === null || a === undefined || b === null) return false;
       const order = (a as string | number) < (b as string | number) ? -1 : (a as string | number) > (b as string | number) ? 1 : 0;
@@ -249,10 +292,14 @@ export function evaluateFilter(node: FilterNode, resolve: Resolve, variables: Ma
     return resolve(operand.path);
   };
   switch (node.kind) {
-    case 'and': return evaluateFilter(node.left, resolve, variables) && evaluateFilter(node.right, resolve, variables);
-    case 'or': return evaluateFilter(node.left, resolve, variables) || evaluateFilter(node.right, resolve, variables);
-    case 'not': return !evaluateFilter(node.operand, resolve, variables);
-    case 'compare': return compare(node.op, value(node.left), value(node.right));
+    case 'and':
+      return evaluateFilter(node.left, resolve, variables) && evaluateFilter(node.right, resolve, variables);
+    case 'or':
+      return evaluateFilter(node.left, resolve, variables) || evaluateFilter(node.right, resolve, variables);
+    case 'not':
+      return !evaluateFilter(node.operand, resolve, variables);
+    case 'compare':
+      return compare(node.op, value(node.left), value(node.right));
     case 'in': {
       const left = value(node.left);
       return node.values.some((candidate) => compare('eq', left, candidate));

@@ -22,7 +22,7 @@ export function indexedCandidates(filterText: string | null, lookup: UniqueLooku
 function candidates(filter: FilterNode, lookup: UniqueLookup): Set<string> | undefined {
   switch (filter.kind) {
     case 'compare':
-      return filter.op === 'eq' ? equality(filter.left, filter.right, lookup) ?? equality(filter.right, filter.left, lookup) : undefined;
+      return filter.op === 'eq' ? (equality(filter.left, filter.right, lookup) ?? equality(filter.right, filter.left, lookup)) : undefined;
     case 'in': {
       const property = singleProperty(filter.left);
       if (property === undefined || !filter.values.every((value) => typeof value === 'string')) return undefined;

@@ -28,7 +28,10 @@ export function selectedProperties(request: GraphRequest, context: CollectionCon
   const select = request.query.get('$select');
   if (!select) return undefined;
   const selected: string[] = [];
-  for (const raw of select.split(',').map((name) => name.trim()).filter(Boolean)) {
+  for (const raw of select
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)) {
     if (extensionPropertyPattern.test(raw)) {
       // Graph silently omits extension properties that are not registered.
       const known = context.extensionNames.find((name) => name.toLowerCase() === raw.toLowerCase());
@@ -43,7 +46,12 @@ export function selectedProperties(request: GraphRequest, context: CollectionCon
 }
 
 /** An object as Graph returns it: the selected properties, unset ones as null (collections as []). */
-export function serialise(object: DirectoryObject, selected: string[] | undefined, schema: ResourceSchema, withType = false): Record<string, unknown> {
+export function serialise(
+  object: DirectoryObject,
+  selected: string[] | undefined,
+  schema: ResourceSchema,
+  withType = false,
+): Record<string, unknown> {
   const properties = (selected ?? schema.defaultSelect).filter((property) => !schema.hidden.includes(property));
   const result: Record<string, unknown> = withType ? { '@odata.type': `#microsoft.graph.${schema.type}` } : {};
   for (const property of properties) {

@@ -29,7 +29,10 @@ async function createCachedAuthority(): Promise<void> {
 export async function loadCertificateAuthority(): Promise<CertificateAuthority> {
   const certificateFile = join(certificateAuthorityDirectory, 'ca.pem');
   await withFileLock(`${certificateAuthorityDirectory}.lock`, async () => {
-    const exists = await readFile(certificateFile).then(() => true, () => false);
+    const exists = await readFile(certificateFile).then(
+      () => true,
+      () => false,
+    );
     if (!exists) await createCachedAuthority();
   });
   const certificatePem = await readFile(certificateFile, 'utf8');

@@ -74,17 +74,29 @@ function user(
 const alice = user(ous.sales, 'Alice Archer', 'alice.archer', {
   password: true,
   attributes: {
-    givenName: 'Alice', sn: 'Archer', mail: 'alice.archer@example.com',
+    givenName: 'Alice',
+    sn: 'Archer',
+    mail: 'alice.archer@example.com',
     proxyAddresses: ['SMTP:alice.archer@example.com', 'smtp:aarcher@example.com', 'smtp:alice@sales.example.com'],
-    title: 'Head of Sales', department: 'Sales', company: 'Example Corp', telephoneNumber: '+1 555 0100',
-    employeeID: 'E1001', physicalDeliveryOfficeName: 'Building 1',
+    title: 'Head of Sales',
+    department: 'Sales',
+    company: 'Example Corp',
+    telephoneNumber: '+1 555 0100',
+    employeeID: 'E1001',
+    physicalDeliveryOfficeName: 'Building 1',
   },
 });
 const erin = user(ous.engineering, 'Erin Engel', 'erin.engel', {
   password: true,
   attributes: {
-    givenName: 'Erin', sn: 'Engel', mail: 'erin.engel@example.com', proxyAddresses: ['SMTP:erin.engel@example.com'],
-    title: 'VP Engineering', department: 'Engineering', company: 'Example Corp', employeeID: 'E2001',
+    givenName: 'Erin',
+    sn: 'Engel',
+    mail: 'erin.engel@example.com',
+    proxyAddresses: ['SMTP:erin.engel@example.com'],
+    title: 'VP Engineering',
+    department: 'Engineering',
+    company: 'Example Corp',
+    employeeID: 'E2001',
   },
 });
 
@@ -92,23 +104,38 @@ const users = {
   alice,
   zoe: user(ous.sales, 'Zoë Ångström', 'zoe.angstrom', {
     attributes: {
-      givenName: 'Zoë', sn: 'Ångström', mail: 'zoe.angstrom@example.com',
+      givenName: 'Zoë',
+      sn: 'Ångström',
+      mail: 'zoe.angstrom@example.com',
       proxyAddresses: ['SMTP:zoe.angstrom@example.com', 'smtp:zoe@example.com'],
-      title: 'Account Manager', department: 'Sales', company: 'Example Corp', manager: alice.dn, employeeID: 'E1002',
+      title: 'Account Manager',
+      department: 'Sales',
+      company: 'Example Corp',
+      manager: alice.dn,
+      employeeID: 'E1002',
     },
   }),
   conor: user(ous.sales, "Conor O'Brien", 'conor.obrien', {
     attributes: {
-      givenName: 'Conor', sn: "O'Brien", mail: "conor.o'brien@example.com",
+      givenName: 'Conor',
+      sn: "O'Brien",
+      mail: "conor.o'brien@example.com",
       proxyAddresses: ["SMTP:conor.o'brien@example.com", 'smtp:conor.obrien@example.com'],
-      department: 'Sales', manager: alice.dn, telephoneNumber: '+353 1 555 0101',
+      department: 'Sales',
+      manager: alice.dn,
+      telephoneNumber: '+353 1 555 0101',
     },
   }),
   erin,
   paul: user(ous.platform, 'Paul Platt', 'paul.platt', {
     attributes: {
-      givenName: 'Paul', sn: 'Platt', mail: 'paul.platt@example.com', proxyAddresses: ['SMTP:paul.platt@example.com'],
-      title: 'Platform Engineer', department: 'Engineering', manager: erin.dn,
+      givenName: 'Paul',
+      sn: 'Platt',
+      mail: 'paul.platt@example.com',
+      proxyAddresses: ['SMTP:paul.platt@example.com'],
+      title: 'Platform Engineer',
+      department: 'Engineering',
+      manager: erin.dn,
     },
   }),
   /** UPN on a non-routable `.local` suffix (lands on the tenant's default domain in the cloud). */
@@ -140,8 +167,12 @@ const contacts = {
     dn: `CN=Vicky Vendor,${ous.contacts}`,
     attributes: {
       objectClass: ['top', 'person', 'organizationalPerson', 'contact'],
-      givenName: 'Vicky', sn: 'Vendor', displayName: 'Vicky Vendor', mail: 'vicky@partner.example.net',
-      proxyAddresses: ['SMTP:vicky@partner.example.net'], company: 'Partner Ltd',
+      givenName: 'Vicky',
+      sn: 'Vendor',
+      displayName: 'Vicky Vendor',
+      mail: 'vicky@partner.example.net',
+      proxyAddresses: ['SMTP:vicky@partner.example.net'],
+      company: 'Partner Ltd',
     },
   },
   /** A contact with neither mail nor an SMTP proxy address. */
@@ -178,7 +209,11 @@ const groups = {
   salesTeam,
   allStaff: group('All Staff', globalSecurity, [salesTeam.dn, engineeringTeam.dn]),
   /** More members than AD's MaxValRange (1,500), for ranged retrieval. */
-  crowd: group('Crowd', globalSecurity, crowdUsers.map((member) => member.dn)),
+  crowd: group(
+    'Crowd',
+    globalSecurity,
+    crowdUsers.map((member) => member.dn),
+  ),
   /** Mail-enabled distribution group. */
   announcements: group('Announcements', universalDistribution, [users.alice.dn, users.erin.dn, contacts.vendor.dn], {
     mail: 'announcements@example.com',
@@ -232,9 +267,7 @@ function unicodePwd(password: string): Attribute {
 }
 
 async function addEntry(client: Client, entry: FixtureEntry, password?: string): Promise<void> {
-  const attributes = Object.entries(entry.attributes).map(
-    ([type, value]) => new Attribute({ type, values: Array.isArray(value) ? value : [value] }),
-  );
+  const attributes = Object.entries(entry.attributes).map(([type, value]) => new Attribute({ type, values: Array.isArray(value) ? value : [value] }));
   if (password !== undefined) attributes.push(unicodePwd(password));
   await client.add(entry.dn, attributes);
 }

@@ -30,7 +30,10 @@ export function isPortOpen(ip: string, port = ldapsPort): Promise<boolean> {
 
 function logTail(directory: string): string {
   try {
-    return readFileSync(join(directory, 'log', 'samba.out'), 'utf8').split('\n').slice(-15).join('\n');
+    return readFileSync(join(directory, 'log', 'samba.out'), 'utf8')
+      .split('\n')
+      .slice(-15)
+      .join('\n');
   } catch {
     return '(no samba log)';
   }

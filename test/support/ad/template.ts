@@ -58,16 +58,35 @@ async function provision(directory: string, ip: string): Promise<void> {
   for (const sub of ['etc', 'run', 'log']) await mkdir(join(directory, sub), { recursive: true });
   // An empty config keeps samba-tool away from /etc/samba/smb.conf.
   await writeFile(join(directory, 'etc', 'empty.conf'), '');
-  await run('samba-tool', [
-    'domain', 'provision', '-s', join(directory, 'etc', 'empty.conf'),
-    `--realm=${realm}`, `--domain=${netbiosName}`, '--server-role=dc', '--dns-backend=NONE', '--use-rfc2307',
-    // A fixed, test-only password (samba-tool takes it no other way without a terminal).
-    `--adminpass=${adminPassword}`, '--host-name=dc1', `--host-ip=${ip}`, `--targetdir=${directory}`, '--backend-store=mdb',
-    `--option=interfaces=${ip}/8`, '--option=bind interfaces only=yes', '--option=server services=ldap',
-    `--option=pid directory=${directory}/run`, `--option=ncalrpc dir=${directory}/run/ncalrpc`,
-    `--option=winbindd socket directory=${directory}/run/winbindd`,
-    `--option=ntp signd socket directory=${directory}/run/ntp_signd`, `--option=log file=${directory}/log/log.%m`,
-  ], { timeout: 180_000 });
+  await run(
+    'samba-tool',
+    [
+      'domain',
+      'provision',
+      '-s',
+      join(directory, 'etc', 'empty.conf'),
+      `--realm=${realm}`,
+      `--domain=${netbiosName}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      '--use-rfc2307',
+      // A fixed, test-only password (samba-tool takes it no other way without a terminal).
+      `--adminpass=${adminPassword}`,
+      '--host-name=dc1',
+      `--host-ip=${ip}`,
+      `--targetdir=${directory}`,
+      '--backend-store=mdb',
+      `--option=interfaces=${ip}/8`,
+      '--option=bind interfaces only=yes',
+      '--option=server services=ldap',
+      `--option=pid directory=${directory}/run`,
+      `--option=ncalrpc dir=${directory}/run/ncalrpc`,
+      `--option=winbindd socket directory=${directory}/run/winbindd`,
+      `--option=ntp signd socket directory=${directory}/run/ntp_signd`,
+      `--option=log file=${directory}/log/log.%m`,
+    ],
+    { timeout: 180_000 },
+  );
   // samba-tool drops these options, so they go into [global] by hand.
   const globalOptions = [
     'ldap server require strong auth = no',
@@ -75,9 +94,14 @@ async function provision(directory: string, ip: string): Promise<void> {
     `tls keyfile = ${directory}/tls/key.pem`,
     `tls certfile = ${directory}/tls/cert.pem`,
     `tls cafile = ${directory}/tls/ca.pem`,
-  ].map((line) => `\t${line}\n`).join('');
+  ]
+    .map((line) => `\t${line}\n`)
+    .join('');
   const conf = await readFile(smbConfPath(directory), 'utf8');
-  await writeFile(smbConfPath(directory), conf.replace(/^\[global\]\n/m, (header) => header + globalOptions));
+  await writeFile(
+    smbConfPath(directory),
+    conf.replace(/^\[global\]\n/m, (header) => header + globalOptions),
+  );
 }
 
 async function seed(ip: string, authority: CertificateAuthority, variant: DomainVariant): Promise<void> {
@@ -137,7 +161,11 @@ async function removeOutdatedTemplates(current: string, variant: DomainVariant):
 export async function ensureTemplate(variant: DomainVariant): Promise<Template> {
   const directory = join(templatesRoot, await templateKey(variant));
   const metadataFile = join(directory, metadataFileName);
-  const existing = async () => readFile(metadataFile, 'utf8').then((text) => JSON.parse(text) as Template, () => undefined);
+  const existing = async () =>
+    readFile(metadataFile, 'utf8').then(
+      (text) => JSON.parse(text) as Template,
+      () => undefined,
+    );
   const found = await existing();
   if (found) return found;
   return withFileLock(`${directory}.lock`, async () => {
