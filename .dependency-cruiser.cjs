@@ -1,6 +1,7 @@
-// The architecture's import rules, checked by `npm run check:architecture` (part of npm test):
-//   core ← engine ← connectors, store, install ← commands ← protocol, cli
-// Everything may import core; the engine imports only core; adapters import inward only; nothing imports the CLI.
+// The architecture's import rules, checked by test/architecture (part of npm test):
+//   core ← engine ← connectors, store, install ← wiring ← use-cases, service ← protocol, cli
+// Everything may import core; the engine imports only core; adapters import inward only; the use cases reach LDAP and
+// Graph only through the connectors; nothing imports the CLI.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -20,10 +21,24 @@ module.exports = {
     },
     {
       name: 'adapters-import-inward',
-      comment: 'Connectors, stores and the installation layer never reach up into the use cases or their renderers.',
+      comment: 'Connectors, stores and the installation layer never reach up into the wiring, the use cases or their renderers.',
       severity: 'error',
       from: { path: '^src/(connectors|store|install)/' },
-      to: { path: '^src/(commands|cli|protocol)/' },
+      to: { path: '^src/(wiring|use-cases|service|cli|protocol)/' },
+    },
+    {
+      name: 'wiring-serves-the-use-cases',
+      comment: 'The wiring opens what the use cases need; it never calls back into them or their renderers.',
+      severity: 'error',
+      from: { path: '^src/wiring/' },
+      to: { path: '^src/(use-cases|service|cli|protocol)/' },
+    },
+    {
+      name: 'use-cases-speak-through-connectors',
+      comment: 'Use cases and the wiring never use the LDAP or Graph libraries themselves: the connectors translate both.',
+      severity: 'error',
+      from: { path: '^src/(use-cases|wiring|service|cli|protocol)/' },
+      to: { path: '(^|node_modules/)(ldapts|@microsoft/microsoft-graph-client)(/|$)' },
     },
     {
       name: 'readiness-and-reports-are-pure',

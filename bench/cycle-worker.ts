@@ -12,6 +12,7 @@ import { CloudDirectory } from '../src/connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../src/connectors/entra/connection.ts';
 import { Exporter } from '../src/connectors/entra/exporter.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from '../src/engine/ports.ts';
+import { resolveRunMode } from '../src/engine/run-mode.ts';
 import { runSyncCycle } from '../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import type { AdChange, CycleJob, CycleJobResult, CycleMeasurement } from './cycle-job.ts';
@@ -109,13 +110,13 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
       const result = await runSyncCycle(
         {
           mode: cycle.mode,
-          preview: false,
+          runMode: resolveRunMode({ kind: 'live' }),
           acceptDeletes: false,
           deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
           softMatch: 'smtp-then-upn',
           deltaDeletions: cycle.deltaDeletions ?? 'tombstones',
         },
-        { store, source, target, sink, reporter: output },
+        { store, source, target, exporter: sink, reporter: output },
       );
       cycles.push({
         label: cycle.label,

@@ -9,6 +9,7 @@ import { ActiveDirectorySource } from '../src/connectors/ad/active-directory-sou
 import { CloudDirectory } from '../src/connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../src/connectors/entra/connection.ts';
 import { Exporter } from '../src/connectors/entra/exporter.ts';
+import { resolveRunMode } from '../src/engine/run-mode.ts';
 import { runSyncCycle } from '../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { startEntraStandIn, type EntraStandIn } from '../test/entra-standin/stand-in.ts';
@@ -97,13 +98,13 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
       const result = await runSyncCycle(
         {
           mode,
-          preview: false,
+          runMode: resolveRunMode({ kind: 'live' }),
           acceptDeletes: false,
           deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
           softMatch: 'smtp-then-upn',
           deltaDeletions: 'tombstones',
         },
-        { store, source, target: cloud, sink, reporter: silentReporter },
+        { store, source, target: cloud, exporter: sink, reporter: silentReporter },
       );
       if (result.status !== 'success')
         throw new Error(

@@ -1,20 +1,20 @@
 // Entry point of the bundled executable: `node dist/dirsync.mjs <command>`.
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from '../commands/exit-codes.ts';
+import { ExitCode } from '../use-cases/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';
-import { registerConfigure } from './commands/configure.ts';
-import { registerDeletionThreshold } from './commands/deletion-threshold.ts';
-import { registerGetConfiguration } from './commands/get-configuration.ts';
-import { registerInstall } from './commands/install.ts';
-import { registerModuleRequest } from './commands/module-request.ts';
-import { registerReadiness } from './commands/readiness.ts';
-import { registerReport } from './commands/report.ts';
-import { registerPromote } from './commands/promote.ts';
-import { registerRestore } from './commands/restore.ts';
-import { registerService } from './commands/service.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerSync } from './commands/sync.ts';
-import { registerUninstall } from './commands/uninstall.ts';
+import { registerConfigure } from './verbs/configure.ts';
+import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
+import { registerGetConfiguration } from './verbs/get-configuration.ts';
+import { registerInstall } from './verbs/install.ts';
+import { registerModuleRequest } from './verbs/module-request.ts';
+import { registerReadiness } from './verbs/readiness.ts';
+import { registerReport } from './verbs/report.ts';
+import { registerPromote } from './verbs/promote.ts';
+import { registerRestore } from './verbs/restore.ts';
+import { registerService } from './verbs/service.ts';
+import { registerStatus } from './verbs/status.ts';
+import { registerSync } from './verbs/sync.ts';
+import { registerUninstall } from './verbs/uninstall.ts';
 
 export function createProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('dirsync')

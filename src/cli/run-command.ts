@@ -1,7 +1,7 @@
 // Runs one command for the terminal: renders its output, turns its failure into a message and an exit code.
 import { InvalidArgumentError } from 'commander';
-import { renderFailure } from '../commands/errors.ts';
-import type { SuppliedSecrets } from '../commands/secrets.ts';
+import { renderFailure } from '../use-cases/errors.ts';
+import type { SuppliedSecrets } from '../use-cases/secrets.ts';
 import { readSuppliedSecrets } from './secrets-input.ts';
 import { TerminalOutput } from './terminal-output.ts';
 

@@ -2,7 +2,7 @@
 // where any user of the machine could read them (ps, /proc/*/cmdline).
 import { text } from 'node:stream/consumers';
 import { DirSyncError } from '../core/errors.ts';
-import { parseSuppliedSecrets, type SuppliedSecrets } from '../commands/secrets.ts';
+import { parseSuppliedSecrets, type SuppliedSecrets } from '../use-cases/secrets.ts';
 
 const ENVIRONMENT: Record<keyof SuppliedSecrets, string> = {
   adPassword: 'DIRSYNC_AD_PASSWORD',

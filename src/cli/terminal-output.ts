@@ -1,7 +1,7 @@
 // CommandOutput for people at a console and for scripts: progress on stderr (only when it is a terminal),
 // warnings and verbose messages on stderr, results on stdout — human text, or with --json one JSON object
 // as the last line.
-import type { CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
+import type { CommandOutput, CommandResult, ProgressEvent } from '../use-cases/output.ts';
 import type { DirSyncError } from '../core/errors.ts';
 
 const PROGRESS_INTERVAL_MS = 200;

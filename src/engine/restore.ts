@@ -1,18 +1,21 @@
 // Undo a bad cycle: bring back what run N deleted in the cloud. Users come back from the tenant's deleted items (30
 // days, same object id, anchor and UPN); groups Entra deleted for good (security groups) are created again with the
 // attributes last exported. Then their memberships, as last exported, and the links, so that the next cycle is a
-// no-op where AD agrees and AD wins where it does not (an object still gone from AD is deleted again).
+// no-op where AD agrees and AD wins where it does not (an object still gone from AD is deleted again). A preview is the
+// same run on its run mode's parts: a sink that sends nothing, and an overlay that keeps its records in memory.
 import type { Reporter } from '../core/reporter.ts';
 import type { CloudOperation } from './operations.ts';
 import type { OperationSink } from './ports.ts';
+import type { RunParts } from './run-mode.ts';
 import type { DeletedObject, ObjectError, ObjectLink, RunStatus, StateStore } from './state-store.ts';
 
 export interface RestoreDependencies {
   store: StateStore;
-  /** The exporter, or the plan recorder of a preview. */
-  sink: OperationSink;
+  /** What sends operations to Entra ID; the run mode decides whether they reach it. */
+  exporter: OperationSink;
+  /** Live, or a preview that lists what it would restore and records nothing but the run. */
+  runMode: RunParts;
   reporter: Reporter;
-  preview: boolean;
   now?: () => Date;
 }
 
@@ -37,10 +40,12 @@ export interface RestoreResult {
 }
 
 export async function restoreRun(deletedByRun: number, dependencies: RestoreDependencies): Promise<RestoreResult> {
-  const { store, sink, reporter, preview } = dependencies;
+  const { reporter, runMode } = dependencies;
+  const store = runMode.storeView(dependencies.store);
+  const sink = runMode.sink(dependencies.exporter);
   const now = dependencies.now ?? (() => new Date());
   const startedAt = now();
-  const runId = await store.startRun(preview ? 'preview-restore' : 'restore', startedAt);
+  const runId = await store.startRun(runMode.historyMode('restore'), startedAt);
   const result: RestoreResult = { runId, restoredRun: deletedByRun, status: 'success', restored: [], skipped: [], errors: [] };
   const deleted = await store.getDeletedObjects(deletedByRun);
   if (deleted.length === 0) reporter.warning(`Run ${deletedByRun} deleted nothing DirSync can restore (or it is no longer in the run history).`);
@@ -80,8 +85,8 @@ export async function restoreRun(deletedByRun: number, dependencies: RestoreDepe
   for (const { object, outcome } of recreated.failed)
     result.errors.push({ anchor: object.anchor, dn: object.dn, code: outcome.code, message: `could not be created again: ${outcome.message}` });
 
-  if (!preview) await store.saveLinks(result.restored.map((object) => linkOf(object, deleted)));
-  await restoreMemberships(result.restored, deleted, dependencies);
+  await store.saveLinks(result.restored.map((object) => linkOf(object, deleted)));
+  await restoreMemberships(result.restored, deleted, store, sink);
   for (const error of result.errors) reporter.warning(`Not restored: ${error.dn}: ${error.code}: ${error.message}`);
   result.status = result.errors.length > 0 ? 'completed-export-errors' : 'success';
   if (result.errors.length > 0) await store.recordObjectErrors(runId, result.errors);
@@ -117,7 +122,8 @@ async function send(sink: OperationSink, objects: readonly DeletedObject[], oper
 async function restoreMemberships(
   restored: readonly RestoredObject[],
   deleted: readonly DeletedObject[],
-  { store, sink, preview }: RestoreDependencies,
+  store: StateStore,
+  sink: OperationSink,
 ): Promise<void> {
   const restoredIds = new Map(restored.map((object) => [object.anchor, object.cloudId]));
   const wanted = new Map<string, Set<string>>(); // group anchor → member anchors
@@ -139,7 +145,7 @@ async function restoreMemberships(
   }
   if (operations.length === 0) return;
   for await (const outcome of sink.apply(operations)) {
-    if (outcome.ok && !preview && outcome.operation.action === 'add-members')
+    if (outcome.ok && outcome.operation.action === 'add-members')
       await store.setMembers(
         outcome.operation.anchor,
         outcome.operation.members.map((member) => member.anchor),

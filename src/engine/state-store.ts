@@ -17,8 +17,11 @@ export interface ObjectLink {
   lastSeenRunId: number | null;
 }
 
-/** restore: a run of `dirsync restore`, bringing back what an earlier run deleted. */
-export type RunMode = 'full' | 'delta' | 'preview-full' | 'preview-delta' | 'restore' | 'preview-restore';
+/** What a run does: a full or delta cycle, or `dirsync restore` bringing back what an earlier run deleted. */
+export type RunWork = 'full' | 'delta' | 'restore';
+
+/** A run's name in the history: what it did, and whether it was a preview or a standby's (see run-mode.ts). */
+export type RunHistoryMode = RunWork | `preview-${RunWork}` | `standby-${RunWork}`;
 
 export type RunStatus =
   | 'in-progress'
@@ -87,7 +90,7 @@ export interface AttributeChange {
 
 export interface RunRecord {
   id: number;
-  mode: RunMode;
+  mode: RunHistoryMode;
   startedAt: Date;
   endedAt: Date | null;
   status: RunStatus;
@@ -135,9 +138,9 @@ export interface StateStore {
   setWatermark(source: string, value: string | undefined): Promise<void>;
 
   /** Records a new run; the history keeps the most recent runs only (1,000 unless configured), errors included. */
-  startRun(mode: RunMode, startedAt: Date): Promise<number>;
+  startRun(mode: RunHistoryMode, startedAt: Date): Promise<number>;
   /** A delta that had to become a full import is recorded as what it was. */
-  setRunMode(runId: number, mode: RunMode): Promise<void>;
+  setRunMode(runId: number, mode: RunHistoryMode): Promise<void>;
   /** Runs still `in-progress` whose process is gone become `interrupted`; call only while holding the run lock. */
   markInterruptedRuns(endedAt: Date): Promise<number>;
   recordObjectErrors(runId: number, errors: readonly ObjectError[]): Promise<void>;
@@ -149,4 +152,12 @@ export interface StateStore {
   /** In the order recorded. */
   getObjectChanges(runId: number): Promise<ObjectChange[]>;
   finishRun(runId: number, status: RunStatus, counts: RunCounts, endedAt: Date, message?: string): Promise<void>;
+}
+
+/** Far more than a retry queue ever holds: a listing this long is the whole queue. */
+const WHOLE_QUEUE = 1_000_000;
+
+/** Every object waiting on the retry queue, oldest failure first. */
+export function wholeRetryQueue(store: StateStore): Promise<string[]> {
+  return store.listRetries(WHOLE_QUEUE);
 }

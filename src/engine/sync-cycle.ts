@@ -2,19 +2,19 @@
 //   import and plan (import-phase.ts, join.ts) → references (references.ts) → deletes (deletes.ts) → outcome.
 // Streaming throughout: the directory flows through in chunks; only the cycle's deletes and the changed groups'
 // memberships are held until the end (memberships need every member to exist first; deletes need the whole count
-// before the guard can decide). A preview differs only by its sink, its ledger and an overlay over the store (its
-// phases see what they would have recorded): it plans exactly the same.
+// before the guard can decide). A preview, a standby or an approved plan differs only by the parts its run mode
+// resolves to (run-mode.ts): where operations go and which store the phases record into. Each plans exactly the same.
 import { isTransient, StopRequestedError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DeletionGuardSettings } from './deletion-guard.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
-import type { ObjectError, RunCounts, RunMode, RunStatus, StateStore } from './state-store.ts';
+import type { RunParts } from './run-mode.ts';
+import type { ObjectError, RunCounts, RunHistoryMode, RunStatus, StateStore } from './state-store.ts';
 import { createApplier } from './cycle/apply.ts';
 import { CycleState, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
 import { exportDeletes } from './cycle/deletes.ts';
 import { importChanges, stopIfRequested } from './cycle/import-phase.ts';
-import { PreviewLedger, StoreLedger, type CycleLedger } from './cycle/ledger.ts';
-import { PreviewOverlay } from './cycle/preview-overlay.ts';
+import { CycleLedger } from './cycle/ledger.ts';
 import { reconcileManagers, reconcileMemberships } from './cycle/references.ts';
 
 export type { PlannedOperation, UpnClash, WithheldDelete } from './cycle/cycle-state.ts';
@@ -27,23 +27,22 @@ const RETRIES_PER_CYCLE = 5000;
 
 export interface CycleOptions {
   mode: 'full' | 'delta';
-  preview: boolean;
+  /** Live, preview, standby or an approved plan: where operations go and what is recorded (run-mode.ts). */
+  runMode: RunParts;
   /** Export this cycle's deletes even above the guard's limits (the administrator's one-run override). */
   acceptDeletes: boolean;
   deletionGuard: DeletionGuardSettings;
   softMatch: 'smtp-then-upn' | 'off';
   /** How a delta finds deletions: the directory's tombstones (visible to the account), or a listing of the scope. */
   deltaDeletions: 'tombstones' | 'listing';
-  /** A real cycle lists its operations too (a standby, whose sink sends nothing, reports what it would have done). */
-  listPlan?: boolean;
 }
 
 export interface CycleDependencies {
   store: StateStore;
   source: DirectorySource;
   target: CloudTarget;
-  /** The exporter, or the plan recorder of a preview. */
-  sink: OperationSink;
+  /** What sends operations to Entra ID; the run mode decides whether they reach it. */
+  exporter: OperationSink;
   reporter: Reporter;
   /** Aborting stops the cycle after the batch in flight; the run is recorded as stopped-by-request. */
   signal?: AbortSignal;
@@ -52,11 +51,11 @@ export interface CycleDependencies {
 
 export interface CycleResult {
   runId: number;
-  mode: RunMode;
+  mode: RunHistoryMode;
   status: RunStatus;
   counts: RunCounts;
   errors: ObjectError[];
-  /** A preview's (or a standby's, with listPlan) operations: what would have been sent. */
+  /** A preview's or a standby's operations: what would have been sent. */
   plan: PlannedOperation[];
   /** Deletes not exported, and why: the guard's, or objects hidden from the listing. */
   withheld: WithheldDelete[];
@@ -65,6 +64,8 @@ export interface CycleResult {
   startedAt: Date;
   endedAt: Date;
   message: string | null;
+  /** Where Active Directory's import got to (committed by a run that records, not by a preview). */
+  watermark?: string | undefined;
 }
 
 export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies): Promise<CycleResult> {
@@ -73,7 +74,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   const watermark = await store.getWatermark(AD_WATERMARK);
   const state = new CycleState({
     mode: options.mode === 'delta' && watermark === undefined ? 'full' : options.mode,
-    preview: options.preview,
+    historyMode: options.runMode.historyMode,
     startedAt: now(),
     reporter,
   });
@@ -85,11 +86,10 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     );
   state.runId = await store.startRun(state.runMode, state.startedAt);
 
-  // A preview's phases read and write an overlay of the store: they see what they would have recorded, and nothing is.
-  const overlay = options.preview ? new PreviewOverlay(store) : undefined;
-  const ledger = overlay ? new PreviewLedger(overlay, state) : new StoreLedger(store, state, options.listPlan ? state.plan : undefined);
-  const applier = createApplier(state, dependencies.sink, ledger);
-  const phase = { state, store: overlay ?? store, source, target, applier, ledger, signal };
+  const recordsInto = options.runMode.storeView(store);
+  const ledger = new CycleLedger(recordsInto, state, options.runMode.listsPlan ? state.plan : undefined);
+  const applier = createApplier(state, options.runMode.sink(dependencies.exporter), ledger);
+  const phase = { state, store: recordsInto, source, target, applier, ledger, signal };
   try {
     state.tenant = await target.tenant();
     state.queuedRetries = new Set(await store.listRetries(RETRIES_PER_CYCLE));
@@ -119,7 +119,8 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     await settleRetryQueue(state, ledger);
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops).
-    if (!withheldByGuard) await ledger.commitWatermark(AD_WATERMARK, source.watermark);
+    state.watermark = source.watermark;
+    if (!withheldByGuard) await ledger.commitWatermark(AD_WATERMARK, state.watermark);
     reportSummaries(state);
     const status: RunStatus = withheldByGuard
       ? 'stopped-deletion-threshold-exceeded'
@@ -190,5 +191,6 @@ async function finish(store: StateStore, state: CycleState, endedAt: Date, statu
     startedAt: state.startedAt,
     endedAt,
     message: message ?? null,
+    watermark: state.watermark,
   };
 }

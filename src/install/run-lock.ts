@@ -15,23 +15,24 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 
+import { DirSyncError } from '../core/errors.ts';
+
 export const LOCK_FILE = 'sync.lock';
 /** How long a process keeps trying while other processes are taking over a stale lock. */
 const CONTENTION_LIMIT_MS = 10_000;
 /** Pause while another process removes a stale lock (that takes a few milliseconds). */
 const CLAIM_WAIT_MS = 20;
 
-export class RunLockBusyError extends Error {
-  readonly ownerPid: number;
-  constructor(ownerPid: number, file: string, ownerHost?: string) {
-    super(
-      ownerHost === undefined
-        ? `another synchronization (process ${ownerPid}) is running for this installation (${file}); wait for it to finish`
-        : `another synchronization (process ${ownerPid} on host ${ownerHost}) holds this installation (${file}); ` +
-            `its process cannot be checked from here: wait for it to finish, or delete ${file} if nothing runs there`,
-    );
-    this.ownerPid = ownerPid;
-  }
+/** Sync.already-running: another process holds the lock (the message names it, by pid and host). */
+function runLockBusy(ownerPid: number, file: string, ownerHost?: string): DirSyncError {
+  return new DirSyncError(
+    'Sync.already-running',
+    ownerHost === undefined
+      ? `another synchronization (process ${ownerPid}) is running for this installation (${file}); wait for it to finish`
+      : `another synchronization (process ${ownerPid} on host ${ownerHost}) holds this installation (${file}); ` +
+          `its process cannot be checked from here: wait for it to finish, or delete ${file} if nothing runs there`,
+    { target: file },
+  );
 }
 
 export interface RunLock {
@@ -63,7 +64,7 @@ export async function acquireRunLock(installationPath: string): Promise<RunLock>
       const held = await readIfPresent(file);
       if (held === undefined) continue; // released in between
       const verdict = await judge(held);
-      if (!verdict.stale) throw new RunLockBusyError(verdict.pid, file, verdict.foreignHost);
+      if (!verdict.stale) throw runLockBusy(verdict.pid, file, verdict.foreignHost);
       await removeStale(file, held);
     }
   } finally {

@@ -1,9 +1,9 @@
 // Which handler answers which module request. Commands register themselves by name; `module-request`
 // looks them up, so the protocol layer knows no command in particular.
-import type { CommandOutput } from '../commands/output.ts';
+import type { CommandOutput } from '../use-cases/output.ts';
 
 /**
- * Runs one command; resolves to the process exit code (see src/commands/exit-codes.ts). `signal` aborts when
+ * Runs one command; resolves to the process exit code (see src/use-cases/exit-codes.ts). `signal` aborts when
  * the user stops the cmdlet (Ctrl+C), for the commands that can stop cleanly.
  */
 export type CommandHandler = (

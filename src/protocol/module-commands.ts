@@ -1,22 +1,22 @@
 // The commands the PowerShell module can request, registered in one place. Each validates its request's
 // parameters and secrets with the same schemas as the command line.
 import { isSea } from 'node:sea';
-import { deletionThresholdParameters, setDeletionThreshold } from '../commands/deletion-threshold.ts';
-import { ExitCode } from '../commands/exit-codes.ts';
-import { getConfiguration, getConfigurationParameters } from '../commands/get-configuration.ts';
-import { install, installParameters } from '../commands/install.ts';
-import { parseParameters } from '../commands/parameters.ts';
-import { parseSuppliedSecrets } from '../commands/secrets.ts';
-import { readiness, readinessParameters } from '../commands/readiness.ts';
-import { report, reportParameters } from '../commands/report.ts';
-import { restore, restoreParameters } from '../commands/restore.ts';
-import { status, statusParameters } from '../commands/status.ts';
-import { sync, syncParameters } from '../commands/sync.ts';
-import { uninstall, uninstallParameters } from '../commands/uninstall.ts';
-import { configure, configureParameters } from '../commands/configure.ts';
+import { deletionThresholdParameters, setDeletionThreshold } from '../use-cases/deletion-threshold.ts';
+import { ExitCode } from '../use-cases/exit-codes.ts';
+import { getConfiguration, getConfigurationParameters } from '../use-cases/get-configuration.ts';
+import { install, installParameters } from '../use-cases/install.ts';
+import { parseParameters } from '../use-cases/parameters.ts';
+import { parseSuppliedSecrets } from '../use-cases/secrets.ts';
+import { readiness, readinessParameters } from '../use-cases/readiness.ts';
+import { report, reportParameters } from '../use-cases/report.ts';
+import { restore, restoreParameters } from '../use-cases/restore.ts';
+import { status, statusParameters } from '../use-cases/status.ts';
+import { sync, syncParameters } from '../use-cases/sync.ts';
+import { uninstall, uninstallParameters } from '../use-cases/uninstall.ts';
+import { configure, configureParameters } from '../use-cases/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
-import { organizationalUnits, organizationalUnitsParameters } from '../commands/organizational-units.ts';
+import { organizationalUnits, organizationalUnitsParameters } from '../use-cases/organizational-units.ts';
 
 /**
  * Bumped when the module and the executable stop understanding each other's messages.

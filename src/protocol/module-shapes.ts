@@ -2,7 +2,7 @@
 // command line (camelCase, nested counts); PowerShell users expect what every Microsoft module gives them:
 // PascalCase properties, flat counts a table can show, [datetime] values and typed nested objects
 // (DirSync.SyncError, DirSync.PlannedOperation…), each with a view in DirSync.Format.ps1xml.
-import type { CommandResult } from '../commands/output.ts';
+import type { CommandResult } from '../use-cases/output.ts';
 import { TypedObject } from './clixml.ts';
 
 /** Names that PascalCase alone would get wrong or that PowerShell spells its own way. */

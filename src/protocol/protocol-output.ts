@@ -1,8 +1,8 @@
 // The executable's side of the module protocol: every message is one CliXml document on one stdout line,
 // typed by its PSTypeName, which the module turns into WriteProgress / WriteVerbose / WriteWarning /
 // WriteObject / WriteError as it reads.
-import { exitCodeOfError } from '../commands/exit-codes.ts';
-import type { CommandOutput, CommandResult, ProgressEvent } from '../commands/output.ts';
+import { exitCodeOfError } from '../use-cases/exit-codes.ts';
+import type { CommandOutput, CommandResult, ProgressEvent } from '../use-cases/output.ts';
 import type { DirSyncError } from '../core/errors.ts';
 import { toCliXml, TypedObject } from './clixml.ts';
 import { toModuleShape } from './module-shapes.ts';

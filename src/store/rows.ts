@@ -1,6 +1,6 @@
 // Rows as both stores read them back, and their conversion to the store's types. The dialects differ only in
 // how numbers and times arrive (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
-import type { DeletedObject, ObjectChange, ObjectLink, RunMode, RunRecord, RunStatus } from './store.ts';
+import type { DeletedObject, ObjectChange, ObjectLink, RunHistoryMode, RunRecord, RunStatus } from './store.ts';
 
 export interface LinkRow {
   anchor: string;
@@ -13,7 +13,7 @@ export interface LinkRow {
 
 export interface RunRow {
   id: number | string;
-  mode: RunMode;
+  mode: RunHistoryMode;
   started: string | Date;
   ended: string | Date | null;
   status: RunStatus;

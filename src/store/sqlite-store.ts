@@ -22,7 +22,7 @@ import {
   type ObjectError,
   type ObjectLink,
   type RunCounts,
-  type RunMode,
+  type RunHistoryMode,
   type RunRecord,
   type RunStatus,
   type StoreInfo,
@@ -235,7 +235,7 @@ export class SqliteStore implements DirSyncStore {
     else this.sql.run`INSERT INTO watermarks (source, value) VALUES (${source}, ${value}) ON CONFLICT (source) DO UPDATE SET value = excluded.value`;
   }
 
-  async startRun(mode: RunMode, startedAt: Date): Promise<number> {
+  async startRun(mode: RunHistoryMode, startedAt: Date): Promise<number> {
     return this.transaction(() => {
       const { lastInsertRowid } = this.sql.run`INSERT INTO runs (mode, started, status) VALUES (${mode}, ${startedAt.toISOString()}, 'in-progress')`;
       // Bounded history: errors of the pruned runs go with them (ON DELETE CASCADE).
@@ -244,7 +244,7 @@ export class SqliteStore implements DirSyncStore {
     });
   }
 
-  async setRunMode(runId: number, mode: RunMode): Promise<void> {
+  async setRunMode(runId: number, mode: RunHistoryMode): Promise<void> {
     this.sql.run`UPDATE runs SET mode = ${mode} WHERE id = ${runId}`;
   }
 

@@ -16,7 +16,7 @@ import {
   type ObjectError,
   type ObjectLink,
   type RunCounts,
-  type RunMode,
+  type RunHistoryMode,
   type RunRecord,
   type RunStatus,
   type StoreInfo,
@@ -332,7 +332,7 @@ export class SqlServerStore implements DirSyncStore {
     );
   }
 
-  async startRun(mode: RunMode, startedAt: Date): Promise<number> {
+  async startRun(mode: RunHistoryMode, startedAt: Date): Promise<number> {
     const result = await this.transaction((transaction) =>
       transaction
         .request()
@@ -350,7 +350,7 @@ export class SqlServerStore implements DirSyncStore {
     return Number(result.recordset[0]!.id);
   }
 
-  async setRunMode(runId: number, mode: RunMode): Promise<void> {
+  async setRunMode(runId: number, mode: RunHistoryMode): Promise<void> {
     await this.pool
       .request()
       .input('runId', sql.BigInt, runId)

@@ -9,7 +9,7 @@ export type {
   ObjectError,
   ObjectLink,
   RunCounts,
-  RunMode,
+  RunHistoryMode,
   RunRecord,
   RunStatus,
   StateStore,

@@ -39,7 +39,18 @@ describe('architecture: the import rules', function () {
     [
       'adapters-import-inward',
       'src/connectors/entra/violation.ts',
-      "import { ExitCode } from '../../commands/exit-codes.ts';\nexport const x = ExitCode.success;\n",
+      "import { ExitCode } from '../../use-cases/exit-codes.ts';\nexport const x = ExitCode.success;\n",
+    ],
+    [
+      'wiring-serves-the-use-cases',
+      'src/wiring/violation.ts',
+      "import { ExitCode } from '../use-cases/exit-codes.ts';\nexport const x = ExitCode.success;\n",
+    ],
+    ['use-cases-speak-through-connectors', 'src/use-cases/violation.ts', "import { Client } from 'ldapts';\nexport const x = Client;\n"],
+    [
+      'use-cases-speak-through-connectors',
+      'src/use-cases/violation.ts',
+      "import { Client } from '@microsoft/microsoft-graph-client';\nexport const x = Client;\n",
     ],
     [
       'readiness-and-reports-are-pure',

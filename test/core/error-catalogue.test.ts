@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { TerminalOutput } from '../../src/cli/terminal-output.ts';
-import { exitCodeOfError, ExitCode } from '../../src/commands/exit-codes.ts';
+import { exitCodeOfError, ExitCode } from '../../src/use-cases/exit-codes.ts';
 import { DirSyncError, type ErrorCode } from '../../src/core/errors.ts';
 import { ERROR_CODES, errorCatalogue } from '../../src/core/error-catalogue.ts';
 import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';

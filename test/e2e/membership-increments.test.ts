@@ -10,6 +10,7 @@ import { ActiveDirectorySource } from '../../src/connectors/ad/active-directory-
 import { CloudDirectory } from '../../src/connectors/entra/cloud-directory.ts';
 import { connectToEntra, type EntraConnection } from '../../src/connectors/entra/connection.ts';
 import { Exporter } from '../../src/connectors/entra/exporter.ts';
+import { resolveRunMode } from '../../src/engine/run-mode.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
@@ -32,7 +33,7 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
   const crowd = FIXTURE.groups.crowd.dn;
   const options: CycleOptions = {
     mode: 'full',
-    preview: false,
+    runMode: resolveRunMode({ kind: 'live' }),
     acceptDeletes: false,
     deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
     softMatch: 'smtp-then-upn',
@@ -74,7 +75,7 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
   async function cycle(mode: 'full' | 'delta') {
     const cloud = new CloudDirectory(entra.session, standIn.clientId);
     const sink = new Exporter(entra.session, { sourceAnchorProperty: await cloud.ensureSourceAnchorExtension() });
-    return runSyncCycle({ ...options, mode }, { store, source, target: cloud, sink, reporter: silentReporter });
+    return runSyncCycle({ ...options, mode }, { store, source, target: cloud, exporter: sink, reporter: silentReporter });
   }
   const membershipWrites = () =>
     standIn.control.requests().filter((request) => request.method !== 'GET' && /\/groups\/[^/?]+(\/members|$)/.test(request.path.split('?')[0]!));

@@ -19,6 +19,7 @@ import {
   type SoftMatchCandidate,
 } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
+import { resolveRunMode } from '../../src/engine/run-mode.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
@@ -260,14 +261,14 @@ describe('the sync cycle', () => {
   const guard = { enabled: true, threshold: 500, sharePercent: 20 };
   const defaults: CycleOptions = {
     mode: 'delta',
-    preview: false,
+    runMode: resolveRunMode({ kind: 'live' }),
     acceptDeletes: false,
     deletionGuard: guard,
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
   };
   const cycle = (options: Partial<CycleOptions> = {}) =>
-    runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, sink: cloud, reporter: silentReporter });
+    runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter });
 
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'dirsync-engine-'));
@@ -508,12 +509,10 @@ describe('the sync cycle', () => {
         throw new Error('preview must not use the exporter');
       },
     };
-    const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
     const result = await runSyncCycle(
-      { ...defaults, preview: true },
-      { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter },
+      { ...defaults, runMode: resolveRunMode({ kind: 'preview' }) },
+      { store, source: ad, target: cloud, exporter: sink, reporter: silentReporter },
     );
-    void sink;
     assert.equal(result.mode, 'preview-full');
     assert.deepEqual(
       result.plan.map((operation) => [operation.action, operation.anchor]),
@@ -528,10 +527,9 @@ describe('the sync cycle', () => {
     ad.put(user('AAAA', 'alice'));
     ad.put({ ...user('BBBB', 'bob'), references: { manager: 'AAAA' } });
     ad.put(group('GGGG', 'sales', ['AAAA', 'BBBB']));
-    const { PlanRecorder } = await import('../../src/engine/plan-recorder.ts');
     const preview = await runSyncCycle(
-      { ...defaults, preview: true },
-      { store, source: ad, target: cloud, sink: new PlanRecorder(), reporter: silentReporter },
+      { ...defaults, runMode: resolveRunMode({ kind: 'preview' }) },
+      { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter },
     );
     assert.deepEqual(await store.getMemberships(['GGGG']), new Map([['GGGG', new Set()]]), 'the store holds nothing of the preview');
     assert.equal(await store.countLinks(), 0);
@@ -547,12 +545,11 @@ describe('the sync cycle', () => {
   });
 
   it('a standby defers its creates and joins them by anchor in the next cycle, once the active one created them', async () => {
-    const { StandbySink } = await import('../../src/engine/standby-sink.ts');
     ad.put(user('AAAA', 'alice'));
     const standby = (options: Partial<CycleOptions> = {}) =>
       runSyncCycle(
-        { ...defaults, listPlan: true, ...options },
-        { store, source: ad, target: cloud, sink: new StandbySink(), reporter: silentReporter },
+        { ...defaults, runMode: resolveRunMode({ kind: 'standby' }), ...options },
+        { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter },
       );
     const planned = await standby();
     assert.deepEqual(
@@ -659,7 +656,7 @@ describe('the sync cycle', () => {
         if ((event.current ?? 0) >= 500) stop.abort();
       },
     };
-    const result = await runSyncCycle(defaults, { store, source: ad, target: cloud, sink: cloud, reporter, signal: stop.signal });
+    const result = await runSyncCycle(defaults, { store, source: ad, target: cloud, exporter: cloud, reporter, signal: stop.signal });
     assert.equal(result.status, 'stopped-by-request');
     assert.ok(cloud.objects.size > 0 && cloud.objects.size < 1200, `exported ${cloud.objects.size}`);
     assert.equal(await store.getWatermark('active-directory'), undefined);
@@ -825,16 +822,11 @@ describe('the sync cycle', () => {
       const bad = await cycle();
       assert.equal(bad.counts.deleted, 3);
 
-      const preview = await restoreRun(bad.runId, {
-        store,
-        sink: new (await import('../../src/engine/plan-recorder.ts')).PlanRecorder(),
-        reporter: silentReporter,
-        preview: true,
-      });
+      const preview = await restoreRun(bad.runId, { store, exporter: cloud, runMode: resolveRunMode({ kind: 'preview' }), reporter: silentReporter });
       assert.equal(preview.restored.length, 3);
       assert.equal(cloud.objects.size, 6, 'a preview restores nothing');
 
-      const restored = await restoreRun(bad.runId, { store, sink: cloud, reporter: silentReporter, preview: false });
+      const restored = await restoreRun(bad.runId, { store, exporter: cloud, runMode: resolveRunMode({ kind: 'live' }), reporter: silentReporter });
       assert.equal(restored.status, 'success');
       assert.deepEqual(restored.restored.map((object) => [object.anchor, object.how]).sort(), [
         ['GGGG', 're-created'],
@@ -847,7 +839,7 @@ describe('the sync cycle', () => {
       assert.deepEqual([...cloud.members.get(groupId)!].sort(), [userIds.U0, userIds.U1, cloud.idOf('U7')].sort(), 'the group has its members again');
       assert.equal((await store.getLinks(['U0', 'U1', 'GGGG'])).size, 3, 'linked again');
       assert.equal((await store.listRuns(1))[0]!.mode, 'restore');
-      const again = await restoreRun(bad.runId, { store, sink: cloud, reporter: silentReporter, preview: false });
+      const again = await restoreRun(bad.runId, { store, exporter: cloud, runMode: resolveRunMode({ kind: 'live' }), reporter: silentReporter });
       assert.deepEqual(again.skipped.sort(), ['GGGG', 'U0', 'U1'], 'what is back is left alone');
     });
   });

@@ -10,7 +10,8 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout } from 'node:timers/promises';
-import { acquireRunLock, LOCK_FILE, RunLockBusyError } from '../../src/install/run-lock.ts';
+import { acquireRunLock, LOCK_FILE } from '../../src/install/run-lock.ts';
+import { DirSyncError } from '../../src/core/errors.ts';
 
 const [mode, directory, ...rest] = process.argv.slice(2);
 if (directory === undefined) throw new Error('usage: run-lock-contender.ts once|cycle DIRECTORY ...');
@@ -25,7 +26,7 @@ if (mode === 'once') {
     while (!(await lines.next()).done);
     await lock.release();
   } catch (error) {
-    console.log(JSON.stringify(error instanceof RunLockBusyError ? { busy: error.ownerPid } : { error: String(error) }));
+    console.log(JSON.stringify(isBusy(error) ? { busy: Number(/process (\d+)/.exec((error as Error).message)?.[1]) } : { error: String(error) }));
   }
 } else {
   const [deadPid, milliseconds] = rest.map(Number) as [number, number];
@@ -55,7 +56,7 @@ if (mode === 'once') {
         counts.abandoned++;
       }
     } catch (error) {
-      if (error instanceof RunLockBusyError) counts.busy++;
+      if (isBusy(error)) counts.busy++;
       else counts.errors.push(String(error));
     }
     await setTimeout(Math.random() * 2);
@@ -63,3 +64,8 @@ if (mode === 'once') {
   console.log(JSON.stringify(counts));
 }
 process.exit(0);
+
+/** The lock is held by another process (by `pid`, when given): Sync.already-running naming it. */
+function isBusy(error: unknown, pid?: number): boolean {
+  return error instanceof DirSyncError && error.code === 'Sync.already-running' && (pid === undefined || error.message.includes(`process ${pid}`));
+}

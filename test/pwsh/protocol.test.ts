@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import type { PowerShell } from 'node-powershell';
-import { runModuleRequest } from '../../src/cli/commands/module-request.ts';
+import { runModuleRequest } from '../../src/cli/verbs/module-request.ts';
 import { DirSyncError } from '../../src/core/errors.ts';
 import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
 import { registerCommand } from '../../src/protocol/command-registry.ts';

@@ -8,7 +8,7 @@ import type { Client } from 'ldapts';
 import { adminClient, startDomain, type TestDomain } from './ad/index.ts';
 import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
 import type { ThrottleOptions } from '../entra-standin/throttle.ts';
-import { dirsync, startDirsync, type CliResult } from '../e2e/dirsync-cli.ts';
+import { dirsync, startDirsync, type Artefact, type CliResult } from '../e2e/dirsync-cli.ts';
 
 export interface ConfigureOptions {
   /** The OUs in scope (configure --include-ou). */
@@ -29,6 +29,8 @@ export interface TestBedOptions extends ConfigureOptions {
   throttle?: ThrottleOptions;
   /** Install and configure before returning (the default); false leaves both to the test. */
   install?: boolean;
+  /** The build every command of the bed runs (the shipped bundle by default). */
+  artefact?: Artefact;
 }
 
 export interface TestBed {
@@ -64,6 +66,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
   const admin = await adminClient(domain);
   const work = await mkdtemp(join(tmpdir(), 'dirsync-bed-'));
   const path = join(work, 'installation');
+  const run = options.artefact ? { artefact: options.artefact } : {};
   const secrets = () => ({ DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret });
   const configureArgs = (overrides: Partial<ConfigureOptions> = {}, target = path) => {
     const settings = { ...options, ...overrides };
@@ -95,7 +98,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
       '--json',
     ];
   };
-  const configure = (overrides?: Partial<ConfigureOptions>, target?: string) => dirsync(configureArgs(overrides, target), { env: secrets() });
+  const configure = (overrides?: Partial<ConfigureOptions>, target?: string) => dirsync(configureArgs(overrides, target), { env: secrets(), ...run });
   const bed: TestBed = {
     domain,
     standIn,
@@ -106,14 +109,14 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
     secrets,
     configure,
     async installAndConfigure(overrides, target = path) {
-      const installed = await dirsync(['install', '--path', target, '--json']);
+      const installed = await dirsync(['install', '--path', target, '--json'], run);
       assert.equal(installed.code, 0, installed.stderr);
       const configured = await configure(overrides, target);
       assert.equal(configured.code, 0, configured.stderr);
     },
-    sync: (...extra) => dirsync(['sync', '--path', path, '--json', ...extra]),
-    startSync: (...extra) => startDirsync(['sync', '--path', path, '--json', ...extra]),
-    status: (...extra) => dirsync(['status', '--path', path, '--json', ...(extra.length > 0 ? extra : ['--last', '1'])]),
+    sync: (...extra) => dirsync(['sync', '--path', path, '--json', ...extra], run),
+    startSync: (...extra) => startDirsync(['sync', '--path', path, '--json', ...extra], run),
+    status: (...extra) => dirsync(['status', '--path', path, '--json', ...(extra.length > 0 ? extra : ['--last', '1'])], run),
     async reinstall(overrides) {
       standIn.control.reset();
       await rm(path, { recursive: true, force: true });

@@ -31,6 +31,9 @@ interface Endpoint {
   secure: boolean;
 }
 
+/** An open, bound LDAP session (what callers outside the connector hold; only the connector speaks LDAP). */
+export type DirectoryClient = Client;
+
 export async function openDirectoryConnection(options: DirectoryConnectionOptions): Promise<Client> {
   const endpoint = parseEndpoint(options.url);
   const tlsOptions = buildTlsOptions(options, endpoint);

@@ -99,17 +99,21 @@ export class CloudDirectory implements CloudTarget {
   private readonly session: GraphSession;
   private readonly clientId: string;
   private readonly onWarning: (message: string) => void;
+  private readonly mayRegisterExtension: boolean;
   private readonly warned = new Set<string>();
   private sourceAnchorProperty: Promise<string> | undefined;
 
   /**
    * `clientId` is DirSync's application: the anchor extension property is registered on it.
    * `onWarning` hears, once each, what soft matching could not check (a permission Graph refused).
+   * `mayRegisterExtension` false (a run that writes nothing to the cloud): a missing extension property is not
+   * registered; its name, fixed by the application id, is used as it will be.
    */
-  constructor(session: GraphSession, clientId: string, options: { onWarning?: (message: string) => void } = {}) {
+  constructor(session: GraphSession, clientId: string, options: { onWarning?: (message: string) => void; mayRegisterExtension?: boolean } = {}) {
     this.session = session;
     this.clientId = clientId;
     this.onWarning = options.onWarning ?? (() => {});
+    this.mayRegisterExtension = options.mayRegisterExtension ?? true;
   }
 
   async tenant(): Promise<TenantContext> {
@@ -314,19 +318,13 @@ export class CloudDirectory implements CloudTarget {
     }
     const fullName = `extension_${this.clientId.replaceAll('-', '')}_${SOURCE_ANCHOR_EXTENSION}`;
     const existing = await this.session.get<Page<{ name: string }>>(`/applications/${application.id}/extensionProperties`);
-    if (existing.value.some((extension) => extension.name.toLowerCase() === fullName.toLowerCase())) return fullName;
-    try {
-      const created = await this.session.post<{ name: string }>(`/applications/${application.id}/extensionProperties`, {
-        name: SOURCE_ANCHOR_EXTENSION,
-        dataType: 'String',
-        targetObjects: ['User', 'Group'],
-      });
-      return created.name;
-    } catch (error) {
-      // A preview registers nothing; the name is fixed by the application id, so the plan can use it.
-      if (error instanceof DirSyncError && error.code === 'Sync.preview-write-blocked') return fullName;
-      throw error;
-    }
+    if (!this.mayRegisterExtension || existing.value.some((extension) => extension.name.toLowerCase() === fullName.toLowerCase())) return fullName;
+    const created = await this.session.post<{ name: string }>(`/applications/${application.id}/extensionProperties`, {
+      name: SOURCE_ANCHOR_EXTENSION,
+      dataType: 'String',
+      targetObjects: ['User', 'Group'],
+    });
+    return created.name;
   }
 }
 

@@ -5,14 +5,21 @@ import type { CloudAttributes, TenantContext } from '../mapping.ts';
 import type { ObjectKind } from '../model.ts';
 import type { CloudOperation } from '../operations.ts';
 import type { MemberRef } from '../operations.ts';
-import type { ObjectError, ObjectLink, RunCounts, RunMode } from '../state-store.ts';
+import type { ObjectError, ObjectLink, RunCounts, RunHistoryMode, RunWork } from '../state-store.ts';
 
+/** An operation a run lists as its plan (a preview's, a standby's). */
 export interface PlannedOperation {
   action: CloudOperation['action'];
   anchor: string;
   dn: string;
   objectType: 'user' | 'group';
+  /** The attributes a create or update sets (names; `values` has old → new). */
   changes?: string[];
+  values?: { attribute: string; old: unknown; new: unknown }[];
+  /** Why a delete: deleted in AD, moved out of scope, filtered. */
+  reason?: string;
+  /** The operation itself, without its secrets (a user's generated password): what a saved plan holds. */
+  operation: CloudOperation;
 }
 
 /** A delete the cycle did not export, and why (the threshold, an empty part of the directory, an object hidden by ACLs). */
@@ -42,6 +49,8 @@ export interface OperationContext {
   exportedManager?: string | null;
   /** The object's link, for operations on references (set-manager) that update it. */
   link?: ObjectLink;
+  /** Why the object is deleted, for a delete. */
+  reason?: string;
 }
 
 /** A user in the cloud under a placeholder UPN because another cloud object holds its own (see upn-clash.ts). */
@@ -65,7 +74,6 @@ export class CycleState {
   mode: 'full' | 'delta';
   runId = 0;
   tenant!: TenantContext;
-  readonly preview: boolean;
   readonly startedAt: Date;
   readonly reporter: Reporter;
   readonly counts: RunCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
@@ -100,17 +108,20 @@ export class CycleState {
   readonly deferredCreates = new Set<string>();
   imported = 0;
   exported = 0;
+  /** Where the import got to, once it has read everything. */
+  watermark: string | undefined;
 
-  constructor(options: { mode: 'full' | 'delta'; preview: boolean; startedAt: Date; reporter: Reporter }) {
+  readonly #historyMode: (work: RunWork) => RunHistoryMode;
+
+  constructor(options: { mode: 'full' | 'delta'; historyMode: (work: RunWork) => RunHistoryMode; startedAt: Date; reporter: Reporter }) {
     this.mode = options.mode;
-    this.preview = options.preview;
+    this.#historyMode = options.historyMode;
     this.startedAt = options.startedAt;
     this.reporter = options.reporter;
   }
 
-  get runMode(): RunMode {
-    if (this.preview) return this.mode === 'full' ? 'preview-full' : 'preview-delta';
-    return this.mode;
+  get runMode(): RunHistoryMode {
+    return this.#historyMode(this.mode);
   }
 
   recordError(anchor: string, dn: string, code: string, message: string): void {

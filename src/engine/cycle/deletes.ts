@@ -164,7 +164,7 @@ async function planDeletes(phase: DeletesPhase): Promise<PlannedDeletes> {
     }
     const objectType = link.kind === 'group' ? 'group' : 'user';
     planned.operations.push({ action: 'delete', objectType, anchor, cloudId });
-    planned.context.set(anchor, { dn: link.dn, kind: link.kind });
+    planned.context.set(anchor, { dn: link.dn, kind: link.kind, reason: pending.reason });
     planned.deleted.push({
       anchor,
       kind: link.kind,

@@ -1,29 +1,10 @@
-// Where a cycle's outcomes are written. A real run records them in the state store; a preview records them in memory
-// over the store (PreviewOverlay) and lists the plan. Choosing the ledger, the overlay and the sink is all that makes
-// a preview a preview: the phases plan the same.
+// Where a cycle's outcomes are written: into the store its run mode gives it (the state store, or a preview's overlay
+// of it), and, when the mode lists a plan, into that list too.
 import { objectTypeOf, SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
 import type { DeletedObject, ObjectChange, ObjectLink, StateStore } from '../state-store.ts';
-import type { CycleState, PlannedOperation } from './cycle-state.ts';
-import type { PreviewOverlay } from './preview-overlay.ts';
+import type { CycleState, OperationContext, PlannedOperation } from './cycle-state.ts';
 
-export interface CycleLedger {
-  /** An operation is about to be sent (a preview lists it). */
-  planned(operation: CloudOperation, dn: string): void;
-  /** Links with no cloud id yet, written before creates are sent (see recordPendingCreates in apply.ts). */
-  pendingCreates(links: readonly ObjectLink[]): Promise<void>;
-  exported(links: readonly ObjectLink[]): Promise<void>;
-  /** What the exports changed, attribute by attribute, for the run's report. */
-  changed(changes: readonly ObjectChange[]): Promise<void>;
-  deleted(objects: readonly DeletedObject[]): Promise<void>;
-  /** Links of objects that were never created in the cloud and have left AD: nothing to delete, only to forget. */
-  forget(anchors: readonly string[]): Promise<void>;
-  members(groupAnchor: string, added: readonly string[], removed: readonly string[]): Promise<void>;
-  queueRetries(anchors: readonly string[]): Promise<void>;
-  settleRetries(anchors: readonly string[]): Promise<void>;
-  commitWatermark(source: string, value: string | undefined): Promise<void>;
-}
-
-export class StoreLedger implements CycleLedger {
+export class CycleLedger {
   readonly #store: StateStore;
   readonly #state: CycleState;
   /** Where operations are listed, when they are. */
@@ -35,10 +16,12 @@ export class StoreLedger implements CycleLedger {
     this.#plan = plan;
   }
 
-  planned(operation: CloudOperation, dn: string): void {
-    this.#plan?.push(describeOperation(operation, dn));
+  /** An operation is about to be sent. */
+  planned(operation: CloudOperation, context: OperationContext | undefined): void {
+    this.#plan?.push(describeOperation(operation, context));
   }
 
+  /** Links with no cloud id yet, written before creates are sent (see pendingCreates in apply.ts). */
   async pendingCreates(links: readonly ObjectLink[]): Promise<void> {
     if (links.length > 0) await this.#store.saveLinks(links);
   }
@@ -47,6 +30,7 @@ export class StoreLedger implements CycleLedger {
     if (links.length > 0) await this.#store.saveLinks(links);
   }
 
+  /** What the exports changed, attribute by attribute, for the run's report. */
   async changed(changes: readonly ObjectChange[]): Promise<void> {
     if (changes.length > 0) await this.#store.recordObjectChanges(this.#state.runId, changes);
   }
@@ -57,6 +41,7 @@ export class StoreLedger implements CycleLedger {
     await this.#store.deleteLinks(objects.map((object) => object.anchor));
   }
 
+  /** Links of objects that were never created in the cloud and have left AD: nothing to delete, only to forget. */
   async forget(anchors: readonly string[]): Promise<void> {
     if (anchors.length > 0) await this.#store.deleteLinks(anchors);
   }
@@ -78,20 +63,25 @@ export class StoreLedger implements CycleLedger {
   }
 }
 
-/**
- * A preview records into a PreviewOverlay (memory laid over the store, so its later phases see what it would have
- * created), and lists every operation as the plan.
- */
-export class PreviewLedger extends StoreLedger {
-  constructor(overlay: PreviewOverlay, state: CycleState) {
-    super(overlay, state, state.plan);
+/** An operation as a plan lists it: what it changes, from which value to which (never a secret), and why a delete. */
+export function describeOperation(operation: CloudOperation, context: OperationContext | undefined): PlannedOperation {
+  const listed: PlannedOperation = {
+    action: operation.action,
+    anchor: operation.anchor,
+    dn: context?.dn ?? '',
+    objectType: objectTypeOf(operation),
+    operation: withoutSecrets(operation),
+  };
+  if (operation.action === 'create' || operation.action === 'update') {
+    const names = Object.keys(operation.body).filter((name) => !SECRET_ATTRIBUTES.has(name));
+    listed.changes = names;
+    listed.values = names.map((name) => ({ attribute: name, old: context?.previous?.[name] ?? null, new: operation.body[name] ?? null }));
   }
+  if (context?.reason) listed.reason = context.reason;
+  return listed;
 }
 
-export function describeOperation(operation: CloudOperation, dn: string): PlannedOperation {
-  const changes =
-    operation.action === 'create' || operation.action === 'update'
-      ? Object.keys(operation.body).filter((name) => !SECRET_ATTRIBUTES.has(name))
-      : undefined;
-  return { action: operation.action, anchor: operation.anchor, dn, objectType: objectTypeOf(operation), ...(changes ? { changes } : {}) };
+function withoutSecrets(operation: CloudOperation): CloudOperation {
+  if (operation.action !== 'create' && operation.action !== 'update') return operation;
+  return { ...operation, body: Object.fromEntries(Object.entries(operation.body).filter(([name]) => !SECRET_ATTRIBUTES.has(name))) };
 }

@@ -3,7 +3,7 @@
 // created, when it adds members and sets managers); a preview must too, or its plan would lack every reference to an
 // object it would create. Nothing reaches the store but what it recorded before (the run itself, the full import's
 // "seen" marks): the watermark, links, memberships, the retry queue and deleted objects stay as they were.
-import type { DeletedObject, ObjectChange, ObjectError, ObjectLink, RunCounts, RunMode, RunStatus, StateStore } from '../state-store.ts';
+import type { DeletedObject, ObjectChange, ObjectError, ObjectLink, RunCounts, RunHistoryMode, RunStatus, StateStore } from '../state-store.ts';
 
 export class PreviewOverlay implements StateStore {
   readonly #store: StateStore;
@@ -134,10 +134,10 @@ export class PreviewOverlay implements StateStore {
   async setWatermark(): Promise<void> {}
 
   // The run itself is recorded: the history shows previews.
-  startRun(mode: RunMode, startedAt: Date): Promise<number> {
+  startRun(mode: RunHistoryMode, startedAt: Date): Promise<number> {
     return this.#store.startRun(mode, startedAt);
   }
-  setRunMode(runId: number, mode: RunMode): Promise<void> {
+  setRunMode(runId: number, mode: RunHistoryMode): Promise<void> {
     return this.#store.setRunMode(runId, mode);
   }
   markInterruptedRuns(endedAt: Date): Promise<number> {

@@ -1,0 +1,75 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { configure, configureParameters } from '../../use-cases/configure.ts';
+import { parseParameters } from '../../use-cases/parameters.ts';
+import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
+
+const repeatable = (value: string, previous: string[] = []) => [...previous, value];
+
+function writeBudget(value: string): { writes: number; windowSeconds: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected writes/seconds, e.g. 3000/150');
+  return { writes: Number(match[1]), windowSeconds: Number(match[2]) };
+}
+
+export function registerConfigure(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('configure')
+    .description('check and store the configuration: AD (with an Enterprise Administrator credential) and the cloud application')
+    .requiredOption('--path <dir>', 'installation directory')
+    .option('--ad-url <url>', 'domain controller: ldaps://dc1.corp.example.com, or ldap://… for StartTLS (a bare host name means LDAPS)')
+    .option('--ad-user <user>', 'Enterprise Administrator (DN, user@domain or DOMAIN\\user); password in DIRSYNC_AD_PASSWORD or on stdin')
+    .option('--ad-ca-file <pem>', "CA certificate(s) that issued the domain controller's certificate")
+    .option('--allow-plain-ldap', 'allow an unencrypted LDAP connection (labs only: passwords cross the network in clear)')
+    .option('--no-service-account', 'read AD with the given account instead of creating the AAD_ service account')
+    .option('--tenant-id <id>', 'Entra ID tenant id (or its initial domain)')
+    .option('--client-id <id>', 'application (client) id; secret in DIRSYNC_CLIENT_SECRET or on stdin, or use --client-certificate')
+    .option('--client-certificate <pem>', "PEM file with the application's certificate and private key (preferred over a secret)")
+    .option('--cloud <name>', 'AzureCloud (default), AzureChinaCloud or AzureUSGovernment')
+    .option('--authority-host <url>', 'custom sign-in endpoint (with --graph-endpoint), e.g. a private endpoint')
+    .option('--graph-endpoint <url>', 'custom Microsoft Graph endpoint (with --authority-host)')
+    .option('--cloud-ca-file <pem>', 'extra CA certificate to trust for sign-in and Graph (e.g. a TLS-inspecting proxy)')
+    .option('--include-ou <dn>', 'synchronize only this OU (repeatable)', repeatable)
+    .option('--exclude-ou <dn>', 'leave out this OU (repeatable)', repeatable)
+    .option('--attribute-filter <ldap-filter>', 'synchronize only objects matching this LDAP filter')
+    .option('--soft-match <mode>', 'join unanchored cloud users by primary SMTP address then UPN (smtp-then-upn, default) or never (off)')
+    .option('--write-budget <writes/seconds>', "the tenant's Graph write budget the export paces itself to (default 3000/150)", writeBudget)
+    .option('--enable-hybrid-deployment', 'record the Exchange hybrid deployment option (checks the Exchange schema)')
+    .option('--enable-password-sync', 'refused, with the reason: no public Graph API accepts password hashes')
+    .option('--staging', 'a standby installation: every cycle plans against the cloud and exports nothing, until promote')
+    .option('--sync-now', 'start the first synchronization once the configuration is saved')
+    .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
+    .option('--json', 'print the result as one JSON object on the last line')
+    .option('--verbose', 'report each check as it runs')
+    .action(async (options: CommonOptions & Record<string, unknown>) => {
+      // commander turns --no-service-account into serviceAccount=false.
+      const raw = {
+        ...pick(options, [
+          'path',
+          'adUrl',
+          'adUser',
+          'adCaFile',
+          'allowPlainLdap',
+          'tenantId',
+          'clientId',
+          'clientCertificate',
+          'cloud',
+          'authorityHost',
+          'graphEndpoint',
+          'cloudCaFile',
+          'attributeFilter',
+          'softMatch',
+          'enableHybridDeployment',
+          'enablePasswordSync',
+          'syncNow',
+          'writeBudget',
+          'staging',
+        ]),
+        noServiceAccount: options.serviceAccount === false,
+        ...(options.includeOu ? { includeOu: options.includeOu } : {}),
+        ...(options.excludeOu ? { excludeOu: options.excludeOu } : {}),
+      };
+      setExitCode(
+        await runForTerminal(options, (output, secrets, signal) => configure(parseParameters(configureParameters, raw), secrets, output, signal)),
+      );
+    });
+}

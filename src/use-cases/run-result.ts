@@ -1,0 +1,39 @@
+// A synchronization run as scripts see it: the --json contract of sync and status, PSTypeName DirSync.SyncRun.
+import type { PlannedOperation, UpnClash, WithheldDelete } from '../engine/sync-cycle.ts';
+import type { ObjectError, RunCounts, RunHistoryMode, RunStatus } from '../engine/state-store.ts';
+import type { CommandResult } from './output.ts';
+
+export interface RunSummary {
+  runId: number;
+  mode: RunHistoryMode;
+  status: RunStatus;
+  startedAt: Date;
+  endedAt: Date | null;
+  counts: RunCounts;
+  message: string | null;
+}
+
+export function syncRunResult(
+  run: RunSummary,
+  errors: readonly ObjectError[],
+  details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[]; upnClashes?: readonly UpnClash[] } = {},
+): CommandResult {
+  return {
+    typeName: 'DirSync.SyncRun',
+    properties: {
+      runId: run.runId,
+      mode: run.mode,
+      status: run.status,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      counts: { ...run.counts },
+      errors: errors.map((error) => ({ dn: error.dn, anchor: error.anchor, code: error.code, message: error.message })),
+      message: run.message,
+      ...(details.withheld && details.withheld.length > 0 ? { withheld: details.withheld.map((entry) => ({ ...entry })) } : {}),
+      ...(details.upnClashes && details.upnClashes.length > 0
+        ? { upnClashes: details.upnClashes.map(({ dn, userPrincipalName, placeholder }) => ({ dn, userPrincipalName, placeholder })) }
+        : {}),
+      ...(details.plan ? { plan: details.plan.map(({ operation: _sent, ...listed }) => ({ ...listed })) } : {}),
+    },
+  };
+}

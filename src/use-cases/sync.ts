@@ -1,0 +1,58 @@
+// sync: one synchronization cycle (Start-OnlineCoexistenceSync). Delta by default, full with --full or when no
+// watermark exists; --preview plans and writes nothing (--save-plan keeps that plan for approval); --apply-plan sends
+// an approved plan exactly (sync-plans.ts).
+import * as z from 'zod';
+import type { CycleResult } from '../engine/sync-cycle.ts';
+import { runInstallationCycle, type CycleObserver } from '../wiring/cycle.ts';
+import { applySavedPlan, previewAndSavePlan } from './sync-plans.ts';
+import { exitCodeOfRun } from './exit-codes.ts';
+import type { CommandOutput } from './output.ts';
+import { syncRunResult } from './run-result.ts';
+
+export const syncParameters = z
+  .object({
+    path: z.string().min(1),
+    full: z.boolean().default(false),
+    preview: z.boolean().default(false),
+    acceptDeletes: z.boolean().default(false),
+    /** With preview: write the whole plan to this file, for approval. */
+    savePlan: z.string().min(1).optional(),
+    /** Apply the approved plan in this file, exactly, or nothing. */
+    applyPlan: z.string().min(1).optional(),
+  })
+  .refine((parameters) => parameters.savePlan === undefined || parameters.preview, {
+    message: '--save-plan needs --preview (-WhatIf): a plan is what a preview computes',
+    path: ['savePlan'],
+  })
+  .refine(
+    (parameters) => parameters.applyPlan === undefined || !(parameters.preview || parameters.full || parameters.acceptDeletes || parameters.savePlan),
+    { message: '--apply-plan takes no --preview, --full, --accept-deletes or --save-plan: the plan decides', path: ['applyPlan'] },
+  );
+export type SyncParameters = z.infer<typeof syncParameters>;
+
+export async function sync(parameters: SyncParameters, output: CommandOutput, signal?: AbortSignal): Promise<number> {
+  return (await syncOnce(parameters, output, signal)).exitCode;
+}
+
+/** One cycle with its result reported, and the run itself (the service's metrics count it). */
+export async function syncOnce(
+  parameters: SyncParameters,
+  output: CommandOutput,
+  signal?: AbortSignal,
+  observer?: CycleObserver,
+): Promise<{ exitCode: number; run: CycleResult }> {
+  const run =
+    parameters.applyPlan !== undefined
+      ? await applySavedPlan(parameters.path, parameters.applyPlan, output, signal)
+      : parameters.savePlan !== undefined
+        ? await previewAndSavePlan(parameters.path, parameters, parameters.savePlan, output, signal)
+        : await runInstallationCycle(parameters.path, parameters, output, signal, observer);
+  output.result(
+    syncRunResult(run, run.errors, {
+      plan: parameters.preview || run.plan.length > 0 ? run.plan : undefined,
+      withheld: run.withheld,
+      upnClashes: run.upnClashes,
+    }),
+  );
+  return { exitCode: exitCodeOfRun(run.status), run };
+}

@@ -1,0 +1,97 @@
+// One synchronization cycle of an installation, as sync, the service's schedule and configure --sync-now run it: the
+// run mode chosen once from the request and the installation (a standby never writes), then the run lock, the store,
+// both connections and the engine, and everything closed again.
+import type { GraphCounters } from '../connectors/entra/graph-counters.ts';
+import { DirSyncError } from '../core/errors.ts';
+import type { Reporter } from '../core/reporter.ts';
+import type { CloudOperation } from '../engine/operations.ts';
+import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.ts';
+import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
+import type { Configuration } from '../install/configuration.ts';
+import { Installation } from '../install/installation.ts';
+import { withInstallation, type InstallationContext } from './installation-context.ts';
+
+export interface CycleRequest {
+  full: boolean;
+  /** Plan and record nothing (sync --preview, -WhatIf). */
+  preview: boolean;
+  acceptDeletes: boolean;
+}
+
+/** Who watches a cycle from outside (the service's metrics). */
+export interface CycleObserver {
+  /** Both sides are connected: the Graph session's counters, which keep counting until the cycle ends. */
+  connected(graphCounters: GraphCounters): void;
+}
+
+/** The context a cycle runs in: lock, store, AD and the tenant. */
+export type CycleContext = InstallationContext<{ lock: true; store: true; directory: true; cloud: RunParts }>;
+
+/** What a run was asked to be: a preview (or not), or the application of an approved plan. */
+export type RunRequest = { preview: boolean } | { approvedPlan: (operations: readonly CloudOperation[]) => void };
+
+/**
+ * The one decision of a run's mode: a preview when asked; on a standby installation, a standby's run (it sends
+ * nothing until promoted) — or a refusal, for what a standby must never do (`refusedOnStandby`: apply a plan, restore,
+ * which would write to the tenant the active installation owns); an approved plan's, or live, otherwise.
+ */
+export function runModeFor(configuration: Configuration, request: RunRequest, standby: { path: string; refusedOnStandby?: string }): RunMode {
+  if ('preview' in request && request.preview) return { kind: 'preview' };
+  if (configuration.staging) {
+    if (standby.refusedOnStandby === undefined) return { kind: 'standby' };
+    throw new DirSyncError('Staging.standby', `${standby.path} is a standby installation: it ${standby.refusedOnStandby}`, { target: standby.path });
+  }
+  return 'approvedPlan' in request ? { kind: 'approved-plan', admits: request.approvedPlan } : { kind: 'live' };
+}
+
+export async function runInstallationCycle(
+  path: string,
+  request: CycleRequest,
+  reporter: Reporter,
+  signal?: AbortSignal,
+  observer?: CycleObserver,
+): Promise<CycleResult> {
+  const configuration = await new Installation(path).readConfiguration();
+  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
+  if (runMode.kind === 'standby')
+    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  return withCycleContext(path, runMode, reporter, async (context) => {
+    observer?.connected(context.cloud.graphCounters);
+    return runCycleIn(context, runMode, request, reporter, signal);
+  });
+}
+
+/** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
+export function withCycleContext<T>(path: string, runMode: RunParts, reporter: Reporter, work: (context: CycleContext) => Promise<T>): Promise<T> {
+  return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode }, reporter, work);
+}
+
+/** One pass of the engine in an open context. */
+export function runCycleIn(
+  context: CycleContext,
+  runMode: RunParts,
+  request: Omit<CycleRequest, 'preview'>,
+  reporter: Reporter,
+  signal?: AbortSignal,
+): Promise<CycleResult> {
+  return runSyncCycle(cycleOptions(context.configuration, request, runMode), {
+    store: context.store,
+    source: context.source,
+    target: context.cloud.target,
+    exporter: context.cloud.exporter,
+    reporter,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** The engine's options for one cycle of this configuration. */
+export function cycleOptions(configuration: Configuration, request: Omit<CycleRequest, 'preview'>, runMode: RunParts): CycleOptions {
+  return {
+    mode: request.full ? 'full' : 'delta',
+    runMode,
+    acceptDeletes: request.acceptDeletes,
+    deletionGuard: configuration.deletionThreshold,
+    softMatch: configuration.matching.softMatch,
+    deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+  };
+}
