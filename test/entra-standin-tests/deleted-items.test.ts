@@ -52,6 +52,21 @@ describe('entra stand-in: deleted items', () => {
     assert.deepEqual(await memberIds(kept.id), [user.id]);
   });
 
+  it('a restored user keeps its manager link only while the manager exists', async () => {
+    const [kept, lost, manager, deletedManager] = [await createUser(), await createUser(), await createUser(), await createUser()];
+    const setManager = (id: string, managerId: string) =>
+      call(standIn(), 'PUT', `/v1.0/users/${id}/manager/$ref`, { body: { '@odata.id': `${standIn().graphEndpoint}/v1.0/users/${managerId}` } });
+    await setManager(kept.id, manager.id);
+    await setManager(lost.id, deletedManager.id);
+    for (const id of [kept.id, lost.id, deletedManager.id]) await call(standIn(), 'DELETE', `/v1.0/users/${id}`);
+    for (const id of [kept.id, lost.id]) assert.equal((await restore(id)).status, 200);
+    assert.equal((await call(standIn(), 'GET', `/v1.0/users/${kept.id}/manager`)).body.id, manager.id);
+    const restoredLost = standIn()
+      .control.snapshot()
+      .users.find((user) => user.id === lost.id)!;
+    assert.equal(restoredLost.manager, undefined, 'no link to a deleted manager');
+  });
+
   it('restores a Microsoft 365 group with its members', async () => {
     const member = await createUser();
     const group = await createGroup('UnifiedRestore', { mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] });

@@ -220,5 +220,10 @@ describe('entra stand-in: delta queries', () => {
     const reset = await fetch(`${standIn().graphEndpoint}/_standin/delta/reset`, { method: 'POST' });
     assert.equal(reset.status, 204);
     assert.equal((await call(standIn(), 'GET', again.deltaLink)).status, 410);
+
+    // Emptying the directory leaves nothing a delta link could be served from: it answers 410 too.
+    const beforeReset = await drain('/v1.0/users/delta');
+    standIn().control.reset();
+    assert.equal((await call(standIn(), 'GET', beforeReset.deltaLink)).status, 410);
   });
 });

@@ -66,9 +66,10 @@ export class ChangeLog {
     this.#generation += 1;
   }
 
-  /** Forgets the history (reset); numbering goes on, so tokens issued before see nothing they should not. */
-  clear(): void {
+  /** Forgets the history (the directory was emptied): tokens issued before answer 410, as they cannot be served. */
+  reset(): void {
     this.#changes = [];
+    this.startNewGeneration();
   }
 
   toState(): ChangeLogState {

@@ -316,7 +316,7 @@ export class Directory {
     this.#purgeExpired();
     const deleted = this.#deleted.get(id.toLowerCase());
     if (!deleted) return undefined;
-    const { deletedAt: _deletedAt, formerMemberOf = [], ...object } = deleted;
+    const { deletedAt: _deletedAt, formerMemberOf = [], manager, ...object } = deleted;
     const props: Record<string, unknown> = { ...object.props, deletedDateTime: null };
     if (object.type === 'user' && typeof props.userPrincipalName === 'string') {
       props.userPrincipalName = options.userPrincipalName ?? props.userPrincipalName.slice(object.id.replaceAll('-', '').length);
@@ -325,7 +325,13 @@ export class Directory {
       const proxyRule = this.#rules.find((rule) => rule.property === 'proxyAddresses')!;
       props.proxyAddresses = props.proxyAddresses.filter((address) => [undefined, object.id].includes(proxyRule.index.holder(String(address))));
     }
-    const restored: DirectoryObject = { ...object, props, members: object.members.filter((member) => this.#objects.has(member)) };
+    const restored: DirectoryObject = {
+      ...object,
+      props,
+      members: object.members.filter((member) => this.#objects.has(member)),
+      // Its manager link survives only if the manager does.
+      ...(manager && this.#objects.has(manager) ? { manager } : {}),
+    };
     this.#release(deleted, false);
     try {
       this.#assertUnique(restored);
@@ -514,7 +520,10 @@ export class Directory {
     for (const object of this.#deleted.values()) this.#claim(object, true);
   }
 
-  /** Empties the directory of users, groups, contacts, deleted items and eligibilities; keeps apps, domains and roles; default licences. */
+  /**
+   * Empties the directory of users, groups, contacts, deleted items and eligibilities; keeps apps, domains and roles;
+   * default licences. Delta links issued before answer 410 (start over).
+   */
   clearObjects(): void {
     this.#eligibilities = [];
     this.#licenses = { ...defaultLicenses };
@@ -524,7 +533,7 @@ export class Directory {
     }
     this.#memberOfIndex = undefined;
     this.#deleted.clear();
-    this.#changeLog.clear();
+    this.#changeLog.reset();
     this.#sortedIds.clear();
     for (const rule of this.#rules) rule.index.clear();
     this.onChange();
