@@ -37,6 +37,31 @@ describe('entra stand-in: OData queries ($filter, $select, $top, paging, $count)
     assert.deepEqual(unencoded.value, []);
   });
 
+  it('refuses more than 15 ORed values (an `in` list or eq clauses) with the real error, unless the query is advanced', async () => {
+    const upns = (count: number) => Array.from({ length: count }, (_, index) => `'query${index % 12}@corp.example.test'`);
+    const fifteen = await filter(`userPrincipalName in (${upns(15).join(',')})`);
+    assert.deepEqual([fifteen.status, names(fifteen).length], [200, 12]);
+    const tooMany = "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.";
+    for (const expression of [
+      `userPrincipalName in (${upns(16).join(',')})`,
+      upns(16)
+        .map((upn) => `userPrincipalName eq ${upn}`)
+        .join(' or '),
+      `department eq 'Even' and (mail in (${upns(8).join(',')}) or userPrincipalName in (${upns(8).join(',')}))`,
+    ]) {
+      const refused = await filter(expression);
+      assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.message], [400, 'Request_UnsupportedQuery', tooMany], expression);
+    }
+    // "If I use advanced filter (ConsistencyLevel: eventual) … could use more than 15 words in "in" operator."
+    const advanced = await call(
+      standIn(),
+      'GET',
+      `/v1.0/users?$count=true&$filter=${encodeURIComponent(`userPrincipalName in (${upns(16).join(',')})`)}&$select=userPrincipalName`,
+      { headers: { ConsistencyLevel: 'eventual' } },
+    );
+    assert.deepEqual([advanced.status, advanced.body['@odata.count']], [200, 12]);
+  });
+
   it('supports eq, in, startswith, and/or, and a proxyAddresses/any lambda; string comparison ignores case', async () => {
     assert.deepEqual(names(await filter("userPrincipalName eq 'QUERY3@corp.example.test'")), ['query3']);
     assert.deepEqual(names(await filter("userPrincipalName in ('query1@corp.example.test','query2@corp.example.test')")), ['query1', 'query2']);

@@ -408,6 +408,12 @@ describe('entra stand-in: role-assignable groups, directory roles, role manageme
       );
       const restored = await call(standIn(), 'POST', `/v1.0/directory/deletedItems/${groups[0]!.id}/restore`);
       assert.deepEqual([restored.status, restored.body['@odata.type'], restored.body.id], [200, '#microsoft.graph.group', groups[0]!.id]);
+      assert.ok(
+        standIn()
+          .control.snapshot()
+          .roleAssignments.some((assignment) => assignment.principalId === groups[0]!.id),
+        'the restored group holds its role again',
+      );
     });
 
     it('restores a user with the same id and onPremisesImmutableId, refuses while its UPN is taken, and can drop a taken proxy address', async () => {

@@ -1,7 +1,8 @@
 // Test-only controls, as a JS object and under /_standin/… (a path Graph never uses): seed objects,
 // inject faults, read the request log, reset, snapshot, add domains and app registrations, set the
-// write budget, approve device codes, mint tokens, advance the directory clock, assign directory
-// roles and PIM eligibilities, set the tenant's licences.
+// write budget, approve device codes, mint tokens, advance the directory clock (soft-deleted items
+// and delta links age with it), invalidate delta links, assign directory roles and PIM eligibilities,
+// set the tenant's licences.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppRegistration, Directory, DirectoryObject, RoleAssignment, TenantLicenses } from './directory.ts';
@@ -96,8 +97,13 @@ export interface StandInControl {
   approveDeviceCode(userCode: string, userPrincipalName?: string): void;
   /** A Graph access token for an app with the given roles (default: the pre-created app's). */
   issueAccessToken(options?: { appId?: string; roles?: string[]; lifetimeSeconds?: number; audience?: string }): Promise<string>;
-  /** Moves the directory clock (soft-deleted items expire after 30 days). */
+  /** Moves the directory clock: soft-deleted items are purged after 30 days, delta links expire after 7. */
   advanceClock(ms: number): void;
+  /**
+   * Starts a new delta sync state: every delta and skip token issued so far answers 410 Gone with a Location
+   * to start over (what Entra ID does after "internal maintenance or migration of the target tenant").
+   */
+  resetDeltaSyncState(): void;
   /** Assigns a directory role tenant-wide to a user or a role-assignable group. */
   assignRole(principal: string, role: string): RoleAssignment;
   /** Makes a user or role-assignable group eligible for a role (PIM). */
@@ -299,6 +305,7 @@ export function createControl(deps: {
       return token;
     },
     advanceClock: (ms) => directory.advanceClock(ms),
+    resetDeltaSyncState: () => directory.startNewSyncGeneration(),
     assignRole,
     addRoleEligibility,
     setLicenses: (licenses) => directory.setLicenses(licenses),
@@ -349,6 +356,9 @@ export async function handleControlRequest(
       return { status: 200, body: { access_token: await control.issueAccessToken(input) } };
     case 'POST /_standin/clock/advance':
       control.advanceClock(Number(input.ms));
+      return { status: 204 };
+    case 'POST /_standin/delta/reset':
+      control.resetDeltaSyncState();
       return { status: 204 };
     case 'POST /_standin/role-assignments':
       return { status: 201, body: control.assignRole(String(input.principal), String(input.role)) };

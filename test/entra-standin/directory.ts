@@ -2,6 +2,7 @@
 // the uniqueness rules Entra ID enforces, and the change log that delta queries read.
 
 import { randomUUID } from 'node:crypto';
+import { ChangeLog, type ChangeLogState, type DirectoryChange } from './change-log.ts';
 import { graphErrors } from './errors.ts';
 import type { ResourceType } from './schema.ts';
 import { roleAssignmentId, roleNameOf, type RoleEligibility } from './roles.ts';
@@ -63,16 +64,11 @@ export interface DomainRecord {
   authenticationType: 'Managed' | 'Federated';
 }
 
-/** One entry of the change log; delta queries replay it from a sequence number. */
-export interface DirectoryChange {
-  seq: number;
-  type: ResourceType;
-  id: string;
-  removed: boolean;
-  addedMembers: string[];
-  removedMembers: string[];
-}
+/** A soft-deleted object: when it was deleted, and the groups and roles it belonged to (a restore rejoins them). */
+export type DeletedObject = DirectoryObject & { deletedAt: number; formerMemberOf?: string[] };
 
+// "Deleted items remain available to restore for up to 30 days. After 30 days, the items are permanently deleted."
+// (Graph docs, directory resource type)
 const softDeleteRetentionMs = 30 * 24 * 3600 * 1000;
 
 /** Case-insensitive unique values (UPNs, immutable ids, proxy addresses) → the object holding them. */
@@ -103,13 +99,11 @@ interface UniqueRule {
 
 const stringValue = (value: unknown): string[] => (typeof value === 'string' && value !== '' ? [value] : []);
 
-export interface DirectoryState {
+export interface DirectoryState extends ChangeLogState {
   objects: DirectoryObject[];
-  deleted: (DirectoryObject & { deletedAt: number })[];
+  deleted: DeletedObject[];
   applications: AppRegistration[];
   domains: DomainRecord[];
-  changes: DirectoryChange[];
-  seq: number;
   clockOffsetMs: number;
   /** Absent in state files written before eligibilities were modelled. */
   eligibilities?: RoleEligibility[];
@@ -138,13 +132,12 @@ export class Directory {
   readonly organizationName: string;
   readonly createdDateTime: string;
   #objects = new Map<string, DirectoryObject>();
-  #deleted = new Map<string, DirectoryObject & { deletedAt: number }>();
+  #deleted = new Map<string, DeletedObject>();
   /** member id → the groups and roles listing it; built on demand, dropped by any change of objects or members. */
   #memberOfIndex: Map<string, DirectoryObject[]> | undefined;
   #applications = new Map<string, AppRegistration>();
   #domains: DomainRecord[] = [];
-  #changes: DirectoryChange[] = [];
-  #seq = 0;
+  readonly #changeLog = new ChangeLog();
   #clockOffsetMs = 0;
   #eligibilities: RoleEligibility[] = [];
   #licenses: TenantLicenses = { ...defaultLicenses };
@@ -208,7 +201,6 @@ export class Directory {
     return object?.type === type ? object : undefined;
   }
 
-  /** Live objects of one type, ordered by id (a stable order for paging). */
   /**
    * The live objects of `type` holding `value` for a unique property (UPN, onPremisesImmutableId, mailNickname,
    * proxyAddresses); undefined when the property has no unique index.
@@ -220,16 +212,25 @@ export class Directory {
     return object?.type === type ? [object] : [];
   }
 
+  /** Live objects of one type, ordered by id (a stable order for paging). */
   list(type: ResourceType): DirectoryObject[] {
-    let ids = this.#sortedIds.get(type);
-    if (!ids) {
-      ids = [...this.#objects.values()]
-        .filter((object) => object.type === type)
-        .map((object) => object.id)
-        .sort();
-      this.#sortedIds.set(type, ids);
+    return this.#idsOf(type)
+      .map((id) => this.#objects.get(id))
+      .filter((object): object is DirectoryObject => object !== undefined);
+  }
+
+  /** Up to `count` live objects of `type` with ids after `afterId`, in id order, and whether more follow. */
+  listAfter(type: ResourceType, afterId: string, count: number): { objects: DirectoryObject[]; more: boolean } {
+    const ids = this.#idsOf(type);
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (ids[middle]! <= afterId) low = middle + 1;
+      else high = middle;
     }
-    return ids.map((id) => this.#objects.get(id)).filter((object): object is DirectoryObject => object !== undefined);
+    const objects = ids.slice(low, low + count).map((id) => this.#objects.get(id)!);
+    return { objects, more: low + count < ids.length };
   }
 
   count(type: ResourceType): number {
@@ -246,22 +247,34 @@ export class Directory {
     this.#memberOfIndex = undefined;
     this.#claim(object);
     this.#sortedIds.delete(type);
-    this.#record(type, id, false, members, []);
+    this.#record({ type, id, kind: 'created', addedMembers: [...members] });
     return object;
   }
 
-  /** Replaces some properties after checking the uniqueness rules. */
+  /** Replaces some properties after checking the uniqueness rules; records those whose value changed. */
   update(object: DirectoryObject, changes: Record<string, unknown>): void {
     const candidate: DirectoryObject = { ...object, props: { ...object.props, ...changes } };
     this.#assertUnique(candidate);
+    const changed = Object.keys(changes).filter((property) => JSON.stringify(object.props[property]) !== JSON.stringify(changes[property]));
     this.#release(object, false);
     object.props = candidate.props;
     this.#claim(object);
-    this.#record(object.type, object.id, false, [], []);
+    if (changed.length > 0) this.#record({ type: object.type, id: object.id, kind: 'updated', properties: changed });
+    else this.onChange();
+  }
+
+  /** Sets (an id) or removes (undefined) a user's manager. */
+  setManager(user: DirectoryObject, managerId: string | undefined): void {
+    const previous = user.manager;
+    if (previous === managerId) return;
+    if (managerId === undefined) delete user.manager;
+    else user.manager = managerId;
+    this.#record({ type: user.type, id: user.id, kind: 'updated', properties: ['manager'], ...(previous ? { removedManager: previous } : {}) });
   }
 
   /** Soft delete: the object moves to deleted items for 30 days; its UPN, mail and nickname are freed. */
   softDelete(object: DirectoryObject): void {
+    const formerMemberOf = this.memberOf(object.id).map((container) => container.id);
     this.#detach(object);
     this.#release(object, true);
     const deletedAt = this.now();
@@ -270,14 +283,13 @@ export class Directory {
       // Entra ID renames a deleted user's UPN so that the original can be reused at once.
       object.props.userPrincipalName = `${object.id.replaceAll('-', '')}${object.props.userPrincipalName}`;
     }
-    this.#deleted.set(object.id, { ...object, deletedAt });
+    this.#deleted.set(object.id, { ...object, deletedAt, formerMemberOf });
   }
 
   /** Permanent delete (security groups, or purging a deleted item). */
   hardDelete(object: DirectoryObject): void {
-    if (this.#deleted.delete(object.id)) {
-      this.#release(object, false);
-      this.onChange();
+    if (this.#deleted.has(object.id)) {
+      this.#purge(object);
       return;
     }
     this.#detach(object);
@@ -295,24 +307,31 @@ export class Directory {
   }
 
   /**
-   * Brings a soft-deleted object back with its id, anchor and original UPN, if nothing took its unique
-   * values meanwhile (else the conflict error, and it stays deleted). `dropConflictingProxyAddresses`
-   * removes the proxy addresses a live object holds now instead of failing on them.
+   * Brings a soft-deleted object back with its id, anchor and original UPN (or `userPrincipalName`), if nothing
+   * took its unique values meanwhile (else the conflict error, and it stays deleted). `dropConflictingProxyAddresses`
+   * removes the proxy addresses a live object holds now instead of failing on them. The object rejoins the groups
+   * and roles it belonged to that still exist, and keeps those of its members that still exist.
    */
-  restore(id: string, options: { dropConflictingProxyAddresses?: boolean } = {}): DirectoryObject | undefined {
+  restore(id: string, options: { dropConflictingProxyAddresses?: boolean; userPrincipalName?: string } = {}): DirectoryObject | undefined {
     this.#purgeExpired();
     const deleted = this.#deleted.get(id.toLowerCase());
     if (!deleted) return undefined;
-    const { deletedAt: _deletedAt, ...object } = deleted;
+    const { deletedAt: _deletedAt, formerMemberOf = [], manager, ...object } = deleted;
     const props: Record<string, unknown> = { ...object.props, deletedDateTime: null };
     if (object.type === 'user' && typeof props.userPrincipalName === 'string') {
-      props.userPrincipalName = props.userPrincipalName.slice(object.id.replaceAll('-', '').length);
+      props.userPrincipalName = options.userPrincipalName ?? props.userPrincipalName.slice(object.id.replaceAll('-', '').length);
     }
     if (options.dropConflictingProxyAddresses && Array.isArray(props.proxyAddresses)) {
       const proxyRule = this.#rules.find((rule) => rule.property === 'proxyAddresses')!;
       props.proxyAddresses = props.proxyAddresses.filter((address) => [undefined, object.id].includes(proxyRule.index.holder(String(address))));
     }
-    const restored: DirectoryObject = { ...object, props };
+    const restored: DirectoryObject = {
+      ...object,
+      props,
+      members: object.members.filter((member) => this.#objects.has(member)),
+      // Its manager link survives only if the manager does.
+      ...(manager && this.#objects.has(manager) ? { manager } : {}),
+    };
     this.#release(deleted, false);
     try {
       this.#assertUnique(restored);
@@ -325,7 +344,13 @@ export class Directory {
     this.#memberOfIndex = undefined;
     this.#claim(restored);
     this.#sortedIds.delete(restored.type);
-    this.#record(restored.type, restored.id, false, [], []);
+    this.#record({ type: restored.type, id: restored.id, kind: 'restored', addedMembers: [...restored.members] });
+    // "In the case of a recovered user account, the account also regains its membership of groups and any
+    // administrative roles it held prior to deletion." (practical365.com, restoring deleted user accounts)
+    for (const containerId of formerMemberOf) {
+      const container = this.#objects.get(containerId);
+      if (container && !container.members.includes(restored.id)) this.addMember(container, restored.id);
+    }
     return restored;
   }
 
@@ -334,13 +359,13 @@ export class Directory {
   addMember(group: DirectoryObject, memberId: string): void {
     group.members.push(memberId);
     this.#memberOfIndex = undefined;
-    this.#record(group.type, group.id, false, [memberId], []);
+    this.#record({ type: group.type, id: group.id, kind: 'updated', addedMembers: [memberId] });
   }
 
   removeMember(group: DirectoryObject, memberId: string): void {
     group.members = group.members.filter((id) => id !== memberId);
     this.#memberOfIndex = undefined;
-    this.#record(group.type, group.id, false, [], [memberId]);
+    this.#record({ type: group.type, id: group.id, kind: 'updated', removedMembers: [memberId] });
   }
 
   /** Groups and directory roles that list `id` as a member. */
@@ -446,13 +471,22 @@ export class Directory {
     return this.#domains.some((domain) => domain.isVerified && domain.id.toLowerCase() === name.toLowerCase());
   }
 
-  // ---- change log
+  // ---- change log (what delta queries read)
 
   currentSeq(): number {
-    return this.#seq;
+    return this.#changeLog.currentSeq();
   }
   changesSince(seq: number, type: ResourceType): DirectoryChange[] {
-    return this.#changes.filter((change) => change.seq > seq && change.type === type);
+    this.#purgeExpired();
+    return this.#changeLog.since(seq, type);
+  }
+  syncGeneration(): number {
+    return this.#changeLog.generation();
+  }
+  /** Makes every delta link issued so far answer 410 Gone (Entra ID's internal maintenance, as a test sees it). */
+  startNewSyncGeneration(): void {
+    this.#changeLog.startNewGeneration();
+    this.onChange();
   }
 
   // ---- persistence and reset
@@ -463,8 +497,7 @@ export class Directory {
       deleted: [...this.#deleted.values()],
       applications: this.applications(),
       domains: this.#domains,
-      changes: this.#changes,
-      seq: this.#seq,
+      ...this.#changeLog.toState(),
       clockOffsetMs: this.#clockOffsetMs,
       eligibilities: this.#eligibilities,
       licenses: this.#licenses,
@@ -477,8 +510,7 @@ export class Directory {
     this.#deleted = new Map(state.deleted.map((object) => [object.id, object]));
     this.#applications = new Map(state.applications.map((app) => [app.objectId, app]));
     this.#domains = state.domains;
-    this.#changes = state.changes;
-    this.#seq = state.seq;
+    this.#changeLog.loadState(state);
     this.#clockOffsetMs = state.clockOffsetMs;
     this.#eligibilities = state.eligibilities ?? [];
     this.#licenses = { ...defaultLicenses, ...state.licenses };
@@ -488,7 +520,10 @@ export class Directory {
     for (const object of this.#deleted.values()) this.#claim(object, true);
   }
 
-  /** Empties the directory of users, groups, contacts, deleted items and eligibilities; keeps apps, domains and roles; default licences. */
+  /**
+   * Empties the directory of users, groups, contacts, deleted items and eligibilities; keeps apps, domains and roles;
+   * default licences. Delta links issued before answer 410 (start over).
+   */
   clearObjects(): void {
     this.#eligibilities = [];
     this.#licenses = { ...defaultLicenses };
@@ -498,13 +533,26 @@ export class Directory {
     }
     this.#memberOfIndex = undefined;
     this.#deleted.clear();
-    this.#changes = [];
+    this.#changeLog.reset();
     this.#sortedIds.clear();
     for (const rule of this.#rules) rule.index.clear();
     this.onChange();
   }
 
   // ---- internals
+
+  /** The ids of the live objects of `type`, sorted; kept until a change of that type's objects drops it. */
+  #idsOf(type: ResourceType): string[] {
+    let ids = this.#sortedIds.get(type);
+    if (!ids) {
+      ids = [...this.#objects.values()]
+        .filter((object) => object.type === type)
+        .map((object) => object.id)
+        .sort();
+      this.#sortedIds.set(type, ids);
+    }
+    return ids;
+  }
 
   #assertUnique(object: DirectoryObject): void {
     for (const rule of this.#rules) {
@@ -535,26 +583,27 @@ export class Directory {
     for (const group of this.memberOf(object.id)) this.removeMember(group, object.id);
     this.#eligibilities = this.#eligibilities.filter((eligibility) => eligibility.principalId !== object.id);
     // Like Entra ID, a deleted manager leaves its reports without one.
-    for (const report of this.#objects.values()) if (report.manager === object.id) delete report.manager;
+    for (const report of [...this.#objects.values()]) if (report.manager === object.id) this.setManager(report, undefined);
     this.#objects.delete(object.id);
     this.#memberOfIndex = undefined;
     this.#sortedIds.delete(object.type);
-    this.#record(object.type, object.id, true, [], []);
+    this.#record({ type: object.type, id: object.id, kind: 'removed' });
+  }
+
+  /** Removes a deleted item for good: its reserved values are freed, and delta reports it deleted. */
+  #purge(deleted: DirectoryObject): void {
+    this.#deleted.delete(deleted.id);
+    this.#release(deleted, false);
+    this.#record({ type: deleted.type, id: deleted.id, kind: 'removed' });
   }
 
   #purgeExpired(): void {
     const cutoff = this.now() - softDeleteRetentionMs;
-    for (const object of [...this.#deleted.values()]) {
-      if (object.deletedAt <= cutoff) {
-        this.#deleted.delete(object.id);
-        this.#release(object, false);
-      }
-    }
+    for (const object of [...this.#deleted.values()]) if (object.deletedAt <= cutoff) this.#purge(object);
   }
 
-  #record(type: ResourceType, id: string, removed: boolean, addedMembers: string[], removedMembers: string[]): void {
-    this.#seq += 1;
-    this.#changes.push({ seq: this.#seq, type, id, removed, addedMembers, removedMembers });
+  #record(change: Parameters<ChangeLog['record']>[0]): void {
+    this.#changeLog.record(change);
     this.onChange();
   }
 }

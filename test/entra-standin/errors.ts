@@ -101,7 +101,8 @@ export const graphErrors = {
   invalidFilter: (detail: string) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`),
   unsupportedFilter: () =>
     new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified for property of resource.'),
-  advancedQueryNeedsEventual: (property: string, resource: string) =>
+  /** A filter clause the collection does not serve (or serves only as an advanced query). */
+  unsupportedFilterClause: (property: string, resource: string) =>
     new GraphError(
       400,
       'Request_UnsupportedQuery',
@@ -116,7 +117,28 @@ export const graphErrors = {
     ),
   invalidPageSize: (value: string) => badRequest(`Invalid page size specified: '${value}'. Must be between 1 and 999 inclusive.`),
   invalidSkipToken: () => badRequest('Invalid paging token. Use the @odata.nextLink returned by the previous page.'),
-  invalidDeltaToken: () => badRequest('Invalid delta token. Restart the delta query without a token.'),
+  // Delta links of directory objects live seven days; later (or unknown) tokens: "BadRequest response with the error
+  // code syncStateNotFound and the following error message: The sync state generation is not found. The delta token
+  // is expired and data must be synchronized again." (Microsoft 365 Developer Blog, 2020-07-03; errors.md lists the code)
+  syncStateNotFound: () =>
+    new GraphError(
+      400,
+      'syncStateNotFound',
+      'The sync state generation is not found. The delta token is expired and data must be synchronized again.',
+    ),
+  // "Delta query can return a response code of 410 (gone) and a Location header containing a request URL with an empty
+  // $deltaToken (same as the initial query)." (delta query overview, Synchronization reset); the code and text are
+  // errors.md's resyncRequired.
+  resyncRequired: (location: string) =>
+    new GraphError(410, 'resyncRequired', 'The delta token is no longer valid, and the app must reset the sync state.', {
+      headers: { Location: location },
+    }),
+  tooManyOrClauses: (count: number) =>
+    new GraphError(
+      400,
+      'Request_UnsupportedQuery',
+      `Too many child clauses specified in search filter expression containing 'OR' operators: ${count}. Max allowed: 15.`,
+    ),
 
   // $batch
   batchTooLarge: () => new GraphError(400, 'BadRequest', 'Number of requests inside batch exceeds the limit.'),

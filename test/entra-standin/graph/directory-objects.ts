@@ -1,6 +1,5 @@
-// Cross-type directory endpoints: /directoryObjects (get, getByIds), /directory/deletedItems
-// (soft-deleted users, Microsoft 365 groups and role-assignable groups: list, get, restore, purge),
-// /directoryRoles (members read and written), memberOf and transitiveMemberOf.
+// Cross-type directory endpoints: /directoryObjects (get, getByIds), /directoryRoles (members read and
+// written), memberOf and transitiveMemberOf. Deleted items are in deleted-items.ts.
 
 import { graphErrors } from '../errors.ts';
 import type { Directory, DirectoryObject } from '../directory.ts';
@@ -9,7 +8,7 @@ import { entityResponse, listCollection, selectedProperties, serialise } from '.
 import { permissions } from './permissions.ts';
 import type { Router } from './router.ts';
 import type { GraphRequest, GraphResponse } from './types.ts';
-import { assertPermission, collectionContext, extensionsFor, referencedId, requestBody } from './writes.ts';
+import { collectionContext, extensionsFor, referencedId, requestBody } from './writes.ts';
 
 const maxIdsPerGetByIds = 1000;
 const typeNames: Record<string, ResourceType> = { user: 'user', group: 'group', orgcontact: 'orgContact', directoryrole: 'directoryRole' };
@@ -92,41 +91,6 @@ export function registerDirectoryObjects(router: Router, directory: Directory): 
       .map((id) => directory.get(String(id)))
       .filter((object): object is DirectoryObject => object !== undefined && (types === undefined || types.includes(object.type)));
     return { status: 200, body: { '@odata.context': `${request.serviceRoot}/$metadata#directoryObjects`, value: found.map(serialiseTyped) } };
-  });
-
-  for (const type of ['user', 'group'] as const) {
-    router.add('GET', `/directory/deletedItems/microsoft.graph.${type}`, permissions.readDirectory, (request) =>
-      listCollection(
-        request,
-        directory.deletedItems(type),
-        collectionContext(directory, schemas[type], `directory/deletedItems/microsoft.graph.${type}`),
-      ),
-    );
-  }
-
-  router.add('GET', '/directory/deletedItems/{id}', permissions.readDirectory, (request, { id }) => {
-    const object = directory.deletedItem(id!);
-    if (!object) throw graphErrors.notFound(id!);
-    return entityResponse(request, object, collectionContext(directory, schemas[object.type], 'directory/deletedItems'));
-  });
-
-  router.add('POST', '/directory/deletedItems/{id}/restore', permissions.restoreDeleted, (request, { id }) => {
-    const deleted = directory.deletedItem(id!);
-    if (!deleted) throw graphErrors.notFound(id!);
-    assertPermission(request, deleted.type === 'user' ? permissions.deleteUsers : permissions.writeGroups);
-    // autoReconcileProxyConflict (users only): drop the proxy addresses a live object took meanwhile.
-    const reconcile =
-      deleted.type === 'user' && (request.body as { autoReconcileProxyConflict?: unknown } | undefined)?.autoReconcileProxyConflict === true;
-    const restored = directory.restore(id!, { dropConflictingProxyAddresses: reconcile })!;
-    return { status: 200, body: { '@odata.context': `${request.serviceRoot}/$metadata#directoryObjects/$entity`, ...serialiseTyped(restored) } };
-  });
-
-  router.add('DELETE', '/directory/deletedItems/{id}', permissions.restoreDeleted, (request, { id }) => {
-    const deleted = directory.deletedItem(id!);
-    if (!deleted) throw graphErrors.notFound(id!);
-    assertPermission(request, deleted.type === 'user' ? permissions.deleteUsers : permissions.writeGroups);
-    directory.hardDelete(deleted);
-    return { status: 204 };
   });
 
   router.add('GET', '/directoryRoles', permissions.readRoles, (request) =>

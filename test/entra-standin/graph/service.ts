@@ -11,6 +11,7 @@ import type { TokenService } from '../identity/tokens.ts';
 import { registerApplications } from './applications.ts';
 import { runBatch } from './batch.ts';
 import { registerContacts } from './contacts.ts';
+import { registerDeletedItems } from './deleted-items.ts';
 import { registerDelta } from './delta.ts';
 import { registerDirectoryObjects } from './directory-objects.ts';
 import { registerGroups } from './groups.ts';
@@ -57,6 +58,7 @@ export class GraphService {
     registerGroups(this.#router, options.directory);
     registerContacts(this.#router, options.directory);
     registerDirectoryObjects(this.#router, options.directory);
+    registerDeletedItems(this.#router, options.directory);
     registerOrganization(this.#router, options.directory);
     registerApplications(this.#router, options.directory);
     registerRoleManagement(this.#router, options.directory);

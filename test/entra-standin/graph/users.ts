@@ -28,15 +28,17 @@ export function usersContext(directory: Directory) {
   return collectionContext(directory, userSchema, 'users');
 }
 
+/** A UPN Entra ID accepts: allowed characters, no dot at either end of the local part, a verified domain. */
+export function assertValidUserPrincipalName(directory: Directory, upn: unknown): asserts upn is string {
+  if (typeof upn !== 'string' || !upnPattern.test(upn) || upn.split('@')[0]!.startsWith('.') || upn.split('@')[0]!.endsWith('.')) {
+    throw graphErrors.invalidValue('userPrincipalName', 'User');
+  }
+  if (!directory.isVerifiedDomain(upn.split('@')[1]!)) throw graphErrors.upnDomainNotVerified();
+}
+
 /** Checks the properties of a user write and derives proxyAddresses from mail, as Exchange does. */
 function validateUserValues(directory: Directory, values: Record<string, unknown>): void {
-  if (values.userPrincipalName !== undefined) {
-    const upn = values.userPrincipalName;
-    if (typeof upn !== 'string' || !upnPattern.test(upn) || upn.split('@')[0]!.startsWith('.') || upn.split('@')[0]!.endsWith('.')) {
-      throw graphErrors.invalidValue('userPrincipalName', 'User');
-    }
-    if (!directory.isVerifiedDomain(upn.split('@')[1]!)) throw graphErrors.upnDomainNotVerified();
-  }
+  if (values.userPrincipalName !== undefined) assertValidUserPrincipalName(directory, values.userPrincipalName);
   if (values.onPremisesImmutableId !== undefined && values.onPremisesImmutableId !== null) {
     const immutableId = values.onPremisesImmutableId;
     if (typeof immutableId !== 'string' || immutableId === '' || /[$_\s]/.test(immutableId))
@@ -142,8 +144,7 @@ export function registerUsers(router: Router, directory: Directory): void {
     assertCloudManaged(user);
     const managerId = referencedId(requestBody(request)['@odata.id']);
     if (directory.getOfType('user', managerId) === undefined) throw graphErrors.notFound(managerId);
-    user.manager = managerId;
-    directory.update(user, {});
+    directory.setManager(user, managerId);
     return { status: 204 };
   });
 
@@ -151,8 +152,7 @@ export function registerUsers(router: Router, directory: Directory): void {
     const user = findUser(directory, id!);
     assertCloudManaged(user);
     if (!user.manager) throw graphErrors.notFound(`${user.id}/manager`);
-    delete user.manager;
-    directory.update(user, {});
+    directory.setManager(user, undefined);
     return { status: 204 };
   });
 

@@ -264,6 +264,36 @@ export function advancedFilterProperty(node: FilterNode): string | undefined {
   }
 }
 
+/** The clauses an OR joins (the node itself when it is not an OR). */
+export const disjuncts = (node: FilterNode): FilterNode[] => (node.kind === 'or' ? [...disjuncts(node.left), ...disjuncts(node.right)] : [node]);
+
+/**
+ * The most child clauses any OR of the filter has, an `in (…)` counting as one clause per value — what Entra ID
+ * limits to 15 outside advanced queries: "The maximum number of expressions in a filter clause when using the `in`
+ * operator is 15 items by default" (microsoft-graph-docs PR 22097, filter-query-parameter.md), and a 16-value `in`
+ * is answered "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max
+ * allowed: 15" (microsoft-graph-docs issue 21098, which also reports that advanced queries take more).
+ */
+export function largestDisjunction(node: FilterNode): number {
+  switch (node.kind) {
+    case 'or': {
+      const clauses = disjuncts(node);
+      const width = clauses.reduce((sum, clause) => sum + (clause.kind === 'in' ? clause.values.length : 1), 0);
+      return Math.max(width, ...clauses.map(largestDisjunction));
+    }
+    case 'and':
+      return Math.max(largestDisjunction(node.left), largestDisjunction(node.right));
+    case 'not':
+      return largestDisjunction(node.operand);
+    case 'in':
+      return node.values.length;
+    case 'any':
+      return node.predicate ? largestDisjunction(node.predicate) : 1;
+    default:
+      return 1;
+  }
+}
+
 type Resolve = (path: string[]) => unknown;
 
 const normalise = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);

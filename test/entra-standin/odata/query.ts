@@ -5,10 +5,12 @@ import { graphErrors } from '../errors.ts';
 import type { DirectoryObject } from '../directory.ts';
 import { canonicalProperty, extensionPropertyPattern, type ResourceSchema } from '../schema.ts';
 import type { GraphRequest, GraphResponse } from '../graph/types.ts';
-import { advancedFilterProperty, evaluateFilter, filterProperties, parseFilter } from './filter.ts';
+import { advancedFilterProperty, evaluateFilter, filterProperties, largestDisjunction, parseFilter } from './filter.ts';
 
 const defaultPageSize = 100;
 const maxPageSize = 999;
+/** Child clauses of one OR (an `in` counts its values) outside advanced queries; advanced queries take more. */
+const maxOrClauses = 15;
 
 /** What a resource module tells the query layer about the collection it serves. */
 export interface CollectionContext {
@@ -25,7 +27,11 @@ export function isEventual(request: GraphRequest): boolean {
 
 /** The properties to return: $select (validated) or the resource's default set. */
 export function selectedProperties(request: GraphRequest, context: CollectionContext): string[] | undefined {
-  const select = request.query.get('$select');
+  return parseSelect(request.query.get('$select'), context);
+}
+
+/** A $select value as canonical property names (with `id`); undefined when empty; 400 for an unknown name. */
+export function parseSelect(select: string | null | undefined, context: CollectionContext): string[] | undefined {
   if (!select) return undefined;
   const selected: string[] = [];
   for (const raw of select
@@ -90,14 +96,16 @@ function validateFilterProperties(paths: string[][], context: CollectionContext)
   }
 }
 
-/** Applies $filter to objects; advanced operators need ConsistencyLevel: eventual, as in real Graph. */
+/** Applies $filter to objects; advanced operators, and more than 15 ORed values, need ConsistencyLevel: eventual, as in real Graph. */
 export function applyFilter(request: GraphRequest, objects: DirectoryObject[], context: CollectionContext): DirectoryObject[] {
   const filterText = request.query.get('$filter');
   if (!filterText) return objects;
   const filter = parseFilter(filterText);
   validateFilterProperties(filterProperties(filter), context);
   const advanced = advancedFilterProperty(filter);
-  if (advanced !== undefined && !isEventual(request)) throw graphErrors.advancedQueryNeedsEventual(advanced, context.schema.resourceName);
+  if (advanced !== undefined && !isEventual(request)) throw graphErrors.unsupportedFilterClause(advanced, context.schema.resourceName);
+  const orClauses = largestDisjunction(filter);
+  if (orClauses > maxOrClauses && !isEventual(request)) throw graphErrors.tooManyOrClauses(orClauses);
   return objects.filter((object) => evaluateFilter(filter, (path) => readPath(object, path)));
 }
 
