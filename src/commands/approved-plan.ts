@@ -54,7 +54,7 @@ export async function previewAndSavePlan(
       computedFrom: {
         configuration: configurationFingerprint(resources.configuration),
         store,
-        watermark: resources.connection.source.watermark ?? null,
+        watermark: result.watermark ?? null,
       },
       thresholdExceeded: result.status === 'stopped-deletion-threshold-exceeded',
       counts: { ...result.counts },
@@ -119,7 +119,7 @@ async function whatMoved(plan: SavedPlan, resources: CycleResources): Promise<st
   if (watermark === null) return undefined;
   const changed: string[] = [];
   try {
-    for await (const change of resources.connection.source.deltaImport(watermark))
+    for await (const change of resources.connection.source.deltaImport(watermark).changes)
       changed.push(change.op === 'upsert' ? change.object.dn : change.dn);
   } catch (error) {
     return `Active Directory no longer accepts the plan's watermark (${error instanceof Error ? error.message : String(error)})`;

@@ -44,7 +44,7 @@ export async function readiness(parameters: ReadinessParameters, output: Command
   const source = openDirectorySource(configuration, secrets, { reporter: output, installationPath: installation.path });
   let scan: ReadinessScan;
   try {
-    scan = await scanForReadiness(source.fullImport(), cloud, (scanned) => {
+    scan = await scanForReadiness(source.fullImport().changes, cloud, (scanned) => {
       if (scanned % PROGRESS_EVERY === 0) output.progress({ activity: 'Checking readiness', status: `${scanned} objects`, current: scanned });
     });
   } finally {
