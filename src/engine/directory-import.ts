@@ -5,10 +5,14 @@ import type { ImportChange, Watermark } from './model.ts';
 import type { DirectoryImport } from './ports.ts';
 
 export function directoryImport(run: AsyncGenerator<ImportChange, Watermark, undefined>): DirectoryImport {
+  let started = false;
   let watermark: Watermark | undefined;
   return {
     changes: {
       async *[Symbol.asyncIterator]() {
+        // A second reading would find the generator spent: no changes, and no watermark.
+        if (started) throw new DirSyncError('Internal.unexpected', "an import's changes were read twice");
+        started = true;
         watermark = yield* run;
       },
     },
