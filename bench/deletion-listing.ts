@@ -51,7 +51,7 @@ export async function measureDeletionListing(domain: TestDomain, ou: string, exp
   let fullImportSeconds = Infinity;
   let listingSeconds = Infinity;
   for (let round = 0; round < rounds; round++) {
-    const full = await timed((source) => source.fullImport(), domain, ou);
+    const full = await timed((source) => source.fullImport().changes, domain, ou);
     const listing = await timed((source) => source.listScope(), domain, ou);
     for (const [reader, measured] of [
       ['full import', full],

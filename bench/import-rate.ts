@@ -34,7 +34,7 @@ async function dirSyncImport(domain: TestDomain, ou: string): Promise<number> {
   });
   try {
     let objects = 0;
-    for await (const change of source.fullImport()) if (change.op === 'upsert') objects++;
+    for await (const change of source.fullImport().changes) if (change.op === 'upsert') objects++;
     return objects;
   } finally {
     await source.close();

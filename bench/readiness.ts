@@ -34,7 +34,7 @@ export async function measureReadiness(domain: TestDomain, ou: string, expected:
     try {
       const started = performance.now();
       let objects = 0;
-      for await (const _change of importing.fullImport()) objects++;
+      for await (const _change of importing.fullImport().changes) objects++;
       importSeconds = Math.min(importSeconds, (performance.now() - started) / 1000);
       if (objects !== expected) throw new Error(`The full import found ${objects} objects under ${ou}, not ${expected}.`);
     } finally {
@@ -43,7 +43,7 @@ export async function measureReadiness(domain: TestDomain, ou: string, expected:
     const checking = sourceFor(domain, ou);
     try {
       const started = performance.now();
-      const scan = await scanForReadiness(checking.fullImport(), undefined);
+      const scan = await scanForReadiness(checking.fullImport().changes, undefined);
       readinessSeconds = Math.min(readinessSeconds, (performance.now() - started) / 1000);
       if (scan.scanned !== expected) throw new Error(`The readiness check scanned ${scan.scanned} objects, not ${expected}.`);
       findings = scan.findings.length;

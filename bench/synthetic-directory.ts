@@ -1,8 +1,9 @@
 // A generated directory for the benchmarks: users and security groups with memberships, produced on the fly
 // from their index (nothing held in memory but the pending changes), so a cycle's memory is the engine's own.
 import { createHash } from 'node:crypto';
-import type { ImportChange, SourceObject } from '../src/engine/model.ts';
-import type { DeletionCandidate, DeletionVerdict, DirectorySource, ListingCoverage } from '../src/engine/ports.ts';
+import { directoryImport } from '../src/engine/directory-import.ts';
+import type { ImportChange, SourceObject, Watermark } from '../src/engine/model.ts';
+import type { DeletionCandidate, DeletionVerdict, DirectoryImport, DirectorySource, ListingCoverage } from '../src/engine/ports.ts';
 
 export interface DirectoryShape {
   users: number;
@@ -36,7 +37,6 @@ const groupDn = (index: number) => `CN=Synthetic Group ${String(index + 1).padSt
 
 export class SyntheticDirectory implements DirectorySource {
   readonly shape: DirectoryShape;
-  watermark: string | undefined;
   /** How many times each modified user was changed: its title carries that revision. */
   readonly #revisions = new Map<number, number>();
   /** Users modified since the last import. */
@@ -47,18 +47,26 @@ export class SyntheticDirectory implements DirectorySource {
     this.shape = shape;
   }
 
-  async *fullImport(): AsyncIterable<ImportChange> {
+  fullImport(): DirectoryImport {
+    return directoryImport(this.#fullImport());
+  }
+
+  deltaImport(): DirectoryImport {
+    return directoryImport(this.#deltaImport());
+  }
+
+  async *#fullImport(): AsyncGenerator<ImportChange, Watermark> {
     this.#pending = new Set();
     for (let index = 0; index < this.shape.users; index++) yield { op: 'upsert', object: this.#user(index) };
     for (let index = 0; index < this.shape.groups; index++) yield { op: 'upsert', object: this.#group(index) };
-    this.watermark = String(++this.#imports);
+    return String(++this.#imports);
   }
 
-  async *deltaImport(): AsyncIterable<ImportChange> {
+  async *#deltaImport(): AsyncGenerator<ImportChange, Watermark> {
     const changed = this.#pending;
     this.#pending = new Set();
     for (const index of changed) yield { op: 'upsert', object: this.#user(index) };
-    this.watermark = String(++this.#imports);
+    return String(++this.#imports);
   }
 
   async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {

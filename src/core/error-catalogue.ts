@@ -131,6 +131,13 @@ export const errorCatalogue = {
     summary: "Exchange hybrid deployment needs Exchange's schema extensions, and the directory lacks them.",
     action: 'Extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment.',
   },
+  // Not transient: the same watermark is refused again. A sync cycle catches it by code and runs a full import instead.
+  'ActiveDirectory.watermark-rejected': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'Active Directory cannot resume from the stored watermark (an expired or foreign cookie, another or a restored DC, a changed scope).',
+    action: 'Nothing, for a sync cycle: it runs a full import instead. A saved plan computed from that watermark must be computed again.',
+  },
   'ActiveDirectory.unexpected-reply': {
     category: 'InvalidData',
     transient: false,

@@ -1,5 +1,6 @@
 // What the engine needs from each side. The AD connector and the Entra connector implement these; benchmarks and
 // tests can put a synthetic source or an in-memory cloud in front of the same engine.
+import { DirSyncError } from '../core/errors.ts';
 import type { TenantContext } from './mapping.ts';
 import type { ImportChange, ObjectKind, Watermark } from './model.ts';
 import type { CloudObjectType, CloudOperation, OperationOutcome } from './operations.ts';
@@ -39,12 +40,26 @@ export interface ListingCoverage {
   contains(searchBase: string, dn: string): boolean;
 }
 
+/**
+ * One import's changes and, once they have been read to their end, the watermark the next delta resumes from. Two
+ * parts, not an async generator's return value: callers read the changes with for-await (which drops a return
+ * value), in chunks, and need the watermark only later (a cycle commits it last, after its exports).
+ */
+export interface DirectoryImport {
+  /** Read once. */
+  readonly changes: AsyncIterable<ImportChange>;
+  /** Throws until `changes` has been read to its end: a watermark taken early would skip the changes not read. */
+  watermark(): Watermark;
+}
+
 export interface DirectorySource {
-  /** Every in-scope object. Once consumed to the end, `watermark` says where the next delta resumes. */
-  fullImport(): AsyncIterable<ImportChange>;
-  /** Changes since the watermark. Throws WatermarkRejectedError when the directory no longer honours it. */
-  deltaImport(watermark: Watermark): AsyncIterable<ImportChange>;
-  readonly watermark: Watermark | undefined;
+  /** Every in-scope object, as upserts. */
+  fullImport(): DirectoryImport;
+  /**
+   * Changes since the watermark. Reading them throws a DirSyncError ActiveDirectory.watermark-rejected
+   * (isWatermarkRejected) when the directory no longer honours the watermark: a full import is needed.
+   */
+  deltaImport(watermark: Watermark): DirectoryImport;
   /** The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports. */
   readObjects(anchors: readonly string[]): AsyncIterable<ImportChange>;
   /** Anchor and DN of every object in scope, and nothing else: finds deletions a delta cannot see. */
@@ -55,12 +70,9 @@ export interface DirectorySource {
   confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict>;
 }
 
-/** The directory refused the stored watermark (expired cookie, restored DC…): a full import is needed. */
-export class WatermarkRejectedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WatermarkRejectedError';
-  }
+/** The directory refused the stored watermark (expired cookie, restored DC…): the engine runs a full import instead. */
+export function isWatermarkRejected(error: unknown): error is DirSyncError {
+  return error instanceof DirSyncError && error.code === 'ActiveDirectory.watermark-rejected';
 }
 
 export interface SoftMatchCandidate {

@@ -7,6 +7,7 @@
 import { isTransient, StopRequestedError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DeletionGuardSettings } from './deletion-guard.ts';
+import type { Watermark } from './model.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
 import type { RunParts } from './run-mode.ts';
 import type { ObjectError, RunCounts, RunHistoryMode, RunStatus, StateStore } from './state-store.ts';
@@ -55,6 +56,11 @@ export interface CycleResult {
   status: RunStatus;
   counts: RunCounts;
   errors: ObjectError[];
+  /**
+   * The watermark the import ended at, committed unless the cycle is a preview or withheld its deletes; absent when
+   * the cycle did not complete.
+   */
+  watermark?: Watermark;
   /** A preview's or a standby's operations: what would have been sent. */
   plan: PlannedOperation[];
   /** Deletes not exported, and why: the guard's, or objects hidden from the listing. */
@@ -64,8 +70,6 @@ export interface CycleResult {
   startedAt: Date;
   endedAt: Date;
   message: string | null;
-  /** Where Active Directory's import got to (committed by a run that records, not by a preview). */
-  watermark?: string | undefined;
 }
 
 export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies): Promise<CycleResult> {
@@ -93,7 +97,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   try {
     state.tenant = await target.tenant();
     state.queuedRetries = new Set(await store.listRetries(RETRIES_PER_CYCLE));
-    await importChanges(
+    const importedTo = await importChanges(
       {
         ...phase,
         softMatch: options.softMatch !== 'off',
@@ -119,15 +123,14 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     await settleRetryQueue(state, ledger);
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops).
-    state.watermark = source.watermark;
-    if (!withheldByGuard) await ledger.commitWatermark(AD_WATERMARK, state.watermark);
+    if (!withheldByGuard) await ledger.commitWatermark(AD_WATERMARK, importedTo);
     reportSummaries(state);
     const status: RunStatus = withheldByGuard
       ? 'stopped-deletion-threshold-exceeded'
       : state.counts.errors > 0
         ? 'completed-export-errors'
         : 'success';
-    return await finish(store, state, now(), status);
+    return { ...(await finish(store, state, now(), status)), watermark: importedTo };
   } catch (error) {
     if (error instanceof StopRequestedError) {
       reporter.warning('The cycle was stopped on request after the batch in flight; the next cycle resumes from the last recorded watermark.');
@@ -191,6 +194,5 @@ async function finish(store: StateStore, state: CycleState, endedAt: Date, statu
     startedAt: state.startedAt,
     endedAt,
     message: message ?? null,
-    watermark: state.watermark,
   };
 }

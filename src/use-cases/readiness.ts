@@ -34,7 +34,7 @@ export async function readiness(parameters: ReadinessParameters, output: Command
     const { cloud, notChecked } = await readCloudFacts(configuration, secrets, installation.path, output);
     if (notChecked)
       output.warning(`The tenant was not consulted (${notChecked}): unverified UPN suffixes and clashes with cloud users are not checked.`);
-    const scan = await scanForReadiness(source.fullImport(), cloud, (scanned) => {
+    const scan = await scanForReadiness(source.fullImport().changes, cloud, (scanned) => {
       if (scanned % PROGRESS_EVERY === 0) output.progress({ activity: 'Checking readiness', status: `${scanned} objects`, current: scanned });
     });
     return report(installation, parameters, scan, { checkedAt, ...(notChecked ? { notChecked } : {}) }, output);

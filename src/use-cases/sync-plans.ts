@@ -76,7 +76,7 @@ async function whatMoved(plan: SavedPlan, context: CycleContext): Promise<string
   if (watermark === null) return undefined;
   const changed: string[] = [];
   try {
-    for await (const change of context.source.deltaImport(watermark)) changed.push(change.op === 'upsert' ? change.object.dn : change.dn);
+    for await (const change of context.source.deltaImport(watermark).changes) changed.push(change.op === 'upsert' ? change.object.dn : change.dn);
   } catch (error) {
     return `Active Directory no longer accepts the plan's watermark (${error instanceof Error ? error.message : String(error)})`;
   }

@@ -4,19 +4,21 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DirSyncError } from '../../src/core/errors.ts';
 import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
+import { directoryImport } from '../../src/engine/directory-import.ts';
 import type { TenantContext } from '../../src/engine/mapping.ts';
 import type { ImportChange, SourceObject } from '../../src/engine/model.ts';
 import type { CloudOperation, OperationOutcome } from '../../src/engine/operations.ts';
-import {
-  WatermarkRejectedError,
-  type CloudTarget,
-  type DeletionCandidate,
-  type DeletionVerdict,
-  type DirectorySource,
-  type ListingCoverage,
-  type OperationSink,
-  type SoftMatchCandidate,
+import type {
+  CloudTarget,
+  DeletionCandidate,
+  DeletionVerdict,
+  DirectoryImport,
+  DirectorySource,
+  ListingCoverage,
+  OperationSink,
+  SoftMatchCandidate,
 } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
@@ -38,7 +40,6 @@ class ScriptedDirectory implements DirectorySource {
   hidden = new Set<string>();
   /** Objects that exist but are outside the scope. */
   outOfScope = new Map<string, SourceObject>();
-  watermark: string | undefined;
   private generation = 0;
   private lastListing: { dn: string; returned: number }[] | undefined;
 
@@ -51,12 +52,15 @@ class ScriptedDirectory implements DirectorySource {
     this.objects.delete(anchor);
     this.pendingChanges.push({ op: 'delete', anchor, dn: object.dn, reason: 'deleted-in-ad' });
   }
-  async *fullImport(): AsyncIterable<ImportChange> {
+  fullImport(): DirectoryImport {
+    return directoryImport(this.full());
+  }
+  private async *full(): AsyncGenerator<ImportChange, string> {
     this.pendingChanges = [];
     const listed = this.listed();
     for (const object of listed) yield { op: 'upsert', object };
     this.lastListing = [{ dn: 'OU=Corp,DC=corp,DC=example,DC=test', returned: listed.length }];
-    this.watermark = String(++this.generation);
+    return String(++this.generation);
   }
   async *listScope(): AsyncIterable<DeletionCandidate> {
     const listed = this.listed();
@@ -83,12 +87,15 @@ class ScriptedDirectory implements DirectorySource {
       yield object ? { op: 'upsert', object } : { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
     }
   }
-  async *deltaImport(): AsyncIterable<ImportChange> {
-    if (this.rejectWatermark) throw new WatermarkRejectedError('cookie expired');
+  deltaImport(): DirectoryImport {
+    return directoryImport(this.delta());
+  }
+  private async *delta(): AsyncGenerator<ImportChange, string> {
+    if (this.rejectWatermark) throw new DirSyncError('ActiveDirectory.watermark-rejected', 'cookie expired');
     const changes = this.pendingChanges;
     this.pendingChanges = [];
     yield* changes;
-    this.watermark = String(++this.generation);
+    return String(++this.generation);
   }
 }
 

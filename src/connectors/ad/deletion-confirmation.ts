@@ -8,7 +8,7 @@ import type { Client, Entry } from 'ldapts';
 import type { ObjectKind } from '../../engine/model.ts';
 import type { DeletionCandidate, DeletionVerdict, DeletionVerdictKind } from '../../engine/ports.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
-import type { DirectoryReader, ReadEntry } from './directory-reader.ts';
+import { isTombstone, type DirectoryReader, type ReadEntry } from './directory-reader.ts';
 import { parentDn, parseDn } from './distinguished-name.ts';
 import { judgeScope } from './scope-judgement.ts';
 import type { DirectoryScope } from './scope.ts';
@@ -87,13 +87,7 @@ class Confirmer {
     }
     if (entry === undefined)
       return verdict('unconfirmed', 'the directory returned nothing for its objectGUID without saying it does not exist, so it is not deleted.');
-    if (
-      valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]
-        ?.toString()
-        .toUpperCase() === 'TRUE'
-    ) {
-      return verdict('gone', 'it was deleted (it is a tombstone in CN=Deleted Objects).');
-    }
+    if (isTombstone(entry)) return verdict('gone', 'it was deleted (it is a tombstone in CN=Deleted Objects).');
 
     const read = await this.#context.reader.complete(entry);
     const kind = kindOf(read.attributes);

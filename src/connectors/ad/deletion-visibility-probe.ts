@@ -3,20 +3,21 @@
 // the right sees nothing either, silently. So configure tries it: an administrator creates a temporary contact
 // in scope, the reading account takes a DirSync cookie, the administrator deletes the contact, and the reading
 // account reads the changes since the cookie (DirSync + Show Deleted, as Microsoft documents for LDAP clients).
-import { DirSyncError } from '../../core/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { InsufficientAccessError, NoSuchObjectError } from 'ldapts';
 import type { Client } from 'ldapts';
+import { DirSyncError } from '../../core/errors.ts';
 import { openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
-import { DirSyncControl } from './controls/dir-sync-control.ts';
-import { ShowDeletedControl } from './controls/show-deleted-control.ts';
+import { isTombstone } from './directory-reader.ts';
 import { deepestContainerOf } from './distinguished-name.ts';
+import { changedEntries, currentCookie } from './replication-changes-tracker.ts';
+import { readRootDse } from './root-dse.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
-import { CHANGE_FILTER, MATCH_NOTHING_FILTER } from './selection.ts';
-import { valuesAsArray } from './values.ts';
-import type { LdapValues } from './values.ts';
+import { CHANGE_FILTER } from './selection.ts';
+import { firstBuffer } from './values.ts';
+import { findWellKnownContainer, WellKnownContainer } from './well-known-containers.ts';
 
 export interface DeletionVisibility {
   /** True when the reading account received the probe's deletion through DirSync. */
@@ -25,8 +26,6 @@ export interface DeletionVisibility {
   detail: string;
 }
 
-// GUID_USERS_CONTAINER_W: the Users container, wherever an administrator redirected it (redirusr).
-const USERS_CONTAINER_WELL_KNOWN_GUID = 'A9D1CA15768811D1ADED00C04FD8D5CD';
 export const PROBE_NAME_PREFIX = 'DirSync-deletion-probe-';
 
 /**
@@ -40,7 +39,10 @@ export async function probeDeletionVisibility(
 ): Promise<DeletionVisibility> {
   const scope = new DirectoryScope(scopeOptions);
   const rootDse = await readRootDse(admin);
-  const container = scope.includeOus[0]?.dn ?? (await usersContainer(admin, rootDse.defaultNamingContext));
+  const container =
+    scope.includeOus[0]?.dn ??
+    (await findWellKnownContainer(admin, rootDse.defaultNamingContext, WellKnownContainer.users)) ??
+    rootDse.defaultNamingContext;
   const namingContext = deepestContainerOf(container, rootDse.namingContexts) ?? rootDse.defaultNamingContext;
   const probeDn = `CN=${PROBE_NAME_PREFIX}${randomBytes(6).toString('hex')},${container}`;
 
@@ -54,7 +56,7 @@ export async function probeDeletionVisibility(
     reader = await openDirectoryConnection(reading);
     let cookie: Buffer;
     try {
-      cookie = await dirSyncCookie(reader, namingContext);
+      cookie = await currentCookie(reader, namingContext);
     } catch (error) {
       if (!(error instanceof InsufficientAccessError)) throw error;
       return {
@@ -81,60 +83,21 @@ export async function probeDeletionVisibility(
   }
 }
 
-async function readRootDse(client: Client): Promise<{ defaultNamingContext: string; namingContexts: string[] }> {
-  const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext', 'namingContexts'] });
-  const rootDse = searchEntries[0];
-  return {
-    defaultNamingContext: String(valuesAsArray(rootDse?.defaultNamingContext as LdapValues | undefined)[0] ?? ''),
-    namingContexts: valuesAsArray(rootDse?.namingContexts as LdapValues | undefined).map(String),
-  };
-}
-
-async function usersContainer(client: Client, domainDn: string): Promise<string> {
-  const { searchEntries } = await client.search(domainDn, { scope: 'base', attributes: ['wellKnownObjects'] });
-  const prefix = `B:32:${USERS_CONTAINER_WELL_KNOWN_GUID}:`;
-  // Values look like B:32:<guid hex>:<dn>.
-  const value = valuesAsArray(searchEntries[0]?.wellKnownObjects as LdapValues | undefined)
-    .map(String)
-    .find((candidate) => candidate.toUpperCase().startsWith(prefix));
-  return value === undefined ? domainDn : value.slice(prefix.length);
-}
-
 async function readGuid(client: Client, dn: string): Promise<Buffer> {
   const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
-  const guid = valuesAsArray(searchEntries[0]?.objectGUID as LdapValues | undefined)[0];
-  if (!Buffer.isBuffer(guid))
+  const guid = firstBuffer(searchEntries[0]?.objectGUID);
+  if (guid === undefined)
     throw new DirSyncError('ActiveDirectory.unexpected-reply', `the deletion probe ${dn} was created but its objectGUID cannot be read`);
   return guid;
 }
 
-/** The cookie of the current state: an empty cookie and a filter matching nothing (as a full import takes it). */
-async function dirSyncCookie(client: Client, namingContext: string): Promise<Buffer> {
-  const control = new DirSyncControl();
-  do {
-    await client.search(namingContext, { filter: MATCH_NOTHING_FILTER, attributes: ['objectGUID'] }, control);
-  } while (control.moreResults);
-  return control.cookie;
-}
-
 async function dirSyncSawDeletion(client: Client, namingContext: string, cookie: Buffer, guid: Buffer): Promise<boolean> {
-  const control = new DirSyncControl({ cookie });
+  // Samba's DirSync returns nothing when objectGUID is the only attribute asked for.
+  const search = { filter: CHANGE_FILTER, attributes: ['objectGUID', 'isDeleted'], explicitBufferAttributes: ['objectGUID'] };
   let seen = false;
-  do {
-    // Samba's DirSync returns nothing when objectGUID is the only attribute asked for.
-    const { searchEntries } = await client.search(
-      namingContext,
-      { filter: CHANGE_FILTER, attributes: ['objectGUID', 'isDeleted'], explicitBufferAttributes: ['objectGUID'] },
-      [control, new ShowDeletedControl()],
-    );
-    seen ||= searchEntries.some(
-      (entry) =>
-        valuesAsArray(entry.objectGUID as LdapValues | undefined).some((value) => Buffer.isBuffer(value) && value.equals(guid)) &&
-        valuesAsArray(entry.isDeleted as LdapValues | undefined)[0]
-          ?.toString()
-          .toUpperCase() === 'TRUE',
-    );
-  } while (control.moreResults);
+  for await (const entries of changedEntries(client, namingContext, cookie, search)) {
+    seen ||= entries.some((entry) => firstBuffer(entry.objectGUID)?.equals(guid) === true && isTombstone(entry));
+  }
   return seen;
 }
 

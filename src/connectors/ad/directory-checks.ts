@@ -2,6 +2,7 @@
 // holds what the hybrid deployment writes back, and the list of OUs for tab completion.
 import type { Client } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
+import { readRootDse } from './root-dse.ts';
 
 /** Exchange attributes the hybrid deployment writes back (they exist only where Exchange extended the schema). */
 const HYBRID_WRITEBACK_ATTRIBUTES = [
@@ -32,10 +33,7 @@ export async function ensureOusExist(client: Client, dns: readonly string[]): Pr
 }
 
 export async function ensureExchangeSchema(client: Client): Promise<void> {
-  const {
-    searchEntries: [rootDse],
-  } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['schemaNamingContext'] });
-  const schema = String(rootDse?.schemaNamingContext ?? '');
+  const schema = (await readRootDse(client)).schemaNamingContext;
   const filter = `(|${HYBRID_WRITEBACK_ATTRIBUTES.map((name) => `(lDAPDisplayName=${name})`).join('')})`;
   const { searchEntries } = await client.search(schema, { scope: 'one', filter, attributes: ['lDAPDisplayName'] });
   const present = new Set(searchEntries.map((entry) => String(entry.lDAPDisplayName).toLowerCase()));
@@ -54,8 +52,7 @@ export async function ensureExchangeSchema(client: Client): Promise<void> {
 
 /** The distinguished names of the domain's organizational units, sorted. */
 export async function listOrganizationalUnits(client: Client): Promise<string[]> {
-  const rootDse = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
-  const base = String(rootDse.searchEntries[0]?.defaultNamingContext ?? '');
+  const base = (await readRootDse(client)).defaultNamingContext;
   const { searchEntries } = await client.search(base, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: true });
   return searchEntries.map((entry) => entry.dn).sort((a, b) => a.localeCompare(b));
 }

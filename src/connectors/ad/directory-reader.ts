@@ -12,6 +12,7 @@ import {
   parseExtendedDn,
   parseRangedAttributeName,
   firstBuffer,
+  firstString,
   valuesAsArray,
 } from './values.ts';
 import type { LdapValues } from './values.ts';
@@ -90,6 +91,11 @@ export const READ_ATTRIBUTES = [
 
 /** Binary attributes, in the server's spelling (ldapts matches them case-sensitively). */
 export const BINARY_ATTRIBUTES = ['objectGUID', 'objectSid'];
+
+/** A deleted object as Show Deleted and the DirSync control return it: isDeleted=TRUE, under CN=Deleted Objects. */
+export function isTombstone(entry: Entry): boolean {
+  return firstString(entry.isDeleted as LdapValues | undefined)?.toUpperCase() === 'TRUE';
+}
 
 const lowerCaseNames = new Map<string, string>();
 

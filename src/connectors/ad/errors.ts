@@ -32,3 +32,8 @@ export function directoryConnectionError(
 export function directoryConfigurationError(message: string, recommendedAction: string, target?: string): DirSyncError {
   return new DirSyncError('ActiveDirectory.invalid-configuration', message, { recommendedAction, ...(target === undefined ? {} : { target }) });
 }
+
+/** The stored watermark cannot be resumed from: the sync cycle catches this by code and runs a full import. */
+export function watermarkRejectedError(message: string, options: { target?: string; cause?: unknown } = {}): DirSyncError {
+  return new DirSyncError('ActiveDirectory.watermark-rejected', message, options);
+}

@@ -16,27 +16,11 @@ import {
 } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
 import { randomPassword } from '../../core/passwords.ts';
-import {
-  type Acl,
-  grantControlAccessRight,
-  guidFromBytes,
-  parseSecurityDescriptor,
-  revokeControlAccessRight,
-  SecurityDescriptorControl,
-  serializeSecurityDescriptor,
-} from './security-descriptor.ts';
-import { SecurityDescriptorFlagsControl, SecurityInformation } from './controls/security-descriptor-flags-control.ts';
+import { grantReplicationRights, revokeReplicationRights } from './replication-rights.ts';
+import { readDomainDn } from './root-dse.ts';
+import { guidFromBytes } from './security-descriptor.ts';
 import { firstBuffer, firstString, sidToString } from './values.ts';
-
-/**
- * The replication rights ([MS-ADTS] 5.1.3.2.1). The DirSync control needs getChanges only. getChangesAll adds the
- * secret attributes (password hashes, with getChanges exactly what DCSync needs): never granted; an earlier
- * version did, so it is taken away from the account DirSync manages.
- */
-export const ReplicationRights = {
-  getChanges: '1131f6aa-9c07-11d1-f79f-00c04fc2dcd2',
-  getChangesAll: '1131f6ad-9c07-11d1-f79f-00c04fc2dcd2',
-} as const;
+import { findWellKnownContainer, WellKnownContainer } from './well-known-containers.ts';
 
 export const serviceAccountNamePattern = /^AAD_[0-9a-f]{12}$/;
 
@@ -90,8 +74,6 @@ function serviceAccountError(
 // userAccountControl: NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD. Sync must not stop when a password ages out.
 const serviceAccountControl = 0x200 | 0x10000;
 const description = 'DirSync service account: reads this directory for synchronization to Microsoft Entra ID. Do not move, rename or delete it.';
-// GUID_USERS_CONTAINER_W: the Users container, wherever an administrator redirected it (redirusr).
-const usersContainerWellKnownGuid = 'A9D1CA15768811D1ADED00C04FD8D5CD';
 const binaryAttributes = ['objectGUID', 'objectSid'];
 
 function unicodePwd(password: string): Attribute {
@@ -99,22 +81,8 @@ function unicodePwd(password: string): Attribute {
   return new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] });
 }
 
-async function readDomainDn(client: Client): Promise<string> {
-  const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
-  const domainDn = firstString(searchEntries[0]?.defaultNamingContext);
-  if (!domainDn)
-    throw new DirSyncError(
-      'ActiveDirectory.unexpected-reply',
-      'the directory did not name its default naming context (RootDSE defaultNamingContext)',
-    );
-  return domainDn;
-}
-
 async function readUsersContainer(client: Client, domainDn: string): Promise<string> {
-  const { searchEntries } = await client.search(domainDn, { scope: 'base', attributes: ['wellKnownObjects'] });
-  const values = [searchEntries[0]?.wellKnownObjects ?? []].flat().map(String);
-  // Values look like B:32:<guid hex>:<dn>.
-  const usersContainer = values.find((value) => value.toUpperCase().startsWith(`B:32:${usersContainerWellKnownGuid}:`));
+  const usersContainer = await findWellKnownContainer(client, domainDn, WellKnownContainer.users);
   if (!usersContainer) {
     throw serviceAccountError(
       'users-container-not-found',
@@ -123,7 +91,7 @@ async function readUsersContainer(client: Client, domainDn: string): Promise<str
       domainDn,
     );
   }
-  return usersContainer.slice(`B:32:${usersContainerWellKnownGuid}:`.length);
+  return usersContainer;
 }
 
 interface FoundAccount {
@@ -190,49 +158,6 @@ function userPrincipalNameFor(samAccountName: string, domainDn: string): string 
 async function setPassword(client: Client, dn: string, password: string): Promise<void> {
   // An administrator's reset is a replace of unicodePwd (a change by the user would be delete + add).
   await client.modify(dn, new Change({ operation: 'replace', modification: unicodePwd(password) }));
-}
-
-/**
- * Reads the domain root's DACL, lets `edit` change it (it says whether it did), and writes the DACL alone back
- * (SD flags control): owner, group and SACL stay untouched.
- */
-async function editDomainRootDacl(client: Client, domainDn: string, edit: (dacl: Acl) => boolean): Promise<void> {
-  const daclOnly = new SecurityDescriptorFlagsControl(SecurityInformation.dacl);
-  const { searchEntries } = await client.search(
-    domainDn,
-    { scope: 'base', attributes: ['nTSecurityDescriptor'], explicitBufferAttributes: ['nTSecurityDescriptor'] },
-    daclOnly,
-  );
-  const value = firstBuffer(searchEntries[0]?.nTSecurityDescriptor);
-  if (!value)
-    throw new DirSyncError('ActiveDirectory.unexpected-reply', `the security descriptor of ${domainDn} could not be read`, { target: domainDn });
-  const descriptor = parseSecurityDescriptor(value);
-  const dacl = descriptor.dacl ?? { revision: 4, aces: [] };
-  if (!edit(dacl)) return;
-  const daclBits = SecurityDescriptorControl.daclAutoInherited | SecurityDescriptorControl.daclProtected | SecurityDescriptorControl.daclDefaulted;
-  const daclDescriptor = serializeSecurityDescriptor({
-    control: descriptor.control & daclBits,
-    owner: undefined,
-    group: undefined,
-    sacl: undefined,
-    dacl,
-  });
-  await client.modify(
-    domainDn,
-    new Change({ operation: 'replace', modification: new Attribute({ type: 'nTSecurityDescriptor', values: [daclDescriptor] }) }),
-    daclOnly,
-  );
-}
-
-/** Grants `sid` "Replicating Directory Changes" and takes away a "Changes All" an earlier version granted. */
-async function grantReplicationRights(client: Client, domainDn: string, sid: Buffer): Promise<{ changesAllRemoved: boolean }> {
-  let changesAllRemoved = false;
-  await editDomainRootDacl(client, domainDn, (dacl) => {
-    changesAllRemoved = revokeControlAccessRight(dacl, sid, ReplicationRights.getChangesAll) > 0;
-    const added = grantControlAccessRight(dacl, sid, ReplicationRights.getChanges);
-    return added || changesAllRemoved;
-  });
-  return { changesAllRemoved };
 }
 
 /**
@@ -354,11 +279,7 @@ export async function removeServiceAccount(
     const found = await readAccount(client, `<GUID=${account.objectGuid}>`);
     if (!found) return { removed: false, dn: undefined, aclEntriesRemoved: 0 };
     verifyIdentity(found, account.samAccountName);
-    let aclEntriesRemoved = 0;
-    await editDomainRootDacl(client, domainDn, (dacl) => {
-      for (const right of Object.values(ReplicationRights)) aclEntriesRemoved += revokeControlAccessRight(dacl, found.sid, right);
-      return aclEntriesRemoved > 0;
-    });
+    const aclEntriesRemoved = await revokeReplicationRights(client, domainDn, found.sid);
     await client.del(found.dn);
     return { removed: true, dn: found.dn, aclEntriesRemoved };
   } catch (error) {

@@ -1,8 +1,9 @@
 // The AD connector's watermark: where the next delta import resumes. A JSON document the engine stores
-// opaquely. Two mechanisms: DirSync cookies (one per naming context), or, when the account lacks the
-// replication rights DirSync needs, the DC's highestCommittedUSN (valid on that one DC only).
+// opaquely. Two mechanisms: cookies of the DirSync control (one per naming context, replication-changes-tracker.ts),
+// or, when the account lacks the replication rights that control needs, the DC's highestCommittedUSN (valid on that
+// one DC only, usn-tracker.ts).
 import type { Watermark } from '../../engine/model.ts';
-import { WatermarkRejectedError } from '../../engine/ports.ts';
+import { watermarkRejectedError } from './errors.ts';
 
 export const WATERMARK_VERSION = 1;
 
@@ -12,9 +13,10 @@ interface WatermarkCommon {
   scope: string;
 }
 
-export interface DirSyncWatermark extends WatermarkCommon {
+export interface ReplicationChangesWatermark extends WatermarkCommon {
+  /** The DirSync control's: stored watermarks say so, and a stored watermark's spelling never changes. */
   mechanism: 'dirsync';
-  /** Naming context DN → DirSync cookie (Base64). */
+  /** Naming context DN → cookie of the DirSync control (Base64). */
   cookies: Record<string, string>;
 }
 
@@ -27,32 +29,32 @@ export interface UsnWatermark extends WatermarkCommon {
   namingContexts: string[];
 }
 
-export type AdWatermark = DirSyncWatermark | UsnWatermark;
+export type AdWatermark = ReplicationChangesWatermark | UsnWatermark;
 
 export function encodeWatermark(watermark: AdWatermark): Watermark {
   return JSON.stringify(watermark);
 }
 
-/** Reads a watermark this connector wrote, or throws WatermarkRejectedError saying why it cannot be used. */
+/** Reads a watermark this connector wrote, or throws ActiveDirectory.watermark-rejected saying why it cannot be used. */
 export function decodeWatermark(value: Watermark, expectedScope: string): AdWatermark {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch (error) {
-    throw new WatermarkRejectedError('The stored Active Directory watermark is not valid JSON.', { cause: error });
+    throw watermarkRejectedError('The stored Active Directory watermark is not valid JSON.', { cause: error });
   }
   if (!isAdWatermark(parsed)) {
-    throw new WatermarkRejectedError('The stored Active Directory watermark was not written by this version of DirSync.');
+    throw watermarkRejectedError('The stored Active Directory watermark was not written by this version of DirSync.');
   }
   if (parsed.scope !== expectedScope) {
-    throw new WatermarkRejectedError('The synchronisation scope (OUs or attribute filter) changed since the last import.');
+    throw watermarkRejectedError('The synchronisation scope (OUs or attribute filter) changed since the last import.');
   }
   return parsed;
 }
 
 function isAdWatermark(value: unknown): value is AdWatermark {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<DirSyncWatermark> & Partial<UsnWatermark>;
+  const candidate = value as Partial<ReplicationChangesWatermark> & Partial<UsnWatermark>;
   if (candidate.version !== WATERMARK_VERSION || typeof candidate.scope !== 'string') return false;
   if (candidate.mechanism === 'dirsync') {
     return (

@@ -108,8 +108,6 @@ export class CycleState {
   readonly deferredCreates = new Set<string>();
   imported = 0;
   exported = 0;
-  /** Where the import got to, once it has read everything. */
-  watermark: string | undefined;
 
   readonly #historyMode: (work: RunWork) => RunHistoryMode;
 

@@ -3,9 +3,9 @@
 // Deletes, memberships and managers are only noted here: later phases handle them once every object exists.
 import { StopRequestedError } from '../../core/errors.ts';
 import { changedAttributes, mapToCloud } from '../mapping.ts';
-import type { ImportChange, SourceObject } from '../model.ts';
+import type { ImportChange, SourceObject, Watermark } from '../model.ts';
 import type { CloudOperation } from '../operations.ts';
-import { WatermarkRejectedError, type CloudTarget, type DirectorySource } from '../ports.ts';
+import { isWatermarkRejected, type CloudTarget, type DirectoryImport, type DirectorySource } from '../ports.ts';
 import type { ObjectLink, StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
 import { MANAGER_KEY } from './apply.ts';
@@ -29,21 +29,25 @@ export interface ImportPhase {
   onFallbackToFull(reason: string): Promise<void>;
 }
 
-/** The cycle's own import: a full import, or a delta that becomes one when the directory refuses the watermark. */
-export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<void> {
+/**
+ * The cycle's own import: a full import, or a delta that becomes one when the directory refuses the watermark.
+ * Returns the watermark the import ended at: the cycle commits it last.
+ */
+export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<Watermark> {
   const { state, source } = phase;
+  let next: Watermark;
   if (state.mode === 'delta') {
     try {
-      await processChanges(phase, source.deltaImport(watermark!));
+      next = await processImport(phase, source.deltaImport(watermark!));
     } catch (error) {
-      if (!(error instanceof WatermarkRejectedError)) throw error;
+      if (!isWatermarkRejected(error)) throw error;
       // Whatever the delta exported already is kept (replays are idempotent); the full import re-reads the rest and
       // finds what was deleted meanwhile.
       await phase.onFallbackToFull(error.message);
-      await processChanges(phase, source.fullImport());
+      next = await processImport(phase, source.fullImport());
     }
   } else {
-    await processChanges(phase, source.fullImport());
+    next = await processImport(phase, source.fullImport());
   }
   // A full import reads every object anyway; a delta re-reads the objects whose export failed before — once the
   // delta's own changes are exported, as they may be what clears the way (another object giving up a clashing
@@ -54,10 +58,16 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   const reReads = [...new Set([...retries, ...state.groupsToReadWhole])];
   if (reReads.length > 0) await processChanges(phase, source.readObjects(reReads));
   state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
+  return next;
 }
 
 export function stopIfRequested(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new StopRequestedError();
+}
+
+async function processImport(phase: ImportPhase, run: DirectoryImport): Promise<Watermark> {
+  await processChanges(phase, run.changes);
+  return run.watermark();
 }
 
 async function processChanges(phase: ImportPhase, changes: AsyncIterable<ImportChange>): Promise<void> {

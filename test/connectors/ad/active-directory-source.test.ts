@@ -16,7 +16,7 @@ import { DirSyncError } from '../../../src/core/errors.ts';
 import { anchorFromGuid } from '../../../src/connectors/ad/values.ts';
 import { decodeWatermark } from '../../../src/connectors/ad/watermark.ts';
 import type { ImportChange, SourceObject } from '../../../src/engine/model.ts';
-import { WatermarkRejectedError } from '../../../src/engine/ports.ts';
+import type { DirectoryImport } from '../../../src/engine/ports.ts';
 import { FIXTURE, adminClient, startDomain } from '../../support/ad/index.ts';
 import type { TestDomain } from '../../support/ad/index.ts';
 import { createCertificateAuthority } from '../../support/certificates.ts';
@@ -25,6 +25,12 @@ async function collect(changes: AsyncIterable<ImportChange>): Promise<ImportChan
   const all: ImportChange[] = [];
   for await (const change of changes) all.push(change);
   return all;
+}
+
+/** Reads an import to its end: its changes, and the watermark it ended at. */
+async function readToEnd(run: DirectoryImport): Promise<{ changes: ImportChange[]; watermark: string }> {
+  const changes = await collect(run.changes);
+  return { changes, watermark: run.watermark() };
 }
 
 const upserted = (changes: ImportChange[]): SourceObject[] => changes.flatMap((change) => (change.op === 'upsert' ? [change.object] : []));
@@ -116,7 +122,8 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
   describe('full import', () => {
     it("yields exactly the FIXTURE's in-scope users, groups and contacts, and no excluded object", async () => {
       const source = new ActiveDirectorySource(sourceOptions({ scope: { includeOus: [FIXTURE.ous.corp], excludeOus: [FIXTURE.ous.disabled] } }));
-      const objects = upserted(await collect(source.fullImport()));
+      const full = await readToEnd(source.fullImport());
+      const objects = upserted(full.changes);
       await source.close();
       const { users, groups, contacts, crowd } = FIXTURE;
       const expected = [
@@ -126,7 +133,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       ];
       assert.deepEqual(objects.map((object) => `${object.kind} ${object.dn}`).sort(), expected.sort());
       assert.equal(new Set(objects.map((object) => object.anchor)).size, objects.length);
-      assert.ok(source.watermark !== undefined);
+      assert.ok(full.watermark !== undefined);
 
       const byDn = new Map(objects.map((object) => [object.dn, object]));
       const alice = byDn.get(users.alice.dn)!;
@@ -151,7 +158,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     it('streams: objects arrive page by page, before the rest of the directory is read', async () => {
       const source = new ActiveDirectorySource(sourceOptions({ scope: { includeOus: [FIXTURE.ous.corp], excludeOus: [] }, pageSize: 200 }));
       let pagesAtFirstObject: number | undefined;
-      for await (const _change of source.fullImport()) pagesAtFirstObject ??= source.statistics.pages;
+      for await (const _change of source.fullImport().changes) pagesAtFirstObject ??= source.statistics.pages;
       await source.close();
       assert.ok(source.statistics.pages >= 8, `read ${source.statistics.pages} pages`);
       assert.equal(pagesAtFirstObject, 1);
@@ -162,15 +169,14 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     let source: ActiveDirectorySource;
     let watermark: string;
     const delta = async (): Promise<ImportChange[]> => {
-      const changes = await collect(source.deltaImport(watermark));
-      watermark = source.watermark!;
-      return changes;
+      const read = await readToEnd(source.deltaImport(watermark));
+      watermark = read.watermark;
+      return read.changes;
     };
 
     before(async () => {
       source = new ActiveDirectorySource(sourceOptions());
-      await collect(source.fullImport());
-      watermark = source.watermark!;
+      ({ watermark } = await readToEnd(source.fullImport()));
       assert.equal(decodeWatermark(watermark, JSON.parse(watermark).scope).mechanism, 'dirsync');
     });
     after(() => source.close());
@@ -249,10 +255,13 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       assert.equal(deleted?.op === 'delete' && deleted.reason, 'deleted-in-ad');
     });
 
-    it('rejects a cookie the server cannot use with WatermarkRejectedError', async () => {
+    it('rejects a cookie the server cannot use with ActiveDirectory.watermark-rejected', async () => {
       const stored = JSON.parse(watermark) as { cookies: Record<string, string> };
       for (const namingContext of Object.keys(stored.cookies)) stored.cookies[namingContext] = Buffer.from('not a cookie').toString('base64');
-      await assert.rejects(collect(source.deltaImport(JSON.stringify(stored))), WatermarkRejectedError);
+      await assert.rejects(
+        collect(source.deltaImport(JSON.stringify(stored)).changes),
+        (error: unknown) => error instanceof DirSyncError && error.code === 'ActiveDirectory.watermark-rejected',
+      );
     });
   });
 
@@ -260,14 +269,14 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
     const dn = `CN=Ann Apostrophe O'Neil,${inOu}`;
     const source = new ActiveDirectorySource(sourceOptions({ scope: { includeOus: [inOu], excludeOus: [], attributeFilter: '(department=Sales)' } }));
     await replace(dn, 'department', ['Sales']);
-    const full = upserted(await collect(source.fullImport()));
+    const full = await readToEnd(source.fullImport());
     assert.deepEqual(
-      full.map((object) => object.dn),
+      upserted(full.changes).map((object) => object.dn),
       [dn],
     );
-    await collect(source.deltaImport(source.watermark!));
+    const settled = await readToEnd(source.deltaImport(full.watermark));
     await replace(dn, 'department', ['Marketing']);
-    const changes = await collect(source.deltaImport(source.watermark!));
+    const changes = await collect(source.deltaImport(settled.watermark).changes);
     await source.close();
     assert.deepEqual(changes, [{ op: 'delete', anchor: await anchorOf(dn), dn, reason: 'out-of-scope' }]);
   });
@@ -282,12 +291,12 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
           output: { verbose: () => undefined, warning: (message) => warnings.push(message) },
         }),
       );
-      await collect(source.fullImport());
-      assert.equal(JSON.parse(source.watermark!).mechanism, 'usn');
+      const { watermark } = await readToEnd(source.fullImport());
+      assert.equal(JSON.parse(watermark).mechanism, 'usn');
       assert.match(warnings.join('\n'), /Replicating Directory Changes/);
       const dn = `CN=Ann Apostrophe O'Neil,${inOu}`;
       await replace(dn, 'title', ['Architect']);
-      const objects = upserted(await collect(source.deltaImport(source.watermark!)));
+      const objects = upserted(await collect(source.deltaImport(watermark).changes));
       await source.close();
       assert.deepEqual(objects.find((object) => object.dn === dn)?.attributes.title, ['Architect']);
     });
@@ -295,12 +304,12 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
 
   it('tracks deletions with uSNChanged and Show Deleted when the account may see tombstones', async () => {
     const source = new ActiveDirectorySource(sourceOptions({ changeTracking: 'usn' }));
-    await collect(source.fullImport());
+    const { watermark } = await readToEnd(source.fullImport());
     const dn = `CN=Temporary,${inOu}`;
     await addUser('Temporary', inOu);
     const anchor = await anchorOf(dn);
     await admin.del(dn);
-    const changes = await collect(source.deltaImport(source.watermark!));
+    const changes = await collect(source.deltaImport(watermark).changes);
     await source.close();
     assert.deepEqual(
       changes.filter((change) => change.op === 'delete'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Ber, BerReader, BerWriter } from 'ldapts';
 import type { Control } from 'ldapts';
-import { DirSyncControl, DirSyncFlags } from '../../../src/connectors/ad/controls/dir-sync-control.ts';
+import { ReplicationChangesControl, ReplicationChangesFlags } from '../../../src/connectors/ad/controls/replication-changes-control.ts';
 import { ExtendedDnControl } from '../../../src/connectors/ad/controls/extended-dn-control.ts';
 import { ShowDeletedControl } from '../../../src/connectors/ad/controls/show-deleted-control.ts';
 
@@ -19,12 +19,12 @@ function encode(control: Control): { oid: string; critical: boolean; value: Buff
 }
 
 describe('AD LDAP controls', () => {
-  describe('DirSyncControl', () => {
+  describe('ReplicationChangesControl (the DirSync control)', () => {
     it('is critical and encodes {flags, maxBytes, cookie} as a BER sequence', () => {
-      const control = new DirSyncControl({ flags: DirSyncFlags.objectSecurity, maxBytes: 1000, cookie: Buffer.from('abc') });
+      const control = new ReplicationChangesControl({ flags: ReplicationChangesFlags.objectSecurity, maxBytes: 1000, cookie: Buffer.from('abc') });
       const { oid, critical, value } = encode(control);
       assert.equal(oid, '1.2.840.113556.1.4.841');
-      assert.equal(DirSyncControl.type, oid);
+      assert.equal(ReplicationChangesControl.type, oid);
       assert.equal(critical, true);
       const reader = new BerReader(value!);
       reader.readSequence();
@@ -34,7 +34,7 @@ describe('AD LDAP controls', () => {
     });
 
     it('sends INCREMENTAL_VALUES as the sign bit of a 4-byte INTEGER and an empty cookie as an empty OCTET STRING', () => {
-      const { value } = encode(new DirSyncControl({ flags: DirSyncFlags.incrementalValues, maxBytes: 0 }));
+      const { value } = encode(new ReplicationChangesControl({ flags: ReplicationChangesFlags.incrementalValues, maxBytes: 0 }));
       assert.equal(value!.toString('hex'), '300b' + '020480000000' + '020100' + '0400');
     });
 
@@ -45,7 +45,7 @@ describe('AD LDAP controls', () => {
       response.writeInt(0);
       response.writeBuffer(Buffer.from([0x4d, 0x53, 0x44, 0x53, 0xff]), Ber.OctetString);
       response.endSequence();
-      const control = new DirSyncControl({ cookie: Buffer.from('old') });
+      const control = new ReplicationChangesControl({ cookie: Buffer.from('old') });
       control.parse(new BerReader(response.buffer));
       assert.equal(control.moreResults, true);
       assert.deepEqual(control.cookie, Buffer.from([0x4d, 0x53, 0x44, 0x53, 0xff]));
@@ -58,7 +58,7 @@ describe('AD LDAP controls', () => {
       response.writeInt(0);
       response.writeBuffer(Buffer.from('c'), Ber.OctetString);
       response.endSequence();
-      const control = new DirSyncControl();
+      const control = new ReplicationChangesControl();
       control.moreResults = true;
       control.parse(new BerReader(response.buffer));
       assert.equal(control.moreResults, false);

@@ -153,7 +153,7 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
 
   it('lists every synchronised object of the scope as anchor and DN, with per-search-base counts matching the full import', async () => {
     const fullImport = asServiceAccount();
-    const imported = (await collect(fullImport.fullImport())).flatMap((change) => (change.op === 'upsert' ? [change.object] : []));
+    const imported = (await collect(fullImport.fullImport().changes)).flatMap((change) => (change.op === 'upsert' ? [change.object] : []));
     await fullImport.close();
 
     const source = asServiceAccount();
@@ -229,7 +229,7 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       assert.equal(source.listingStatistics.bySearchBase.get(inOu), 3);
 
       const fullImport = asServiceAccount();
-      const imported = (await collect(fullImport.fullImport())).flatMap((change) => (change.op === 'upsert' ? [change.object.anchor] : []));
+      const imported = (await collect(fullImport.fullImport().changes)).flatMap((change) => (change.op === 'upsert' ? [change.object.anchor] : []));
       await fullImport.close();
       assert.deepEqual(imported.sort(), [...seen].sort());
     });

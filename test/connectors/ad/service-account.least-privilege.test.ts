@@ -17,7 +17,8 @@ import {
   type Ace,
 } from '../../../src/connectors/ad/security-descriptor.ts';
 import { sidToString } from '../../../src/connectors/ad/values.ts';
-import { ensureServiceAccount, removeServiceAccount, ReplicationRights, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
+import { ReplicationRights } from '../../../src/connectors/ad/replication-rights.ts';
+import { ensureServiceAccount, removeServiceAccount, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../../support/ad/index.ts';
 
 describe('AAD_ service account: least privilege and identity (against a real AD)', function () {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Attribute, Change, Client, InsufficientAccessError, InvalidCredentialsError } from 'ldapts';
-import { DirSyncControl } from '../../../src/connectors/ad/controls/dir-sync-control.ts';
+import { ReplicationChangesControl } from '../../../src/connectors/ad/controls/replication-changes-control.ts';
 import {
   AceType,
   controlAccessRight,
@@ -11,12 +11,8 @@ import {
 } from '../../../src/connectors/ad/security-descriptor.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
 import type { DirSyncError } from '../../../src/core/errors.ts';
-import {
-  ensureServiceAccount,
-  ReplicationRights,
-  serviceAccountNamePattern,
-  type ServiceAccount,
-} from '../../../src/connectors/ad/service-account.ts';
+import { ReplicationRights } from '../../../src/connectors/ad/replication-rights.ts';
+import { ensureServiceAccount, serviceAccountNamePattern, type ServiceAccount } from '../../../src/connectors/ad/service-account.ts';
 import { sidToString } from '../../../src/connectors/ad/values.ts';
 import { adminClient, FIXTURE, startDomain, type TestDomain } from '../../support/ad/index.ts';
 
@@ -63,7 +59,7 @@ describe('AAD_ service account (against a real AD)', function () {
 
   function dirSyncSearch(client: Client) {
     // No OBJECT_SECURITY flag: the replication rights are what make this allowed.
-    return client.search(domain.baseDn, { filter: '(objectClass=user)', attributes: ['sAMAccountName'] }, new DirSyncControl());
+    return client.search(domain.baseDn, { filter: '(objectClass=user)', attributes: ['sAMAccountName'] }, new ReplicationChangesControl());
   }
 
   before(async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WatermarkRejectedError } from '../../../src/engine/ports.ts';
+import { isWatermarkRejected } from '../../../src/engine/ports.ts';
 import { decodeWatermark, encodeWatermark } from '../../../src/connectors/ad/watermark.ts';
 import type { AdWatermark } from '../../../src/connectors/ad/watermark.ts';
 
@@ -20,9 +20,9 @@ describe('AD watermark', () => {
   });
 
   it('rejects what it cannot resume from: not JSON, another version, another scope', () => {
-    assert.throws(() => decodeWatermark('not json', 'abc'), WatermarkRejectedError);
-    assert.throws(() => decodeWatermark(JSON.stringify({ ...dirSync, version: 2 }), 'abc'), WatermarkRejectedError);
-    assert.throws(() => decodeWatermark(JSON.stringify({ ...usn, highestCommittedUsn: 'x' }), 'abc'), WatermarkRejectedError);
+    assert.throws(() => decodeWatermark('not json', 'abc'), isWatermarkRejected);
+    assert.throws(() => decodeWatermark(JSON.stringify({ ...dirSync, version: 2 }), 'abc'), isWatermarkRejected);
+    assert.throws(() => decodeWatermark(JSON.stringify({ ...usn, highestCommittedUsn: 'x' }), 'abc'), isWatermarkRejected);
     assert.throws(() => decodeWatermark(encodeWatermark(dirSync), 'other'), /scope .* changed/);
   });
 });

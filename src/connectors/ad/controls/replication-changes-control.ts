@@ -1,7 +1,7 @@
 import { Ber, type BerReader, BerWriter, Control } from 'ldapts';
 
-/** Flags of the DirSync request ([MS-ADTS] 3.1.1.3.4.1.3). */
-export const DirSyncFlags = {
+/** Flags of the request ([MS-ADTS] 3.1.1.3.4.1.3, LDAP_DIRSYNC_*). */
+export const ReplicationChangesFlags = {
   /** Return only what the caller may read; lifts the need for the replication rights. */
   objectSecurity: 0x1,
   ancestorsFirstOrder: 0x800,
@@ -10,7 +10,7 @@ export const DirSyncFlags = {
   incrementalValues: 0x80000000,
 } as const;
 
-export interface DirSyncControlOptions {
+export interface ReplicationChangesControlOptions {
   flags?: number;
   /** Upper bound of one reply in bytes; real AD pages by it, Samba ignores it. */
   maxBytes?: number;
@@ -19,11 +19,14 @@ export interface DirSyncControlOptions {
 }
 
 /**
- * LDAP_SERVER_DIRSYNC_OID: returns the objects (and attributes) changed since the cookie. The response
- * value is parsed into this same instance (ldapts hands response controls to the request control with
+ * LDAP_SERVER_DIRSYNC_OID, which Microsoft calls the "DirSync control": returns the objects (and attributes) of a
+ * naming context changed since the cookie, as replication sees them — hence the "Replicating Directory Changes"
+ * right it needs. Named here for that, because "DirSync" is also this product's name.
+ *
+ * The response value is parsed into this same instance (ldapts hands response controls to the request control with
  * the same OID), so after a search `moreResults` and `cookie` describe the reply.
  */
-export class DirSyncControl extends Control {
+export class ReplicationChangesControl extends Control {
   static type = '1.2.840.113556.1.4.841';
 
   flags: number;
@@ -32,9 +35,9 @@ export class DirSyncControl extends Control {
   /** Set by the response: the server has more changes; search again with the new cookie. */
   moreResults = false;
 
-  constructor(options: DirSyncControlOptions = {}) {
+  constructor(options: ReplicationChangesControlOptions = {}) {
     // The server refuses a non-critical DirSync control.
-    super(DirSyncControl.type, { critical: true });
+    super(ReplicationChangesControl.type, { critical: true });
     this.flags = options.flags ?? 0;
     this.maxBytes = options.maxBytes ?? 1_048_576;
     this.cookie = options.cookie ?? Buffer.alloc(0);
