@@ -1,4 +1,6 @@
 // Entry point of the bundled executable: `node dist/dirsync.mjs <command>`.
+// First of all: an older Node is refused with one clear sentence (before anything it lacks is needed).
+import './supported-node.ts';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';

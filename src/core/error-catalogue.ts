@@ -519,6 +519,13 @@ export const errorCatalogue = {
     summary: 'This DirSync executable does not know the command the module asked for.',
     action: 'Use the DirSync module and executable of the same version: reinstall DirSync.',
   },
+  // What the executable runs on.
+  'Runtime.unsupported-node': {
+    category: 'NotInstalled',
+    transient: false,
+    summary: 'DirSync needs Node.js 24 or later, and this Node is older.',
+    action: 'Run it with Node 24 or later (in a checkout: npx dirsync …, which uses the Node npm ci installed), or use the single executable, which needs no Node.',
+  },
   // A defect: something DirSync did not expect.
   'Internal.unexpected': {
     category: 'NotSpecified',

@@ -10,7 +10,7 @@
 // batch, so the event loop is held for the duration of one batch (milliseconds), never for a whole sweep:
 // unseenLinks() reads one page per step.
 import { closeSync, openSync } from 'node:fs';
-import { DatabaseSync, type SQLTagStore } from 'node:sqlite';
+import type { DatabaseSync, SQLTagStore } from 'node:sqlite';
 import { PRODUCT_VERSION } from '../version.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { pendingMigrations } from './migrations/index.ts';
@@ -62,6 +62,9 @@ export class SqliteStore implements DirSyncStore {
     try {
       // Create the file first with mode 0600: SQLite gives the -wal and -shm files the database file's mode.
       closeSync(openSync(file, 'a', 0o600));
+      // Loaded here, not imported: a static import fails before any code runs on a Node without node:sqlite, and
+      // the executable could not say which Node it needs (src/cli/supported-node.ts).
+      const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
       this.database = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
       this.database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     } catch (error) {
