@@ -371,6 +371,24 @@ export const errorCatalogue = {
     summary: 'The installation directory grants access to more accounts than SYSTEM, Administrators and the account DirSync runs as.',
     action: 'Reset its permissions with the icacls commands the message gives, then run the command again.',
   },
+  'Installation.path-is-a-file': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The installation path is a file (or runs through one), not a directory.',
+    action: 'Give --path a directory of its own (Install-OnlineCoexistenceTool -InstallPath), e.g. /var/lib/dirsync.',
+  },
+  'Installation.path-not-writable': {
+    category: 'PermissionDenied',
+    transient: false,
+    summary: 'The account DirSync runs as may not create or write the installation directory.',
+    action: 'Install as the account that will run DirSync into a directory it may write, or give that account the right to create it.',
+  },
+  'Installation.path-not-creatable': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The file system will not create the installation directory.',
+    action: 'Choose a directory on an ordinary local file system (not /proc or a read-only mount), with a shorter path if it is too long.',
+  },
   'Installation.damaged': {
     category: 'InvalidData',
     transient: false,

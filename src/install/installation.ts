@@ -2,13 +2,14 @@
 // Everything in it is created readable by its owner only: the original tells administrators to guard the
 // sync server like a domain controller. On Windows that takes an explicit ACL (windows-acl.ts), set when the
 // directory is created and checked whenever an installation is opened.
-import { mkdir, readFile, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { describeIssues } from '../core/validation.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { defaultConfiguration, parseConfiguration, type Configuration } from './configuration.ts';
+import { createInstallationDirectory } from './installation-directory.ts';
 import { SecretVault } from './secret-vault.ts';
 import { aclWidenings, allowedPrincipals, currentAccountSid, readSecurityDescriptor, restrictDirectory, widerAclMessage } from './windows-acl.ts';
 
@@ -71,7 +72,7 @@ export class Installation {
     if (await this.exists()) {
       throw new DirSyncError('Installation.already-installed', `DirSync is already installed in ${this.path}`, { target: this.path });
     }
-    await mkdir(this.path, { recursive: true, mode: 0o700 });
+    await createInstallationDirectory(this.path);
     await chmod(this.path, 0o700);
     let windowsAccountSid: string | undefined;
     if (process.platform === 'win32') {
