@@ -119,6 +119,12 @@ export const errorCatalogue = {
     summary: 'The Active Directory settings cannot work against this directory.',
     action: 'Correct the LDAP URL or the scope (OUs, attribute filter), then run configure again.',
   },
+  'ActiveDirectory.invalid-url': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: "The domain controller's address is not an LDAP URL.",
+    action: 'Give --ad-url ldaps://dc1.corp.example.com (or ldap://… for StartTLS), or only the host name (Set-CoexistenceConfiguration -AdServer).',
+  },
   'ActiveDirectory.ou-not-found': {
     category: 'ObjectNotFound',
     transient: false,
@@ -542,7 +548,8 @@ export const errorCatalogue = {
     category: 'NotInstalled',
     transient: false,
     summary: 'DirSync needs Node.js 24 or later, and this Node is older.',
-    action: 'Run it with Node 24 or later (in a checkout: npx dirsync …, which uses the Node npm ci installed), or use the single executable, which needs no Node.',
+    action:
+      'Run it with Node 24 or later (in a checkout: npx dirsync …, which uses the Node npm ci installed), or use the single executable, which needs no Node.',
   },
   // A defect: something DirSync did not expect.
   'Internal.unexpected': {

@@ -52,15 +52,16 @@ export async function checkActiveDirectory(
 ): Promise<{ configuration: ActiveDirectoryConfiguration; password: string }> {
   const connection = { url: settings.url, allowPlainLdap: settings.allowPlainLdap, ...(settings.caFile ? { caFile: settings.caFile } : {}) };
   if (settings.allowPlainLdap) output.warning('Plain LDAP is allowed: passwords cross the network unencrypted. Use LDAPS or StartTLS outside a lab.');
+  // A malformed OU or filter is refused before anything is asked of the directory.
+  const scope = new DirectoryScope({
+    includeOus: settings.scope.includeOus,
+    excludeOus: settings.scope.excludeOus,
+    ...(settings.scope.attributeFilter ? { attributeFilter: settings.scope.attributeFilter } : {}),
+  });
   const admin = await check(`Active Directory sign-in as ${settings.adminUser}`, report, () =>
     openDirectoryConnection({ ...connection, bindDn: settings.adminUser, password: settings.adminPassword }),
   );
   try {
-    const scope = new DirectoryScope({
-      includeOus: settings.scope.includeOus,
-      excludeOus: settings.scope.excludeOus,
-      ...(settings.scope.attributeFilter ? { attributeFilter: settings.scope.attributeFilter } : {}),
-    });
     await check('the organizational units in scope exist', report, () =>
       ensureOusExist(
         admin,

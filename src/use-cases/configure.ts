@@ -142,9 +142,20 @@ function passwordSyncNotPossible(): DirSyncError {
   );
 }
 
-/** A bare host name means LDAPS on it: production AD requires TLS for simple binds. */
+/** A bare host name means LDAPS on it: production AD requires TLS for simple binds. Another scheme is refused. */
 function normalizeAdUrl(value: string): string {
-  return /^ldaps?:\/\//i.test(value) ? value : `ldaps://${value}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  if (scheme === undefined) return `ldaps://${value}`;
+  if (/^ldaps?$/i.test(scheme)) return value;
+  const host = value.slice(scheme.length + 3).split(/[/:?#]/)[0] || 'dc1.corp.example.com';
+  throw new DirSyncError(
+    'ActiveDirectory.invalid-url',
+    `--ad-url ${value} is not a domain controller's address: DirSync reads Active Directory over LDAPS (ldaps://) or LDAP with StartTLS (ldap://), not ${scheme}://`,
+    {
+      recommendedAction: `give --ad-url ldaps://${host} (port 636), or ldap://${host} for StartTLS on port 389 (Set-CoexistenceConfiguration -AdServer ${host})`,
+      target: value,
+    },
+  );
 }
 
 function cloudSettings(parameters: ConfigureParameters, existing: CloudConfiguration | null): Omit<CloudConfiguration, 'sourceAnchorProperty'> {

@@ -1,8 +1,10 @@
-// Reads of the directory's layout that configure and the module need: the scope's OUs exist, the Exchange schema
+// Reads of the directory's layout that configure and the module need: the scope's OUs exist (or which ones do), the Exchange schema
 // holds what the hybrid deployment writes back, and the list of OUs for tab completion.
-import type { Client } from 'ldapts';
+import { distance } from 'fastest-levenshtein';
+import { type Client, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
-import { readRootDse } from './root-dse.ts';
+import { deepestContainerOf, isDnWithin, parentDn, parseDn } from './distinguished-name.ts';
+import { type RootDse, readRootDse } from './root-dse.ts';
 
 /** Exchange attributes the hybrid deployment writes back (they exist only where Exchange extended the schema). */
 const HYBRID_WRITEBACK_ATTRIBUTES = [
@@ -14,22 +16,91 @@ const HYBRID_WRITEBACK_ATTRIBUTES = [
   'msExchUserHoldPolicies',
 ];
 
+/** How many existing OUs a "does not exist" names, closest first. */
+const SUGGESTIONS = 5;
+
+/**
+ * Each OU of the scope exists (a base read finds it). One that does not is said plainly, with the closest OUs that do
+ * exist under the deepest part of its path that exists; one outside every naming context of the directory, with them.
+ */
 export async function ensureOusExist(client: Client, dns: readonly string[]): Promise<void> {
+  let rootDse: RootDse | undefined;
   for (const dn of dns) {
-    try {
-      await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'] });
-    } catch (error) {
-      throw new DirSyncError(
-        'ActiveDirectory.ou-not-found',
-        `the organizational unit ${dn} does not exist in Active Directory (or the account cannot see it): ${(error as Error).message}`,
-        {
-          recommendedAction: 'correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU); nothing was saved',
-          target: dn,
-          cause: error,
-        },
+    if (await exists(client, dn)) continue;
+    rootDse ??= await readRootDse(client);
+    const context = deepestContainerOf(dn, rootDse.namingContexts);
+    if (context === undefined) {
+      throw ouNotFound(
+        `the organizational unit ${dn} is not in this directory, whose domain is ${rootDse.defaultNamingContext}`,
+        `correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU) so that it ends with ${rootDse.defaultNamingContext}; nothing was saved`,
+        dn,
       );
     }
+    const { parent, missing } = await deepestExisting(client, dn, context);
+    const closest = await closestChildren(client, parent, missing);
+    throw ouNotFound(
+      `the organizational unit ${dn} does not exist in Active Directory (or the account cannot see it); ${
+        closest.length > 0 ? `under ${parent} there are: ${closest.join('; ')}` : `${parent} holds no organizational unit`
+      }`,
+      `correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU)${closest.length > 0 ? `, e.g. ${closest[0]}` : ''}; nothing was saved`,
+      dn,
+    );
   }
+}
+
+function ouNotFound(message: string, recommendedAction: string, dn: string): DirSyncError {
+  return new DirSyncError('ActiveDirectory.ou-not-found', message, { recommendedAction, target: dn });
+}
+
+/** Whether a base read finds the entry: no such object is "no"; any other refusal is the directory's error to report. */
+async function exists(client: Client, dn: string): Promise<boolean> {
+  try {
+    await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'] });
+    return true;
+  } catch (error) {
+    if (error instanceof NoSuchObjectError) return false;
+    if (error instanceof InvalidDNSyntaxError) {
+      throw new DirSyncError('ActiveDirectory.invalid-configuration', `the domain controller does not take ${dn} as a distinguished name`, {
+        recommendedAction: 'write the OU as a full distinguished name with commas between its parts, e.g. OU=Sales,DC=corp,DC=example,DC=com',
+        target: dn,
+      });
+    }
+    throw error;
+  }
+}
+
+/** The deepest existing entry on the path from the naming context down to `dn`, and the first missing RDN below it. */
+async function deepestExisting(client: Client, dn: string, context: string): Promise<{ parent: string; missing: string }> {
+  const path: string[] = [];
+  for (let current: string | undefined = dn; current !== undefined && !isDnWithin(context, current); current = parentDn(current))
+    path.unshift(current);
+  let parent = context;
+  for (const entry of path) {
+    if (!(await exists(client, entry))) return { parent, missing: entry };
+    parent = entry;
+  }
+  return { parent, missing: dn };
+}
+
+/** The OUs and containers right under `parent`, those whose name is closest to the missing one's first. */
+async function closestChildren(client: Client, parent: string, missing: string): Promise<string[]> {
+  const { searchEntries } = await client.search(parent, {
+    scope: 'one',
+    filter: '(|(objectClass=organizationalUnit)(objectClass=container))',
+    attributes: ['objectClass'],
+  });
+  const wanted = rdnValue(missing);
+  return searchEntries
+    .map((entry) => ({ dn: entry.dn, distance: distance(wanted, rdnValue(entry.dn)) }))
+    .sort((a, b) => a.distance - b.distance || a.dn.localeCompare(b.dn))
+    .slice(0, SUGGESTIONS)
+    .map((entry) => entry.dn);
+}
+
+/** The value of a DN's first RDN, lower-cased (`OU=Sales,DC=…` → `sales`). */
+function rdnValue(dn: string): string {
+  const first = parseDn(dn)[0] ?? '';
+  return first.slice(first.indexOf('=') + 1);
 }
 
 export async function ensureExchangeSchema(client: Client): Promise<void> {

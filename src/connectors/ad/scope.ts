@@ -78,11 +78,13 @@ function parseOu(dn: string, option: string): ParsedOu {
   try {
     const rdns = parseDn(dn);
     if (rdns.length === 0) throw new InvalidDnError(dn, 'it is empty');
+    // RFC 2253 still read ";" as a separator; LDAP v3 (RFC 4514) and Samba do not: the server would refuse the DN.
+    if (/(^|[^\\]);/.test(dn)) throw new InvalidDnError(dn, `its parts are separated by commas, not ";" (${dn.replace(/(^|[^\\]);\s*/g, '$1,')})`);
     return { dn, rdns };
   } catch (error) {
     if (!(error instanceof InvalidDnError)) throw error;
     throw directoryConfigurationError(
-      `The scope option ${option} lists ${error.message}.`,
+      `In the scope (${option === 'includeOus' ? '--include-ou' : '--exclude-ou'}), ${error.message}.`,
       'Write each OU as a full distinguished name, e.g. OU=Sales,DC=corp,DC=example,DC=com; escape a comma inside a name as "\\,".',
       dn,
     );
