@@ -232,6 +232,13 @@ export const errorCatalogue = {
     summary: 'The connection to the cloud endpoint failed.',
     action: 'Check the network path and the HTTPS_PROXY setting; the next cycle tries again.',
   },
+  'CloudConnection.proxy-failed': {
+    category: 'ConnectionError',
+    transient: true,
+    summary: 'The HTTPS proxy could not be reached, or would not connect to the cloud endpoint.',
+    action:
+      'Check the HTTPS_PROXY setting (and NO_PROXY), that the proxy runs and answers, and that it may reach the sign-in and Graph hosts; the next cycle tries again.',
+  },
   // Signing in to the cloud.
   'CloudSignIn.client-secret-rejected': {
     category: 'AuthenticationError',
@@ -256,6 +263,13 @@ export const errorCatalogue = {
     transient: false,
     summary: 'The tenant does not exist in this cloud.',
     action: `Check the tenant id and the cloud (AzureCloud, AzureChinaCloud, AzureUSGovernment), then ${RECONFIGURE}.`,
+  },
+  'CloudSignIn.graph-resource-unknown': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The sign-in service does not know the configured Microsoft Graph endpoint (AADSTS500011).',
+    action:
+      'Give the Graph endpoint of the same cloud as the authority host (--graph-endpoint with --authority-host, or --cloud), then run configure again (Set-CoexistenceConfiguration).',
   },
   'CloudSignIn.certificate-file-invalid': {
     category: 'InvalidData',

@@ -1,7 +1,9 @@
 // Wires one connection to a tenant: HTTPS transport → msal sign-in → Graph session. Signs in at once,
 // so a wrong secret or an untrusted certificate is reported before any work starts.
+import { DirSyncError } from '../../core/errors.ts';
 import { clouds, type CloudEndpoints, type CloudName } from './clouds.ts';
 import { GraphSession, type GraphSessionOptions } from './graph-session.ts';
+import { atEndpoint } from './errors.ts';
 import { HttpsTransport } from './https-transport.ts';
 import { AppSignIn, type AppCredential } from './sign-in.ts';
 
@@ -30,7 +32,11 @@ export async function connectToEntra(settings: EntraConnectionSettings): Promise
   const transport = new HttpsTransport(settings.caPem === undefined ? {} : { caPem: settings.caPem });
   try {
     const signIn = new AppSignIn({ tenantId: settings.tenantId, clientId: settings.clientId, credential: settings.credential, endpoints, transport });
-    await signIn.acquireToken();
+    try {
+      await signIn.acquireToken();
+    } catch (error) {
+      throw (await unreachableGraph(error, transport, endpoints.graphEndpoint)) ?? error;
+    }
     const session = new GraphSession({
       graphEndpoint: endpoints.graphEndpoint,
       tokens: signIn,
@@ -43,5 +49,20 @@ export async function connectToEntra(settings: EntraConnectionSettings): Promise
   } catch (error) {
     transport.close();
     throw error;
+  }
+}
+
+/**
+ * A sign-in refused for the Graph endpoint (its scope names a resource the tenant does not know) may only mean that the
+ * endpoint is mistyped or out of reach: when Graph cannot be reached at all, that is what is said, naming its host.
+ */
+async function unreachableGraph(error: unknown, transport: HttpsTransport, graphEndpoint: string): Promise<DirSyncError | undefined> {
+  if (!(error instanceof DirSyncError) || (error.code !== 'CloudSignIn.graph-resource-unknown' && error.code !== 'CloudSignIn.sign-in-refused'))
+    return undefined;
+  try {
+    await transport.send({ method: 'GET', url: `${graphEndpoint}/`, headers: {} });
+    return undefined; // any answer: Graph is there, and the sign-in's own refusal stands
+  } catch (failure) {
+    return failure instanceof DirSyncError && failure.code.startsWith('CloudConnection.') ? atEndpoint(failure, `Microsoft Graph ${graphEndpoint}`) : undefined;
   }
 }

@@ -27,9 +27,25 @@ export function cloudConnectionError(reason: ConnectionFailureReason, host: stri
   return new DirSyncError(`CloudConnection.${reason}`, connectionFailureMessages[reason](host, detail), { target: host, cause });
 }
 
+/** The proxy (HTTPS_PROXY) could not be reached, or would not open the way to the host. */
+export function proxyFailure(proxy: string, host: string, detail: string, cause?: unknown): DirSyncError {
+  return new DirSyncError('CloudConnection.proxy-failed', `The proxy ${proxy} (HTTPS_PROXY) did not connect DirSync to ${host} (${detail}).`, {
+    target: proxy,
+    cause,
+  });
+}
+
+/** The same connection failure, saying which endpoint it was (`Microsoft Graph at https://…`). */
+export function atEndpoint(error: DirSyncError, endpoint: string): DirSyncError {
+  return new DirSyncError(error.code, `${endpoint}: ${error.message}`, { target: error.target ?? endpoint, cause: error.cause ?? error });
+}
+
 /** Transport failures after which a request may or may not have been applied: safe to send again only if idempotent. */
 export function isOutcomeUnknown(error: unknown): boolean {
-  return error instanceof DirSyncError && (error.code === 'CloudConnection.network-error' || error.code === 'CloudConnection.timed-out');
+  return (
+    error instanceof DirSyncError &&
+    (error.code === 'CloudConnection.network-error' || error.code === 'CloudConnection.timed-out' || error.code === 'CloudConnection.proxy-failed')
+  );
 }
 
 export type SignInFailureReason =
@@ -39,6 +55,7 @@ export type SignInFailureReason =
   | 'tenant-not-found'
   | 'certificate-file-invalid'
   | 'empty-access-token'
+  | 'graph-resource-unknown'
   | 'sign-in-refused';
 
 const signInFailureMessages: Record<SignInFailureReason, (clientId: string, detail: string) => string> = {
@@ -48,6 +65,8 @@ const signInFailureMessages: Record<SignInFailureReason, (clientId: string, deta
   'tenant-not-found': (clientId, detail) => `The tenant configured for application ${clientId} does not exist in this cloud (${detail}).`,
   'certificate-file-invalid': (clientId, detail) => `The certificate file for application ${clientId} cannot be used (${detail}).`,
   'empty-access-token': (clientId, detail) => `Sign-in for application ${clientId} returned no access token (${detail}).`,
+  'graph-resource-unknown': (clientId, detail) =>
+    `Sign-in for application ${clientId} was refused because the sign-in service does not know the Graph endpoint as a resource (${detail}).`,
   'sign-in-refused': (clientId, detail) => `Sign-in for application ${clientId} was refused (${detail}).`,
 };
 

@@ -6,7 +6,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import type { DirSyncError } from '../../core/errors.ts';
-import { cloudConnectionError, type ConnectionFailureReason } from './errors.ts';
+import { cloudConnectionError, type ConnectionFailureReason, proxyFailure } from './errors.ts';
 
 export interface HttpsTransportOptions {
   /** A CA certificate (PEM) to trust in addition to the default ones: a private endpoint's or an intercepting proxy's. */
@@ -35,6 +35,7 @@ const DEFAULT_TIMEOUT_MS = 100_000;
 export class HttpsTransport {
   private readonly agent: https.Agent;
   private readonly timeoutMs: number;
+  private readonly proxyEnv: NodeJS.ProcessEnv;
 
   constructor(options: HttpsTransportOptions = {}) {
     this.agent = new https.Agent({
@@ -44,6 +45,7 @@ export class HttpsTransport {
       ca: options.caPem === undefined ? undefined : [...tls.getCACertificates('default'), options.caPem],
       proxyEnv: options.proxyEnv ?? process.env,
     });
+    this.proxyEnv = options.proxyEnv ?? process.env;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -57,14 +59,14 @@ export class HttpsTransport {
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('error', (error) => reject(connectionFailure(url, error)));
+          incoming.on('error', (error) => reject(connectionFailure(url, error, proxyFor(url, this.proxyEnv))));
           incoming.on('end', () =>
             resolve({ status: incoming.statusCode ?? 0, headers: flattenHeaders(incoming.headers), body: Buffer.concat(chunks).toString('utf8') }),
           );
         },
       );
       outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
-      outgoing.on('error', (error) => reject(connectionFailure(url, error)));
+      outgoing.on('error', (error) => reject(connectionFailure(url, error, proxyFor(url, this.proxyEnv))));
       outgoing.end(request.body);
     });
   }
@@ -100,8 +102,36 @@ const reasonByErrorCode: Record<string, ConnectionFailureReason> = {
   ETIMEDOUT: 'timed-out',
 };
 
-function connectionFailure(url: URL, error: Error): DirSyncError {
+/** Failures of the way to the host, which through a proxy are the proxy's (TLS is end to end, so not those). */
+const PROXY_REASONS = new Set<ConnectionFailureReason>(['connection-refused', 'host-not-found', 'timed-out', 'network-error']);
+
+function connectionFailure(url: URL, error: Error, proxy: string | undefined): DirSyncError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const detail = code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  return cloudConnectionError(reasonByErrorCode[code] ?? 'network-error', url.host, detail, error);
+  const reason = reasonByErrorCode[code] ?? 'network-error';
+  if (proxy !== undefined && PROXY_REASONS.has(reason)) return proxyFailure(proxy, url.host, detail, error);
+  return cloudConnectionError(reason, url.host, detail, error);
+}
+
+/**
+ * The proxy a request to `url` goes through, as Node's built-in proxy support chooses it from the environment
+ * (HTTPS_PROXY, unless NO_PROXY names the host): `*`, a host name, a domain suffix (`.corp.example` or
+ * `*.corp.example`), each optionally with a port.
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
+  const proxy = env.https_proxy || env.HTTPS_PROXY;
+  if (!proxy) return undefined;
+  const host = url.hostname.toLowerCase();
+  const port = url.port || '443';
+  const bypassed = (env.no_proxy || env.NO_PROXY || '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .some((entry) => {
+      if (entry === '*') return true;
+      const [name = '', entryPort] = entry.toLowerCase().split(/:(?=\d+$)/);
+      if (entryPort !== undefined && entryPort !== port) return false;
+      const suffix = name.replace(/^\*?\./, '');
+      return host === suffix || host.endsWith(`.${suffix}`);
+    });
+  return bypassed ? undefined : proxy;
 }

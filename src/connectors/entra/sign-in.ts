@@ -13,7 +13,7 @@ import {
 import { assertOwnerOnly } from '../../core/file-permissions.ts';
 import type { CloudEndpoints } from './clouds.ts';
 import { DirSyncError } from '../../core/errors.ts';
-import { cloudSignInError, type SignInFailureReason } from './errors.ts';
+import { atEndpoint, cloudSignInError, type SignInFailureReason } from './errors.ts';
 import type { HttpsTransport } from './https-transport.ts';
 
 export type AppCredential =
@@ -68,7 +68,8 @@ export class AppSignIn implements AccessTokenSource {
       accessToken = result?.accessToken;
     } catch (error) {
       // msal reports a failed connection as endpoints_resolution_error or network_error; the transport knows why.
-      throw this.network.lastFailure ?? signInFailure(error, this.options);
+      const unreachable = this.network.lastFailure;
+      throw unreachable ? atEndpoint(unreachable, `The sign-in authority ${endpoints.authorityHost}`) : signInFailure(error, this.options);
     }
     if (!accessToken) throw cloudSignInError('empty-access-token', clientId, `authority ${endpoints.authorityHost}`);
     return accessToken;
@@ -125,6 +126,7 @@ const reasonByAadstsNumber: Record<string, SignInFailureReason> = {
   '700024': 'client-certificate-rejected', // client assertion not within its valid time range
   '700016': 'application-not-found',
   '90002': 'tenant-not-found',
+  '500011': 'graph-resource-unknown', // the scope names a resource the tenant does not know: the Graph endpoint
 };
 
 function signInFailure(error: unknown, options: AppSignInOptions): DirSyncError {
