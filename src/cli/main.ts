@@ -2,6 +2,8 @@
 // First of all: an older Node is refused with one clear sentence (before anything it lacks is needed).
 import './supported-node.ts';
 import { Command, CommanderError } from 'commander';
+import { DirSyncError } from '../core/errors.ts';
+import { renderFailure } from '../use-cases/errors.ts';
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerConfigure } from './verbs/configure.ts';
@@ -17,12 +19,14 @@ import { registerService } from './verbs/service.ts';
 import { registerStatus } from './verbs/status.ts';
 import { registerSync } from './verbs/sync.ts';
 import { registerUninstall } from './verbs/uninstall.ts';
+import { TerminalOutput } from './terminal-output.ts';
 
 export function createProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('dirsync')
     .description('One-way directory synchronization from on-premises Active Directory to Entra ID.')
     .version(PRODUCT_VERSION, '-V, --version', 'print the product version')
-    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors are rendered like every other error (main below): with --json, as the same JSON object.
+    .configureOutput({ outputError: () => {} })
     .exitOverride();
   for (const register of [
     registerInstall,
@@ -41,7 +45,6 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   ]) {
     register(program, setExitCode);
   }
-  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 
@@ -54,12 +57,18 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end through here with exit code 0.
-      return error.exitCode === 0 ? ExitCode.success : ExitCode.usageOrConfiguration;
-    }
-    throw error;
+    if (!(error instanceof CommanderError)) throw error;
+    // --help and --version end through here with exit code 0.
+    if (error.exitCode === 0) return ExitCode.success;
+    return renderFailure(usageError(error, program, argv), new TerminalOutput({ json: argv.includes('--json'), verbose: false }));
   }
+}
+
+/** A missing or mistyped option, an unknown command: Parameters.invalid, pointing at the command's --help. */
+function usageError(error: CommanderError, program: Command, argv: string[]): DirSyncError {
+  const command = program.commands.find((candidate) => argv.slice(2).includes(candidate.name()));
+  const help = `dirsync ${command ? `${command.name()} ` : ''}--help`;
+  return new DirSyncError('Parameters.invalid', error.message.replace(/^error: /, '').replace(/\n\((Did you mean [^)]*)\)/, (_, suggestion: string) => ` (d${suggestion.slice(1)})`), { recommendedAction: `See ${help} for the options.` });
 }
 
 process.exitCode = await main(process.argv);
