@@ -68,7 +68,11 @@ async function main(argv: string[]): Promise<number> {
 function usageError(error: CommanderError, program: Command, argv: string[]): DirSyncError {
   const command = program.commands.find((candidate) => argv.slice(2).includes(candidate.name()));
   const help = `dirsync ${command ? `${command.name()} ` : ''}--help`;
-  return new DirSyncError('Parameters.invalid', error.message.replace(/^error: /, '').replace(/\n\((Did you mean [^)]*)\)/, (_, suggestion: string) => ` (d${suggestion.slice(1)})`), { recommendedAction: `See ${help} for the options.` });
+  return new DirSyncError(
+    'Parameters.invalid',
+    error.message.replace(/^error: /, '').replace(/\n\((Did you mean [^)]*)\)/, (_, suggestion: string) => ` (d${suggestion.slice(1)})`),
+    { recommendedAction: `See ${help} for the options.` },
+  );
 }
 
 process.exitCode = await main(process.argv);

@@ -72,9 +72,23 @@ export interface CycleResult {
   message: string | null;
 }
 
-export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies): Promise<CycleResult> {
-  const { store, source, target, reporter, signal } = dependencies;
-  const now = dependencies.now ?? (() => new Date());
+/** A cycle recorded in the run history, not run yet: what a cycle that cannot connect ends as (abandonCycle). */
+export interface StartedCycle {
+  readonly state: CycleState;
+  /** The watermark the cycle resumes from (none: a full import). */
+  readonly watermark: Watermark | undefined;
+}
+
+/**
+ * Records the cycle as a run before anything is connected or read, so that a cycle that fails to sign in or to reach
+ * Graph shows in the history (status, the report, the metrics) like any other. Call while holding the run lock.
+ */
+export async function startCycle(
+  options: CycleOptions,
+  store: StateStore,
+  reporter: Reporter,
+  now: () => Date = () => new Date(),
+): Promise<StartedCycle> {
   const watermark = await store.getWatermark(AD_WATERMARK);
   const state = new CycleState({
     mode: options.mode === 'delta' && watermark === undefined ? 'full' : options.mode,
@@ -89,6 +103,25 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
       `${interrupted} earlier run(s) ended without recording an outcome (the process was killed or crashed): they are marked interrupted.`,
     );
   state.runId = await store.startRun(state.runMode, state.startedAt);
+  return { state, watermark };
+}
+
+/** A started cycle that never ran (it could not connect): recorded as failed, or stopped-server-down when that passes. */
+export async function abandonCycle(store: StateStore, started: StartedCycle, error: unknown, now: () => Date = () => new Date()): Promise<void> {
+  await finish(
+    store,
+    started.state,
+    now(),
+    isTransient(error) ? 'stopped-server-down' : 'failed',
+    error instanceof Error ? error.message : String(error),
+  );
+}
+
+/** Runs a cycle: one started by startCycle, or (without `started`) a new one. */
+export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies, started?: StartedCycle): Promise<CycleResult> {
+  const { store, source, target, reporter, signal } = dependencies;
+  const now = dependencies.now ?? (() => new Date());
+  const { state, watermark } = started ?? (await startCycle(options, store, reporter, now));
 
   const recordsInto = options.runMode.storeView(store);
   const ledger = new CycleLedger(recordsInto, state, options.runMode.listsPlan ? state.plan : undefined);

@@ -1,15 +1,15 @@
 // One synchronization cycle of an installation, as sync, the service's schedule and configure --sync-now run it: the
 // run mode chosen once from the request and the installation (a standby never writes), then the run lock, the store,
-// both connections and the engine, and everything closed again.
+// the run recorded, both connections and the engine, and everything closed again.
 import type { GraphCounters } from '../connectors/entra/graph-counters.ts';
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { CloudOperation } from '../engine/operations.ts';
 import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.ts';
-import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
+import { abandonCycle, runSyncCycle, startCycle, type CycleOptions, type CycleResult, type StartedCycle } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
-import { withInstallation, type InstallationContext } from './installation-context.ts';
+import { withConnections, withInstallation, type InstallationContext } from './installation-context.ts';
 
 export interface CycleRequest {
   full: boolean;
@@ -55,9 +55,20 @@ export async function runInstallationCycle(
   const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
   if (runMode.kind === 'standby')
     reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
-  return withCycleContext(path, runMode, reporter, async (context) => {
-    observer?.connected(context.cloud.graphCounters);
-    return runCycleIn(context, runMode, request, reporter, signal);
+  return withInstallation(path, { lock: true, store: true }, reporter, async (opened) => {
+    // Recorded before connecting: a cycle that cannot sign in or reach Graph is a run in the history too.
+    const started = await startCycle(cycleOptions(opened.configuration, request, runMode), opened.store, reporter);
+    let connected = false;
+    try {
+      return await withConnections(opened, { directory: true, cloud: runMode }, reporter, async (connections) => {
+        connected = true;
+        observer?.connected(connections.cloud.graphCounters);
+        return runCycleIn({ ...opened, ...connections }, runMode, request, reporter, signal, started);
+      });
+    } catch (error) {
+      if (!connected) await abandonCycle(opened.store, started, error);
+      throw error;
+    }
   });
 }
 
@@ -66,22 +77,27 @@ export function withCycleContext<T>(path: string, runMode: RunParts, reporter: R
   return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode }, reporter, work);
 }
 
-/** One pass of the engine in an open context. */
+/** One pass of the engine in an open context (of a cycle `started` already, or a new one). */
 export function runCycleIn(
   context: CycleContext,
   runMode: RunParts,
   request: Omit<CycleRequest, 'preview'>,
   reporter: Reporter,
   signal?: AbortSignal,
+  started?: StartedCycle,
 ): Promise<CycleResult> {
-  return runSyncCycle(cycleOptions(context.configuration, request, runMode), {
-    store: context.store,
-    source: context.source,
-    target: context.cloud.target,
-    exporter: context.cloud.exporter,
-    reporter,
-    ...(signal ? { signal } : {}),
-  });
+  return runSyncCycle(
+    cycleOptions(context.configuration, request, runMode),
+    {
+      store: context.store,
+      source: context.source,
+      target: context.cloud.target,
+      exporter: context.cloud.exporter,
+      reporter,
+      ...(signal ? { signal } : {}),
+    },
+    started,
+  );
 }
 
 /** The engine's options for one cycle of this configuration. */

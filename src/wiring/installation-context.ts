@@ -25,7 +25,7 @@ export interface InstallationNeeds {
   cloud?: RunParts;
 }
 
-interface BaseContext {
+export interface BaseContext {
   installation: Installation;
   configuration: Configuration;
   secrets: StoredSecrets;
@@ -64,12 +64,34 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
       closers.push(() => lock.release());
     }
     const secrets = await installation.vault.read();
-    const context: Record<string, unknown> = { installation, configuration, secrets };
+    const base: BaseContext = { installation, configuration, secrets };
+    const context: Record<string, unknown> = { ...base };
     if (needs.store) {
       const store = await openInstalledStore(installation);
       closers.push(() => store.close());
       context.store = store;
     }
+    return await withConnections(base, needs, reporter, (connected) => work({ ...context, ...connected } as InstallationContext<Needs>));
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}
+
+/**
+ * Connects what `needs` names (the tenant, AD) for an installation already opened, runs `work`, and closes the
+ * connections again. A cycle opens the installation first and connects in a second step, so that a cycle that cannot
+ * connect is still recorded in the store (src/wiring/cycle.ts).
+ */
+export async function withConnections<Needs extends Pick<InstallationNeeds, 'directory' | 'cloud'>, T>(
+  context: BaseContext,
+  needs: Needs,
+  reporter: Reporter,
+  work: (connected: Omit<InstallationContext<Needs>, keyof BaseContext>) => Promise<T>,
+): Promise<T> {
+  const { installation, configuration, secrets } = context;
+  const closers: (() => Promise<void> | void)[] = [];
+  const connected: Record<string, unknown> = {};
+  try {
     // The cloud first: a wrong secret fails fast, before AD is read at all.
     if (needs.cloud) {
       const cloud = await connectCloud(configuration, secrets, {
@@ -78,15 +100,15 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
         installationPath: installation.path,
       });
       closers.push(() => cloud.close());
-      context.cloud = cloud;
+      connected.cloud = cloud;
     }
     if (needs.directory) {
       const source = openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
       closers.push(() => source.close());
-      context.source = source;
+      connected.source = source;
     }
     try {
-      return await work(context as InstallationContext<Needs>);
+      return await work(connected as Omit<InstallationContext<Needs>, keyof BaseContext>);
     } catch (error) {
       throw serviceAccountProblem(error, configuration) ?? error;
     }

@@ -63,6 +63,8 @@ async function unreachableGraph(error: unknown, transport: HttpsTransport, graph
     await transport.send({ method: 'GET', url: `${graphEndpoint}/`, headers: {} });
     return undefined; // any answer: Graph is there, and the sign-in's own refusal stands
   } catch (failure) {
-    return failure instanceof DirSyncError && failure.code.startsWith('CloudConnection.') ? atEndpoint(failure, `Microsoft Graph ${graphEndpoint}`) : undefined;
+    return failure instanceof DirSyncError && failure.code.startsWith('CloudConnection.')
+      ? atEndpoint(failure, `Microsoft Graph ${graphEndpoint}`)
+      : undefined;
   }
 }
