@@ -485,6 +485,13 @@ export const errorCatalogue = {
     summary: 'Another synchronization is running for this installation.',
     action: 'Wait for the running cycle to end (status shows it), then run sync again.',
   },
+  'Sync.another-active-installation': {
+    category: 'InvalidOperation',
+    transient: false,
+    summary: 'Another installation is the active one for this tenant: this one writes nothing, so that two do not fight over every object.',
+    action:
+      'Promote this installation (dirsync promote) once the other is stopped, or configure it as a standby (--staging); a lease not renewed for longer than configured may be taken with sync --take-over-lease.',
+  },
   'Sync.preview-write-blocked': {
     category: 'NotSpecified',
     transient: false,

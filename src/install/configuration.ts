@@ -81,6 +81,16 @@ export const configurationSchema = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
   /** A standby (staging mode): cycles import and plan, and export nothing, until `promote` makes it active. */
   staging: z.boolean().default(false),
+  /** The tenant's active-installation lease: another installation's may be taken (--take-over-lease) once this old. */
+  activeLease: z
+    .object({
+      staleAfterHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30),
+    })
+    .default({ staleAfterHours: 24 }),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -100,6 +110,7 @@ export function defaultConfiguration(): Configuration {
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
     staging: false,
+    activeLease: { staleAfterHours: 24 },
   };
 }
 

@@ -2,6 +2,7 @@
 // Everything in it is created readable by its owner only: the original tells administrators to guard the
 // sync server like a domain controller. On Windows that takes an explicit ACL (windows-acl.ts), set when the
 // directory is created and checked whenever an installation is opened.
+import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
@@ -32,6 +33,8 @@ const manifestSchema = z.object({
   upgradedAt: z.string().nullable(),
   /** Set by install --upgrade: the configuration must be entered again before the next sync. */
   configurationRequired: z.boolean(),
+  /** Names this installation in the tenant's active-installation lease; made at install (or on first need, for older ones). */
+  installationId: z.string().uuid().optional(),
   /** Windows: the account DirSync runs as (the one that installed it), granted the directory besides SYSTEM and Administrators. */
   windowsAccountSid: z
     .string()
@@ -84,6 +87,7 @@ export class Installation {
     }
     const manifest: InstallationManifest = {
       productVersion: PRODUCT_VERSION,
+      installationId: randomUUID(),
       store,
       createdAt: new Date().toISOString(),
       upgradedAt: null,
@@ -125,6 +129,15 @@ export class Installation {
       await this.aclChecked;
     }
     return result.data;
+  }
+
+  /** This installation's id (given one now if an earlier version installed it), for the tenant's lease. */
+  async installationId(): Promise<string> {
+    const manifest = await this.readManifest();
+    if (manifest.installationId) return manifest.installationId;
+    const installationId = randomUUID();
+    await this.writeManifest({ ...manifest, installationId });
+    return installationId;
   }
 
   /** Refuses the directory when its ACL lets more than SYSTEM, Administrators and `runAsSid` reach it. */

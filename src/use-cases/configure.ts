@@ -42,6 +42,13 @@ export const configureParameters = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
   /** A standby installation (staging mode): plans every cycle against the cloud and exports nothing. */
   staging: z.boolean().optional(),
+  /** Another installation's lease on the tenant may be taken over (sync --take-over-lease) once it is this old. */
+  leaseStaleAfterHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .optional(),
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
@@ -87,6 +94,7 @@ export async function configure(
     matching: { softMatch: parameters.softMatch ?? existing.matching.softMatch },
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
     staging: parameters.staging ?? existing.staging,
+    activeLease: { staleAfterHours: parameters.leaseStaleAfterHours ?? existing.activeLease.staleAfterHours },
   };
 
   const checks: ConfigurationCheck[] = [];

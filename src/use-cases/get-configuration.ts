@@ -34,6 +34,7 @@ export function configurationResult(
     typeName: 'DirSync.Configuration',
     properties: {
       path: installation.path,
+      installationId: manifest.installationId ?? null,
       productVersion: manifest.productVersion,
       configurationRequired: manifest.configurationRequired,
       adServer: ad?.url ?? null,
@@ -66,6 +67,7 @@ export function configurationResult(
       syncIntervalMinutes: configuration.schedule.intervalMinutes,
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
       staging: configuration.staging,
+      leaseStaleAfterHours: configuration.activeLease.staleAfterHours,
     },
   };
 }

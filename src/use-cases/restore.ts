@@ -13,6 +13,8 @@ export const restoreParameters = z.object({
   path: z.string().min(1),
   run: z.number().int().min(1),
   preview: z.boolean().default(false),
+  /** Take the tenant's lease from an installation that has not renewed it for longer than configured. */
+  takeOverLease: z.boolean().default(false),
 });
 export type RestoreParameters = z.infer<typeof restoreParameters>;
 

@@ -38,11 +38,19 @@ export async function previewAndSavePlan(
   });
 }
 
-export async function applySavedPlan(path: string, file: string, reporter: Reporter, signal?: AbortSignal): Promise<CycleResult> {
+export async function applySavedPlan(
+  path: string,
+  file: string,
+  reporter: Reporter,
+  signal?: AbortSignal,
+  takeOverLease = false,
+): Promise<CycleResult> {
   const configuration = await new Installation(path).readConfiguration();
   const plan = await readPlan(file);
   const admission = planAdmission(plan);
-  const approved = resolveRunMode(runModeFor(configuration, { approvedPlan: admission.admits }, { path, refusedOnStandby: 'applies no plan' }));
+  const approved = resolveRunMode(
+    runModeFor(configuration, { approvedPlan: admission.admits, takeOverLease }, { path, refusedOnStandby: 'applies no plan' }),
+  );
   return withCycleContext(path, approved, reporter, async (context) => {
     const moved = await whatMoved(plan, context);
     if (moved) throw outdated(file, moved);

@@ -19,6 +19,12 @@ export const syncParameters = z
     savePlan: z.string().min(1).optional(),
     /** Apply the approved plan in this file, exactly, or nothing. */
     applyPlan: z.string().min(1).optional(),
+    /** Take the tenant's lease from an installation that has not renewed it for longer than configured. */
+    takeOverLease: z.boolean().optional(),
+  })
+  .refine((parameters) => !(parameters.takeOverLease && parameters.preview), {
+    message: '--take-over-lease goes with a run that writes: a preview (-WhatIf) holds no lease',
+    path: ['takeOverLease'],
   })
   .refine((parameters) => parameters.savePlan === undefined || parameters.preview, {
     message: '--save-plan needs --preview (-WhatIf): a plan is what a preview computes',
@@ -43,7 +49,7 @@ export async function syncOnce(
 ): Promise<{ exitCode: number; run: CycleResult }> {
   const run =
     parameters.applyPlan !== undefined
-      ? await applySavedPlan(parameters.path, parameters.applyPlan, output, signal)
+      ? await applySavedPlan(parameters.path, parameters.applyPlan, output, signal, parameters.takeOverLease ?? false)
       : parameters.savePlan !== undefined
         ? await previewAndSavePlan(parameters.path, parameters, parameters.savePlan, output, signal)
         : await runInstallationCycle(parameters.path, parameters, output, signal, observer);

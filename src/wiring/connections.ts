@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
 import type { DirectoryConnectionOptions } from '../connectors/ad/connection.ts';
 import type { ScopeOptions } from '../connectors/ad/scope.ts';
+import { ApplicationLease } from '../connectors/entra/application-lease.ts';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import { connectToEntra, type EntraConnection, type EntraConnectionSettings } from '../connectors/entra/connection.ts';
 import { Exporter } from '../connectors/entra/exporter.ts';
@@ -22,6 +23,8 @@ export interface CloudConnection {
   target: CloudDirectory & CloudTarget;
   exporter: OperationSink;
   graphCounters: GraphCounters;
+  /** The tenant's record of its active installation (tenant-lease.ts). */
+  lease: ApplicationLease;
   close(): void;
 }
 
@@ -106,6 +109,7 @@ export async function connectCloud(
       target,
       exporter: new Exporter(entra.session, { sourceAnchorProperty }),
       graphCounters: entra.session.counters,
+      lease: new ApplicationLease(entra.session, configuration.cloud!.clientId),
       close: () => entra.close(),
     };
   } catch (error) {

@@ -16,6 +16,8 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** Take the tenant's lease from an installation that stopped renewing it (sync --take-over-lease). */
+  takeOverLease?: boolean;
 }
 
 /** Who watches a cycle from outside (the service's metrics). */
@@ -27,13 +29,17 @@ export interface CycleObserver {
 /** The context a cycle runs in: lock, store, AD and the tenant. */
 export type CycleContext = InstallationContext<{ lock: true; store: true; directory: true; cloud: RunParts }>;
 
-/** What a run was asked to be: a preview (or not), or the application of an approved plan. */
-export type RunRequest = { preview: boolean } | { approvedPlan: (operations: readonly CloudOperation[]) => void };
+/**
+ * What a run was asked to be: a preview (or not), or the application of an approved plan; a run that writes may be
+ * asked to take the tenant's lease from an installation that stopped renewing it.
+ */
+export type RunRequest = ({ preview: boolean } | { approvedPlan: (operations: readonly CloudOperation[]) => void }) & { takeOverLease?: boolean };
 
 /**
  * The one decision of a run's mode: a preview when asked; on a standby installation, a standby's run (it sends
  * nothing until promoted) — or a refusal, for what a standby must never do (`refusedOnStandby`: apply a plan, restore,
- * which would write to the tenant the active installation owns); an approved plan's, or live, otherwise.
+ * which would write to the tenant the active installation owns); an approved plan's, or live, otherwise. The two that
+ * write hold the tenant's active-installation lease (tenant-lease.ts) before anything is read.
  */
 export function runModeFor(configuration: Configuration, request: RunRequest, standby: { path: string; refusedOnStandby?: string }): RunMode {
   if ('preview' in request && request.preview) return { kind: 'preview' };
@@ -41,7 +47,8 @@ export function runModeFor(configuration: Configuration, request: RunRequest, st
     if (standby.refusedOnStandby === undefined) return { kind: 'standby' };
     throw new DirSyncError('Staging.standby', `${standby.path} is a standby installation: it ${standby.refusedOnStandby}`, { target: standby.path });
   }
-  return 'approvedPlan' in request ? { kind: 'approved-plan', admits: request.approvedPlan } : { kind: 'live' };
+  const lease = request.takeOverLease ? 'take-over-stale' : 'renew';
+  return 'approvedPlan' in request ? { kind: 'approved-plan', admits: request.approvedPlan, lease } : { kind: 'live', lease };
 }
 
 export async function runInstallationCycle(

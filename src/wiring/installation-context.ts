@@ -1,7 +1,7 @@
 // What a use case needs of an installation, opened in one place and closed again whatever happens: its configuration
 // (refused until configured, saying why), the run lock, the state store, the AD source and the Entra connection —
 // each only when asked for. The Entra connection's Graph guard follows the run mode: a preview's or a standby's
-// session refuses every write, whatever the sink.
+// session refuses every write, whatever the sink; a run that writes holds the tenant's lease first (tenant-lease.ts).
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DirectorySource } from '../engine/ports.ts';
@@ -14,6 +14,7 @@ import type { DirSyncStore } from '../store/store.ts';
 import { configurationRequired } from './configuration-required.ts';
 import { connectCloud, openDirectorySource, type CloudConnection } from './connections.ts';
 import { openInstalledStore } from './installed-store.ts';
+import { holdTenantLease } from './tenant-lease.ts';
 
 export interface InstallationNeeds {
   /** Hold the installation's run lock (anything that writes the store or the cloud). */
@@ -101,6 +102,11 @@ export async function withConnections<Needs extends Pick<InstallationNeeds, 'dir
       });
       closers.push(() => cloud.close());
       connected.cloud = cloud;
+      // Before anything is read: a run that writes holds the tenant's lease, or refuses here.
+      if (needs.cloud.lease) {
+        const lease = { installationId: await installation.installationId(), path: installation.path, ...configuration.activeLease };
+        await holdTenantLease(cloud.lease, needs.cloud.lease, lease, reporter);
+      }
     }
     if (needs.directory) {
       const source = openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });

@@ -255,6 +255,8 @@ export function createControl(deps: {
     clearRequests: () => deps.log.clear(),
     reset() {
       directory.clearObjects();
+      // The apps stay, with their extension definitions; what was written on them (e.g. an extension value) goes.
+      for (const app of directory.applications()) delete app.properties;
       deps.faults.clear();
       deps.log.clear();
       seedAdministrator();

@@ -54,6 +54,11 @@ export interface AppRegistration {
   /** Service principal ids that own this application. */
   ownerIds: string[];
   extensionProperties: ExtensionPropertyDefinition[];
+  /**
+   * What PATCH /applications/{id} set: description, notes, tags and directory extension values on the application
+   * (extension_… registered for the Application target). Absent in state files written before it was modelled.
+   */
+  properties?: Record<string, unknown>;
 }
 
 export interface DomainRecord {

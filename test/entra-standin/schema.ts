@@ -174,12 +174,24 @@ export const directoryRoleSchema: ResourceSchema = {
   collections: [],
 };
 
-const applicationProperties = ['id', 'appId', 'displayName', 'createdDateTime', 'deletedDateTime', 'signInAudience', 'isFallbackPublicClient'];
+const applicationProperties = [
+  'id',
+  'appId',
+  'displayName',
+  'description',
+  'notes',
+  'tags',
+  'createdDateTime',
+  'deletedDateTime',
+  'signInAudience',
+  'isFallbackPublicClient',
+];
 
 export const applicationSchema: ResourceSchema = {
   type: 'application',
   resourceName: 'Application',
-  writable: [],
+  // Of the application resource's many writable properties, those the stand-in keeps (and directory extensions).
+  writable: ['displayName', 'description', 'notes', 'tags'],
   properties: applicationProperties,
   defaultSelect: applicationProperties,
   hidden: [],

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { configure, configureParameters } from '../../use-cases/configure.ts';
 import { parseParameters } from '../../use-cases/parameters.ts';
-import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
+import { integer, pick, runForTerminal, type CommonOptions } from '../run-command.ts';
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -36,6 +36,11 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .option('--enable-hybrid-deployment', 'record the Exchange hybrid deployment option (checks the Exchange schema)')
     .option('--enable-password-sync', 'refused, with the reason: no public Graph API accepts password hashes')
     .option('--staging', 'a standby installation: every cycle plans against the cloud and exports nothing, until promote')
+    .option(
+      '--lease-stale-after-hours <n>',
+      "another installation's lease on the tenant may be taken over (sync --take-over-lease) once it is this old (default 24)",
+      integer,
+    )
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
     .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
     .option('--json', 'print the result as one JSON object on the last line')
@@ -63,6 +68,7 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
           'syncNow',
           'writeBudget',
           'staging',
+          'leaseStaleAfterHours',
         ]),
         noServiceAccount: options.serviceAccount === false,
         ...(options.includeOu ? { includeOu: options.includeOu } : {}),

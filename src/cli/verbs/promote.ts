@@ -6,9 +6,12 @@ import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
 export function registerPromote(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('promote')
-    .description('make a standby installation (configure --staging) the active one: its next cycle exports')
+    .description(
+      "make this installation the tenant's active one: a standby (configure --staging) starts exporting, and the installation active until now refuses to write",
+    )
     .requiredOption('--path <dir>', 'installation directory')
     .option('--json', 'print the configuration as one JSON object on the last line')
+    .option('--verbose', 'say what is being done')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       setExitCode(await runForTerminal(options, (output) => promote(parseParameters(promoteParameters, pick(options, ['path'])), output)));
     });

@@ -16,16 +16,21 @@ export function registerSync(program: Command, setExitCode: (code: number) => vo
       '--apply-plan <file>',
       'send exactly the operations of a saved plan, or nothing if AD, the configuration, the store or the cloud moved since',
     )
+    .option('--take-over-lease', "become the tenant's active installation in place of one that has not renewed its lease for longer than configured")
     .option('--json', 'print the run as one JSON object on the last line')
     .option('--verbose', 'say what is being done, object by object')
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 run failed, 2 usage or configuration error, 3 completed with export errors, 4 stopped by the deletion threshold.',
+      '\nExit codes: 0 success, 1 run failed, 2 usage or configuration error (another installation is the active one: Sync.another-active-installation), 3 completed with export errors, 4 stopped by the deletion threshold.',
     )
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       setExitCode(
         await runForTerminal(options, (output, _secrets, signal) =>
-          sync(parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes', 'savePlan', 'applyPlan'])), output, signal),
+          sync(
+            parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes', 'savePlan', 'applyPlan', 'takeOverLease'])),
+            output,
+            signal,
+          ),
         ),
       );
     });

@@ -1,6 +1,6 @@
 // /applications and their directory extension properties (extension_<appId>_<name>), which DirSync
-// uses to anchor groups. An app holding only Application.ReadWrite.OwnedBy sees and changes only the
-// applications it owns.
+// uses to anchor groups and, on its own application, to record the tenant's active installation. An app holding
+// only Application.ReadWrite.OwnedBy sees and changes only the applications it owns.
 
 import { randomUUID } from 'node:crypto';
 import { graphErrors } from '../errors.ts';
@@ -10,7 +10,7 @@ import { entityResponse, listCollection } from '../odata/query.ts';
 import { permissions } from './permissions.ts';
 import type { Router } from './router.ts';
 import type { GraphRequest } from './types.ts';
-import { collectionContext, requestBody } from './writes.ts';
+import { collectionContext, requestBody, writableProperties } from './writes.ts';
 
 const extensionDataTypes = ['Binary', 'Boolean', 'DateTime', 'Integer', 'LargeInteger', 'String'];
 const extensionTargets = ['User', 'Group', 'AdministrativeUnit', 'Application', 'Device', 'Organization'];
@@ -25,12 +25,35 @@ function asDirectoryObject(app: AppRegistration): DirectoryObject {
       id: app.objectId,
       appId: app.appId,
       displayName: app.displayName,
+      description: null,
+      notes: null,
+      tags: [],
       createdDateTime: app.createdDateTime,
       deletedDateTime: null,
       signInAudience: 'AzureADMyOrg',
       isFallbackPublicClient: app.allowPublicClient,
+      ...app.properties,
     },
   };
+}
+
+/** The values of an application PATCH, checked as the application resource types them (tags: strings; notes ≤ 1024). */
+function applicationValues(body: Record<string, unknown>, directory: Directory): Record<string, unknown> {
+  const { values, annotations } = writableProperties(body, applicationSchema, directory);
+  const annotation = Object.keys(annotations)[0];
+  if (annotation !== undefined) throw graphErrors.unknownProperty(annotation);
+  for (const [name, value] of Object.entries(values)) {
+    const valid =
+      name === 'displayName'
+        ? typeof value === 'string' && value.trim() !== ''
+        : name === 'tags'
+          ? Array.isArray(value) && value.every((tag) => typeof tag === 'string' && tag.length <= 256)
+          : name === 'notes'
+            ? value === null || (typeof value === 'string' && value.length <= 1024)
+            : true;
+    if (!valid) throw graphErrors.invalidValue(name, 'Application');
+  }
+  return values;
 }
 
 /** Whether the caller may see every application, or only those it owns (Application.ReadWrite.OwnedBy). */
@@ -88,6 +111,22 @@ export function registerApplications(router: Router, directory: Directory): void
   router.add('GET', '/applications/{id}', permissions.readApplications, (request, { id }) =>
     entityResponse(request, asDirectoryObject(findApplication(request, directory, id!)), context()),
   );
+
+  // Update application: 204; directory extension values set to null are removed (Graph docs: extensibility overview).
+  router.add('PATCH', '/applications/{id}', permissions.writeApplications, (request, { id }) => {
+    const app = findApplication(request, directory, id!);
+    assertCanWrite(request, app);
+    const values = applicationValues(requestBody(request), directory);
+    const properties = { ...app.properties };
+    for (const [name, value] of Object.entries(values)) {
+      if (name === 'displayName') app.displayName = value as string;
+      else if (value === null && name.startsWith('extension_')) delete properties[name];
+      else properties[name] = value;
+    }
+    app.properties = properties;
+    directory.onChange();
+    return { status: 204 };
+  });
 
   router.add('GET', '/applications/{id}/extensionProperties', permissions.readApplications, (request, { id }) => {
     const app = findApplication(request, directory, id!);
