@@ -19,7 +19,7 @@ export interface LeaseSettings {
 
 /** Holds the lease for this installation as `claim` allows, or throws Sync.another-active-installation. */
 export async function holdTenantLease(
-  lease: ApplicationLease,
+  lease: Pick<ApplicationLease, 'read' | 'write'>,
   claim: LeaseClaim,
   settings: LeaseSettings,
   reporter: Reporter,
@@ -46,7 +46,9 @@ export async function holdTenantLease(
 function anotherActiveInstallation(holder: LeaseHolder, settings: LeaseSettings, now: Date, claim: LeaseClaim): DirSyncError {
   const stale = ageHours(holder, now) >= settings.staleAfterHours;
   const notStaleYet =
-    claim === 'take-over-stale' && !stale ? `--take-over-lease takes only a lease older than ${settings.staleAfterHours} h, and this one is not. ` : '';
+    claim === 'take-over-stale' && !stale
+      ? `--take-over-lease takes only a lease older than ${settings.staleAfterHours} h, and this one is not. `
+      : '';
   return new DirSyncError(
     'Sync.another-active-installation',
     `another installation is the active one for this tenant: ${describeHolder(holder, now)}. Two active installations would fight over every object, so this one (${settings.path} on ${hostname()}) writes nothing to Entra ID.`,

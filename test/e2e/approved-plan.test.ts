@@ -8,6 +8,7 @@ import { Attribute, Change, type Client } from 'ldapts';
 import { FIXTURE, type TestDomain } from '../support/ad/index.ts';
 import { startTestBed, type TestBed } from '../support/test-bed.ts';
 import type { EntraStandIn } from '../entra-standin/stand-in.ts';
+import { directoryWrites } from '../support/cloud-writes.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 async function anchorOf(client: Client, dn: string): Promise<string> {
@@ -26,13 +27,7 @@ describe('plan, approve, apply (Samba AD DC + Entra stand-in)', function () {
   const plan = (name: string) => join(work, name);
   const sync = (...extra: string[]) => dirsync(['sync', '--path', path, '--json', ...extra]);
   /** Requests that change the cloud (the token endpoint and the $batch envelope aside: its items are logged alone). */
-  const cloudWrites = () =>
-    standIn.control
-      .requests()
-      .filter(
-        (request) =>
-          request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
-      );
+  const cloudWrites = () => directoryWrites(standIn);
   const setTitle = (dn: string, title: string) =>
     admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]);
 

@@ -12,6 +12,7 @@ import { startTestBed, type TestBed } from '../support/test-bed.ts';
 import { isPng, openInChromium } from '../support/chromium.ts';
 import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import { call } from '../entra-standin-tests/support.ts';
+import { directoryWrites } from '../support/cloud-writes.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 const readinessOu = `OU=Readiness,${FIXTURE.ous.corp}`;
@@ -110,13 +111,7 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
   let work: string;
   let path: string;
   const secrets = () => ({ DIRSYNC_AD_PASSWORD: domain.adminPassword, DIRSYNC_CLIENT_SECRET: standIn.clientSecret });
-  const writes = () =>
-    standIn.control
-      .requests()
-      .filter(
-        (request) =>
-          request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
-      );
+  const writes = () => directoryWrites(standIn);
 
   before(async () => {
     bed = await startTestBed({ includeOus: [FIXTURE.ous.sales, readinessOu], install: false });

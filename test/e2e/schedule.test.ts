@@ -46,6 +46,8 @@ describe('one cycle at a time, and the service (Samba AD DC + Entra stand-in)', 
     // rewrites each of them, which gives the service a few seconds of work to be stopped in.
     const second = join(bed.work, 'second');
     await bed.installAndConfigure({}, second);
+    // One active installation per tenant: the second one writes once promoted (the bed's own then refuses).
+    assert.equal((await dirsync(['promote', '--path', second])).code, 0);
     bed.standIn.control.clearRequests();
     const service = startDirsync(['service', '--path', second, '--interval-minutes', '60']);
     const serviceResult = collect(service);

@@ -8,6 +8,7 @@ import { Attribute, Change, type Client } from 'ldapts';
 import { FIXTURE } from '../support/ad/index.ts';
 import { startTestBed, type TestBed } from '../support/test-bed.ts';
 import type { EntraStandIn } from '../entra-standin/stand-in.ts';
+import { directoryWrites } from '../support/cloud-writes.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 describe('staging mode: a standby installation, and its promotion (Samba AD DC + Entra stand-in)', function () {
@@ -20,13 +21,7 @@ describe('staging mode: a standby installation, and its promotion (Samba AD DC +
   let standby: string;
   const newcomerDn = `CN=Nina Newcomer,${FIXTURE.ous.sales}`;
   const sync = (path: string, ...extra: string[]) => dirsync(['sync', '--path', path, '--json', ...extra]);
-  const cloudWrites = () =>
-    standIn.control
-      .requests()
-      .filter(
-        (request) =>
-          request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
-      );
+  const cloudWrites = () => directoryWrites(standIn);
   const shape = (plan: { action: string; anchor: string }[]) => plan.map((operation) => `${operation.action} ${operation.anchor}`).sort();
   const setTitle = (dn: string, title: string) =>
     admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]);

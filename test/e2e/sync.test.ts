@@ -7,6 +7,7 @@ import { Attribute, Change, type Client } from 'ldapts';
 import { FIXTURE, type TestDomain } from '../support/ad/index.ts';
 import { anchorOf, startTestBed, type TestBed } from '../support/test-bed.ts';
 import type { EntraStandIn } from '../entra-standin/stand-in.ts';
+import { directoryWrites, leaseWrites } from '../support/cloud-writes.ts';
 import { dirsync } from './dirsync-cli.ts';
 
 const corp = FIXTURE.ous.corp;
@@ -18,14 +19,6 @@ const securityGroups = [
   FIXTURE.groups.allStaff,
   FIXTURE.groups.crowd,
 ];
-
-function writes(standIn: EntraStandIn) {
-  return standIn.control
-    .requests()
-    .filter(
-      (request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !(request.method === 'POST' && request.path.endsWith('/$batch')),
-    );
-}
 
 describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
   this.timeout(180_000);
@@ -82,7 +75,7 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
       result.json.plan.filter((operation: { action: string }) => operation.action === 'create').length,
       usersInScope.length + securityGroups.length,
     );
-    assert.deepEqual(writes(standIn), []);
+    assert.deepEqual(directoryWrites(standIn), []);
     assert.equal(standIn.control.snapshot().counts.users, 1, 'only the tenant administrator');
   });
 
@@ -127,7 +120,12 @@ describe('DirSync end to end (Samba AD DC + Entra stand-in)', function () {
     const result = await sync();
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.json.mode, 'delta');
-    assert.deepEqual(writes(standIn), []);
+    assert.deepEqual(directoryWrites(standIn), []);
+    assert.deepEqual(
+      leaseWrites(standIn).map((request) => request.method),
+      ['PATCH'],
+      "the one write: the renewal of the installation's active lease",
+    );
     assert.deepEqual(
       { added: result.json.counts.added, updated: result.json.counts.updated, deleted: result.json.counts.deleted },
       { added: 0, updated: 0, deleted: 0 },
