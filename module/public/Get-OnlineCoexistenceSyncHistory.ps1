@@ -19,6 +19,10 @@ function Get-OnlineCoexistenceSyncHistory {
     .PARAMETER Last
     How many runs to return, newest first (1-1000). Default: 5.
 
+    .PARAMETER All
+    Include previews (Start-OnlineCoexistenceSync -WhatIf, Set-CoexistenceConfiguration -WhatIf): by default only
+    the runs that were not previews are returned.
+
     .EXAMPLE
     Get-OnlineCoexistenceSyncHistory
 
@@ -50,11 +54,13 @@ function Get-OnlineCoexistenceSyncHistory {
         [string] $InstallPath,
 
         [ValidateRange(1, 1000)]
-        [int] $Last = 5
+        [int] $Last = 5,
+
+        [switch] $All
     )
 
     process {
         $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
-        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'status' -Parameters ([ordered]@{ path = $path; last = $Last })
+        Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'status' -Parameters ([ordered]@{ path = $path; last = $Last; all = $All.IsPresent })
     }
 }

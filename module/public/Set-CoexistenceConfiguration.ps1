@@ -103,7 +103,8 @@ function Set-CoexistenceConfiguration {
     .EXAMPLE
     Set-CoexistenceConfiguration -IncludeOU 'OU=Staff,DC=contoso,DC=com' -ExcludeOU 'OU=Disabled,OU=Staff,DC=contoso,DC=com' -WhatIf
 
-    Shows what changing the scope would do; nothing is changed.
+    Shows what changing the scope would do - the plan of a preview synchronization with that scope: each object
+    it would create, update or delete in Entra ID, and why - as a DirSync.SyncRun; nothing is changed.
 
     .EXAMPLE
     Set-CoexistenceConfiguration -Cloud AzureUSGovernment -TenantId contoso.onmicrosoft.us -TargetCredential $appCredential -SynchronizeNow
@@ -125,7 +126,7 @@ function Set-CoexistenceConfiguration {
     Start-OnlineCoexistenceSync
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'ClientSecret')]
-    [OutputType('DirSync.Configuration')]
+    [OutputType('DirSync.Configuration', 'DirSync.SyncRun')]
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
@@ -210,6 +211,14 @@ function Set-CoexistenceConfiguration {
         if ($PSBoundParameters.ContainsKey('SoftMatch')) { $parameters.softMatch = if ($SoftMatch -eq 'Off') { 'off' } else { 'smtp-then-upn' } }
         if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
+        # -WhatIf on a change of scope or matching: the engine's plan for it (a preview cycle with the would-be
+        # configuration; nothing saved, no credential needed), besides PowerShell's own "What if" line.
+        $previewed = @('includeOu', 'excludeOu', 'softMatch') | Where-Object { $parameters.Contains($_) }
+        if ($WhatIfPreference -and $previewed) {
+            $preview = [ordered]@{ path = $path; preview = $true }
+            foreach ($name in $previewed) { $preview[$name] = $parameters[$name] }
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'configure' -Parameters $preview
+        }
         if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
 
         $secrets = [ordered]@{}

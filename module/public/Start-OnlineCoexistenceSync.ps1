@@ -39,6 +39,11 @@ function Start-OnlineCoexistenceSync {
     count as accepted. If Active Directory, the configuration, the store or the cloud moved since it was
     computed, or the file was edited, nothing is sent and the command fails (Plan.outdated, Plan.tampered).
 
+    .PARAMETER TakeOverLease
+    Become the tenant's active installation in place of one that has not renewed its lease for longer than
+    configured (24 hours by default): for when the active server is gone for good. A fresh lease is never taken
+    this way: promote the installation instead (dirsync promote).
+
     .EXAMPLE
     Start-OnlineCoexistenceSync
 
@@ -91,7 +96,9 @@ function Start-OnlineCoexistenceSync {
 
         [Parameter(Mandatory, ParameterSetName = 'ApplyPlan')]
         [ValidateNotNullOrEmpty()]
-        [string] $Plan
+        [string] $Plan,
+
+        [switch] $TakeOverLease
     )
 
     process {
@@ -99,7 +106,7 @@ function Start-OnlineCoexistenceSync {
         if ($PSCmdlet.ParameterSetName -eq 'ApplyPlan') {
             $planFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Plan)
             if ($PSCmdlet.ShouldProcess($path, "Apply the approved plan $planFile to Entra ID")) {
-                Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters ([ordered]@{ path = $path; applyPlan = $planFile })
+                Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters ([ordered]@{ path = $path; applyPlan = $planFile; takeOverLease = $TakeOverLease.IsPresent })
             }
             return
         }
@@ -116,6 +123,7 @@ function Start-OnlineCoexistenceSync {
             return
         }
         $parameters.preview = $preview
+        if ($TakeOverLease -and -not $preview) { $parameters.takeOverLease = $true }
         Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'sync' -Parameters $parameters
     }
 }

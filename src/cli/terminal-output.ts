@@ -3,6 +3,7 @@
 // as the last line.
 import type { CommandOutput, CommandResult, ProgressEvent } from '../use-cases/output.ts';
 import type { DirSyncError } from '../core/errors.ts';
+import { runText } from './run-text.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -73,7 +74,7 @@ export class TerminalOutput implements CommandOutput {
       this.results.push(result);
       return;
     }
-    this.stdout.write(`${renderText(result)}\n`);
+    this.stdout.write(`${result.typeName === 'DirSync.SyncRun' ? runText(result.properties) : renderText(result)}\n`);
   }
 
   /** With --json: the command's results as the last line on stdout (one object, or an array for several). */

@@ -72,13 +72,14 @@ export interface ObjectChange {
   dn: string;
   kind: ObjectKind | 'membership';
   /**
+   * deleted: deleted in the cloud (the attributes are in the run's deleted objects; the reason is here).
    * withheld-delete: a delete the run did not export (the deletion threshold, an object hidden from the listing).
    * upn-placeholder: a user in the cloud under a placeholder UPN (old: the UPN it should have; new: the placeholder).
    */
-  action: 'added' | 'updated' | 'withheld-delete' | 'upn-placeholder';
+  action: 'added' | 'updated' | 'deleted' | 'withheld-delete' | 'upn-placeholder';
   /** The cloud attributes that changed, as last exported → as exported by this run (null: none). */
   attributes: AttributeChange[];
-  /** Why, for a withheld delete. */
+  /** Why, for a delete (deleted in AD, moved out of scope, filtered) and a withheld delete. */
   reason: string | null;
 }
 

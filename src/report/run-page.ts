@@ -1,6 +1,7 @@
-// A run as a page people can read and review: the summary, every object added, updated or deleted with the
-// attributes that changed (old → new), the per-object errors grouped by code with what to do, the users on a
-// placeholder UPN (another cloud object holds theirs) and the deletes the run withheld. Secrets never reach it: the store does not keep them (see SECRET_ATTRIBUTES).
+// A run as a page people can read and review: the summary, where it ran (installation, tenant, AD, DirSync's
+// version), every object added, updated or deleted (and why) with the attributes that changed (old → new), the
+// per-object errors grouped by code with what to do, the users on a placeholder UPN (another cloud object holds
+// theirs) and the deletes the run withheld. Secrets never reach it: the store does not keep them (SECRET_ATTRIBUTES).
 import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
 import { card, html, page, table, type Html } from './html.ts';
 
@@ -13,8 +14,18 @@ export interface ReadinessOverview {
   cloudNotChecked: string | null;
 }
 
+/** Where the run happened, as the report names it: the installation, the tenant, the AD server(s), DirSync's version. */
+export interface RunSetting {
+  installation: string;
+  installationId: string | null;
+  tenant: string | null;
+  adServers: readonly string[];
+  productVersion: string;
+}
+
 export interface RunReport {
   run: RunRecord;
+  setting: RunSetting;
   changes: readonly ObjectChange[];
   deleted: readonly DeletedObject[];
   errors: readonly ObjectError[];
@@ -35,10 +46,18 @@ export function runPage(report: RunReport): string {
   const changed = report.changes.filter((change) => change.action === 'added' || change.action === 'updated');
   const withheld = report.changes.filter((change) => change.action === 'withheld-delete');
   const placeholders = report.changes.filter((change) => change.action === 'upn-placeholder');
+  const whyDeleted = new Map(report.changes.filter((change) => change.action === 'deleted').map((change) => [change.anchor, change.reason ?? '']));
+  const { setting } = report;
   return page(
     `DirSync run ${run.id}`,
     html`<h1>DirSync run ${run.id}</h1>
       <p class="subtitle">${run.mode} · <span class="${tone}" id="status">${run.status}</span> · started ${run.startedAt.toISOString()} · ${duration}${run.message ? ` · ${run.message}` : ''}</p>
+      <table id="setting"><tbody>
+        <tr><th>Installation</th><td>${setting.installation}${setting.installationId ? ` (${setting.installationId})` : ''}</td></tr>
+        <tr><th>Tenant</th><td>${setting.tenant ?? 'not configured'}</td></tr>
+        <tr><th>Active Directory</th><td>${setting.adServers.length > 0 ? setting.adServers.join(', ') : 'not configured'}</td></tr>
+        <tr><th>DirSync</th><td>${setting.productVersion} (tenant and servers as configured when this report was made)</td></tr>
+      </tbody></table>
       <div class="cards">${card('added', run.counts.added)}${card('updated', run.counts.updated)}${card('deleted', run.counts.deleted)}${card('unchanged', run.counts.unchanged)}${card('errors', run.counts.errors, run.counts.errors > 0 ? 'bad' : 'good')}${card('not exportable', run.counts.notExportable)}${card('withheld deletes', withheld.length, withheld.length > 0 ? 'warn' : '')}</div>
       <h2>Errors</h2>${errorSection(report)}
       <h2>Added and updated</h2>
@@ -46,9 +65,10 @@ export function runPage(report: RunReport): string {
       <h2>Deleted</h2>
       ${table(
         'deleted',
-        ['Object', 'Kind', 'Last exported'],
+        ['Object', 'Kind', 'Last exported', 'Why'],
         report.deleted.map(
-          (object) => html`<tr><td class="dn">${object.dn}</td><td>${object.kind}</td><td class="change">${summarise(object.exported)}</td></tr>`,
+          (object) =>
+            html`<tr><td class="dn">${object.dn}</td><td>${object.kind}</td><td class="change">${summarise(object.exported)}</td><td class="reason">${whyDeleted.get(object.anchor) ?? ''}</td></tr>`,
         ),
         'This run deleted nothing.',
       )}

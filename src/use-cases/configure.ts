@@ -15,6 +15,7 @@ import { configurationResult } from './get-configuration.ts';
 import type { CommandOutput } from './output.ts';
 import type { SuppliedSecrets } from './secrets.ts';
 import { checkActiveDirectory, checkCloud, type ConfigurationCheck } from './configure-checks.ts';
+import { previewConfiguration } from './configure-preview.ts';
 import { syncRunResult } from './run-result.ts';
 
 export const configureParameters = z.object({
@@ -42,6 +43,8 @@ export const configureParameters = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
   /** A standby installation (staging mode): plans every cycle against the cloud and exports nothing. */
   staging: z.boolean().optional(),
+  /** Show what the changed scope or matching would do (a preview cycle's plan); save nothing (configure-preview.ts). */
+  preview: z.boolean().optional(),
   /** Another installation's lease on the tenant may be taken over (sync --take-over-lease) once it is this old. */
   leaseStaleAfterHours: z
     .number()
@@ -59,6 +62,7 @@ export async function configure(
   signal?: AbortSignal,
 ): Promise<number> {
   if (parameters.enablePasswordSync) throw passwordSyncNotPossible();
+  if (parameters.preview) return previewConfiguration(parameters, output, signal);
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
   const existing = await installation.readConfiguration();
@@ -135,7 +139,7 @@ export async function configure(
   output.result({ ...result, properties: { ...result.properties, checks: checks.map((check) => ({ ...check })) } });
   if (parameters.syncNow) {
     output.verbose('Starting the first synchronization (--sync-now).');
-    const run = await runInstallationCycle(installation.path, { full: true, preview: false, acceptDeletes: false }, output, signal);
+    const run = await runInstallationCycle(installation.path, { full: true, preview: false, acceptDeletes: false }, output, signal ? { signal } : {});
     output.result(syncRunResult(run, run.errors, { withheld: run.withheld }));
     return exitCodeOfRun(run.status);
   }

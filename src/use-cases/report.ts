@@ -6,17 +6,21 @@ import { DirSyncError } from '../core/errors.ts';
 import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
 import { readReadinessSummary } from '../install/readiness-summary.ts';
-import { runPage } from '../report/run-page.ts';
+import { runPage, type RunSetting } from '../report/run-page.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
+import { PRODUCT_VERSION } from '../version.ts';
 import { ExitCode } from './exit-codes.ts';
+import { isPreview } from './run-result.ts';
 import { openInstalledStore } from '../wiring/installed-store.ts';
 import type { CommandOutput } from './output.ts';
 
 export const reportParameters = z.object({
   path: z.string().min(1),
-  /** Default: the most recent run that has ended. */
+  /** Default: the most recent run that has ended (not a preview, unless `all`). */
   run: z.number().int().min(1).optional(),
   html: z.string().min(1),
+  /** The default run may be a preview too. */
+  all: z.boolean().default(false),
 });
 export type ReportParameters = z.infer<typeof reportParameters>;
 
@@ -30,12 +34,12 @@ export async function report(parameters: ReportParameters, output: CommandOutput
     const runs = await store.listRuns(DEFAULT_RETAINED_RUNS);
     const run =
       parameters.run === undefined
-        ? runs.find((candidate) => candidate.status !== 'in-progress')
+        ? runs.find((candidate) => candidate.status !== 'in-progress' && (parameters.all || !isPreview(candidate)))
         : runs.find((candidate) => candidate.id === parameters.run);
     if (!run) {
       const which =
         parameters.run === undefined
-          ? 'No synchronization run has ended yet'
+          ? `No synchronization run${parameters.all ? '' : ' (other than a preview)'} has ended yet`
           : `Run ${parameters.run} is not in the run history (it keeps the most recent runs)`;
       throw new DirSyncError('Report.run-not-found', `${which} in ${installation.path}.`, { target: String(parameters.run ?? installation.path) });
     }
@@ -45,7 +49,8 @@ export async function report(parameters: ReportParameters, output: CommandOutput
       store.getRunErrors(run.id),
     ]);
     const readiness = await readReadinessSummary(installation);
-    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
+    const setting = await runSetting(installation);
+    await writeFile(parameters.html, runPage({ run, setting, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
     output.result({
       typeName: 'DirSync.SyncReport',
       properties: {
@@ -61,6 +66,18 @@ export async function report(parameters: ReportParameters, output: CommandOutput
   } finally {
     await store.close();
   }
+}
+
+/** Where the installation runs: its directory and id, its tenant and AD server as configured now, this DirSync. */
+async function runSetting(installation: Installation): Promise<RunSetting> {
+  const [manifest, configuration] = await Promise.all([installation.readManifest(), installation.readConfiguration()]);
+  return {
+    installation: installation.path,
+    installationId: manifest.installationId ?? null,
+    tenant: configuration.cloud ? `${configuration.cloud.tenantId} (${configuration.cloud.cloud})` : null,
+    adServers: configuration.activeDirectory ? [configuration.activeDirectory.url] : [],
+    productVersion: PRODUCT_VERSION,
+  };
 }
 
 function actionFor(code: string): string {

@@ -33,7 +33,19 @@ export function syncRunResult(
       ...(details.upnClashes && details.upnClashes.length > 0
         ? { upnClashes: details.upnClashes.map(({ dn, userPrincipalName, placeholder }) => ({ dn, userPrincipalName, placeholder })) }
         : {}),
-      ...(details.plan ? { plan: details.plan.map(({ operation: _sent, ...listed }) => ({ ...listed })) } : {}),
+      ...(details.plan
+        ? {
+            plan: details.plan.map(({ operation, ...listed }) => ({
+              ...listed,
+              ...(operation.action === 'add-members' ? { memberCount: operation.members.length } : {}),
+            })),
+          }
+        : {}),
     },
   };
+}
+
+/** A preview's run (sync --preview, -WhatIf, configure --preview): kept in the history, shown only when asked for (--all). */
+export function isPreview(run: { mode: RunHistoryMode }): boolean {
+  return run.mode.startsWith('preview-');
 }

@@ -2,16 +2,21 @@
 // normally and full when the engine finds it needed (no watermark, watermark rejected, scope changed) or when
 // the last full import is older than the configured reconciliation period (a day by default).
 // SIGTERM/SIGINT stop the cycle in flight after its current batch (recorded as stopped-by-request), then exit.
+// After each cycle it says when the next one is due, and keeps that in the installation for status (service-state.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
+import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
+import { removeServiceState, writeServiceState } from '../install/service-state.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
 import { wholeRetryQueue } from '../engine/state-store.ts';
 import { openInstalledStore } from '../wiring/installed-store.ts';
 import { asDirSyncError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
 import { parseListenAddress, startMetricsEndpoint, type MetricsEndpoint } from '../service/metrics-endpoint.ts';
-import type { CommandOutput } from './output.ts';
+import type { CommandOutput, CommandResult } from './output.ts';
+import { isPreview } from './run-result.ts';
+import { scheduleOf } from './schedule.ts';
 import { isCompleted, ServiceMetrics } from '../service/service-metrics.ts';
 import { syncOnce } from './sync.ts';
 
@@ -45,8 +50,10 @@ export async function runService(parameters: ServiceParameters, output: CommandO
       : await startMetricsEndpoint(parseListenAddress(parameters.metricsListen), metrics, { allowRemote: parameters.metricsAllowRemote });
   if (endpoint) output.verbose(`Metrics on http://${formatHost(endpoint)}/metrics, health on /healthz.`);
   output.verbose(`DirSync service started for ${installation.path}: a cycle every ${intervalMinutes} minute(s).`);
+  const startedAt = new Date().toISOString();
   try {
     for (let cycle = 1; !signal.aborted; cycle++) {
+      await writeServiceState(installation, { startedAt, intervalMinutes, nextCycleAt: null });
       metrics.cycleStarted();
       try {
         const full = await fullImportDue(installation, configuration.schedule.fullImportIntervalHours);
@@ -64,13 +71,28 @@ export async function runService(parameters: ServiceParameters, output: CommandO
         output.warning(`Cycle ${cycle} failed [${failure.code}]: ${failure.message} — ${failure.recommendedAction}`);
       }
       if (parameters.cycles !== undefined && cycle >= parameters.cycles) break;
+      const nextCycleAt = new Date(Date.now() + intervalMinutes * 60_000);
+      await writeServiceState(installation, { startedAt, intervalMinutes, nextCycleAt: nextCycleAt.toISOString() });
+      output.result(await scheduleResult(installation, configuration));
       await sleep(intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);
     }
   } finally {
+    await removeServiceState(installation);
     await endpoint?.close();
   }
   output.verbose('DirSync service stopped.');
   return ExitCode.success;
+}
+
+/** The schedule after a cycle: the last one and when the next is due (DirSync.Schedule). */
+async function scheduleResult(installation: Installation, configuration: Configuration): Promise<CommandResult> {
+  const store = await openInstalledStore(installation);
+  try {
+    const last = (await store.listRuns(DEFAULT_RETAINED_RUNS)).find((run) => !isPreview(run));
+    return { typeName: 'DirSync.Schedule', properties: { ...(await scheduleOf(installation, configuration, last)) } };
+  } finally {
+    await store.close();
+  }
 }
 
 function formatHost(endpoint: MetricsEndpoint): string {

@@ -1,13 +1,21 @@
-// status: "is a sync running and what did the last one do?" — the last runs, newest first, with their errors.
+// status: "is a sync running, when is the next one, and what did the last ones do?" — the schedule, then the last runs,
+// newest first, with their errors. Previews stay out unless asked for (--all): they would crowd the real runs.
 import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
 import { runningSync } from '../install/run-lock.ts';
+import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
 import { openInstalledStore } from '../wiring/installed-store.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { CommandOutput } from './output.ts';
-import { syncRunResult } from './run-result.ts';
+import { isPreview, syncRunResult } from './run-result.ts';
+import { scheduleOf } from './schedule.ts';
 
-export const statusParameters = z.object({ path: z.string().min(1), last: z.number().int().min(1).max(1000).default(5) });
+export const statusParameters = z.object({
+  path: z.string().min(1),
+  last: z.number().int().min(1).max(1000).default(5),
+  /** Previews too (sync --preview, -WhatIf, configure --preview). */
+  all: z.boolean().default(false),
+});
 export type StatusParameters = z.infer<typeof statusParameters>;
 
 export async function status(parameters: StatusParameters, output: CommandOutput): Promise<number> {
@@ -19,9 +27,12 @@ export async function status(parameters: StatusParameters, output: CommandOutput
     );
   const store = await openInstalledStore(installation);
   try {
-    const runs = await store.listRuns(parameters.last);
-    if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}.`);
-    for (const { id, ...run } of runs) {
+    const history = await store.listRuns(parameters.all ? parameters.last : DEFAULT_RETAINED_RUNS);
+    const runs = history.filter((run) => parameters.all || !isPreview(run)).slice(0, parameters.last);
+    // The newest run carries the schedule: when it ran, and when the next one is due.
+    const schedule = await scheduleOf(installation, await installation.readConfiguration(), runs[0]);
+    if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}; the service is ${schedule.service}.`);
+    for (const [index, { id, ...run }] of runs.entries()) {
       const upnClashes = (await store.getObjectChanges(id))
         .filter((change) => change.action === 'upn-placeholder')
         .map((change) => ({
@@ -30,7 +41,8 @@ export async function status(parameters: StatusParameters, output: CommandOutput
           userPrincipalName: String(change.attributes[0]?.old),
           placeholder: String(change.attributes[0]?.new),
         }));
-      output.result(syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes }));
+      const result = syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes });
+      output.result(index === 0 ? { ...result, properties: { ...result.properties, schedule: { ...schedule } } } : result);
     }
   } finally {
     await store.close();

@@ -52,7 +52,7 @@ export async function syncOnce(
       ? await applySavedPlan(parameters.path, parameters.applyPlan, output, signal, parameters.takeOverLease ?? false)
       : parameters.savePlan !== undefined
         ? await previewAndSavePlan(parameters.path, parameters, parameters.savePlan, output, signal)
-        : await runInstallationCycle(parameters.path, parameters, output, signal, observer);
+        : await runInstallationCycle(parameters.path, parameters, output, { ...(signal ? { signal } : {}), ...(observer ? { observer } : {}) });
   output.result(
     syncRunResult(run, run.errors, {
       plan: parameters.preview || run.plan.length > 0 ? run.plan : undefined,

@@ -51,18 +51,25 @@ export function runModeFor(configuration: Configuration, request: RunRequest, st
   return 'approvedPlan' in request ? { kind: 'approved-plan', admits: request.approvedPlan, lease } : { kind: 'live', lease };
 }
 
+export interface CycleWatchers {
+  signal?: AbortSignal;
+  observer?: CycleObserver;
+  /** Run with this configuration instead of the stored one: configure --preview's would-be configuration. */
+  configuration?: Configuration;
+}
+
 export async function runInstallationCycle(
   path: string,
   request: CycleRequest,
   reporter: Reporter,
-  signal?: AbortSignal,
-  observer?: CycleObserver,
+  watchers: CycleWatchers = {},
 ): Promise<CycleResult> {
-  const configuration = await new Installation(path).readConfiguration();
+  const { signal, observer } = watchers;
+  const configuration = watchers.configuration ?? (await new Installation(path).readConfiguration());
   const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
   if (runMode.kind === 'standby')
     reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
-  return withInstallation(path, { lock: true, store: true }, reporter, async (opened) => {
+  return withInstallation(path, { lock: true, store: true, configuration }, reporter, async (opened) => {
     // Recorded before connecting: a cycle that cannot sign in or reach Graph is a run in the history too.
     const started = await startCycle(cycleOptions(opened.configuration, request, runMode), opened.store, reporter);
     let connected = false;

@@ -24,6 +24,8 @@ export interface InstallationNeeds {
   directory?: boolean;
   /** Connect to the tenant; the session writes only if the run mode does. */
   cloud?: RunParts;
+  /** Run with this configuration instead of the stored one (configure --preview: the would-be configuration). */
+  configuration?: Configuration;
 }
 
 export interface BaseContext {
@@ -57,7 +59,7 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
         : 'the installation has not been configured yet',
     );
   }
-  const configuration = await installation.readConfiguration();
+  const configuration = needs.configuration ?? (await installation.readConfiguration());
   const closers: (() => Promise<void> | void)[] = [];
   try {
     if (needs.lock) {

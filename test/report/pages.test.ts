@@ -23,6 +23,7 @@ describe('report pages', () => {
         counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 },
         message: hostile,
       },
+      setting: { installation: `/srv/${hostile}`, installationId: null, tenant: hostile, adServers: [hostile], productVersion: '1.0.7200.0000' },
       changes: [
         {
           anchor: 'a',
@@ -32,8 +33,11 @@ describe('report pages', () => {
           attributes: [{ name: 'displayName', old: null, new: hostile }],
           reason: null,
         },
+        { anchor: 'd', dn: `CN=${hostile}`, kind: 'user', action: 'deleted', attributes: [], reason: hostile },
       ],
-      deleted: [],
+      deleted: [
+        { anchor: 'd', kind: 'user', cloudId: 'c', dn: `CN=${hostile}`, exported: { userPrincipalName: hostile }, members: [], memberOf: [] },
+      ],
       errors: [{ dn: `CN=${hostile}`, anchor: 'a', code: `"><b>${hostile}`, message: hostile }],
       actionFor: () => hostile,
     });

@@ -42,6 +42,10 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
       integer,
     )
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
+    .option(
+      '--preview',
+      'show what a change of --include-ou, --exclude-ou, --attribute-filter or --soft-match would do (the plan of a full preview cycle); save nothing',
+    )
     .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
     .option('--json', 'print the result as one JSON object on the last line')
     .option('--verbose', 'report each check as it runs')
@@ -69,6 +73,7 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
           'writeBudget',
           'staging',
           'leaseStaleAfterHours',
+          'preview',
         ]),
         noServiceAccount: options.serviceAccount === false,
         ...(options.includeOu ? { includeOu: options.includeOu } : {}),

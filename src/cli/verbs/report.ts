@@ -10,10 +10,11 @@ export function registerReport(program: Command, setExitCode: (code: number) => 
     .requiredOption('--path <dir>', 'installation directory')
     .option('--run <n>', 'the run id (status lists them; default: the last run that ended)', integer)
     .requiredOption('--html <file>', 'where to write the page')
+    .option('--all', 'with no --run: the last run that ended, previews included (by default the last one that was not a preview)')
     .option('--json', 'print the result as JSON on the last line')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       setExitCode(
-        await runForTerminal(options, (output) => report(parseParameters(reportParameters, pick(options, ['path', 'run', 'html'])), output)),
+        await runForTerminal(options, (output) => report(parseParameters(reportParameters, pick(options, ['path', 'run', 'html', 'all'])), output)),
       );
     });
 }

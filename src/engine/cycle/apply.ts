@@ -30,7 +30,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
       state.exported++;
       const { operation } = outcome;
       const known = context.get(operation.anchor);
-      ledger.planned(operation, known);
+      ledger.planned(outcome, known);
       // A create already under a placeholder that clashes again is an error like any other.
       if (isUpnClash(outcome) && known?.desired?.[UPN_WANTED_KEY] === undefined) {
         clashes.push(outcome.operation);

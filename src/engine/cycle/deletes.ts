@@ -59,7 +59,10 @@ export async function exportDeletes(phase: DeletesPhase): Promise<boolean> {
   const succeeded = await phase.applier.apply(operations, context);
   const done = new Set(succeeded.map((operation) => operation.anchor));
   state.counts.deleted += done.size;
-  await phase.ledger.deleted(deleted.filter((object) => done.has(object.anchor)));
+  await phase.ledger.deleted(
+    deleted.filter((object) => done.has(object.anchor)),
+    context,
+  );
   await phase.applier.apply(
     removals.map((removal) => ({ action: 'remove-member', anchor: removal.groupAnchor, groupId: removal.groupId, member: removal.member })),
     new Map(removals.map((removal) => [removal.groupAnchor, { dn: removal.groupDn, kind: 'group' } satisfies OperationContext])),

@@ -1,6 +1,6 @@
 // Where a cycle's outcomes are written: into the store its run mode gives it (the state store, or a preview's overlay
-// of it), and, when the mode lists a plan, into that list too.
-import { objectTypeOf, SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
+// of it), and, when the mode lists a plan, into that list too; and said, object by object, to the verbose stream.
+import { objectTypeOf, SECRET_ATTRIBUTES, type CloudOperation, type OperationOutcome } from '../operations.ts';
 import type { DeletedObject, ObjectChange, ObjectLink, StateStore } from '../state-store.ts';
 import type { CycleState, OperationContext, PlannedOperation } from './cycle-state.ts';
 
@@ -16,9 +16,10 @@ export class CycleLedger {
     this.#plan = plan;
   }
 
-  /** An operation is about to be sent. */
-  planned(operation: CloudOperation, context: OperationContext | undefined): void {
-    this.#plan?.push(describeOperation(operation, context));
+  /** An operation's outcome: listed in the plan (when the run lists one), and said object by object (--verbose). */
+  planned(outcome: OperationOutcome, context: OperationContext | undefined): void {
+    this.#plan?.push(describeOperation(outcome.operation, context));
+    this.#state.reporter.verbose(describeOutcome(outcome, context, this.#plan !== undefined));
   }
 
   /** Links with no cloud id yet, written before creates are sent (see pendingCreates in apply.ts). */
@@ -35,9 +36,20 @@ export class CycleLedger {
     if (changes.length > 0) await this.#store.recordObjectChanges(this.#state.runId, changes);
   }
 
-  async deleted(objects: readonly DeletedObject[]): Promise<void> {
+  /** Deleted in the cloud: kept for restore, with why for the report, and forgotten as links. */
+  async deleted(objects: readonly DeletedObject[], reasons: ReadonlyMap<string, OperationContext>): Promise<void> {
     if (objects.length === 0) return;
     await this.#store.recordDeletedObjects(this.#state.runId, objects);
+    await this.changed(
+      objects.map((object) => ({
+        anchor: object.anchor,
+        dn: object.dn,
+        kind: object.kind,
+        action: 'deleted' as const,
+        attributes: [],
+        reason: reasons.get(object.anchor)?.reason ?? null,
+      })),
+    );
     await this.#store.deleteLinks(objects.map((object) => object.anchor));
   }
 
@@ -79,6 +91,50 @@ export function describeOperation(operation: CloudOperation, context: OperationC
   }
   if (context?.reason) listed.reason = context.reason;
   return listed;
+}
+
+/** How many changed attributes a verbose line names before "…". */
+const ATTRIBUTES_SAID = 6;
+
+/** What was done to one object, in one line: "Updated user CN=…: jobTitle "A" → "B"", or "Would …" for a plan. */
+export function describeOutcome(outcome: OperationOutcome, context: OperationContext | undefined, planned: boolean): string {
+  const { operation } = outcome;
+  const listed = describeOperation(operation, context);
+  const object = `${listed.objectType} ${listed.dn || listed.anchor}`;
+  if (!outcome.ok) return `Failed to ${operation.action} ${object}: ${outcome.code}: ${outcome.message}`;
+  if (operation.action === 'create' && outcome.deferred)
+    return `Left the create of ${object} to the active installation (it joins it by its anchor).`;
+  const said = (listed.values ?? []).filter((value) => value.new !== null || value.old !== null);
+  const changes = said
+    .slice(0, ATTRIBUTES_SAID)
+    .map((value) =>
+      operation.action === 'create' ? `${value.attribute} ${shown(value.new)}` : `${value.attribute} ${shown(value.old)} → ${shown(value.new)}`,
+    )
+    .join(', ');
+  const more = said.length > ATTRIBUTES_SAID ? `, and ${said.length - ATTRIBUTES_SAID} more` : '';
+  const verb = (done: string, would: string) => (planned ? `Would ${would}` : done);
+  switch (operation.action) {
+    case 'create':
+      return `${verb('Created', 'create')} ${object}: ${changes}${more}.`;
+    case 'update':
+      return `${verb('Updated', 'update')} ${object}: ${changes}${more}.`;
+    case 'delete':
+      return `${verb('Deleted', 'delete')} ${object}${listed.reason ? `: ${listed.reason}` : ''}.`;
+    case 'restore':
+      return `${verb('Restored', 'restore')} ${object} from the deleted items.`;
+    case 'add-members':
+      return `${verb('Added', 'add')} ${operation.members.length} member(s) to ${object}.`;
+    case 'remove-member':
+      return `${verb('Removed', 'remove')} a member (${operation.member.anchor}) from ${object}.`;
+    case 'set-manager':
+      return operation.manager
+        ? `${verb('Set', 'set')} the manager of ${object} (${operation.manager.anchor}).`
+        : `${verb('Removed', 'remove')} the manager of ${object}.`;
+  }
+}
+
+function shown(value: unknown): string {
+  return value === null || value === undefined ? '(none)' : JSON.stringify(value);
 }
 
 function withoutSecrets(operation: CloudOperation): CloudOperation {
