@@ -31,6 +31,7 @@ describe('the error catalogue', () => {
       'CloudConnection.connection-refused',
       'CloudConnection.host-not-found',
       'CloudConnection.network-error',
+      'CloudConnection.proxy-failed',
       'CloudConnection.timed-out',
       'Graph.throttled',
       'Graph.unavailable',

@@ -84,7 +84,7 @@ function parseOu(dn: string, option: string): ParsedOu {
   } catch (error) {
     if (!(error instanceof InvalidDnError)) throw error;
     throw directoryConfigurationError(
-      `In the scope (${option === 'includeOus' ? '--include-ou' : '--exclude-ou'}), ${error.message}.`,
+      `In the scope's ${option} (${option === 'includeOus' ? '--include-ou, -IncludeOU' : '--exclude-ou, -ExcludeOU'}), ${error.message}.`,
       'Write each OU as a full distinguished name, e.g. OU=Sales,DC=corp,DC=example,DC=com; escape a comma inside a name as "\\,".',
       dn,
     );
