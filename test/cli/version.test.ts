@@ -25,6 +25,25 @@ describe('the bundled executable', () => {
     });
   });
 
+  it('ends a usage error with --json with the same JSON error object as any other error (exit 2, Parameters.invalid)', async () => {
+    for (const [args, message] of [
+      [['sync', '--json'], /required option '--path <dir>' not specified/],
+      [['sync', '--path', '/nowhere', '--jsno', '--json'], /unknown option '--jsno' \(did you mean --json\?\)/],
+      [['sycn', '--json'], /unknown command 'sycn' \(did you mean sync\?\)/],
+    ] as const) {
+      await assert.rejects(run(process.execPath, [executable, ...args]), (error: { code: number; stdout: string; stderr: string }) => {
+        assert.equal(error.code, 2);
+        const last = JSON.parse(error.stdout.trim().split('\n').at(-1)!);
+        assert.equal(last.error.code, 'Parameters.invalid');
+        assert.equal(last.error.category, 'InvalidArgument');
+        assert.match(last.error.message, message);
+        assert.match(last.error.recommendedAction, /--help/);
+        assert.match(error.stderr, /^error \[Parameters\.invalid\]: /m);
+        return true;
+      });
+    }
+  });
+
   it('contains every dependency: only Node built-ins are imported or required', async () => {
     const bundle = await readFile(executable, 'utf8');
     const imports = [...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((match) => match[1] ?? '');
