@@ -8,6 +8,7 @@ type Properties = Record<string, unknown>;
 /** Values the plan leaves out of a create: nothing to set. */
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined || value === '') return true;
+  if (value instanceof Date) return false;
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.values(value).every(isEmpty);
   return false;
