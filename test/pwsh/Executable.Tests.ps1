@@ -60,10 +60,11 @@ Describe 'results' {
         $list | Should -Match 'NotExportable\s+: 0'
     }
 
-    It 'Get-OnlineCoexistenceSyncHistory -Last 5 | Export-Csv writes one row per run' {
+    It 'Get-OnlineCoexistenceSyncHistory -Last 5 -All | Export-Csv writes one row per run, previews included' {
         Use-Fixture status
         $csv = Join-Path $TestDrive 'runs.csv'
-        Get-OnlineCoexistenceSyncHistory -InstallPath /srv/dirsync -Last 5 | Export-Csv -Path $csv -NoTypeInformation
+        Get-OnlineCoexistenceSyncHistory -InstallPath /srv/dirsync -Last 5 -All | Export-Csv -Path $csv -NoTypeInformation
+        (Get-LastRequest).parameters.all | Should -BeTrue
         $rows = @(Import-Csv $csv)
         $rows.Count | Should -Be 2
         $rows[0].RunId | Should -Be '2'

@@ -106,15 +106,16 @@ Describe 'an administrator''s first synchronization' {
 
     It 'Get-OnlineCoexistenceSyncHistory | Format-Table shows the runs, newest first' {
         $history = @(Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5)
-        $history.Mode | Should -Be @('delta', 'full', 'preview-full')
+        $history.Mode | Should -Be @('delta', 'full')
+        @(Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5 -All).Mode | Should -Be @('delta', 'full', 'preview-full')
         $table = $history | Format-Table | Out-String -Width 200
         $table | Should -Match 'RunId\s+Mode\s+Status\s+StartedAt\s+Duration\s+Added\s+Updated\s+Deleted\s+Errors'
         $table | Should -Match "full\s+success\s+.*\s$($context.ad.salesUsers.Count)\s+0\s+0\s+0"
     }
 
-    It 'Get-OnlineCoexistenceSyncHistory -Last 5 | Export-Csv makes a report' {
+    It 'Get-OnlineCoexistenceSyncHistory -Last 5 -All | Export-Csv makes a report' {
         $csv = Join-Path $TestDrive 'history.csv'
-        Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5 | Export-Csv $csv -NoTypeInformation
+        Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 5 -All | Export-Csv $csv -NoTypeInformation
         $rows = Import-Csv $csv
         $rows.RunId | Should -Be @('3', '2', '1')
         $rows[1].Added | Should -Be ([string]$context.ad.salesUsers.Count)

@@ -66,7 +66,7 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ],
     ['sync-preview', { command: 'sync', parameters: { path, full: true, preview: true, acceptDeletes: false } }],
     ['sync', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
-    ['status', { command: 'status', parameters: { path, last: 5 } }],
+    ['status', { command: 'status', parameters: { path, last: 5, all: true } }],
     ['get-configuration', { command: 'get-configuration', parameters: { path } }],
     ['deletion-threshold', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 7 } }],
     ['organizational-units', { command: 'organizational-units', parameters: { path } }],
