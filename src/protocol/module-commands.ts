@@ -2,6 +2,7 @@
 // parameters and secrets with the same schemas as the command line.
 import { isSea } from 'node:sea';
 import { deletionThresholdParameters, setDeletionThreshold } from '../use-cases/deletion-threshold.ts';
+import { explain, explainParameters } from '../use-cases/explain.ts';
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { getConfiguration, getConfigurationParameters } from '../use-cases/get-configuration.ts';
 import { install, installParameters } from '../use-cases/install.ts';
@@ -48,6 +49,7 @@ const commands: Record<string, CommandHandler> = {
   restore: (parameters, _secrets, output) => restore(parseParameters(restoreParameters, parameters), output),
   readiness: (parameters, _secrets, output) => readiness(parseParameters(readinessParameters, parameters), output),
   report: (parameters, _secrets, output) => report(parseParameters(reportParameters, parameters), output),
+  explain: (parameters, _secrets, output) => explain(parseParameters(explainParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
   'organizational-units': (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),

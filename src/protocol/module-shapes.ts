@@ -21,6 +21,9 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
   upnClashes: 'DirSync.UpnClash',
+  attributes: 'DirSync.ExplainedAttribute',
+  nextCycle: 'DirSync.GraphRequest',
+  history: 'DirSync.ObjectHistoryEntry',
 };
 
 export function propertyName(name: string): string {

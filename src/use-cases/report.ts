@@ -45,7 +45,8 @@ export async function report(parameters: ReportParameters, output: CommandOutput
       store.getRunErrors(run.id),
     ]);
     const readiness = await readReadinessSummary(installation);
-    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
+    const explainCommand = (anchor: string) => `dirsync explain --path ${shellQuoted(installation.path)} --anchor ${anchor}`;
+    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor, explainCommand, ...(readiness ? { readiness } : {}) }));
     output.result({
       typeName: 'DirSync.SyncReport',
       properties: {
@@ -61,6 +62,11 @@ export async function report(parameters: ReportParameters, output: CommandOutput
   } finally {
     await store.close();
   }
+}
+
+/** A path as one POSIX shell word: as it is when plain, else in single quotes (an inner one closed, escaped, reopened). */
+function shellQuoted(path: string): string {
+  return /^[\w./:\\-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
 
 function actionFor(code: string): string {

@@ -16,6 +16,8 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** Only these objects (anchors), through the same phases (sync --object): no watermark moves. */
+  objects?: readonly string[];
 }
 
 /** Who watches a cycle from outside (the service's metrics). */
@@ -51,14 +53,20 @@ export async function runInstallationCycle(
   signal?: AbortSignal,
   observer?: CycleObserver,
 ): Promise<CycleResult> {
-  const configuration = await new Installation(path).readConfiguration();
-  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
-  if (runMode.kind === 'standby')
-    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  const runMode = await cycleRunMode(path, request, reporter);
   return withCycleContext(path, runMode, reporter, async (context) => {
     observer?.connected(context.cloud.graphCounters);
     return runCycleIn(context, runMode, request, reporter, signal);
   });
+}
+
+/** The run mode of a cycle of this installation, as asked (a preview, or not) and as the installation allows. */
+export async function cycleRunMode(path: string, request: RunRequest, reporter: Reporter): Promise<RunParts> {
+  const configuration = await new Installation(path).readConfiguration();
+  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
+  if (runMode.kind === 'standby')
+    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  return runMode;
 }
 
 /** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
@@ -87,7 +95,8 @@ export function runCycleIn(
 /** The engine's options for one cycle of this configuration. */
 export function cycleOptions(configuration: Configuration, request: Omit<CycleRequest, 'preview'>, runMode: RunParts): CycleOptions {
   return {
-    mode: request.full ? 'full' : 'delta',
+    mode: request.objects ? 'object' : request.full ? 'full' : 'delta',
+    ...(request.objects ? { objects: request.objects } : {}),
     runMode,
     acceptDeletes: request.acceptDeletes,
     deletionGuard: configuration.deletionThreshold,

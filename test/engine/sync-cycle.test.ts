@@ -20,6 +20,7 @@ import type {
   OperationSink,
   SoftMatchCandidate,
 } from '../../src/engine/ports.ts';
+import { forecastObjects } from '../../src/engine/object-forecast.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
@@ -40,6 +41,8 @@ class ScriptedDirectory implements DirectorySource {
   hidden = new Set<string>();
   /** Objects that exist but are outside the scope. */
   outOfScope = new Map<string, SourceObject>();
+  /** Objects the account may not read by GUID either: a read answers "no such object" (Samba, an ancestor denies). */
+  unreadable = new Set<string>();
   private generation = 0;
   private lastListing: { dn: string; returned: number }[] | undefined;
 
@@ -81,10 +84,15 @@ class ScriptedDirectory implements DirectorySource {
   private listed(): SourceObject[] {
     return [...this.objects.values()].filter((object) => !this.hidden.has(object.anchor));
   }
-  async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
+  async *readObjects(anchors: readonly string[], options: { memberOf?: boolean } = {}): AsyncIterable<ImportChange> {
     for (const anchor of anchors) {
-      const object = this.objects.get(anchor);
-      yield object ? { op: 'upsert', object } : { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
+      const object = this.unreadable.has(anchor) ? undefined : this.objects.get(anchor);
+      if (!object) {
+        yield { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
+        continue;
+      }
+      const memberOf = [...this.objects.values()].filter((candidate) => candidate.references.members?.includes(anchor)).map((group) => group.anchor);
+      yield { op: 'upsert', object: options.memberOf ? { ...object, references: { ...object.references, memberOf } } : object };
     }
   }
   deltaImport(): DirectoryImport {
@@ -848,6 +856,126 @@ describe('the sync cycle', () => {
       assert.equal((await store.listRuns(1))[0]!.mode, 'restore');
       const again = await restoreRun(bad.runId, { store, exporter: cloud, runMode: resolveRunMode({ kind: 'live' }), reporter: silentReporter });
       assert.deepEqual(again.skipped.sort(), ['GGGG', 'U0', 'U1'], 'what is back is left alone');
+    });
+  });
+
+  describe('an object run (sync --object, explain)', () => {
+    const objectRun = (anchors: string[], options: Partial<CycleOptions> = {}) => cycle({ mode: 'object', objects: anchors, ...options });
+    const sent = () => cloud.writes().map((operation) => `${operation.action} ${operation.anchor}`);
+
+    it('creates just that user, adds it to its groups and sets its manager; nothing else is read or sent, no watermark moves', async () => {
+      ad.put(user('BOSS', 'boss'));
+      ad.put(user('BOB', 'bob', { title: ['Clerk'] }));
+      ad.put(group('GGGG', 'sales', ['BOB']));
+      await cycle();
+      cloud.writes();
+      const watermark = await store.getWatermark('active-directory');
+      ad.put({ ...user('CARL', 'carl'), references: { manager: 'BOSS' } });
+      ad.put(group('GGGG', 'sales', ['BOB', 'CARL']));
+      ad.put(user('BOB', 'bob', { title: ['Manager'] }));
+      const result = await objectRun(['CARL']);
+      assert.equal(result.mode, 'object');
+      assert.equal(result.status, 'success');
+      assert.deepEqual(sent().sort(), ['add-members GGGG', 'create CARL', 'set-manager CARL']);
+      const added = result.plan.find((operation) => operation.action === 'add-members');
+      assert.deepEqual(added?.operation.action === 'add-members' && added.operation.members.map((member) => member.anchor), ['CARL']);
+      assert.equal(await store.getWatermark('active-directory'), watermark, 'the watermark stays');
+      assert.equal(cloud.byAnchor('BOB')?.attributes.jobTitle, 'Clerk', "another object's change waits for the next cycle");
+      assert.equal((await store.listRuns(1))[0]!.mode, 'object');
+      // The delta that follows brings the same changes again: only what the object run did not do is sent.
+      assert.deepEqual(sent(), []);
+      await cycle();
+      assert.deepEqual(sent(), ['update BOB']);
+    });
+
+    it('takes the object out of the groups AD no longer lists it in', async () => {
+      ad.put(user('ALICE', 'alice'));
+      ad.put(user('BOB', 'bob'));
+      ad.put(group('GGGG', 'sales', ['ALICE', 'BOB']));
+      await cycle();
+      cloud.writes();
+      ad.put(group('GGGG', 'sales', ['BOB']));
+      await objectRun(['ALICE']);
+      assert.deepEqual(sent(), ['remove-member GGGG']);
+      assert.deepEqual(await store.getMembersAmong('GGGG', ['ALICE', 'BOB']), new Set(['BOB']));
+    });
+
+    it('never deletes an object the account cannot read by GUID: withheld, named hidden', async () => {
+      ad.put(user('U1', 'user1'));
+      await cycle();
+      cloud.writes();
+      ad.unreadable.add('U1');
+      const result = await objectRun(['U1']);
+      assert.deepEqual(sent(), []);
+      assert.deepEqual(
+        result.withheld.map((entry) => [entry.anchor, /denied list\/read/.test(entry.reason)]),
+        [['U1', true]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.cloudId, cloud.idOf('U1'), 'still linked');
+    });
+
+    it('deletes an object its GUID lookup confirms gone', async () => {
+      ad.put(user('U1', 'user1'));
+      ad.put(user('U2', 'user2'));
+      await cycle();
+      cloud.writes();
+      ad.objects.delete('U1');
+      const result = await objectRun(['U1']);
+      assert.deepEqual(sent(), [`delete U1`]);
+      assert.equal(result.counts.deleted, 1);
+      assert.ok(cloud.byAnchor('U2'), 'the other user is not touched');
+    });
+
+    it("takes its own object off the retry queue, and leaves the others' retries for the next cycle", async () => {
+      ad.put(user('U1', 'user1'));
+      ad.put(user('U2', 'user2'));
+      cloud.failAnchors = new Set(['U1', 'U2']);
+      await cycle();
+      assert.deepEqual((await store.listRetries(10)).sort(), ['U1', 'U2']);
+      cloud.failAnchors.clear();
+      await objectRun(['U1']);
+      assert.ok(cloud.byAnchor('U1'));
+      assert.equal(cloud.byAnchor('U2'), undefined);
+      assert.deepEqual(await store.listRetries(10), ['U2']);
+    });
+
+    it('in preview plans the same and records nothing but the run, as preview-object', async () => {
+      ad.put(user('U1', 'user1'));
+      const result = await objectRun(['U1'], { runMode: resolveRunMode({ kind: 'preview' }) });
+      assert.equal(result.mode, 'preview-object');
+      assert.deepEqual(
+        result.plan.map((operation) => `${operation.action} ${operation.anchor}`),
+        ['create U1'],
+      );
+      assert.equal(cloud.objects.size, 0);
+      assert.equal(await store.countLinks(), 0);
+    });
+
+    it("forecasts the next cycle's requests for an object and leaves no trace, not even a run", async () => {
+      ad.put(user('U1', 'user1'));
+      await cycle();
+      cloud.writes();
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      ad.put(user('U2', 'user2'));
+      const runs = await store.listRuns(100);
+      const forecast = await forecastObjects(
+        ['U1'],
+        { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones' },
+        {
+          store,
+          source: ad,
+          target: cloud,
+          exporter: cloud,
+          reporter: silentReporter,
+        },
+      );
+      assert.deepEqual(
+        forecast.plan.map((operation) => [operation.action, operation.anchor, operation.values]),
+        [['update', 'U1', [{ attribute: 'department', old: null, new: 'Sales' }]]],
+      );
+      assert.deepEqual(sent(), [], 'nothing sent');
+      assert.deepEqual(await store.listRuns(100), runs, 'no run recorded');
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.exported.department, null, 'the link is as it was');
     });
   });
 });

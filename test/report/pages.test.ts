@@ -36,6 +36,7 @@ describe('report pages', () => {
       deleted: [],
       errors: [{ dn: `CN=${hostile}`, anchor: 'a', code: `"><b>${hostile}`, message: hostile }],
       actionFor: () => hostile,
+      explainCommand: (anchor) => `dirsync explain --anchor ${anchor} ${hostile}`,
     });
     for (const page of [readiness, run]) {
       assert.doesNotMatch(page, /<script|<img|<b>|onerror=alert\(1\)>/);

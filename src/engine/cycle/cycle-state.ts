@@ -71,7 +71,7 @@ export interface MemberRemoval {
 }
 
 export class CycleState {
-  mode: 'full' | 'delta';
+  mode: 'full' | 'delta' | 'object';
   runId = 0;
   tenant!: TenantContext;
   readonly startedAt: Date;
@@ -111,7 +111,7 @@ export class CycleState {
 
   readonly #historyMode: (work: RunWork) => RunHistoryMode;
 
-  constructor(options: { mode: 'full' | 'delta'; historyMode: (work: RunWork) => RunHistoryMode; startedAt: Date; reporter: Reporter }) {
+  constructor(options: { mode: 'full' | 'delta' | 'object'; historyMode: (work: RunWork) => RunHistoryMode; startedAt: Date; reporter: Reporter }) {
     this.mode = options.mode;
     this.#historyMode = options.historyMode;
     this.startedAt = options.startedAt;
