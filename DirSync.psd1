@@ -12,6 +12,7 @@
     FunctionsToExport    = @(
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
+        'Get-OnlineCoexistenceObject'
         'Get-OnlineCoexistenceSyncHistory'
         'Install-OnlineCoexistenceTool'
         'Restore-OnlineCoexistenceSyncRun'

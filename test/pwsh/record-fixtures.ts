@@ -70,6 +70,9 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['get-configuration', { command: 'get-configuration', parameters: { path } }],
     ['deletion-threshold', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 7 } }],
     ['organizational-units', { command: 'organizational-units', parameters: { path } }],
+    ['explain', { command: 'explain', parameters: { path, identity: FIXTURE.users.alice.userPrincipalName } }],
+    ['explain-not-found', { command: 'explain', parameters: { path, identity: 'nobody@corp.example.test' } }],
+    ['sync-object', { command: 'sync', parameters: { path, full: false, preview: true, acceptDeletes: false, object: FIXTURE.users.alice.dn } }],
     ['uninstall', { command: 'uninstall', parameters: { path, keepData: false } }],
   ];
   try {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { toCsv } from '../../src/report/csv.ts';
 import { readinessPage } from '../../src/report/readiness-page.ts';
+import { objectPage } from '../../src/report/object-page.ts';
 import { runPage } from '../../src/report/run-page.ts';
 
 const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)>'&`;
@@ -38,13 +39,42 @@ describe('report pages', () => {
       actionFor: () => hostile,
       explainCommand: (anchor) => `dirsync explain --anchor ${anchor} ${hostile}`,
     });
-    for (const page of [readiness, run]) {
+    const object = objectPage({
+      identity: `the UPN ${hostile}`,
+      dn: `CN=${hostile}`,
+      anchor: hostile,
+      objectType: 'user',
+      directory: { readAs: hostile, state: 'hidden', reason: hostile },
+      inScope: null,
+      scopeReason: hostile,
+      match: { state: 'linked', cloudId: hostile, by: hostile, sinceRunId: 3, reason: hostile },
+      cloudId: hostile,
+      attributes: [{ target: hostile, desired: hostile, exported: [hostile], cloud: { nested: hostile } }],
+      drift: [{ target: hostile, exported: hostile, cloud: hostile }],
+      nextCycle: [{ action: 'update', method: 'PATCH', url: `/users/${hostile}`, body: { displayName: hostile }, note: hostile }],
+      withheld: [{ dn: hostile, objectType: 'user', reason: hostile }],
+      errors: [{ runId: null, code: hostile, message: hostile }],
+      retry: { queued: true, position: 1, queueLength: 1 },
+      history: [
+        {
+          runId: 3,
+          mode: 'delta',
+          endedAt: new Date(0),
+          action: 'updated',
+          changes: [{ name: hostile, old: hostile, new: hostile }],
+          detail: hostile,
+        },
+      ],
+    });
+    for (const page of [readiness, run, object]) {
       assert.doesNotMatch(page, /<script|<img|<b>|onerror=alert\(1\)>/);
       assert.match(page, /&#60;script&#62;alert\(&#34;x&#34;\)&#60;\/script&#62;/);
       // Attribute values set aside (a value's quotes are escaped, so every " delimits one), no tag loads anything.
       assert.doesNotMatch(page.replace(/"[^"]*"/g, '""'), /<[^>]*\b(src|href)=|url\(|@import/, 'no element loads anything');
     }
     assert.match(run, /data-code="&#34;&#62;&#60;b&#62;/, 'attribute values are escaped too');
+    assert.match(object, /data-target="&#60;script&#62;/, 'the object page escapes its attribute values too');
+    assert.match(run, /dirsync explain --anchor a &#60;script&#62;/, 'each object of the run report carries its explain command, escaped');
   });
 
   it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {
