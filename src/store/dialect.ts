@@ -2,7 +2,7 @@
 // with named parameters; a dialect holds the SQL text of each name for its engine, and knows how to send it:
 // - a batch (rows of one shape, e.g. links to save) runs its statement once per row inside the caller's transaction on
 //   SQLite, and travels as one table-valued parameter, @rows, on SQL Server (a request holds 2,100 parameters at most);
-// - parameters are written @name in both dialects' SQL (SQLite accepts that form too).
+// - parameters are written @name in both dialects' SQL (the SQLite dialect binds them by position).
 import type { Migration } from './migrations/migration.ts';
 import type { DeletedLinkRow, DeletedObjectRow, LinkRow, Numbered, ObjectChangeRow, RunErrorRow } from './rows.ts';
 

@@ -13,7 +13,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { DirSyncError } from '../core/errors.ts';
-import type { Batch, Dialect, Parameters, StatementName, TransactionExecutor, Value } from './dialect.ts';
+import type { Batch, Dialect, ParameterName, Parameters, StatementName, TransactionExecutor, Value } from './dialect.ts';
 import type { Migration } from './migrations/migration.ts';
 import { SqlStore } from './sql-store.ts';
 import { SQLITE_STATEMENTS } from './sqlite-statements.ts';
@@ -24,14 +24,12 @@ const SWEEP_PAGE_SIZE = 1000;
 /** How long a writer waits for another connection's lock before failing (e.g. a status query mid-sync). */
 const BUSY_TIMEOUT_MS = 10_000;
 
-type Binding = Record<string, SQLInputValue>;
-
 class SqliteDialect implements Dialect {
   readonly location: string;
   readonly pageSize = SWEEP_PAGE_SIZE;
   readonly #database: DatabaseSync;
-  /** Prepared statements by name, each a list when its text is (prepared on first use). */
-  readonly #prepared = new Map<StatementName, StatementSync[]>();
+  /** Prepared statements by name, each a list when its text is. */
+  readonly #prepared = new Map<StatementName, Prepared[]>();
   /** The end of the last call queued: the next one starts after it. */
   #turn: Promise<unknown> = Promise.resolve();
   readonly #inTransaction: TransactionExecutor = {
@@ -99,28 +97,38 @@ class SqliteDialect implements Dialect {
   }
 
   #run(statement: StatementName, parameters: Parameters = {}, batch?: Batch): number {
-    const prepared = this.#prepare(statement);
     let changed = 0;
-    for (const binding of bindings(parameters, batch)) for (const each of prepared) changed += Number(each.run(binding).changes);
+    for (const { statement: prepared, names } of this.#prepare(statement)) {
+      const bind = binder(names, parameters, batch);
+      for (const row of rowsOf(batch)) changed += Number(prepared.run(...bind(row)).changes);
+    }
     return changed;
   }
 
   #all(statement: StatementName, parameters: Parameters = {}, batch?: Batch): unknown[] {
-    const [query] = this.#prepare(statement);
+    const [{ statement: query, names }] = this.#prepare(statement) as [Prepared];
+    const bind = binder(names, parameters, batch);
+    if (!batch || batch.rows.length === 1) return query.all(...bind(batch?.rows[0] as Record<string, Value> | undefined));
     const rows: unknown[] = [];
-    for (const binding of bindings(parameters, batch)) for (const row of query!.all(binding)) rows.push(row);
+    for (const row of batch.rows) for (const found of query.all(...bind(row as Record<string, Value>))) rows.push(found);
     return rows;
   }
 
-  #prepare(statement: StatementName): StatementSync[] {
+  /**
+   * Prepares a statement's texts on first use. Their @name parameters become positional ones, bound from a list
+   * of values in the same order: binding by position is about a third faster than by name in node:sqlite.
+   */
+  #prepare(statement: StatementName): Prepared[] {
     let prepared = this.#prepared.get(statement);
     if (!prepared) {
       const texts = SQLITE_STATEMENTS[statement];
       prepared = (typeof texts === 'string' ? [texts] : texts).map((text) => {
-        const each = this.#database.prepare(text);
-        // A batch row carries every column of its shape; a statement may use only some (the key, say).
-        each.setAllowUnknownNamedParameters(true);
-        return each;
+        const names: string[] = [];
+        const positional = text.replace(/@(\w+)/g, (_, name: string) => {
+          names.push(name);
+          return '?';
+        });
+        return { statement: this.#database.prepare(positional), names };
       });
       this.#prepared.set(statement, prepared);
     }
@@ -128,20 +136,36 @@ class SqliteDialect implements Dialect {
   }
 }
 
-/** The call's parameters, then once per row of its batch the row's columns beside them. */
-function* bindings(parameters: Parameters, batch: Batch | undefined): Generator<Binding> {
-  if (!batch) {
-    yield bindable(parameters);
-    return;
-  }
-  const rowsOnly = Object.keys(parameters).length === 0;
-  for (const row of batch.rows as readonly Record<string, Value>[]) yield bindable(rowsOnly ? row : { ...parameters, ...row });
+interface Prepared {
+  statement: StatementSync;
+  /** The names of its parameters, in the order of their positions. */
+  names: readonly string[];
 }
 
-/** Times as ISO 8601 text (SQLite has no time type); the values themselves when there is none. */
-function bindable(values: Record<string, Value | undefined>): Binding {
-  if (!Object.values(values).some((value) => value instanceof Date)) return values as Binding;
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : (value ?? null)]));
+/** The rows a statement runs for: each row of its batch, or once (undefined) without a batch. */
+function rowsOf(batch: Batch | undefined): readonly (Record<string, Value> | undefined)[] {
+  return batch ? (batch.rows as readonly Record<string, Value>[]) : [undefined];
+}
+
+/**
+ * How to bind a call's statement: for each parameter name, its value in the row when the batch's rows have that
+ * column, else in the call's parameters (decided once per call: a batch's rows all have one shape).
+ */
+function binder(
+  names: readonly string[],
+  parameters: Parameters,
+  batch: Batch | undefined,
+): (row: Record<string, Value> | undefined) => SQLInputValue[] {
+  const first = batch?.rows[0] as Record<string, Value> | undefined;
+  const fromRow = names.map((name) => first !== undefined && name in first);
+  const fixed = names.map((name, index) => (fromRow[index] ? null : sqliteValue(name, parameters[name as ParameterName])));
+  return (row) => names.map((name, index) => (fromRow[index] ? sqliteValue(name, row![name]) : fixed[index]!));
+}
+
+function sqliteValue(name: string, value: Value | undefined): SQLInputValue {
+  if (value === undefined) throw new RangeError(`no value for the parameter @${name}`);
+  // SQLite has no time type: times are ISO 8601 text in UTC.
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 export class SqliteStore extends SqlStore {
