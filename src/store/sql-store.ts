@@ -2,7 +2,8 @@
 // last of duplicates wins, nothing sent for an empty one, all of it in one transaction), the keyset pager of the link
 // sweeps, the bounded run history, interrupted runs and unknown runs. What differs between SQLite and SQL Server (SQL
 // text, and how a statement and a batch travel) is the dialect's (dialect.ts): SqliteStore and SqlServerStore are
-// this class over their dialect.
+// this class over their dialect. (One core over dialects rather than a port split by concern: the engines differ in
+// SQL and transport, never in policy, so each rule lives once here and a new statement is a name and two texts.)
 import type { Batch, Dialect, Parameters, StatementName } from './dialect.ts';
 import { pendingMigrations } from './migrations/index.ts';
 import {
