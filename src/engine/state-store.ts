@@ -42,6 +42,10 @@ export interface RunCounts {
   errors: number;
   /** Objects Graph cannot take (contacts, mail-enabled groups): reported, not exported. */
   notExportable: number;
+  /** Objects changed back to AD's values after someone changed them in the cloud (drift). */
+  reverted: number;
+  /** Objects brought back from the tenant's deleted items (the same cloud object), rather than created again. */
+  restored: number;
 }
 
 export interface ObjectError {
@@ -86,8 +90,10 @@ export interface ObjectChange {
   /**
    * withheld-delete: a delete the run did not export (the deletion threshold, an object hidden from the listing).
    * upn-placeholder: a user in the cloud under a placeholder UPN (old: the UPN it should have; new: the placeholder).
+   * restored: brought back from the tenant's deleted items (the same cloud object), then updated to AD's values.
+   * reverted / drift: changed in the cloud by someone else (old: the cloud's value; new: AD's), sent back or only reported.
    */
-  action: 'added' | 'updated' | 'withheld-delete' | 'upn-placeholder';
+  action: 'added' | 'updated' | 'restored' | 'reverted' | 'drift' | 'withheld-delete' | 'upn-placeholder';
   /** The cloud attributes that changed, as last exported → as exported by this run (null: none). */
   attributes: AttributeChange[];
   /** Why, for a withheld delete. */

@@ -81,6 +81,8 @@ export const configurationSchema = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
   /** A standby (staging mode): cycles import and plan, and export nothing, until `promote` makes it active. */
   staging: z.boolean().default(false),
+  /** Changes made in the cloud to what DirSync owns: sent back to AD's values (revert), or only listed (report). */
+  cloudDrift: z.enum(['revert', 'report']).default('revert'),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -100,6 +102,7 @@ export function defaultConfiguration(): Configuration {
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
     staging: false,
+    cloudDrift: 'revert',
   };
 }
 

@@ -74,6 +74,8 @@ export type ParameterName =
   | 'unchanged'
   | 'errors'
   | 'notExportable'
+  | 'reverted'
+  | 'restored'
   | 'deletedBefore';
 
 export type Value = string | number | Date | null;

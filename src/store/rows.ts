@@ -76,6 +76,8 @@ export interface RunRow {
   unchanged: number;
   errors: number;
   not_exportable: number;
+  reverted: number;
+  restored: number;
   message: string | null;
 }
 
@@ -91,6 +93,8 @@ export const RUN_COLUMNS = [
   'unchanged',
   'errors',
   'not_exportable',
+  'reverted',
+  'restored',
   'message',
 ] as const satisfies readonly (keyof RunRow)[];
 
@@ -108,6 +112,8 @@ export function runFromRow(row: RunRow): RunRecord {
       unchanged: row.unchanged,
       errors: row.errors,
       notExportable: row.not_exportable,
+      reverted: row.reverted,
+      restored: row.restored,
     },
     message: row.message,
   };

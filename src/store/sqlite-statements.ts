@@ -73,7 +73,7 @@ export const SQLITE_STATEMENTS: Record<StatementName, string | readonly string[]
   recordObjectChanges: `INSERT INTO run_changes (run_id, ${CHANGES}) VALUES (@runId, ${valuesOf(OBJECT_CHANGE_COLUMNS)})`,
   objectChanges: `SELECT ${CHANGES} FROM run_changes WHERE run_id = @runId ORDER BY id`,
   finishRun: `UPDATE runs SET status = @status, ended = @ended, message = @message, added = @added, updated = @updated, deleted = @deleted,
-    unchanged = @unchanged, errors = @errors, not_exportable = @notExportable WHERE id = @runId`,
+    unchanged = @unchanged, errors = @errors, not_exportable = @notExportable, reverted = @reverted, restored = @restored WHERE id = @runId`,
   listRuns: `SELECT ${columnList(RUN_COLUMNS)} FROM runs ORDER BY id DESC LIMIT @limit`,
   runErrors: 'SELECT dn, anchor, code, message FROM run_errors WHERE run_id = @runId ORDER BY id',
 };

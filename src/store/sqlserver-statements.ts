@@ -97,7 +97,7 @@ export const SQL_SERVER_STATEMENTS: Record<StatementName, string> = {
   objectChanges: `SELECT ${CHANGES} FROM dbo.run_changes WHERE run_id = @runId ORDER BY id`,
   finishRun: `
     UPDATE dbo.runs SET status = @status, ended = @ended, message = @message, added = @added, updated = @updated, deleted = @deleted,
-      unchanged = @unchanged, errors = @errors, not_exportable = @notExportable
+      unchanged = @unchanged, errors = @errors, not_exportable = @notExportable, reverted = @reverted, restored = @restored
     WHERE id = @runId`,
   listRuns: `SELECT TOP (@limit) ${columnList(RUN_COLUMNS)} FROM dbo.runs ORDER BY id DESC`,
   runErrors: 'SELECT dn, anchor, code, message FROM dbo.run_errors WHERE run_id = @runId ORDER BY id',
@@ -134,6 +134,8 @@ export const PARAMETER_TYPES: Record<ParameterName, SqlType> = {
   unchanged: sql.Int,
   errors: sql.Int,
   notExportable: sql.Int,
+  reverted: sql.Int,
+  restored: sql.Int,
   deletedBefore: TIME,
 };
 

@@ -42,6 +42,8 @@ export const configureParameters = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
   /** A standby installation (staging mode): plans every cycle against the cloud and exports nothing. */
   staging: z.boolean().optional(),
+  /** What a cycle does about changes made in the cloud to what DirSync owns. */
+  cloudDrift: z.enum(['revert', 'report']).optional(),
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
@@ -87,6 +89,7 @@ export async function configure(
     matching: { softMatch: parameters.softMatch ?? existing.matching.softMatch },
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
     staging: parameters.staging ?? existing.staging,
+    cloudDrift: parameters.cloudDrift ?? existing.cloudDrift,
   };
 
   const checks: ConfigurationCheck[] = [];

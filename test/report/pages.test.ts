@@ -20,7 +20,7 @@ describe('report pages', () => {
         status: 'completed-export-errors',
         startedAt: new Date('2026-12-01T00:00:00Z'),
         endedAt: new Date('2026-12-01T00:00:05Z'),
-        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 },
+        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0, reverted: 0, restored: 0 },
         message: hostile,
       },
       changes: [

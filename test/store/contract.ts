@@ -51,7 +51,7 @@ export function anchors(count: number, prefix = 'anchor'): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(6, '0')}`);
 }
 
-const zeroCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
+const zeroCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 };
 
 export function describeStoreContract(name: string, createFixture: () => Promise<StoreFixture>): void {
   describe(`the ${name} state store (contract)`, function () {
@@ -134,7 +134,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
           counts: zeroCounts,
           message: null,
         });
-        const counts = { ...zeroCounts, added: 2, errors: 1, notExportable: 3 };
+        const counts = { ...zeroCounts, added: 2, errors: 1, notExportable: 3, reverted: 4, restored: 5 };
         await upgraded.finishRun(runId, 'completed-export-errors', counts, new Date('2024-05-01T10:05:00.000Z'), 'one error');
         assert.deepEqual((await upgraded.listRuns(1))[0]?.counts, counts, 'the migrated run history takes the new counts');
         assert.deepEqual(await upgraded.getRunErrors(runId), [{ dn: 'CN=x', anchor: 'x', code: 'Request_BadRequest', message: 'bad' }]);
@@ -390,7 +390,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         }));
         await store.recordObjectErrors(runId, errors);
         const endedAt = new Date('2024-06-01T08:03:00.456Z');
-        const counts = { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: BIG_BATCH, notExportable: 5 };
+        const counts = { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: BIG_BATCH, notExportable: 5, reverted: 0, restored: 0 };
         await store.finishRun(runId, 'completed-export-errors', counts, endedAt, 'some objects failed');
         assert.deepEqual(await store.listRuns(1), [
           { id: runId, mode: 'delta', startedAt, endedAt, status: 'completed-export-errors', counts, message: 'some objects failed' },

@@ -36,6 +36,10 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .option('--enable-hybrid-deployment', 'record the Exchange hybrid deployment option (checks the Exchange schema)')
     .option('--enable-password-sync', 'refused, with the reason: no public Graph API accepts password hashes')
     .option('--staging', 'a standby installation: every cycle plans against the cloud and exports nothing, until promote')
+    .option(
+      '--cloud-drift <policy>',
+      'changes made in the cloud to what DirSync owns: revert (default: AD is the authority, they are sent back) or report (listed only)',
+    )
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
     .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
     .option('--json', 'print the result as one JSON object on the last line')
@@ -58,6 +62,7 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
           'cloudCaFile',
           'attributeFilter',
           'softMatch',
+          'cloudDrift',
           'enableHybridDeployment',
           'enablePasswordSync',
           'syncNow',

@@ -9,6 +9,7 @@ import { safeLinksAndDeletedObjects } from './v5-safe-links-and-deleted-objects.
 import { runChanges } from './v6-run-changes.ts';
 import { oneAnchorCollation } from './v7-one-anchor-collation.ts';
 import { deletedLinks } from './v8-deleted-links.ts';
+import { driftCounts } from './v9-drift-counts.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   runChanges,
   oneAnchorCollation,
   deletedLinks,
+  driftCounts,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
