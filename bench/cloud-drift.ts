@@ -34,38 +34,42 @@ export async function measureCloudDrift(owned: number): Promise<CloudDriftCost> 
   const standIn = await startEntraStandIn();
   const work = await mkdtemp(join(tmpdir(), 'dirsync-bench-drift-'));
   const store = new SqliteStore(join(work, 'state.db'));
-  const entra = await connectToEntra({
-    tenantId: standIn.tenantId,
-    clientId: standIn.clientId,
-    credential: { kind: 'client-secret', secret: standIn.clientSecret },
-    cloud: { authorityHost: new URL(standIn.authority).origin, graphEndpoint: standIn.graphEndpoint },
-    caPem: standIn.caPem,
-    preview: false,
-  });
   try {
     await store.migrate();
+    // Seeded before signing in: a connection left idle for the seeding's minutes would meet a closed keep-alive socket.
     const ids = await seedOwnedUsers(standIn, store, owned);
-    const target = new CloudDirectory(entra.session, standIn.clientId);
-    const round = async (): Promise<DriftRound> => {
-      const state = new CycleState({ mode: 'delta', historyMode: (work) => work, startedAt: new Date(), reporter: silentReporter });
-      const ledger = new CycleLedger(store, state);
-      const requestsBefore = entra.session.counters.requests;
-      const started = performance.now();
-      const resumeAt = await detectCloudDrift({ state, store, target, ledger, policy: 'report' });
-      const seconds = (performance.now() - started) / 1000;
-      await store.setWatermark(CLOUD_WATERMARK, JSON.stringify(resumeAt));
-      return { requests: entra.session.counters.requests - requestsBefore, seconds, drifted: state.drift.size };
-    };
-    const firstRound = await round();
-    const noChange = await round();
-    await editInThePortal(
-      standIn,
-      ids.filter((_, index) => index % 100 === 0),
-    );
-    const onePercent = await round();
-    return { owned, firstRound, noChange, onePercent };
+    const entra = await connectToEntra({
+      tenantId: standIn.tenantId,
+      clientId: standIn.clientId,
+      credential: { kind: 'client-secret', secret: standIn.clientSecret },
+      cloud: { authorityHost: new URL(standIn.authority).origin, graphEndpoint: standIn.graphEndpoint },
+      caPem: standIn.caPem,
+      preview: false,
+    });
+    try {
+      const target = new CloudDirectory(entra.session, standIn.clientId);
+      const round = async (): Promise<DriftRound> => {
+        const state = new CycleState({ mode: 'delta', historyMode: (mode) => mode, startedAt: new Date(), reporter: silentReporter });
+        const ledger = new CycleLedger(store, state);
+        const requestsBefore = entra.session.counters.requests;
+        const started = performance.now();
+        const resumeAt = await detectCloudDrift({ state, store, target, ledger, policy: 'report' });
+        const seconds = (performance.now() - started) / 1000;
+        await store.setWatermark(CLOUD_WATERMARK, JSON.stringify(resumeAt));
+        return { requests: entra.session.counters.requests - requestsBefore, seconds, drifted: state.drift.size };
+      };
+      const firstRound = await round();
+      const noChange = await round();
+      await editInThePortal(
+        standIn,
+        ids.filter((_, index) => index % 100 === 0),
+      );
+      const onePercent = await round();
+      return { owned, firstRound, noChange, onePercent };
+    } finally {
+      entra.close();
+    }
   } finally {
-    entra.close();
     await store.close();
     await standIn.stop();
     await rm(work, { recursive: true, force: true });
