@@ -17,7 +17,9 @@
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
+        'Start-OnlineCoexistenceScheduler'
         'Start-OnlineCoexistenceSync'
+        'Switch-OnlineCoexistenceServer'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
     )

@@ -1,6 +1,6 @@
 // The one error type of DirSync. Every failure a user can meet is a DirSyncError whose `code` is listed in the
 // catalogue (error-catalogue.ts) with its category, whether it is transient, and what to do about it. Connectors
-// translate their libraries' errors into DirSyncErrors at their own boundary; the use-case layer (src/commands)
+// translate their libraries' errors into DirSyncErrors at their own boundary; the use-case layer (src/use-cases)
 // alone turns a category into an exit code; the renderers (terminal, PowerShell module) show the code with it.
 import { errorCatalogue, type ErrorCategory, type ErrorCode } from './error-catalogue.ts';
 
