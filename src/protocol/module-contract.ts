@@ -5,7 +5,7 @@
 // module refuses another (module/private/Invoke-DirSyncCommand.ps1).
 import packageJson from '../../package.json' with { type: 'json' };
 import { CMDLET_OF_COMMAND, PARAMETER_OF_OPTION } from '../core/advice.ts';
-import { errorCatalogue, ERROR_CODES } from '../core/error-catalogue.ts';
+import { ERROR_CODES } from '../core/error-catalogue.ts';
 import { DirSyncError } from '../core/errors.ts';
 import type { RunHistoryMode } from '../engine/state-store.ts';
 import { ExitCode } from '../use-cases/exit-codes.ts';
@@ -74,11 +74,8 @@ export function moduleContract(): PowerShellData {
     RunModes: Object.keys(RUN_MODES),
     Errors: Object.fromEntries(
       ERROR_CODES.map((code) => {
-        const entry = errorCatalogue[code];
-        return [
-          code,
-          { Category: entry.category, Transient: entry.transient, Action: 'powerShellAction' in entry ? entry.powerShellAction : entry.action },
-        ];
+        const { category, powerShellAction } = new DirSyncError(code);
+        return [code, { Category: category, Action: powerShellAction }];
       }),
     ),
     Cmdlets: { ...CMDLET_OF_COMMAND },

@@ -97,6 +97,7 @@ function invalidRequest(problem: string, cause?: unknown): DirSyncError {
   return new DirSyncError('Module.invalid-request', `The DirSync executable could not read the request from the PowerShell module: ${problem}.`, {
     recommendedAction:
       '"dirsync module-request" is meant for the DirSync PowerShell module; if the module sent this, make sure the module and the executable come from the same DirSync version.',
+    powerShellAction: 'Use the DirSync module and executable of the same version: reinstall DirSync.',
     cause,
   });
 }

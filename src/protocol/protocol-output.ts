@@ -57,6 +57,11 @@ export class ProtocolOutput implements CommandOutput {
     this.send(MessageType.result, { value: toModuleShape(result) });
   }
 
+  /** The module speaks PowerShell: its cmdlets and their parameters. */
+  adviceFor(error: DirSyncError): string {
+    return error.powerShellAction;
+  }
+
   /** The failure that ends the command (ThrowTerminatingError); the process then exits with `exitCode`. */
   error(error: DirSyncError): void {
     this.sendError(error, { terminating: true, exitCode: exitCodeOfError(error) });
@@ -73,7 +78,7 @@ export class ProtocolOutput implements CommandOutput {
       category: error.category,
       message: error.message,
       // The advice in the module's words: cmdlets and their parameters, not the command line's options.
-      recommendedAction: error.powerShellAction,
+      recommendedAction: this.adviceFor(error),
       target: error.target ?? null,
       terminating: ending.terminating,
       // Read by modules of protocol 2, which end the cmdlet on 1 and 2: so they still show a version mismatch as the failure it is.

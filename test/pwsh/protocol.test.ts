@@ -10,7 +10,8 @@ import { runModuleRequest } from '../../src/cli/verbs/module-request.ts';
 import { CMDLET_OF_COMMAND } from '../../src/core/advice.ts';
 import { DirSyncError } from '../../src/core/errors.ts';
 import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
-import { registerCommand } from '../../src/protocol/command-registry.ts';
+import { findCommand, registerCommand } from '../../src/protocol/command-registry.ts';
+import { registerModuleCommands } from '../../src/protocol/module-commands.ts';
 import { MODULE_CONTRACT_FILE, moduleContract, moduleContractFile, PROTOCOL_VERSION } from '../../src/protocol/module-contract.ts';
 import { parseModuleRequest, receiveModuleRequest } from '../../src/protocol/module-request.ts';
 import { toModuleShape } from '../../src/protocol/module-shapes.ts';
@@ -211,6 +212,30 @@ describe('the module protocol', function () {
         );
       });
     }
+
+    it('says what each command means by its exit codes 3 and 4: export errors and the deletion threshold for runs, errors found for readiness', () => {
+      registerModuleCommands();
+      for (const command of ['sync', 'configure', 'restore']) {
+        assert.deepEqual(findCommand(command)?.outcomes, { 3: 'Sync.completed-with-export-errors', 4: 'Sync.deletion-threshold-exceeded' }, command);
+      }
+      assert.deepEqual(findCommand('readiness')?.outcomes, { 3: 'Readiness.errors-found' });
+      assert.deepEqual(findCommand('status')?.outcomes, {});
+    });
+
+    it("words the scheduler's warning about a failed cycle in PowerShell's words", async () => {
+      const work = await mkdtemp(join(tmpdir(), 'dirsync-service-'));
+      try {
+        const path = join(work, 'Not Configured');
+        assert.equal((await dispatch(JSON.stringify({ command: 'install', parameters: { path, upgrade: false } }))).exitCode, 0);
+        const { exitCode, lines } = await dispatch(JSON.stringify({ command: 'service', parameters: { path, cycles: 1, intervalMinutes: 1 } }));
+        assert.equal(exitCode, 0, 'the schedule goes on after a failed cycle');
+        const warning = lines.find((line) => line.includes('DirSync.Protocol.Warning')) ?? '';
+        assert.match(warning, /Cycle 1 failed \[Configuration\.required\].*run Set-CoexistenceConfiguration -InstallPath '[^']*Not Configured'/);
+        assert.doesNotMatch(warning, /dirsync configure|--path/);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    });
 
     it("reports an outcome other than success as a non-terminating error after the command's results, with the advice in PowerShell's words", async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-outcome"}');
