@@ -93,6 +93,12 @@ function Set-CoexistenceConfiguration {
     user two AD objects claim) or 'Off'. Microsoft recommends 'Off' once
     the initial synchronization is done.
 
+    .PARAMETER CloudDrift
+    What a cycle does about changes made in the cloud to what DirSync
+    owns: 'Revert' (the default: Active Directory is the authority, so
+    they are sent back to its values) or 'Report' (they are only listed
+    in the run).
+
     .PARAMETER EnableHybridDeployment
     Exchange hybrid deployment: write the cloud's Exchange attributes back
     to Active Directory.
@@ -221,6 +227,9 @@ function Set-CoexistenceConfiguration {
         [ValidateSet('SmtpThenUpn', 'Off')]
         [string] $SoftMatch,
 
+        [ValidateSet('Revert', 'Report')]
+        [string] $CloudDrift,
+
         [switch] $EnableHybridDeployment,
 
         [switch] $EnablePasswordSync,
@@ -246,6 +255,7 @@ function Set-CoexistenceConfiguration {
         if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
         if ($PSBoundParameters.ContainsKey('CloudCaFile')) { $parameters.cloudCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CloudCaFile) }
         if ($PSBoundParameters.ContainsKey('SoftMatch')) { $parameters.softMatch = if ($SoftMatch -eq 'Off') { 'off' } else { 'smtp-then-upn' } }
+        if ($PSBoundParameters.ContainsKey('CloudDrift')) { $parameters.cloudDrift = $CloudDrift.ToLowerInvariant() }
         if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
         if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }

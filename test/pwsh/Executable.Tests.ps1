@@ -104,6 +104,7 @@ Describe 'results' {
         (Get-LastRequest).parameters.path | Should -Be '/srv/dirsync'
         $configuration.PSTypeNames[0] | Should -Be 'DirSync.Configuration'
         $configuration.Staging | Should -BeFalse
+        ($configuration | Format-List | Out-String) | Should -Match 'Staging\s+: False'
     }
 
     It 'Start-OnlineCoexistenceScheduler sends service with its schedule and writes each run as it ends' {
@@ -129,6 +130,12 @@ Describe 'results' {
         Use-Fixture configure
         $null = Set-CoexistenceConfiguration -InstallPath /srv/dirsync -WriteBudget '3000/150' -Confirm:$false
         (Get-LastRequest).parameters.writeBudget | Should -BeExactly '3000/150'
+    }
+
+    It 'Set-CoexistenceConfiguration -CloudDrift Report sends the executable''s value' {
+        Use-Fixture configure
+        $null = Set-CoexistenceConfiguration -InstallPath /srv/dirsync -CloudDrift Report -Confirm:$false
+        (Get-LastRequest).parameters.cloudDrift | Should -BeExactly 'report'
     }
 
     It 'Set-PreventAccidentalDeletes returns a DirSync.DeletionThreshold' {
