@@ -1,5 +1,6 @@
 // configuration.json: everything DirSync needs to run a cycle, except secrets (those are in the vault).
 // Validated on every read, so a hand-edited file that makes no sense is refused with the reason, never guessed at.
+import { recommendedActions } from '../core/advice.ts';
 import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
@@ -113,7 +114,7 @@ export function parseConfiguration(text: string, file: string): Configuration {
   } catch (error) {
     throw new DirSyncError('Configuration.invalid', `${file} is not valid JSON (${(error as Error).message})`, {
       target: file,
-      recommendedAction: 'restore it from a backup, or run configure again (Set-CoexistenceConfiguration)',
+      ...recommendedActions((say) => `restore it from a backup, or run ${say.command('configure')} again`),
     });
   }
   const result = configurationSchema.safeParse(json);

@@ -187,6 +187,7 @@ describe("an administrator's PowerShell session in a terminal (tmux)", function 
     assert.match(details, /CategoryInfo\s*: InvalidOperation: /);
     assert.match(details, /FullyQualifiedErrorId\s*: Configuration\.required,Start-OnlineCoexistenceSync/);
     const advice = await run('$Error[0].ErrorDetails | Format-List Message, RecommendedAction', /RecommendedAction/);
-    assert.match(advice, /RecommendedAction\s*: run "dirsync configure/);
+    // In PowerShell's words: the cmdlet and its parameter, not the command line's `dirsync configure --path`.
+    assert.match(advice, /RecommendedAction\s*: run Set-CoexistenceConfiguration -InstallPath \S*Second …/);
   });
 });
