@@ -3,7 +3,7 @@
 # start of this run (test/pwsh/record-fixtures.ts), and keeps the request it was sent.
 BeforeAll {
     $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
-    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    Import-Module ([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1')) -Force
     $fake = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures', 'fake-dirsync')
     $env:FAKE_DIRSYNC_DIR = $fakeDirectory = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'fake')).FullName
 
@@ -286,7 +286,7 @@ Describe 'progress and Ctrl+C' {
         function New-ModuleShell {
             # A second PowerShell in this process, for what only a pipeline can show: its progress stream, and Stop() (Ctrl+C).
             $shell = [powershell]::Create()
-            $null = $shell.AddScript("`$env:DIRSYNC_EXECUTABLE = '$fake'; Import-Module '$([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1'))'").Invoke()
+            $null = $shell.AddScript("`$env:DIRSYNC_EXECUTABLE = '$fake'; Import-Module '$([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1'))'").Invoke()
             $shell.Commands.Clear()
             $shell
         }

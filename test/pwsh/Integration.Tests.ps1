@@ -2,7 +2,7 @@
 # domain and the Entra stand-in (started by test/pwsh/pester.test.ts; $env:DIRSYNC_TEST_CONTEXT says where).
 BeforeAll {
     $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
-    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    Import-Module ([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1')) -Force
     $env:DIRSYNC_EXECUTABLE = $null
     $path = [System.IO.Path]::Combine($context.work, 'integration', 'DirSync')
     $adCredential = [pscredential]::new($context.ad.adminDn, (ConvertTo-SecureString $context.ad.adminPassword -AsPlainText -Force))

@@ -9,6 +9,7 @@ import type { PowerShell } from 'node-powershell';
 import { runModuleRequest } from '../../src/cli/verbs/module-request.ts';
 import { CMDLET_OF_COMMAND } from '../../src/core/advice.ts';
 import { DirSyncError } from '../../src/core/errors.ts';
+import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
 import { findCommand, registerCommand } from '../../src/protocol/command-registry.ts';
 import { registerModuleCommands } from '../../src/protocol/module-commands.ts';
@@ -410,7 +411,7 @@ describe('the module protocol', function () {
     before(async () => {
       shell = startPowerShell();
       work = await mkdtemp(join(tmpdir(), 'dirsync-contract-'));
-      await shell.invoke(`Import-Module ${quote(join(repositoryRoot, 'DirSync.psd1'))}`);
+      await shell.invoke(`Import-Module ${quote(join(shippedArtefacts().moduleRoot, 'DirSync.psd1'))}`);
     });
     after(async () => {
       await shell.dispose();
@@ -454,7 +455,7 @@ describe('the module protocol', function () {
   describe('every command-line verb has its cmdlet', () => {
     it('names a cmdlet for each command of the command line, and the module exports each', async () => {
       // The commands as the built executable's --help lists them (two-space indent, name first).
-      const { stdout } = await promisify(execFile)(process.execPath, [join(repositoryRoot, 'dist', 'dirsync.mjs'), '--help']);
+      const { stdout } = await promisify(execFile)(process.execPath, [shippedArtefacts().bundle, '--help']);
       const listed = stdout.slice(stdout.indexOf('Commands:'));
       const verbs = [...listed.matchAll(/^ {2}([a-z][a-z-]*)/gm)]
         .map((match) => match[1])

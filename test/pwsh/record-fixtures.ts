@@ -3,14 +3,15 @@
 // unit tests feed the module is what the executable says today, so the two cannot drift apart.
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '../../src/protocol/module-contract.ts';
 import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import type { TestDomain } from '../support/ad/index.ts';
 import { FIXTURE } from '../support/ad/index.ts';
+import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 
-const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-const bundle = join(repositoryRoot, 'dist', 'dirsync.mjs');
+/** The shipped bundle, outside the checkout. */
+const bundle = shippedArtefacts().bundle;
 
 interface Recorded {
   exitCode: number;
