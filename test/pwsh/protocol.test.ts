@@ -325,6 +325,31 @@ describe('the module protocol', function () {
       assert.equal(operation?.properties.Action, 'create');
     });
 
+    it("keeps a run's count of reverted objects as Reverted and lists the changes as RevertedChanges, typed", () => {
+      const change = { dn: 'CN=Z,DC=x', anchor: 'eg==', attribute: 'department', cloudValue: 'Helpdesk', adValue: 'Sales' };
+      const shaped = toModuleShape({
+        typeName: 'DirSync.SyncRun',
+        properties: {
+          runId: 4,
+          mode: 'delta',
+          status: 'success',
+          startedAt: new Date(),
+          endedAt: new Date(),
+          counts: { added: 0, updated: 0, deleted: 0, unchanged: 9, errors: 0, notExportable: 0, reverted: 1, restored: 2 },
+          errors: [],
+          message: null,
+          reverted: [change],
+          drift: [change],
+        },
+      });
+      assert.equal(shaped.properties.Reverted, 1);
+      assert.equal(shaped.properties.Restored, 2);
+      const [reverted] = shaped.properties.RevertedChanges as TypedObject[];
+      assert.equal(reverted?.typeName, 'DirSync.CloudChange');
+      assert.deepEqual(reverted?.properties, { DistinguishedName: 'CN=Z,DC=x', Anchor: 'eg==', Attribute: 'department', CloudValue: 'Helpdesk', AdValue: 'Sales' });
+      assert.equal((shaped.properties.Drift as TypedObject[])[0]?.typeName, 'DirSync.CloudChange');
+    });
+
     it('types each readiness finding, which Test-CoexistenceReadiness writes one by one', () => {
       const finding = { dn: 'CN=A,DC=x', attribute: 'mail', value: 'a@@x', code: 'Readiness.mail-malformed', severity: 'error', fix: 'Correct it.' };
       const shaped = toModuleShape({ typeName: 'DirSync.ReadinessReport', properties: { scanned: 1, findings: [finding] } });
