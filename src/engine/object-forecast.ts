@@ -4,31 +4,46 @@
 import { DirSyncError } from '../core/errors.ts';
 import { resolveRunMode } from './run-mode.ts';
 import { runSyncCycle, type CycleDependencies, type CycleOptions, type CycleResult } from './sync-cycle.ts';
-import type { DeletedObject, ObjectChange, ObjectLink, RunHistoryMode, StateStore } from './state-store.ts';
+import type { DeletedLink, DeletedObject, ObjectChange, ObjectLink, RunHistoryMode, StateStore } from './state-store.ts';
 
 export type ForecastOptions = Omit<CycleOptions, 'mode' | 'objects' | 'runMode' | 'acceptDeletes'>;
 
-/** The object run a cycle would make of `anchors` now, planned and not sent; its plan is what the next cycle sends. */
-export function forecastObjects(anchors: readonly string[], options: ForecastOptions, dependencies: CycleDependencies): Promise<CycleResult> {
+/**
+ * The object run a cycle would make of `anchors` now, planned and not sent; its plan is what the next cycle sends.
+ * `corrected`: links as the cycle's drift step would leave them before planning (the cloud's values where the cloud
+ * drifted, under the revert policy): an object run reads no change round of the tenant itself.
+ */
+export function forecastObjects(
+  anchors: readonly string[],
+  options: ForecastOptions,
+  dependencies: CycleDependencies,
+  corrected: readonly ObjectLink[] = [],
+): Promise<CycleResult> {
   return runSyncCycle(
     { ...options, mode: 'object', objects: anchors, runMode: resolveRunMode({ kind: 'preview' }), acceptDeletes: false },
-    { ...dependencies, store: new UntouchedStore(dependencies.store) },
+    { ...dependencies, store: new UntouchedStore(dependencies.store, corrected) },
   );
 }
 
-/** The store as it is, read-only: the run's own bookkeeping is dropped, and any other write is a defect. */
+/** The store as it is (or as corrected), read-only: the run's own bookkeeping is dropped, and any other write is a defect. */
 class UntouchedStore implements StateStore {
   readonly #store: StateStore;
+  readonly #corrected: ReadonlyMap<string, ObjectLink>;
 
-  constructor(store: StateStore) {
+  constructor(store: StateStore, corrected: readonly ObjectLink[]) {
     this.#store = store;
+    this.#corrected = new Map(corrected.map((link) => [link.anchor, link]));
   }
 
-  getLinks(anchors: readonly string[]): Promise<Map<string, ObjectLink>> {
-    return this.#store.getLinks(anchors);
+  async getLinks(anchors: readonly string[]): Promise<Map<string, ObjectLink>> {
+    const links = await this.#store.getLinks(anchors);
+    for (const anchor of anchors) if (this.#corrected.has(anchor)) links.set(anchor, this.#corrected.get(anchor)!);
+    return links;
   }
-  getLinksByCloudIds(cloudIds: readonly string[]): Promise<Map<string, ObjectLink>> {
-    return this.#store.getLinksByCloudIds(cloudIds);
+  async getLinksByCloudIds(cloudIds: readonly string[]): Promise<Map<string, ObjectLink>> {
+    const links = await this.#store.getLinksByCloudIds(cloudIds);
+    for (const [cloudId, link] of links) if (this.#corrected.has(link.anchor)) links.set(cloudId, this.#corrected.get(link.anchor)!);
+    return links;
   }
   unseenLinks(runId: number): AsyncIterable<ObjectLink> {
     return this.#store.unseenLinks(runId);
@@ -56,6 +71,9 @@ class UntouchedStore implements StateStore {
   }
   getWatermark(source: string): Promise<string | undefined> {
     return this.#store.getWatermark(source);
+  }
+  getDeletedLinks(anchors: readonly string[]): Promise<Map<string, DeletedLink>> {
+    return this.#store.getDeletedLinks(anchors);
   }
   getDeletedObjects(runId: number): Promise<DeletedObject[]> {
     return this.#store.getDeletedObjects(runId);
@@ -99,6 +117,15 @@ class UntouchedStore implements StateStore {
   }
   recordDeletedObjects(): Promise<void> {
     return refused('recordDeletedObjects');
+  }
+  rememberDeletedLinks(): Promise<void> {
+    return refused('rememberDeletedLinks');
+  }
+  forgetDeletedLinks(): Promise<void> {
+    return refused('forgetDeletedLinks');
+  }
+  pruneDeletedLinks(): Promise<number> {
+    return refused('pruneDeletedLinks');
   }
 }
 

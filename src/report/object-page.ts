@@ -2,6 +2,7 @@
 // it, scope, match, attributes (AD's desired value, what DirSync last exported, what the cloud holds now), what the
 // next cycle sends, withheld deletes, errors, the retry queue, and what each run did to it. The explanation is the
 // --json contract of `explain`; the page renders it in the run report's style.
+import type { ObjectChange } from '../engine/state-store.ts';
 import { card, html, page, shownValue, table, type Html } from './html.ts';
 
 /** How an AD object is (or is not) joined to a cloud object. */
@@ -41,7 +42,8 @@ export interface HistoryEntry {
   runId: number;
   mode: string;
   endedAt: Date | null;
-  action: 'added' | 'updated' | 'deleted' | 'withheld-delete' | 'upn-placeholder' | 'error';
+  /** What the run recorded for it (run_changes), or that it deleted it, or failed it. */
+  action: ObjectChange['action'] | 'deleted' | 'error';
   changes: { name: string; old: unknown; new: unknown }[];
   /** Why (a withheld delete), or the error's code and message. */
   detail: string | null;
@@ -60,8 +62,11 @@ export interface ObjectExplanation {
   match: MatchExplanation;
   cloudId: string | null;
   attributes: ExplainedAttribute[];
-  /** Attributes whose cloud value is not what DirSync exported: changed in the cloud (the portal, another tool). */
-  drift: { target: string; exported: unknown; cloud: unknown }[];
+  /**
+   * Attributes whose cloud value is not what DirSync exported: changed in the cloud (the portal, another tool). As a
+   * run lists drift: adValue is what DirSync last exported, which the next cycle sends back under the revert policy.
+   */
+  drift: { dn: string; anchor: string; attribute: string; cloudValue: unknown; adValue: unknown }[];
   /** The Graph requests the next cycle would send for it; empty: nothing. */
   nextCycle: GraphRequestLine[];
   withheld: { dn: string; objectType: string; reason: string }[];
@@ -74,7 +79,7 @@ export interface ObjectExplanation {
 
 export function objectPage(explanation: ObjectExplanation): string {
   const e = explanation;
-  const driftTargets = new Set(e.drift.map((row) => row.target));
+  const driftTargets = new Set(e.drift.map((entry) => entry.attribute));
   const scopeTone = e.inScope === true ? 'good' : e.inScope === false ? 'warn' : 'bad';
   return page(
     `DirSync: ${e.dn || e.anchor}`,

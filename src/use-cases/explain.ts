@@ -7,12 +7,15 @@ import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 import type { ObjectExamination } from '../connectors/ad/active-directory-source.ts';
 import type { Reporter } from '../core/reporter.ts';
-import { MANAGER_KEY } from '../engine/cycle/apply.ts';
+import { cloudOnlyMember, ledgerAsInCloud } from '../engine/cycle/cloud-drift.ts';
+import { MANAGER_KEY, type DriftEntry } from '../engine/cycle/cycle-state.ts';
 import { mapToCloud, type MappingResult } from '../engine/mapping.ts';
-import { forecastObjects } from '../engine/object-forecast.ts';
+import type { SourceObject } from '../engine/model.ts';
+import { forecastObjects, type ForecastOptions } from '../engine/object-forecast.ts';
 import { resolveRunMode, type RunParts } from '../engine/run-mode.ts';
 import { wholeRetryQueue } from '../engine/state-store.ts';
-import { objectPage, type ObjectExplanation } from '../report/object-page.ts';
+import type { CycleOptions } from '../engine/sync-cycle.ts';
+import { objectPage, type ExplainedAttribute, type ObjectExplanation } from '../report/object-page.ts';
 import { cycleOptions } from '../wiring/cycle.ts';
 import { withInstallation, type InstallationContext } from '../wiring/installation-context.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -72,21 +75,27 @@ async function explainIn(context: ExplainContext, runMode: RunParts, identity: O
   const object = inScope.inScope === true ? examination.object : undefined;
   const mapped: MappingResult | undefined = object === undefined ? undefined : mapToCloud(object, tenant);
   const desired = mapped?.exportable ? mapped.attributes : undefined;
+  const objectType = mapped?.exportable ? mapped.objectType : link?.kind === 'group' ? 'group' : 'user';
+  const side = { context, found, object, desired, objectType } as const;
 
-  const { deletionGuard, softMatch, deltaDeletions } = cycleOptions(configuration, { full: false, acceptDeletes: false }, runMode);
+  // The cloud object DirSync keeps is read first: under the revert policy its drift is what the next cycle sends
+  // back, and the forecast's ledger takes the cloud's values as the cycle's drift step would (cloud-drift.ts).
+  let inCloud = link?.cloudId ? await cloudSide(side, link.cloudId) : undefined;
+  const corrected =
+    link && inCloud && configuration.cloudDrift === 'revert' && inCloud.drift.length > 0
+      ? [{ ...link, exported: ledgerAsInCloud(link.exported, inCloud.drift) }]
+      : [];
   const forecast = await forecastObjects(
     [anchor],
-    { deletionGuard, softMatch, deltaDeletions },
+    forecastOptions(cycleOptions(configuration, { full: false, acceptDeletes: false }, runMode)),
     { store, source, target: cloud.target, exporter: cloud.exporter, reporter: forecastReporter(output) },
+    corrected,
   );
-  const joinedTo = forecast.plan.find((planned) => planned.anchor === anchor && planned.operation.action === 'update');
-  const cloudId = link?.cloudId ?? (joinedTo?.operation.action === 'update' ? joinedTo.operation.cloudId : null);
-  const objectType = mapped?.exportable ? mapped.objectType : link?.kind === 'group' ? 'group' : 'user';
-  const cloudObject =
-    cloudId === null ? undefined : await cloud.reads.object(objectType, cloudId, [...attributeNames(desired, link?.exported), 'mail']);
+  const joinedTo = forecast.plan.find((planned) => planned.anchor === anchor && planned.operation.action === 'update')?.operation;
+  const cloudId = link?.cloudId ?? (joinedTo?.action === 'update' ? joinedTo.cloudId : null);
+  if (inCloud === undefined && cloudId !== null) inCloud = await cloudSide(side, cloudId);
 
   const history = await objectHistory(store, anchor);
-  const sinceRunId = linkedSince(history.entries);
   const match = await explainMatch(
     {
       anchor,
@@ -95,16 +104,13 @@ async function explainIn(context: ExplainContext, runMode: RunParts, identity: O
       mapped,
       notSynchronized: inScope.inScope === true ? undefined : inScope.scopeReason,
       forecast,
-      softMatch,
+      softMatch: configuration.matching.softMatch,
       tenant,
-      cloudObject,
-      sinceRunId,
+      cloudObject: inCloud?.object,
+      sinceRunId: linkedSince(history.entries),
     },
     cloud,
   );
-  const attributes = attributeRows(desired, link?.exported, cloudObject);
-  const manager = objectType === 'user' ? await managerRow(context, found, object, cloudObject === undefined ? undefined : cloudId) : undefined;
-  if (manager && [manager.desired, manager.exported, manager.cloud].some((value) => value !== null)) attributes.push(manager);
   const queue = await wholeRetryQueue(store);
   return {
     identity: describeIdentity(identity),
@@ -115,8 +121,14 @@ async function explainIn(context: ExplainContext, runMode: RunParts, identity: O
     ...inScope,
     match,
     cloudId,
-    attributes,
-    drift: driftOf(attributes, Boolean(link?.cloudId), cloudObject !== undefined),
+    attributes: inCloud?.attributes ?? attributeRows(desired, link?.exported, undefined),
+    drift: (inCloud?.drift ?? []).map(({ dn, anchor: owner, attribute, cloudValue, adValue }) => ({
+      dn,
+      anchor: owner,
+      attribute,
+      cloudValue,
+      adValue,
+    })),
     nextCycle: nextCycleRequests(forecast.plan, (operation) => cloud.exporter.requestsFor(operation)),
     withheld: forecast.withheld.map(({ dn, objectType: kind, reason }) => ({ dn, objectType: kind, reason })),
     errors: [
@@ -126,6 +138,60 @@ async function explainIn(context: ExplainContext, runMode: RunParts, identity: O
     retry: { queued: queue.includes(anchor), position: queue.includes(anchor) ? queue.indexOf(anchor) + 1 : null, queueLength: queue.length },
     history: history.entries,
   };
+}
+
+/** The forecast takes the cycle's settings; drift is not its to look for (an object run reads no change round). */
+function forecastOptions({ deletionGuard, softMatch, deltaDeletions, cloudDrift }: CycleOptions): ForecastOptions {
+  return { deletionGuard, softMatch, deltaDeletions, cloudDrift };
+}
+
+interface CloudSide {
+  /** The cloud object now; undefined when it no longer answers. */
+  object: Record<string, unknown> | undefined;
+  attributes: ExplainedAttribute[];
+  /** Where the cloud holds otherwise than DirSync exported, as the cycle's drift step notes it. */
+  drift: DriftEntry[];
+}
+
+/** The cloud object as it is now (one GET, and one for a user's manager), beside what AD wants and what was exported. */
+async function cloudSide(
+  side: {
+    context: ExplainContext;
+    found: FoundObject;
+    object: SourceObject | undefined;
+    desired: Record<string, unknown> | undefined;
+    objectType: 'user' | 'group';
+  },
+  cloudId: string,
+): Promise<CloudSide> {
+  const { context, found, object, desired, objectType } = side;
+  const { store, cloud } = context;
+  const link = found.link;
+  const read = await cloud.reads.object(objectType, cloudId, [...attributeNames(desired, link?.exported), 'mail']);
+  const attributes = attributeRows(desired, link?.exported, read);
+  // The manager, named by DN where DirSync knows it: as AD says, as last exported, as the cloud has it now.
+  let managerLedger: string | null = null;
+  if (objectType === 'user' && read !== undefined) {
+    const wanted = object?.references.manager ?? null;
+    const exported = (link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
+    const inCloud = await cloud.reads.managerOf(cloudId);
+    const links = await store.getLinks([wanted, exported].filter((anchor): anchor is string => anchor !== null));
+    const owner = inCloud === null ? undefined : (await store.getLinksByCloudIds([inCloud])).get(inCloud);
+    const named = (anchor: string | null) => (anchor === null ? null : (links.get(anchor)?.dn ?? anchor));
+    managerLedger = inCloud === null ? null : (owner?.anchor ?? cloudOnlyMember(inCloud));
+    const row = {
+      target: 'manager',
+      desired: object === undefined ? null : named(wanted),
+      exported: named(exported),
+      cloud: inCloud === null ? null : (owner?.dn ?? inCloud),
+    };
+    if ([row.desired, row.exported, row.cloud].some((value) => value !== null)) attributes.push(row);
+  }
+  const drift =
+    link?.cloudId && read !== undefined
+      ? driftOf(attributes, link).map((entry) => (entry.attribute === 'manager' ? { ...entry, ledgerValue: managerLedger } : entry))
+      : [];
+  return { object: read, attributes, drift };
 }
 
 /** In scope or not, and the rule that decided; null when AD does not let it be judged (gone, hidden). */
@@ -143,28 +209,6 @@ function scopeOf(examination: ObjectExamination): Pick<ObjectExplanation, 'inSco
     default:
       return { inScope: null, scopeReason: `it cannot be judged: ${examination.reason}` };
   }
-}
-
-/** The manager as AD says it, as last exported, and as the cloud has it now: each named by DN where DirSync knows it. */
-async function managerRow(
-  context: ExplainContext,
-  found: FoundObject,
-  object: ObjectExamination['object'],
-  cloudId: string | null | undefined,
-): Promise<ObjectExplanation['attributes'][number]> {
-  const { store, cloud } = context;
-  const desired = object?.references.manager ?? null;
-  const exported = (found.link?.exported[MANAGER_KEY] as string | null | undefined) ?? null;
-  const inCloud = cloudId ? await cloud.reads.managerOf(cloudId) : null;
-  const links = await store.getLinks([desired, exported].filter((anchor): anchor is string => anchor !== null));
-  const byCloudId = inCloud === null ? new Map() : await store.getLinksByCloudIds([inCloud]);
-  const named = (anchor: string | null) => (anchor === null ? null : (links.get(anchor)?.dn ?? anchor));
-  return {
-    target: 'manager',
-    desired: object === undefined ? null : named(desired),
-    exported: named(exported),
-    cloud: inCloud === null ? null : (byCloudId.get(inCloud)?.dn ?? inCloud),
-  };
 }
 
 /**

@@ -1,12 +1,12 @@
 // Explain's stages that are plain data once read: the attribute table (AD's desired value through the engine's
 // mapping, what DirSync last exported, what the cloud holds now) and its drift, the next cycle's Graph requests, and
 // what each run in the history did to the object.
-import { MANAGER_KEY } from '../engine/cycle/apply.ts';
 import { UPN_WANTED_KEY } from '../engine/cycle/upn-clash.ts';
 import type { CloudOperation } from '../engine/operations.ts';
 import type { PlannedOperation } from '../engine/sync-cycle.ts';
-import { changedAttributes } from '../engine/mapping.ts';
-import type { ObjectError } from '../engine/state-store.ts';
+import { sameCloudValue } from '../engine/cycle/cloud-drift.ts';
+import { MANAGER_KEY, type DriftEntry } from '../engine/cycle/cycle-state.ts';
+import type { ObjectError, ObjectLink } from '../engine/state-store.ts';
 import type { ExplainedAttribute, GraphRequestLine, HistoryEntry, ObjectExplanation } from '../report/object-page.ts';
 import type { DirSyncStore } from '../store/store.ts';
 
@@ -42,13 +42,16 @@ export function attributeRows(
   return rows;
 }
 
-/** Where the cloud no longer holds what DirSync exported: changed in the cloud since (the portal, another tool). */
-export function driftOf(rows: readonly ExplainedAttribute[], linked: boolean, cloudRead: boolean): ObjectExplanation['drift'] {
-  if (!linked || !cloudRead) return [];
-  // Different as the planner tells values apart (mapping.ts): what it would send again were AD to change.
+/**
+ * Where the cloud no longer holds what DirSync exported to it — changed since in the portal or by another tool — as
+ * the cycle's drift step compares them (cloud-drift.ts), and as it would note them.
+ */
+export function driftOf(rows: readonly ExplainedAttribute[], link: ObjectLink): DriftEntry[] {
+  // An attribute never exported (one the mapping gained since) is not drift: DirSync has no value of its own there.
+  const exported = (row: ExplainedAttribute) => row.target === MANAGER_KEY || row.target.split('.')[0]! in link.exported;
   return rows
-    .filter((row) => Object.keys(changedAttributes({ value: row.exported }, { value: row.cloud })).length > 0)
-    .map(({ target, exported, cloud }) => ({ target, exported, cloud }));
+    .filter((row) => exported(row) && !sameCloudValue(row.target, row.exported, row.cloud))
+    .map((row) => ({ anchor: link.anchor, dn: link.dn, kind: link.kind, attribute: row.target, cloudValue: row.cloud, adValue: row.exported }));
 }
 
 /** The Graph requests of a planned operation list, as the exporter would send them. */
@@ -116,7 +119,7 @@ export function linkedSince(history: readonly HistoryEntry[]): number | null {
   let since: number | null = null;
   for (const entry of history) {
     if (entry.action === 'deleted') break;
-    if (entry.action === 'added' || entry.action === 'updated') since = entry.runId;
+    if (entry.action === 'added' || entry.action === 'updated' || entry.action === 'restored') since = entry.runId;
   }
   return since;
 }

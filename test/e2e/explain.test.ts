@@ -35,7 +35,7 @@ interface Explanation {
   match: { state: string; cloudId: string | null; by: string | null; sinceRunId: number | null; reason: string };
   cloudId: string | null;
   attributes: { target: string; desired: unknown; exported: unknown; cloud: unknown }[];
-  drift: { target: string; exported: unknown; cloud: unknown }[];
+  drift: { dn: string; anchor: string; attribute: string; cloudValue: unknown; adValue: unknown }[];
   nextCycle: { action: string; method: string; url: string; body: any }[];
   withheld: { dn: string; reason: string }[];
   errors: { runId: number | null; code: string; message: string }[];
@@ -188,7 +188,12 @@ describe('explain and sync --object: one object, every stage (Samba AD DC + Entr
     assert.equal(patched.status, 204);
     const { json } = await explain('--cloud-id', cloudUser.id);
     assert.equal(json.anchor, anchors.get('dora.drift'));
-    assert.deepEqual(json.drift, [{ target: 'department', exported: 'Sales', cloud: 'Marketing' }]);
+    assert.deepEqual(json.drift, [{ dn: dnOf('Dora Drift'), anchor: anchors.get('dora.drift'), attribute: 'department', cloudValue: 'Marketing', adValue: 'Sales' }]);
+    // The cycle sends AD's value back (the revert policy, the default): the forecast takes the drift into account.
+    assert.deepEqual(
+      json.nextCycle.map((request) => [request.action, request.method, request.url, request.body]),
+      [['update', 'PATCH', `/users/${cloudUser.id}`, { department: 'Sales' }]],
+    );
     assert.deepEqual(
       json.attributes.find((row) => row.target === 'department'),
       { target: 'department', desired: 'Sales', exported: 'Sales', cloud: 'Marketing' },

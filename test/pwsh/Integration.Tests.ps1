@@ -2,7 +2,7 @@
 # domain and the Entra stand-in (started by test/pwsh/pester.test.ts; $env:DIRSYNC_TEST_CONTEXT says where).
 BeforeAll {
     $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
-    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    Import-Module ([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1')) -Force
     $env:DIRSYNC_EXECUTABLE = $null
     $path = [System.IO.Path]::Combine($context.work, 'integration', 'DirSync')
     $adCredential = [pscredential]::new($context.ad.adminDn, (ConvertTo-SecureString $context.ad.adminPassword -AsPlainText -Force))
@@ -40,7 +40,8 @@ Describe 'an administrator''s first synchronization' {
         $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $wrong @cloud -Confirm:$false }
         $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.wrong-password,Set-CoexistenceConfiguration'
         $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
-        $failure.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Set-CoexistenceConfiguration'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -MatchExactly '--[a-z]|\bdirsync [a-z]|configure again'
         (Get-CoexistenceConfiguration -InstallPath $path).ConfigurationRequired | Should -BeTrue
     }
 
@@ -54,6 +55,8 @@ Describe 'an administrator''s first synchronization' {
         $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU "OU=Nowhere,$($context.ad.baseDn)" -Confirm:$false }
         $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.ou-not-found,Set-CoexistenceConfiguration'
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.ErrorDetails.RecommendedAction | Should -Match '-IncludeOU / -ExcludeOU'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -Match '--include-ou'
     }
 
     It 'Set-CoexistenceConfiguration checks and stores the configuration, creating the AAD_ service account' {
@@ -164,6 +167,35 @@ Describe 'an administrator''s first synchronization' {
         $run = Start-OnlineCoexistenceSync -InstallPath $path -Plan $planFile
         $run.Status | Should -Be 'success'
         $run.Mode | Should -Be 'delta'
+    }
+
+    It 'Start-OnlineCoexistenceScheduler -Cycles 1 runs one cycle now and writes its run' {
+        $runs = @(Start-OnlineCoexistenceScheduler -InstallPath $path -Cycles 1 -Confirm:$false)
+        $runs.Count | Should -Be 1
+        $runs[0].PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $runs[0].Status | Should -Be 'success'
+        (Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 1).RunId | Should -Be $runs[0].RunId
+    }
+
+    It 'Set-CoexistenceConfiguration -Staging makes a standby that plans and exports nothing; Switch-OnlineCoexistenceServer makes it write' {
+        $scope = @($context.ad.ous.sales, $context.ad.ous.engineering)
+        $standby = Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU $scope -Staging -Confirm:$false
+        $standby.Staging | Should -BeTrue
+        $usersBefore = (Get-CloudSnapshot).counts.users
+        $planned = Start-OnlineCoexistenceSync -InstallPath $path
+        $creates = @($planned.Plan | Where-Object Action -eq 'create')
+        $creates.Count | Should -BeGreaterThan 0
+        @($creates | Where-Object { -not $_.DistinguishedName.EndsWith($context.ad.ous.engineering) }) | Should -BeNullOrEmpty
+        (Get-CloudSnapshot).counts.users | Should -Be $usersBefore
+
+        $active = Switch-OnlineCoexistenceServer -InstallPath $path -Confirm:$false
+        $active.PSTypeNames[0] | Should -Be 'DirSync.Configuration'
+        $active.Staging | Should -BeFalse
+        (Get-CoexistenceConfiguration -InstallPath $path).Staging | Should -BeFalse
+        $run = Start-OnlineCoexistenceSync -InstallPath $path
+        $run.Status | Should -Be 'success'
+        $run.Added | Should -BeGreaterThan 0
+        (Get-CloudSnapshot).counts.users | Should -BeGreaterThan $usersBefore
     }
 
     It 'Uninstall-OnlineCoexistenceTool -WhatIf keeps everything; confirmed, it removes the installation' {

@@ -21,7 +21,7 @@ describe('report pages', () => {
         status: 'completed-export-errors',
         startedAt: new Date('2026-12-01T00:00:00Z'),
         endedAt: new Date('2026-12-01T00:00:05Z'),
-        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 },
+        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0, reverted: 0, restored: 0 },
         message: hostile,
       },
       changes: [
@@ -50,7 +50,7 @@ describe('report pages', () => {
       match: { state: 'linked', cloudId: hostile, by: hostile, sinceRunId: 3, reason: hostile },
       cloudId: hostile,
       attributes: [{ target: hostile, desired: hostile, exported: [hostile], cloud: { nested: hostile } }],
-      drift: [{ target: hostile, exported: hostile, cloud: hostile }],
+      drift: [{ dn: hostile, anchor: hostile, attribute: hostile, cloudValue: hostile, adValue: hostile }],
       nextCycle: [{ action: 'update', method: 'PATCH', url: `/users/${hostile}`, body: { displayName: hostile }, note: hostile }],
       withheld: [{ dn: hostile, objectType: 'user', reason: hostile }],
       errors: [{ runId: null, code: hostile, message: hostile }],
@@ -75,6 +75,46 @@ describe('report pages', () => {
     assert.match(run, /data-code="&#34;&#62;&#60;b&#62;/, 'attribute values are escaped too');
     assert.match(object, /data-target="&#60;script&#62;/, 'the object page escapes its attribute values too');
     assert.match(run, /dirsync explain --anchor a &#60;script&#62;/, 'each object of the run report carries its explain command, escaped');
+  });
+
+  it('lists what was changed in the cloud and sent back to AD, cloud value → AD value, with the counts', () => {
+    const run = runPage({
+      run: {
+        id: 8,
+        mode: 'delta',
+        status: 'success',
+        startedAt: new Date('2026-12-01T00:00:00Z'),
+        endedAt: new Date('2026-12-01T00:00:02Z'),
+        counts: { added: 0, updated: 0, deleted: 0, unchanged: 3, errors: 0, notExportable: 0, reverted: 1, restored: 1 },
+        message: null,
+      },
+      changes: [
+        {
+          anchor: 'z',
+          dn: 'CN=Zoe,OU=Sales',
+          kind: 'user',
+          action: 'reverted',
+          attributes: [{ name: 'department', old: 'Helpdesk', new: 'Sales' }],
+          reason: 'changed in the cloud',
+        },
+        {
+          anchor: 'p',
+          dn: 'CN=Paul,OU=Platform',
+          kind: 'user',
+          action: 'restored',
+          attributes: [{ name: 'displayName', old: null, new: 'Paul' }],
+          reason: null,
+        },
+      ],
+      deleted: [],
+      errors: [],
+      actionFor: () => '',
+      explainCommand: (anchor) => `dirsync explain --anchor ${anchor}`,
+    });
+    const drift = /<table[^>]*id="cloud-drift"[\s\S]*?<\/table>/.exec(run)?.[0] ?? '';
+    assert.match(drift, /reverted user[\s\S]*CN=Zoe,OU=Sales[\s\S]*department[\s\S]*<del>Helpdesk<\/del> → <ins>Sales<\/ins>/);
+    assert.doesNotMatch(drift, /Paul/, 'a restored object is listed with the added and updated ones');
+    assert.match(run, /restored user[\s\S]*CN=Paul,OU=Platform/);
   });
 
   it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {

@@ -35,9 +35,18 @@ describe("explain's stages", () => {
       { target: 'displayName', desired: 'Anna', exported: 'Anna', cloud: 'Anna B.' },
       { target: 'onPremisesExtensionAttributes.extensionAttribute1', desired: 'x', exported: 'x', cloud: 'x' },
     ]);
-    assert.deepEqual(driftOf(rows, true, true), [{ target: 'displayName', exported: 'Anna', cloud: 'Anna B.' }]);
-    assert.deepEqual(driftOf(rows, false, true), [], 'no drift for an object DirSync never exported');
-    assert.deepEqual(driftOf(rows, true, false), [], 'nor when the cloud was not read');
+    const link = { anchor: 'A', kind: 'user' as const, cloudId: 'a', dn: 'CN=Anna', exported: { displayName: 'Anna' }, lastSeenRunId: null };
+    assert.deepEqual(driftOf(rows, link), [
+      { anchor: 'A', dn: 'CN=Anna', kind: 'user', attribute: 'displayName', cloudValue: 'Anna B.', adValue: 'Anna' },
+    ]);
+    const upn = attributeRows({ userPrincipalName: 'anna@x.test' }, { userPrincipalName: 'anna@x.test' }, { userPrincipalName: 'Anna@X.test' });
+    assert.deepEqual(
+      driftOf(upn, { ...link, exported: { userPrincipalName: 'anna@x.test' } }),
+      [],
+      'compared as the drift step does: a UPN in another case is no drift',
+    );
+    const added = attributeRows({ employeeId: 'E1' }, {}, { employeeId: 'E9' });
+    assert.deepEqual(driftOf(added, { ...link, exported: {} }), [], 'an attribute never exported is no drift');
   });
 
   it('dates the link from the oldest create or join since the object was last deleted', () => {
