@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
 import type { SourceObject } from '../../src/engine/model.ts';
+import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-drift.ts';
 import { forecastObjects } from '../../src/engine/object-forecast.ts';
 import type { OperationSink } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
@@ -697,6 +698,39 @@ describe('the sync cycle', () => {
       );
       assert.equal(cloud.objects.size, 0);
       assert.equal(await store.countLinks(), 0);
+    });
+
+    it("leaves the tenant's drift to the cycle: reverts nothing, and the cloud's change round stays where it was", async () => {
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      ad.put(user('U2', 'user2', { department: ['Sales'] }));
+      await cycle();
+      cloud.writes();
+      const round = await store.getWatermark('entra-id');
+      cloud.portalUpdate(cloud.idOf('U1')!, { department: 'Helpdesk' });
+      cloud.portalUpdate(cloud.idOf('U2')!, { department: 'Helpdesk' });
+      const result = await objectRun(['U2']);
+      assert.deepEqual(sent(), []);
+      assert.deepEqual(result.drift, []);
+      assert.equal(await store.getWatermark('entra-id'), round);
+      const next = await cycle();
+      assert.equal(next.counts.reverted, 2, 'the next cycle finds both edits');
+    });
+
+    it('forecasts the revert of drift from a ledger corrected as the drift step corrects it', async () => {
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      await cycle();
+      cloud.writes();
+      const link = (await store.getLinks(['U1'])).get('U1')!;
+      const drift = [{ anchor: 'U1', dn: link.dn, kind: 'user' as const, attribute: 'department', cloudValue: 'Helpdesk', adValue: 'Sales' }];
+      const options = { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert' } as const;
+      const dependencies = { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter };
+      assert.deepEqual((await forecastObjects(['U1'], options, dependencies)).plan, [], 'with the ledger as it is, nothing to send');
+      const forecast = await forecastObjects(['U1'], options, dependencies, [{ ...link, exported: ledgerAsInCloud(link.exported, drift) }]);
+      assert.deepEqual(
+        forecast.plan.map((operation) => [operation.action, operation.values]),
+        [['update', [{ attribute: 'department', old: 'Helpdesk', new: 'Sales' }]]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.exported.department, 'Sales', 'the store is as it was');
     });
 
     it("forecasts the next cycle's requests for an object and leaves no trace, not even a run", async () => {

@@ -4,7 +4,7 @@
 # ($env:DIRSYNC_TEST_CONTEXT says where), with an installation of its own over the Engineering OU.
 BeforeAll {
     $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
-    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    Import-Module ([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1')) -Force
     $alice = 'alice.archer@corp.example.test'
 }
 AfterAll { Remove-Module DirSync -ErrorAction Ignore }
@@ -19,7 +19,7 @@ Describe 'Get-OnlineCoexistenceObject, with the executable''s recorded answers' 
             Remove-Item (Join-Path $fakeDirectory 'requests') -ErrorAction Ignore
         }
         function Get-Requests { @(Get-Content (Join-Path $fakeDirectory 'requests') | ConvertFrom-Json) }
-        Mock -ModuleName DirSync Resolve-DirSyncExecutable { @{ FileName = $fake; Arguments = @('module-request') } }
+        Mock -ModuleName DirSync Resolve-DirSyncExecutable { @{ FileName = $fake; Arguments = @('module-request'); Path = $fake } }
     }
 
     It 'sends the identity to the core and returns a DirSync.ObjectExplanation with typed, PascalCase sections' {
