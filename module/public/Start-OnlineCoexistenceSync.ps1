@@ -50,11 +50,13 @@ function Start-OnlineCoexistenceSync {
     fails (Plan.outdated, Plan.tampered).
 
     .PARAMETER Identity
-    Synchronize this one object now: its distinguished name, userPrincipalName, anchor or cloud object id. It
-    goes through the same steps as in a cycle - scope, match, the deletion guard - with its group memberships
-    and its manager; nothing else is read or sent, and the next cycle still picks up every other change. The
-    run (mode object, or preview-object with -WhatIf) lists its Steps. Taken from the pipeline by property
-    name (Anchor, then DistinguishedName).
+    Synchronizes this one object now: its distinguished name,
+    userPrincipalName, anchor or cloud object id. It goes through the same
+    steps as in a cycle - scope, match, the deletion guard - with its group
+    memberships and its manager; nothing else is read or sent, and the next
+    cycle still picks up every other change. The run (mode object, or
+    preview-object with -WhatIf) lists its Steps. Taken from the pipeline
+    by property name (Anchor, then DistinguishedName).
 
     .EXAMPLE
     Start-OnlineCoexistenceSync
@@ -86,7 +88,8 @@ function Start-OnlineCoexistenceSync {
     .EXAMPLE
     Start-OnlineCoexistenceSync -Identity anna.berg@contoso.com
 
-    Synchronizes Anna now, without waiting for the next cycle, and shows each step.
+    Synchronizes Anna now, without waiting for the next cycle, and shows
+    each step.
 
     .EXAMPLE
     Start-OnlineCoexistenceSync -AcceptDeletes -Confirm

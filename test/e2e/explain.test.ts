@@ -188,7 +188,9 @@ describe('explain and sync --object: one object, every stage (Samba AD DC + Entr
     assert.equal(patched.status, 204);
     const { json } = await explain('--cloud-id', cloudUser.id);
     assert.equal(json.anchor, anchors.get('dora.drift'));
-    assert.deepEqual(json.drift, [{ dn: dnOf('Dora Drift'), anchor: anchors.get('dora.drift'), attribute: 'department', cloudValue: 'Marketing', adValue: 'Sales' }]);
+    assert.deepEqual(json.drift, [
+      { dn: dnOf('Dora Drift'), anchor: anchors.get('dora.drift'), attribute: 'department', cloudValue: 'Marketing', adValue: 'Sales' },
+    ]);
     // The cycle sends AD's value back (the revert policy, the default): the forecast takes the drift into account.
     assert.deepEqual(
       json.nextCycle.map((request) => [request.action, request.method, request.url, request.body]),
