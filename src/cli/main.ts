@@ -7,6 +7,7 @@ import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
 import { registerModuleRequest } from './verbs/module-request.ts';
+import { registerNotify } from './verbs/notify.ts';
 import { registerReadiness } from './verbs/readiness.ts';
 import { registerReport } from './verbs/report.ts';
 import { registerPromote } from './verbs/promote.ts';
@@ -34,6 +35,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerDeletionThreshold,
     registerGetConfiguration,
     registerService,
+    registerNotify,
     registerUninstall,
     registerModuleRequest,
   ]) {

@@ -34,6 +34,7 @@ describe('the error catalogue', () => {
       'CloudConnection.timed-out',
       'Graph.throttled',
       'Graph.unavailable',
+      'Notification.undeliverable',
       'Store.unreachable',
       'Sync.already-running',
     ]);
