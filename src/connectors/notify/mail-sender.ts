@@ -42,7 +42,6 @@ export async function sendMail(server: MailServer, message: MailMessage, signal?
     requireTLS: server.startTls,
     ignoreTLS: !server.startTls,
     tls: {
-      servername: server.host,
       // Pinned on: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn verification off.
       rejectUnauthorized: true,
       ...(server.caPem ? { ca: [...tls.getCACertificates('default'), server.caPem] } : {}),
