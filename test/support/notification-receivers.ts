@@ -23,6 +23,8 @@ export interface MailReceiverOptions {
   account?: { user: string; password: string };
   /** Refuse every recipient with this reply (an SMTP 5xx/4xx text). */
   refuseRecipients?: { code: number; message: string };
+  /** Listen on this port (a server that comes back where it was); any free one by default. */
+  port?: number;
 }
 
 export interface MailReceiver {
@@ -68,7 +70,7 @@ export async function startMailReceiver(options: MailReceiverOptions = {}): Prom
       );
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return { host: '127.0.0.1', port, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

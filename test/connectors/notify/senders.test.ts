@@ -87,7 +87,9 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
       const stranger = await createCertificateAuthority('Someone else');
       const receiver = await startMailReceiver({ tls: await issueServerCertificate(stranger, { commonName: 'localhost', ips: ['127.0.0.1'] }) });
       try {
-        const error = await undeliverable(sendMail({ host: receiver.host, port: receiver.port, startTls: true, caPem: certificates.ca.certificatePem }, message));
+        const error = await undeliverable(
+          sendMail({ host: receiver.host, port: receiver.port, startTls: true, caPem: certificates.ca.certificatePem }, message),
+        );
         assert.match(error.message, /certificate/i);
         assert.equal(receiver.received.length, 0);
       } finally {
