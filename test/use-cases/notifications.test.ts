@@ -41,31 +41,31 @@ const zero = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExp
 
 describe('which event a run is worth telling', () => {
   const settings = { ...defaultNotificationSettings(), failuresInARow: 3, driftAbove: 10 };
-  const after = (status: RunStatus, failuresBefore: number, counts: object = zero, on = settings.on) =>
+  const eventAfter = (status: RunStatus, failuresBefore: number, counts: object = zero, on = settings.on) =>
     decideEvent({ status, counts }, failuresBefore, { ...settings, on });
 
   it('tells a failure at the configured count of failures in a row, and at each multiple, not in between', () => {
     assert.deepEqual(
-      [0, 1, 2, 3, 4, 5].map((before) => after('stopped-server-down', before).event),
+      [0, 1, 2, 3, 4, 5].map((before) => eventAfter('stopped-server-down', before).event),
       [null, null, 'failure', null, null, 'failure'],
     );
-    assert.equal(after('failed', 2).failuresInARow, 3);
+    assert.equal(eventAfter('failed', 2).failuresInARow, 3);
   });
 
   it('tells a recovery only after a streak that reached the count, and a threshold before a recovery', () => {
-    assert.equal(after('success', 2).event, null);
-    assert.deepEqual(after('success', 3), { event: 'recovered', failuresInARow: 0, failuresBefore: 3 });
-    assert.equal(after('stopped-deletion-threshold-exceeded', 4).event, 'threshold');
-    assert.equal(after('stopped-by-request', 4).failuresInARow, 4, 'a stop on request leaves the streak as it was');
+    assert.equal(eventAfter('success', 2).event, null);
+    assert.deepEqual(eventAfter('success', 3), { event: 'recovered', failuresInARow: 0, failuresBefore: 3 });
+    assert.equal(eventAfter('stopped-deletion-threshold-exceeded', 4).event, 'threshold');
+    assert.equal(eventAfter('stopped-by-request', 4).failuresInARow, 4, 'a stop on request leaves the streak as it was');
   });
 
   it('tells drift above the count (counts.reverted, when runs have it), and every run only when asked', () => {
-    assert.equal(after('success', 0, { ...zero, reverted: 10 }).event, null);
-    assert.equal(after('success', 0, { ...zero, reverted: 11 }).event, 'drift');
-    assert.equal(after('success', 0).event, null);
-    assert.equal(after('success', 0, zero, ['every-run']).event, 'every-run');
-    assert.equal(after('failed', 0, zero, ['every-run']).event, 'every-run', 'a failure below the count still goes out as a run');
-    assert.equal(after('stopped-deletion-threshold-exceeded', 0, zero, ['failure']).event, null);
+    assert.equal(eventAfter('success', 0, { ...zero, reverted: 10 }).event, null);
+    assert.equal(eventAfter('success', 0, { ...zero, reverted: 11 }).event, 'drift');
+    assert.equal(eventAfter('success', 0).event, null);
+    assert.equal(eventAfter('success', 0, zero, ['every-run']).event, 'every-run');
+    assert.equal(eventAfter('failed', 0, zero, ['every-run']).event, 'every-run', 'a failure below the count still goes out as a run');
+    assert.equal(eventAfter('stopped-deletion-threshold-exceeded', 0, zero, ['failure']).event, null);
   });
 });
 
