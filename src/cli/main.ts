@@ -13,6 +13,7 @@ import { registerReport } from './verbs/report.ts';
 import { registerPromote } from './verbs/promote.ts';
 import { registerRestore } from './verbs/restore.ts';
 import { registerService } from './verbs/service.ts';
+import { registerSettings } from './verbs/settings.ts';
 import { registerStatus } from './verbs/status.ts';
 import { registerSync } from './verbs/sync.ts';
 import { registerUninstall } from './verbs/uninstall.ts';
@@ -34,6 +35,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerReport,
     registerDeletionThreshold,
     registerGetConfiguration,
+    registerSettings,
     registerService,
     registerNotify,
     registerUninstall,

@@ -195,8 +195,8 @@ describe('notifications after a cycle (real SMTP and HTTPS receivers on loopback
     assert.match(alarm.text!, /Error \[ActiveDirectory\.unreachable\]: dc1\.corp\.example\.com:636 did not answer/);
     assert.ok(alarm.text!.includes(new DirSyncError('ActiveDirectory.unreachable').recommendedAction), 'the catalogue’s advice');
     assert.equal(alarm.attachments.length, 0);
-    assert.deepEqual((webhook.received[0]?.body as any).error.code, 'ActiveDirectory.unreachable');
-    assert.equal((webhook.received[0]?.body as any).run, null);
+    assert.deepEqual((webhook.received[0]!.body as any).error.code, 'ActiveDirectory.unreachable');
+    assert.equal((webhook.received[0]!.body as any).run, null);
 
     await notifyAfterCycle(installation.path, { run: await recordRun('success') }, captured());
     assert.equal(mail.received[1]?.parsed.subject, 'DirSync corp: recovered — success after 2 failed runs');
@@ -233,7 +233,7 @@ describe('notifications after a cycle (real SMTP and HTTPS receivers on loopback
     await notifyAfterCycle(installation.path, { run }, captured());
     assert.equal(mail.received[0]?.parsed.subject, 'DirSync corp (standby): stopped-deletion-threshold-exceeded — 2 deletes withheld');
     assert.match(mail.received[0]!.parsed.text!, /A standby installation: nothing was sent to Entra ID/);
-    assert.equal((webhook.received[0]?.body as any).installation.standby, true);
+    assert.equal((webhook.received[0]!.body as any).installation.standby, true);
   });
 
   it('notify test sends a test message on each channel and reports the answers; a refusing server makes it fail', async () => {
@@ -249,7 +249,7 @@ describe('notifications after a cycle (real SMTP and HTTPS receivers on loopback
     assert.match(String(output.results[0]?.properties.answer), /^250 .*Message queued as 4242/);
     assert.equal(output.results[1]?.properties.answer, 'HTTP 204');
     assert.equal(mail.received[0]?.parsed.subject, 'DirSync corp: test message');
-    assert.equal((webhook.received[0]?.body as any).event, 'test');
+    assert.equal((webhook.received[0]!.body as any).event, 'test');
 
     webhook.answerWith(403);
     const refused = captured();
