@@ -10,14 +10,18 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Compare-CoexistenceConfiguration'
+        'Export-CoexistenceConfiguration'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceSyncHistory'
+        'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
         'Start-OnlineCoexistenceSync'
+        'Test-CoexistenceNotification'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
     )

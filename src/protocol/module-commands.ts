@@ -17,6 +17,8 @@ import { configure, configureParameters } from '../use-cases/configure.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
 import { organizationalUnits, organizationalUnitsParameters } from '../use-cases/organizational-units.ts';
+import { notifyTest, notifyTestParameters } from '../use-cases/notify-test.ts';
+import { compareSettingsCommand, exportSettings, importSettings, settingsFileParameters, settingsImportParameters } from '../use-cases/settings.ts';
 
 /**
  * Bumped when the module and the executable stop understanding each other's messages.
@@ -51,6 +53,11 @@ const commands: Record<string, CommandHandler> = {
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
   'organizational-units': (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
+  'notify-test': (parameters, _secrets, output) => notifyTest(parseParameters(notifyTestParameters, parameters), output),
+  'settings-export': (parameters, _secrets, output) => exportSettings(parseParameters(settingsFileParameters, parameters), output),
+  'settings-import': (parameters, secrets, output, signal) =>
+    importSettings(parseParameters(settingsImportParameters, parameters), parseSuppliedSecrets(secrets), output, signal),
+  'settings-compare': (parameters, _secrets, output) => compareSettingsCommand(parseParameters(settingsFileParameters, parameters), output),
 };
 
 let registered = false;

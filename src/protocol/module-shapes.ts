@@ -21,6 +21,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
   upnClashes: 'DirSync.UpnClash',
+  differences: 'DirSync.SettingsDifference',
 };
 
 export function propertyName(name: string): string {

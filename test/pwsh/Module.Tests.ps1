@@ -6,7 +6,8 @@ BeforeDiscovery {
     $moduleFiles = @(Get-ChildItem -Path ([System.IO.Path]::Combine($repositoryRoot, 'module')) -Filter '*.ps1' -Recurse) + @(Get-Item ([System.IO.Path]::Combine($repositoryRoot, 'DirSync.psm1')))
     $outputTypes = 'DirSync.SyncRun', 'DirSync.SyncError', 'DirSync.PlannedOperation', 'DirSync.Configuration', 'DirSync.ConfigurationCheck',
         'DirSync.Installation', 'DirSync.Uninstallation', 'DirSync.DeletionThreshold', 'DirSync.VersionInfo', 'DirSync.OrganizationalUnit',
-        'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash'
+        'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash',
+        'DirSync.SettingsFile', 'DirSync.SettingsDifference', 'DirSync.NotificationTest'
 }
 
 BeforeAll {
@@ -33,7 +34,7 @@ Describe 'DirSync manifest' {
     It 'exports exactly the functions it lists, with no wildcard, cmdlet or alias' {
         $manifest = Test-ModuleManifest $manifestPath
         (Get-Command -Module DirSync).Name | Sort-Object | Should -Be ($manifest.ExportedFunctions.Keys | Sort-Object)
-        (Get-Command -Module DirSync).Count | Should -Be 10
+        (Get-Command -Module DirSync).Count | Should -Be 14
         $manifest.ExportedCmdlets.Count + $manifest.ExportedAliases.Count | Should -Be 0
         Get-Content $manifestPath -Raw | Should -Not -Match 'FunctionsToExport\s*=\s*[''"]?\*'
     }
