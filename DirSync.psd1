@@ -10,9 +10,12 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Compare-CoexistenceConfiguration'
+        'Export-CoexistenceConfiguration'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceSyncHistory'
+        'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
@@ -20,6 +23,7 @@
         'Start-OnlineCoexistenceScheduler'
         'Start-OnlineCoexistenceSync'
         'Switch-OnlineCoexistenceServer'
+        'Test-CoexistenceNotification'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
     )

@@ -23,6 +23,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   upnClashes: 'DirSync.UpnClash',
   revertedChanges: 'DirSync.CloudChange',
   drift: 'DirSync.CloudChange',
+  differences: 'DirSync.SettingsDifference',
 };
 
 export function propertyName(name: string): string {
@@ -44,7 +45,17 @@ function flattenCounts(properties: Record<string, unknown>): Record<string, unkn
   if (counts === null || typeof counts !== 'object') return properties;
   const { errors: errorCount, ...otherCounts } = counts as Record<string, unknown>;
   const { runId, mode, status, startedAt, endedAt, reverted, ...details } = rest;
-  return { runId, mode, status, startedAt, endedAt, ...otherCounts, errorCount, ...details, ...(reverted === undefined ? {} : { revertedChanges: reverted }) };
+  return {
+    runId,
+    mode,
+    status,
+    startedAt,
+    endedAt,
+    ...otherCounts,
+    errorCount,
+    ...details,
+    ...(reverted === undefined ? {} : { revertedChanges: reverted }),
+  };
 }
 
 function shapeProperties(properties: Record<string, unknown>): Record<string, unknown> {

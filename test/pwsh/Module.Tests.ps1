@@ -7,7 +7,8 @@ BeforeDiscovery {
     $moduleFiles = @(Get-ChildItem -Path ([System.IO.Path]::Combine($repositoryRoot, 'module')) -Filter '*.ps1' -Recurse) + @(Get-Item ([System.IO.Path]::Combine($repositoryRoot, 'DirSync.psm1')))
     $outputTypes = 'DirSync.SyncRun', 'DirSync.SyncError', 'DirSync.PlannedOperation', 'DirSync.Configuration', 'DirSync.ConfigurationCheck',
         'DirSync.Installation', 'DirSync.Uninstallation', 'DirSync.DeletionThreshold', 'DirSync.VersionInfo', 'DirSync.OrganizationalUnit',
-        'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash'
+        'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash',
+        'DirSync.SettingsFile', 'DirSync.SettingsDifference', 'DirSync.NotificationTest', 'DirSync.CloudChange'
     # The parameters the core's advice names (module/DirSync.Contract.psd1, written by the build).
     $adviceParameters = @((Import-PowerShellDataFile ([System.IO.Path]::Combine($repositoryRoot, 'module', 'DirSync.Contract.psd1'))).Parameters.Values)
 }

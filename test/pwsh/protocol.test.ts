@@ -346,7 +346,13 @@ describe('the module protocol', function () {
       assert.equal(shaped.properties.Restored, 2);
       const [reverted] = shaped.properties.RevertedChanges as TypedObject[];
       assert.equal(reverted?.typeName, 'DirSync.CloudChange');
-      assert.deepEqual(reverted?.properties, { DistinguishedName: 'CN=Z,DC=x', Anchor: 'eg==', Attribute: 'department', CloudValue: 'Helpdesk', AdValue: 'Sales' });
+      assert.deepEqual(reverted?.properties, {
+        DistinguishedName: 'CN=Z,DC=x',
+        Anchor: 'eg==',
+        Attribute: 'department',
+        CloudValue: 'Helpdesk',
+        AdValue: 'Sales',
+      });
       assert.equal((shaped.properties.Drift as TypedObject[])[0]?.typeName, 'DirSync.CloudChange');
     });
 
