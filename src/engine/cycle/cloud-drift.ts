@@ -39,10 +39,12 @@ export interface DriftPhase {
 export async function detectCloudDrift(phase: DriftPhase): Promise<CloudDeltaLinks | undefined> {
   const { state, store } = phase;
   const stored = await store.getWatermark(CLOUD_WATERMARK);
-  // A full cycle compares with the cloud itself; so does the first one, and one whose links expired.
+  // A full cycle compares with the cloud itself; so does the first one, and one whose links expired. Owning nothing
+  // yet, there is nothing to compare: the tracking starts from now.
   const from = state.mode === 'full' || stored === undefined ? undefined : (JSON.parse(stored) as CloudDeltaLinks);
+  const ownsNothing = from === undefined && (await store.countLinks()) === 0;
   try {
-    return await compareRound(phase, from);
+    return await compareRound(phase, ownsNothing ? 'now' : from);
   } catch (error) {
     if (!(error instanceof DirSyncError) || error.transient || !error.code.startsWith('Graph.')) throw error;
     state.reporter.warning(
@@ -53,7 +55,7 @@ export async function detectCloudDrift(phase: DriftPhase): Promise<CloudDeltaLin
   }
 }
 
-async function compareRound(phase: DriftPhase, from: CloudDeltaLinks | undefined): Promise<CloudDeltaLinks> {
+async function compareRound(phase: DriftPhase, from: CloudDeltaLinks | 'now' | undefined): Promise<CloudDeltaLinks> {
   const { state } = phase;
   const round = phase.target.cloudChanges(from, MANAGED_PROPERTIES);
   const seen = new Set<string>();
