@@ -10,10 +10,13 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Compare-CoexistenceConfiguration'
+        'Export-CoexistenceConfiguration'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceObject'
         'Get-OnlineCoexistenceSyncHistory'
+        'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
@@ -21,6 +24,7 @@
         'Start-OnlineCoexistenceScheduler'
         'Start-OnlineCoexistenceSync'
         'Switch-OnlineCoexistenceServer'
+        'Test-CoexistenceNotification'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
     )

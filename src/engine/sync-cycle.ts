@@ -148,7 +148,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops). An object run has neither to commit.
     if (!withheldByGuard) {
-      if (cloudResumesAt !== undefined) await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
+      if (cloudResumesAt) await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
       if (importedTo !== undefined) await ledger.commitWatermark(AD_WATERMARK, importedTo);
     }
     reportSummaries(state);

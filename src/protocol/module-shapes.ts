@@ -23,6 +23,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   upnClashes: 'DirSync.UpnClash',
   revertedChanges: 'DirSync.CloudChange',
   drift: 'DirSync.CloudChange',
+  differences: 'DirSync.SettingsDifference',
   attributes: 'DirSync.ExplainedAttribute',
   nextCycle: 'DirSync.GraphRequest',
   history: 'DirSync.ObjectHistoryEntry',

@@ -205,3 +205,68 @@ Describe 'an administrator''s first synchronization' {
         Test-Path $path | Should -BeFalse
     }
 }
+
+Describe 'settings files and notifications' {
+    BeforeAll {
+        $active = [System.IO.Path]::Combine($context.work, 'integration', 'Active')
+        $standby = [System.IO.Path]::Combine($context.work, 'integration', 'Standby')
+        $settingsFile = [System.IO.Path]::Combine($context.work, 'integration', 'active-settings.json')
+        $null = Install-OnlineCoexistenceTool -InstallPath $active -Confirm:$false
+        $null = Set-CoexistenceConfiguration -InstallPath $active @ad -Credential $adCredential @cloud -IncludeOU $context.ad.ous.sales -Confirm:$false
+    }
+
+    It 'Set-CoexistenceConfiguration -Notify... alone changes the notifications, with no credential asked for' {
+        $configuration = Set-CoexistenceConfiguration -InstallPath $active -NotifySmtpServer $context.notify.smtpServer -NotifyFrom 'dirsync@corp.example.com' `
+            -NotifyTo 'ops@corp.example.com', 'lead@corp.example.com' -NotifyOn Failure, Threshold, EveryRun -NotifyName 'corp' -Confirm:$false
+        $configuration.NotifySmtp | Should -Be $context.notify.smtpServer
+        $configuration.NotifyTo | Should -Be @('ops@corp.example.com', 'lead@corp.example.com')
+        $configuration.NotifyOn | Should -Be @('failure', 'threshold', 'every-run')
+        $configuration.ServiceAccount | Should -Match '^AAD_'
+    }
+
+    It 'Test-CoexistenceNotification sends a test mail and shows the server''s answer' {
+        $answers = @(Test-CoexistenceNotification -InstallPath $active)
+        $answers.Count | Should -Be 1
+        $answers[0].PSTypeNames[0] | Should -Be 'DirSync.NotificationTest'
+        $answers[0].Channel | Should -Be 'mail'
+        $answers[0].Delivered | Should -BeTrue
+        $answers[0].Answer | Should -Match '^250 '
+    }
+
+    It 'Export-CoexistenceConfiguration writes the settings without a secret; -WhatIf writes nothing' {
+        Export-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile -WhatIf
+        Test-Path $settingsFile | Should -BeFalse
+        $exported = Export-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile -Confirm:$false
+        $exported.PSTypeNames[0] | Should -Be 'DirSync.SettingsFile'
+        $text = Get-Content $settingsFile -Raw
+        $text | Should -Not -Match ([regex]::Escape($context.ad.adminPassword))
+        $text | Should -Not -Match ([regex]::Escape($context.cloud.clientSecret))
+        ($text | ConvertFrom-Json).secrets.clientSecret | Should -BeTrue
+    }
+
+    It 'Compare-CoexistenceConfiguration writes nothing for the same settings, and one object per difference' {
+        @(Compare-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile).Count | Should -Be 0
+        $null = Set-PreventAccidentalDeletes -InstallPath $active -Enable -ObjectDeletionThreshold 42 -Confirm:$false
+        $differences = @(Compare-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile)
+        $differences.Count | Should -Be 1
+        $differences[0].PSTypeNames[0] | Should -Be 'DirSync.SettingsDifference'
+        $differences[0].Setting | Should -Be 'deletionThreshold.threshold'
+        $differences[0].Installation | Should -Be '42'
+        $differences[0].File | Should -Be '500'
+    }
+
+    It 'Import-CoexistenceConfiguration builds a standby from the file, and refuses the active installation' {
+        $null = Install-OnlineCoexistenceTool -InstallPath $standby -Confirm:$false
+        Import-CoexistenceConfiguration -InstallPath $standby -FilePath $settingsFile -Credential $adCredential -TargetCredential $cloud.TargetCredential -WhatIf
+        (Get-CoexistenceConfiguration -InstallPath $standby).ConfigurationRequired | Should -BeTrue
+        $configuration = Import-CoexistenceConfiguration -InstallPath $standby -FilePath $settingsFile -Credential $adCredential -TargetCredential $cloud.TargetCredential -Confirm:$false
+        $configuration.Staging | Should -BeTrue
+        $configuration.IncludeOU | Should -Be @($context.ad.ous.sales)
+        $configuration.NotifySmtp | Should -Be $context.notify.smtpServer
+        @(Compare-CoexistenceConfiguration -InstallPath $standby -FilePath $settingsFile).Count | Should -Be 0
+
+        $failure = Get-Failure { Import-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile -Credential $adCredential -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'Settings.import-onto-active,Import-CoexistenceConfiguration'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
+}

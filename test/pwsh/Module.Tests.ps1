@@ -8,6 +8,7 @@ BeforeDiscovery {
     $outputTypes = 'DirSync.SyncRun', 'DirSync.SyncError', 'DirSync.PlannedOperation', 'DirSync.Configuration', 'DirSync.ConfigurationCheck',
         'DirSync.Installation', 'DirSync.Uninstallation', 'DirSync.DeletionThreshold', 'DirSync.VersionInfo', 'DirSync.OrganizationalUnit',
         'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash',
+        'DirSync.SettingsFile', 'DirSync.SettingsDifference', 'DirSync.NotificationTest', 'DirSync.CloudChange',
         'DirSync.ObjectExplanation', 'DirSync.ExplainedAttribute', 'DirSync.GraphRequest', 'DirSync.ObjectHistoryEntry'
     # The parameters the core's advice names (module/DirSync.Contract.psd1, written by the build).
     $adviceParameters = @((Import-PowerShellDataFile ([System.IO.Path]::Combine($repositoryRoot, 'module', 'DirSync.Contract.psd1'))).Parameters.Values)

@@ -491,7 +491,8 @@ describe('the module protocol', function () {
       const verbs = [...listed.matchAll(/^ {2}([a-z][a-z-]*)/gm)]
         .map((match) => match[1])
         .filter((name) => name !== 'module-request' && name !== 'help');
-      assert.deepEqual(verbs.sort(), Object.keys(CMDLET_OF_COMMAND).sort());
+      // A command with subcommands (settings export, …) is one verb of the top-level help.
+      assert.deepEqual(verbs.sort(), [...new Set(Object.keys(CMDLET_OF_COMMAND).map((command) => command.split(' ')[0]))].sort());
       const manifest = await readFile(join(repositoryRoot, 'DirSync.psd1'), 'utf8');
       const exported =
         /FunctionsToExport\s*=\s*@\(([^)]*)\)/
