@@ -133,6 +133,7 @@ describe('report pages', () => {
         deleted: [],
         errors: [],
         actionFor: () => '',
+        explainCommand: () => '',
       });
     assert.match(page('standby-delta'), /id="standby">A standby installation's run \(staging mode\): nothing was sent to Entra ID/);
     assert.doesNotMatch(page('delta'), /id="standby"/);
