@@ -103,6 +103,7 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
           deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
           softMatch: 'smtp-then-upn',
           deltaDeletions: 'tombstones',
+          cloudDrift: 'revert',
         },
         { store, source, target: cloud, exporter: sink, reporter: silentReporter },
       );

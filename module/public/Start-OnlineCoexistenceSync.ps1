@@ -4,45 +4,65 @@ function Start-OnlineCoexistenceSync {
     Synchronizes Active Directory to Entra ID now.
 
     .DESCRIPTION
-    Runs one synchronization cycle: a delta synchronization (only what changed since the last run) or,
-    with -FullSync, a full one. Returns the run as a DirSync.SyncRun object, with progress while it runs.
+    Runs one synchronization cycle: a delta synchronization (only what
+    changed since the last run) or, with -FullSync, a full one. Returns
+    the run as a DirSync.SyncRun object, with progress while it runs.
 
-    With -WhatIf nothing is written: the engine computes the plan - the objects it would create, update
-    and delete in Entra ID - and returns it in the run's Plan property, as DirSync.PlannedOperation
-    objects (Action, ObjectType, DistinguishedName, Changes).
+    With -WhatIf nothing is written: the engine computes the plan - the
+    objects it would create, update and delete in Entra ID - and returns
+    it in the run's Plan property, as DirSync.PlannedOperation objects
+    (Action, ObjectType, DistinguishedName, Changes).
 
-    Ctrl+C stops the cycle cleanly: the batch in flight is finished and the run is recorded as
-    stopped-by-request; the next run continues from there.
+    Ctrl+C stops the cycle cleanly: the batch in flight is finished and
+    the run is recorded as stopped-by-request; the next run continues from
+    there.
 
-    When a cycle would delete more objects than the deletion threshold (Set-PreventAccidentalDeletes)
-    allows, none of its deletes is exported and the run ends with status
-    stopped-deletion-threshold-exceeded and a non-terminating error; -AcceptDeletes lets such deletes
-    through once, after you have checked them.
+    When a cycle would delete more objects than the deletion threshold
+    (Set-PreventAccidentalDeletes) allows, none of its deletes is exported
+    and the run ends with status stopped-deletion-threshold-exceeded and a
+    non-terminating error; -AcceptDeletes lets such deletes through once,
+    after you have checked them.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER FullSync
-    Read every object in scope instead of only the changes since the last run.
+    Read every object in scope instead of only the changes since the last
+    run.
 
     .PARAMETER AcceptDeletes
-    Export the deletes of this run even when they exceed the deletion threshold.
+    Export the deletes of this run even when they exceed the deletion
+    threshold.
 
     .PARAMETER SavePlan
-    With -WhatIf: save the whole plan to this file for approval - every operation with its attributes
-    (never a password), the configuration, store and Active Directory position it was computed from,
-    and a digest. Apply it, unchanged, with -Plan.
+    With -WhatIf: save the whole plan to this file for approval - every
+    operation with its attributes (never a password), the configuration,
+    store and Active Directory position it was computed from, and a
+    digest. Apply it, unchanged, with -Plan.
 
     .PARAMETER Plan
-    Apply an approved plan saved with -WhatIf -SavePlan: exactly its operations are sent, its deletes
-    count as accepted. If Active Directory, the configuration, the store or the cloud moved since it was
-    computed, or the file was edited, nothing is sent and the command fails (Plan.outdated, Plan.tampered).
+    Apply an approved plan saved with -WhatIf -SavePlan: exactly its
+    operations are sent, its deletes count as accepted. If Active
+    Directory, the configuration, the store or the cloud moved since it
+    was computed, or the file was edited, nothing is sent and the command
+    fails (Plan.outdated, Plan.tampered).
+
+    .PARAMETER Identity
+    Synchronizes this one object now: its distinguished name,
+    userPrincipalName, anchor or cloud object id. It goes through the same
+    steps as in a cycle - scope, match, the deletion guard - with its group
+    memberships and its manager; nothing else is read or sent, and the next
+    cycle still picks up every other change. The run (mode object, or
+    preview-object with -WhatIf) lists its Steps. Taken from the pipeline
+    by property name (Anchor, then DistinguishedName).
 
     .PARAMETER TakeOverLease
-    Become the tenant's active installation in place of one that has not renewed its lease for longer than
-    configured (24 hours by default): for when the active server is gone for good. A fresh lease is never taken
-    this way: promote the installation instead (dirsync promote).
+    Become the tenant's active installation in place of one that has not
+    renewed its lease for longer than configured (24 hours by default):
+    for when the active server is gone for good. A fresh lease is never
+    taken this way: promote this installation instead.
 
     .EXAMPLE
     Start-OnlineCoexistenceSync
@@ -52,19 +72,30 @@ function Start-OnlineCoexistenceSync {
     .EXAMPLE
     Start-OnlineCoexistenceSync -FullSync -WhatIf
 
-    Shows what a full synchronization would change in Entra ID, without changing anything.
+    Shows what a full synchronization would change in Entra ID, without
+    changing anything.
 
     .EXAMPLE
     $run = Start-OnlineCoexistenceSync -ErrorVariable problems
-    if ($run.Status -eq 'stopped-deletion-threshold-exceeded') { $run.Plan | Where-Object Action -eq 'delete' }
+    if ($run.Status -eq 'stopped-deletion-threshold-exceeded') {
+        $run.Plan | Where-Object Action -eq 'delete'
+    }
 
-    Runs a synchronization and, when the deletion threshold stopped it, lists the deletes it held back.
+    Runs a synchronization and, when the deletion threshold stopped it,
+    lists the deletes it held back.
 
     .EXAMPLE
     Start-OnlineCoexistenceSync -WhatIf -SavePlan ./tonight.plan.json
     Start-OnlineCoexistenceSync -Plan ./tonight.plan.json
 
-    Saves tonight's plan for a colleague to review, then applies exactly that plan once it is approved.
+    Saves tonight's plan for a colleague to review, then applies exactly
+    that plan once it is approved.
+
+    .EXAMPLE
+    Start-OnlineCoexistenceSync -Identity anna.berg@contoso.com
+
+    Synchronizes Anna now, without waiting for the next cycle, and shows
+    each step.
 
     .EXAMPLE
     Start-OnlineCoexistenceSync -AcceptDeletes -Confirm
@@ -76,6 +107,9 @@ function Start-OnlineCoexistenceSync {
 
     .LINK
     Set-PreventAccidentalDeletes
+
+    .LINK
+    Get-OnlineCoexistenceObject
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Cycle')]
     [OutputType('DirSync.SyncRun')]
@@ -88,6 +122,7 @@ function Start-OnlineCoexistenceSync {
         [switch] $FullSync,
 
         [Parameter(ParameterSetName = 'Cycle')]
+        [Parameter(ParameterSetName = 'Object')]
         [switch] $AcceptDeletes,
 
         [Parameter(ParameterSetName = 'Cycle')]
@@ -97,6 +132,11 @@ function Start-OnlineCoexistenceSync {
         [Parameter(Mandatory, ParameterSetName = 'ApplyPlan')]
         [ValidateNotNullOrEmpty()]
         [string] $Plan,
+
+        [Parameter(Mandatory, ParameterSetName = 'Object', ValueFromPipelineByPropertyName)]
+        [Alias('Anchor', 'DistinguishedName')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Identity,
 
         [switch] $TakeOverLease
     )
@@ -110,9 +150,10 @@ function Start-OnlineCoexistenceSync {
             }
             return
         }
-        $kind = if ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
+        $kind = if ($Identity) { "only $Identity" } elseif ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
         $action = "Synchronize Active Directory to Entra ID ($kind$(if ($AcceptDeletes) { ', accepting deletes beyond the threshold' }))"
         $parameters = [ordered]@{ path = $path; full = $FullSync.IsPresent; acceptDeletes = $AcceptDeletes.IsPresent }
+        if ($Identity) { $parameters.object = $Identity }
         if ($SavePlan) { $parameters.savePlan = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SavePlan) }
         if ($PSCmdlet.ShouldProcess($path, $action)) {
             $preview = $false

@@ -8,14 +8,17 @@ import { ExitCode } from '../use-cases/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerConfigure } from './verbs/configure.ts';
 import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
+import { registerExplain } from './verbs/explain.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
 import { registerModuleRequest } from './verbs/module-request.ts';
+import { registerNotify } from './verbs/notify.ts';
 import { registerReadiness } from './verbs/readiness.ts';
 import { registerReport } from './verbs/report.ts';
 import { registerPromote } from './verbs/promote.ts';
 import { registerRestore } from './verbs/restore.ts';
 import { registerService } from './verbs/service.ts';
+import { registerSettings } from './verbs/settings.ts';
 import { registerStatus } from './verbs/status.ts';
 import { registerSync } from './verbs/sync.ts';
 import { registerUninstall } from './verbs/uninstall.ts';
@@ -37,9 +40,12 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerStatus,
     registerReadiness,
     registerReport,
+    registerExplain,
     registerDeletionThreshold,
     registerGetConfiguration,
+    registerSettings,
     registerService,
+    registerNotify,
     registerUninstall,
     registerModuleRequest,
   ]) {

@@ -6,9 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DirSyncError } from '../core/errors.ts';
 import { exitCodeOfError } from '../use-cases/exit-codes.ts';
+import { MINIMUM_NODE_MAJOR } from '../version.ts';
 import { TerminalOutput } from './terminal-output.ts';
-
-export const MINIMUM_NODE_MAJOR = 24;
 
 /** The Node an `npm ci` in a checkout installed (the `node` devDependency), when this file lies in one. */
 function checkoutNode(from: string): string | undefined {

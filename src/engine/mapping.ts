@@ -140,6 +140,39 @@ function single(object: SourceObject): (name: string) => string | undefined {
   };
 }
 
+/**
+ * The cloud properties DirSync owns on every object it exports, and compares with the tenant each cycle (drift). The
+ * group anchor's extension property is DirSync's own bookkeeping, found by hard match, not compared.
+ */
+export const MANAGED_PROPERTIES: Record<'user' | 'group', readonly string[]> = {
+  user: [
+    'onPremisesImmutableId',
+    'accountEnabled',
+    'displayName',
+    'givenName',
+    'surname',
+    'userPrincipalName',
+    'mailNickname',
+    'mail',
+    'jobTitle',
+    'department',
+    'companyName',
+    'officeLocation',
+    'streetAddress',
+    'city',
+    'state',
+    'postalCode',
+    'country',
+    'usageLocation',
+    'businessPhones',
+    'mobilePhone',
+    'faxNumber',
+    'employeeId',
+    'onPremisesExtensionAttributes',
+  ],
+  group: ['displayName', 'description', 'mailNickname', 'mailEnabled', 'securityEnabled'],
+};
+
 /** The attributes that differ between what was exported and what is wanted now (the body of a PATCH). */
 export function changedAttributes(exported: CloudAttributes, desired: CloudAttributes): CloudAttributes {
   const changes: CloudAttributes = {};

@@ -21,7 +21,16 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
   upnClashes: 'DirSync.UpnClash',
+  revertedChanges: 'DirSync.CloudChange',
+  drift: 'DirSync.CloudChange',
+  differences: 'DirSync.SettingsDifference',
+  attributes: 'DirSync.ExplainedAttribute',
+  nextCycle: 'DirSync.GraphRequest',
+  history: 'DirSync.ObjectHistoryEntry',
 };
+
+/** Values that are another system's data (a Graph request's body): kept as they are, names and all. */
+const VERBATIM_PROPERTIES: ReadonlySet<string> = new Set(['body']);
 
 export function propertyName(name: string): string {
   return PROPERTY_NAMES[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
@@ -33,13 +42,26 @@ export function toModuleShape(result: CommandResult): TypedObject {
   return new TypedObject(result.typeName, shapeProperties(properties));
 }
 
-/** A run's counts become top-level properties (Added, Updated…); the count of errors is ErrorCount, since Errors lists them. */
+/**
+ * A run's counts become top-level properties (Added, Updated, Reverted…); the count of errors is ErrorCount, since
+ * Errors lists them, and the list of reverted changes is RevertedChanges, since Reverted counts the objects.
+ */
 function flattenCounts(properties: Record<string, unknown>): Record<string, unknown> {
   const { counts, ...rest } = properties;
   if (counts === null || typeof counts !== 'object') return properties;
   const { errors: errorCount, ...otherCounts } = counts as Record<string, unknown>;
-  const { runId, mode, status, startedAt, endedAt, ...details } = rest;
-  return { runId, mode, status, startedAt, endedAt, ...otherCounts, errorCount, ...details };
+  const { runId, mode, status, startedAt, endedAt, reverted, ...details } = rest;
+  return {
+    runId,
+    mode,
+    status,
+    startedAt,
+    endedAt,
+    ...otherCounts,
+    errorCount,
+    ...details,
+    ...(reverted === undefined ? {} : { revertedChanges: reverted }),
+  };
 }
 
 function shapeProperties(properties: Record<string, unknown>): Record<string, unknown> {
@@ -47,7 +69,11 @@ function shapeProperties(properties: Record<string, unknown>): Record<string, un
   for (const [name, value] of Object.entries(properties)) {
     const itemTypeName = ITEM_TYPE_NAMES[name];
     shaped[propertyName(name)] =
-      itemTypeName !== undefined && Array.isArray(value) ? value.map((item) => shapeItem(itemTypeName, item)) : shapeValue(value);
+      itemTypeName !== undefined && Array.isArray(value)
+        ? value.map((item) => shapeItem(itemTypeName, item))
+        : VERBATIM_PROPERTIES.has(name)
+          ? value
+          : shapeValue(value);
   }
   return shaped;
 }

@@ -4,19 +4,32 @@
 // the active one's, so its first cycle re-creates nothing and matches nothing again — objects it only saw planned are
 // joined by their anchor.
 import * as z from 'zod';
+import type { Installation } from '../install/installation.ts';
 import { resolveRunMode } from '../engine/run-mode.ts';
-import { withInstallation } from '../wiring/installation-context.ts';
+import { withConnections, withInstallation } from '../wiring/installation-context.ts';
 import { ExitCode } from './exit-codes.ts';
-import { configurationResult } from './get-configuration.ts';
+import { configurationResult, storedSecretsShown } from './get-configuration.ts';
+import { compareSettings } from '../install/settings-file.ts';
+import { DirSyncError } from '../core/errors.ts';
+import { currentSettings, readSettingsFile, shown } from './settings.ts';
 import type { CommandOutput } from './output.ts';
 
-export const promoteParameters = z.object({ path: z.string().min(1) });
+export const promoteParameters = z.object({
+  path: z.string().min(1),
+  /** The active installation's last exported settings: promotion is refused while the standby's differ. */
+  compareWith: z.string().min(1).optional(),
+  /** Promote even though the settings differ (they are shown all the same). */
+  force: z.boolean().default(false),
+});
 export type PromoteParameters = z.infer<typeof promoteParameters>;
 
 export async function promote(parameters: PromoteParameters, output: CommandOutput): Promise<number> {
-  // Under the run lock (a standby cycle in flight finishes as a standby's), connected as a run that writes, taking the lease.
-  const takeOver = resolveRunMode({ kind: 'live', lease: 'take-over' });
-  return withInstallation(parameters.path, { lock: true, cloud: takeOver }, output, async ({ installation, configuration, secrets }) => {
+  // Under the run lock: a standby cycle in flight finishes as a standby's.
+  return withInstallation(parameters.path, { lock: true }, output, async (opened) => {
+    const { installation, configuration } = opened;
+    if (parameters.compareWith !== undefined) await checkSettingsMatch(installation, parameters.compareWith, parameters.force, output);
+    // Then the tenant's lease, whoever holds it: the installation active until now refuses to write from its next cycle.
+    await withConnections(opened, { cloud: resolveRunMode({ kind: 'live', lease: 'take-over' }) }, output, async () => {});
     if (configuration.staging) {
       await installation.writeConfiguration({ ...configuration, staging: false });
       output.warning(`${installation.path} is now the active installation: its next cycle writes to Entra ID.`);
@@ -28,9 +41,29 @@ export async function promote(parameters: PromoteParameters, output: CommandOutp
         installation,
         await installation.readManifest(),
         { ...configuration, staging: false },
-        { adPassword: Boolean(secrets.adPassword), clientSecret: Boolean(secrets.clientSecret) },
+        storedSecretsShown(await installation.vault.read()),
       ),
     );
     return ExitCode.success;
   });
+}
+
+/** Shows every difference between the standby's settings and the file; refuses (Settings.differ, exit 2) unless forced. */
+async function checkSettingsMatch(installation: Installation, file: string, force: boolean, output: CommandOutput): Promise<void> {
+  const differences = compareSettings(await currentSettings(installation), await readSettingsFile(file));
+  if (differences.length === 0) {
+    output.verbose(`The settings of ${installation.path} match ${file}.`);
+    return;
+  }
+  for (const difference of differences)
+    output.warning(`Setting ${difference.setting}: ${shown(difference.installation)} here, ${shown(difference.file)} in ${file}.`);
+  if (force) {
+    output.warning(`Promoted with ${differences.length} setting(s) different from ${file} (--force).`);
+    return;
+  }
+  throw new DirSyncError(
+    'Settings.differ',
+    `${installation.path} differs from ${file} in ${differences.length} setting(s): ${differences.map((difference) => difference.setting).join(', ')}. It stays a standby.`,
+    { target: installation.path },
+  );
 }

@@ -7,7 +7,8 @@ import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
 import { readReadinessSummary } from '../install/readiness-summary.ts';
 import { runPage, type RunSetting } from '../report/run-page.ts';
-import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
+import { DEFAULT_RETAINED_RUNS, type DirSyncStore } from '../store/store.ts';
+import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { ExitCode } from './exit-codes.ts';
 import { isPreview } from './run-result.ts';
@@ -43,14 +44,8 @@ export async function report(parameters: ReportParameters, output: CommandOutput
           : `Run ${parameters.run} is not in the run history (it keeps the most recent runs)`;
       throw new DirSyncError('Report.run-not-found', `${which} in ${installation.path}.`, { target: String(parameters.run ?? installation.path) });
     }
-    const [changes, deleted, errors] = await Promise.all([
-      store.getObjectChanges(run.id),
-      store.getDeletedObjects(run.id),
-      store.getRunErrors(run.id),
-    ]);
-    const readiness = await readReadinessSummary(installation);
-    const setting = await runSetting(installation);
-    await writeFile(parameters.html, runPage({ run, setting, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
+    const { html, changes, deleted, errors } = await runReport(installation, store, run);
+    await writeFile(parameters.html, html);
     output.result({
       typeName: 'DirSync.SyncReport',
       properties: {
@@ -66,6 +61,29 @@ export async function report(parameters: ReportParameters, output: CommandOutput
   } finally {
     await store.close();
   }
+}
+
+/** A path as one POSIX shell word: as it is when plain, else in single quotes (an inner one closed, escaped, reopened). */
+function shellQuoted(path: string): string {
+  return /^[\w./:\\-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/** A recorded run as its report page, from what the store kept of it (the notifications attach it too). */
+export async function runReport(
+  installation: Installation,
+  store: DirSyncStore,
+  run: RunRecord,
+): Promise<{ html: string; changes: ObjectChange[]; deleted: DeletedObject[]; errors: ObjectError[] }> {
+  const [changes, deleted, errors] = await Promise.all([store.getObjectChanges(run.id), store.getDeletedObjects(run.id), store.getRunErrors(run.id)]);
+  const readiness = await readReadinessSummary(installation);
+  const setting = await runSetting(installation);
+  const explainCommand = (anchor: string) => `dirsync explain --path ${shellQuoted(installation.path)} --anchor ${anchor}`;
+  return {
+    html: runPage({ run, setting, changes, deleted, errors, actionFor, explainCommand, ...(readiness ? { readiness } : {}) }),
+    changes,
+    deleted,
+    errors,
+  };
 }
 
 /** Where the installation runs: its directory and id, its tenant and AD server as configured now, this DirSync. */

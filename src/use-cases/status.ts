@@ -33,7 +33,21 @@ export async function status(parameters: StatusParameters, output: CommandOutput
     const schedule = await scheduleOf(installation, await installation.readConfiguration(), runs[0]);
     if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}; the service is ${schedule.service}.`);
     for (const [index, { id, ...run }] of runs.entries()) {
-      const upnClashes = (await store.getObjectChanges(id))
+      const changes = await store.getObjectChanges(id);
+      const driftOf = (action: 'reverted' | 'drift') =>
+        changes
+          .filter((change) => change.action === action)
+          .flatMap((change) =>
+            change.attributes.map((attribute) => ({
+              anchor: change.anchor,
+              dn: change.dn,
+              kind: change.kind === 'membership' ? ('group' as const) : change.kind,
+              attribute: attribute.name,
+              cloudValue: attribute.old,
+              adValue: attribute.new,
+            })),
+          );
+      const upnClashes = changes
         .filter((change) => change.action === 'upn-placeholder')
         .map((change) => ({
           anchor: change.anchor,
@@ -41,7 +55,11 @@ export async function status(parameters: StatusParameters, output: CommandOutput
           userPrincipalName: String(change.attributes[0]?.old),
           placeholder: String(change.attributes[0]?.new),
         }));
-      const result = syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes });
+      const result = syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), {
+        upnClashes,
+        reverted: driftOf('reverted'),
+        drift: driftOf('drift'),
+      });
       output.result(index === 0 ? { ...result, properties: { ...result.properties, schedule: { ...schedule } } } : result);
     }
   } finally {

@@ -16,6 +16,8 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** Only these objects (anchors), through the same phases (sync --object): no watermark moves. */
+  objects?: readonly string[];
   /** Take the tenant's lease from an installation that stopped renewing it (sync --take-over-lease). */
   takeOverLease?: boolean;
 }
@@ -65,11 +67,9 @@ export async function runInstallationCycle(
   watchers: CycleWatchers = {},
 ): Promise<CycleResult> {
   const { signal, observer } = watchers;
-  const configuration = watchers.configuration ?? (await new Installation(path).readConfiguration());
-  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
-  if (runMode.kind === 'standby')
-    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
-  return withInstallation(path, { lock: true, store: true, configuration }, reporter, async (opened) => {
+  const runMode = await cycleRunMode(path, request, reporter, watchers.configuration);
+  const needs = { lock: true, store: true, ...(watchers.configuration ? { configuration: watchers.configuration } : {}) } as const;
+  return withInstallation(path, needs, reporter, async (opened) => {
     // Recorded before connecting: a cycle that cannot sign in or reach Graph is a run in the history too.
     const started = await startCycle(cycleOptions(opened.configuration, request, runMode), opened.store, reporter);
     let connected = false;
@@ -84,6 +84,18 @@ export async function runInstallationCycle(
       throw error;
     }
   });
+}
+
+/**
+ * The run mode of a cycle of this installation, as asked (a preview, or not) and as the installation allows (or as
+ * `configuration`, a would-be one, would).
+ */
+export async function cycleRunMode(path: string, request: RunRequest, reporter: Reporter, wouldBe?: Configuration): Promise<RunParts> {
+  const configuration = wouldBe ?? (await new Installation(path).readConfiguration());
+  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
+  if (runMode.kind === 'standby')
+    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  return runMode;
 }
 
 /** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
@@ -117,11 +129,13 @@ export function runCycleIn(
 /** The engine's options for one cycle of this configuration. */
 export function cycleOptions(configuration: Configuration, request: Omit<CycleRequest, 'preview'>, runMode: RunParts): CycleOptions {
   return {
-    mode: request.full ? 'full' : 'delta',
+    mode: request.objects ? 'object' : request.full ? 'full' : 'delta',
+    ...(request.objects ? { objects: request.objects } : {}),
     runMode,
     acceptDeletes: request.acceptDeletes,
     deletionGuard: configuration.deletionThreshold,
     softMatch: configuration.matching.softMatch,
     deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+    cloudDrift: configuration.cloudDrift,
   };
 }

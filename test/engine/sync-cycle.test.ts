@@ -4,261 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DirSyncError } from '../../src/core/errors.ts';
 import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
-import { directoryImport } from '../../src/engine/directory-import.ts';
-import type { TenantContext } from '../../src/engine/mapping.ts';
-import type { ImportChange, SourceObject } from '../../src/engine/model.ts';
-import type { CloudOperation, OperationOutcome } from '../../src/engine/operations.ts';
-import type {
-  CloudTarget,
-  DeletionCandidate,
-  DeletionVerdict,
-  DirectoryImport,
-  DirectorySource,
-  ListingCoverage,
-  OperationSink,
-  SoftMatchCandidate,
-} from '../../src/engine/ports.ts';
+import type { SourceObject } from '../../src/engine/model.ts';
+import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-drift.ts';
+import { forecastObjects } from '../../src/engine/object-forecast.ts';
+import type { OperationSink } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
-const tenant: TenantContext = {
-  initialDomain: 'contoso.onmicrosoft.com',
-  verifiedDomains: new Set(['corp.example.test']),
-  sourceAnchorProperty: 'extension_0123456789abcdef0123456789abcdef_dirSyncSourceAnchor',
-};
-
-/** A directory whose content the test edits; delta returns what changed since the last import. */
-class ScriptedDirectory implements DirectorySource {
-  objects = new Map<string, SourceObject>();
-  pendingChanges: ImportChange[] = [];
-  rejectWatermark = false;
-  /** Objects the listing does not return though they exist and are in scope (ACLs). */
-  hidden = new Set<string>();
-  /** Objects that exist but are outside the scope. */
-  outOfScope = new Map<string, SourceObject>();
-  private generation = 0;
-  private lastListing: { dn: string; returned: number }[] | undefined;
-
-  put(object: SourceObject): void {
-    this.objects.set(object.anchor, object);
-    this.pendingChanges.push({ op: 'upsert', object });
-  }
-  remove(anchor: string): void {
-    const object = this.objects.get(anchor)!;
-    this.objects.delete(anchor);
-    this.pendingChanges.push({ op: 'delete', anchor, dn: object.dn, reason: 'deleted-in-ad' });
-  }
-  fullImport(): DirectoryImport {
-    return directoryImport(this.full());
-  }
-  private async *full(): AsyncGenerator<ImportChange, string> {
-    this.pendingChanges = [];
-    const listed = this.listed();
-    for (const object of listed) yield { op: 'upsert', object };
-    this.lastListing = [{ dn: 'OU=Corp,DC=corp,DC=example,DC=test', returned: listed.length }];
-    return String(++this.generation);
-  }
-  async *listScope(): AsyncIterable<DeletionCandidate> {
-    const listed = this.listed();
-    this.lastListing = [{ dn: 'OU=Corp,DC=corp,DC=example,DC=test', returned: listed.length }];
-    for (const object of listed) yield { anchor: object.anchor, dn: object.dn };
-  }
-  coverage(): ListingCoverage | undefined {
-    return this.lastListing && { searchBases: this.lastListing, contains: (base, dn) => dn.toLowerCase().endsWith(`,${base.toLowerCase()}`) };
-  }
-  async *confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
-    for (const { anchor, dn } of candidates) {
-      if (this.outOfScope.has(anchor))
-        yield { anchor, verdict: 'out-of-scope', dn: this.outOfScope.get(anchor)!.dn, kind: 'user', reason: 'moved out of the included OUs' };
-      else if (!this.objects.has(anchor)) yield { anchor, verdict: 'gone', dn, kind: undefined, reason: 'no such object' };
-      else yield { anchor, verdict: 'hidden', dn, kind: 'user', reason: 'denied list/read' };
-    }
-  }
-  private listed(): SourceObject[] {
-    return [...this.objects.values()].filter((object) => !this.hidden.has(object.anchor));
-  }
-  async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
-    for (const anchor of anchors) {
-      const object = this.objects.get(anchor);
-      yield object ? { op: 'upsert', object } : { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
-    }
-  }
-  deltaImport(): DirectoryImport {
-    return directoryImport(this.delta());
-  }
-  private async *delta(): AsyncGenerator<ImportChange, string> {
-    if (this.rejectWatermark) throw new DirSyncError('ActiveDirectory.watermark-rejected', 'cookie expired');
-    const changes = this.pendingChanges;
-    this.pendingChanges = [];
-    yield* changes;
-    return String(++this.generation);
-  }
-}
-
-/** An in-memory tenant: ids, anchors, memberships; records every operation it receives. */
-class MemoryCloud implements CloudTarget, OperationSink {
-  objects = new Map<string, { type: 'user' | 'group'; attributes: Record<string, unknown> }>();
-  members = new Map<string, Set<string>>();
-  managers = new Map<string, string | null>();
-  deleted = new Map<string, { type: 'user' | 'group'; attributes: Record<string, unknown> }>();
-  received: CloudOperation[] = [];
-  failAnchors = new Set<string>();
-  /** Simulates a process that dies after Graph applied a batch but before its answers were recorded. */
-  crashAfterApplying = false;
-  private nextId = 1;
-
-  async tenant(): Promise<TenantContext> {
-    return tenant;
-  }
-  async findByAnchors(objectType: 'user' | 'group', anchors: readonly string[]): Promise<Map<string, string>> {
-    const property = objectType === 'user' ? 'onPremisesImmutableId' : tenant.sourceAnchorProperty;
-    const found = new Map<string, string>();
-    for (const [id, object] of this.objects)
-      if (object.type === objectType && anchors.includes(String(object.attributes[property]))) found.set(String(object.attributes[property]), id);
-    return found;
-  }
-  async findSoftMatches(candidates: readonly SoftMatchCandidate[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (const candidate of candidates) {
-      for (const [id, object] of this.objects) {
-        if (object.type !== 'user' || object.attributes.onPremisesImmutableId) continue;
-        const sameMail = candidate.primarySmtpAddress !== undefined && object.attributes.mail === candidate.primarySmtpAddress;
-        const sameUpn = candidate.userPrincipalName !== undefined && object.attributes.userPrincipalName === candidate.userPrincipalName;
-        if (sameMail || sameUpn) found.set(candidate.anchor, id);
-      }
-    }
-    return found;
-  }
-  async takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>> {
-    const held = new Set([...this.objects.values()].map((object) => String(object.attributes.userPrincipalName ?? '').toLowerCase()));
-    return new Set(userPrincipalNames.map((upn) => upn.toLowerCase()).filter((upn) => held.has(upn)));
-  }
-  async *apply(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
-    if (this.crashAfterApplying) {
-      for await (const _ of this.applyAll(operations)) void _;
-      throw new Error('the process died');
-    }
-    yield* this.applyAll(operations);
-  }
-  private async *applyAll(operations: readonly CloudOperation[]): AsyncIterable<OperationOutcome> {
-    for (const operation of operations) {
-      this.received.push(operation);
-      if (this.failAnchors.has(operation.anchor)) {
-        yield { ok: false, operation, httpStatus: 400, code: 'Request_BadRequest', message: 'Invalid value specified for property' };
-        continue;
-      }
-      const upn = 'body' in operation ? operation.body.userPrincipalName : undefined;
-      if (
-        upn !== undefined &&
-        [...this.objects].some(
-          ([id, object]) =>
-            String(object.attributes.userPrincipalName).toLowerCase() === String(upn).toLowerCase() &&
-            !('cloudId' in operation && operation.cloudId === id),
-        )
-      ) {
-        yield {
-          ok: false,
-          operation,
-          httpStatus: 400,
-          code: 'Request_BadRequest',
-          message: 'Another object with the same value for property userPrincipalName already exists.',
-          conflict: 'userPrincipalName',
-        };
-        continue;
-      }
-      switch (operation.action) {
-        case 'create': {
-          const id = `id-${this.nextId++}`;
-          const { passwordProfile: _ignored, ...attributes } = operation.body;
-          this.objects.set(id, { type: operation.objectType, attributes });
-          yield { ok: true, operation, cloudId: id };
-          break;
-        }
-        case 'update':
-          Object.assign(this.objects.get(operation.cloudId)!.attributes, operation.body);
-          yield { ok: true, operation };
-          break;
-        case 'delete':
-          // Entra keeps deleted users for 30 days; security groups are deleted for good.
-          if (operation.objectType === 'user') this.deleted.set(operation.cloudId, this.objects.get(operation.cloudId)!);
-          this.objects.delete(operation.cloudId);
-          yield { ok: true, operation };
-          break;
-        case 'restore': {
-          const object = this.deleted.get(operation.cloudId);
-          if (!object) {
-            yield { ok: false, operation, httpStatus: 404, code: 'Request_ResourceNotFound', message: 'not in deleted items' };
-            break;
-          }
-          this.objects.set(operation.cloudId, object);
-          this.deleted.delete(operation.cloudId);
-          yield { ok: true, operation };
-          break;
-        }
-        case 'add-members': {
-          const set = this.members.get(operation.groupId) ?? new Set<string>();
-          for (const member of operation.members) set.add(member.cloudId);
-          this.members.set(operation.groupId, set);
-          yield { ok: true, operation };
-          break;
-        }
-        case 'remove-member':
-          this.members.get(operation.groupId)?.delete(operation.member.cloudId);
-          yield { ok: true, operation };
-          break;
-        case 'set-manager':
-          this.managers.set(operation.userId, operation.manager?.cloudId ?? null);
-          yield { ok: true, operation };
-          break;
-      }
-    }
-  }
-  writes(): CloudOperation[] {
-    const writes = this.received;
-    this.received = [];
-    return writes;
-  }
-  idOf(anchor: string): string | undefined {
-    return [...this.objects].find(
-      ([, object]) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor,
-    )?.[0];
-  }
-  byAnchor(anchor: string) {
-    return [...this.objects.values()].find(
-      (object) => object.attributes.onPremisesImmutableId === anchor || object.attributes[tenant.sourceAnchorProperty] === anchor,
-    );
-  }
-}
-
-function user(anchor: string, name: string, extra: Record<string, string[]> = {}): SourceObject {
-  return {
-    anchor,
-    kind: 'user',
-    dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`,
-    attributes: {
-      samaccountname: [name],
-      userprincipalname: [`${name}@corp.example.test`],
-      useraccountcontrol: ['512'],
-      displayname: [name],
-      ...extra,
-    },
-    references: {},
-  };
-}
-
-function group(anchor: string, name: string, members: string[]): SourceObject {
-  return {
-    anchor,
-    kind: 'group',
-    dn: `CN=${name},OU=Corp,DC=corp,DC=example,DC=test`,
-    attributes: { samaccountname: [name], grouptype: [String(-2147483646)] },
-    references: { members },
-  };
-}
+import { group, MemoryCloud, ScriptedDirectory, user } from './fakes.ts';
 
 describe('the sync cycle', () => {
   let directory: string;
@@ -273,6 +29,7 @@ describe('the sync cycle', () => {
     deletionGuard: guard,
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
+    cloudDrift: 'revert',
   };
   const cycle = (options: Partial<CycleOptions> = {}) =>
     runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter });
@@ -848,6 +605,159 @@ describe('the sync cycle', () => {
       assert.equal((await store.listRuns(1))[0]!.mode, 'restore');
       const again = await restoreRun(bad.runId, { store, exporter: cloud, runMode: resolveRunMode({ kind: 'live' }), reporter: silentReporter });
       assert.deepEqual(again.skipped.sort(), ['GGGG', 'U0', 'U1'], 'what is back is left alone');
+    });
+  });
+
+  describe('an object run (sync --object, explain)', () => {
+    const objectRun = (anchors: string[], options: Partial<CycleOptions> = {}) => cycle({ mode: 'object', objects: anchors, ...options });
+    const sent = () => cloud.writes().map((operation) => `${operation.action} ${operation.anchor}`);
+
+    it('creates just that user, adds it to its groups and sets its manager; nothing else is read or sent, no watermark moves', async () => {
+      ad.put(user('BOSS', 'boss'));
+      ad.put(user('BOB', 'bob', { title: ['Clerk'] }));
+      ad.put(group('GGGG', 'sales', ['BOB']));
+      await cycle();
+      cloud.writes();
+      const watermark = await store.getWatermark('active-directory');
+      ad.put({ ...user('CARL', 'carl'), references: { manager: 'BOSS' } });
+      ad.put(group('GGGG', 'sales', ['BOB', 'CARL']));
+      ad.put(user('BOB', 'bob', { title: ['Manager'] }));
+      const result = await objectRun(['CARL']);
+      assert.equal(result.mode, 'object');
+      assert.equal(result.status, 'success');
+      assert.deepEqual(sent().sort(), ['add-members GGGG', 'create CARL', 'set-manager CARL']);
+      const added = result.plan.find((operation) => operation.action === 'add-members');
+      assert.deepEqual(added?.operation.action === 'add-members' && added.operation.members.map((member) => member.anchor), ['CARL']);
+      assert.equal(await store.getWatermark('active-directory'), watermark, 'the watermark stays');
+      assert.equal(cloud.byAnchor('BOB')?.attributes.jobTitle, 'Clerk', "another object's change waits for the next cycle");
+      assert.equal((await store.listRuns(1))[0]!.mode, 'object');
+      // The delta that follows brings the same changes again: only what the object run did not do is sent.
+      assert.deepEqual(sent(), []);
+      await cycle();
+      assert.deepEqual(sent(), ['update BOB']);
+    });
+
+    it('takes the object out of the groups AD no longer lists it in', async () => {
+      ad.put(user('ALICE', 'alice'));
+      ad.put(user('BOB', 'bob'));
+      ad.put(group('GGGG', 'sales', ['ALICE', 'BOB']));
+      await cycle();
+      cloud.writes();
+      ad.put(group('GGGG', 'sales', ['BOB']));
+      await objectRun(['ALICE']);
+      assert.deepEqual(sent(), ['remove-member GGGG']);
+      assert.deepEqual(await store.getMembersAmong('GGGG', ['ALICE', 'BOB']), new Set(['BOB']));
+    });
+
+    it('never deletes an object the account cannot read by GUID: withheld, named hidden', async () => {
+      ad.put(user('U1', 'user1'));
+      await cycle();
+      cloud.writes();
+      ad.unreadable.add('U1');
+      const result = await objectRun(['U1']);
+      assert.deepEqual(sent(), []);
+      assert.deepEqual(
+        result.withheld.map((entry) => [entry.anchor, /denied list\/read/.test(entry.reason)]),
+        [['U1', true]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.cloudId, cloud.idOf('U1'), 'still linked');
+    });
+
+    it('deletes an object its GUID lookup confirms gone', async () => {
+      ad.put(user('U1', 'user1'));
+      ad.put(user('U2', 'user2'));
+      await cycle();
+      cloud.writes();
+      ad.objects.delete('U1');
+      const result = await objectRun(['U1']);
+      assert.deepEqual(sent(), [`delete U1`]);
+      assert.equal(result.counts.deleted, 1);
+      assert.ok(cloud.byAnchor('U2'), 'the other user is not touched');
+    });
+
+    it("takes its own object off the retry queue, and leaves the others' retries for the next cycle", async () => {
+      ad.put(user('U1', 'user1'));
+      ad.put(user('U2', 'user2'));
+      cloud.failAnchors = new Set(['U1', 'U2']);
+      await cycle();
+      assert.deepEqual((await store.listRetries(10)).sort(), ['U1', 'U2']);
+      cloud.failAnchors.clear();
+      await objectRun(['U1']);
+      assert.ok(cloud.byAnchor('U1'));
+      assert.equal(cloud.byAnchor('U2'), undefined);
+      assert.deepEqual(await store.listRetries(10), ['U2']);
+    });
+
+    it('in preview plans the same and records nothing but the run, as preview-object', async () => {
+      ad.put(user('U1', 'user1'));
+      const result = await objectRun(['U1'], { runMode: resolveRunMode({ kind: 'preview' }) });
+      assert.equal(result.mode, 'preview-object');
+      assert.deepEqual(
+        result.plan.map((operation) => `${operation.action} ${operation.anchor}`),
+        ['create U1'],
+      );
+      assert.equal(cloud.objects.size, 0);
+      assert.equal(await store.countLinks(), 0);
+    });
+
+    it("leaves the tenant's drift to the cycle: reverts nothing, and the cloud's change round stays where it was", async () => {
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      ad.put(user('U2', 'user2', { department: ['Sales'] }));
+      await cycle();
+      cloud.writes();
+      const round = await store.getWatermark('entra-id');
+      cloud.portalUpdate(cloud.idOf('U1')!, { department: 'Helpdesk' });
+      cloud.portalUpdate(cloud.idOf('U2')!, { department: 'Helpdesk' });
+      const result = await objectRun(['U2']);
+      assert.deepEqual(sent(), []);
+      assert.deepEqual(result.drift, []);
+      assert.equal(await store.getWatermark('entra-id'), round);
+      const next = await cycle();
+      assert.equal(next.counts.reverted, 2, 'the next cycle finds both edits');
+    });
+
+    it('forecasts the revert of drift from a ledger corrected as the drift step corrects it', async () => {
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      await cycle();
+      cloud.writes();
+      const link = (await store.getLinks(['U1'])).get('U1')!;
+      const drift = [{ anchor: 'U1', dn: link.dn, kind: 'user' as const, attribute: 'department', cloudValue: 'Helpdesk', adValue: 'Sales' }];
+      const options = { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert' } as const;
+      const dependencies = { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter };
+      assert.deepEqual((await forecastObjects(['U1'], options, dependencies)).plan, [], 'with the ledger as it is, nothing to send');
+      const forecast = await forecastObjects(['U1'], options, dependencies, [{ ...link, exported: ledgerAsInCloud(link.exported, drift) }]);
+      assert.deepEqual(
+        forecast.plan.map((operation) => [operation.action, operation.values]),
+        [['update', [{ attribute: 'department', old: 'Helpdesk', new: 'Sales' }]]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.exported.department, 'Sales', 'the store is as it was');
+    });
+
+    it("forecasts the next cycle's requests for an object and leaves no trace, not even a run", async () => {
+      ad.put(user('U1', 'user1'));
+      await cycle();
+      cloud.writes();
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      ad.put(user('U2', 'user2'));
+      const runs = await store.listRuns(100);
+      const forecast = await forecastObjects(
+        ['U1'],
+        { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert' },
+        {
+          store,
+          source: ad,
+          target: cloud,
+          exporter: cloud,
+          reporter: silentReporter,
+        },
+      );
+      assert.deepEqual(
+        forecast.plan.map((operation) => [operation.action, operation.anchor, operation.values]),
+        [['update', 'U1', [{ attribute: 'department', old: null, new: 'Sales' }]]],
+      );
+      assert.deepEqual(sent(), [], 'nothing sent');
+      assert.deepEqual(await store.listRuns(100), runs, 'no run recorded');
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.exported.department, null, 'the link is as it was');
     });
   });
 });

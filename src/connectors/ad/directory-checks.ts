@@ -2,6 +2,7 @@
 // holds what the hybrid deployment writes back, and the list of OUs for tab completion.
 import { distance } from 'fastest-levenshtein';
 import { type Client, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
+import { recommendedActions } from '../../core/advice.ts';
 import { DirSyncError } from '../../core/errors.ts';
 import { deepestContainerOf, isDnWithin, parentDn, parseDn } from './distinguished-name.ts';
 import { type RootDse, readRootDse } from './root-dse.ts';
@@ -32,7 +33,7 @@ export async function ensureOusExist(client: Client, dns: readonly string[]): Pr
     if (context === undefined) {
       throw ouNotFound(
         `the organizational unit ${dn} is not in this directory, whose domain is ${rootDse.defaultNamingContext}`,
-        `correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU) so that it ends with ${rootDse.defaultNamingContext}; nothing was saved`,
+        ` so that it ends with ${rootDse.defaultNamingContext}`,
         dn,
       );
     }
@@ -42,14 +43,20 @@ export async function ensureOusExist(client: Client, dns: readonly string[]): Pr
       `the organizational unit ${dn} does not exist in Active Directory (or the account cannot see it); ${
         closest.length > 0 ? `under ${parent} there are: ${closest.join('; ')}` : `${parent} holds no organizational unit`
       }`,
-      `correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU)${closest.length > 0 ? `, e.g. ${closest[0]}` : ''}; nothing was saved`,
+      closest.length > 0 ? `, e.g. ${closest[0]}` : '',
       dn,
     );
   }
 }
 
-function ouNotFound(message: string, recommendedAction: string, dn: string): DirSyncError {
-  return new DirSyncError('ActiveDirectory.ou-not-found', message, { recommendedAction, target: dn });
+/** ActiveDirectory.ou-not-found, its advice ending with `hint` (which OU to give instead). */
+function ouNotFound(message: string, hint: string, dn: string): DirSyncError {
+  return new DirSyncError('ActiveDirectory.ou-not-found', message, {
+    ...recommendedActions(
+      (say) => `correct the OU distinguished name (${say.option('--include-ou')} / ${say.option('--exclude-ou')})${hint}; nothing was saved`,
+    ),
+    target: dn,
+  });
 }
 
 /** Whether a base read finds the entry: no such object is "no"; any other refusal is the directory's error to report. */
@@ -114,8 +121,10 @@ export async function ensureExchangeSchema(client: Client): Promise<void> {
       'ActiveDirectory.exchange-schema-missing',
       `Exchange hybrid deployment needs Exchange's schema extensions in Active Directory; missing: ${missing.join(', ')}`,
       {
-        recommendedAction:
-          'extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment; nothing was saved',
+        ...recommendedActions(
+          (say) =>
+            `extend the schema with Exchange Server setup (/PrepareSchema), or run ${say.command('configure')} without ${say.option('--enable-hybrid-deployment')}; nothing was saved`,
+        ),
       },
     );
   }

@@ -23,6 +23,7 @@ export interface ExporterOptions {
 const MAX_DEFAULT_CONCURRENCY = 4;
 const OBJECT_CONFLICT = /Another object with the same value for property (onPremisesImmutableId|userPrincipalName)/i;
 const REFERENCE_EXISTS = /added object references already exist/i;
+const CONFLICTING_PROPERTY = /same value for property (\w+)/i;
 
 export class Exporter implements OperationSink {
   private readonly session: GraphSession;
@@ -43,6 +44,11 @@ export class Exporter implements OperationSink {
    */
   apply(operations: Iterable<CloudOperation> | AsyncIterable<CloudOperation>): AsyncIterable<OperationOutcome> {
     return new ExportRun(this.session, this.concurrency, this.sourceAnchorProperty, operations).outcomes();
+  }
+
+  /** The Graph requests apply() sends for an operation when Graph takes them as they are (explain shows them). */
+  requestsFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'>[] {
+    return new ExportRun(this.session, this.concurrency, this.sourceAnchorProperty, []).requestsFor(operation);
   }
 }
 
@@ -176,6 +182,9 @@ class ExportRun {
       else this.splitMembers(item, operation.groupId, members);
     } else if (response.status === 400 && operation.action === 'create' && OBJECT_CONFLICT.test(detail.message)) {
       await this.rejoin(item, operation, response.status, detail);
+    } else if (response.status === 400 && operation.action === 'restore' && CONFLICTING_PROPERTY.test(detail.message)) {
+      // A live object took a unique value of the deleted one meanwhile (its UPN, a proxy address).
+      this.finish(item, { ok: false, operation, httpStatus: response.status, ...detail, conflict: CONFLICTING_PROPERTY.exec(detail.message)![1]! });
     } else {
       this.finish(item, { ok: false, operation, httpStatus: response.status, ...detail });
     }
@@ -261,6 +270,10 @@ class ExportRun {
     }
   }
 
+  requestsFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'>[] {
+    return this.workItemsFor(operation).map((item) => item.request);
+  }
+
   /** One work item per operation; an add-members of more members than Graph takes in a request, one per chunk. */
   private workItemsFor(operation: CloudOperation): WorkItem[] {
     if (operation.action !== 'add-members' || operation.members.length <= MAX_MEMBERS_PER_ADD) {
@@ -308,7 +321,12 @@ class ExportRun {
       case 'delete':
         return { method: 'DELETE', url: `/${operation.objectType}s/${operation.cloudId}` };
       case 'restore':
-        return { method: 'POST', url: `/directory/deletedItems/${operation.cloudId}/restore` };
+        // Graph: "newUserPrincipalName … Optional. The new UPN to use for the restored user" (restore deleted item).
+        return {
+          method: 'POST',
+          url: `/directory/deletedItems/${operation.cloudId}/restore`,
+          ...(operation.newUserPrincipalName ? { body: { newUserPrincipalName: operation.newUserPrincipalName } } : {}),
+        };
       case 'add-members':
         if (operation.members.length === 0 || operation.members.length > MAX_MEMBERS_PER_ADD) {
           throw new DirSyncError(

@@ -8,9 +8,9 @@ import type { CloudOperation } from '../operations.ts';
 import { isWatermarkRejected, type CloudTarget, type DirectoryImport, type DirectorySource } from '../ports.ts';
 import type { ObjectLink, StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
-import { MANAGER_KEY } from './apply.ts';
-import type { CycleState, OperationContext } from './cycle-state.ts';
+import { MANAGER_KEY, type CycleState, type OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
+import { restoreOperation } from './comebacks.ts';
 import { joinUnlinked, type Unlinked } from './join.ts';
 import { holdClashingUpns } from './upn-clash.ts';
 
@@ -24,17 +24,25 @@ export interface ImportPhase {
   applier: Applier;
   ledger: CycleLedger;
   softMatch: boolean;
+  /** An object run's anchors: the only objects it reads. */
+  objects: readonly string[] | undefined;
   signal: AbortSignal | undefined;
   /** Called when a delta has to become a full import (its watermark was refused). */
   onFallbackToFull(reason: string): Promise<void>;
 }
 
 /**
- * The cycle's own import: a full import, or a delta that becomes one when the directory refuses the watermark.
- * Returns the watermark the import ended at: the cycle commits it last.
+ * The cycle's own import: a full import, a delta that becomes one when the directory refuses the watermark, or an
+ * object run's objects. Returns the watermark the import ended at, which the cycle commits last (none for objects).
  */
-export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<Watermark> {
+export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<Watermark | undefined> {
   const { state, source } = phase;
+  if (state.mode === 'object') {
+    // Read by GUID as retries are, with the groups they belong to: a change of nothing else, so no watermark moves.
+    await processChanges(phase, source.readObjects(phase.objects ?? [], { memberOf: true }));
+    reportImported(state);
+    return undefined;
+  }
   let next: Watermark;
   if (state.mode === 'delta') {
     try {
@@ -54,11 +62,16 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   // address). Those the delta carried already are not read twice.
   const retries = state.mode === 'delta' ? [...state.queuedRetries].filter((anchor) => !state.importedRetries.has(anchor)) : [];
   if (retries.length > 0) state.reporter.verbose(`Retrying ${retries.length} object(s) whose export failed in an earlier cycle.`);
-  // Groups new to the cloud came as increments of a membership never exported: their complete list is read now.
-  const reReads = [...new Set([...retries, ...state.groupsToReadWhole])];
+  // Groups new to the cloud came as increments of a membership never exported: their complete list is read now; so
+  // is every object the cloud changed (drift to revert, an object to bring back) that the delta did not carry.
+  const reReads = [...new Set([...retries, ...state.groupsToReadWhole, ...(state.mode === 'delta' ? state.rereads : [])])];
   if (reReads.length > 0) await processChanges(phase, source.readObjects(reReads));
-  state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
+  reportImported(state);
   return next;
+}
+
+function reportImported(state: CycleState): void {
+  state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
 }
 
 export function stopIfRequested(signal: AbortSignal | undefined): void {
@@ -95,8 +108,14 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   if (state.mode === 'full') await store.markSeen(state.runId, anchors);
 
   const { operations, context, unlinked, renamed } = planUpserts(state, upserts, links);
+  await noteGroupsJoinedAndLeft(
+    state,
+    store,
+    upserts.filter((object) => context.has(object.anchor)),
+  );
   const joined = await joinUnlinked(state, phase.target, store, unlinked, phase.softMatch);
   operations.push(...joined.operations);
+  for (const anchor of joined.returning) context.set(anchor, { ...context.get(anchor)!, comeback: 'returning' });
   for (const anchor of joined.refused) state.failedAnchors.add(anchor);
   await phase.ledger.queueRetries(joined.refused);
   await phase.ledger.exported(renamed);
@@ -111,6 +130,7 @@ function noteDeletes(state: CycleState, chunk: readonly ImportChange[]): SourceO
   for (const change of chunk) {
     const anchor = change.op === 'delete' ? change.anchor : change.object.anchor;
     if (state.queuedRetries.has(anchor)) state.importedRetries.add(anchor);
+    state.rereads.delete(anchor);
     if (change.op === 'delete') {
       state.deletes.set(change.anchor, {
         dn: change.dn,
@@ -164,6 +184,14 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
       plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes });
       continue;
     }
+    const missing = state.cloudMissing.get(object.anchor);
+    if (missing) {
+      // Deleted in the cloud, and still in scope in AD: the same object comes back (comebacks.ts).
+      const comeback = restoreOperation(mapped.objectType, object.anchor, missing.cloudId, plan.context.get(object.anchor)!, 'missing');
+      plan.operations.push(comeback.operation);
+      plan.context.set(object.anchor, comeback.context);
+      continue;
+    }
     const changes = changedAttributes(link.exported, mapped.attributes);
     if (Object.keys(changes).length > 0) {
       plan.operations.push({ action: 'update', objectType: mapped.objectType, anchor: object.anchor, cloudId: link.cloudId, body: changes });
@@ -215,6 +243,27 @@ function noteMembership(state: CycleState, object: SourceObject, link: ObjectLin
   }
   if (noted.added.size > 0 || noted.removed.size > 0) state.groupMemberChanges.set(anchor, noted);
   else state.groupMemberChanges.delete(anchor);
+}
+
+/**
+ * An object read with its memberOf (an object run) joins the groups AD says it is in and leaves the others it was
+ * exported into: one member's increments per group, which the references phase applies as it applies a delta's.
+ */
+async function noteGroupsJoinedAndLeft(state: CycleState, store: StateStore, objects: readonly SourceObject[]): Promise<void> {
+  for (const object of objects) {
+    const memberOf = object.references.memberOf;
+    if (memberOf === undefined) continue;
+    const wanted = new Set(memberOf);
+    const left = (await store.groupsOf(object.anchor)).filter((group) => !wanted.has(group));
+    for (const group of wanted) noteMemberIncrement(state, group, object.anchor, 'added');
+    for (const group of left) noteMemberIncrement(state, group, object.anchor, 'removed');
+  }
+}
+
+function noteMemberIncrement(state: CycleState, group: string, member: string, change: 'added' | 'removed'): void {
+  const noted = state.groupMemberChanges.get(group) ?? { added: new Set<string>(), removed: new Set<string>() };
+  noted[change].add(member);
+  state.groupMemberChanges.set(group, noted);
 }
 
 /**
