@@ -38,6 +38,7 @@ export const PARAMETER_OF_OPTION = {
   '--cloud': '-Cloud',
   '--staging': '-Staging',
   '--take-over-lease': '-TakeOverLease',
+  '--soft-match': '-SoftMatch',
   '--write-budget': '-WriteBudget',
   '--enable-hybrid-deployment': '-EnableHybridDeployment',
   '--enable-password-sync': '-EnablePasswordSync',

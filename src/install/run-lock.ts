@@ -157,7 +157,8 @@ async function inspectProcess(pid: number): Promise<{ alive: boolean; startTime:
   return { alive: state !== 'Z' && state !== 'X', startTime: fields[19] ?? null }; // fields[19] is field 22, starttime
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process of this pid exists (one of another account counts: it is there). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,6 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as z from 'zod';
 import { type Installation, writePrivateFile } from './installation.ts';
+import { pidExists } from './run-lock.ts';
 
 const SERVICE_FILE = 'service.json';
 
@@ -41,15 +42,6 @@ export async function runningService(installation: Installation): Promise<Servic
     return undefined; // half-written by a service killed mid-write: no running service to speak of
   }
   if (!parsed.success) return undefined;
-  if (parsed.data.host === hostname() && !isAlive(parsed.data.pid)) return undefined;
+  if (parsed.data.host === hostname() && !pidExists(parsed.data.pid)) return undefined;
   return parsed.data;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

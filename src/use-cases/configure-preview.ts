@@ -21,19 +21,12 @@ export async function previewConfiguration(parameters: ConfigureParameters, outp
   if (others.length > 0)
     throw invalidParameter(
       `configure --preview shows what a change of scope or matching would do; ${others.join(', ')} cannot be previewed`,
-      'preview only --include-ou, --exclude-ou, --attribute-filter and --soft-match; the other settings are checked when configure saves them (without --preview)',
+      (say) =>
+        `preview only a change of ${say.option('--include-ou')}, ${say.option('--exclude-ou')}, the attribute filter or ${say.option('--soft-match')}; the other settings are checked when ${say.command('configure')} saves them (without ${say.option('--preview')})`,
     );
   const installation = new Installation(parameters.path);
   const stored = await installation.readConfiguration();
-  const wouldBe: Configuration = {
-    ...stored,
-    scope: {
-      includeOus: parameters.includeOu ?? stored.scope.includeOus,
-      excludeOus: parameters.excludeOu ?? stored.scope.excludeOus,
-      attributeFilter: parameters.attributeFilter ?? stored.scope.attributeFilter,
-    },
-    matching: { softMatch: parameters.softMatch ?? stored.matching.softMatch },
-  };
+  const wouldBe: Configuration = { ...stored, ...scopeAndMatching(parameters, stored) };
   output.verbose('Previewing the configuration as it would be: a full preview cycle over the would-be scope; nothing is saved.');
   // Full: what leaves the scope is found by the sweep of a full import, which a delta does not make.
   const run = await runInstallationCycle(installation.path, { full: true, preview: true, acceptDeletes: false }, output, {
@@ -42,4 +35,16 @@ export async function previewConfiguration(parameters: ConfigureParameters, outp
   });
   output.result(syncRunResult(run, run.errors, { plan: run.plan, withheld: run.withheld, upnClashes: run.upnClashes }));
   return exitCodeOfRun(run.status);
+}
+
+/** The scope and matching a configure request asks for, over what `existing` has: what a preview shows and configure saves. */
+export function scopeAndMatching(parameters: ConfigureParameters, existing: Configuration): Pick<Configuration, 'scope' | 'matching'> {
+  return {
+    scope: {
+      includeOus: parameters.includeOu ?? existing.scope.includeOus,
+      excludeOus: parameters.excludeOu ?? existing.scope.excludeOus,
+      attributeFilter: parameters.attributeFilter ?? existing.scope.attributeFilter,
+    },
+    matching: { softMatch: parameters.softMatch ?? existing.matching.softMatch },
+  };
 }

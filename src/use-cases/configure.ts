@@ -7,6 +7,7 @@ import { clouds } from '../connectors/entra/clouds.ts';
 import { CLOUDS, type CloudConfiguration, type Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
+import { recommendedActions } from '../core/advice.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { runInstallationCycle } from '../wiring/cycle.ts';
 import { ExitCode, exitCodeOfRun } from './exit-codes.ts';
@@ -22,7 +23,7 @@ import {
 import type { CommandOutput } from './output.ts';
 import type { SuppliedSecrets } from './secrets.ts';
 import { checkActiveDirectory, checkCloud, type ConfigurationCheck } from './configure-checks.ts';
-import { previewConfiguration } from './configure-preview.ts';
+import { previewConfiguration, scopeAndMatching } from './configure-preview.ts';
 import { syncRunResult } from './run-result.ts';
 
 /** 'writes/seconds' (e.g. 3000/150), as --write-budget and -WriteBudget take it: the one place the format is read. */
@@ -113,13 +114,8 @@ export async function configure(
 
   const configuration: Configuration = {
     ...existing,
-    scope: {
-      includeOus: parameters.includeOu ?? existing.scope.includeOus,
-      excludeOus: parameters.excludeOu ?? existing.scope.excludeOus,
-      attributeFilter: parameters.attributeFilter ?? existing.scope.attributeFilter,
-    },
+    ...scopeAndMatching(parameters, existing),
     features: { hybridDeployment: parameters.enableHybridDeployment ?? existing.features.hybridDeployment, passwordSync: false },
-    matching: { softMatch: parameters.softMatch ?? existing.matching.softMatch },
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
     staging: parameters.staging ?? existing.staging,
     activeLease: { staleAfterHours: parameters.leaseStaleAfterHours ?? existing.activeLease.staleAfterHours },
@@ -193,7 +189,10 @@ function normalizeAdUrl(value: string): string {
     'ActiveDirectory.invalid-url',
     `--ad-url ${value} is not a domain controller's address: DirSync reads Active Directory over LDAPS (ldaps://) or LDAP with StartTLS (ldap://), not ${scheme}://`,
     {
-      recommendedAction: `give --ad-url ldaps://${host} (port 636), or ldap://${host} for StartTLS on port 389 (Set-CoexistenceConfiguration -AdServer ${host})`,
+      ...recommendedActions(
+        (say) =>
+          `give ${say.option('--ad-url')} ldaps://${host} (port 636), or ldap://${host} for StartTLS on port 389, or only the host name ${host}`,
+      ),
       target: value,
     },
   );

@@ -5,6 +5,7 @@
 // configured time, until it is asked to take it over (--take-over-lease). Standby and preview runs hold nothing.
 import { hostname } from 'node:os';
 import type { ApplicationLease, LeaseHolder } from '../connectors/entra/application-lease.ts';
+import { recommendedActions } from '../core/advice.ts';
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { LeaseClaim } from '../engine/run-mode.ts';
@@ -46,16 +47,16 @@ export async function holdTenantLease(
 function anotherActiveInstallation(holder: LeaseHolder, settings: LeaseSettings, now: Date, claim: LeaseClaim): DirSyncError {
   const stale = ageHours(holder, now) >= settings.staleAfterHours;
   const notStaleYet =
-    claim === 'take-over-stale' && !stale
-      ? `--take-over-lease takes only a lease older than ${settings.staleAfterHours} h, and this one is not. `
-      : '';
+    claim === 'take-over-stale' && !stale ? `A lease is taken over only once older than ${settings.staleAfterHours} h, and this one is not. ` : '';
   return new DirSyncError(
     'Sync.another-active-installation',
     `another installation is the active one for this tenant: ${describeHolder(holder, now)}. Two active installations would fight over every object, so this one (${settings.path} on ${hostname()}) writes nothing to Entra ID.`,
     {
-      recommendedAction: stale
-        ? `Its lease has not been renewed for more than ${settings.staleAfterHours} h: if that installation is gone, run "dirsync sync --path ${settings.path} --take-over-lease" here (Start-OnlineCoexistenceSync -TakeOverLease), or promote this one (dirsync promote --path ${settings.path}).`
-        : `${notStaleYet}To make this installation the active one, stop the other and run "dirsync promote --path ${settings.path}" here; to keep it as a standby, configure it with --staging (Set-CoexistenceConfiguration -Staging).`,
+      ...recommendedActions((say) =>
+        stale
+          ? `Its lease has not been renewed for more than ${settings.staleAfterHours} h: if that installation is gone, run ${say.run('sync', '--path', settings.path, '--take-over-lease')} here, or promote this one (${say.run('promote', '--path', settings.path)}).`
+          : `${notStaleYet}To make this installation the active one, stop the other and run ${say.run('promote', '--path', settings.path)} here; to keep it as a standby, configure it with ${say.option('--staging')}.`,
+      ),
       target: `${holder.host}:${holder.path}`,
     },
   );

@@ -115,7 +115,7 @@ describe('one active installation per tenant (Samba AD DC + Entra stand-in)', fu
   it('a lease its holder stopped renewing is taken only with --take-over-lease, and only once older than configured', async () => {
     const early = await sync(first, '--take-over-lease');
     assertRefusedFor(early, second);
-    assert.match(early.json.error.recommendedAction, /--take-over-lease takes only a lease older than 24 h/);
+    assert.match(early.json.error.recommendedAction, /A lease is taken over only once older than 24 h/);
     await ageLease(30);
     const stale = await sync(first);
     assertRefusedFor(stale, second);

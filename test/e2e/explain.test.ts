@@ -16,6 +16,7 @@ import { call } from '../entra-standin-tests/support.ts';
 import { FIXTURE } from '../support/ad/index.ts';
 import { isPng, openInChromium } from '../support/chromium.ts';
 import { anchorOf, startTestBed, type TestBed } from '../support/test-bed.ts';
+import { directoryWrites } from '../support/cloud-writes.ts';
 import { dirsync, type CliResult } from './dirsync-cli.ts';
 
 const dnsDomain = 'corp.example.test';
@@ -51,10 +52,7 @@ describe('explain and sync --object: one object, every stage (Samba AD DC + Entr
   let softCloudId: string;
 
   /** Writes that reached the stand-in (every method but GET, sign-in and the $batch envelope). */
-  const writes = () =>
-    bed.standIn.control
-      .requests()
-      .filter((request) => request.method !== 'GET' && !request.path.includes('/oauth2/') && !request.path.endsWith('/$batch'));
+  const writes = () => directoryWrites(bed.standIn);
   const runIds = async () => ((await bed.status('--last', '1000')).json as { runId: number }[] | { runId: number }) ?? [];
 
   /** `dirsync explain --json …`, asserted to write nothing to the tenant and to record no run. */

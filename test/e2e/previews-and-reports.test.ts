@@ -79,7 +79,7 @@ describe('previews and reports a reviewer can act on (Samba AD DC + Entra stand-
     assert.match(
       page,
       new RegExp(
-        `${FIXTURE.users.conor.dn.replace("'", '&#39;').replace(/[()]/g, '\\$&')}</td><td>user</td><td[^>]*>[^<]*</td><td class="reason">deleted in Active Directory</td>`,
+        `${FIXTURE.users.conor.dn.replace("'", '&#39;').replace(/[()]/g, '\\$&')}<[^\n]*?</td><td>user</td><td[^>]*>[^<]*</td><td class="reason">deleted in Active Directory</td>`,
       ),
     );
   });
@@ -97,7 +97,7 @@ describe('previews and reports a reviewer can act on (Samba AD DC + Entra stand-
       deletes.map((operation: any) => operation.dn).sort(),
       [FIXTURE.users.legacy.dn, FIXTURE.users.noMail.dn, FIXTURE.users.paul.dn].sort(),
     );
-    for (const operation of deletes) assert.equal(operation.reason, `out of scope: it is in the excluded OU ${platform}.`);
+    for (const operation of deletes) assert.equal(operation.reason, `out of scope: it is in the excluded OU ${platform} (--exclude-ou).`);
     assert.equal(await readFile(join(bed.path, 'configuration.json'), 'utf8'), before, 'the configuration is unchanged');
     assert.deepEqual([...directoryWrites(bed.standIn), ...leaseWrites(bed.standIn)], [], 'and nothing written');
     const refused = await dirsync(['configure', '--path', bed.path, '--ad-url', 'ldaps://elsewhere', '--preview', '--json']);
@@ -122,7 +122,7 @@ describe('previews and reports a reviewer can act on (Samba AD DC + Entra stand-
     assert.deepEqual(answer, {
       mode: 'preview-full',
       deletes: 3,
-      reason: `out of scope: it is in the excluded OU ${platform}.`,
+      reason: `out of scope: it is in the excluded OU ${platform} (--exclude-ou).`,
       previews: answer.previews,
       real: 0,
     });
