@@ -12,6 +12,8 @@ export interface StoredSecrets {
   clientSecret?: string;
   /** SQL Server password, for a standalone SQL Server store with SQL authentication. */
   sqlPassword?: string;
+  /** The AD password of each forest besides the first (forest add), by forest name. */
+  forestPasswords?: Record<string, string>;
 }
 
 const KEY_BYTES = 32;

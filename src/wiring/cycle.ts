@@ -9,6 +9,7 @@ import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.
 import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
+import { deltaDeletionsOf } from './forests.ts';
 import { withInstallation, type InstallationContext } from './installation-context.ts';
 
 export interface CycleRequest {
@@ -16,6 +17,8 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** Forests being removed (forest remove): read no more, their objects deleted in the cloud as out of scope. */
+  withdrawnForests?: readonly string[];
 }
 
 /** Who watches a cycle from outside (the service's metrics). */
@@ -55,15 +58,28 @@ export async function runInstallationCycle(
   const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
   if (runMode.kind === 'standby')
     reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
-  return withCycleContext(path, runMode, reporter, async (context) => {
-    observer?.connected(context.cloud.graphCounters);
-    return runCycleIn(context, runMode, request, reporter, signal);
-  });
+  const directory = { withdrawnForests: request.withdrawnForests ?? [] };
+  return withCycleContext(
+    path,
+    runMode,
+    reporter,
+    async (context) => {
+      observer?.connected(context.cloud.graphCounters);
+      return runCycleIn(context, runMode, request, reporter, signal);
+    },
+    directory,
+  );
 }
 
 /** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
-export function withCycleContext<T>(path: string, runMode: RunParts, reporter: Reporter, work: (context: CycleContext) => Promise<T>): Promise<T> {
-  return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode }, reporter, work);
+export function withCycleContext<T>(
+  path: string,
+  runMode: RunParts,
+  reporter: Reporter,
+  work: (context: CycleContext) => Promise<T>,
+  directory: true | { withdrawnForests: readonly string[] } = true,
+): Promise<T> {
+  return withInstallation(path, { lock: true, store: true, directory, cloud: runMode }, reporter, work);
 }
 
 /** One pass of the engine in an open context. */
@@ -92,7 +108,7 @@ export function cycleOptions(configuration: Configuration, request: Omit<CycleRe
     acceptDeletes: request.acceptDeletes,
     deletionGuard: configuration.deletionThreshold,
     softMatch: configuration.matching.softMatch,
-    deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+    deltaDeletions: deltaDeletionsOf(configuration),
     cloudDrift: configuration.cloudDrift,
   };
 }

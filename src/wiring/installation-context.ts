@@ -13,14 +13,15 @@ import type { StoredSecrets } from '../install/secret-vault.ts';
 import type { DirSyncStore } from '../store/store.ts';
 import { configurationRequired } from './configuration-required.ts';
 import { connectCloud, openDirectorySource, type CloudConnection } from './connections.ts';
+import { openForests } from './forests.ts';
 import { openInstalledStore } from './installed-store.ts';
 
 export interface InstallationNeeds {
   /** Hold the installation's run lock (anything that writes the store or the cloud). */
   lock?: boolean;
   store?: boolean;
-  /** Read AD with the stored account. */
-  directory?: boolean;
+  /** Read AD with the stored account(s); `withdrawnForests`: forests being removed, read no more (forest remove). */
+  directory?: boolean | { withdrawnForests: readonly string[] };
   /** Connect to the tenant; the session writes only if the run mode does. */
   cloud?: RunParts;
 }
@@ -33,7 +34,7 @@ interface BaseContext {
 
 export type InstallationContext<Needs extends InstallationNeeds> = BaseContext &
   (Needs['store'] extends true ? { store: DirSyncStore } : unknown) &
-  (Needs['directory'] extends true ? { source: DirectorySource & { close(): Promise<void> } } : unknown) &
+  (Needs['directory'] extends true | { withdrawnForests: readonly string[] } ? { source: DirectorySource & { close(): Promise<void> } } : unknown) &
   (Needs['cloud'] extends RunParts ? { cloud: CloudConnection } : unknown);
 
 /**
@@ -81,7 +82,11 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
       context.cloud = cloud;
     }
     if (needs.directory) {
-      const source = openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
+      const withdrawn = typeof needs.directory === 'object' ? needs.directory.withdrawnForests : [];
+      const source =
+        configuration.forests.length > 0 || withdrawn.length > 0
+          ? openForests(configuration, secrets, { reporter, installationPath: installation.path, withdrawn })
+          : openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
       closers.push(() => source.close());
       context.source = source;
     }

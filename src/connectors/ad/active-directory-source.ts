@@ -2,8 +2,9 @@
 // delta import through one of two change trackers — the DirSync control (replication-changes-tracker.ts), or
 // uSNChanged + Show Deleted when the account lacks the replication rights (usn-tracker.ts) — and the reads that
 // find deletions a delta cannot see (listScope, confirmDeletions).
-import { InsufficientAccessError } from 'ldapts';
+import { InsufficientAccessError, NoSuchObjectError } from 'ldapts';
 import type { Client } from 'ldapts';
+import { DirSyncError } from '../../core/errors.ts';
 import type { Reporter } from '../../core/reporter.ts';
 import { directoryImport } from '../../engine/directory-import.ts';
 import type { ImportChange, ObjectKind, Watermark } from '../../engine/model.ts';
@@ -17,12 +18,13 @@ import { deepestContainerOf, isDnWithin } from './distinguished-name.ts';
 import { directoryConfigurationError } from './errors.ts';
 import { emptyStatistics, pagedSearch, resetStatistics, type ImportStatistics } from './paged-search.ts';
 import { ReplicationChangesTracker } from './replication-changes-tracker.ts';
-import { readRootDse, type RootDse } from './root-dse.ts';
+import type { ForeignPrincipals } from './foreign-principals.ts';
+import { readDomainDn, readRootDse, type RootDse } from './root-dse.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { SELECTION_ATTRIBUTES, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
 import { UsnTracker } from './usn-tracker.ts';
-import { anchorFromGuid } from './values.ts';
+import { anchorFromGuid, firstBuffer, sidToString, type LdapValues } from './values.ts';
 import { decodeWatermark } from './watermark.ts';
 
 export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions {
@@ -36,6 +38,8 @@ export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions
   changeTracking?: 'auto' | 'usn';
   /** Where skipped objects (verbose) and weakened change tracking (warning) are reported. */
   output?: Pick<Reporter, 'verbose' | 'warning'>;
+  /** The installation's other forests: group members from them (foreign security principals) are resolved there. */
+  foreignPrincipals?: ForeignPrincipals;
 }
 
 /** An object a listing of the scope found: its anchor and where it is. */
@@ -112,6 +116,33 @@ export class ActiveDirectorySource implements DirectorySource {
       searchBases: [...listing.bySearchBase].map(([dn, returned]) => ({ dn, returned })),
       contains: (searchBase, dn) => isDnWithin(dn, searchBase),
     };
+  }
+
+  /** The SID of the domain read (S-1-5-21-…): a foreign security principal whose SID extends it stands for one of its objects. */
+  async domainSid(): Promise<string> {
+    const { client } = await this.#connection();
+    const domain = await readDomainDn(client);
+    const { searchEntries } = await client.search(domain, { scope: 'base', attributes: ['objectSid'], explicitBufferAttributes: ['objectSid'] });
+    const sid = firstBuffer(searchEntries[0]?.objectSid as LdapValues | undefined);
+    if (sid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the domain ${domain} was read without its objectSid`);
+    return sidToString(sid);
+  }
+
+  /** The anchor of the object with this SID; undefined when the domain holds none. */
+  async anchorOfSid(sid: string): Promise<string | undefined> {
+    const { client } = await this.#connection();
+    try {
+      const { searchEntries } = await client.search(`<SID=${sid}>`, {
+        scope: 'base',
+        attributes: ['objectGUID'],
+        explicitBufferAttributes: ['objectGUID'],
+      });
+      const guid = firstBuffer(searchEntries[0]?.objectGUID as LdapValues | undefined);
+      return guid === undefined ? undefined : anchorFromGuid(guid);
+    } catch (error) {
+      if (error instanceof NoSuchObjectError) return undefined;
+      throw lostConnectionError(error, this.#options.url);
+    }
   }
 
   async close(): Promise<void> {
@@ -211,7 +242,7 @@ export class ActiveDirectorySource implements DirectorySource {
     if (this.#client === undefined || !this.#client.isBound) {
       await this.#client?.unbind().catch(() => undefined);
       this.#client = await openDirectoryConnection(this.#options);
-      this.#reader = new DirectoryReader(this.#client);
+      this.#reader = new DirectoryReader(this.#client, this.#options.foreignPrincipals);
     }
     return { client: this.#client, reader: this.#reader! };
   }
