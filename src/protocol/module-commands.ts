@@ -14,6 +14,9 @@ import { status, statusParameters } from '../use-cases/status.ts';
 import { sync, syncParameters } from '../use-cases/sync.ts';
 import { uninstall, uninstallParameters } from '../use-cases/uninstall.ts';
 import { configure, configureParameters } from '../use-cases/configure.ts';
+import { addForest, forestAddParameters } from '../use-cases/forest-add.ts';
+import { forestListParameters, listForests } from '../use-cases/forest-list.ts';
+import { forestRemoveParameters, removeForest } from '../use-cases/forest-remove.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerCommand, type CommandHandler } from './command-registry.ts';
 import { organizationalUnits, organizationalUnitsParameters } from '../use-cases/organizational-units.ts';
@@ -50,6 +53,9 @@ const commands: Record<string, CommandHandler> = {
   report: (parameters, _secrets, output) => report(parseParameters(reportParameters, parameters), output),
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
+  'forest-add': (parameters, secrets, output) => addForest(parseParameters(forestAddParameters, parameters), parseSuppliedSecrets(secrets), output),
+  'forest-list': (parameters, _secrets, output) => listForests(parseParameters(forestListParameters, parameters), output),
+  'forest-remove': (parameters, _secrets, output, signal) => removeForest(parseParameters(forestRemoveParameters, parameters), output, signal),
   'organizational-units': (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
 };
 

@@ -21,6 +21,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
   upnClashes: 'DirSync.UpnClash',
+  forests: 'DirSync.ForestRun',
 };
 
 export function propertyName(name: string): string {
@@ -29,7 +30,7 @@ export function propertyName(name: string): string {
 
 /** The result as the module writes it to the pipeline, under the result's own type name. */
 export function toModuleShape(result: CommandResult): TypedObject {
-  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(result.properties) : result.properties;
+  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(forestsSideBySide(result.properties)) : result.properties;
   return new TypedObject(result.typeName, shapeProperties(properties));
 }
 
@@ -40,6 +41,33 @@ function flattenCounts(properties: Record<string, unknown>): Record<string, unkn
   const { errors: errorCount, ...otherCounts } = counts as Record<string, unknown>;
   const { runId, mode, status, startedAt, endedAt, ...details } = rest;
   return { runId, mode, status, startedAt, endedAt, ...otherCounts, errorCount, ...details };
+}
+
+/** A run's forests (keyed by name in --json) become a list, one DirSync.ForestRun per forest with its counts flat. */
+function forestsSideBySide(properties: Record<string, unknown>): Record<string, unknown> {
+  const { forests } = properties;
+  if (!isPlainObject(forests)) return properties;
+  return {
+    ...properties,
+    forests: Object.entries(forests).map(([name, forest]) => {
+      const { status, counts, error, notices } = forest as {
+        status: string;
+        counts: Record<string, unknown>;
+        error?: { code: string; message: string };
+        notices?: string[];
+      };
+      const { errors: errorCount, ...otherCounts } = counts;
+      return {
+        name,
+        status,
+        ...otherCounts,
+        errorCount,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        notices: notices ?? [],
+      };
+    }),
+  };
 }
 
 function shapeProperties(properties: Record<string, unknown>): Record<string, unknown> {

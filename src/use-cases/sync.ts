@@ -54,6 +54,7 @@ export async function syncOnce(
       upnClashes: run.upnClashes,
       reverted: run.reverted,
       drift: run.drift,
+      forests: run.parts,
     }),
   );
   return { exitCode: exitCodeOfRun(run.status), run };

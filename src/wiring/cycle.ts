@@ -8,7 +8,9 @@ import type { CloudOperation } from '../engine/operations.ts';
 import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.ts';
 import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
+import { recordForestRun } from '../install/forest-runs.ts';
 import { Installation } from '../install/installation.ts';
+import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
 import { deltaDeletionsOf } from './forests.ts';
 import { withInstallation, type InstallationContext } from './installation-context.ts';
 
@@ -82,15 +84,15 @@ export function withCycleContext<T>(
   return withInstallation(path, { lock: true, store: true, directory, cloud: runMode }, reporter, work);
 }
 
-/** One pass of the engine in an open context. */
-export function runCycleIn(
+/** One pass of the engine in an open context; with several forests, how each went is kept for status and the report. */
+export async function runCycleIn(
   context: CycleContext,
   runMode: RunParts,
   request: Omit<CycleRequest, 'preview'>,
   reporter: Reporter,
   signal?: AbortSignal,
 ): Promise<CycleResult> {
-  return runSyncCycle(cycleOptions(context.configuration, request, runMode), {
+  const result = await runSyncCycle(cycleOptions(context.configuration, request, runMode), {
     store: context.store,
     source: context.source,
     target: context.cloud.target,
@@ -98,6 +100,8 @@ export function runCycleIn(
     reporter,
     ...(signal ? { signal } : {}),
   });
+  if (result.parts) await recordForestRun(context.installation, result.runId, result.parts, DEFAULT_RETAINED_RUNS);
+  return result;
 }
 
 /** The engine's options for one cycle of this configuration. */

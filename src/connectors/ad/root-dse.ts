@@ -2,6 +2,7 @@
 // its identity, how far its update sequence numbers have come). One read for every part of the connector.
 import type { Client } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
+import { openDirectoryConnection, type DirectoryConnectionOptions } from './connection.ts';
 import { dnsNameOfDomainDn } from './distinguished-name.ts';
 import { firstString, valuesAsArray } from './values.ts';
 import type { LdapValues } from './values.ts';
@@ -55,4 +56,14 @@ export async function readForestName(client: Client): Promise<string> {
   if (root === '')
     throw new DirSyncError('ActiveDirectory.unexpected-reply', 'the directory did not name its root domain (RootDSE rootDomainNamingContext)');
   return dnsNameOfDomainDn(root);
+}
+
+/** The forest's name, read with a connection opened for the purpose (forest add, before anything else is checked). */
+export async function readForestNameAs(connection: DirectoryConnectionOptions): Promise<string> {
+  const client = await openDirectoryConnection(connection);
+  try {
+    return await readForestName(client);
+  } finally {
+    await client.unbind();
+  }
 }
