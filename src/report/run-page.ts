@@ -2,6 +2,7 @@
 // attributes that changed (old → new), the per-object errors grouped by code with what to do, the users on a
 // placeholder UPN (another cloud object holds theirs) and the deletes the run withheld. Secrets never reach it: the store does not keep them (see SECRET_ATTRIBUTES).
 import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
+import type { PartResult } from '../engine/sync-cycle.ts';
 import { card, html, page, table, type Html } from './html.ts';
 
 /** The last readiness check, as the installation keeps it. */
@@ -21,6 +22,8 @@ export interface RunReport {
   /** What to do about an error code, when DirSync knows. */
   actionFor(code: string): string;
   readiness?: ReadinessOverview;
+  /** An installation with several forests: how the run went in each. */
+  forests?: readonly PartResult[];
 }
 
 export function runPage(report: RunReport): string {
@@ -40,6 +43,7 @@ export function runPage(report: RunReport): string {
     html`<h1>DirSync run ${run.id}</h1>
       <p class="subtitle">${run.mode} · <span class="${tone}" id="status">${run.status}</span> · started ${run.startedAt.toISOString()} · ${duration}${run.message ? ` · ${run.message}` : ''}</p>
       <div class="cards">${card('added', run.counts.added)}${card('updated', run.counts.updated)}${card('deleted', run.counts.deleted)}${card('unchanged', run.counts.unchanged)}${card('errors', run.counts.errors, run.counts.errors > 0 ? 'bad' : 'good')}${card('not exportable', run.counts.notExportable)}${card('withheld deletes', withheld.length, withheld.length > 0 ? 'warn' : '')}</div>
+      ${report.forests ? html`<h2>Forests</h2>${forestSection(report.forests)}` : ''}
       <h2>Errors</h2>${errorSection(report)}
       <h2>Added and updated</h2>
       ${table('changes', ['Change', 'Object', 'Attribute', 'Old → new'], changed.flatMap(changeRows), 'This run added and updated nothing.')}
@@ -70,6 +74,19 @@ export function runPage(report: RunReport): string {
         'This run withheld no delete.',
       )}
       <h2>Readiness</h2>${readinessSection(report.readiness)}`,
+  );
+}
+
+/** The forests side by side: read or not (and why), and each one's counts. */
+function forestSection(forests: readonly PartResult[]): Html {
+  return table(
+    'forests',
+    ['Forest', 'Status', 'Added', 'Updated', 'Deleted', 'Unchanged', 'Errors', 'Not exportable', 'Notes'],
+    forests.map(
+      (forest) =>
+        html`<tr><td>${forest.name}</td><td class="${forest.status === 'read' ? 'status-good' : 'status-bad'}">${forest.status}</td><td>${forest.counts.added}</td><td>${forest.counts.updated}</td><td>${forest.counts.deleted}</td><td>${forest.counts.unchanged}</td><td>${forest.counts.errors}</td><td>${forest.counts.notExportable}</td><td>${[...(forest.error ? [`${forest.error.code}: ${forest.error.message}`] : []), ...forest.notices].join(' · ')}</td></tr>`,
+    ),
+    '',
   );
 }
 

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
+import { readForestRuns } from '../install/forest-runs.ts';
 import { readReadinessSummary } from '../install/readiness-summary.ts';
 import { runPage } from '../report/run-page.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
@@ -45,7 +46,11 @@ export async function report(parameters: ReportParameters, output: CommandOutput
       store.getRunErrors(run.id),
     ]);
     const readiness = await readReadinessSummary(installation);
-    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
+    const forests = (await readForestRuns(installation)).get(run.id);
+    await writeFile(
+      parameters.html,
+      runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}), ...(forests ? { forests } : {}) }),
+    );
     output.result({
       typeName: 'DirSync.SyncReport',
       properties: {

@@ -37,8 +37,11 @@ const users = {
     sn: 'Grant',
     mail: 'gus.grant@fabrikam.example.com',
   }),
-  /** Claims the first forest's alice.archer@corp.example.test. */
-  alice: user('Alice Archer (Fabrikam)', 'alice.archer', 'alice.archer@corp.example.test', {
+  /**
+   * Claims the first forest's alice.archer@corp.example.test. Its sAMAccountName differs: the same one in both forests
+   * would also give both the same mailNickname, which Graph refuses for the second (an export error, see the README).
+   */
+  alice: user('Alice Archer (Fabrikam)', 'aarcher', 'alice.archer@corp.example.test', {
     givenName: 'Alice',
     sn: 'Archer',
     mail: 'alice.archer@fabrikam.example.com',
