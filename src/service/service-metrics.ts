@@ -44,6 +44,10 @@ export class ServiceMetrics {
   readonly #withheld: Gauge;
   readonly #thresholdTripped: Gauge;
   readonly #budgetUse: Gauge;
+  readonly #forestReadable: Gauge<'forest'>;
+  readonly #forestObjects: Counter<'forest' | 'change'>;
+  /** The forests the last cycle could not read (health names them). */
+  #unreadForests: string[] = [];
 
   constructor(options: { intervalMinutes: number; writeBudget: WriteBudgetLimits; now?: Date }) {
     this.#intervalMinutes = options.intervalMinutes;
@@ -93,6 +97,18 @@ export class ServiceMetrics {
     this.#budgetUse = new Gauge({
       name: 'dirsync_graph_write_budget_use_ratio',
       help: 'Writes of the last cycle over what the write budget allowed in its duration (one window at least).',
+      registers,
+    });
+    this.#forestReadable = new Gauge({
+      name: 'dirsync_forest_readable',
+      help: 'Several forests: 1 when the last cycle read the forest, 0 when it could not (its objects were left as they were).',
+      labelNames: ['forest'],
+      registers,
+    });
+    this.#forestObjects = new Counter({
+      name: 'dirsync_forest_objects_total',
+      help: 'Several forests: cloud objects added, updated and deleted, by forest.',
+      labelNames: ['forest', 'change'],
       registers,
     });
     new Gauge({ name: 'dirsync_graph_write_budget_writes', help: 'The configured write budget: writes per window.', registers }).set(
@@ -156,6 +172,11 @@ export class ServiceMetrics {
     this.#withheld.set(run.withheld.length);
     for (const change of ['added', 'updated', 'deleted'] as const) this.#objects.inc({ change }, run.counts[change]);
     for (const error of run.errors) this.#objectErrors.inc({ code: error.code });
+    this.#unreadForests = (run.parts ?? []).filter((forest) => forest.status === 'unreadable').map((forest) => forest.name);
+    for (const forest of run.parts ?? []) {
+      this.#forestReadable.set({ forest: forest.name }, forest.status === 'read' ? 1 : 0);
+      for (const change of ['added', 'updated', 'deleted'] as const) this.#forestObjects.inc({ forest: forest.name, change }, forest.counts[change]);
+    }
     if (isCompleted(run.status)) this.#setLastSuccess(run.endedAt);
   }
 
@@ -169,7 +190,9 @@ export class ServiceMetrics {
     const failed = this.#lastRunStatus === 'failed' || this.#lastRunStatus === 'stopped-server-down';
     const problem = failed
       ? `the last cycle ended ${this.#lastRunStatus}`
-      : overdue
+      : this.#lastRunStatus === 'completed-forest-errors'
+        ? `the last cycle could not read ${this.#unreadForests.join(', ') || 'a forest'}`
+        : overdue
         ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)`
         : null;
     return {
