@@ -10,10 +10,13 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Add-CoexistenceForest'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
+        'Get-CoexistenceForest'
         'Get-OnlineCoexistenceSyncHistory'
         'Install-OnlineCoexistenceTool'
+        'Remove-CoexistenceForest'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
