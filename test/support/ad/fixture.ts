@@ -252,15 +252,19 @@ export const FIXTURE = {
   },
 } as const;
 
-/** Bulk variant: N users in OU=Bulk of a realm, no passwords (import benchmarks). */
+/**
+ * Bulk variant: N users in OU=Bulk of a realm, no passwords (import benchmarks). Another forest's users are named
+ * after it (fabrikam.00001) and mail at its own domain: no account name, mail nickname or address in two forests.
+ */
 export function bulkOf(realm: Realm) {
+  const first = realm === CORP_REALM;
+  const number = (index: number) => String(index + 1).padStart(5, '0');
+  const samAccountName = (index: number) => `${first ? 'bulk' : realm.netbiosName.toLowerCase()}.${number(index)}`;
   return {
     ou: `OU=Bulk,${realm.baseDn}`,
-    userDn: (index: number) => `CN=Bulk ${String(index + 1).padStart(5, '0')},OU=Bulk,${realm.baseDn}`,
-    samAccountName: (index: number) => `bulk.${String(index + 1).padStart(5, '0')}`,
-    /** The first forest's users mail at example.com, the others at their own domain (no address in two forests). */
-    mail: (index: number) =>
-      `bulk.${String(index + 1).padStart(5, '0')}@${realm === CORP_REALM ? 'example.com' : realm.dnsDomain.replace('.test', '.com')}`,
+    userDn: (index: number) => `CN=Bulk ${number(index)},OU=Bulk,${realm.baseDn}`,
+    samAccountName,
+    mail: (index: number) => `${samAccountName(index)}@${first ? 'example.com' : realm.dnsDomain.replace(/\.test$/, '.com')}`,
   } as const;
 }
 
