@@ -193,8 +193,8 @@ export class ServiceMetrics {
       : this.#lastRunStatus === 'completed-forest-errors'
         ? `the last cycle could not read ${this.#unreadForests.join(', ') || 'a forest'}`
         : overdue
-        ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)`
-        : null;
+          ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)`
+          : null;
     return {
       healthy: problem === null,
       problem,

@@ -268,6 +268,33 @@ describe('several forests into one tenant (Samba × 2 + Entra stand-in)', functi
     assert.equal(cloudUser(await fabrikamAnchor(FABRIKAM.users.gus.dn))?.props.jobTitle, 'Warehouse Lead');
   });
 
+  it('a forest whose account is refused is a forest not read: the run names it and why, and nothing of it is deleted', async () => {
+    const forest = (await dirsync(['forest', 'list', '--path', bed.path, '--name', FABRIKAM_NAME, '--json'])).json;
+    const { searchEntries } = await fabrikamAdmin.search(FABRIKAM.baseDn, {
+      filter: `(sAMAccountName=${forest.serviceAccount})`,
+      attributes: ['userAccountControl'],
+    });
+    const account = searchEntries[0]!;
+    const enabled = String(account.userAccountControl);
+    const setControl = (value: string) =>
+      fabrikamAdmin.modify(
+        account.dn,
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [value] }) }),
+      );
+    await setControl(String(Number(enabled) | 0x2));
+    try {
+      const refused = await bed.sync('--full');
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.equal(refused.json.status, 'completed-forest-errors');
+      assert.equal(forestsOf(refused)[FABRIKAM_NAME]!.error?.code, 'ActiveDirectory.account-disabled');
+      assert.equal(refused.json.counts.deleted, 0);
+    } finally {
+      await setControl(enabled);
+    }
+    const again = await bed.sync();
+    assert.equal(again.code, 0, again.stderr);
+  });
+
   it('the run report and status show the forests side by side', async () => {
     const html = join(bed.work, 'forests-report.html');
     const report = await dirsync(['report', '--path', bed.path, '--html', html, '--json']);
