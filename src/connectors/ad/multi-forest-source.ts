@@ -251,7 +251,9 @@ export class MultiForestSource implements DirectorySource {
       }
       try {
         for await (const verdict of forest.reader.confirmDeletions(candidates)) {
-          if (verdict.verdict !== 'gone' && found.get(verdict.anchor)?.verdict !== 'out-of-scope') found.set(verdict.anchor, verdict);
+          // A forest that holds the object says more than one whose lookup failed.
+          const known = found.get(verdict.anchor);
+          if (verdict.verdict !== 'gone' && (known === undefined || known.verdict === 'unconfirmed')) found.set(verdict.anchor, verdict);
         }
       } catch (error) {
         this.#fail(forest, error);

@@ -181,6 +181,21 @@ describe('several forests as one source (issue 22)', () => {
     assert.deepEqual(await read(['FFFF', 'AAAA', 'GONE']), ['upsert AAAA']);
   });
 
+  it('a candidate whose DN is in no configured forest is gone only when every forest says so', async () => {
+    const verdicts = async () => {
+      const found: string[] = [];
+      for await (const verdict of source().confirmDeletions([
+        { anchor: 'FFFF', dn: 'CN=fiona,OU=Elsewhere,DC=old,DC=example' },
+        { anchor: 'ZZZZ', dn: 'CN=zed,OU=Elsewhere,DC=old,DC=example' },
+      ]))
+        found.push(`${verdict.anchor} ${verdict.verdict}`);
+      return found;
+    };
+    assert.deepEqual(await verdicts(), ['FFFF hidden', 'ZZZZ gone'], 'fiona exists in fabrikam: never gone');
+    fabrikam.down = true;
+    assert.deepEqual(await verdicts(), ['FFFF unconfirmed', 'ZZZZ unconfirmed']);
+  });
+
   it('counts the deletion guard per forest too: a forest losing most of its objects is stopped', async () => {
     for (let index = 0; index < 40; index++) corp.directory.put(user(`C${index}`, `corp${index}`));
     for (let index = 0; index < 9; index++) fabrikam.directory.put(inFabrikam(user(`F${index}`, `fab${index}`)));
