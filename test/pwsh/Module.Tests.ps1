@@ -33,7 +33,7 @@ Describe 'DirSync manifest' {
     It 'exports exactly the functions it lists, with no wildcard, cmdlet or alias' {
         $manifest = Test-ModuleManifest $manifestPath
         (Get-Command -Module DirSync).Name | Sort-Object | Should -Be ($manifest.ExportedFunctions.Keys | Sort-Object)
-        (Get-Command -Module DirSync).Count | Should -Be 10
+        (Get-Command -Module DirSync).Count | Should -Be 13
         $manifest.ExportedCmdlets.Count + $manifest.ExportedAliases.Count | Should -Be 0
         Get-Content $manifestPath -Raw | Should -Not -Match 'FunctionsToExport\s*=\s*[''"]?\*'
     }
