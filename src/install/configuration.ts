@@ -1,9 +1,11 @@
 // configuration.json: everything DirSync needs to run a cycle, except secrets (those are in the vault).
 // Validated on every read, so a hand-edited file that makes no sense is refused with the reason, never guessed at.
+import { recommendedActions } from '../core/advice.ts';
 import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
 import { DEFAULT_SHARE_PERCENT } from '../engine/deletion-guard.ts';
+import { defaultNotificationSettings, notificationSettingsSchema } from './notification-settings.ts';
 
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment', 'Custom'] as const;
 
@@ -23,7 +25,7 @@ const activeDirectorySchema = z.object({
    */
   deletionVisibility: z.object({ visible: z.boolean(), checkedAt: z.string(), detail: z.string() }).nullable().default(null),
   /** The forest's DNS root, as configure (or forest add) read it; null in configurations saved before forests had names. */
-  forestName: z.string().min(1).nullable().default(null),
+  forestName: z.string().min(1).nullish(),
 });
 
 const scopeSchema = z.object({
@@ -97,6 +99,8 @@ export const configurationSchema = z.object({
   staging: z.boolean().default(false),
   /** Changes made in the cloud to what DirSync owns: sent back to AD's values (revert), or only listed (report). */
   cloudDrift: z.enum(['revert', 'report']).default('revert'),
+  /** Mail and webhook notifications (notification-settings.ts). */
+  notifications: notificationSettingsSchema.default(defaultNotificationSettings),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -119,6 +123,7 @@ export function defaultConfiguration(): Configuration {
     writeBudget: { writes: 3000, windowSeconds: 150 },
     staging: false,
     cloudDrift: 'revert',
+    notifications: defaultNotificationSettings(),
   };
 }
 
@@ -129,7 +134,7 @@ export function parseConfiguration(text: string, file: string): Configuration {
   } catch (error) {
     throw new DirSyncError('Configuration.invalid', `${file} is not valid JSON (${(error as Error).message})`, {
       target: file,
-      recommendedAction: 'restore it from a backup, or run configure again (Set-CoexistenceConfiguration)',
+      ...recommendedActions((say) => `restore it from a backup, or run ${say.command('configure')} again`),
     });
   }
   const result = configurationSchema.safeParse(json);

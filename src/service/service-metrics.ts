@@ -44,12 +44,14 @@ export class ServiceMetrics {
   readonly #withheld: Gauge;
   readonly #thresholdTripped: Gauge;
   readonly #budgetUse: Gauge;
+  readonly #notifications: Counter<'channel' | 'outcome'>;
+  readonly #notificationsPending: Gauge;
   readonly #forestReadable: Gauge<'forest'>;
   readonly #forestObjects: Counter<'forest' | 'change'>;
   /** The forests the last cycle could not read (health names them). */
   #unreadForests: string[] = [];
 
-  constructor(options: { intervalMinutes: number; writeBudget: WriteBudgetLimits; now?: Date }) {
+  constructor(options: { intervalMinutes: number; writeBudget: WriteBudgetLimits; standby?: boolean; now?: Date }) {
     this.#intervalMinutes = options.intervalMinutes;
     this.#writeBudget = options.writeBudget;
     this.#startedAt = options.now ?? new Date();
@@ -63,7 +65,7 @@ export class ServiceMetrics {
     });
     this.#objects = new Counter({
       name: 'dirsync_objects_total',
-      help: 'Cloud objects added, updated and deleted.',
+      help: 'Cloud objects added, updated, deleted, reverted to AD after a change in the cloud, and restored from the deleted items.',
       labelNames: ['change'],
       registers,
     });
@@ -99,6 +101,22 @@ export class ServiceMetrics {
       help: 'Writes of the last cycle over what the write budget allowed in its duration (one window at least).',
       registers,
     });
+    this.#notifications = new Counter({
+      name: 'dirsync_notifications_total',
+      help: 'Notifications (mail, webhook) by channel and outcome (delivered, failed: sent again after the next cycle).',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
+    this.#notificationsPending = new Gauge({
+      name: 'dirsync_notifications_pending',
+      help: 'Notifications not delivered yet after the last cycle.',
+      registers,
+    });
+    new Gauge({
+      name: 'dirsync_standby',
+      help: '1 when the installation is a standby (staging mode): its cycles plan and send nothing to Entra ID.',
+      registers,
+    }).set(options.standby ? 1 : 0);
     this.#forestReadable = new Gauge({
       name: 'dirsync_forest_readable',
       help: 'Several forests: 1 when the last cycle read the forest, 0 when it could not (its objects were left as they were).',
@@ -170,7 +188,7 @@ export class ServiceMetrics {
     if (!('run' in outcome)) return;
     const { run } = outcome;
     this.#withheld.set(run.withheld.length);
-    for (const change of ['added', 'updated', 'deleted'] as const) this.#objects.inc({ change }, run.counts[change]);
+    for (const change of ['added', 'updated', 'deleted', 'reverted', 'restored'] as const) this.#objects.inc({ change }, run.counts[change]);
     for (const error of run.errors) this.#objectErrors.inc({ code: error.code });
     this.#unreadForests = (run.parts ?? []).filter((forest) => forest.status === 'unreadable').map((forest) => forest.name);
     for (const forest of run.parts ?? []) {
@@ -178,6 +196,13 @@ export class ServiceMetrics {
       for (const change of ['added', 'updated', 'deleted'] as const) this.#forestObjects.inc({ forest: forest.name, change }, forest.counts[change]);
     }
     if (isCompleted(run.status)) this.#setLastSuccess(run.endedAt);
+  }
+
+  /** How the cycle's notifications fared (after the cycle ended). */
+  notified(report: { deliveries: readonly { channel: string; delivered: boolean }[]; pending: number }): void {
+    for (const delivery of report.deliveries)
+      this.#notifications.inc({ channel: delivery.channel, outcome: delivery.delivered ? 'delivered' : 'failed' });
+    this.#notificationsPending.set(report.pending);
   }
 
   /**

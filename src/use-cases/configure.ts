@@ -11,11 +11,29 @@ import { DirSyncError } from '../core/errors.ts';
 import { runInstallationCycle } from '../wiring/cycle.ts';
 import { ExitCode, exitCodeOfRun } from './exit-codes.ts';
 import { invalidParameter } from './errors.ts';
-import { configurationResult } from './get-configuration.ts';
+import { configurationResult, storedSecretsShown } from './get-configuration.ts';
+import {
+  changesOnlyNotifications,
+  configureNotifications,
+  notificationParameters,
+  notificationSettingsFrom,
+  smtpSecretsToStore,
+} from './configure-notifications.ts';
 import type { CommandOutput } from './output.ts';
 import type { SuppliedSecrets } from './secrets.ts';
 import { checkActiveDirectory, checkCloud, type ConfigurationCheck } from './configure-checks.ts';
 import { syncRunResult } from './run-result.ts';
+
+/** 'writes/seconds' (e.g. 3000/150), as --write-budget and -WriteBudget take it: the one place the format is read. */
+const writeBudgetParameter = z
+  .string()
+  .trim()
+  .regex(/^\d+\/\d+$/, 'writes/seconds, e.g. 3000/150')
+  .transform((text) => {
+    const [writes, windowSeconds] = text.split('/').map(Number);
+    return { writes, windowSeconds };
+  })
+  .pipe(z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }));
 
 export const configureParameters = z.object({
   path: z.string().min(1),
@@ -39,11 +57,12 @@ export const configureParameters = z.object({
   noServiceAccount: z.boolean().optional(),
   syncNow: z.boolean().optional(),
   /** The tenant's Graph write budget, when it is not the documented 3,000 writes per 150 s. */
-  writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
+  writeBudget: writeBudgetParameter.optional(),
   /** A standby installation (staging mode): plans every cycle against the cloud and exports nothing. */
   staging: z.boolean().optional(),
   /** What a cycle does about changes made in the cloud to what DirSync owns. */
   cloudDrift: z.enum(['revert', 'report']).optional(),
+  ...notificationParameters,
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
@@ -52,29 +71,32 @@ export async function configure(
   secrets: SuppliedSecrets,
   output: CommandOutput,
   signal?: AbortSignal,
+  /** Settings to start from instead of the installation's own (settings import). */
+  startingFrom?: Configuration,
 ): Promise<number> {
   if (parameters.enablePasswordSync) throw passwordSyncNotPossible();
+  if (!startingFrom && changesOnlyNotifications(parameters, secrets)) return configureNotifications(parameters, secrets, output);
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
-  const existing = await installation.readConfiguration();
+  const existing = startingFrom ?? (await installation.readConfiguration());
 
   const adUrl = parameters.adUrl ? normalizeAdUrl(parameters.adUrl) : existing.activeDirectory?.url;
   if (!adUrl)
     throw invalidParameter(
       'the Active Directory server is not configured yet',
-      'give --ad-url ldaps://dc1.corp.example.com (Set-CoexistenceConfiguration -AdServer …)',
+      (say) => `give ${say.option('--ad-url')} ldaps://dc1.corp.example.com`,
     );
   if (!parameters.adUser || !secrets.adPassword) {
     throw invalidParameter(
       'configure needs the on-premises Enterprise Administrator credential (user and password) every time it runs: it creates or re-keys the service account with it, and does not store it',
-      'give --ad-user and the password in DIRSYNC_AD_PASSWORD or as adPassword on stdin (Set-CoexistenceConfiguration -Credential …)',
+      (say) => `give ${say.adCredential}`,
     );
   }
   const cloud = cloudSettings(parameters, existing.cloud);
   if (!cloud.certificateFile && !secrets.clientSecret) {
     throw invalidParameter(
       'the cloud application needs a credential: a certificate (--client-certificate) or a client secret',
-      'give the secret in DIRSYNC_CLIENT_SECRET or as clientSecret on stdin (Set-CoexistenceConfiguration -TargetCredential …)',
+      (say) => `give ${say.clientSecret}`,
     );
   }
 
@@ -90,7 +112,10 @@ export async function configure(
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
     staging: parameters.staging ?? existing.staging,
     cloudDrift: parameters.cloudDrift ?? existing.cloudDrift,
+    notifications: notificationSettingsFrom(parameters, existing.notifications),
   };
+  const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
+  const smtpAccount = smtpSecretsToStore(configuration.notifications, secrets, stored);
 
   const checks: ConfigurationCheck[] = [];
   const report = (check: ConfigurationCheck) => {
@@ -116,17 +141,18 @@ export async function configure(
 
   configuration.activeDirectory = directory.configuration;
   configuration.cloud = { ...cloud, sourceAnchorProperty: cloudResult.sourceAnchorProperty };
-  const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
-  await installation.vault.write({
+  const sealed = {
     ...stored,
     adPassword: directory.password,
     ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : { clientSecret: undefined }),
-  });
+    ...smtpAccount,
+  };
+  await installation.vault.write(sealed);
   await installation.writeConfiguration(configuration);
   const configured = { ...manifest, configurationRequired: false };
   await installation.writeManifest(configured);
 
-  const result = configurationResult(installation, configured, configuration, { adPassword: true, clientSecret: Boolean(secrets.clientSecret) });
+  const result = configurationResult(installation, configured, configuration, storedSecretsShown(sealed));
   output.result({ ...result, properties: { ...result.properties, checks: checks.map((check) => ({ ...check })) } });
   if (parameters.syncNow) {
     output.verbose('Starting the first synchronization (--sync-now).');
@@ -154,10 +180,7 @@ function cloudSettings(parameters: ConfigureParameters, existing: CloudConfigura
   const tenantId = parameters.tenantId ?? existing?.tenantId;
   const clientId = parameters.clientId ?? existing?.clientId;
   if (!tenantId || !clientId)
-    throw invalidParameter(
-      'the cloud tenant and application are not configured yet',
-      'give --tenant-id and --client-id (Set-CoexistenceConfiguration -TenantId … -TargetCredential …)',
-    );
+    throw invalidParameter('the cloud tenant and application are not configured yet', (say) => `give ${say.cloudApplication}`);
   const custom = parameters.authorityHost !== undefined || parameters.graphEndpoint !== undefined;
   if (custom && parameters.cloud !== undefined) throw invalidParameter('give either --cloud or --authority-host with --graph-endpoint, not both');
   if (custom && !(parameters.authorityHost && parameters.graphEndpoint)) throw invalidParameter('--authority-host and --graph-endpoint go together');

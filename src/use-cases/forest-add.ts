@@ -39,7 +39,7 @@ export async function addForest(parameters: ForestAddParameters, secrets: Suppli
   if (!secrets.adPassword)
     throw invalidParameter(
       "forest add needs the forest's administrator password: it creates or re-keys that forest's service account with it, and does not store it",
-      'give it in DIRSYNC_AD_PASSWORD or as adPassword on stdin (Add-CoexistenceForest -Credential …)',
+      (say) => `give ${say.adCredential}`,
     );
   const stored = await installation.vault.read();
   const url = /^ldaps?:\/\//i.test(parameters.adUrl) ? parameters.adUrl : `ldaps://${parameters.adUrl}`;

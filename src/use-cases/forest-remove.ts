@@ -5,6 +5,7 @@
 // --preview (-WhatIf) shows the same list and ends normally.
 import * as z from 'zod';
 import { isDnWithin, domainDnOfDnsName } from '../connectors/ad/distinguished-name.ts';
+import { recommendedActions } from '../core/advice.ts';
 import { DirSyncError } from '../core/errors.ts';
 import type { CycleResult } from '../engine/sync-cycle.ts';
 import { Installation } from '../install/installation.ts';
@@ -48,9 +49,12 @@ export async function removeForest(parameters: ForestRemoveParameters, output: C
     if (preview.status !== 'success' && preview.status !== 'stopped-deletion-threshold-exceeded') return exitCodeOfRun(preview.status);
     if (parameters.preview) return ExitCode.success;
     if (deletes.length > 0) {
-      output.warning(
-        `Removing ${name} deletes its ${deletes.length} object(s) in Entra ID; nothing was changed. If that is intended, run forest remove again with --accept-deletes (Remove-CoexistenceForest -AcceptDeletes).`,
+      const notAccepted = new DirSyncError(
+        'Forest.deletes-not-accepted',
+        `removing ${name} deletes its ${deletes.length} object(s) in Entra ID; nothing was changed`,
+        recommendedActions((say) => `if that is intended, run ${say.run('forest remove', '--name', name, '--accept-deletes')}`),
       );
+      output.warning(`${notAccepted.message}: ${output.adviceFor?.(notAccepted) ?? notAccepted.recommendedAction}.`);
       return ExitCode.stoppedByDeletionThreshold;
     }
   }

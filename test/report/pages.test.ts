@@ -46,6 +46,66 @@ describe('report pages', () => {
     assert.match(run, /data-code="&#34;&#62;&#60;b&#62;/, 'attribute values are escaped too');
   });
 
+  it('lists what was changed in the cloud and sent back to AD, cloud value → AD value, with the counts', () => {
+    const run = runPage({
+      run: {
+        id: 8,
+        mode: 'delta',
+        status: 'success',
+        startedAt: new Date('2026-12-01T00:00:00Z'),
+        endedAt: new Date('2026-12-01T00:00:02Z'),
+        counts: { added: 0, updated: 0, deleted: 0, unchanged: 3, errors: 0, notExportable: 0, reverted: 1, restored: 1 },
+        message: null,
+      },
+      changes: [
+        {
+          anchor: 'z',
+          dn: 'CN=Zoe,OU=Sales',
+          kind: 'user',
+          action: 'reverted',
+          attributes: [{ name: 'department', old: 'Helpdesk', new: 'Sales' }],
+          reason: 'changed in the cloud',
+        },
+        {
+          anchor: 'p',
+          dn: 'CN=Paul,OU=Platform',
+          kind: 'user',
+          action: 'restored',
+          attributes: [{ name: 'displayName', old: null, new: 'Paul' }],
+          reason: null,
+        },
+      ],
+      deleted: [],
+      errors: [],
+      actionFor: () => '',
+    });
+    const drift = /<table[^>]*id="cloud-drift"[\s\S]*?<\/table>/.exec(run)?.[0] ?? '';
+    assert.match(drift, /reverted user[\s\S]*CN=Zoe,OU=Sales[\s\S]*department[\s\S]*<del>Helpdesk<\/del> → <ins>Sales<\/ins>/);
+    assert.doesNotMatch(drift, /Paul/, 'a restored object is listed with the added and updated ones');
+    assert.match(run, /restored user[\s\S]*CN=Paul,OU=Platform/);
+  });
+
+  it("marks a standby's run as such, and only a standby's", () => {
+    const page = (mode: 'delta' | 'standby-delta') =>
+      runPage({
+        run: {
+          id: 3,
+          mode,
+          status: 'success',
+          startedAt: new Date(),
+          endedAt: new Date(),
+          counts: { added: 2, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 },
+          message: null,
+        },
+        changes: [],
+        deleted: [],
+        errors: [],
+        actionFor: () => '',
+      });
+    assert.match(page('standby-delta'), /id="standby">A standby installation's run \(staging mode\): nothing was sent to Entra ID/);
+    assert.doesNotMatch(page('delta'), /id="standby"/);
+  });
+
   it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {
     assert.equal(
       toCsv(
