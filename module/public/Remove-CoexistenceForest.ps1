@@ -4,18 +4,22 @@ function Remove-CoexistenceForest {
     Takes a forest out of the installation, and its objects out of Entra ID.
 
     .DESCRIPTION
-    A forest added with Add-CoexistenceForest stops being synchronized, and the cloud objects that came
-    from it are deleted - never silently: the deletes go through the protection against accidental
-    deletes. Without -AcceptDeletes nothing is changed: the cmdlet computes what the removal would
-    delete, returns it (a DirSync.ForestRemoval with Removed = False and the Deletes), and writes a
-    non-terminating error (exit 4 of the executable). With -AcceptDeletes the forest is removed from the
-    configuration and a full cycle deletes its objects. -WhatIf shows what the removal would delete,
-    without the error. The forest's AAD_ service account stays in its directory: delete it there.
-    The first forest (Set-CoexistenceConfiguration's) cannot be removed this way.
+    A forest added with Add-CoexistenceForest stops being synchronized, and
+    the cloud objects that came from it are deleted - never silently: the
+    deletes go through the protection against accidental deletes. Without
+    -AcceptDeletes nothing is changed: the cmdlet computes what the removal
+    would delete, returns it (a DirSync.ForestRemoval with Removed = False
+    and the Deletes), and writes a non-terminating error (exit 4 of the
+    executable). With -AcceptDeletes the forest is removed from the
+    configuration and a full cycle deletes its objects. -WhatIf shows what
+    the removal would delete, without the error. The forest's AAD_ service
+    account stays in its directory: delete it there. The first forest
+    (Set-CoexistenceConfiguration's) cannot be removed this way.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceForest's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceForest's.
 
     .PARAMETER Name
     The forest's name (its DNS root), as Get-CoexistenceForest shows it.
@@ -26,12 +30,14 @@ function Remove-CoexistenceForest {
     .EXAMPLE
     Remove-CoexistenceForest -Name fabrikam.example.com -WhatIf
 
-    Lists what removing the forest would delete in Entra ID; changes nothing.
+    Lists what removing the forest would delete in Entra ID; changes
+    nothing.
 
     .EXAMPLE
     Remove-CoexistenceForest -Name fabrikam.example.com -AcceptDeletes
 
-    Removes the forest and deletes its objects in Entra ID, after asking for confirmation.
+    Removes the forest and deletes its objects in Entra ID, after asking for
+    confirmation.
 
     .LINK
     Get-CoexistenceForest
