@@ -16,6 +16,7 @@
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
         'Get-CoexistenceForest'
+        'Get-OnlineCoexistenceObject'
         'Get-OnlineCoexistenceSyncHistory'
         'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'

@@ -4,6 +4,7 @@ import { ExitCode } from '../use-cases/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerConfigure } from './verbs/configure.ts';
 import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
+import { registerExplain } from './verbs/explain.ts';
 import { registerForest } from './verbs/forest.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
@@ -35,6 +36,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerStatus,
     registerReadiness,
     registerReport,
+    registerExplain,
     registerDeletionThreshold,
     registerGetConfiguration,
     registerSettings,

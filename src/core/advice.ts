@@ -14,6 +14,7 @@ export const CMDLET_OF_COMMAND = {
   promote: 'Switch-OnlineCoexistenceServer',
   readiness: 'Test-CoexistenceReadiness',
   report: 'Export-OnlineCoexistenceSyncReport',
+  explain: 'Get-OnlineCoexistenceObject',
   'deletion-threshold': 'Set-PreventAccidentalDeletes',
   service: 'Start-OnlineCoexistenceScheduler',
   uninstall: 'Uninstall-OnlineCoexistenceTool',

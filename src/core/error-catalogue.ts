@@ -515,6 +515,14 @@ export const errorCatalogue = {
     summary: 'The run asked for is not in the run history.',
     ...actions((say) => `List the runs with ${say.command('status')} and give one of their ids.`),
   },
+  // One object (explain, sync --object).
+  'Explain.not-found': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'No object matches the identity given: not in Active Directory as DirSync reads it, not in its store, not in the tenant.',
+    action:
+      'Check the spelling; give the DN, the UPN, the anchor (sourceAnchor, Base64 objectGUID) or the cloud object id. An object the service account may not see is found by what DirSync synchronized of it.',
+  },
   // Saved plans (sync --save-plan / --apply-plan).
   'Plan.unreadable': {
     category: 'InvalidData',

@@ -60,8 +60,11 @@ export interface DirectorySource {
    * (isWatermarkRejected) when the directory no longer honours the watermark: a full import is needed.
    */
   deltaImport(watermark: Watermark): DirectoryImport;
-  /** The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports. */
-  readObjects(anchors: readonly string[]): AsyncIterable<ImportChange>;
+  /**
+   * The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports, and
+   * a one-object run, which also asks for the groups each object is a member of (`references.memberOf`).
+   */
+  readObjects(anchors: readonly string[], options?: { memberOf?: boolean }): AsyncIterable<ImportChange>;
   /** Anchor and DN of every object in scope, and nothing else: finds deletions a delta cannot see. */
   listScope(): AsyncIterable<DeletionCandidate>;
   /** Where the last full import or scope listing searched. */

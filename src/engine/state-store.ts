@@ -17,8 +17,11 @@ export interface ObjectLink {
   lastSeenRunId: number | null;
 }
 
-/** What a run does: a full or delta cycle, or `dirsync restore` bringing back what an earlier run deleted. */
-export type RunWork = 'full' | 'delta' | 'restore';
+/**
+ * What a run does: a full or delta cycle, `dirsync restore` bringing back what an earlier run deleted, or one object
+ * taken through a cycle (`sync --object`).
+ */
+export type RunWork = 'full' | 'delta' | 'restore' | 'object';
 
 /** A run's name in the history: what it did, and whether it was a preview or a standby's (see run-mode.ts). */
 export type RunHistoryMode = RunWork | `preview-${RunWork}` | `standby-${RunWork}`;

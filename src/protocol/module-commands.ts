@@ -4,6 +4,7 @@
 import { isSea } from 'node:sea';
 import { configure, configureParameters } from '../use-cases/configure.ts';
 import { deletionThresholdParameters, setDeletionThreshold } from '../use-cases/deletion-threshold.ts';
+import { explain, explainParameters } from '../use-cases/explain.ts';
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { getConfiguration, getConfigurationParameters } from '../use-cases/get-configuration.ts';
 import { install, installParameters } from '../use-cases/install.ts';
@@ -73,6 +74,7 @@ const commands: Record<string, { handler: CommandHandler; outcomes?: Outcomes }>
     outcomes: { [ExitCode.completedWithExportErrors]: 'Readiness.errors-found' },
   },
   report: { handler: (parameters, _secrets, output) => report(parseParameters(reportParameters, parameters), output) },
+  explain: { handler: (parameters, _secrets, output) => explain(parseParameters(explainParameters, parameters), output) },
   'deletion-threshold': {
     handler: (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   },

@@ -24,8 +24,14 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   revertedChanges: 'DirSync.CloudChange',
   drift: 'DirSync.CloudChange',
   differences: 'DirSync.SettingsDifference',
+  attributes: 'DirSync.ExplainedAttribute',
+  nextCycle: 'DirSync.GraphRequest',
+  history: 'DirSync.ObjectHistoryEntry',
   forests: 'DirSync.ForestRun',
 };
+
+/** Values that are another system's data (a Graph request's body): kept as they are, names and all. */
+const VERBATIM_PROPERTIES: ReadonlySet<string> = new Set(['body']);
 
 export function propertyName(name: string): string {
   return PROPERTY_NAMES[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
@@ -91,7 +97,11 @@ function shapeProperties(properties: Record<string, unknown>): Record<string, un
   for (const [name, value] of Object.entries(properties)) {
     const itemTypeName = ITEM_TYPE_NAMES[name];
     shaped[propertyName(name)] =
-      itemTypeName !== undefined && Array.isArray(value) ? value.map((item) => shapeItem(itemTypeName, item)) : shapeValue(value);
+      itemTypeName !== undefined && Array.isArray(value)
+        ? value.map((item) => shapeItem(itemTypeName, item))
+        : VERBATIM_PROPERTIES.has(name)
+          ? value
+          : shapeValue(value);
   }
   return shaped;
 }

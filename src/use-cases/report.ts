@@ -60,6 +60,11 @@ export async function report(parameters: ReportParameters, output: CommandOutput
   }
 }
 
+/** A path as one POSIX shell word: as it is when plain, else in single quotes (an inner one closed, escaped, reopened). */
+function shellQuoted(path: string): string {
+  return /^[\w./:\\-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
 /** A recorded run as its report page, from what the store kept of it (the notifications attach it too). */
 export async function runReport(
   installation: Installation,
@@ -68,9 +73,10 @@ export async function runReport(
 ): Promise<{ html: string; changes: ObjectChange[]; deleted: DeletedObject[]; errors: ObjectError[] }> {
   const [changes, deleted, errors] = await Promise.all([store.getObjectChanges(run.id), store.getDeletedObjects(run.id), store.getRunErrors(run.id)]);
   const readiness = await readReadinessSummary(installation);
+  const explainCommand = (anchor: string) => `dirsync explain --path ${shellQuoted(installation.path)} --anchor ${anchor}`;
   const forests = (await readForestRuns(installation)).get(run.id);
   return {
-    html: runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}), ...(forests ? { forests } : {}) }),
+    html: runPage({ run, changes, deleted, errors, actionFor, explainCommand, ...(readiness ? { readiness } : {}), ...(forests ? { forests } : {}) }),
     changes,
     deleted,
     errors,

@@ -21,6 +21,8 @@ export interface CycleRequest {
   acceptDeletes: boolean;
   /** Forests being removed (forest remove): read no more, their objects deleted in the cloud as out of scope. */
   withdrawnForests?: readonly string[];
+  /** Only these objects (anchors), through the same phases (sync --object): no watermark moves. */
+  objects?: readonly string[];
 }
 
 /** Who watches a cycle from outside (the service's metrics). */
@@ -56,10 +58,7 @@ export async function runInstallationCycle(
   signal?: AbortSignal,
   observer?: CycleObserver,
 ): Promise<CycleResult> {
-  const configuration = await new Installation(path).readConfiguration();
-  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
-  if (runMode.kind === 'standby')
-    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  const runMode = await cycleRunMode(path, request, reporter);
   const directory = { withdrawnForests: request.withdrawnForests ?? [] };
   return withCycleContext(
     path,
@@ -71,6 +70,15 @@ export async function runInstallationCycle(
     },
     directory,
   );
+}
+
+/** The run mode of a cycle of this installation, as asked (a preview, or not) and as the installation allows. */
+export async function cycleRunMode(path: string, request: RunRequest, reporter: Reporter): Promise<RunParts> {
+  const configuration = await new Installation(path).readConfiguration();
+  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
+  if (runMode.kind === 'standby')
+    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  return runMode;
 }
 
 /** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
@@ -107,7 +115,8 @@ export async function runCycleIn(
 /** The engine's options for one cycle of this configuration. */
 export function cycleOptions(configuration: Configuration, request: Omit<CycleRequest, 'preview'>, runMode: RunParts): CycleOptions {
   return {
-    mode: request.full ? 'full' : 'delta',
+    mode: request.objects ? 'object' : request.full ? 'full' : 'delta',
+    ...(request.objects ? { objects: request.objects } : {}),
     runMode,
     acceptDeletes: request.acceptDeletes,
     deletionGuard: configuration.deletionThreshold,

@@ -74,6 +74,9 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['promote', { command: 'promote', parameters: { path } }],
     ['deletion-threshold', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 7 } }],
     ['organizational-units', { command: 'organizational-units', parameters: { path } }],
+    ['explain', { command: 'explain', parameters: { path, identity: FIXTURE.users.alice.userPrincipalName } }],
+    ['explain-not-found', { command: 'explain', parameters: { path, identity: 'nobody@corp.example.test' } }],
+    ['sync-object', { command: 'sync', parameters: { path, full: false, preview: true, acceptDeletes: false, object: FIXTURE.users.alice.dn } }],
     // A run the deletion threshold stops: Sales leaves the scope with a threshold of 1 (an outcome, exit 4).
     ['deletion-threshold-1', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 1 } }],
     [

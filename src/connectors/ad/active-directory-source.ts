@@ -1,21 +1,29 @@
 // The Active Directory side of a sync cycle (the engine's DirectorySource): the full import (paged, streaming), the
 // delta import through one of two change trackers — the DirSync control (replication-changes-tracker.ts), or
 // uSNChanged + Show Deleted when the account lacks the replication rights (usn-tracker.ts) — and the reads that
-// find deletions a delta cannot see (listScope, confirmDeletions).
+// find deletions a delta cannot see (listScope, confirmDeletions); and one object found and examined (explain).
 import { InsufficientAccessError, NoSuchObjectError } from 'ldapts';
 import type { Client } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
 import type { Reporter } from '../../core/reporter.ts';
 import { directoryImport } from '../../engine/directory-import.ts';
-import type { ImportChange, ObjectKind, Watermark } from '../../engine/model.ts';
-import type { DeletionCandidate, DeletionVerdict, DirectoryImport, DirectorySource, ListingCoverage } from '../../engine/ports.ts';
+import type { ImportChange, ObjectKind, SourceObject, Watermark } from '../../engine/model.ts';
+import type {
+  DeletionCandidate,
+  DeletionVerdict,
+  DeletionVerdictKind,
+  DirectoryImport,
+  DirectorySource,
+  ListingCoverage,
+} from '../../engine/ports.ts';
 import { ChangeReader } from './change-reader.ts';
 import { lostConnectionError, openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
-import { confirmDeletions } from './deletion-confirmation.ts';
-import { DirectoryReader } from './directory-reader.ts';
+import { confirmDeletions, examineObject, type ConfirmationContext } from './deletion-confirmation.ts';
+import { DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
 import { deepestContainerOf, isDnWithin } from './distinguished-name.ts';
 import { directoryConfigurationError } from './errors.ts';
+import { findObject, type DirectoryIdentity, type FoundObject } from './object-finder.ts';
 import { emptyStatistics, pagedSearch, resetStatistics, type ImportStatistics } from './paged-search.ts';
 import { ReplicationChangesTracker } from './replication-changes-tracker.ts';
 import type { ForeignPrincipals } from './foreign-principals.ts';
@@ -49,10 +57,31 @@ export interface ListedObject {
   kind: ObjectKind;
 }
 
+/** One object as the account reads it (explain). */
+export interface ObjectExamination {
+  /** visible: in scope and returned by a full import; otherwise the verdict its deletion would get. */
+  state: 'visible' | DeletionVerdictKind;
+  /** Why: the scope rule that keeps it, or the verdict's reason (the rule that leaves it out, the ACL that hides it). */
+  reason: string;
+  dn: string;
+  kind: ObjectKind | undefined;
+  /** The object whole (with memberOf), when the account can read it and DirSync synchronises objects of its kind. */
+  object: SourceObject | undefined;
+}
+
+/** A directory as explain and sync --object ask it: one object found and examined, besides a cycle's reads. */
+export interface ObjectDirectory extends DirectorySource {
+  /** The account (or accounts, with several forests) the directory is read with. */
+  readonly account: string;
+  findObject(identity: DirectoryIdentity): Promise<FoundObject>;
+  examineObject(candidate: DeletionCandidate): Promise<ObjectExamination>;
+  close(): Promise<void>;
+}
+
 /** A listing's entries are small: it pages by AD's MaxPageSize (fewer round trips, measured 15 % faster on Samba). */
 const LISTING_PAGE_SIZE = 1000;
 
-export class ActiveDirectorySource implements DirectorySource {
+export class ActiveDirectorySource implements ObjectDirectory {
   /** What the last import read (full or delta), and the re-reads since. */
   readonly statistics: ImportStatistics = emptyStatistics();
   /** What the last listScope() read. */
@@ -87,8 +116,42 @@ export class ActiveDirectorySource implements DirectorySource {
    * The objects as they are now, judged like delta changes: an upsert when in scope, a delete when gone or out of
    * scope. The engine re-reads the objects whose export failed this way, to retry them.
    */
-  readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
-    return this.#namingServerOnLostConnection(this.#readObjects(anchors));
+  readObjects(anchors: readonly string[], options: { memberOf?: boolean } = {}): AsyncIterable<ImportChange> {
+    return this.#namingServerOnLostConnection(this.#readObjects(anchors, options));
+  }
+
+  /** The account AD is read as, which explanations name. */
+  get account(): string {
+    return this.#options.bindDn;
+  }
+
+  /** Where an object is, by DN or UPN, as the account sees the naming contexts in scope (explain, sync --object). */
+  findObject(identity: DirectoryIdentity): Promise<FoundObject> {
+    return this.#namingServerOnFailure(async () => {
+      const { client } = await this.#connection();
+      return findObject(client, identity, this.#namingContextsInScope(await readRootDse(client)));
+    });
+  }
+
+  /**
+   * One object looked up by its GUID as a deletion candidate is: visible (in scope, listed), or why not — gone,
+   * hidden by an ACL, out of scope and by which rule — with the object whole when the account can read it.
+   */
+  examineObject(candidate: DeletionCandidate): Promise<ObjectExamination> {
+    return this.#namingServerOnFailure(async () => {
+      const context = await this.#confirmationContext();
+      const { verdict, read, listed } = await examineObject(context, candidate);
+      const kind = verdict.kind;
+      let object: SourceObject | undefined;
+      if (read !== undefined && kind !== undefined) {
+        const whole = await context.reader.readByGuid(read.guid, { attributes: [...READ_ATTRIBUTES, 'memberOf'] });
+        if (whole !== undefined) object = await context.reader.toSourceObject(await context.reader.complete(whole), kind, { memberOf: true });
+      }
+      const { dn } = verdict;
+      return listed
+        ? { state: 'visible', reason: this.#scope.inclusionOf(dn), dn, kind, object }
+        : { state: verdict.verdict, reason: verdict.reason, dn, kind, object };
+    });
   }
 
   /**
@@ -192,8 +255,8 @@ export class ActiveDirectorySource implements DirectorySource {
     return yield* new UsnTracker(changes).deltaImport(stored);
   }
 
-  async *#readObjects(anchors: readonly string[]): AsyncGenerator<ImportChange, void, undefined> {
-    yield* (await this.#changeReader(this.statistics)).objectsNow(anchors);
+  async *#readObjects(anchors: readonly string[], options: { memberOf?: boolean }): AsyncGenerator<ImportChange, void, undefined> {
+    yield* (await this.#changeReader(this.statistics)).objectsNow(anchors, options);
   }
 
   async *#listScope(): AsyncGenerator<ListedObject, void, undefined> {
@@ -225,17 +288,26 @@ export class ActiveDirectorySource implements DirectorySource {
   }
 
   async *#confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncGenerator<DeletionVerdict, void, undefined> {
+    yield* confirmDeletions(await this.#confirmationContext(), candidates);
+  }
+
+  async #confirmationContext(): Promise<ConfirmationContext> {
     const { client, reader } = await this.#connection();
-    yield* confirmDeletions(
-      {
-        client,
-        reader,
-        scope: this.#scope,
-        account: this.#options.bindDn,
-        lostConnection: (error) => lostConnectionError(error, this.#options.url),
-      },
-      candidates,
-    );
+    return {
+      client,
+      reader,
+      scope: this.#scope,
+      account: this.#options.bindDn,
+      lostConnection: (error) => lostConnectionError(error, this.#options.url),
+    };
+  }
+
+  async #namingServerOnFailure<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw lostConnectionError(error, this.#options.url);
+    }
   }
 
   async #connection(): Promise<{ client: Client; reader: DirectoryReader }> {

@@ -111,13 +111,17 @@ function lowerCaseName(name: string): string {
   return lowerCase;
 }
 
+/** DN-valued attributes read as references to other objects, lower-case. */
+type ReferenceAttribute = 'member' | 'manager' | 'memberof';
+const REFERENCE_ATTRIBUTES: ReadonlySet<string> = new Set<ReferenceAttribute>(['member', 'manager', 'memberof']);
+
 /** An entry as read, reduced to what every later step needs. */
 export interface ReadEntry {
   guid: Buffer;
   dn: string;
   attributes: Record<string, string[]>;
-  /** DN-valued attributes with their GUIDs (and SIDs), for references. */
-  references: Record<'member' | 'manager', Reference[]>;
+  /** DN-valued attributes with their GUIDs (and SIDs), for references (memberOf only when asked for). */
+  references: Record<ReferenceAttribute, Reference[]>;
 }
 
 interface Reference {
@@ -166,7 +170,7 @@ export class DirectoryReader {
     if (guid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `The entry ${entry.dn} came without objectGUID.`);
 
     const attributes: Record<string, string[]> = {};
-    const references: ReadEntry['references'] = { member: [], manager: [] };
+    const references: ReadEntry['references'] = { member: [], manager: [], memberof: [] };
     // One pass over what ldapts parsed (this runs for every object of an import: see bench/import-rate.ts).
     for (const name in entry) {
       if (name === 'dn') continue;
@@ -183,10 +187,11 @@ export class DirectoryReader {
       if (values.length === 0) continue;
       const lowerCase = lowerCaseName(attribute);
       if (lowerCase === 'objectguid') continue;
-      if (lowerCase === 'member' || lowerCase === 'manager') {
+      if (REFERENCE_ATTRIBUTES.has(lowerCase)) {
         const parsed = values.filter((value) => typeof value === 'string').map((value) => parseExtendedDn(value));
-        references[lowerCase] = parsed;
-        attributes[lowerCase] = parsed.map(({ dn }) => dn);
+        references[lowerCase as ReferenceAttribute] = parsed;
+        // memberOf is a reference only: the mapping never reads it, so the object's attributes stay as a full import reads them.
+        if (lowerCase !== 'memberof') attributes[lowerCase] = parsed.map(({ dn }) => dn);
         continue;
       }
       const strings = attributeValuesAsStrings(lowerCase, values as LdapValues);
@@ -195,8 +200,11 @@ export class DirectoryReader {
     return { guid, dn: extendedDn.dn, attributes, references };
   }
 
-  /** The SourceObject of a completed entry; references without a GUID are looked up by DN. */
-  async toSourceObject(entry: ReadEntry, kind: ObjectKind): Promise<SourceObject> {
+  /**
+   * The SourceObject of a completed entry; references without a GUID are looked up by DN. `memberOf`: the entry was
+   * read with memberOf, and the groups it names are wanted (a one-object run).
+   */
+  async toSourceObject(entry: ReadEntry, kind: ObjectKind, options: { memberOf?: boolean } = {}): Promise<SourceObject> {
     const object: SourceObject = { anchor: anchorFromGuid(entry.guid), kind, dn: entry.dn, attributes: entry.attributes, references: {} };
     if (kind === 'group') {
       const members = await this.#anchorsOfReferences(entry.references.member, entry.dn);
@@ -212,6 +220,7 @@ export class DirectoryReader {
       const manager = entry.references.manager[0];
       object.references.manager = manager === undefined ? null : ((await this.#anchorOf(manager)) ?? null);
     }
+    if (options.memberOf) object.references.memberOf = (await this.#anchorsOfReferences(entry.references.memberof, entry.dn)).anchors;
     return object;
   }
 

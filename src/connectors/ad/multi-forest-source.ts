@@ -12,17 +12,18 @@ import {
   type DeletionCandidate,
   type DeletionVerdict,
   type DirectoryImport,
-  type DirectorySource,
   type ListingCoverage,
   type SourceParts,
 } from '../../engine/ports.ts';
+import type { ObjectDirectory, ObjectExamination } from './active-directory-source.ts';
 import { domainDnOfDnsName, isDnWithin, isRdnSuffix, parseDn, type NormalizedRdn } from './distinguished-name.ts';
+import { confirmAcrossForests } from './forest-confirmations.ts';
 import { ForeignPrincipalResolver, type ForeignPrincipals } from './foreign-principals.ts';
 import { decodeForestWatermarks, encodeForestWatermarks } from './forest-watermarks.ts';
+import type { DirectoryIdentity, FoundObject } from './object-finder.ts';
 
 /** What the composite needs of one forest's reader (ActiveDirectorySource). */
-export interface ForestReader extends DirectorySource {
-  close(): Promise<void>;
+export interface ForestReader extends ObjectDirectory {
   domainSid(): Promise<string>;
   anchorOfSid(sid: string): Promise<string | undefined>;
 }
@@ -40,13 +41,13 @@ export interface MultiForestOptions {
   output?: Pick<Reporter, 'warning' | 'verbose'>;
 }
 
-interface Forest {
+export interface Forest {
   name: string;
   rdns: NormalizedRdn[];
   reader: ForestReader;
 }
 
-export class MultiForestSource implements DirectorySource {
+export class MultiForestSource implements ObjectDirectory {
   readonly parts: SourceParts;
   readonly #forests: Forest[];
   readonly #withdrawn: { name: string; rdns: NormalizedRdn[] }[];
@@ -121,7 +122,42 @@ export class MultiForestSource implements DirectorySource {
 
   /** Each candidate is asked of the forest its DN is in; one in no configured forest, of every forest. */
   confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
-    return this.#confirmDeletions(candidates);
+    return confirmAcrossForests(candidates, {
+      forests: this.#forests,
+      forestOf: (dn) => this.#forestOf(dn),
+      withdrawnOf: (dn) => this.#withdrawn.find((entry) => isRdnSuffix(parseDnOrEmpty(dn), entry.rdns))?.name,
+      problemOf: (forest) => this.#problems.get(forest.name),
+      fail: (forest, error) => this.#fail(forest, error),
+    });
+  }
+
+  /** The accounts the forests are read with (explain, sync --object). */
+  get account(): string {
+    return this.#forests.map((forest) => forest.reader.account).join(', ');
+  }
+
+  /** By DN, in the forest the DN is in; by UPN, in each forest until one holds it. */
+  async findObject(identity: DirectoryIdentity): Promise<FoundObject> {
+    const forests = 'dn' in identity ? [this.#forestOf(identity.dn)].filter((forest) => forest !== undefined) : this.#forests;
+    let notFound: FoundObject = { found: false };
+    for (const forest of forests) {
+      const found = await forest.reader.findObject(identity);
+      if (found.found) return found;
+      if (found.deniedAt !== undefined) notFound = found;
+    }
+    return notFound;
+  }
+
+  /** In the forest its DN is in; an object with no DN (or one in no forest), in each forest until one holds it. */
+  async examineObject(candidate: DeletionCandidate): Promise<ObjectExamination> {
+    const forest = this.#forestOf(candidate.dn);
+    if (forest !== undefined) return forest.reader.examineObject(candidate);
+    let examination: ObjectExamination | undefined;
+    for (const other of this.#forests) {
+      examination = await other.reader.examineObject(candidate);
+      if (examination.state !== 'gone') return examination;
+    }
+    return examination!;
   }
 
   async close(): Promise<void> {
@@ -201,94 +237,6 @@ export class MultiForestSource implements DirectorySource {
     }
   }
 
-  async *#confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncGenerator<DeletionVerdict> {
-    const byForest = new Map<Forest, DeletionCandidate[]>();
-    const elsewhere: DeletionCandidate[] = [];
-    for (const candidate of candidates) {
-      const withdrawn = this.#withdrawn.find((entry) => isRdnSuffix(parseDnOrEmpty(candidate.dn), entry.rdns));
-      if (withdrawn) {
-        yield {
-          anchor: candidate.anchor,
-          verdict: 'out-of-scope',
-          dn: candidate.dn,
-          kind: undefined,
-          reason: `its forest ${withdrawn.name} is being removed from this installation`,
-        };
-        continue;
-      }
-      const forest = this.#forestOf(candidate.dn);
-      if (forest === undefined) elsewhere.push(candidate);
-      else byForest.set(forest, [...(byForest.get(forest) ?? []), candidate]);
-    }
-    for (const [forest, inForest] of byForest) yield* this.#confirmIn(forest, inForest);
-    if (elsewhere.length > 0) yield* this.#confirmAnywhere(elsewhere);
-  }
-
-  async *#confirmIn(forest: Forest, candidates: readonly DeletionCandidate[]): AsyncGenerator<DeletionVerdict> {
-    const answered = new Set<string>();
-    if (!this.#problems.has(forest.name)) {
-      try {
-        for await (const verdict of forest.reader.confirmDeletions(candidates)) {
-          answered.add(verdict.anchor);
-          yield verdict;
-        }
-        return;
-      } catch (error) {
-        this.#fail(forest, error);
-      }
-    }
-    for (const candidate of candidates) if (!answered.has(candidate.anchor)) yield this.#unconfirmed(candidate, forest.name);
-  }
-
-  /** A candidate whose DN is in no configured forest: it exists where a forest finds it; it is gone only if every forest says so. */
-  async *#confirmAnywhere(candidates: readonly DeletionCandidate[]): AsyncGenerator<DeletionVerdict> {
-    const found = new Map<string, DeletionVerdict>();
-    const unread: string[] = [];
-    for (const forest of this.#forests) {
-      if (this.#problems.has(forest.name)) {
-        unread.push(forest.name);
-        continue;
-      }
-      try {
-        for await (const verdict of forest.reader.confirmDeletions(candidates)) {
-          // A forest that holds the object says more than one whose lookup failed.
-          const known = found.get(verdict.anchor);
-          if (verdict.verdict !== 'gone' && (known === undefined || known.verdict === 'unconfirmed')) found.set(verdict.anchor, verdict);
-        }
-      } catch (error) {
-        this.#fail(forest, error);
-        unread.push(forest.name);
-      }
-    }
-    for (const candidate of candidates) {
-      const verdict = found.get(candidate.anchor);
-      if (verdict !== undefined && verdict.verdict !== 'unconfirmed') yield verdict;
-      else if (verdict !== undefined || unread.length > 0) yield this.#unconfirmed(candidate, unread.join(', ') || undefined);
-      else
-        yield {
-          anchor: candidate.anchor,
-          verdict: 'gone',
-          dn: candidate.dn,
-          kind: undefined,
-          reason: `no forest of this installation (${this.#forests.map((forest) => forest.name).join(', ')}) holds an object with its objectGUID.`,
-        };
-    }
-  }
-
-  #unconfirmed(candidate: DeletionCandidate, unreadForest: string | undefined): DeletionVerdict {
-    const problem = unreadForest === undefined ? undefined : this.#problems.get(unreadForest.split(', ')[0]!);
-    return {
-      anchor: candidate.anchor,
-      verdict: 'unconfirmed',
-      dn: candidate.dn,
-      kind: undefined,
-      reason:
-        unreadForest === undefined
-          ? 'a forest could not look it up, so it is not deleted.'
-          : `${unreadForest} could not be read this cycle${problem ? ` [${problem.code}]` : ''}, so it is not deleted.`,
-    };
-  }
-
   #readable(): Forest[] {
     return this.#forests.filter((forest) => !this.#problems.has(forest.name));
   }
@@ -325,7 +273,7 @@ export class MultiForestSource implements DirectorySource {
   }
 }
 
-function parseDnOrEmpty(dn: string): NormalizedRdn[] {
+export function parseDnOrEmpty(dn: string): NormalizedRdn[] {
   try {
     return parseDn(dn);
   } catch {

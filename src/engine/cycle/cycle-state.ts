@@ -104,7 +104,7 @@ export interface MemberRemoval {
 }
 
 export class CycleState {
-  mode: 'full' | 'delta';
+  mode: 'full' | 'delta' | 'object';
   runId = 0;
   tenant!: TenantContext;
   readonly startedAt: Date;
@@ -160,7 +160,7 @@ export class CycleState {
   readonly #partOf: (dn: string) => string | undefined;
 
   constructor(options: {
-    mode: 'full' | 'delta';
+    mode: 'full' | 'delta' | 'object';
     historyMode: (work: RunWork) => RunHistoryMode;
     startedAt: Date;
     reporter: Reporter;

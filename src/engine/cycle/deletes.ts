@@ -96,6 +96,7 @@ async function guardReasonsPerPart(phase: DeletesPhase, parts: SourceParts, dele
 async function listingCandidates(phase: DeletesPhase): Promise<DeletionCandidate[]> {
   const { state, store, source } = phase;
   const candidates: DeletionCandidate[] = [];
+  if (state.mode === 'object') return await objectRunCandidates(phase);
   if (state.mode === 'full') {
     for await (const link of store.unseenLinks(state.runId))
       if (!state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
@@ -108,6 +109,18 @@ async function listingCandidates(phase: DeletesPhase): Promise<DeletionCandidate
   for await (const link of store.allLinks()) {
     if (!listed.has(link.anchor) && !state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
   }
+  return candidates;
+}
+
+/**
+ * An object run lists nothing: its deletes come from reading its objects by GUID, where "no such object" may be an
+ * object the account cannot see. Each is confirmed as a listing's missing object is, and withheld when merely hidden.
+ */
+async function objectRunCandidates(phase: DeletesPhase): Promise<DeletionCandidate[]> {
+  const { state } = phase;
+  const links = await phase.store.getLinks([...state.deletes.keys()]);
+  const candidates = [...links.values()].map((link) => ({ anchor: link.anchor, dn: state.deletes.get(link.anchor)?.dn || link.dn }));
+  for (const candidate of candidates) state.deletes.delete(candidate.anchor);
   return candidates;
 }
 

@@ -56,6 +56,21 @@ class FakeForest implements ForestReader {
     if (this.down) throw unreachable();
     return [...this.directory.objects.values()].find((object) => object.attributes.objectsid?.[0] === sid)?.anchor;
   }
+  get account(): string {
+    return `AAD_${this.sid.slice(-5)}`;
+  }
+  async findObject(identity: { dn: string } | { userPrincipalName: string }) {
+    const object = [...this.directory.objects.values()].find((candidate) =>
+      'dn' in identity ? candidate.dn === identity.dn : candidate.attributes.userprincipalname?.[0] === identity.userPrincipalName,
+    );
+    return object ? ({ found: true, anchor: object.anchor, dn: object.dn } as const) : ({ found: false } as const);
+  }
+  async examineObject(candidate: DeletionCandidate) {
+    const object = this.directory.objects.get(candidate.anchor);
+    return object
+      ? { state: 'visible' as const, reason: 'in scope', dn: object.dn, kind: object.kind, object }
+      : { state: 'gone' as const, reason: 'no such object', dn: candidate.dn, kind: undefined, object: undefined };
+  }
   async close(): Promise<void> {}
   // biome-ignore lint/correctness/useYield: it fails before its first value, as a DC that does not answer
   async *#unreachable(): AsyncGenerator<never, string> {
@@ -194,6 +209,19 @@ describe('several forests as one source (issue 22)', () => {
     assert.deepEqual(await verdicts(), ['FFFF hidden', 'ZZZZ gone'], 'fiona exists in fabrikam: never gone');
     fabrikam.down = true;
     assert.deepEqual(await verdicts(), ['FFFF unconfirmed', 'ZZZZ unconfirmed']);
+  });
+
+  it('explain finds and examines an object in the forest that holds it', async () => {
+    const both = source();
+    assert.equal(both.account, 'AAD_1-2-3, AAD_7-8-9');
+    assert.deepEqual(await both.findObject({ userPrincipalName: 'fiona@corp.example.test' }), {
+      found: true,
+      anchor: 'FFFF',
+      dn: 'CN=fiona,OU=Fabrikam,DC=fabrikam,DC=example,DC=test',
+    });
+    assert.deepEqual(await both.findObject({ dn: 'CN=fiona,OU=Corp,DC=corp,DC=example,DC=test' }), { found: false });
+    assert.equal((await both.examineObject({ anchor: 'FFFF', dn: '' })).state, 'visible', 'no DN: asked of every forest');
+    assert.equal((await both.examineObject({ anchor: 'AAAA', dn: 'CN=alice,OU=Corp,DC=corp,DC=example,DC=test' })).state, 'visible');
   });
 
   it('counts the deletion guard per forest too: a forest losing most of its objects is stopped', async () => {
