@@ -10,14 +10,17 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Add-CoexistenceForest'
         'Compare-CoexistenceConfiguration'
         'Export-CoexistenceConfiguration'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceConfiguration'
+        'Get-CoexistenceForest'
         'Get-OnlineCoexistenceObject'
         'Get-OnlineCoexistenceSyncHistory'
         'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'
+        'Remove-CoexistenceForest'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'

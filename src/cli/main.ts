@@ -9,6 +9,7 @@ import { PRODUCT_VERSION } from '../version.ts';
 import { registerConfigure } from './verbs/configure.ts';
 import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
 import { registerExplain } from './verbs/explain.ts';
+import { registerForest } from './verbs/forest.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
 import { registerModuleRequest } from './verbs/module-request.ts';
@@ -34,6 +35,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   for (const register of [
     registerInstall,
     registerConfigure,
+    registerForest,
     registerSync,
     registerRestore,
     registerPromote,

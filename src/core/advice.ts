@@ -22,6 +22,9 @@ export const CMDLET_OF_COMMAND = {
   'settings export': 'Export-CoexistenceConfiguration',
   'settings import': 'Import-CoexistenceConfiguration',
   'settings compare': 'Compare-CoexistenceConfiguration',
+  'forest add': 'Add-CoexistenceForest',
+  'forest list': 'Get-CoexistenceForest',
+  'forest remove': 'Remove-CoexistenceForest',
 } as const;
 export type CommandName = keyof typeof CMDLET_OF_COMMAND;
 
@@ -56,6 +59,7 @@ export const PARAMETER_OF_OPTION = {
   '--notify-from': '-NotifyFrom',
   '--notify-to': '-NotifyTo',
   '--notify-webhook': '-NotifyWebhook',
+  '--name': '-Name',
 } as const;
 export type OptionName = keyof typeof PARAMETER_OF_OPTION;
 

@@ -30,6 +30,8 @@ export type RunStatus =
   | 'in-progress'
   | 'success'
   | 'completed-export-errors'
+  /** The cycle synchronised what it could read, but a part of the source (a forest) could not be read: its objects were left as they are. */
+  | 'completed-forest-errors'
   | 'stopped-deletion-threshold-exceeded'
   | 'stopped-server-down'
   | 'stopped-by-request'

@@ -16,7 +16,7 @@ import { createApplier } from './cycle/apply.ts';
 import { CLOUD_WATERMARK, detectCloudDrift, type CloudDriftPolicy } from './cycle/cloud-drift.ts';
 import { DELETED_ITEMS_DAYS } from './cycle/comebacks.ts';
 import { createAfterDeletes } from './cycle/deferred-creates.ts';
-import { CycleState, type DriftEntry, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
+import { CycleState, emptyCounts, type DriftEntry, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
 import { exportDeletes } from './cycle/deletes.ts';
 import { importChanges, stopIfRequested } from './cycle/import-phase.ts';
 import { CycleLedger } from './cycle/ledger.ts';
@@ -81,9 +81,21 @@ export interface CycleResult {
   reverted: DriftEntry[];
   /** Changes made in the cloud that stay as they are: the `report` policy, or a revert that failed or was withheld. */
   drift: DriftEntry[];
+  /** A source read in parts (forests): how each went, with its own counts; absent for a source of one directory. */
+  parts?: PartResult[];
   startedAt: Date;
   endedAt: Date;
   message: string | null;
+}
+
+/** One part of a source read in parts (a forest), as the cycle ended for it. */
+export interface PartResult {
+  name: string;
+  status: 'read' | 'unreadable';
+  /** Why it could not be read; null when it was. */
+  error: { code: string; message: string } | null;
+  counts: RunCounts;
+  notices: string[];
 }
 
 /** A cycle recorded in the run history, not run yet: what a cycle that cannot connect ends as (abandonCycle). */
@@ -96,12 +108,14 @@ export interface StartedCycle {
 /**
  * Records the cycle as a run before anything is connected or read, so that a cycle that fails to sign in or to reach
  * Graph shows in the history (status, the report, the metrics) like any other. Call while holding the run lock.
+ * `partOf` names the part (forest) of a DN, for a source read in parts; it may ask a source connected only later.
  */
 export async function startCycle(
   options: CycleOptions,
   store: StateStore,
   reporter: Reporter,
   now: () => Date = () => new Date(),
+  partOf?: (dn: string) => string | undefined,
 ): Promise<StartedCycle> {
   const watermark = await store.getWatermark(AD_WATERMARK);
   const state = new CycleState({
@@ -109,6 +123,7 @@ export async function startCycle(
     historyMode: options.runMode.historyMode,
     startedAt: now(),
     reporter,
+    ...(partOf ? { partOf } : {}),
   });
   if (state.mode !== options.mode) reporter.verbose('No delta watermark is stored yet: running a full import.');
   const interrupted = await store.markInterruptedRuns(state.startedAt);
@@ -135,7 +150,8 @@ export async function abandonCycle(store: StateStore, started: StartedCycle, err
 export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies, started?: StartedCycle): Promise<CycleResult> {
   const { store, source, target, reporter, signal } = dependencies;
   const now = dependencies.now ?? (() => new Date());
-  const { state, watermark } = started ?? (await startCycle(options, store, reporter, now));
+  const partOf = source.parts ? (dn: string) => source.parts?.partOf(dn) : undefined;
+  const { state, watermark } = started ?? (await startCycle(options, store, reporter, now, partOf));
 
   const recordsInto = options.runMode.storeView(store);
   // An object run lists what it sends too: its few operations are the steps the administrator asked to see.
@@ -185,16 +201,23 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
       if (importedTo !== undefined) await ledger.commitWatermark(AD_WATERMARK, importedTo);
     }
     reportSummaries(state);
+    const unreadable = unreadableParts(source);
     const status: RunStatus = withheldByGuard
       ? 'stopped-deletion-threshold-exceeded'
-      : state.counts.errors > 0
-        ? 'completed-export-errors'
-        : 'success';
-    return { ...(await finish(store, state, now(), status)), ...(importedTo === undefined ? {} : { watermark: importedTo }) };
+      : unreadable.length > 0
+        ? 'completed-forest-errors'
+        : state.counts.errors > 0
+          ? 'completed-export-errors'
+          : 'success';
+    const message = unreadable.length > 0 ? unreadable.join(' ') : undefined;
+    return {
+      ...(await finish(store, state, now(), status, message, source)),
+      ...(importedTo === undefined ? {} : { watermark: importedTo }),
+    };
   } catch (error) {
     if (error instanceof StopRequestedError) {
       reporter.warning('The cycle was stopped on request after the batch in flight; the next cycle resumes from the last recorded watermark.');
-      return await finish(store, state, now(), 'stopped-by-request', error.message);
+      return await finish(store, state, now(), 'stopped-by-request', error.message, source);
     }
     // A directory, service or store out of reach is the original's stopped-server-down; anything else failed.
     await finish(store, state, now(), isTransient(error) ? 'stopped-server-down' : 'failed', error instanceof Error ? error.message : String(error));
@@ -226,7 +249,31 @@ function reportSummaries(state: CycleState): void {
     state.reporter.warning(`… and ${state.notices.length - shown.length} more such notices (run with verbose output to see them all).`);
 }
 
-async function finish(store: StateStore, state: CycleState, endedAt: Date, status: RunStatus, message?: string): Promise<CycleResult> {
+/** The parts (forests) that could not be read this cycle, each said by name, with why: the run's message. */
+function unreadableParts(source: DirectorySource): string[] {
+  return (source.parts?.outcomes() ?? [])
+    .filter((part) => part.problem !== undefined)
+    .map((part) => `${part.name} could not be read [${part.problem!.code}]: ${part.problem!.message} Its objects were left as they are.`);
+}
+
+function partResults(state: CycleState, source: DirectorySource | undefined): PartResult[] | undefined {
+  return source?.parts?.outcomes().map((part) => ({
+    name: part.name,
+    status: part.problem === undefined ? 'read' : 'unreadable',
+    error: part.problem === undefined ? null : { code: part.problem.code, message: part.problem.message },
+    counts: { ...(state.countsByPart.get(part.name) ?? emptyCounts()) },
+    notices: [...part.notices],
+  }));
+}
+
+async function finish(
+  store: StateStore,
+  state: CycleState,
+  endedAt: Date,
+  status: RunStatus,
+  message?: string,
+  source?: DirectorySource,
+): Promise<CycleResult> {
   const counts = { ...state.counts };
   if (state.errors.length > 0) await store.recordObjectErrors(state.runId, state.errors);
   const notes = [
@@ -251,7 +298,9 @@ async function finish(store: StateStore, state: CycleState, endedAt: Date, statu
   ];
   if (notes.length > 0) await store.recordObjectChanges(state.runId, notes);
   await store.finishRun(state.runId, status, counts, endedAt, message);
+  const parts = partResults(state, source);
   return {
+    ...(parts ? { parts } : {}),
     runId: state.runId,
     mode: state.runMode,
     status,

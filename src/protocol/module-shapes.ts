@@ -27,6 +27,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   attributes: 'DirSync.ExplainedAttribute',
   nextCycle: 'DirSync.GraphRequest',
   history: 'DirSync.ObjectHistoryEntry',
+  forests: 'DirSync.ForestRun',
 };
 
 /** Values that are another system's data (a Graph request's body): kept as they are, names and all. */
@@ -38,7 +39,7 @@ export function propertyName(name: string): string {
 
 /** The result as the module writes it to the pipeline, under the result's own type name. */
 export function toModuleShape(result: CommandResult): TypedObject {
-  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(result.properties) : result.properties;
+  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(forestsSideBySide(result.properties)) : result.properties;
   return new TypedObject(result.typeName, shapeProperties(properties));
 }
 
@@ -61,6 +62,33 @@ function flattenCounts(properties: Record<string, unknown>): Record<string, unkn
     errorCount,
     ...details,
     ...(reverted === undefined ? {} : { revertedChanges: reverted }),
+  };
+}
+
+/** A run's forests (keyed by name in --json) become a list, one DirSync.ForestRun per forest with its counts flat. */
+function forestsSideBySide(properties: Record<string, unknown>): Record<string, unknown> {
+  const { forests } = properties;
+  if (!isPlainObject(forests)) return properties;
+  return {
+    ...properties,
+    forests: Object.entries(forests).map(([name, forest]) => {
+      const { status, counts, error, notices } = forest as {
+        status: string;
+        counts: Record<string, unknown>;
+        error?: { code: string; message: string };
+        notices?: string[];
+      };
+      const { errors: errorCount, ...otherCounts } = counts;
+      return {
+        name,
+        status,
+        ...otherCounts,
+        errorCount,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        notices: notices ?? [],
+      };
+    }),
   };
 }
 

@@ -4,6 +4,7 @@
 // theirs) and the deletes the run withheld. Secrets never reach it: the store does not keep them (SECRET_ATTRIBUTES).
 // Each object listed carries the command line that explains it (dirsync explain), to copy.
 import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
+import type { PartResult } from '../engine/sync-cycle.ts';
 import { card, html, page, shownValue, table, type Html } from './html.ts';
 
 /** The last readiness check, as the installation keeps it. */
@@ -35,6 +36,8 @@ export interface RunReport {
   /** The command line that explains one object, by its anchor. */
   explainCommand(anchor: string): string;
   readiness?: ReadinessOverview;
+  /** An installation with several forests: how the run went in each. */
+  forests?: readonly PartResult[];
 }
 
 export function runPage(report: RunReport): string {
@@ -64,6 +67,7 @@ export function runPage(report: RunReport): string {
       </tbody></table>
       ${run.mode.startsWith('standby-') ? html`<p class="card warn" id="standby">A standby installation's run (staging mode): nothing was sent to Entra ID. The counts and changes are what it would have done.</p>` : ''}
       <div class="cards">${card('added', run.counts.added)}${card('updated', run.counts.updated)}${card('deleted', run.counts.deleted)}${card('unchanged', run.counts.unchanged)}${card('errors', run.counts.errors, run.counts.errors > 0 ? 'bad' : 'good')}${card('not exportable', run.counts.notExportable)}${card('reverted', run.counts.reverted, run.counts.reverted > 0 ? 'warn' : '')}${card('restored', run.counts.restored)}${card('withheld deletes', withheld.length, withheld.length > 0 ? 'warn' : '')}</div>
+      ${report.forests ? html`<h2>Forests</h2>${forestSection(report.forests)}` : ''}
       <h2>Errors</h2>${errorSection(report)}
       <h2>Added and updated</h2>
       ${table(
@@ -109,6 +113,19 @@ export function runPage(report: RunReport): string {
         'This run withheld no delete.',
       )}
       <h2>Readiness</h2>${readinessSection(report.readiness)}`,
+  );
+}
+
+/** The forests side by side: read or not (and why), and each one's counts. */
+function forestSection(forests: readonly PartResult[]): Html {
+  return table(
+    'forests',
+    ['Forest', 'Status', 'Added', 'Updated', 'Deleted', 'Unchanged', 'Errors', 'Not exportable', 'Notes'],
+    forests.map(
+      (forest) =>
+        html`<tr><td>${forest.name}</td><td class="${forest.status === 'read' ? 'status-good' : 'status-bad'}">${forest.status}</td><td>${forest.counts.added}</td><td>${forest.counts.updated}</td><td>${forest.counts.deleted}</td><td>${forest.counts.unchanged}</td><td>${forest.counts.errors}</td><td>${forest.counts.notExportable}</td><td>${[...(forest.error ? [`${forest.error.code}: ${forest.error.message}`] : []), ...forest.notices].join(' · ')}</td></tr>`,
+    ),
+    '',
   );
 }
 

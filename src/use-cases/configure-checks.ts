@@ -5,6 +5,7 @@ import type { Reporter } from '../core/reporter.ts';
 import { openDirectoryConnection, type DirectoryClient } from '../connectors/ad/connection.ts';
 import { ensureExchangeSchema, ensureOusExist } from '../connectors/ad/directory-checks.ts';
 import { probeDeletionVisibility } from '../connectors/ad/deletion-visibility-probe.ts';
+import { readForestName } from '../connectors/ad/root-dse.ts';
 import { DirectoryScope } from '../connectors/ad/scope.ts';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../connectors/entra/connection.ts';
@@ -62,6 +63,7 @@ export async function checkActiveDirectory(
     openDirectoryConnection({ ...connection, bindDn: settings.adminUser, password: settings.adminPassword }),
   );
   try {
+    const forestName = await readForestName(admin);
     await check('the organizational units in scope exist', report, () =>
       ensureOusExist(
         admin,
@@ -92,6 +94,7 @@ export async function checkActiveDirectory(
           allowPlainLdap: settings.allowPlainLdap,
           serviceAccount: null,
           deletionVisibility,
+          forestName,
         },
         password: settings.adminPassword,
       };
@@ -116,6 +119,7 @@ export async function checkActiveDirectory(
         allowPlainLdap: settings.allowPlainLdap,
         serviceAccount: { objectGuid: account.objectGuid, samAccountName: account.samAccountName, dn: account.dn },
         deletionVisibility,
+        forestName,
       },
       password: account.password,
     };

@@ -76,6 +76,8 @@ export function configurationResult(
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
       staging: configuration.staging,
       leaseStaleAfterHours: configuration.activeLease.staleAfterHours,
+      /** Every forest's name, the first one first (forest list has the details). */
+      forests: [...(ad?.forestName ? [ad.forestName] : []), ...configuration.forests.map((forest) => forest.name)],
       cloudDrift: configuration.cloudDrift,
       notifySmtp: smtp ? `${smtp.host.includes(':') ? `[${smtp.host}]` : smtp.host}:${smtp.port}${smtp.startTls ? ' (STARTTLS)' : ''}` : null,
       notifyFrom: smtp?.from ?? null,

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
+import { readForestRuns } from '../install/forest-runs.ts';
 import { readReadinessSummary } from '../install/readiness-summary.ts';
 import { runPage, type RunSetting } from '../report/run-page.ts';
 import { DEFAULT_RETAINED_RUNS, type DirSyncStore } from '../store/store.ts';
@@ -78,8 +79,19 @@ export async function runReport(
   const readiness = await readReadinessSummary(installation);
   const setting = await runSetting(installation);
   const explainCommand = (anchor: string) => `dirsync explain --path ${shellQuoted(installation.path)} --anchor ${anchor}`;
+  const forests = (await readForestRuns(installation)).get(run.id);
   return {
-    html: runPage({ run, setting, changes, deleted, errors, actionFor, explainCommand, ...(readiness ? { readiness } : {}) }),
+    html: runPage({
+      run,
+      setting,
+      changes,
+      deleted,
+      errors,
+      actionFor,
+      explainCommand,
+      ...(readiness ? { readiness } : {}),
+      ...(forests ? { forests } : {}),
+    }),
     changes,
     deleted,
     errors,

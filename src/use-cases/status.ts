@@ -1,6 +1,7 @@
 // status: "is a sync running, when is the next one, and what did the last ones do?" — the schedule, then the last runs,
 // newest first, with their errors. Previews stay out unless asked for (--all): they would crowd the real runs.
 import * as z from 'zod';
+import { readForestRuns } from '../install/forest-runs.ts';
 import { Installation } from '../install/installation.ts';
 import { runningSync } from '../install/run-lock.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
@@ -29,6 +30,7 @@ export async function status(parameters: StatusParameters, output: CommandOutput
   try {
     const history = await store.listRuns(parameters.all ? parameters.last : DEFAULT_RETAINED_RUNS);
     const runs = history.filter((run) => parameters.all || !isPreview(run)).slice(0, parameters.last);
+    const forests = await readForestRuns(installation);
     // The newest run carries the schedule: when it ran, and when the next one is due.
     const schedule = await scheduleOf(installation, await installation.readConfiguration(), runs[0]);
     if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}; the service is ${schedule.service}.`);
@@ -59,6 +61,7 @@ export async function status(parameters: StatusParameters, output: CommandOutput
         upnClashes,
         reverted: driftOf('reverted'),
         drift: driftOf('drift'),
+        forests: forests.get(id),
       });
       output.result(index === 0 ? { ...result, properties: { ...result.properties, schedule: { ...schedule } } } : result);
     }

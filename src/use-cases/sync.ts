@@ -93,6 +93,7 @@ export async function syncOnce(
       upnClashes: run.upnClashes,
       reverted: run.reverted,
       drift: run.drift,
+      forests: run.parts,
     }),
   );
   await notify({ run });

@@ -8,7 +8,11 @@ import type { CloudOperation } from '../engine/operations.ts';
 import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.ts';
 import { abandonCycle, runSyncCycle, startCycle, type CycleOptions, type CycleResult, type StartedCycle } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
+import { recordForestRun } from '../install/forest-runs.ts';
 import { Installation } from '../install/installation.ts';
+import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
+import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
+import { deltaDeletionsOf } from './forests.ts';
 import { withConnections, withInstallation, type InstallationContext } from './installation-context.ts';
 
 export interface CycleRequest {
@@ -16,6 +20,8 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** Forests being removed (forest remove): read no more, their objects deleted in the cloud as out of scope. */
+  withdrawnForests?: readonly string[];
   /** Only these objects (anchors), through the same phases (sync --object): no watermark moves. */
   objects?: readonly string[];
   /** Take the tenant's lease from an installation that stopped renewing it (sync --take-over-lease). */
@@ -68,19 +74,21 @@ export async function runInstallationCycle(
 ): Promise<CycleResult> {
   const { signal, observer } = watchers;
   const runMode = await cycleRunMode(path, request, reporter, watchers.configuration);
+  const directory = { withdrawnForests: request.withdrawnForests ?? [] };
   const needs = { lock: true, store: true, ...(watchers.configuration ? { configuration: watchers.configuration } : {}) } as const;
   return withInstallation(path, needs, reporter, async (opened) => {
     // Recorded before connecting: a cycle that cannot sign in or reach Graph is a run in the history too.
-    const started = await startCycle(cycleOptions(opened.configuration, request, runMode), opened.store, reporter);
-    let connected = false;
+    let source: ObjectDirectory | undefined;
+    const partOf = (dn: string) => source?.parts?.partOf(dn);
+    const started = await startCycle(cycleOptions(opened.configuration, request, runMode), opened.store, reporter, undefined, partOf);
     try {
-      return await withConnections(opened, { directory: true, cloud: runMode }, reporter, async (connections) => {
-        connected = true;
+      return await withConnections(opened, { directory, cloud: runMode }, reporter, async (connections) => {
+        source = connections.source;
         observer?.connected(connections.cloud.graphCounters);
         return runCycleIn({ ...opened, ...connections }, runMode, request, reporter, signal, started);
       });
     } catch (error) {
-      if (!connected) await abandonCycle(opened.store, started, error);
+      if (source === undefined) await abandonCycle(opened.store, started, error);
       throw error;
     }
   });
@@ -99,12 +107,21 @@ export async function cycleRunMode(path: string, request: RunRequest, reporter: 
 }
 
 /** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
-export function withCycleContext<T>(path: string, runMode: RunParts, reporter: Reporter, work: (context: CycleContext) => Promise<T>): Promise<T> {
-  return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode }, reporter, work);
+export function withCycleContext<T>(
+  path: string,
+  runMode: RunParts,
+  reporter: Reporter,
+  work: (context: CycleContext) => Promise<T>,
+  directory: true | { withdrawnForests: readonly string[] } = true,
+): Promise<T> {
+  return withInstallation(path, { lock: true, store: true, directory, cloud: runMode }, reporter, work);
 }
 
-/** One pass of the engine in an open context (of a cycle `started` already, or a new one). */
-export function runCycleIn(
+/**
+ * One pass of the engine in an open context (of a cycle `started` already, or a new one); with several forests, how
+ * each went is kept for status and the report.
+ */
+export async function runCycleIn(
   context: CycleContext,
   runMode: RunParts,
   request: Omit<CycleRequest, 'preview'>,
@@ -112,7 +129,7 @@ export function runCycleIn(
   signal?: AbortSignal,
   started?: StartedCycle,
 ): Promise<CycleResult> {
-  return runSyncCycle(
+  const result = await runSyncCycle(
     cycleOptions(context.configuration, request, runMode),
     {
       store: context.store,
@@ -124,6 +141,8 @@ export function runCycleIn(
     },
     started,
   );
+  if (result.parts) await recordForestRun(context.installation, result.runId, result.parts, DEFAULT_RETAINED_RUNS);
+  return result;
 }
 
 /** The engine's options for one cycle of this configuration. */
@@ -135,7 +154,7 @@ export function cycleOptions(configuration: Configuration, request: Omit<CycleRe
     acceptDeletes: request.acceptDeletes,
     deletionGuard: configuration.deletionThreshold,
     softMatch: configuration.matching.softMatch,
-    deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+    deltaDeletions: deltaDeletionsOf(configuration),
     cloudDrift: configuration.cloudDrift,
   };
 }

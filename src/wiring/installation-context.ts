@@ -4,7 +4,7 @@
 // session refuses every write, whatever the sink; a run that writes holds the tenant's lease first (tenant-lease.ts).
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
-import type { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
 import type { RunParts } from '../engine/run-mode.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
@@ -13,6 +13,7 @@ import type { StoredSecrets } from '../install/secret-vault.ts';
 import type { DirSyncStore } from '../store/store.ts';
 import { configurationRequired } from './configuration-required.ts';
 import { connectCloud, openDirectorySource, type CloudConnection } from './connections.ts';
+import { openForests } from './forests.ts';
 import { openInstalledStore } from './installed-store.ts';
 import { holdTenantLease } from './tenant-lease.ts';
 
@@ -20,8 +21,8 @@ export interface InstallationNeeds {
   /** Hold the installation's run lock (anything that writes the store or the cloud). */
   lock?: boolean;
   store?: boolean;
-  /** Read AD with the stored account. */
-  directory?: boolean;
+  /** Read AD with the stored account(s); `withdrawnForests`: forests being removed, read no more (forest remove). */
+  directory?: boolean | { withdrawnForests: readonly string[] };
   /** Connect to the tenant; the session writes only if the run mode does. */
   cloud?: RunParts;
   /** Run with this configuration instead of the stored one (configure --preview: the would-be configuration). */
@@ -36,7 +37,7 @@ export interface BaseContext {
 
 export type InstallationContext<Needs extends InstallationNeeds> = BaseContext &
   (Needs['store'] extends true ? { store: DirSyncStore } : unknown) &
-  (Needs['directory'] extends true ? { source: ActiveDirectorySource } : unknown) &
+  (Needs['directory'] extends true | { withdrawnForests: readonly string[] } ? { source: ObjectDirectory } : unknown) &
   (Needs['cloud'] extends RunParts ? { cloud: CloudConnection } : unknown);
 
 /**
@@ -111,7 +112,11 @@ export async function withConnections<Needs extends Pick<InstallationNeeds, 'dir
       }
     }
     if (needs.directory) {
-      const source = openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
+      const withdrawn = typeof needs.directory === 'object' ? needs.directory.withdrawnForests : [];
+      const source =
+        configuration.forests.length > 0 || withdrawn.length > 0
+          ? openForests(configuration, secrets, { reporter, installationPath: installation.path, withdrawn })
+          : openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
       closers.push(() => source.close());
       connected.source = source;
     }

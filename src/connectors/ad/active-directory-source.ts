@@ -2,8 +2,9 @@
 // delta import through one of two change trackers — the DirSync control (replication-changes-tracker.ts), or
 // uSNChanged + Show Deleted when the account lacks the replication rights (usn-tracker.ts) — and the reads that
 // find deletions a delta cannot see (listScope, confirmDeletions); and one object found and examined (explain).
-import { InsufficientAccessError } from 'ldapts';
+import { InsufficientAccessError, NoSuchObjectError } from 'ldapts';
 import type { Client } from 'ldapts';
+import { DirSyncError } from '../../core/errors.ts';
 import type { Reporter } from '../../core/reporter.ts';
 import { directoryImport } from '../../engine/directory-import.ts';
 import type { ImportChange, ObjectKind, SourceObject, Watermark } from '../../engine/model.ts';
@@ -25,12 +26,13 @@ import { directoryConfigurationError } from './errors.ts';
 import { findObject, type DirectoryIdentity, type FoundObject } from './object-finder.ts';
 import { emptyStatistics, pagedSearch, resetStatistics, type ImportStatistics } from './paged-search.ts';
 import { ReplicationChangesTracker } from './replication-changes-tracker.ts';
-import { readRootDse, type RootDse } from './root-dse.ts';
+import type { ForeignPrincipals } from './foreign-principals.ts';
+import { readDomainDn, readRootDse, type RootDse } from './root-dse.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { SELECTION_ATTRIBUTES, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
 import { UsnTracker } from './usn-tracker.ts';
-import { anchorFromGuid } from './values.ts';
+import { anchorFromGuid, firstBuffer, sidToString, type LdapValues } from './values.ts';
 import { decodeWatermark } from './watermark.ts';
 
 export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions {
@@ -44,6 +46,8 @@ export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions
   changeTracking?: 'auto' | 'usn';
   /** Where skipped objects (verbose) and weakened change tracking (warning) are reported. */
   output?: Pick<Reporter, 'verbose' | 'warning'>;
+  /** The installation's other forests: group members from them (foreign security principals) are resolved there. */
+  foreignPrincipals?: ForeignPrincipals;
 }
 
 /** An object a listing of the scope found: its anchor and where it is. */
@@ -65,10 +69,19 @@ export interface ObjectExamination {
   object: SourceObject | undefined;
 }
 
+/** A directory as explain and sync --object ask it: one object found and examined, besides a cycle's reads. */
+export interface ObjectDirectory extends DirectorySource {
+  /** The account (or accounts, with several forests) the directory is read with. */
+  readonly account: string;
+  findObject(identity: DirectoryIdentity): Promise<FoundObject>;
+  examineObject(candidate: DeletionCandidate): Promise<ObjectExamination>;
+  close(): Promise<void>;
+}
+
 /** A listing's entries are small: it pages by AD's MaxPageSize (fewer round trips, measured 15 % faster on Samba). */
 const LISTING_PAGE_SIZE = 1000;
 
-export class ActiveDirectorySource implements DirectorySource {
+export class ActiveDirectorySource implements ObjectDirectory {
   /** What the last import read (full or delta), and the re-reads since. */
   readonly statistics: ImportStatistics = emptyStatistics();
   /** What the last listScope() read. */
@@ -166,6 +179,33 @@ export class ActiveDirectorySource implements DirectorySource {
       searchBases: [...listing.bySearchBase].map(([dn, returned]) => ({ dn, returned })),
       contains: (searchBase, dn) => isDnWithin(dn, searchBase),
     };
+  }
+
+  /** The SID of the domain read (S-1-5-21-…): a foreign security principal whose SID extends it stands for one of its objects. */
+  async domainSid(): Promise<string> {
+    const { client } = await this.#connection();
+    const domain = await readDomainDn(client);
+    const { searchEntries } = await client.search(domain, { scope: 'base', attributes: ['objectSid'], explicitBufferAttributes: ['objectSid'] });
+    const sid = firstBuffer(searchEntries[0]?.objectSid as LdapValues | undefined);
+    if (sid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the domain ${domain} was read without its objectSid`);
+    return sidToString(sid);
+  }
+
+  /** The anchor of the object with this SID; undefined when the domain holds none. */
+  async anchorOfSid(sid: string): Promise<string | undefined> {
+    const { client } = await this.#connection();
+    try {
+      const { searchEntries } = await client.search(`<SID=${sid}>`, {
+        scope: 'base',
+        attributes: ['objectGUID'],
+        explicitBufferAttributes: ['objectGUID'],
+      });
+      const guid = firstBuffer(searchEntries[0]?.objectGUID as LdapValues | undefined);
+      return guid === undefined ? undefined : anchorFromGuid(guid);
+    } catch (error) {
+      if (error instanceof NoSuchObjectError) return undefined;
+      throw lostConnectionError(error, this.#options.url);
+    }
   }
 
   async close(): Promise<void> {
@@ -274,7 +314,7 @@ export class ActiveDirectorySource implements DirectorySource {
     if (this.#client === undefined || !this.#client.isBound) {
       await this.#client?.unbind().catch(() => undefined);
       this.#client = await openDirectoryConnection(this.#options);
-      this.#reader = new DirectoryReader(this.#client);
+      this.#reader = new DirectoryReader(this.#client, this.#options.foreignPrincipals);
     }
     return { client: this.#client, reader: this.#reader! };
   }

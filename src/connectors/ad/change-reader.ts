@@ -116,8 +116,8 @@ export class ChangeReader {
     if (kind === 'group' && increments !== undefined) {
       delete object.references.members;
       object.references.memberChanges = {
-        added: await this.reader.anchorsOf(increments.added),
-        removed: await this.reader.anchorsOf(increments.removed),
+        added: await this.reader.anchorsOf(increments.added, read.dn),
+        removed: await this.reader.anchorsOf(increments.removed, read.dn),
       };
     }
     const { members, memberChanges } = object.references;

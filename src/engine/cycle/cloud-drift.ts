@@ -359,7 +359,7 @@ export function noteReverted(state: CycleState, operation: CloudOperation): void
   }
   if (remaining.length < entries.length && !state.revertedObjects.has(operation.anchor)) {
     state.revertedObjects.add(operation.anchor);
-    state.counts.reverted++;
+    state.count('reverted', entries[0]?.dn ?? '');
   }
   if (remaining.length > 0) state.drift.set(operation.anchor, remaining);
   else state.drift.delete(operation.anchor);

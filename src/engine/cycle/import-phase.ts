@@ -197,10 +197,10 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
       plan.operations.push({ action: 'update', objectType: mapped.objectType, anchor: object.anchor, cloudId: link.cloudId, body: changes });
       continue;
     }
-    state.counts.unchanged++;
+    state.count('unchanged', object.dn);
     // Remembered only where a reference step may still change the object (memory stays small).
     if (state.groupMembers.has(object.anchor) || state.groupMemberChanges.has(object.anchor) || state.managers.has(object.anchor))
-      state.unchangedObjects.add(object.anchor);
+      state.unchangedObjects.set(object.anchor, object.dn);
     if (link.dn !== object.dn) plan.renamed.push({ ...link, dn: object.dn });
   }
   return plan;
