@@ -108,6 +108,8 @@ Describe 'Get-OnlineCoexistenceObject end to end' {
             -TenantId $context.cloud.tenantId -TargetCredential $targetCredential -AuthorityHost $context.cloud.authorityHost `
             -GraphEndpoint $context.cloud.graphEndpoint -CloudCaFile $context.cloud.caFile -WriteBudget '20000/10' `
             -IncludeOU $context.ad.ous.engineering -Confirm:$false | Out-Null
+        # One active installation per tenant: this second one writes once promoted (it takes the tenant's lease).
+        Switch-OnlineCoexistenceServer -InstallPath $path -Confirm:$false | Out-Null
     }
 
     It 'explains each object a -WhatIf plan would create or join, piped in: in scope, the same request next cycle' {
