@@ -52,6 +52,10 @@ export class TerminalOutput implements CommandOutput {
     if (this.verboseEnabled) this.line(`VERBOSE: ${message}`);
   }
 
+  get verboseShown(): boolean {
+    return this.verboseEnabled;
+  }
+
   warning(message: string): void {
     this.line(`WARNING: ${message}`);
   }

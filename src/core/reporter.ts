@@ -16,6 +16,8 @@ export interface Reporter {
   progress(event: ProgressEvent): void;
   verbose(message: string): void;
   warning(message: string): void;
+  /** False when verbose messages are dropped anyway: work that would compose one per object can skip it. */
+  readonly verboseShown?: boolean;
 }
 
 /** For callers that want nothing reported (tests, benchmarks). */

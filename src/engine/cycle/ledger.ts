@@ -20,7 +20,8 @@ export class CycleLedger {
   /** An operation's outcome: listed in the plan (when the run lists one), and said object by object (--verbose). */
   planned(outcome: OperationOutcome, context: OperationContext | undefined): void {
     this.#plan?.push(describeOperation(outcome.operation, context));
-    this.#state.reporter.verbose(describeOutcome(outcome, context, this.#plan !== undefined));
+    // One line per object costs ~6 µs (0.6 s a 100,000-object sync): only composed when it is shown.
+    if (this.#state.reporter.verboseShown !== false) this.#state.reporter.verbose(describeOutcome(outcome, context, this.#plan !== undefined));
   }
 
   /** Links with no cloud id yet, written before creates are sent (see pendingCreates in apply.ts). */
