@@ -479,6 +479,73 @@ export const errorCatalogue = {
     summary: 'The plan no longer applies: the configuration, the store, Active Directory or the cloud moved since it was computed. Nothing was sent.',
     action: 'Save a new plan (sync --preview --save-plan), review it again, and apply it.',
   },
+  // The attribute mapping (mapping set / get / test; per-object errors of a cycle).
+  'Mapping.invalid-file': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'The attribute mapping file is not JSON, or not in the mapping format.',
+    action: 'Correct the file (README: "The attribute mapping") and run mapping set (Set-CoexistenceAttributeMapping) again.',
+  },
+  'Mapping.syntax-error': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'An expression of the attribute mapping is not written in the expression syntax.',
+    action: 'Correct the expression at the column named, then run mapping set again.',
+  },
+  'Mapping.unknown-function': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'An expression of the attribute mapping calls a function DirSync does not know (names are case-sensitive).',
+    action: 'Use one of the functions the README lists, spelt as listed, then run mapping set again.',
+  },
+  'Mapping.wrong-argument-count': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'A function in the attribute mapping is given the wrong number or the wrong form of arguments.',
+    action: "Give the function the arguments of Microsoft's reference (the message lists them), then run mapping set again.",
+  },
+  'Mapping.unknown-target': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The attribute mapping names a target that is not a cloud property DirSync can set.',
+    action: 'Use a target the README lists (or extension:<name>), then run mapping set again.',
+  },
+  'Mapping.read-only-target': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The attribute mapping sets a cloud property DirSync must not or cannot set that way (the message says why).',
+    action: 'Remove that target from the mapping, or map it as the message says, then run mapping set again.',
+  },
+  'Mapping.unknown-attribute': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'An expression of the attribute mapping reads an attribute the Active Directory schema does not have, or one DirSync cannot read.',
+    action: 'Correct the attribute name (its lDAPDisplayName), or extend the schema first, then run mapping set again.',
+  },
+  'Mapping.expression-failed': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'An expression of the attribute mapping failed on this object (Error(…), or a function refused a value): it was not exported.',
+    action: "Correct the object's attributes in Active Directory, or the expression (mapping test shows what it gives).",
+  },
+  'Mapping.value-refused': {
+    category: 'InvalidData',
+    transient: false,
+    summary: "The value an expression gave does not fit its target (the target's type, or too many values): the object was not exported.",
+    action: "Correct the object's attributes in Active Directory, or the expression (mapping test shows what it gives).",
+  },
+  'Mapping.extension-type-conflict': {
+    category: 'InvalidData',
+    transient: false,
+    summary: "A directory extension property the mapping writes is registered on DirSync's application with another data type.",
+    action: "Map it with the data type it is registered with, or under another extension name: Graph cannot change a property's data type.",
+  },
+  'Mapping.object-not-synchronized': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'The object is not in Active Directory, or DirSync does not synchronize it (out of scope, excluded, or not a user or group).',
+    action: 'Give the distinguished name of a user or group in the synchronization scope.',
+  },
   // Staging mode.
   'Staging.standby': {
     category: 'InvalidOperation',

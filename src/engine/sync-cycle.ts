@@ -7,6 +7,7 @@
 import { isTransient, StopRequestedError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DeletionGuardSettings } from './deletion-guard.ts';
+import { directoryExtensions, type AttributeMapping } from './mapping/attribute-mapping.ts';
 import type { Watermark } from './model.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
 import type { RunParts } from './run-mode.ts';
@@ -22,6 +23,8 @@ export type { PlannedOperation, UpnClash, WithheldDelete } from './cycle/cycle-s
 
 /** The store key of the AD watermark. */
 export const AD_WATERMARK = 'active-directory';
+/** The store key of the custom attribute mapping the last completed cycle applied (its fingerprint; absent: the default). */
+export const MAPPING_APPLIED = 'attribute-mapping';
 
 /** How many queued retries one cycle takes on (the rest wait for the next cycle). */
 const RETRIES_PER_CYCLE = 5000;
@@ -36,6 +39,8 @@ export interface CycleOptions {
   softMatch: 'smtp-then-upn' | 'off';
   /** How a delta finds deletions: the directory's tombstones (visible to the account), or a listing of the scope. */
   deltaDeletions: 'tombstones' | 'listing';
+  /** The effective attribute mapping; when it differs from the one last applied, the cycle re-evaluates every object. */
+  mapping: AttributeMapping;
 }
 
 export interface CycleDependencies {
@@ -76,13 +81,21 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   const { store, source, target, reporter, signal } = dependencies;
   const now = dependencies.now ?? (() => new Date());
   const watermark = await store.getWatermark(AD_WATERMARK);
+  // A delta sees only what AD changed: after a mapping change every object must be evaluated again, so a full import.
+  const mappingChanged = ((await store.getWatermark(MAPPING_APPLIED)) ?? null) !== options.mapping.fingerprint;
   const state = new CycleState({
-    mode: options.mode === 'delta' && watermark === undefined ? 'full' : options.mode,
+    mode: options.mode === 'delta' && (watermark === undefined || mappingChanged) ? 'full' : options.mode,
     historyMode: options.runMode.historyMode,
     startedAt: now(),
     reporter,
+    mapping: options.mapping,
   });
-  if (state.mode !== options.mode) reporter.verbose('No delta watermark is stored yet: running a full import.');
+  if (state.mode !== options.mode)
+    reporter.verbose(
+      watermark === undefined
+        ? 'No delta watermark is stored yet: running a full import.'
+        : 'The attribute mapping changed since the last cycle: running a full import, which evaluates every object in scope again.',
+    );
   const interrupted = await store.markInterruptedRuns(state.startedAt);
   if (interrupted > 0)
     reporter.warning(
@@ -95,7 +108,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   const applier = createApplier(state, options.runMode.sink(dependencies.exporter), ledger);
   const phase = { state, store: recordsInto, source, target, applier, ledger, signal };
   try {
-    state.tenant = await target.tenant();
+    state.tenant = await target.tenant(directoryExtensions(options.mapping));
     state.queuedRetries = new Set(await store.listRetries(RETRIES_PER_CYCLE));
     const importedTo = await importChanges(
       {
@@ -123,7 +136,10 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     await settleRetryQueue(state, ledger);
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops).
-    if (!withheldByGuard) await ledger.commitWatermark(AD_WATERMARK, importedTo);
+    if (!withheldByGuard) {
+      await ledger.commitWatermark(AD_WATERMARK, importedTo);
+      if (mappingChanged) await ledger.commitWatermark(MAPPING_APPLIED, options.mapping.fingerprint ?? undefined);
+    }
     reportSummaries(state);
     const status: RunStatus = withheldByGuard
       ? 'stopped-deletion-threshold-exceeded'

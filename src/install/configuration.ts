@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
 import { DEFAULT_SHARE_PERCENT } from '../engine/deletion-guard.ts';
+import { customMappingSchema } from '../engine/mapping/attribute-mapping.ts';
 
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment', 'Custom'] as const;
 
@@ -81,6 +82,8 @@ export const configurationSchema = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
   /** A standby (staging mode): cycles import and plan, and export nothing, until `promote` makes it active. */
   staging: z.boolean().default(false),
+  /** The administrator's attribute mapping over the default one (mapping set); null: the default alone. */
+  attributeMapping: customMappingSchema.nullable().default(null),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -100,6 +103,7 @@ export function defaultConfiguration(): Configuration {
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
     staging: false,
+    attributeMapping: null,
   };
 }
 

@@ -3,7 +3,8 @@
 // a live import and in unit tests. Limits and character rules follow Microsoft's "Prepare directory attributes for
 // synchronization" (UPN 113 characters, 64 before the @; mail and each proxy address 256; mailNickname 64;
 // displayName 256; givenName and surname 64) and the mapping DirSync itself applies (src/engine/mapping.ts).
-import { mapToCloud, type TenantContext } from '../engine/mapping.ts';
+import { notExportableReason, type TenantContext } from '../engine/mapping.ts';
+import { exportedMailNickname } from '../engine/mapping/targets.ts';
 import type { SourceObject } from '../engine/model.ts';
 
 export type Severity = 'error' | 'warning';
@@ -76,7 +77,21 @@ export const UNKNOWN_TENANT: TenantContext = {
   initialDomain: 'tenant.onmicrosoft.com',
   verifiedDomains: new Set(),
   sourceAnchorProperty: 'extension_sourceAnchor',
+  extensionProperties: new Map(),
 };
+
+/** The AD attributes the rules read beyond what the mapping and selection read: a readiness scan asks AD for them too. */
+export const READINESS_ATTRIBUTES = [
+  'userPrincipalName',
+  'sAMAccountName',
+  'mail',
+  'mailNickname',
+  'proxyAddresses',
+  'displayName',
+  'givenName',
+  'sn',
+  'groupType',
+];
 
 /** The findings about one object on its own (duplicates are found by DuplicateIndex across objects). */
 export function checkObject(object: SourceObject, cloud: CloudFacts | undefined): Finding[] {
@@ -101,18 +116,16 @@ export function checkObject(object: SourceObject, cloud: CloudFacts | undefined)
       'Correct it to a single address such as name@example.com: ASCII, no spaces, no ( ) < > [ ] ; : , " \\.',
     );
   checkProxyAddresses(object, add);
-  if (object.kind !== 'contact') checkMailNickname(object, cloud, add);
-  if (object.kind === 'group') {
-    const mapped = mapToCloud(object, tenantOf(cloud));
-    if (!mapped.exportable)
-      add(
-        'groupType',
-        value('grouptype') ?? '',
-        'Readiness.group-not-exportable',
-        'warning',
-        `It will not be exported: ${mapped.reason}. Create it in Exchange Online, or make it a security group without mail.`,
-      );
-  }
+  if (object.kind !== 'contact') checkMailNickname(object, add);
+  const notExportable = object.kind === 'group' ? notExportableReason(object) : undefined;
+  if (notExportable !== undefined)
+    add(
+      'groupType',
+      value('grouptype') ?? '',
+      'Readiness.group-not-exportable',
+      'warning',
+      `It will not be exported: ${notExportable}. Create it in Exchange Online, or make it a security group without mail.`,
+    );
   return findings;
 }
 
@@ -218,11 +231,10 @@ function checkProxyAddresses(object: SourceObject, add: Add): void {
 }
 
 /** A mailNickname that DirSync would have to rewrite (the mapping strips what Graph refuses). */
-function checkMailNickname(object: SourceObject, cloud: CloudFacts | undefined, add: Add): void {
+function checkMailNickname(object: SourceObject, add: Add): void {
   const nickname = object.attributes.mailnickname?.[0];
   if (!nickname) return;
-  const mapped = mapToCloud(object, tenantOf(cloud));
-  const exported = mapped.exportable ? String(mapped.attributes.mailNickname) : nickname;
+  const exported = notExportableReason(object) === undefined ? String(exportedMailNickname(nickname)) : nickname;
   if (exported !== nickname.slice(0, LIMITS.mailnickname) || nickname.startsWith('.') || nickname.endsWith('.')) {
     add(
       'mailNickname',

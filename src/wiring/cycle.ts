@@ -9,6 +9,7 @@ import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.
 import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
+import { attributeMappingOf } from './attribute-mapping.ts';
 import { withInstallation, type InstallationContext } from './installation-context.ts';
 
 export interface CycleRequest {
@@ -93,5 +94,6 @@ export function cycleOptions(configuration: Configuration, request: Omit<CycleRe
     deletionGuard: configuration.deletionThreshold,
     softMatch: configuration.matching.softMatch,
     deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+    mapping: attributeMappingOf(configuration),
   };
 }

@@ -23,6 +23,10 @@ export interface InstallationNeeds {
   directory?: boolean;
   /** Connect to the tenant; the session writes only if the run mode does. */
   cloud?: RunParts;
+  /** AD attributes to read besides the attribute mapping's (a use case's own rules'). */
+  alsoRead?: readonly string[];
+  /** The configuration as this use case should see it (a candidate attribute mapping to preview), never stored. */
+  amend?: (configuration: Configuration) => Configuration;
 }
 
 interface BaseContext {
@@ -56,7 +60,8 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
         : 'the installation has not been configured yet',
     );
   }
-  const configuration = await installation.readConfiguration();
+  const stored = await installation.readConfiguration();
+  const configuration = needs.amend ? needs.amend(stored) : stored;
   const closers: (() => Promise<void> | void)[] = [];
   try {
     if (needs.lock) {
@@ -81,7 +86,11 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
       context.cloud = cloud;
     }
     if (needs.directory) {
-      const source = openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
+      const source = openDirectorySource(configuration, secrets, {
+        reporter,
+        installationPath: installation.path,
+        ...(needs.alsoRead ? { alsoRead: needs.alsoRead } : {}),
+      });
       closers.push(() => source.close());
       context.source = source;
     }

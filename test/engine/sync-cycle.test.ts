@@ -1,5 +1,6 @@
 // The engine's planning rules, with a real SQLite store and an in-memory cloud (the integration tests run the
 // same cycle against Samba and the Entra stand-in).
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../../src/engine/mapping/attribute-mapping.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ const tenant: TenantContext = {
   initialDomain: 'contoso.onmicrosoft.com',
   verifiedDomains: new Set(['corp.example.test']),
   sourceAnchorProperty: 'extension_0123456789abcdef0123456789abcdef_dirSyncSourceAnchor',
+  extensionProperties: new Map(),
 };
 
 /** A directory whose content the test edits; delta returns what changed since the last import. */
@@ -273,6 +275,7 @@ describe('the sync cycle', () => {
     deletionGuard: guard,
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
+    mapping: DEFAULT_ATTRIBUTE_MAPPING,
   };
   const cycle = (options: Partial<CycleOptions> = {}) =>
     runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter });

@@ -12,7 +12,7 @@ import { ChangeReader } from './change-reader.ts';
 import { lostConnectionError, openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
 import { confirmDeletions } from './deletion-confirmation.ts';
-import { DirectoryReader } from './directory-reader.ts';
+import { DEFAULT_READ_ATTRIBUTES, DirectoryReader, readAttributes } from './directory-reader.ts';
 import { deepestContainerOf, isDnWithin } from './distinguished-name.ts';
 import { directoryConfigurationError } from './errors.ts';
 import { emptyStatistics, pagedSearch, resetStatistics, type ImportStatistics } from './paged-search.ts';
@@ -36,6 +36,11 @@ export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions
   changeTracking?: 'auto' | 'usn';
   /** Where skipped objects (verbose) and weakened change tracking (warning) are reported. */
   output?: Pick<Reporter, 'verbose' | 'warning'>;
+  /**
+   * The attributes the engine reads (sourceAttributes of the attribute mapping): an import asks AD for these and the
+   * connector's own, and no others. Default: those of the default mapping.
+   */
+  attributes?: readonly string[];
 }
 
 /** An object a listing of the scope found: its anchor and where it is. */
@@ -222,6 +227,7 @@ export class ActiveDirectorySource implements DirectorySource {
       statistics,
       pageSize: this.#options.pageSize ?? 500,
       output: this.#options.output,
+      attributes: this.#options.attributes === undefined ? DEFAULT_READ_ATTRIBUTES : readAttributes(this.#options.attributes),
     });
   }
 

@@ -2,6 +2,7 @@
 // what waits for a later phase (deletes, memberships, managers), and what it planned.
 import type { Reporter } from '../../core/reporter.ts';
 import type { CloudAttributes, TenantContext } from '../mapping.ts';
+import type { AttributeMapping } from '../mapping/attribute-mapping.ts';
 import type { ObjectKind } from '../model.ts';
 import type { CloudOperation } from '../operations.ts';
 import type { MemberRef } from '../operations.ts';
@@ -74,6 +75,7 @@ export class CycleState {
   mode: 'full' | 'delta';
   runId = 0;
   tenant!: TenantContext;
+  readonly mapping: AttributeMapping;
   readonly startedAt: Date;
   readonly reporter: Reporter;
   readonly counts: RunCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
@@ -111,8 +113,15 @@ export class CycleState {
 
   readonly #historyMode: (work: RunWork) => RunHistoryMode;
 
-  constructor(options: { mode: 'full' | 'delta'; historyMode: (work: RunWork) => RunHistoryMode; startedAt: Date; reporter: Reporter }) {
+  constructor(options: {
+    mode: 'full' | 'delta';
+    historyMode: (work: RunWork) => RunHistoryMode;
+    startedAt: Date;
+    reporter: Reporter;
+    mapping: AttributeMapping;
+  }) {
     this.mode = options.mode;
+    this.mapping = options.mapping;
     this.#historyMode = options.historyMode;
     this.startedAt = options.startedAt;
     this.reporter = options.reporter;

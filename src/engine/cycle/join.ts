@@ -14,6 +14,8 @@ export interface Unlinked {
   object: SourceObject;
   objectType: CloudObjectType;
   desired: CloudAttributes;
+  /** Sent when the object is created, and only then (the mapping's onCreate targets): never on a match. */
+  createOnly: CloudAttributes;
 }
 
 /** The per-object error code of a match DirSync refused to make. */
@@ -47,20 +49,35 @@ export async function joinUnlinked(
         state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
       operations.push({ action: 'update', objectType: entry.objectType, anchor, cloudId, body: entry.desired });
     } else {
+      const created = mergeCreateOnly(entry.desired, entry.createOnly);
       const body =
         entry.objectType === 'user'
           ? {
-              ...entry.desired,
+              ...created,
               passwordProfile: {
                 password: randomPassword(),
                 forceChangePasswordNextSignIn: false,
               } /* nobody knows it: the user signs in otherwise or gets a reset */,
             }
-          : entry.desired;
+          : created;
       operations.push({ action: 'create', objectType: entry.objectType, anchor, body });
     }
   }
   return { operations, refused: [...refused] };
+}
+
+/** The body of a create: what DirSync keeps in step, with the onCreate values (inside complex properties too). */
+function mergeCreateOnly(desired: CloudAttributes, createOnly: CloudAttributes): CloudAttributes {
+  const body = { ...desired };
+  for (const [name, value] of Object.entries(createOnly)) {
+    const kept = body[name];
+    body[name] = isComplex(kept) && isComplex(value) ? { ...kept, ...value } : value;
+  }
+  return body;
+}
+
+function isComplex(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 async function hardMatches(target: CloudTarget, unlinked: readonly Unlinked[]): Promise<Map<string, string>> {

@@ -11,7 +11,7 @@ import type { Client } from 'ldapts';
 import { ActiveDirectorySource } from '../../../src/connectors/ad/active-directory-source.ts';
 import type { ActiveDirectorySourceOptions } from '../../../src/connectors/ad/active-directory-source.ts';
 import { openDirectoryConnection } from '../../../src/connectors/ad/connection.ts';
-import { DirectoryReader, READ_ATTRIBUTES, BINARY_ATTRIBUTES } from '../../../src/connectors/ad/directory-reader.ts';
+import { DirectoryReader, DEFAULT_READ_ATTRIBUTES, BINARY_ATTRIBUTES } from '../../../src/connectors/ad/directory-reader.ts';
 import { DirSyncError } from '../../../src/core/errors.ts';
 import { anchorFromGuid } from '../../../src/connectors/ad/values.ts';
 import { decodeWatermark } from '../../../src/connectors/ad/watermark.ts';
@@ -332,7 +332,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       FIXTURE.groups.crowd.dn,
       {
         scope: 'base',
-        attributes: [...READ_ATTRIBUTES.filter((name) => name !== 'member'), 'member;range=0-999'],
+        attributes: [...DEFAULT_READ_ATTRIBUTES.filter((name) => name !== 'member'), 'member;range=0-999'],
         explicitBufferAttributes: BINARY_ATTRIBUTES,
       },
       DirectoryReader.readControls(),
