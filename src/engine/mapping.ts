@@ -4,7 +4,7 @@
 // and which objects are exportable at all are rules of DirSync's, not of the mapping.
 import { mappedSourceAttributes, type AttributeMapping, type MappingEntry } from './mapping/attribute-mapping.ts';
 import { evaluateExpression, ExpressionEvaluationError } from './mapping/expression.ts';
-import { extensionName, TARGETS, TargetValueError, targetValue, type ObjectType } from './mapping/targets.ts';
+import { extensionName, targetDefinition, TargetValueError, targetValue, type ObjectType } from './mapping/targets.ts';
 import type { SourceObject } from './model.ts';
 
 export interface TenantContext {
@@ -113,7 +113,7 @@ function valueFor(
   tenant: TenantContext,
   notices: string[],
 ): unknown {
-  const definition = TARGETS[objectType][entry.target];
+  const definition = targetDefinition(objectType, entry.target);
   const converted = targetValue(value, definition?.type ?? entry.dataType ?? 'String');
   const final = definition?.rule ? definition.rule(converted, tenant, notices) : converted;
   if (definition?.requiredOnCreate && (final === null || final === undefined))

@@ -1,6 +1,6 @@
 // The engine's planning rules, with a real SQLite store and an in-memory cloud (the integration tests run the
 // same cycle against Samba and the Entra stand-in).
-import { DEFAULT_ATTRIBUTE_MAPPING } from '../../src/engine/mapping/attribute-mapping.ts';
+import { DEFAULT_ATTRIBUTE_MAPPING, effectiveMapping, type DirectoryExtension } from '../../src/engine/mapping/attribute-mapping.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import type {
 } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
-import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
+import { MAPPING_APPLIED, runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
 const tenant: TenantContext = {
@@ -113,8 +113,15 @@ class MemoryCloud implements CloudTarget, OperationSink {
   crashAfterApplying = false;
   private nextId = 1;
 
-  async tenant(): Promise<TenantContext> {
-    return tenant;
+  /** The directory extension properties the last cycle asked for. */
+  extensionsAsked: DirectoryExtension[] = [];
+
+  async tenant(extensions: readonly DirectoryExtension[] = []): Promise<TenantContext> {
+    this.extensionsAsked = [...extensions];
+    const names = extensions.map(
+      (extension) => [extension.name.toLowerCase(), `extension_0123456789abcdef0123456789abcdef_${extension.name}`] as const,
+    );
+    return { ...tenant, extensionProperties: new Map(names) };
   }
   async findByAnchors(objectType: 'user' | 'group', anchors: readonly string[]): Promise<Map<string, string>> {
     const property = objectType === 'user' ? 'onPremisesImmutableId' : tenant.sourceAnchorProperty;
@@ -670,6 +677,121 @@ describe('the sync cycle', () => {
     assert.equal(result.status, 'stopped-by-request');
     assert.ok(cloud.objects.size > 0 && cloud.objects.size < 1200, `exported ${cloud.objects.size}`);
     assert.equal(await store.getWatermark('active-directory'), undefined);
+  });
+
+  describe('a custom attribute mapping', () => {
+    const bodyOf = (operation: CloudOperation | undefined) => (operation && 'body' in operation ? operation.body : undefined);
+
+    it('sends onCreate targets with the create only, and never compares them afterwards', async () => {
+      const mapping = effectiveMapping({
+        user: {
+          department: { expression: 'Append([department], " (at hire)")', apply: 'onCreate' },
+          'employeeOrgData.costCenter': '[extensionAttribute3]',
+        },
+      });
+      ad.put(user('AAAA', 'alice', { department: ['Sales'], extensionattribute3: ['CC-1'] }));
+      await cycle({ mapping });
+      const created = bodyOf(cloud.writes()[0]);
+      assert.equal(created?.department, 'Sales (at hire)');
+      assert.deepEqual(created?.employeeOrgData, { costCenter: 'CC-1' });
+      assert.equal((await store.getLinks(['AAAA'])).get('AAAA')?.exported.department, undefined, 'not recorded as managed');
+
+      ad.put(user('AAAA', 'alice', { department: ['Marketing'], extensionattribute3: ['CC-2'] }));
+      const second = await cycle({ mapping });
+      const updated = bodyOf(cloud.writes()[0]);
+      assert.deepEqual(updated?.employeeOrgData, { costCenter: 'CC-2' });
+      assert.equal(updated?.department, undefined, 'the onCreate target is not sent again');
+      ad.put(user('AAAA', 'alice', { department: ['Support'], extensionattribute3: ['CC-2'] }));
+      const third = await cycle({ mapping });
+      assert.deepEqual(cloud.writes(), [], 'a change of what only an onCreate target reads is no change');
+      assert.deepEqual([second.counts.updated, third.counts.unchanged], [1, 1]);
+    });
+
+    it('fails one object on Error("…"), naming the target, exports the others, and keeps a linked object as last exported', async () => {
+      const mapping = effectiveMapping({ user: { usageLocation: 'IIF(IsPresent([c]), [c], Error("every user needs a country (c)"))' } });
+      ad.put(user('AAAA', 'alice', { c: ['se'] }));
+      ad.put(user('BBBB', 'bob'));
+      const result = await cycle({ mapping });
+      assert.equal(result.status, 'completed-export-errors');
+      assert.deepEqual(
+        result.errors.map((error) => [error.anchor, error.code, error.message]),
+        [['BBBB', 'Mapping.expression-failed', 'user.usageLocation: every user needs a country (c)']],
+      );
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.usageLocation, 'SE');
+      assert.equal(cloud.byAnchor('BBBB'), undefined);
+      assert.deepEqual(await store.listRetries(10), ['BBBB']);
+
+      ad.put(user('AAAA', 'alice', { title: ['Lead'] }));
+      const later = await cycle({ mapping, mode: 'full' });
+      assert.deepEqual(
+        later.errors.map((error) => error.anchor),
+        ['AAAA', 'BBBB'],
+      );
+      assert.equal(later.counts.deleted, 0, 'an object the mapping fails on is never deleted');
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.jobTitle, null, 'kept as last exported');
+      ad.put(user('BBBB', 'bob', { c: ['fr'] }));
+      const fixed = await cycle({ mapping });
+      assert.equal(cloud.byAnchor('BBBB')?.attributes.usageLocation, 'FR');
+      assert.equal(fixed.errors.length, 1, 'alice still has no country');
+    });
+
+    it("refuses a value its target cannot take as that object's error (Mapping.value-refused)", async () => {
+      const mapping = effectiveMapping({ user: { accountEnabled: '[extensionAttribute1]' } });
+      ad.put(user('AAAA', 'alice', { extensionattribute1: ['True'] }));
+      ad.put(user('BBBB', 'bob', { extensionattribute1: ['maybe'] }));
+      const result = await cycle({ mapping });
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.accountEnabled, true);
+      assert.deepEqual(
+        result.errors.map((error) => [error.anchor, error.code, error.message]),
+        [['BBBB', 'Mapping.value-refused', 'user.accountEnabled: the value must be True or False, not "maybe"']],
+      );
+    });
+
+    it('re-evaluates every object after a mapping change (a full import), and a preview lists exactly those that change', async () => {
+      ad.put(user('AAAA', 'alice', { department: ['Sales'], company: ['Example'] }));
+      ad.put(user('BBBB', 'bob', { department: ['Sales'] }));
+      ad.put(user('CCCC', 'carol'));
+      await cycle();
+      cloud.writes();
+      const mapping = effectiveMapping({ user: { department: 'Join(" / ", [company], [department])' } });
+
+      const preview = await runSyncCycle(
+        { ...defaults, mapping, runMode: resolveRunMode({ kind: 'preview' }) },
+        { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter },
+      );
+      assert.equal(preview.mode, 'preview-full', 'no AD change, yet every object is read again');
+      assert.deepEqual(
+        preview.plan.map((planned) => [planned.action, planned.anchor, planned.values]),
+        [['update', 'AAAA', [{ attribute: 'department', old: 'Sales', new: 'Example / Sales' }]]],
+      );
+      assert.deepEqual(cloud.writes(), []);
+      assert.equal(await store.getWatermark(MAPPING_APPLIED), undefined, 'a preview applies nothing');
+
+      const applied = await cycle({ mapping });
+      assert.equal(applied.mode, 'full');
+      assert.deepEqual([applied.counts.updated, applied.counts.unchanged], [1, 2]);
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.department, 'Example / Sales');
+      assert.equal(await store.getWatermark(MAPPING_APPLIED), mapping.fingerprint);
+      assert.equal((await cycle({ mapping })).mode, 'delta', 'once applied, deltas again');
+
+      const back = await cycle();
+      assert.equal(back.mode, 'full', 'going back to the default mapping is a change too');
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.department, 'Sales');
+      assert.equal(await store.getWatermark(MAPPING_APPLIED), undefined);
+    });
+
+    it('writes extension:<name> targets under the full names the cloud resolves, in their data type', async () => {
+      const mapping = effectiveMapping({ user: { 'extension:costCentre': { expression: '[extensionAttribute3]', dataType: 'Integer' } } });
+      ad.put(user('AAAA', 'alice', { extensionattribute3: ['42'] }));
+      ad.put(user('BBBB', 'bob', { extensionattribute3: ['forty-two'] }));
+      const result = await cycle({ mapping });
+      assert.deepEqual(cloud.extensionsAsked, [{ name: 'costCentre', dataType: 'Integer' }]);
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.extension_0123456789abcdef0123456789abcdef_costCentre, 42);
+      assert.deepEqual(
+        result.errors.map((error) => [error.anchor, error.code, error.message]),
+        [['BBBB', 'Mapping.value-refused', 'user.extension:costCentre: "forty-two" is not a whole number in range']],
+      );
+    });
   });
 
   describe('do no harm', () => {

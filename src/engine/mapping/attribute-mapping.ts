@@ -9,14 +9,14 @@ import { canonicalJson } from '../plans/saved-plan.ts';
 import { DEFAULT_MAPPING } from './default-mapping.ts';
 import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from './expression.ts';
 import {
-  EXCLUDED_TARGETS,
+  exclusionReason,
   EXTENSION_DATA_TYPES,
   EXTENSION_TARGET,
   extensionName,
   TARGETS,
+  targetDefinition,
   type ExtensionDataType,
   type ObjectType,
-  type TargetDefinition,
 } from './targets.ts';
 
 export type Apply = 'always' | 'onCreate';
@@ -36,7 +36,8 @@ export const customMappingSchema = z.strictObject({
   user: z.record(z.string(), entrySchema).optional(),
   group: z.record(z.string(), entrySchema).optional(),
 });
-export type CustomMapping = z.infer<typeof customMappingSchema>;
+/** As written (apply may be left out); effectiveMapping reads it through the schema. */
+export type CustomMapping = z.input<typeof customMappingSchema>;
 
 export interface MappingEntry {
   target: string;
@@ -88,7 +89,8 @@ export function describeProblem(problem: MappingProblem): string {
 export const DEFAULT_ATTRIBUTE_MAPPING: AttributeMapping = effectiveMapping(null);
 
 /** The default mapping with `custom` over it; throws MappingInvalidError listing every problem. */
-export function effectiveMapping(custom: CustomMapping | null): AttributeMapping {
+export function effectiveMapping(written: CustomMapping | null): AttributeMapping {
+  const custom = written === null ? null : customMappingSchema.parse(written);
   const problems: MappingProblem[] = [];
   const build = (objectType: ObjectType): MappingEntry[] => {
     const overrides = custom?.[objectType] ?? {};
@@ -113,7 +115,7 @@ export function effectiveMapping(custom: CustomMapping | null): AttributeMapping
       }
     };
     for (const [target, expression] of DEFAULT_MAPPING[objectType])
-      add(target, target in overrides ? overrides[target]! : expression, target in overrides ? 'custom' : 'default');
+      add(target, Object.hasOwn(overrides, target) ? overrides[target]! : expression, Object.hasOwn(overrides, target) ? 'custom' : 'default');
     const defaults = new Set(DEFAULT_MAPPING[objectType].map(([target]) => target));
     for (const [target, written] of Object.entries(overrides)) if (!defaults.has(target)) add(target, written, 'custom');
     for (const [target, definition] of Object.entries(TARGETS[objectType])) {
@@ -145,9 +147,9 @@ function targetProblem(
   apply: Apply,
   dataType: ExtensionDataType | undefined,
 ): Pick<MappingProblem, 'code' | 'message'> | undefined {
-  const excluded = EXCLUDED_TARGETS[objectType][target];
+  const excluded = exclusionReason(objectType, target);
   if (excluded !== undefined) return { code: 'Mapping.read-only-target', message: `${target} cannot be mapped: ${excluded}` };
-  const definition: TargetDefinition | undefined = TARGETS[objectType][target];
+  const definition = targetDefinition(objectType, target);
   if (definition === undefined && !EXTENSION_TARGET.test(target)) {
     return {
       code: 'Mapping.unknown-target',
@@ -177,8 +179,18 @@ function extensionTypeConflicts(mapping: Record<ObjectType, MappingEntry[]>): Ma
     }));
 }
 
-export function mappingFingerprint(custom: CustomMapping): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(custom)).digest('hex')}`;
+/** The same mapping however it is written (an expression alone, or the object with apply: "always") has one fingerprint. */
+function mappingFingerprint(custom: z.infer<typeof customMappingSchema>): string {
+  const entries = (objectType: ObjectType) =>
+    Object.fromEntries(
+      Object.entries(custom[objectType] ?? {}).map(([target, written]) => [
+        target,
+        typeof written === 'string' ? { expression: written, apply: 'always' } : written,
+      ]),
+    );
+  return `sha256:${createHash('sha256')
+    .update(canonicalJson({ user: entries('user'), group: entries('group') }))
+    .digest('hex')}`;
 }
 
 /** The directory extension properties the mapping writes. */

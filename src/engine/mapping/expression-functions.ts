@@ -19,6 +19,8 @@ export interface FunctionSpec {
   parameters: readonly string[];
   /** How many of the first parameters must be given. */
   required: number;
+  /** How many arguments, given or left out, there must be at least (default: `required`). */
+  minimum?: number;
   /** The last parameter may repeat (Coalesce's sources, Join's, Switch's key/value pairs). */
   repeats?: boolean;
   /** A check of the arguments as written, beyond their count: the problem, or undefined. */
@@ -121,7 +123,12 @@ function checkReplace(args: readonly ExpressionNode[]): string | undefined {
 
 const REPLACE_PARAMETERS = ['source', 'oldValue', 'regexPattern', 'regexGroupName', 'replacementValue', 'replacementAttributeName', 'template'];
 
-/** The functions by name (case-sensitive, as Microsoft's syntax is). */
+/** The function of this name (case-sensitive, as Microsoft's syntax is), if there is one. */
+export function functionNamed(name: string): FunctionSpec | undefined {
+  return Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+}
+
+/** The functions by name. */
 export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   Append: {
     parameters: ['source', 'suffix'],
@@ -263,7 +270,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   Switch: {
     parameters: ['source', 'defaultValue', 'key', 'value'],
-    required: 4,
+    required: 1,
+    minimum: 4,
     repeats: true,
     check: (args) => (args.length % 2 === 0 ? undefined : 'Switch: keys and values come in pairs (an even number of arguments in all)'),
     // Case-sensitive, as Microsoft's; a missing source matches the key "".

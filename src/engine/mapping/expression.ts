@@ -1,6 +1,6 @@
 // An expression read once into a checked tree (syntax, known functions, argument counts) and evaluated as often as
 // needed by walking that tree: no code is generated, nothing is passed to eval.
-import { asText, FUNCTIONS, FunctionError, RaisedError, shown, type Arguments, type Value } from './expression-functions.ts';
+import { asText, FUNCTIONS, FunctionError, functionNamed, RaisedError, shown, type Arguments, type Value } from './expression-functions.ts';
 import { attributesOf, ExpressionSyntaxError, parseExpression, type ComparisonOperator, type ExpressionNode } from './expression-syntax.ts';
 
 export type { Value } from './expression-functions.ts';
@@ -39,7 +39,7 @@ function checkCalls(node: ExpressionNode): void {
     checkCalls(node.right);
   }
   if (node.kind !== 'call') return;
-  const spec = FUNCTIONS[node.name];
+  const spec = functionNamed(node.name);
   if (spec === undefined) {
     const sameLetters = Object.keys(FUNCTIONS).find((name) => name.toLowerCase() === node.name.toLowerCase());
     throw new ExpressionSyntaxError(
@@ -49,9 +49,10 @@ function checkCalls(node: ExpressionNode): void {
     );
   }
   const count = node.arguments.length;
+  const least = spec.minimum ?? spec.required;
   const most = spec.repeats ? Number.POSITIVE_INFINITY : spec.parameters.length;
-  if (count < spec.required || count > most) {
-    const expected = spec.repeats ? `at least ${spec.required}` : spec.required === most ? `${most}` : `${spec.required} to ${most}`;
+  if (count < least || count > most) {
+    const expected = spec.repeats ? `at least ${least}` : least === most ? `${most}` : `${least} to ${most}`;
     throw new ExpressionSyntaxError(
       node.column,
       `${node.name} takes ${expected} argument(s) (${spec.parameters.join(', ')}${spec.repeats ? ', …' : ''}), not ${count}`,
@@ -83,7 +84,8 @@ export function evaluateExpression(expression: CompiledExpression, attributes: R
 function evaluate(node: ExpressionNode, attributes: Readonly<Record<string, readonly string[]>>): Value {
   switch (node.kind) {
     case 'attribute': {
-      const values = attributes[node.name.toLowerCase()];
+      const name = node.name.toLowerCase();
+      const values = Object.hasOwn(attributes, name) ? attributes[name] : undefined;
       return values === undefined || values.length === 0 ? null : values.length === 1 ? values[0]! : values;
     }
     case 'string':
@@ -100,7 +102,7 @@ function evaluate(node: ExpressionNode, attributes: Readonly<Record<string, read
         value: (index) => (node.arguments[index] === undefined ? null : evaluate(node.arguments[index]!, attributes)),
       };
       try {
-        return FUNCTIONS[node.name]!.evaluate(args);
+        return functionNamed(node.name)!.evaluate(args);
       } catch (error) {
         if (error instanceof RaisedError) throw new ExpressionEvaluationError(error.message, node.column, true);
         if (error instanceof FunctionError || error instanceof RangeError) throw new ExpressionEvaluationError(error.message, node.column, false);

@@ -163,6 +163,16 @@ export const EXCLUDED_TARGETS: Readonly<Record<ObjectType, Readonly<Record<strin
   },
 };
 
+/** The definition of a target of this object type, if it is one (extension targets have none). */
+export function targetDefinition(objectType: ObjectType, target: string): TargetDefinition | undefined {
+  return Object.hasOwn(TARGETS[objectType], target) ? TARGETS[objectType][target] : undefined;
+}
+
+/** Why a mapping may not set this property, if it may not. */
+export function exclusionReason(objectType: ObjectType, target: string): string | undefined {
+  return Object.hasOwn(EXCLUDED_TARGETS[objectType], target) ? EXCLUDED_TARGETS[objectType][target] : undefined;
+}
+
 /** `extension:<name>`: a directory extension property on DirSync's application. */
 export const EXTENSION_TARGET = /^extension:([A-Za-z][A-Za-z0-9_]{0,99})$/;
 
