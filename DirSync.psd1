@@ -11,13 +11,16 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
         'Export-OnlineCoexistenceSyncReport'
+        'Get-CoexistenceAttributeMapping'
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceSyncHistory'
         'Install-OnlineCoexistenceTool'
         'Restore-OnlineCoexistenceSyncRun'
+        'Set-CoexistenceAttributeMapping'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
         'Start-OnlineCoexistenceSync'
+        'Test-CoexistenceAttributeMapping'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
     )

@@ -6,6 +6,7 @@ import { registerConfigure } from './verbs/configure.ts';
 import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
+import { registerMapping } from './verbs/mapping.ts';
 import { registerModuleRequest } from './verbs/module-request.ts';
 import { registerReadiness } from './verbs/readiness.ts';
 import { registerReport } from './verbs/report.ts';
@@ -33,6 +34,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerReport,
     registerDeletionThreshold,
     registerGetConfiguration,
+    registerMapping,
     registerService,
     registerUninstall,
     registerModuleRequest,

@@ -5,6 +5,9 @@ import { deletionThresholdParameters, setDeletionThreshold } from '../use-cases/
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { getConfiguration, getConfigurationParameters } from '../use-cases/get-configuration.ts';
 import { install, installParameters } from '../use-cases/install.ts';
+import { getMapping, mappingGetParameters } from '../use-cases/mapping-get.ts';
+import { mappingSetParameters, setMapping } from '../use-cases/mapping-set.ts';
+import { mappingTestParameters, testMapping } from '../use-cases/mapping-test.ts';
 import { parseParameters } from '../use-cases/parameters.ts';
 import { parseSuppliedSecrets } from '../use-cases/secrets.ts';
 import { readiness, readinessParameters } from '../use-cases/readiness.ts';
@@ -51,6 +54,9 @@ const commands: Record<string, CommandHandler> = {
   'deletion-threshold': (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   uninstall: (parameters, secrets, output) => uninstall(parseParameters(uninstallParameters, parameters), parseSuppliedSecrets(secrets), output),
   'organizational-units': (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
+  'mapping-get': (parameters, _secrets, output) => getMapping(parseParameters(mappingGetParameters, parameters), output),
+  'mapping-set': (parameters, _secrets, output, signal) => setMapping(parseParameters(mappingSetParameters, parameters), output, signal),
+  'mapping-test': (parameters, _secrets, output) => testMapping(parseParameters(mappingTestParameters, parameters), output),
 };
 
 let registered = false;

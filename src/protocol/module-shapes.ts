@@ -21,6 +21,8 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
   upnClashes: 'DirSync.UpnClash',
+  entries: 'DirSync.AttributeMappingEntry',
+  targets: 'DirSync.MappedValue',
 };
 
 export function propertyName(name: string): string {

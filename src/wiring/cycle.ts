@@ -6,6 +6,7 @@ import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { CloudOperation } from '../engine/operations.ts';
 import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.ts';
+import type { CustomMapping } from '../engine/mapping/attribute-mapping.ts';
 import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
@@ -17,6 +18,8 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** A candidate attribute mapping to run with instead of the stored one (its impact, before it is stored). */
+  mapping?: CustomMapping | null;
 }
 
 /** Who watches a cycle from outside (the service's metrics). */
@@ -56,15 +59,32 @@ export async function runInstallationCycle(
   const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
   if (runMode.kind === 'standby')
     reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
-  return withCycleContext(path, runMode, reporter, async (context) => {
-    observer?.connected(context.cloud.graphCounters);
-    return runCycleIn(context, runMode, request, reporter, signal);
-  });
+  const candidate = request.mapping;
+  const amend = candidate === undefined ? undefined : (stored: Configuration) => ({ ...stored, attributeMapping: candidate });
+  return withCycleContext(
+    path,
+    runMode,
+    reporter,
+    async (context) => {
+      observer?.connected(context.cloud.graphCounters);
+      return runCycleIn(context, runMode, request, reporter, signal);
+    },
+    amend,
+  );
 }
 
-/** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
-export function withCycleContext<T>(path: string, runMode: RunParts, reporter: Reporter, work: (context: CycleContext) => Promise<T>): Promise<T> {
-  return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode }, reporter, work);
+/**
+ * Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it
+ * directly. `amend`: the configuration as this run sees it (a candidate mapping), never stored.
+ */
+export function withCycleContext<T>(
+  path: string,
+  runMode: RunParts,
+  reporter: Reporter,
+  work: (context: CycleContext) => Promise<T>,
+  amend?: (configuration: Configuration) => Configuration,
+): Promise<T> {
+  return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode, ...(amend ? { amend } : {}) }, reporter, work);
 }
 
 /** One pass of the engine in an open context. */

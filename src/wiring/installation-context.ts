@@ -4,7 +4,7 @@
 // session refuses every write, whatever the sink.
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
-import type { DirectorySource } from '../engine/ports.ts';
+import type { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
 import type { RunParts } from '../engine/run-mode.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
@@ -37,7 +37,7 @@ interface BaseContext {
 
 export type InstallationContext<Needs extends InstallationNeeds> = BaseContext &
   (Needs['store'] extends true ? { store: DirSyncStore } : unknown) &
-  (Needs['directory'] extends true ? { source: DirectorySource & { close(): Promise<void> } } : unknown) &
+  (Needs['directory'] extends true ? { source: ActiveDirectorySource } : unknown) &
   (Needs['cloud'] extends RunParts ? { cloud: CloudConnection } : unknown);
 
 /**

@@ -7,7 +7,7 @@ import {
   directoryExtensions,
   effectiveMapping,
   MappingInvalidError,
-  type CustomMapping,
+  type WrittenMapping,
   type MappingProblem,
 } from '../../src/engine/mapping/attribute-mapping.ts';
 import { DEFAULT_MAPPING } from '../../src/engine/mapping/default-mapping.ts';
@@ -32,7 +32,7 @@ function user(attributes: Record<string, string[]>): SourceObject {
   };
 }
 
-function problems(custom: CustomMapping): MappingProblem[] {
+function problems(custom: WrittenMapping): MappingProblem[] {
   try {
     effectiveMapping(custom);
   } catch (error) {

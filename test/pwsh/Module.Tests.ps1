@@ -6,7 +6,8 @@ BeforeDiscovery {
     $moduleFiles = @(Get-ChildItem -Path ([System.IO.Path]::Combine($repositoryRoot, 'module')) -Filter '*.ps1' -Recurse) + @(Get-Item ([System.IO.Path]::Combine($repositoryRoot, 'DirSync.psm1')))
     $outputTypes = 'DirSync.SyncRun', 'DirSync.SyncError', 'DirSync.PlannedOperation', 'DirSync.Configuration', 'DirSync.ConfigurationCheck',
         'DirSync.Installation', 'DirSync.Uninstallation', 'DirSync.DeletionThreshold', 'DirSync.VersionInfo', 'DirSync.OrganizationalUnit',
-        'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash'
+        'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash',
+        'DirSync.AttributeMapping', 'DirSync.AttributeMappingEntry', 'DirSync.AttributeMappingTest', 'DirSync.MappedValue'
 }
 
 BeforeAll {
@@ -33,7 +34,7 @@ Describe 'DirSync manifest' {
     It 'exports exactly the functions it lists, with no wildcard, cmdlet or alias' {
         $manifest = Test-ModuleManifest $manifestPath
         (Get-Command -Module DirSync).Name | Sort-Object | Should -Be ($manifest.ExportedFunctions.Keys | Sort-Object)
-        (Get-Command -Module DirSync).Count | Should -Be 10
+        (Get-Command -Module DirSync).Count | Should -Be 13
         $manifest.ExportedCmdlets.Count + $manifest.ExportedAliases.Count | Should -Be 0
         Get-Content $manifestPath -Raw | Should -Not -Match 'FunctionsToExport\s*=\s*[''"]?\*'
     }
@@ -55,12 +56,20 @@ Describe '<_>' -ForEach $commandNames {
         @($help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
     }
 
-    It 'takes -InstallPath by position, from the pipeline by property name, and as -Path too' {
+    It 'takes -InstallPath by position, from the pipeline by property name, and as -Path too (or -Path is the file it reads)' {
         $parameter = $command.Parameters['InstallPath']
         $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
-        $attribute.Position | Should -Be 0
         $attribute.ValueFromPipelineByPropertyName | Should -BeTrue
-        $parameter.Aliases | Should -Contain 'Path'
+        if ($_ -eq 'Set-CoexistenceAttributeMapping') {
+            # Its -Path is the mapping file, first, as Set-Content's is; a piped Path must never bind to it.
+            $file = $command.Parameters['Path'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+            $file.Position | Should -Be 0
+            $file.ValueFromPipelineByPropertyName | Should -BeFalse
+            $parameter.Aliases | Should -Not -Contain 'Path'
+        } else {
+            $attribute.Position | Should -Be 0
+            $parameter.Aliases | Should -Contain 'Path'
+        }
     }
 }
 

@@ -44,6 +44,13 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     writeBudget: { writes: 20000, windowSeconds: 10 },
   };
   const ad = { adUrl: domain.ldapsUrl, adCaFile: domain.caFile, adUser: domain.adminDn, includeOu: [FIXTURE.ous.sales] };
+  const mappingFile = join(directory, 'mapping.json');
+  await writeFile(
+    mappingFile,
+    JSON.stringify({ user: { department: 'Join(" / ", [company], [department])', usageLocation: 'IIF(IsPresent([c]), [c], "IE")' } }),
+  );
+  const badMappingFile = join(directory, 'bad-mapping.json');
+  await writeFile(badMappingFile, JSON.stringify({ user: { department: 'Append([sn], Joinn(",", [a]))' } }));
   const requests: [string, object][] = [
     ['version', { command: 'version' }],
     ['install', { command: 'install', parameters: { path, upgrade: false } }],
@@ -70,6 +77,11 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['get-configuration', { command: 'get-configuration', parameters: { path } }],
     ['deletion-threshold', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 7 } }],
     ['organizational-units', { command: 'organizational-units', parameters: { path } }],
+    ['mapping-get', { command: 'mapping-get', parameters: { path } }],
+    ['mapping-set-invalid', { command: 'mapping-set', parameters: { path, file: badMappingFile, preview: false } }],
+    ['mapping-set-preview', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: true } }],
+    ['mapping-set', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: false } }],
+    ['mapping-test', { command: 'mapping-test', parameters: { path, dn: FIXTURE.users.alice.dn } }],
     ['uninstall', { command: 'uninstall', parameters: { path, keepData: false } }],
   ];
   try {

@@ -2,7 +2,7 @@
 // delta import through one of two change trackers — the DirSync control (replication-changes-tracker.ts), or
 // uSNChanged + Show Deleted when the account lacks the replication rights (usn-tracker.ts) — and the reads that
 // find deletions a delta cannot see (listScope, confirmDeletions).
-import { InsufficientAccessError } from 'ldapts';
+import { InsufficientAccessError, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
 import type { Client } from 'ldapts';
 import type { Reporter } from '../../core/reporter.ts';
 import { directoryImport } from '../../engine/directory-import.ts';
@@ -22,7 +22,7 @@ import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { SELECTION_ATTRIBUTES, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
 import { UsnTracker } from './usn-tracker.ts';
-import { anchorFromGuid } from './values.ts';
+import { anchorFromGuid, firstBuffer, type LdapValues } from './values.ts';
 import { decodeWatermark } from './watermark.ts';
 
 export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions {
@@ -107,6 +107,19 @@ export class ActiveDirectorySource implements DirectorySource {
    */
   confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
     return this.#namingServerOnLostConnection(this.#confirmDeletions(candidates));
+  }
+
+  /** The anchor of the object at this DN as the reading account sees it (mapping test), or undefined when it sees none. */
+  async anchorAt(dn: string): Promise<string | undefined> {
+    try {
+      const { client } = await this.#connection();
+      const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
+      const guid = firstBuffer(searchEntries[0]?.objectGUID as LdapValues | undefined);
+      return guid === undefined ? undefined : anchorFromGuid(guid);
+    } catch (error) {
+      if (error instanceof NoSuchObjectError || error instanceof InvalidDNSyntaxError) return undefined;
+      throw lostConnectionError(error, this.#options.url);
+    }
   }
 
   /** Where the last full import or scope listing searched, and how many objects each search base returned. */

@@ -36,8 +36,9 @@ export const customMappingSchema = z.strictObject({
   user: z.record(z.string(), entrySchema).optional(),
   group: z.record(z.string(), entrySchema).optional(),
 });
-/** As written (apply may be left out); effectiveMapping reads it through the schema. */
-export type CustomMapping = z.input<typeof customMappingSchema>;
+export type CustomMapping = z.infer<typeof customMappingSchema>;
+/** As an administrator writes it (apply may be left out). */
+export type WrittenMapping = z.input<typeof customMappingSchema>;
 
 export interface MappingEntry {
   target: string;
@@ -89,7 +90,7 @@ export function describeProblem(problem: MappingProblem): string {
 export const DEFAULT_ATTRIBUTE_MAPPING: AttributeMapping = effectiveMapping(null);
 
 /** The default mapping with `custom` over it; throws MappingInvalidError listing every problem. */
-export function effectiveMapping(written: CustomMapping | null): AttributeMapping {
+export function effectiveMapping(written: WrittenMapping | null): AttributeMapping {
   const custom = written === null ? null : customMappingSchema.parse(written);
   const problems: MappingProblem[] = [];
   const build = (objectType: ObjectType): MappingEntry[] => {
@@ -180,7 +181,7 @@ function extensionTypeConflicts(mapping: Record<ObjectType, MappingEntry[]>): Ma
 }
 
 /** The same mapping however it is written (an expression alone, or the object with apply: "always") has one fingerprint. */
-function mappingFingerprint(custom: z.infer<typeof customMappingSchema>): string {
+function mappingFingerprint(custom: CustomMapping): string {
   const entries = (objectType: ObjectType) =>
     Object.fromEntries(
       Object.entries(custom[objectType] ?? {}).map(([target, written]) => [

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { loadCertificateAuthority, issueDomainControllerCertificate, type CertificateAuthority } from './certificates.ts';
 import { adminPassword, hostName, realm, netbiosName, baseDn, seedFixture, seedBulkUsers } from './fixture.ts';
+import { extendSchemaWithExchangeAttributes } from './exchange-schema.ts';
 import { withFileLock } from './file-lock.ts';
 import { templatesRoot } from './locations.ts';
 import { claimRunDirectory, ownerFileName, removeRunDirectory } from './run-directories.ts';
@@ -87,6 +88,7 @@ async function provision(directory: string, ip: string): Promise<void> {
     ],
     { timeout: 180_000 },
   );
+  await extendSchemaWithExchangeAttributes(directory);
   // samba-tool drops these options, so they go into [global] by hand.
   const globalOptions = [
     'ldap server require strong auth = no',
