@@ -211,11 +211,3 @@ export function directoryExtensions(mapping: AttributeMapping): DirectoryExtensi
 export function mappedSourceAttributes(mapping: AttributeMapping): string[] {
   return [...new Set([...mapping.user, ...mapping.group].flatMap((entry) => entry.expression.attributes))];
 }
-
-/**
- * The targets DirSync keeps in step every cycle for this object type — what drift detection should compare. `onCreate`
- * targets are written once and never counted as drift; targets a mapping set to null are not DirSync's at all.
- */
-export function alwaysManagedTargets(mapping: AttributeMapping, objectType: ObjectType): string[] {
-  return mapping[objectType].filter((entry) => entry.apply === 'always').map((entry) => entry.target);
-}
