@@ -19,7 +19,9 @@
         'Set-CoexistenceAttributeMapping'
         'Set-CoexistenceConfiguration'
         'Set-PreventAccidentalDeletes'
+        'Start-OnlineCoexistenceScheduler'
         'Start-OnlineCoexistenceSync'
+        'Switch-OnlineCoexistenceServer'
         'Test-CoexistenceAttributeMapping'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'
@@ -42,6 +44,14 @@
 - PowerShell-shaped objects (PascalCase, flat counts, views), -InstallPath from the pipeline, tab completion, Ctrl+C.
 - Errors carry a stable code (FullyQualifiedErrorId = code,Cmdlet).
 - Test-CoexistenceReadiness and Export-OnlineCoexistenceSyncReport.
+- Switch-OnlineCoexistenceServer (promote a standby) and Start-OnlineCoexistenceScheduler (the service's schedule in
+  the session): every command of the executable has its cmdlet.
+- Every error id is a code of DirSync's catalogue, with advice in PowerShell's words: CompletedWithExportErrors is
+  now Sync.completed-with-export-errors, DeletionThresholdExceeded Sync.deletion-threshold-exceeded,
+  ReadinessErrorsFound Readiness.errors-found, CredentialRequired Module.credential-required, NodeTooOld
+  Module.node-too-old, NodeNotFound Module.node-not-found, DirSyncExecutableMissing Module.executable-missing,
+  DirSyncExecutableFailed Module.executable-failed, DirSyncExecutableFailedToStart Module.executable-failed-to-start.
+- The module and the executable check each other's protocol version and refuse a mismatch (Module.protocol-mismatch).
 
 1.0.7100.0000
 - Install-OnlineCoexistenceTool (embedded store or standalone SQL Server, in-place upgrade from 1.0.6385.0012 on),

@@ -12,6 +12,9 @@ foreach ($folder in 'private', 'public') {
     foreach ($file in $files) { . $file }
 }
 
+# Exit codes, error codes, defaults and versions, as the build wrote them from the core (module/private/Import-DirSyncContract.ps1).
+$script:Contract = Import-DirSyncContract -Path ([System.IO.Path]::Combine($PSScriptRoot, 'module', 'DirSync.Contract.psd1'))
+
 # One public function per file in module/public, named after the file; the manifest lists the same names.
 $publicFunctions = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, 'module', 'public'), '*.ps1').ForEach{
     [System.IO.Path]::GetFileNameWithoutExtension($_)

@@ -121,6 +121,7 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
           deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
           softMatch: 'smtp-then-upn',
           deltaDeletions: cycle.deltaDeletions ?? 'tombstones',
+          cloudDrift: 'revert',
           mapping: DEFAULT_ATTRIBUTE_MAPPING,
         },
         { store, source, target, exporter: sink, reporter: output },

@@ -104,6 +104,7 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
           deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
           softMatch: 'smtp-then-upn',
           deltaDeletions: 'tombstones',
+          cloudDrift: 'revert',
           mapping: DEFAULT_ATTRIBUTE_MAPPING,
         },
         { store, source, target: cloud, exporter: sink, reporter: silentReporter },

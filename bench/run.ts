@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ScopeOptions } from '../src/connectors/ad/scope.ts';
 import { GRAPH_WRITE_BUDGET, type WriteBudgetLimits } from '../src/connectors/entra/write-budget.ts';
 import { BULK, startDomain, type TestDomain } from '../test/support/ad/index.ts';
+import { measureCloudDrift, type CloudDriftCost } from './cloud-drift.ts';
 import { measureDeletionListing, type DeletionListingCost } from './deletion-listing.ts';
 import { measureEngineOverhead, type EngineOverheadResult } from './engine-overhead.ts';
 import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
@@ -84,6 +85,8 @@ interface BenchReport {
   largeGroup: Outcome<LargeGroupResult>;
   scale: Outcome<ScaleResult & { cloud: string }>;
   stores: Outcome<StoreFigures>;
+  /** The drift check of a cycle at 10,000 owned users (and 100,000 with --large). */
+  cloudDrift: Outcome<CloudDriftCost[]>;
   /** null unless --large. */
   largeDirectory: Outcome<LargeDirectoryResult & { group: LargeGroupResult }> | null;
 }
@@ -156,6 +159,12 @@ async function measureAll(plan: Plan, quick: boolean, large: boolean): Promise<B
     cloud: 'in-memory CloudTarget + OperationSink (bench/memory-cloud.ts)',
   }));
   report.stores = await section('5. Stores: node:sqlite vs better-sqlite3', () => measureStores(plan.storeRounds));
+  report.cloudDrift = await section('5b. Drift check: the cloud compared with the ledger each cycle (Graph delta)', async () => {
+    const sizes = large ? [BULK_USERS, LARGE_USERS] : [BULK_USERS];
+    const costs: CloudDriftCost[] = [];
+    for (const owned of sizes) costs.push(await measureCloudDrift(owned));
+    return costs;
+  });
   report.largeDirectory = large
     ? await section(
         `6. ${LARGE_USERS.toLocaleString('en')} users + ${LARGE_GROUPS.toLocaleString('en')} groups on real LDAP (the first run builds the users' template; the groups are added over LDAP, ~80 s)`,
@@ -358,6 +367,20 @@ function renderTable(report: BenchReport): string {
     for (const step of stores.steps)
       lines.push(`  ${step.step.padEnd(52)}${stores.engines.map((name) => number(step.itemsPerSecond[name]!).padStart(16)).join('')}`);
     for (const notice of stores.skipped) lines.push(`  ${notice}`);
+    lines.push('');
+  }
+  const drift = report.cloudDrift;
+  if (
+    heading('5b. Drift check of one cycle: Graph requests and seconds of the engine phase (real connector, Entra stand-in)', drift) &&
+    !failed(drift)
+  ) {
+    for (const cost of drift) {
+      const show = (label: string, round: CloudDriftCost['firstRound'], note: string) =>
+        lines.push(row(`${number(cost.owned)} owned users, ${label}`, seconds(round.seconds), `${number(round.requests)} requests${note}`));
+      show('first round (every object compared)', cost.firstRound, '');
+      show('no change (delta link in hand)', cost.noChange, '');
+      show('1 % edited in the portal', cost.onePercent, `, ${number(cost.onePercent.drifted)} objects drifted`);
+    }
     lines.push('');
   }
   const large = report.largeDirectory;

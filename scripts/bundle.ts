@@ -1,9 +1,11 @@
 // Bundles the whole TypeScript core into one ESM file, dist/dirsync.mjs.
 // Every dependency is inlined; only Node's built-ins stay external, so the file runs anywhere a
 // supported Node runs (and is the input of the single-executable build in build.ps1).
+// Then writes the PowerShell module's contract (exit codes, error codes, defaults, versions) from the same core.
 import { build, type Plugin } from 'esbuild';
-import { chmod } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
+import { MODULE_CONTRACT_FILE, moduleContractFile } from '../src/protocol/module-contract.ts';
 
 const outfile = 'dist/dirsync.mjs';
 
@@ -29,6 +31,8 @@ await build({
 });
 await chmod(outfile, 0o755);
 console.log(`built ${outfile}`);
+await writeFile(MODULE_CONTRACT_FILE, moduleContractFile());
+console.log(`wrote ${MODULE_CONTRACT_FILE}`);
 
 /**
  * Leaves exactly what Node calls a built-in to Node, and bundles everything else.

@@ -1,13 +1,14 @@
 function Invoke-DirSyncCommand {
     # Runs one command in the DirSync executable on behalf of a public cmdlet ($Cmdlet) and renders the
-    # answer through that cmdlet as it arrives. The request - command, parameters and secrets - goes to
-    # the child on stdin as one JSON line; its command line holds no data at all. Stdin then stays open:
-    # when the user presses Ctrl+C, the line 'cancel' asks the executable to stop cleanly (a sync ends
-    # after the batch in flight, recorded stopped-by-request), and the child is killed only if it has not
-    # exited within $script:CancelGracePeriod. Each stdout line is one CliXml
-    # document (src/protocol/): Progress, Verbose, Warning, Result or Error. Exit codes 1 (run failed)
-    # and 2 (usage or configuration) end the cmdlet with a terminating error; 3 (per-object export errors)
-    # and 4 (deletion threshold) write a non-terminating error after the results.
+    # answer through that cmdlet as it arrives. The request - this module's protocol version, the command,
+    # parameters and secrets - goes to the child on stdin as one JSON line; its command line holds no data at
+    # all. Stdin then stays open: when the user presses Ctrl+C, the line 'cancel' asks the executable to stop
+    # cleanly (a sync ends after the batch in flight, recorded stopped-by-request), and the child is killed
+    # only if it has not exited within the grace period. Each stdout line is one CliXml document
+    # (src/protocol/): first the Hello, whose protocol version must be this module's (else nothing is shown but
+    # Module.protocol-mismatch), then Progress, Verbose, Warning, Result or Error. An Error that is terminating
+    # ends the cmdlet once the child has exited; any other is written where it comes, after the results it is
+    # about. The exit code only matters when the executable said nothing: then anything but success is a failure.
     # -ExpandProperty writes the items of that property of each result instead of the result (one object per
     # readiness finding, as the pipeline wants them).
     param(
@@ -19,7 +20,8 @@ function Invoke-DirSyncCommand {
     )
 
     $executable = Resolve-DirSyncExecutable -Cmdlet $Cmdlet
-    $request = ConvertTo-DirSyncJson ([ordered]@{ command = $Command; parameters = $Parameters; secrets = $Secrets; cancellation = 'stdin' })
+    $request = ConvertTo-DirSyncJson ([ordered]@{
+        protocolVersion = $script:Contract.ProtocolVersion; command = $Command; parameters = $Parameters; secrets = $Secrets; cancellation = 'stdin' })
 
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new()
     $startInfo.FileName = $executable.FileName
@@ -36,12 +38,13 @@ function Invoke-DirSyncCommand {
     try {
         $process = [System.Diagnostics.Process]::Start($startInfo)
     } catch {
-        $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -ErrorId 'DirSyncExecutableFailedToStart' -Category ResourceUnavailable `
-            -TargetObject $startInfo.FileName -Message "The DirSync executable $($startInfo.FileName) could not be started: $($_.Exception.Message)" `
-            -RecommendedAction 'Check that the file exists and may be executed, or reinstall DirSync.'))
+        $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -Code 'Module.executable-failed-to-start' -TargetObject $startInfo.FileName `
+            -Message "The DirSync executable $($startInfo.FileName) could not be started: $($_.Exception.Message)"))
     }
 
     $activities = @{}
+    $hello = $null
+    $mismatch = $null
     $finalError = $null
     $errorWritten = $false
     $completed = $false
@@ -54,7 +57,15 @@ function Invoke-DirSyncCommand {
 
         while ($null -ne ($line = Read-DirSyncLine $output)) {
             $message = ConvertFrom-DirSyncMessage -Cmdlet $Cmdlet -Line $line
-            if ($null -eq $message) { continue }
+            # After a refused Hello, the rest of the answer is read to its end and not shown.
+            if ($null -eq $message -or $null -ne $mismatch) { continue }
+            if ($null -eq $hello) {
+                $hello = $message
+                $mismatch = Test-DirSyncProtocol -Hello $message -Executable $executable.Path
+                # The end of stdin cancels whatever the executable might still do.
+                if ($null -ne $mismatch) { Close-DirSyncInput $process }
+                continue
+            }
             switch ($message.PSTypeNames[0]) {
                 'Deserialized.DirSync.Protocol.Progress' {
                     $record = [System.Management.Automation.ProgressRecord]::new([int]$message.activityId, [string]$message.activity, [string]$message.status)
@@ -75,12 +86,13 @@ function Invoke-DirSyncCommand {
                     else { $Cmdlet.WriteObject($result) }
                 }
                 'Deserialized.DirSync.Protocol.Error' {
-                    $record = New-DirSyncProtocolErrorRecord $message
-                    # 1 and 2 end the cmdlet, once the child has exited; 3 and 4 leave the results standing.
-                    if ($message.exitCode -eq 1 -or $message.exitCode -eq 2) { $finalError = $record }
+                    $record = New-DirSyncErrorRecord -Code $message.code -Category $message.category -Message $message.message `
+                        -TargetObject $message.target -RecommendedAction $message.recommendedAction
+                    # A terminating error ends the cmdlet once the child has exited; any other leaves the results standing.
+                    if ($message.terminating) { $finalError = $record }
                     else { $Cmdlet.WriteError($record); $errorWritten = $true }
                 }
-                default { $Cmdlet.WriteWarning("The DirSync executable sent a message this module does not know ($($message.PSTypeNames[0])); is the module older than the executable?") }
+                default { $Cmdlet.WriteWarning("The DirSync executable sent a message this module does not know ($($message.PSTypeNames[0])).") }
             }
         }
         $process.WaitForExit()
@@ -104,16 +116,31 @@ function Invoke-DirSyncCommand {
     foreach ($errorLine in ($errorText -split '\r?\n')) {
         if ($errorLine.Trim().Length -gt 0) { $Cmdlet.WriteVerbose("dirsync: $errorLine") }
     }
-    $exitCode = $process.ExitCode
+    if ($null -ne $mismatch) { $Cmdlet.ThrowTerminatingError($mismatch) }
     if ($null -ne $finalError) { $Cmdlet.ThrowTerminatingError($finalError) }
-    if ($exitCode -eq 0) { return }
-    if ($exitCode -eq 3 -or $exitCode -eq 4) {
-        if (-not $errorWritten) { $Cmdlet.WriteError((New-DirSyncExitCodeErrorRecord -ExitCode $exitCode -Command $Command)) }
-        return
+    $succeeded = $process.ExitCode -eq $script:Contract.ExitCodes.Success
+    # An executable that ran to its end without a word of the protocol does not speak it.
+    if ($succeeded -and $null -eq $hello) { $Cmdlet.ThrowTerminatingError((Test-DirSyncProtocol -Hello $null -Executable $executable.Path)) }
+    if ($succeeded -or $errorWritten) { return }
+    $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -Code 'Module.executable-failed' -TargetObject $Command `
+        -Message "The DirSync executable ended '$Command' with exit code $($process.ExitCode) without saying why. $($errorText.Trim())"))
+}
+
+function Test-DirSyncProtocol {
+    # The handshake, the module's side: $null when the executable's first message is a Hello of this module's
+    # protocol version, else the Module.protocol-mismatch error record. The executable checks the same the
+    # other way round (src/protocol/module-contract.ts), so that neither side runs the other's requests.
+    param([AllowNull()] [psobject] $Hello, [Parameter(Mandatory)] [string] $Executable)
+
+    $expected = $script:Contract.ProtocolVersion
+    if ($null -ne $Hello -and $Hello.PSTypeNames[0] -eq 'Deserialized.DirSync.Protocol.Hello') {
+        if ([int]$Hello.protocolVersion -eq $expected) { return $null }
+        $theirs = "The DirSync executable $Executable ($($Hello.productVersion)) speaks module protocol $($Hello.protocolVersion)"
+    } else {
+        $theirs = "The DirSync executable $Executable speaks a module protocol older than $expected (it did not say which)"
     }
-    $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -ErrorId 'DirSyncExecutableFailed' -Category InvalidResult -TargetObject $Command `
-        -Message "The DirSync executable ended '$Command' with exit code $exitCode without saying why. $($errorText.Trim())" `
-        -RecommendedAction 'Run the command again with -Verbose; if it fails again, report the details to the DirSync project.'))
+    New-DirSyncErrorRecord -Code 'Module.protocol-mismatch' -TargetObject $Executable `
+        -Message "$theirs, and this module ($($script:Contract.ProductVersion)) speaks protocol $expected`: nothing was run."
 }
 
 $script:CancelGracePeriod = [System.TimeSpan]::FromSeconds(60)
@@ -142,16 +169,6 @@ function ConvertFrom-DirSyncMessage {
         $Cmdlet.WriteWarning("The DirSync executable wrote a line that is not part of the module protocol: $Line")
         return $null
     }
-}
-
-function New-DirSyncProtocolErrorRecord {
-    # An Error message as an ErrorRecord. Its stable id is 'code' (protocol 2; 'errorId' before).
-    param([Parameter(Mandatory)] [psobject] $Message)
-
-    $code = $Message.PSObject.Properties['code']
-    $errorId = if ($null -ne $code -and $code.Value) { [string]$code.Value } else { [string]$Message.errorId }
-    New-DirSyncErrorRecord -ErrorId $errorId -Category $Message.category -Message $Message.message `
-        -TargetObject $Message.target -RecommendedAction $Message.recommendedAction
 }
 
 function Stop-DirSyncChild {
@@ -214,25 +231,6 @@ function Close-DirSyncInput {
     param([Parameter(Mandatory)] [System.Diagnostics.Process] $Process)
 
     try { $Process.StandardInput.Close() } catch [System.IO.IOException] { }
-}
-
-function New-DirSyncExitCodeErrorRecord {
-    # What exit codes 3 and 4 mean, for when the executable sent no error message of its own.
-    param([int] $ExitCode, [string] $Command)
-
-    if ($ExitCode -eq 3 -and $Command -eq 'readiness') {
-        return New-DirSyncErrorRecord -ErrorId 'ReadinessErrorsFound' -Category InvalidData -TargetObject $Command `
-            -Message 'The readiness check found objects that will fail or be rewritten on export: the findings with Severity error name them.' `
-            -RecommendedAction 'Correct each object as its Fix says, then run Test-CoexistenceReadiness again.'
-    }
-    if ($ExitCode -eq 3) {
-        return New-DirSyncErrorRecord -ErrorId 'CompletedWithExportErrors' -Category InvalidData -TargetObject $Command `
-            -Message 'The run completed, but some objects could not be exported to Entra ID; the run object lists them in its errors.' `
-            -RecommendedAction 'Correct the objects named in the errors (IdFix finds duplicate or invalid values), then synchronize again.'
-    }
-    New-DirSyncErrorRecord -ErrorId 'DeletionThresholdExceeded' -Category LimitsExceeded -TargetObject $Command `
-        -Message 'The run stopped: it would have deleted more objects than the deletion threshold allows, so no delete was exported.' `
-        -RecommendedAction 'Review the planned deletes with Start-OnlineCoexistenceSync -WhatIf; if they are intended, run Start-OnlineCoexistenceSync -AcceptDeletes.'
 }
 
 function Restore-DirSyncTypeName {

@@ -18,8 +18,8 @@ function Request-DirSyncCredential {
         $reason = $exception.Message
     }
     if ($null -eq $credential) {
-        $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -ErrorId 'CredentialRequired' -Category InvalidArgument -TargetObject $ParameterName `
-            -Message "Set-CoexistenceConfiguration needs -$ParameterName and could not ask for it: $reason" `
+        $Cmdlet.ThrowTerminatingError((New-DirSyncErrorRecord -Code 'Module.credential-required' -TargetObject $ParameterName `
+            -Message "$($Cmdlet.MyInvocation.MyCommand.Name) needs -$ParameterName and could not ask for it: $reason" `
             -RecommendedAction "Pass -$ParameterName (a PSCredential) on the command line."))
     }
     $credential

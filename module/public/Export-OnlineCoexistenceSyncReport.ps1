@@ -1,21 +1,26 @@
 function Export-OnlineCoexistenceSyncReport {
     <#
     .SYNOPSIS
-    Writes a synchronization run as one HTML page people can read and review.
+    Writes a synchronization run as one HTML page people can read and
+    review.
 
     .DESCRIPTION
-    Makes a self-contained HTML file (no external assets; it can be mailed or attached to a change
-    ticket) from what the installation kept of a run: the summary (mode, status, duration, counts),
-    every object added or updated with the attributes that changed (old and new value; secrets are
-    never kept), the objects deleted, the objects that failed grouped by error code with what to do,
-    and the deletes the run withheld. The run history keeps the most recent runs; their changes go
+    Makes a self-contained HTML file (no external assets; it can be mailed
+    or attached to a change ticket) from what the installation kept of a
+    run: the summary (mode, status, duration, counts), every object added
+    or updated with the attributes that changed (old and new value;
+    secrets are never kept), the objects deleted, the objects that failed
+    grouped by error code with what to do, and the deletes the run
+    withheld. The run history keeps the most recent runs; their changes go
     with them.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere.
 
     .PARAMETER RunId
-    The run (Get-OnlineCoexistenceSyncHistory lists them). Default: the last run that ended.
+    The run (Get-OnlineCoexistenceSyncHistory lists them). Default: the
+    last run that ended.
 
     .PARAMETER HtmlPath
     Where to write the page.
@@ -26,7 +31,8 @@ function Export-OnlineCoexistenceSyncReport {
     Writes the last run's page.
 
     .EXAMPLE
-    Get-OnlineCoexistenceSyncHistory -Last 1 | Export-OnlineCoexistenceSyncReport -HtmlPath .\review.html
+    Get-OnlineCoexistenceSyncHistory -Last 1 |
+        Export-OnlineCoexistenceSyncReport -HtmlPath .\review.html
 
     Writes the page of the run piped in.
 

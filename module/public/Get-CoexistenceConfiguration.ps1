@@ -4,13 +4,16 @@ function Get-CoexistenceConfiguration {
     Shows how DirSync is configured.
 
     .DESCRIPTION
-    Returns the configuration of a DirSync installation as a DirSync.Configuration object: the Active
-    Directory server and account, the Entra ID tenant, application and cloud, the OUs in scope, the
-    optional features and the deletion threshold. Secrets are never returned, only whether one is stored.
+    Returns the configuration of a DirSync installation as a
+    DirSync.Configuration object: the Active Directory server and account,
+    the Entra ID tenant, application and cloud, the OUs in scope, the
+    optional features and the deletion threshold. Secrets are never
+    returned, only whether one is stored.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .EXAMPLE
     Get-CoexistenceConfiguration
@@ -20,12 +23,15 @@ function Get-CoexistenceConfiguration {
     .EXAMPLE
     (Get-CoexistenceConfiguration -InstallPath D:\DirSync).IncludeOU
 
-    Lists the organizational units synchronized by the installation in D:\DirSync.
+    Lists the organizational units synchronized by the installation in
+    D:\DirSync.
 
     .EXAMPLE
-    Get-CoexistenceConfiguration -InstallPath D:\DirSync | Start-OnlineCoexistenceSync
+    Get-CoexistenceConfiguration -InstallPath D:\DirSync |
+        Start-OnlineCoexistenceSync
 
-    Synchronizes the installation the configuration belongs to: its Path binds to -InstallPath.
+    Synchronizes the installation the configuration belongs to: its Path
+    binds to -InstallPath.
 
     .LINK
     Set-CoexistenceConfiguration

@@ -1,24 +1,30 @@
 function Install-OnlineCoexistenceTool {
     <#
     .SYNOPSIS
-    Installs DirSync on this computer, or upgrades an existing installation in place.
+    Installs DirSync on this computer, or upgrades an existing
+    installation in place.
 
     .DESCRIPTION
-    Creates the installation directory (readable by its owner only) and the synchronization database:
-    an embedded database by default, or a database on a standalone SQL Server with -UseSQLServer for
-    installations beyond about 100,000 objects. With -Upgrade, an existing installation from version
-    1.0.6385.0012 on is upgraded in place, against the same SQL Server and instance; older versions must
-    be uninstalled first.
+    Creates the installation directory (readable by its owner only) and
+    the synchronization database: an embedded database by default, or a
+    database on a standalone SQL Server with -UseSQLServer for
+    installations beyond about 100,000 objects. With -Upgrade, an existing
+    installation from version 1.0.6385.0012 on is upgraded in place,
+    against the same SQL Server and instance; older versions must be
+    uninstalled first.
 
-    Access to the computer that runs DirSync must be as restricted as access to a domain controller.
-    After installing, run Set-CoexistenceConfiguration.
+    Access to the computer that runs DirSync must be as restricted as
+    access to a domain controller. After installing, run
+    Set-CoexistenceConfiguration.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER UseSQLServer
-    Keep the synchronization database on a standalone SQL Server instead of the embedded database.
+    Keep the synchronization database on a standalone SQL Server instead
+    of the embedded database.
 
     .PARAMETER SqlServer
     The SQL Server computer name (with -UseSQLServer).
@@ -30,11 +36,13 @@ function Install-OnlineCoexistenceTool {
     The database name on the SQL Server. Default: DirSync.
 
     .PARAMETER ServiceCredential
-    The SQL login DirSync uses for the database. Its password is handed to the DirSync executable on
-    standard input and stored encrypted; it never appears on a command line.
+    The SQL login DirSync uses for the database. Its password is handed to
+    the DirSync executable on standard input and stored encrypted; it
+    never appears on a command line.
 
     .PARAMETER Upgrade
-    Upgrade the existing installation in place instead of creating a new one.
+    Upgrade the existing installation in place instead of creating a new
+    one.
 
     .EXAMPLE
     Install-OnlineCoexistenceTool
@@ -42,14 +50,16 @@ function Install-OnlineCoexistenceTool {
     Installs DirSync with the embedded database in the default directory.
 
     .EXAMPLE
-    Install-OnlineCoexistenceTool -UseSQLServer -SqlServer sql01 -SqlServerInstance DIRSYNC -ServiceCredential (Get-Credential)
+    Install-OnlineCoexistenceTool -UseSQLServer -SqlServer sql01 `
+        -SqlServerInstance DIRSYNC -ServiceCredential (Get-Credential)
 
     Installs DirSync with its database on the DIRSYNC instance of sql01.
 
     .EXAMPLE
     Install-OnlineCoexistenceTool -InstallPath D:\DirSync -Upgrade -WhatIf
 
-    Shows what an in-place upgrade of the installation in D:\DirSync would do, without doing it.
+    Shows what an in-place upgrade of the installation in D:\DirSync would
+    do, without doing it.
 
     .LINK
     Set-CoexistenceConfiguration
@@ -82,7 +92,7 @@ function Install-OnlineCoexistenceTool {
         [Parameter(ParameterSetName = 'SqlServer')]
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
-        $ServiceCredential = [System.Management.Automation.PSCredential]::Empty,
+        $ServiceCredential,
 
         [switch] $Upgrade
     )
@@ -94,7 +104,7 @@ function Install-OnlineCoexistenceTool {
             SqlServer = 'sqlServer'; SqlServerInstance = 'sqlInstance'; SqlDatabase = 'sqlDatabase' })
         foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
         $secrets = [ordered]@{}
-        if ($ServiceCredential -ne [System.Management.Automation.PSCredential]::Empty) {
+        if ($null -ne $ServiceCredential) {
             $secrets.sqlUser = $ServiceCredential.UserName
             $secrets.sqlPassword = $ServiceCredential.GetNetworkCredential().Password
         }

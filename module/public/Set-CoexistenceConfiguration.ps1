@@ -1,119 +1,164 @@
 function Set-CoexistenceConfiguration {
     <#
     .SYNOPSIS
-    Configures DirSync: the Active Directory to read, the Entra ID tenant to write, what to synchronize.
+    Configures DirSync: the Active Directory to read, the Entra ID tenant
+    to write, what to synchronize.
 
     .DESCRIPTION
-    Sets up an installation (after Install-OnlineCoexistenceTool, and again after an upgrade to re-enter
-    the credentials). The on-premises credential (-Credential, an Enterprise Administrator) is used to
-    set things up - including the AAD_xxxxxxxxxxxx service account DirSync then reads the directory with
-    (unless -NoServiceAccount) - and is not kept as such. The cloud side signs in as an application: with
-    a client secret (-TargetCredential: user name = application (client) id, password = client secret) or,
-    for unattended use, with a certificate (-ClientId -CertificatePath).
+    Sets up an installation (after Install-OnlineCoexistenceTool, and
+    again after an upgrade to re-enter the credentials). The on-premises
+    credential (-Credential, an Enterprise Administrator) is used to set
+    things up - including the AAD_xxxxxxxxxxxx service account DirSync
+    then reads the directory with (unless -NoServiceAccount) - and is not
+    kept as such. The cloud side signs in as an application: with a client
+    secret (-TargetCredential: user name = application (client) id,
+    password = client secret) or, for unattended use, with a certificate
+    (-ClientId -CertificatePath).
 
-    Only the settings you pass change; the others keep their current values. When a credential is needed
-    and not passed, the cmdlet asks for it if it can prompt, and fails saying which parameter to pass if it
-    cannot. Credentials reach the DirSync executable on standard input only, never on a command line.
+    Only the settings you pass change; the others keep their current
+    values. When a credential is needed and not passed, the cmdlet asks
+    for it if it can prompt, and fails saying which parameter to pass if
+    it cannot. Credentials reach the DirSync executable on standard input
+    only, never on a command line.
 
-    Objects DirSync creates in Entra ID are cloud-managed objects anchored to Active Directory by
-    onPremisesImmutableId: Microsoft Graph does not let an application create directory-synchronized ones.
+    Objects DirSync creates in Entra ID are cloud-managed objects anchored
+    to Active Directory by onPremisesImmutableId: Microsoft Graph does not
+    let an application create directory-synchronized ones.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER Credential
-    The on-premises Active Directory account (an Enterprise Administrator) used to set up directory access.
+    The on-premises Active Directory account (an Enterprise Administrator)
+    used to set up directory access.
 
     .PARAMETER AdServer
-    The domain controller: an LDAP URL (ldaps://dc01.contoso.com) or a host name.
+    The domain controller: an LDAP URL (ldaps://dc01.contoso.com) or a
+    host name.
 
     .PARAMETER AdCaFile
-    A PEM file with the certificate authority that issued the domain controller's TLS certificate.
+    A PEM file with the certificate authority that issued the domain
+    controller's TLS certificate.
 
     .PARAMETER IncludeOU
-    Distinguished names of the organizational units to synchronize (default: the whole domain).
+    Distinguished names of the organizational units to synchronize
+    (default: the whole domain).
 
     .PARAMETER ExcludeOU
-    Distinguished names of organizational units to leave out. Objects filtered out are deleted in Entra ID.
+    Distinguished names of organizational units to leave out. Objects
+    filtered out are deleted in Entra ID.
 
     .PARAMETER TenantId
     The Entra ID tenant (directory) id or its domain name.
 
     .PARAMETER TargetCredential
-    The cloud application: user name = application (client) id, password = client secret.
+    The cloud application: user name = application (client) id, password =
+    client secret.
 
     .PARAMETER ClientId
     The application (client) id, when signing in with a certificate.
 
     .PARAMETER CertificatePath
-    A PEM file holding the application's certificate and private key, for certificate sign-in.
+    A PEM file holding the application's certificate and private key, for
+    certificate sign-in.
 
     .PARAMETER Cloud
-    The Microsoft cloud: AzureCloud (default), AzureChinaCloud or AzureUSGovernment.
+    The Microsoft cloud: AzureCloud (default), AzureChinaCloud or
+    AzureUSGovernment.
 
     .PARAMETER AuthorityHost
-    Overrides the sign-in authority host of the cloud (e.g. https://login.microsoftonline.com).
+    Overrides the sign-in authority host of the cloud (e.g.
+    https://login.microsoftonline.com).
 
     .PARAMETER GraphEndpoint
-    Overrides the Microsoft Graph endpoint of the cloud (e.g. https://graph.microsoft.com).
+    Overrides the Microsoft Graph endpoint of the cloud (e.g.
+    https://graph.microsoft.com).
 
     .PARAMETER CloudCaFile
-    A PEM file with an extra CA certificate to trust for sign-in and Microsoft Graph, for example the
-    certificate of a TLS-inspecting proxy. The machine's trusted CAs stay trusted.
+    A PEM file with an extra CA certificate to trust for sign-in and
+    Microsoft Graph, for example the certificate of a TLS-inspecting
+    proxy. The machine's trusted CAs stay trusted.
 
     .PARAMETER WriteBudget
-    The tenant's Graph directory write budget as 'writes/seconds' (default '3000/150', Graph's documented
-    budget per application and tenant). The export paces itself to it instead of running into throttling.
+    The tenant's Graph directory write budget as 'writes/seconds' (default
+    '3000/150', Graph's documented budget per application and tenant). The
+    export paces itself to it instead of running into throttling.
 
     .PARAMETER SoftMatch
-    How an Active Directory user without a cloud object yet joins an existing cloud user: 'SmtpThenUpn' (the
-    default: by primary SMTP address, then by UPN as AD has it; never an administrator, never a user two AD
-    objects claim) or 'Off'. Microsoft recommends 'Off' once the initial synchronization is done.
+    How an Active Directory user without a cloud object yet joins an
+    existing cloud user: 'SmtpThenUpn' (the default: by primary SMTP
+    address, then by UPN as AD has it; never an administrator, never a
+    user two AD objects claim) or 'Off'. Microsoft recommends 'Off' once
+    the initial synchronization is done.
+
+    .PARAMETER CloudDrift
+    What a cycle does about changes made in the cloud to what DirSync
+    owns: 'Revert' (the default: Active Directory is the authority, so
+    they are sent back to its values) or 'Report' (they are only listed
+    in the run).
 
     .PARAMETER EnableHybridDeployment
-    Exchange hybrid deployment: write the cloud's Exchange attributes back to Active Directory.
+    Exchange hybrid deployment: write the cloud's Exchange attributes back
+    to Active Directory.
 
     .PARAMETER EnablePasswordSync
-    Asks for password hash synchronization. Microsoft Graph offers no way to write password hashes, so
-    the engine refuses it and explains what is possible instead.
+    Asks for password hash synchronization. Microsoft Graph offers no way
+    to write password hashes, so the engine refuses it and explains what
+    is possible instead.
 
     .PARAMETER NoServiceAccount
-    Read the directory with -Credential's account instead of creating the AAD_ service account.
+    Read the directory with -Credential's account instead of creating the
+    AAD_ service account.
 
     .PARAMETER SynchronizeNow
     Start a synchronization as soon as the configuration is saved.
 
     .PARAMETER Staging
-    Makes this installation a standby (staging mode): every cycle imports from Active Directory, computes
-    its plan against the cloud and records it, and exports nothing (see the run's Plan). Point it at the
-    same domain and tenant, with the same application, as the active installation. -Staging:$false makes
-    it active again (as does "dirsync promote --path DIR"): stop the active installation first.
+    Makes this installation a standby (staging mode): every cycle imports
+    from Active Directory, computes its plan against the cloud and records
+    it, and exports nothing (see the run's Plan). Point it at the same
+    domain and tenant, with the same application, as the active
+    installation. Switch-OnlineCoexistenceServer (or -Staging:$false)
+    makes it active: stop the active installation first.
 
     .EXAMPLE
-    Set-CoexistenceConfiguration -AdServer ldaps://dc01.contoso.com -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com -TargetCredential (Get-Credential -Message 'client id / client secret')
+    $application = Get-Credential -Message 'Client id / client secret'
+    Set-CoexistenceConfiguration -AdServer ldaps://dc01.contoso.com `
+        -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com `
+        -TargetCredential $application
 
     Configures both sides with a client secret; asks for the passwords.
 
     .EXAMPLE
-    Set-CoexistenceConfiguration -TenantId 72f988bf-86f1-41af-91ab-2d7cd011db47 -ClientId 0b5e1b5c-3f0a-4e7a-9a9e-5d7a8e0c1f23 -CertificatePath C:\DirSync\app.pem
+    $tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+    $application = '0b5e1b5c-3f0a-4e7a-9a9e-5d7a8e0c1f23'
+    Set-CoexistenceConfiguration -TenantId $tenant -ClientId $application `
+        -CertificatePath C:\DirSync\app.pem
 
     Switches the cloud sign-in to a certificate, for unattended operation.
 
     .EXAMPLE
-    Set-CoexistenceConfiguration -IncludeOU 'OU=Staff,DC=contoso,DC=com' -ExcludeOU 'OU=Disabled,OU=Staff,DC=contoso,DC=com' -WhatIf
+    Set-CoexistenceConfiguration -IncludeOU 'OU=Staff,DC=contoso,DC=com' `
+        -ExcludeOU 'OU=Disabled,OU=Staff,DC=contoso,DC=com' -WhatIf
 
     Shows what changing the scope would do; nothing is changed.
 
     .EXAMPLE
-    Set-CoexistenceConfiguration -Cloud AzureUSGovernment -TenantId contoso.onmicrosoft.us -TargetCredential $appCredential -SynchronizeNow
+    Set-CoexistenceConfiguration -Cloud AzureUSGovernment `
+        -TenantId contoso.onmicrosoft.us -TargetCredential $appCredential `
+        -SynchronizeNow
 
     Points DirSync at the US Government cloud and synchronizes at once.
 
     .EXAMPLE
-    Set-CoexistenceConfiguration -AdServer ldaps://dc02.contoso.com -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com -TargetCredential $appCredential -Staging
+    Set-CoexistenceConfiguration -AdServer ldaps://dc02.contoso.com `
+        -Credential CONTOSO\admin -TenantId contoso.onmicrosoft.com `
+        -TargetCredential $appCredential -Staging
 
-    Configures a standby server: it follows the active one and writes nothing until it is promoted.
+    Configures a standby server: it follows the active one and writes
+    nothing until it is promoted.
 
     .LINK
     Get-CoexistenceConfiguration
@@ -123,6 +168,9 @@ function Set-CoexistenceConfiguration {
 
     .LINK
     Start-OnlineCoexistenceSync
+
+    .LINK
+    Switch-OnlineCoexistenceServer
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'ClientSecret')]
     [OutputType('DirSync.Configuration')]
@@ -173,11 +221,14 @@ function Set-CoexistenceConfiguration {
         [ValidateNotNullOrEmpty()]
         [string] $CloudCaFile,
 
-        [ValidatePattern('^\d+/\d+$')]
+        [ValidateNotNullOrEmpty()]
         [string] $WriteBudget,
 
         [ValidateSet('SmtpThenUpn', 'Off')]
         [string] $SoftMatch,
+
+        [ValidateSet('Revert', 'Report')]
+        [string] $CloudDrift,
 
         [switch] $EnableHybridDeployment,
 
@@ -194,7 +245,7 @@ function Set-CoexistenceConfiguration {
         $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
         $parameters = [ordered]@{ path = $path }
         $selected = Select-DirSyncBoundParameter -BoundParameters $PSBoundParameters -Map ([ordered]@{
-            AdServer = 'adUrl'; TenantId = 'tenantId'; ClientId = 'clientId'; Cloud = 'cloud'
+            AdServer = 'adUrl'; TenantId = 'tenantId'; ClientId = 'clientId'; Cloud = 'cloud'; WriteBudget = 'writeBudget'
             AuthorityHost = 'authorityHost'; GraphEndpoint = 'graphEndpoint'
             IncludeOU = 'includeOu'; ExcludeOU = 'excludeOu'
             EnableHybridDeployment = 'enableHybridDeployment'; EnablePasswordSync = 'enablePasswordSync'
@@ -203,11 +254,8 @@ function Set-CoexistenceConfiguration {
         # Files are named by full path: the executable does not share this session's current location.
         if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
         if ($PSBoundParameters.ContainsKey('CloudCaFile')) { $parameters.cloudCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CloudCaFile) }
-        if ($PSBoundParameters.ContainsKey('WriteBudget')) {
-            $budget = $WriteBudget.Split('/')
-            $parameters.writeBudget = [ordered]@{ writes = [int]$budget[0]; windowSeconds = [int]$budget[1] }
-        }
         if ($PSBoundParameters.ContainsKey('SoftMatch')) { $parameters.softMatch = if ($SoftMatch -eq 'Off') { 'off' } else { 'smtp-then-upn' } }
+        if ($PSBoundParameters.ContainsKey('CloudDrift')) { $parameters.cloudDrift = $CloudDrift.ToLowerInvariant() }
         if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
         if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }

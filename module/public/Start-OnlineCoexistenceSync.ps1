@@ -4,40 +4,50 @@ function Start-OnlineCoexistenceSync {
     Synchronizes Active Directory to Entra ID now.
 
     .DESCRIPTION
-    Runs one synchronization cycle: a delta synchronization (only what changed since the last run) or,
-    with -FullSync, a full one. Returns the run as a DirSync.SyncRun object, with progress while it runs.
+    Runs one synchronization cycle: a delta synchronization (only what
+    changed since the last run) or, with -FullSync, a full one. Returns
+    the run as a DirSync.SyncRun object, with progress while it runs.
 
-    With -WhatIf nothing is written: the engine computes the plan - the objects it would create, update
-    and delete in Entra ID - and returns it in the run's Plan property, as DirSync.PlannedOperation
-    objects (Action, ObjectType, DistinguishedName, Changes).
+    With -WhatIf nothing is written: the engine computes the plan - the
+    objects it would create, update and delete in Entra ID - and returns
+    it in the run's Plan property, as DirSync.PlannedOperation objects
+    (Action, ObjectType, DistinguishedName, Changes).
 
-    Ctrl+C stops the cycle cleanly: the batch in flight is finished and the run is recorded as
-    stopped-by-request; the next run continues from there.
+    Ctrl+C stops the cycle cleanly: the batch in flight is finished and
+    the run is recorded as stopped-by-request; the next run continues from
+    there.
 
-    When a cycle would delete more objects than the deletion threshold (Set-PreventAccidentalDeletes)
-    allows, none of its deletes is exported and the run ends with status
-    stopped-deletion-threshold-exceeded and a non-terminating error; -AcceptDeletes lets such deletes
-    through once, after you have checked them.
+    When a cycle would delete more objects than the deletion threshold
+    (Set-PreventAccidentalDeletes) allows, none of its deletes is exported
+    and the run ends with status stopped-deletion-threshold-exceeded and a
+    non-terminating error; -AcceptDeletes lets such deletes through once,
+    after you have checked them.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER FullSync
-    Read every object in scope instead of only the changes since the last run.
+    Read every object in scope instead of only the changes since the last
+    run.
 
     .PARAMETER AcceptDeletes
-    Export the deletes of this run even when they exceed the deletion threshold.
+    Export the deletes of this run even when they exceed the deletion
+    threshold.
 
     .PARAMETER SavePlan
-    With -WhatIf: save the whole plan to this file for approval - every operation with its attributes
-    (never a password), the configuration, store and Active Directory position it was computed from,
-    and a digest. Apply it, unchanged, with -Plan.
+    With -WhatIf: save the whole plan to this file for approval - every
+    operation with its attributes (never a password), the configuration,
+    store and Active Directory position it was computed from, and a
+    digest. Apply it, unchanged, with -Plan.
 
     .PARAMETER Plan
-    Apply an approved plan saved with -WhatIf -SavePlan: exactly its operations are sent, its deletes
-    count as accepted. If Active Directory, the configuration, the store or the cloud moved since it was
-    computed, or the file was edited, nothing is sent and the command fails (Plan.outdated, Plan.tampered).
+    Apply an approved plan saved with -WhatIf -SavePlan: exactly its
+    operations are sent, its deletes count as accepted. If Active
+    Directory, the configuration, the store or the cloud moved since it
+    was computed, or the file was edited, nothing is sent and the command
+    fails (Plan.outdated, Plan.tampered).
 
     .EXAMPLE
     Start-OnlineCoexistenceSync
@@ -47,19 +57,24 @@ function Start-OnlineCoexistenceSync {
     .EXAMPLE
     Start-OnlineCoexistenceSync -FullSync -WhatIf
 
-    Shows what a full synchronization would change in Entra ID, without changing anything.
+    Shows what a full synchronization would change in Entra ID, without
+    changing anything.
 
     .EXAMPLE
     $run = Start-OnlineCoexistenceSync -ErrorVariable problems
-    if ($run.Status -eq 'stopped-deletion-threshold-exceeded') { $run.Plan | Where-Object Action -eq 'delete' }
+    if ($run.Status -eq 'stopped-deletion-threshold-exceeded') {
+        $run.Plan | Where-Object Action -eq 'delete'
+    }
 
-    Runs a synchronization and, when the deletion threshold stopped it, lists the deletes it held back.
+    Runs a synchronization and, when the deletion threshold stopped it,
+    lists the deletes it held back.
 
     .EXAMPLE
     Start-OnlineCoexistenceSync -WhatIf -SavePlan ./tonight.plan.json
     Start-OnlineCoexistenceSync -Plan ./tonight.plan.json
 
-    Saves tonight's plan for a colleague to review, then applies exactly that plan once it is approved.
+    Saves tonight's plan for a colleague to review, then applies exactly
+    that plan once it is approved.
 
     .EXAMPLE
     Start-OnlineCoexistenceSync -AcceptDeletes -Confirm

@@ -4,25 +4,28 @@ function Uninstall-OnlineCoexistenceTool {
     Removes DirSync from this computer.
 
     .DESCRIPTION
-    Removes the installation: its configuration, stored secrets and synchronization database (the
-    embedded one; a database on a standalone SQL Server is left to its administrator). Objects already
-    synchronized stay in Entra ID as cloud-managed objects. With -KeepData the database and the run
-    history are kept, for a later reinstallation.
+    Removes the installation: its configuration, stored secrets and
+    synchronization database (the embedded one; a database on a standalone
+    SQL Server is left to its administrator). Objects already synchronized
+    stay in Entra ID as cloud-managed objects. With -KeepData the database
+    and the run history are kept, for a later reinstallation.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER KeepData
     Keep the synchronization database and the run history.
 
     .PARAMETER RemoveServiceAccount
-    Also delete the AAD_ service account DirSync created in Active Directory, with its replication right.
-    Without it the account stays, and a warning says so.
+    Also delete the AAD_ service account DirSync created in Active
+    Directory, with its replication right. Without it the account stays,
+    and a warning says so.
 
     .PARAMETER Credential
-    A domain administrator who may delete the service account (with -RemoveServiceAccount). Prompted for
-    when not given.
+    A domain administrator who may delete the service account (with
+    -RemoveServiceAccount). Prompted for when not given.
 
     .EXAMPLE
     Uninstall-OnlineCoexistenceTool
@@ -35,7 +38,8 @@ function Uninstall-OnlineCoexistenceTool {
     Removes DirSync but keeps its data, without asking.
 
     .EXAMPLE
-    Uninstall-OnlineCoexistenceTool -RemoveServiceAccount -Credential (Get-Credential CORP\Administrator)
+    Uninstall-OnlineCoexistenceTool -RemoveServiceAccount `
+        -Credential (Get-Credential CORP\Administrator)
 
     Removes DirSync and the AAD_ account it created in Active Directory.
 
@@ -55,7 +59,7 @@ function Uninstall-OnlineCoexistenceTool {
 
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
-        $Credential = [System.Management.Automation.PSCredential]::Empty
+        $Credential
     )
 
     process {
@@ -65,7 +69,7 @@ function Uninstall-OnlineCoexistenceTool {
             $parameters = [ordered]@{ path = $path; keepData = $KeepData.IsPresent; removeServiceAccount = $RemoveServiceAccount.IsPresent }
             $secrets = @{}
             if ($RemoveServiceAccount) {
-                if ($Credential -eq [System.Management.Automation.PSCredential]::Empty) {
+                if ($null -eq $Credential) {
                     $Credential = Request-DirSyncCredential -Cmdlet $PSCmdlet -ParameterName 'Credential' -Message 'Enter a domain administrator who may delete the DirSync service account.'
                 }
                 $parameters.adUser = $Credential.UserName

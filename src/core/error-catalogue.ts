@@ -1,10 +1,13 @@
 // Every error code DirSync can report, in one place: its category, whether it is transient, a summary of the
 // condition and the general advice. Codes read `Area.kebab-case-condition` (README: "Error codes"); scripts and the
-// PowerShell module's FullyQualifiedErrorId rely on them, so a code is never renamed once released.
+// PowerShell module's FullyQualifiedErrorId rely on them, so a code is never renamed once released. Advice that names
+// a command or an option is said twice (advice.ts): `action` in the command line's words, `powerShellAction` in the
+// module's; the PowerShell module gets the codes, categories and its advice at build (src/protocol/module-contract.ts).
 //
 // category: PowerShell's ErrorCategory member, so the module maps it one to one and scripts can branch on it.
 // transient: a passing condition (a server down, throttling). A run that ends on one is `stopped-server-down`
 // and the next cycle resumes; a run that ends on anything else is `failed`.
+import { actions, type Vocabulary } from './advice.ts';
 
 export type ErrorCategory =
   | 'AuthenticationError'
@@ -12,6 +15,7 @@ export type ErrorCategory =
   | 'InvalidArgument'
   | 'InvalidData'
   | 'InvalidOperation'
+  | 'InvalidResult'
   | 'LimitsExceeded'
   | 'NotInstalled'
   | 'NotSpecified'
@@ -26,11 +30,14 @@ export interface CatalogueEntry {
   transient: boolean;
   /** What the condition is, in general (the error's own message says what happened this time). */
   summary: string;
-  /** What to do next, in general. */
+  /** What to do next, in general: in the command line's words. */
   action: string;
+  /** The same advice in the PowerShell module's words, where `action` names a command or an option. */
+  powerShellAction?: string;
 }
 
-const RECONFIGURE = 'run configure again (Set-CoexistenceConfiguration)';
+/** Re-entering a credential or a setting: `run configure again` | `run Set-CoexistenceConfiguration again`. */
+const reconfigure = (say: Vocabulary) => `run ${say.command('configure')} again`;
 
 export const errorCatalogue = {
   // Active Directory: signing in and reading.
@@ -38,7 +45,7 @@ export const errorCatalogue = {
     category: 'AuthenticationError',
     transient: false,
     summary: 'Active Directory refused the password (or the account does not exist).',
-    action: `Re-enter the on-premises credential: ${RECONFIGURE}.`,
+    ...actions((say) => `Re-enter the on-premises credential: ${reconfigure(say)}.`),
   },
   'ActiveDirectory.account-disabled': {
     category: 'AuthenticationError',
@@ -56,13 +63,13 @@ export const errorCatalogue = {
     category: 'AuthenticationError',
     transient: false,
     summary: 'The password of the Active Directory account has expired.',
-    action: `Set a new password for the account, then ${RECONFIGURE}.`,
+    ...actions((say) => `Set a new password for the account, then ${reconfigure(say)}.`),
   },
   'ActiveDirectory.password-must-change': {
     category: 'AuthenticationError',
     transient: false,
     summary: 'The password of the Active Directory account must be changed before it can be used.',
-    action: `Set a new password for the account, then ${RECONFIGURE}.`,
+    ...actions((say) => `Set a new password for the account, then ${reconfigure(say)}.`),
   },
   'ActiveDirectory.account-locked-out': {
     category: 'AuthenticationError',
@@ -86,8 +93,10 @@ export const errorCatalogue = {
     category: 'SecurityError',
     transient: false,
     summary: "The domain controller's certificate is not trusted.",
-    action:
-      "Give the CA that issued the domain controller's certificate (--ad-ca-file, PEM), or renew an expired certificate. Verification cannot be turned off.",
+    ...actions(
+      (say) =>
+        `Give the CA that issued the domain controller's certificate (${say.option('--ad-ca-file')}, a PEM file), or renew an expired certificate. Verification cannot be turned off.`,
+    ),
   },
   'ActiveDirectory.hostname-mismatch': {
     category: 'SecurityError',
@@ -117,19 +126,22 @@ export const errorCatalogue = {
     category: 'InvalidArgument',
     transient: false,
     summary: 'The Active Directory settings cannot work against this directory.',
-    action: 'Correct the LDAP URL or the scope (OUs, attribute filter), then run configure again.',
+    ...actions((say) => `Correct the LDAP URL or the scope (OUs, attribute filter), then ${reconfigure(say)}.`),
   },
   'ActiveDirectory.ou-not-found': {
     category: 'ObjectNotFound',
     transient: false,
     summary: 'An organizational unit of the scope does not exist (or the account cannot see it).',
-    action: 'Correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU).',
+    ...actions((say) => `Correct the OU distinguished name (${say.option('--include-ou')} / ${say.option('--exclude-ou')}).`),
   },
   'ActiveDirectory.exchange-schema-missing': {
     category: 'InvalidOperation',
     transient: false,
     summary: "Exchange hybrid deployment needs Exchange's schema extensions, and the directory lacks them.",
-    action: 'Extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment.',
+    ...actions(
+      (say) =>
+        `Extend the schema with Exchange Server setup (/PrepareSchema), or run ${say.command('configure')} without ${say.option('--enable-hybrid-deployment')}.`,
+    ),
   },
   // Not transient: the same watermark is refused again. A sync cycle catches it by code and runs a full import instead.
   'ActiveDirectory.watermark-rejected': {
@@ -142,7 +154,7 @@ export const errorCatalogue = {
     category: 'InvalidData',
     transient: false,
     summary: 'The directory answered something DirSync does not understand.',
-    action: 'Run again with --verbose; if it persists, report it with that output.',
+    ...actions((say) => `Run again with ${say.option('--verbose')}; if it persists, report it with that output.`),
   },
   // The AAD_ service account DirSync reads AD with.
   'ServiceAccount.insufficient-access': {
@@ -180,7 +192,10 @@ export const errorCatalogue = {
     category: 'AuthenticationError',
     transient: false,
     summary: 'The DirSync service account cannot sign in to Active Directory (removed, disabled, moved to another domain, or its password changed).',
-    action: `${RECONFIGURE} with an Enterprise Administrator credential: it finds the account by its objectGUID, or creates a new one, and resets its password.`,
+    ...actions(
+      (say) =>
+        `${reconfigure(say)} with an Enterprise Administrator credential: it finds the account by its objectGUID, or creates a new one, and resets its password.`,
+    ),
   },
   // Reaching the cloud.
   'CloudConnection.certificate-untrusted': {
@@ -231,25 +246,25 @@ export const errorCatalogue = {
     category: 'AuthenticationError',
     transient: false,
     summary: "The cloud application's client secret was rejected.",
-    action: `Create a new client secret for the application and ${RECONFIGURE}.`,
+    ...actions((say) => `Create a new client secret for the application and ${reconfigure(say)}.`),
   },
   'CloudSignIn.client-certificate-rejected': {
     category: 'AuthenticationError',
     transient: false,
     summary: "The cloud application's certificate credential was rejected.",
-    action: `Upload the certificate to the application registration (or renew it) and ${RECONFIGURE}.`,
+    ...actions((say) => `Upload the certificate to the application registration (or renew it) and ${reconfigure(say)}.`),
   },
   'CloudSignIn.application-not-found': {
     category: 'AuthenticationError',
     transient: false,
     summary: 'The tenant has no application with this client id.',
-    action: `Check the application (client) id, or register the application in the tenant, and ${RECONFIGURE}.`,
+    ...actions((say) => `Check the application (client) id, or register the application in the tenant, and ${reconfigure(say)}.`),
   },
   'CloudSignIn.tenant-not-found': {
     category: 'AuthenticationError',
     transient: false,
     summary: 'The tenant does not exist in this cloud.',
-    action: `Check the tenant id and the cloud (AzureCloud, AzureChinaCloud, AzureUSGovernment), then ${RECONFIGURE}.`,
+    ...actions((say) => `Check the tenant id and the cloud (AzureCloud, AzureChinaCloud, AzureUSGovernment), then ${reconfigure(say)}.`),
   },
   'CloudSignIn.certificate-file-invalid': {
     category: 'InvalidData',
@@ -261,7 +276,7 @@ export const errorCatalogue = {
     category: 'InvalidOperation',
     transient: false,
     summary: 'No credential is stored for the cloud application.',
-    action: `${RECONFIGURE} with the client secret or a certificate.`,
+    ...actions((say) => `${reconfigure(say)} with the client secret or a certificate.`),
   },
   'CloudSignIn.empty-access-token': {
     category: 'AuthenticationError',
@@ -273,14 +288,16 @@ export const errorCatalogue = {
     category: 'AuthenticationError',
     transient: false,
     summary: 'Sign-in to Entra ID was refused.',
-    action: `Check the application registration, its credentials and its Microsoft Graph application permissions, then ${RECONFIGURE}.`,
+    ...actions(
+      (say) => `Check the application registration, its credentials and its Microsoft Graph application permissions, then ${reconfigure(say)}.`,
+    ),
   },
   // Microsoft Graph answers the connector cannot handle itself (an object's own refusal is a per-object error instead).
   'Graph.unauthorized': {
     category: 'AuthenticationError',
     transient: false,
     summary: 'Microsoft Graph refused the access token, even after a fresh sign-in.',
-    action: `Check the application's credential and the tenant, then ${RECONFIGURE}.`,
+    ...actions((say) => `Check the application's credential and the tenant, then ${reconfigure(say)}.`),
   },
   'Graph.permission-denied': {
     category: 'PermissionDenied',
@@ -293,13 +310,16 @@ export const errorCatalogue = {
     category: 'PermissionDenied',
     transient: false,
     summary: 'The application lacks Microsoft Graph application permissions DirSync needs.',
-    action: `Grant the permissions to the app registration with admin consent, then ${RECONFIGURE}.`,
+    ...actions((say) => `Grant the permissions to the app registration with admin consent, then ${reconfigure(say)}.`),
   },
   'Graph.throttled': {
     category: 'LimitsExceeded',
     transient: true,
     summary: 'Microsoft Graph kept throttling after every retry.',
-    action: 'Nothing is lost: the next cycle resumes. If it persists, lower the write budget (configure --write-budget).',
+    ...actions(
+      (say) =>
+        `Nothing is lost: the next cycle resumes. If it persists, lower the write budget (${say.command('configure')} ${say.option('--write-budget')}).`,
+    ),
   },
   'Graph.unavailable': {
     category: 'ResourceUnavailable',
@@ -311,13 +331,16 @@ export const errorCatalogue = {
     category: 'InvalidOperation',
     transient: false,
     summary: 'A Microsoft Graph request failed in a way DirSync does not handle.',
-    action: 'Run the sync again with --verbose; if it persists, report it with that output.',
+    ...actions((say) => `Run ${say.command('sync')} again with ${say.option('--verbose')}; if it persists, report it with that output.`),
   },
   'Graph.unexpected-reply': {
     category: 'InvalidData',
     transient: false,
     summary: 'Microsoft Graph answered something DirSync does not understand.',
-    action: 'Check the Graph endpoint (configure --graph-endpoint); if it is right, report it with the verbose output.',
+    ...actions(
+      (say) =>
+        `Check the Graph endpoint (${say.command('configure')} ${say.option('--graph-endpoint')}); if it is right, report it with the verbose output.`,
+    ),
   },
   'Graph.application-not-visible': {
     category: 'PermissionDenied',
@@ -350,20 +373,20 @@ export const errorCatalogue = {
     category: 'InvalidOperation',
     transient: false,
     summary: "The SQL Server store needs a credential (the driver cannot sign in with the process's own Windows identity).",
-    action: 'Install with a SQL login (sqlUser/sqlPassword) or a Windows account given as DOMAIN\\user.',
+    ...actions((say) => `Install with ${say.sqlCredential}: a SQL login, or a Windows account given as DOMAIN\\user.`),
   },
   // The installation.
   'Installation.not-installed': {
     category: 'NotInstalled',
     transient: false,
     summary: 'DirSync is not installed in this directory.',
-    action: 'Run install first (Install-OnlineCoexistenceTool), or give the right --path.',
+    ...actions((say) => `Run ${say.command('install')} first, or give the right ${say.option('--path')}.`),
   },
   'Installation.already-installed': {
     category: 'ResourceExists',
     transient: false,
     summary: 'DirSync is already installed in this directory.',
-    action: 'To upgrade it in place, run install again with --upgrade (Install-OnlineCoexistenceTool -Upgrade); to start over, uninstall it first.',
+    ...actions((say) => `To upgrade it in place, run ${say.run('install', '--upgrade')}; to start over, run ${say.command('uninstall')} first.`),
   },
   'Installation.insecure-permissions': {
     category: 'SecurityError',
@@ -375,13 +398,15 @@ export const errorCatalogue = {
     category: 'InvalidData',
     transient: false,
     summary: 'The installation manifest is damaged.',
-    action: 'Restore installation.json from a backup, or uninstall with --keep-data and install again.',
+    ...actions(
+      (say) => `Restore installation.json from a backup, or run ${say.run('uninstall', '--keep-data')}, then ${say.command('install')} again.`,
+    ),
   },
   'Installation.upgrade-required': {
     category: 'InvalidOperation',
     transient: false,
     summary: 'The installation is of another DirSync version than this executable.',
-    action: 'Upgrade it first: dirsync install --upgrade (Install-OnlineCoexistenceTool -Upgrade).',
+    ...actions((say) => `Upgrade it first: ${say.run('install', '--upgrade')}.`),
   },
   'Installation.upgrade-not-supported': {
     category: 'InvalidOperation',
@@ -399,34 +424,38 @@ export const errorCatalogue = {
     category: 'InvalidArgument',
     transient: false,
     summary: 'An upgrade must use the same SQL Server and instance as the installation.',
-    action: 'Run the upgrade with the recorded --sql-server and --sql-instance.',
+    ...actions((say) => `Run the upgrade with the recorded ${say.option('--sql-server')} and ${say.option('--sql-instance')}.`),
   },
   // The configuration.
   'Configuration.required': {
     category: 'InvalidOperation',
     transient: false,
     summary: 'The installation is not configured (or its configuration must be entered again after an upgrade).',
-    action: 'run "dirsync configure --path DIR …" (Set-CoexistenceConfiguration).',
+    ...actions((say) => `Run ${say.run('configure', '--path', 'DIR')} …`),
   },
   'Configuration.invalid': {
     category: 'InvalidData',
     transient: false,
     summary: 'configuration.json is not a valid DirSync configuration.',
-    action: `Correct the field it names, or ${RECONFIGURE}.`,
+    ...actions((say) => `Correct the field it names, or ${reconfigure(say)}.`),
   },
   'Configuration.password-sync-not-supported': {
     category: 'InvalidOperation',
     transient: false,
     summary: 'Password sync cannot be enabled: no public Microsoft Graph API accepts password hashes.',
-    action:
-      'Let users sign in through federation or pass-through authentication, or have them set a cloud password with self-service password reset; configure without --enable-password-sync.',
+    ...actions(
+      (say) =>
+        `Let users sign in through federation or pass-through authentication, or have them set a cloud password with self-service password reset; run ${say.command('configure')} without ${say.option('--enable-password-sync')}.`,
+    ),
   },
   // Secrets.
   'Secrets.unreadable': {
     category: 'SecurityError',
     transient: false,
     summary: 'The stored secrets cannot be read (key file missing, readable by others, or replaced; or the sealed file altered).',
-    action: `Restrict the key file to its owner (chmod 600) if that is the cause; otherwise ${RECONFIGURE} to re-enter the credentials.`,
+    ...actions(
+      (say) => `Restrict the key file to its owner (chmod 600) if that is the cause; otherwise ${reconfigure(say)} to re-enter the credentials.`,
+    ),
   },
   'Secrets.file-exposed': {
     category: 'SecurityError',
@@ -445,7 +474,7 @@ export const errorCatalogue = {
     category: 'ResourceUnavailable',
     transient: true,
     summary: 'Another synchronization is running for this installation.',
-    action: 'Wait for the running cycle to end (status shows it), then run sync again.',
+    ...actions((say) => `Wait for the running cycle to end (${say.command('status')} shows it), then run ${say.command('sync')} again.`),
   },
   'Sync.preview-write-blocked': {
     category: 'NotSpecified',
@@ -458,81 +487,113 @@ export const errorCatalogue = {
     category: 'ObjectNotFound',
     transient: false,
     summary: 'The run asked for is not in the run history.',
-    action: 'List the runs with status (Get-OnlineCoexistenceSyncHistory) and give one of their ids.',
+    ...actions((say) => `List the runs with ${say.command('status')} and give one of their ids.`),
   },
   // Saved plans (sync --save-plan / --apply-plan).
   'Plan.unreadable': {
     category: 'InvalidData',
     transient: false,
     summary: 'The file is not a DirSync plan.',
-    action: 'Give the file that sync --preview --save-plan wrote (Start-OnlineCoexistenceSync -WhatIf -SavePlan).',
+    ...actions((say) => `Give the file that ${say.run('sync', '--preview', '--save-plan')} wrote.`),
   },
   'Plan.tampered': {
     category: 'InvalidData',
     transient: false,
     summary: 'The plan was changed after it was saved (its digest does not match): it is refused whole.',
-    action: 'Save a new plan with sync --preview --save-plan, review it, and apply that one unchanged.',
+    ...actions((say) => `Save a new plan with ${say.run('sync', '--preview', '--save-plan')}, review it, and apply that one unchanged.`),
   },
   'Plan.outdated': {
     category: 'InvalidOperation',
     transient: false,
     summary: 'The plan no longer applies: the configuration, the store, Active Directory or the cloud moved since it was computed. Nothing was sent.',
-    action: 'Save a new plan (sync --preview --save-plan), review it again, and apply it.',
+    ...actions((say) => `Save a new plan (${say.run('sync', '--preview', '--save-plan')}), review it again, and apply it.`),
+  },
+  // What a command that ran to its end reports besides its results (the module writes it as a non-terminating error).
+  'Sync.completed-with-export-errors': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'The run completed, but some objects could not be exported to Entra ID; the run lists them in its errors.',
+    ...actions(
+      (say) =>
+        `Correct the objects named in the errors (${say.command('readiness')} finds duplicate and invalid values), then run ${say.command('sync')} again; failed objects are retried by every cycle.`,
+    ),
+  },
+  'Sync.deletion-threshold-exceeded': {
+    category: 'LimitsExceeded',
+    transient: false,
+    summary: 'The run stopped: it would have deleted more objects than the deletion threshold allows, so no delete was exported.',
+    ...actions(
+      (say) => `Review the planned deletes with ${say.run('sync', '--preview')}; if they are intended, run ${say.run('sync', '--accept-deletes')}.`,
+    ),
+  },
+  'Readiness.errors-found': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'The readiness check found objects that will fail or be rewritten on export: the findings of severity error name them.',
+    ...actions((say) => `Correct each object as its fix says, then run ${say.command('readiness')} again.`),
   },
   // The attribute mapping (mapping set / get / test; per-object errors of a cycle).
   'Mapping.invalid-file': {
     category: 'InvalidData',
     transient: false,
     summary: 'The attribute mapping file is not JSON, or not in the mapping format.',
-    action: 'Correct the file (README: "The attribute mapping") and run mapping set (Set-CoexistenceAttributeMapping) again.',
+    ...actions((say) => `Correct the file (README: "The attribute mapping"), then run ${say.command('mapping set')} again.`),
   },
   'Mapping.syntax-error': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'An expression of the attribute mapping is not written in the expression syntax.',
-    action: 'Correct the expression at the column named, then run mapping set again.',
+    ...actions((say) => `Correct the expression at the column named, then run ${say.command('mapping set')} again.`),
   },
   'Mapping.unknown-function': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'An expression of the attribute mapping calls a function DirSync does not know (names are case-sensitive).',
-    action: 'Use one of the functions the README lists, spelt as listed, then run mapping set again.',
+    ...actions((say) => `Use one of the functions the README lists, spelt as listed, then run ${say.command('mapping set')} again.`),
   },
   'Mapping.wrong-argument-count': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'A function in the attribute mapping is given the wrong number or the wrong form of arguments.',
-    action: "Give the function the arguments of Microsoft's reference (the message lists them), then run mapping set again.",
+    ...actions(
+      (say) => `Give the function the arguments of Microsoft's reference (the message lists them), then run ${say.command('mapping set')} again.`,
+    ),
   },
   'Mapping.unknown-target': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'The attribute mapping names a target that is not a cloud property DirSync can set.',
-    action: 'Use a target the README lists (or extension:<name>), then run mapping set again.',
+    ...actions((say) => `Use a target the README lists (or extension:<name>), then run ${say.command('mapping set')} again.`),
   },
   'Mapping.read-only-target': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'The attribute mapping sets a cloud property DirSync must not or cannot set that way (the message says why).',
-    action: 'Remove that target from the mapping, or map it as the message says, then run mapping set again.',
+    ...actions((say) => `Remove that target from the mapping, or map it as the message says, then run ${say.command('mapping set')} again.`),
   },
   'Mapping.unknown-attribute': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'An expression of the attribute mapping reads an attribute the Active Directory schema does not have, or one DirSync cannot read.',
-    action: 'Correct the attribute name (its lDAPDisplayName), or extend the schema first, then run mapping set again.',
+    ...actions(
+      (say) => `Correct the attribute name (its lDAPDisplayName), or extend the schema first, then run ${say.command('mapping set')} again.`,
+    ),
   },
   'Mapping.expression-failed': {
     category: 'InvalidData',
     transient: false,
     summary: 'An expression of the attribute mapping failed on this object (Error(…), or a function refused a value): it was not exported.',
-    action: "Correct the object's attributes in Active Directory, or the expression (mapping test shows what it gives).",
+    ...actions(
+      (say) => `Correct the object's attributes in Active Directory, or the expression (${say.command('mapping test')} shows what it gives).`,
+    ),
   },
   'Mapping.value-refused': {
     category: 'InvalidData',
     transient: false,
     summary: "The value an expression gave does not fit its target (the target's type, or too many values): the object was not exported.",
-    action: "Correct the object's attributes in Active Directory, or the expression (mapping test shows what it gives).",
+    ...actions(
+      (say) => `Correct the object's attributes in Active Directory, or the expression (${say.command('mapping test')} shows what it gives).`,
+    ),
   },
   'Mapping.extension-type-conflict': {
     category: 'InvalidData',
@@ -551,15 +612,17 @@ export const errorCatalogue = {
     category: 'InvalidOperation',
     transient: false,
     summary: 'This installation is a standby (staging mode): it exports nothing.',
-    action: 'Promote it first (dirsync promote --path DIR) if it is to take over, after stopping the active installation.',
+    ...actions((say) => `Promote it first (${say.run('promote', '--path', 'DIR')}) if it is to take over, after stopping the active installation.`),
   },
   // The service's metrics endpoint.
   'Service.metrics-address-not-loopback': {
     category: 'InvalidArgument',
     transient: false,
     summary: 'The metrics endpoint would be reachable from the network, and that was not asked for explicitly.',
-    action:
-      'Listen on 127.0.0.1 or [::1] (a local Prometheus agent scrapes it), or add --metrics-allow-remote and restrict the port with a firewall.',
+    ...actions(
+      (say) =>
+        `Listen on 127.0.0.1 or [::1] (a local Prometheus agent scrapes it), or add ${say.option('--metrics-allow-remote')} and restrict the port with a firewall.`,
+    ),
   },
   'Service.metrics-listen-failed': {
     category: 'ResourceUnavailable',
@@ -572,7 +635,7 @@ export const errorCatalogue = {
     category: 'InvalidArgument',
     transient: false,
     summary: 'The parameters given are not valid.',
-    action: 'See --help (or Get-Help) for the expected values.',
+    ...actions((say) => `See ${say.help} for the expected values.`),
   },
   'Module.invalid-request': {
     category: 'InvalidArgument',
@@ -586,12 +649,56 @@ export const errorCatalogue = {
     summary: 'This DirSync executable does not know the command the module asked for.',
     action: 'Use the DirSync module and executable of the same version: reinstall DirSync.',
   },
+  'Module.protocol-mismatch': {
+    category: 'InvalidOperation',
+    transient: false,
+    summary: "The PowerShell module and the DirSync executable speak different versions of the module protocol: neither runs the other's requests.",
+    action:
+      'Use the module and the executable of one DirSync release: reinstall DirSync, or point $env:DIRSYNC_EXECUTABLE at the executable that came with the module.',
+  },
+  // The PowerShell module's own failures, before or around the executable.
+  'Module.executable-missing': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'The DirSync executable is missing next to the PowerShell module.',
+    action: 'Reinstall the DirSync module, or build it from source with build.ps1.',
+  },
+  'Module.executable-failed-to-start': {
+    category: 'ResourceUnavailable',
+    transient: false,
+    summary: 'The DirSync executable could not be started.',
+    action: 'Check that the file exists and may be executed, or reinstall DirSync.',
+  },
+  'Module.executable-failed': {
+    category: 'InvalidResult',
+    transient: false,
+    summary: 'The DirSync executable ended with a failure without saying why.',
+    action: 'Run the command again with -Verbose; if it fails again, report the details to the DirSync project.',
+  },
+  'Module.node-not-found': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'DirSync runs on Node.js, and none was found.',
+    action: 'Install the Node.js version the message names, or set $env:DIRSYNC_NODE to the path of its node executable.',
+  },
+  'Module.node-too-old': {
+    category: 'ResourceUnavailable',
+    transient: false,
+    summary: 'The Node.js found is older than DirSync needs.',
+    action: 'Install the Node.js version the message names, or set $env:DIRSYNC_NODE to the path of a newer node executable.',
+  },
+  'Module.credential-required': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The cmdlet needs a credential and could not ask for one (nobody can answer a prompt here).',
+    action: 'Pass the credential parameter the message names (a PSCredential) on the command line.',
+  },
   // A defect: something DirSync did not expect.
   'Internal.unexpected': {
     category: 'NotSpecified',
     transient: false,
     summary: 'DirSync failed unexpectedly.',
-    action: 'Run the command again with --verbose (-Verbose) and report the details it shows to the DirSync project.',
+    ...actions((say) => `Run the command again with ${say.option('--verbose')} and report the details it shows to the DirSync project.`),
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

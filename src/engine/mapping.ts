@@ -6,6 +6,7 @@ import { mappedSourceAttributes, type AttributeMapping, type MappingEntry } from
 import { evaluateExpression, ExpressionEvaluationError } from './mapping/expression.ts';
 import { extensionName, targetDefinition, TargetValueError, targetValue, type ObjectType } from './mapping/targets.ts';
 import type { SourceObject } from './model.ts';
+import type { TrackedProperties } from './ports.ts';
 
 export interface TenantContext {
   /** The tenant's initial domain, e.g. contoso.onmicrosoft.com. */
@@ -140,6 +141,20 @@ export function cloudProperty(target: string, tenant: TenantContext): string {
   return name;
 }
 
+/** The body of a create: what DirSync keeps in step with the mapping's onCreate values (inside complex properties too). */
+export function createBody(attributes: CloudAttributes, createOnly: CloudAttributes): CloudAttributes {
+  const body = { ...attributes };
+  for (const [name, value] of Object.entries(createOnly)) {
+    const kept = body[name];
+    body[name] = isComplex(kept) && isComplex(value) ? { ...kept, ...value } : value;
+  }
+  return body;
+}
+
+function isComplex(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function place(body: CloudAttributes, path: string, value: unknown): void {
   const dot = path.indexOf('.');
   if (dot < 0) {
@@ -151,14 +166,25 @@ function place(body: CloudAttributes, path: string, value: unknown): void {
 }
 
 /**
- * What drift detection compares: the Graph properties DirSync keeps in step every cycle for this object type — its own
- * (the anchor; a group's mailEnabled, securityEnabled) and the mapping's `always` targets — as paths into what DirSync
- * exported ("department", "onPremisesExtensionAttributes.extensionAttribute3", "extension_<appId>_costCentre").
- * `onCreate` targets and targets a mapping set to null are not in it.
+ * What DirSync keeps in step on every object of a type, and drift detection compares with the tenant: paths into what
+ * it exported — its own properties (the users' anchor; a group's mailEnabled and securityEnabled; the group anchor's
+ * extension property is bookkeeping, found by hard match, not compared) and the mapping's `always` targets
+ * ("department", "onPremisesExtensionAttributes.extensionAttribute3"). Not `onCreate` targets (written once), not
+ * targets a mapping set to null (no longer DirSync's), and not directory extension properties (Graph's delta query is
+ * not documented to track them).
  */
-export function alwaysManagedProperties(mapping: AttributeMapping, objectType: ObjectType, tenant: TenantContext): string[] {
-  const own = objectType === 'user' ? ['onPremisesImmutableId'] : [tenant.sourceAnchorProperty, 'mailEnabled', 'securityEnabled'];
-  return [...own, ...mapping[objectType].filter((entry) => entry.apply === 'always').map((entry) => cloudProperty(entry.target, tenant))];
+export function managedProperties(mapping: AttributeMapping, objectType: ObjectType): string[] {
+  const own = objectType === 'user' ? ['onPremisesImmutableId'] : ['mailEnabled', 'securityEnabled'];
+  const mapped = mapping[objectType]
+    .filter((entry) => entry.apply === 'always' && extensionName(entry.target) === undefined)
+    .map((entry) => entry.target);
+  return [...own, ...mapped];
+}
+
+/** The properties a round of the tenant's change tracking selects: the top-level ones of managedProperties. */
+export function trackedProperties(mapping: AttributeMapping): TrackedProperties {
+  const topLevel = (objectType: ObjectType) => [...new Set(managedProperties(mapping, objectType).map((path) => path.split('.')[0]!))];
+  return { user: topLevel('user'), group: topLevel('group') };
 }
 
 /** The attributes that differ between what was exported and what is wanted now (the body of a PATCH). */

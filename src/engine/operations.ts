@@ -16,8 +16,11 @@ export type CloudOperation =
   | { action: 'create'; objectType: CloudObjectType; anchor: string; body: Record<string, unknown> }
   | { action: 'update'; objectType: CloudObjectType; anchor: string; cloudId: string; body: Record<string, unknown> }
   | { action: 'delete'; objectType: CloudObjectType; anchor: string; cloudId: string }
-  /** Brings a deleted object back from the tenant's deleted items (users: 30 days). */
-  | { action: 'restore'; objectType: CloudObjectType; anchor: string; cloudId: string }
+  /**
+   * Brings a deleted object back from the tenant's deleted items (users: 30 days), with its old id; under
+   * `newUserPrincipalName` when a live object took its UPN meanwhile.
+   */
+  | { action: 'restore'; objectType: CloudObjectType; anchor: string; cloudId: string; newUserPrincipalName?: string }
   /** `anchor` is the group's; any number of members (the exporter sends them in requests Graph accepts). */
   | { action: 'add-members'; anchor: string; groupId: string; members: MemberRef[] }
   | { action: 'remove-member'; anchor: string; groupId: string; member: MemberRef }

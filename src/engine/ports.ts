@@ -99,6 +99,47 @@ export interface CloudTarget {
   findSoftMatches(candidates: readonly SoftMatchCandidate[]): Promise<Map<string, string>>;
   /** Which of these UPNs a cloud user holds now, lower-case (a user waiting on a placeholder UPN asks, see upn-clash.ts). */
   takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>>;
+  /**
+   * What changed in the tenant since `from` (Graph's delta query): every user and group when `from` is undefined or
+   * no longer honoured, else only what changed — whoever changed it. `tracked`: the properties compared.
+   */
+  cloudChanges(from: CloudDeltaLinks | undefined, tracked: TrackedProperties): CloudChangeRound;
+}
+
+/** Where the tenant's change tracking resumes, one link per collection (opaque to the engine). */
+export interface CloudDeltaLinks {
+  users: string;
+  groups: string;
+}
+
+/** The cloud properties whose changes a cycle compares with what it exported, per object type. */
+export type TrackedProperties = Record<CloudObjectType, readonly string[]>;
+
+/** One user or group as a round of the tenant's change tracking reports it. */
+export type CloudChange =
+  | {
+      kind: 'present';
+      objectType: CloudObjectType;
+      id: string;
+      /** The tracked properties it reports: all of them in a complete round, those that changed otherwise. */
+      attributes: Record<string, unknown>;
+      /** Every object of the round is reported whole (a first round, or one that started over). */
+      complete: boolean;
+      /** A user's manager (cloud id; null: none) when the round says; undefined: unchanged. */
+      manager?: string | null;
+      /** A group's members added and removed (cloud ids); in a complete round `added` is every member. */
+      members?: { added: string[]; removed: string[] };
+    }
+  /** Deleted in the cloud: `restorable` while it is in the tenant's deleted items (users: 30 days). */
+  | { kind: 'removed'; objectType: CloudObjectType; id: string; restorable: boolean };
+
+export interface CloudChangeRound {
+  /** Read once. */
+  readonly changes: AsyncIterable<CloudChange>;
+  /** The object types whose round listed every object (missing ones are gone): known once `changes` is read. */
+  completeTypes(): ReadonlySet<CloudObjectType>;
+  /** Where the next round resumes: known once `changes` has been read to its end. */
+  resumeAt(): CloudDeltaLinks;
 }
 
 /** Where planned operations go: the Graph exporter, or the plan recorder of a preview run. */

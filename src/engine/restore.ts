@@ -86,6 +86,7 @@ export async function restoreRun(deletedByRun: number, dependencies: RestoreDepe
     result.errors.push({ anchor: object.anchor, dn: object.dn, code: outcome.code, message: `could not be created again: ${outcome.message}` });
 
   await store.saveLinks(result.restored.map((object) => linkOf(object, deleted)));
+  await store.forgetDeletedLinks(result.restored.map((object) => object.anchor));
   await restoreMemberships(result.restored, deleted, store, sink);
   for (const error of result.errors) reporter.warning(`Not restored: ${error.dn}: ${error.code}: ${error.message}`);
   result.status = result.errors.length > 0 ? 'completed-export-errors' : 'success';
@@ -93,7 +94,16 @@ export async function restoreRun(deletedByRun: number, dependencies: RestoreDepe
   await store.finishRun(
     runId,
     result.status,
-    { added: result.restored.length, updated: 0, deleted: 0, unchanged: result.skipped.length, errors: result.errors.length, notExportable: 0 },
+    {
+      added: result.restored.filter((object) => object.how === 're-created').length,
+      restored: result.restored.filter((object) => object.how === 'restored').length,
+      updated: 0,
+      deleted: 0,
+      unchanged: result.skipped.length,
+      errors: result.errors.length,
+      notExportable: 0,
+      reverted: 0,
+    },
     now(),
     `restore of what run ${deletedByRun} deleted`,
   );

@@ -1,6 +1,6 @@
 // The engine's port to what DirSync remembers between cycles: links between AD objects and cloud objects, the
-// memberships last exported, the retry queue, watermarks and the run history. The stores in src/store implement it
-// (embedded SQLite by default, standalone SQL Server), with one contract test suite for both.
+// memberships last exported, the cloud objects it deleted, the retry queue, watermarks and the run history. The
+// stores in src/store implement it (embedded SQLite by default, standalone SQL Server), with one contract test suite.
 import type { ObjectKind } from './model.ts';
 
 /** The link between an AD object (by sourceAnchor) and its cloud object, with what was last exported. */
@@ -42,6 +42,10 @@ export interface RunCounts {
   errors: number;
   /** Objects Graph cannot take (contacts, mail-enabled groups): reported, not exported. */
   notExportable: number;
+  /** Objects changed back to AD's values after someone changed them in the cloud (drift). */
+  reverted: number;
+  /** Objects brought back from the tenant's deleted items (the same cloud object), rather than created again. */
+  restored: number;
 }
 
 export interface ObjectError {
@@ -66,6 +70,18 @@ export interface DeletedObject {
   memberOf: string[];
 }
 
+/** A cloud object DirSync deleted: kept 30 days (Entra keeps deleted users that long) so that a returning object is restored. */
+export interface DeletedLink {
+  anchor: string;
+  kind: ObjectKind;
+  cloudId: string;
+  /** DN when deleted. */
+  dn: string;
+  deletedAt: Date;
+  /** The cloud attributes as last exported (JSON-serialisable). */
+  exported: Record<string, unknown>;
+}
+
 /** What a run did to one object, kept with the run for its report (never a secret: see SECRET_ATTRIBUTES). */
 export interface ObjectChange {
   anchor: string;
@@ -74,8 +90,10 @@ export interface ObjectChange {
   /**
    * withheld-delete: a delete the run did not export (the deletion threshold, an object hidden from the listing).
    * upn-placeholder: a user in the cloud under a placeholder UPN (old: the UPN it should have; new: the placeholder).
+   * restored: brought back from the tenant's deleted items (the same cloud object), then updated to AD's values.
+   * reverted / drift: changed in the cloud by someone else (old: the cloud's value; new: AD's), sent back or only reported.
    */
-  action: 'added' | 'updated' | 'withheld-delete' | 'upn-placeholder';
+  action: 'added' | 'updated' | 'restored' | 'reverted' | 'drift' | 'withheld-delete' | 'upn-placeholder';
   /** The cloud attributes that changed, as last exported → as exported by this run (null: none). */
   attributes: AttributeChange[];
   /** Why, for a withheld delete. */
@@ -125,6 +143,15 @@ export interface StateStore {
   groupsOf(memberAnchor: string): Promise<string[]>;
   /** How many memberships were last exported, all groups together. */
   countMemberships(): Promise<number>;
+
+  /** Inserts or replaces by anchor, in one transaction (of duplicates in one batch, the last wins). */
+  rememberDeletedLinks(links: readonly DeletedLink[]): Promise<void>;
+  /** The remembered deleted objects among these anchors: anchor → deleted link. */
+  getDeletedLinks(anchors: readonly string[]): Promise<Map<string, DeletedLink>>;
+  /** Forgets these anchors' deleted objects (restored, or re-created). */
+  forgetDeletedLinks(anchors: readonly string[]): Promise<void>;
+  /** Forgets the objects deleted before this time; → how many. */
+  pruneDeletedLinks(deletedBefore: Date): Promise<number>;
 
   /** Queues objects whose export failed in this run, to be re-read and retried by the next cycles. */
   addRetries(runId: number, anchors: readonly string[]): Promise<void>;

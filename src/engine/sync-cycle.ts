@@ -13,13 +13,17 @@ import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
 import type { RunParts } from './run-mode.ts';
 import type { ObjectError, RunCounts, RunHistoryMode, RunStatus, StateStore } from './state-store.ts';
 import { createApplier } from './cycle/apply.ts';
-import { CycleState, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
+import { CLOUD_WATERMARK, detectCloudDrift, type CloudDriftPolicy } from './cycle/cloud-drift.ts';
+import { DELETED_ITEMS_DAYS } from './cycle/comebacks.ts';
+import { createAfterDeletes } from './cycle/deferred-creates.ts';
+import { CycleState, type DriftEntry, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
 import { exportDeletes } from './cycle/deletes.ts';
 import { importChanges, stopIfRequested } from './cycle/import-phase.ts';
 import { CycleLedger } from './cycle/ledger.ts';
 import { reconcileManagers, reconcileMemberships } from './cycle/references.ts';
 
-export type { PlannedOperation, UpnClash, WithheldDelete } from './cycle/cycle-state.ts';
+export type { DriftEntry, PlannedOperation, UpnClash, WithheldDelete } from './cycle/cycle-state.ts';
+export type { CloudDriftPolicy } from './cycle/cloud-drift.ts';
 
 /** The store key of the AD watermark. */
 export const AD_WATERMARK = 'active-directory';
@@ -39,6 +43,8 @@ export interface CycleOptions {
   softMatch: 'smtp-then-upn' | 'off';
   /** How a delta finds deletions: the directory's tombstones (visible to the account), or a listing of the scope. */
   deltaDeletions: 'tombstones' | 'listing';
+  /** What to do about changes made in the cloud to what DirSync owns: send AD's values back, or only report them. */
+  cloudDrift: CloudDriftPolicy;
   /** The effective attribute mapping; when it differs from the one last applied, the cycle re-evaluates every object. */
   mapping: AttributeMapping;
 }
@@ -72,6 +78,10 @@ export interface CycleResult {
   withheld: WithheldDelete[];
   /** Users in the cloud under a placeholder UPN because another cloud object holds theirs. */
   upnClashes: UpnClash[];
+  /** Changes made in the cloud that the cycle sent back to AD's values (adValue: what it sent). */
+  reverted: DriftEntry[];
+  /** Changes made in the cloud that stay as they are: the `report` policy, or a revert that failed or was withheld. */
+  drift: DriftEntry[];
   startedAt: Date;
   endedAt: Date;
   message: string | null;
@@ -110,6 +120,9 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   try {
     state.tenant = await target.tenant(directoryExtensions(options.mapping));
     state.queuedRetries = new Set(await store.listRetries(RETRIES_PER_CYCLE));
+    await recordsInto.pruneDeletedLinks(new Date(state.startedAt.getTime() - DELETED_ITEMS_DAYS * 24 * 3600 * 1000));
+    // The cloud first: drift the ledger learns of is then reverted by the import's ordinary planning.
+    const cloudResumesAt = await detectCloudDrift({ state, store: recordsInto, target, ledger, policy: options.cloudDrift });
     const importedTo = await importChanges(
       {
         ...phase,
@@ -133,10 +146,13 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
       guard: options.deletionGuard,
       deltaDeletions: options.deltaDeletions,
     });
+    // Creates refused for a UPN another object held: the deletes may have freed it (one cycle, no error).
+    await createAfterDeletes(phase);
     await settleRetryQueue(state, ledger);
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops).
     if (!withheldByGuard) {
+      await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
       await ledger.commitWatermark(AD_WATERMARK, importedTo);
       if (mappingChanged) await ledger.commitWatermark(MAPPING_APPLIED, options.mapping.fingerprint ?? undefined);
     }
@@ -195,6 +211,8 @@ async function finish(store: StateStore, state: CycleState, endedAt: Date, statu
       attributes: [{ name: 'userPrincipalName', old: clash.userPrincipalName, new: clash.placeholder }],
       reason: `another cloud object holds ${clash.userPrincipalName}`,
     })),
+    ...driftNotes(state.reverted, 'reverted'),
+    ...driftNotes(unresolvedDrift(state), 'drift'),
   ];
   if (notes.length > 0) await store.recordObjectChanges(state.runId, notes);
   await store.finishRun(state.runId, status, counts, endedAt, message);
@@ -207,8 +225,30 @@ async function finish(store: StateStore, state: CycleState, endedAt: Date, statu
     plan: state.plan,
     withheld: state.withheld,
     upnClashes: state.upnClashes,
+    reverted: state.reverted,
+    drift: unresolvedDrift(state),
     startedAt: state.startedAt,
     endedAt,
     message: message ?? null,
   };
+}
+
+/** The drift the cycle saw and did not send back (reported only, or its revert failed or was withheld). */
+function unresolvedDrift(state: CycleState): DriftEntry[] {
+  return [...state.drift.values()].flat();
+}
+
+/** Drift as the run's changes record it, one object a note (old: the cloud's value, new: AD's). */
+function driftNotes(entries: readonly DriftEntry[], action: 'reverted' | 'drift') {
+  const byAnchor = new Map<string, DriftEntry[]>();
+  for (const entry of entries) byAnchor.set(entry.anchor, [...(byAnchor.get(entry.anchor) ?? []), entry]);
+  return [...byAnchor.values()].map((group) => ({
+    anchor: group[0]!.anchor,
+    dn: group[0]!.dn,
+    kind: group[0]!.kind,
+    action,
+    attributes: group.map((entry) => ({ name: entry.attribute, old: entry.cloudValue, new: entry.adValue })),
+    reason:
+      action === 'reverted' ? 'changed in the cloud: Active Directory is the authority' : 'changed in the cloud (the drift policy only reports it)',
+  }));
 }

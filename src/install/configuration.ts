@@ -1,5 +1,6 @@
 // configuration.json: everything DirSync needs to run a cycle, except secrets (those are in the vault).
 // Validated on every read, so a hand-edited file that makes no sense is refused with the reason, never guessed at.
+import { recommendedActions } from '../core/advice.ts';
 import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
@@ -82,6 +83,8 @@ export const configurationSchema = z.object({
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
   /** A standby (staging mode): cycles import and plan, and export nothing, until `promote` makes it active. */
   staging: z.boolean().default(false),
+  /** Changes made in the cloud to what DirSync owns: sent back to AD's values (revert), or only listed (report). */
+  cloudDrift: z.enum(['revert', 'report']).default('revert'),
   /** The administrator's attribute mapping over the default one (mapping set); null: the default alone. */
   attributeMapping: customMappingSchema.nullable().default(null),
 });
@@ -103,6 +106,7 @@ export function defaultConfiguration(): Configuration {
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
     staging: false,
+    cloudDrift: 'revert',
     attributeMapping: null,
   };
 }
@@ -114,7 +118,7 @@ export function parseConfiguration(text: string, file: string): Configuration {
   } catch (error) {
     throw new DirSyncError('Configuration.invalid', `${file} is not valid JSON (${(error as Error).message})`, {
       target: file,
-      recommendedAction: 'restore it from a backup, or run configure again (Set-CoexistenceConfiguration)',
+      ...recommendedActions((say) => `restore it from a backup, or run ${say.command('configure')} again`),
     });
   }
   const result = configurationSchema.safeParse(json);

@@ -1,6 +1,7 @@
 // Which handler answers which module request. Commands register themselves by name; `module-request`
 // looks them up, so the protocol layer knows no command in particular.
 import type { CommandOutput } from '../use-cases/output.ts';
+import type { ErrorCode } from '../core/errors.ts';
 
 /**
  * Runs one command; resolves to the process exit code (see src/use-cases/exit-codes.ts). `signal` aborts when
@@ -13,17 +14,25 @@ export type CommandHandler = (
   signal?: AbortSignal,
 ) => Promise<number>;
 
-const handlers = new Map<string, CommandHandler>();
+/** What an exit code other than success or failure means for a command: the module writes it as a non-terminating error. */
+export type Outcomes = Readonly<Partial<Record<number, ErrorCode>>>;
 
-export function registerCommand(name: string, handler: CommandHandler): void {
-  if (handlers.has(name)) throw new Error(`A handler for the module command '${name}' is already registered.`);
-  handlers.set(name, handler);
+export interface RegisteredCommand {
+  handler: CommandHandler;
+  outcomes: Outcomes;
 }
 
-export function findCommand(name: string): CommandHandler | undefined {
-  return handlers.get(name);
+const commands = new Map<string, RegisteredCommand>();
+
+export function registerCommand(name: string, handler: CommandHandler, outcomes: Outcomes = {}): void {
+  if (commands.has(name)) throw new Error(`A handler for the module command '${name}' is already registered.`);
+  commands.set(name, { handler, outcomes });
+}
+
+export function findCommand(name: string): RegisteredCommand | undefined {
+  return commands.get(name);
 }
 
 export function registeredCommandNames(): string[] {
-  return [...handlers.keys()].sort();
+  return [...commands.keys()].sort();
 }

@@ -13,6 +13,8 @@ import { describeIssues } from '../core/validation.ts';
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 const moduleRequestSchema = z.strictObject({
+  /** The protocol the module speaks (module-contract.ts); modules before protocol 3 send none. */
+  protocolVersion: z.number().int().optional(),
   command: z.string().regex(/^[a-z][a-z-]*$/, 'a lower-case command name such as "sync"'),
   parameters: z.record(z.string(), z.unknown()).default({}),
   secrets: z.record(z.string(), z.string()).default({}),
@@ -95,6 +97,7 @@ function invalidRequest(problem: string, cause?: unknown): DirSyncError {
   return new DirSyncError('Module.invalid-request', `The DirSync executable could not read the request from the PowerShell module: ${problem}.`, {
     recommendedAction:
       '"dirsync module-request" is meant for the DirSync PowerShell module; if the module sent this, make sure the module and the executable come from the same DirSync version.',
+    powerShellAction: 'Use the DirSync module and executable of the same version: reinstall DirSync.',
     cause,
   });
 }

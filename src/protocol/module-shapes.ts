@@ -21,6 +21,8 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   restored: 'DirSync.RestoredObject',
   findings: 'DirSync.ReadinessFinding',
   upnClashes: 'DirSync.UpnClash',
+  revertedChanges: 'DirSync.CloudChange',
+  drift: 'DirSync.CloudChange',
   entries: 'DirSync.AttributeMappingEntry',
   targets: 'DirSync.MappedValue',
 };
@@ -35,13 +37,26 @@ export function toModuleShape(result: CommandResult): TypedObject {
   return new TypedObject(result.typeName, shapeProperties(properties));
 }
 
-/** A run's counts become top-level properties (Added, Updated…); the count of errors is ErrorCount, since Errors lists them. */
+/**
+ * A run's counts become top-level properties (Added, Updated, Reverted…); the count of errors is ErrorCount, since
+ * Errors lists them, and the list of reverted changes is RevertedChanges, since Reverted counts the objects.
+ */
 function flattenCounts(properties: Record<string, unknown>): Record<string, unknown> {
   const { counts, ...rest } = properties;
   if (counts === null || typeof counts !== 'object') return properties;
   const { errors: errorCount, ...otherCounts } = counts as Record<string, unknown>;
-  const { runId, mode, status, startedAt, endedAt, ...details } = rest;
-  return { runId, mode, status, startedAt, endedAt, ...otherCounts, errorCount, ...details };
+  const { runId, mode, status, startedAt, endedAt, reverted, ...details } = rest;
+  return {
+    runId,
+    mode,
+    status,
+    startedAt,
+    endedAt,
+    ...otherCounts,
+    errorCount,
+    ...details,
+    ...(reverted === undefined ? {} : { revertedChanges: reverted }),
+  };
 }
 
 function shapeProperties(properties: Record<string, unknown>): Record<string, unknown> {

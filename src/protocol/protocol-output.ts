@@ -1,13 +1,15 @@
 // The executable's side of the module protocol: every message is one CliXml document on one stdout line,
 // typed by its PSTypeName, which the module turns into WriteProgress / WriteVerbose / WriteWarning /
-// WriteObject / WriteError as it reads.
+// WriteObject / WriteError / ThrowTerminatingError as it reads. The first line is always the Hello (module-contract.ts).
 import { exitCodeOfError } from '../use-cases/exit-codes.ts';
 import type { CommandOutput, CommandResult, ProgressEvent } from '../use-cases/output.ts';
 import type { DirSyncError } from '../core/errors.ts';
 import { toCliXml, TypedObject } from './clixml.ts';
+import { helloMessage } from './module-contract.ts';
 import { toModuleShape } from './module-shapes.ts';
 
 export const MessageType = {
+  hello: 'DirSync.Protocol.Hello',
   progress: 'DirSync.Protocol.Progress',
   verbose: 'DirSync.Protocol.Verbose',
   warning: 'DirSync.Protocol.Warning',
@@ -22,6 +24,11 @@ export class ProtocolOutput implements CommandOutput {
 
   constructor(writeLine: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {
     this.writeLine = writeLine;
+  }
+
+  /** The protocol version this executable speaks: the first line of every answer. */
+  hello(): void {
+    this.send(MessageType.hello, helloMessage());
   }
 
   progress(event: ProgressEvent): void {
@@ -50,15 +57,32 @@ export class ProtocolOutput implements CommandOutput {
     this.send(MessageType.result, { value: toModuleShape(result) });
   }
 
-  /** The failure that ends the command; the process then exits with `exitCode`. */
+  /** The module speaks PowerShell: its cmdlets and their parameters. */
+  adviceFor(error: DirSyncError): string {
+    return error.powerShellAction;
+  }
+
+  /** The failure that ends the command (ThrowTerminatingError); the process then exits with `exitCode`. */
   error(error: DirSyncError): void {
+    this.sendError(error, { terminating: true, exitCode: exitCodeOfError(error) });
+  }
+
+  /** A command that ran to its end with an outcome other than success (WriteError, after its results). */
+  nonTerminatingError(error: DirSyncError, exitCode: number): void {
+    this.sendError(error, { terminating: false, exitCode });
+  }
+
+  private sendError(error: DirSyncError, ending: { terminating: boolean; exitCode: number }): void {
     this.send(MessageType.error, {
       code: error.code,
       category: error.category,
       message: error.message,
-      recommendedAction: error.recommendedAction,
+      // The advice in the module's words: cmdlets and their parameters, not the command line's options.
+      recommendedAction: this.adviceFor(error),
       target: error.target ?? null,
-      exitCode: exitCodeOfError(error),
+      terminating: ending.terminating,
+      // Read by modules of protocol 2, which end the cmdlet on 1 and 2: so they still show a version mismatch as the failure it is.
+      exitCode: ending.exitCode,
     });
   }
 

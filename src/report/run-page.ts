@@ -32,17 +32,25 @@ export function runPage(report: RunReport): string {
       : run.status === 'completed-export-errors' || run.status.startsWith('stopped')
         ? 'status-warn'
         : 'status-bad';
-  const changed = report.changes.filter((change) => change.action === 'added' || change.action === 'updated');
+  const changed = report.changes.filter((change) => change.action === 'added' || change.action === 'updated' || change.action === 'restored');
+  const cloudChanges = report.changes.filter((change) => change.action === 'reverted' || change.action === 'drift');
   const withheld = report.changes.filter((change) => change.action === 'withheld-delete');
   const placeholders = report.changes.filter((change) => change.action === 'upn-placeholder');
   return page(
     `DirSync run ${run.id}`,
     html`<h1>DirSync run ${run.id}</h1>
       <p class="subtitle">${run.mode} · <span class="${tone}" id="status">${run.status}</span> · started ${run.startedAt.toISOString()} · ${duration}${run.message ? ` · ${run.message}` : ''}</p>
-      <div class="cards">${card('added', run.counts.added)}${card('updated', run.counts.updated)}${card('deleted', run.counts.deleted)}${card('unchanged', run.counts.unchanged)}${card('errors', run.counts.errors, run.counts.errors > 0 ? 'bad' : 'good')}${card('not exportable', run.counts.notExportable)}${card('withheld deletes', withheld.length, withheld.length > 0 ? 'warn' : '')}</div>
+      <div class="cards">${card('added', run.counts.added)}${card('updated', run.counts.updated)}${card('deleted', run.counts.deleted)}${card('unchanged', run.counts.unchanged)}${card('errors', run.counts.errors, run.counts.errors > 0 ? 'bad' : 'good')}${card('not exportable', run.counts.notExportable)}${card('reverted', run.counts.reverted, run.counts.reverted > 0 ? 'warn' : '')}${card('restored', run.counts.restored)}${card('withheld deletes', withheld.length, withheld.length > 0 ? 'warn' : '')}</div>
       <h2>Errors</h2>${errorSection(report)}
       <h2>Added and updated</h2>
       ${table('changes', ['Change', 'Object', 'Attribute', 'Old → new'], changed.flatMap(changeRows), 'This run added and updated nothing.')}
+      <h2>Changed in the cloud</h2>
+      ${table(
+        'cloud-drift',
+        ['What', 'Object', 'Attribute', 'Cloud → AD'],
+        cloudChanges.flatMap(changeRows),
+        'Nobody changed what DirSync keeps in the cloud (or the cycle did not look: see its mode).',
+      )}
       <h2>Deleted</h2>
       ${table(
         'deleted',
@@ -108,7 +116,7 @@ function changeRows(change: ObjectChange): Html[] {
   const attributes = change.attributes.length > 0 ? change.attributes : [{ name: '(references)', old: null, new: null }];
   return attributes.map(
     (attribute, index) =>
-      html`<tr data-action="${change.action}">${index === 0 ? html`<td rowspan="${attributes.length}">${change.action} ${change.kind}</td><td class="dn" rowspan="${attributes.length}">${change.dn}</td>` : ''}<td>${attribute.name}</td><td class="change">${change.action === 'updated' ? html`<del>${shown(attribute.old)}</del> → ` : ''}<ins>${shown(attribute.new)}</ins></td></tr>`,
+      html`<tr data-action="${change.action}">${index === 0 ? html`<td rowspan="${attributes.length}">${change.action} ${change.kind}</td><td class="dn" rowspan="${attributes.length}">${change.dn}</td>` : ''}<td>${attribute.name}</td><td class="change">${change.action === 'added' ? '' : html`<del>${shown(attribute.old)}</del> → `}<ins>${shown(attribute.new)}</ins></td></tr>`,
   );
 }
 

@@ -59,7 +59,7 @@ export class ServiceMetrics {
     });
     this.#objects = new Counter({
       name: 'dirsync_objects_total',
-      help: 'Cloud objects added, updated and deleted.',
+      help: 'Cloud objects added, updated, deleted, reverted to AD after a change in the cloud, and restored from the deleted items.',
       labelNames: ['change'],
       registers,
     });
@@ -154,7 +154,7 @@ export class ServiceMetrics {
     if (!('run' in outcome)) return;
     const { run } = outcome;
     this.#withheld.set(run.withheld.length);
-    for (const change of ['added', 'updated', 'deleted'] as const) this.#objects.inc({ change }, run.counts[change]);
+    for (const change of ['added', 'updated', 'deleted', 'reverted', 'restored'] as const) this.#objects.inc({ change }, run.counts[change]);
     for (const error of run.errors) this.#objectErrors.inc({ code: error.code });
     if (isCompleted(run.status)) this.#setLastSuccess(run.endedAt);
   }

@@ -1,14 +1,67 @@
-// Rows as both stores read them back, and their conversion to the store's types. The dialects differ only in
-// how numbers and times arrive (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
-import type { DeletedObject, ObjectChange, ObjectLink, RunHistoryMode, RunRecord, RunStatus } from './store.ts';
+// Rows as the stores write and read them, and their conversion from and to the store's types. The engines differ
+// only in how numbers and times come back (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
+import type { ObjectKind } from '../engine/model.ts';
+import type { DeletedLink, DeletedObject, ObjectChange, ObjectError, ObjectLink, RunHistoryMode, RunRecord, RunStatus } from './store.ts';
 
-export interface LinkRow {
+/** The columns every record of a cloud object has: links, deleted links, deleted objects. */
+interface CloudObjectRow<CloudId extends string | null> {
   anchor: string;
-  kind: ObjectLink['kind'];
-  cloud_id: string | null;
+  kind: ObjectKind;
+  cloud_id: CloudId;
   dn: string;
   exported: string;
+}
+
+interface CloudObject<CloudId extends string | null> {
+  anchor: string;
+  kind: ObjectKind;
+  cloudId: CloudId;
+  dn: string;
+  exported: Record<string, unknown>;
+}
+
+function cloudObjectRow<CloudId extends string | null>(object: CloudObject<CloudId>): CloudObjectRow<CloudId> {
+  return { anchor: object.anchor, kind: object.kind, cloud_id: object.cloudId, dn: object.dn, exported: JSON.stringify(object.exported) };
+}
+
+function cloudObjectFromRow<CloudId extends string | null>(row: CloudObjectRow<CloudId>): CloudObject<CloudId> {
+  return { anchor: row.anchor, kind: row.kind, cloudId: row.cloud_id, dn: row.dn, exported: JSON.parse(row.exported) as Record<string, unknown> };
+}
+
+export interface LinkRow extends CloudObjectRow<string | null> {
   last_seen_run: number | string | null;
+}
+
+/** The columns of a table, written once for every statement of both dialects that lists them. */
+export const LINK_COLUMNS = ['anchor', 'kind', 'cloud_id', 'dn', 'exported', 'last_seen_run'] as const satisfies readonly (keyof LinkRow)[];
+
+export function linkRow(link: ObjectLink): LinkRow {
+  return { ...cloudObjectRow(link), last_seen_run: link.lastSeenRunId };
+}
+
+export function linkFromRow(row: LinkRow): ObjectLink {
+  return { ...cloudObjectFromRow(row), lastSeenRunId: row.last_seen_run === null ? null : Number(row.last_seen_run) };
+}
+
+export interface DeletedLinkRow extends CloudObjectRow<string> {
+  deleted_at: string | Date;
+}
+
+export const DELETED_LINK_COLUMNS = [
+  'anchor',
+  'kind',
+  'cloud_id',
+  'dn',
+  'deleted_at',
+  'exported',
+] as const satisfies readonly (keyof DeletedLinkRow)[];
+
+export function deletedLinkRow(link: DeletedLink): DeletedLinkRow {
+  return { ...cloudObjectRow(link), deleted_at: link.deletedAt };
+}
+
+export function deletedLinkFromRow(row: DeletedLinkRow): DeletedLink {
+  return { ...cloudObjectFromRow(row), deletedAt: new Date(row.deleted_at) };
 }
 
 export interface RunRow {
@@ -23,19 +76,27 @@ export interface RunRow {
   unchanged: number;
   errors: number;
   not_exportable: number;
+  reverted: number;
+  restored: number;
   message: string | null;
 }
 
-export function linkFromRow(row: LinkRow): ObjectLink {
-  return {
-    anchor: row.anchor,
-    kind: row.kind,
-    cloudId: row.cloud_id,
-    dn: row.dn,
-    exported: JSON.parse(row.exported) as Record<string, unknown>,
-    lastSeenRunId: row.last_seen_run === null ? null : Number(row.last_seen_run),
-  };
-}
+export const RUN_COLUMNS = [
+  'id',
+  'mode',
+  'started',
+  'ended',
+  'status',
+  'added',
+  'updated',
+  'deleted',
+  'unchanged',
+  'errors',
+  'not_exportable',
+  'reverted',
+  'restored',
+  'message',
+] as const satisfies readonly (keyof RunRow)[];
 
 export function runFromRow(row: RunRow): RunRecord {
   return {
@@ -51,31 +112,39 @@ export function runFromRow(row: RunRow): RunRecord {
       unchanged: row.unchanged,
       errors: row.errors,
       notExportable: row.not_exportable,
+      reverted: row.reverted,
+      restored: row.restored,
     },
     message: row.message,
   };
 }
 
-export interface DeletedObjectRow {
-  anchor: string;
-  kind: DeletedObject['kind'];
-  cloud_id: string;
-  dn: string;
-  exported: string;
+/** A row of a batch written as a set (SQL Server), numbered so that it is read back in the order given. */
+export type Numbered<Row> = Row & { ordinal: number };
+
+export type RunErrorRow = Numbered<ObjectError>;
+
+export interface DeletedObjectRow extends CloudObjectRow<string> {
   members: string;
   member_of: string;
 }
 
+export const DELETED_OBJECT_COLUMNS = [
+  'anchor',
+  'kind',
+  'cloud_id',
+  'dn',
+  'exported',
+  'members',
+  'member_of',
+] as const satisfies readonly (keyof DeletedObjectRow)[];
+
+export function deletedObjectRow(object: DeletedObject): DeletedObjectRow {
+  return { ...cloudObjectRow(object), members: JSON.stringify(object.members), member_of: JSON.stringify(object.memberOf) };
+}
+
 export function deletedObjectFromRow(row: DeletedObjectRow): DeletedObject {
-  return {
-    anchor: row.anchor,
-    kind: row.kind,
-    cloudId: row.cloud_id,
-    dn: row.dn,
-    exported: JSON.parse(row.exported) as Record<string, unknown>,
-    members: JSON.parse(row.members) as string[],
-    memberOf: JSON.parse(row.member_of) as string[],
-  };
+  return { ...cloudObjectFromRow(row), members: JSON.parse(row.members) as string[], memberOf: JSON.parse(row.member_of) as string[] };
 }
 
 export interface ObjectChangeRow {
@@ -87,6 +156,20 @@ export interface ObjectChangeRow {
   reason: string | null;
 }
 
+export const OBJECT_CHANGE_COLUMNS = ['anchor', 'dn', 'kind', 'action', 'attributes', 'reason'] as const satisfies readonly (keyof ObjectChangeRow)[];
+
+export function objectChangeRow(change: ObjectChange, ordinal: number): Numbered<ObjectChangeRow> {
+  return {
+    ordinal,
+    anchor: change.anchor,
+    dn: change.dn,
+    kind: change.kind,
+    action: change.action,
+    attributes: JSON.stringify(change.attributes),
+    reason: change.reason,
+  };
+}
+
 export function objectChangeFromRow(row: ObjectChangeRow): ObjectChange {
   return {
     anchor: row.anchor,
@@ -96,4 +179,17 @@ export function objectChangeFromRow(row: ObjectChangeRow): ObjectChange {
     attributes: JSON.parse(row.attributes) as ObjectChange['attributes'],
     reason: row.reason,
   };
+}
+
+/** "a, b, c": a column list for SELECT and INSERT. */
+export function columnList(columns: readonly string[]): string {
+  return columns.join(', ');
+}
+
+/** "b = source.b, c = source.c": every column but the key, set from another row (an upsert's update). */
+export function assignments(columns: readonly string[], source: string): string {
+  return columns
+    .slice(1)
+    .map((column) => `${column} = ${source}.${column}`)
+    .join(', ');
 }

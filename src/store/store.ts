@@ -4,6 +4,7 @@ import type { ObjectError, RunRecord, StateStore } from '../engine/state-store.t
 
 export type {
   AttributeChange,
+  DeletedLink,
   DeletedObject,
   ObjectChange,
   ObjectError,

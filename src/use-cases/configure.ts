@@ -17,6 +17,17 @@ import type { SuppliedSecrets } from './secrets.ts';
 import { checkActiveDirectory, checkCloud, type ConfigurationCheck } from './configure-checks.ts';
 import { syncRunResult } from './run-result.ts';
 
+/** 'writes/seconds' (e.g. 3000/150), as --write-budget and -WriteBudget take it: the one place the format is read. */
+const writeBudgetParameter = z
+  .string()
+  .trim()
+  .regex(/^\d+\/\d+$/, 'writes/seconds, e.g. 3000/150')
+  .transform((text) => {
+    const [writes, windowSeconds] = text.split('/').map(Number);
+    return { writes, windowSeconds };
+  })
+  .pipe(z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }));
+
 export const configureParameters = z.object({
   path: z.string().min(1),
   adUrl: z.string().min(1).optional(),
@@ -39,9 +50,11 @@ export const configureParameters = z.object({
   noServiceAccount: z.boolean().optional(),
   syncNow: z.boolean().optional(),
   /** The tenant's Graph write budget, when it is not the documented 3,000 writes per 150 s. */
-  writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
+  writeBudget: writeBudgetParameter.optional(),
   /** A standby installation (staging mode): plans every cycle against the cloud and exports nothing. */
   staging: z.boolean().optional(),
+  /** What a cycle does about changes made in the cloud to what DirSync owns. */
+  cloudDrift: z.enum(['revert', 'report']).optional(),
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
@@ -60,19 +73,19 @@ export async function configure(
   if (!adUrl)
     throw invalidParameter(
       'the Active Directory server is not configured yet',
-      'give --ad-url ldaps://dc1.corp.example.com (Set-CoexistenceConfiguration -AdServer …)',
+      (say) => `give ${say.option('--ad-url')} ldaps://dc1.corp.example.com`,
     );
   if (!parameters.adUser || !secrets.adPassword) {
     throw invalidParameter(
       'configure needs the on-premises Enterprise Administrator credential (user and password) every time it runs: it creates or re-keys the service account with it, and does not store it',
-      'give --ad-user and the password in DIRSYNC_AD_PASSWORD or as adPassword on stdin (Set-CoexistenceConfiguration -Credential …)',
+      (say) => `give ${say.adCredential}`,
     );
   }
   const cloud = cloudSettings(parameters, existing.cloud);
   if (!cloud.certificateFile && !secrets.clientSecret) {
     throw invalidParameter(
       'the cloud application needs a credential: a certificate (--client-certificate) or a client secret',
-      'give the secret in DIRSYNC_CLIENT_SECRET or as clientSecret on stdin (Set-CoexistenceConfiguration -TargetCredential …)',
+      (say) => `give ${say.clientSecret}`,
     );
   }
 
@@ -87,6 +100,7 @@ export async function configure(
     matching: { softMatch: parameters.softMatch ?? existing.matching.softMatch },
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
     staging: parameters.staging ?? existing.staging,
+    cloudDrift: parameters.cloudDrift ?? existing.cloudDrift,
   };
 
   const checks: ConfigurationCheck[] = [];
@@ -151,10 +165,7 @@ function cloudSettings(parameters: ConfigureParameters, existing: CloudConfigura
   const tenantId = parameters.tenantId ?? existing?.tenantId;
   const clientId = parameters.clientId ?? existing?.clientId;
   if (!tenantId || !clientId)
-    throw invalidParameter(
-      'the cloud tenant and application are not configured yet',
-      'give --tenant-id and --client-id (Set-CoexistenceConfiguration -TenantId … -TargetCredential …)',
-    );
+    throw invalidParameter('the cloud tenant and application are not configured yet', (say) => `give ${say.cloudApplication}`);
   const custom = parameters.authorityHost !== undefined || parameters.graphEndpoint !== undefined;
   if (custom && parameters.cloud !== undefined) throw invalidParameter('give either --cloud or --authority-host with --graph-endpoint, not both');
   if (custom && !(parameters.authorityHost && parameters.graphEndpoint)) throw invalidParameter('--authority-host and --graph-endpoint go together');

@@ -1,10 +1,13 @@
 // The failures the use-case layer itself raises, and the last line of defence: anything that reaches a renderer is a
 // DirSyncError (a condition DirSync knows) or becomes Internal.unexpected (a defect, with its stack for the report).
+import { recommendedActions, type Vocabulary } from '../core/advice.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { exitCodeOfError } from './exit-codes.ts';
 
-export function invalidParameter(message: string, recommendedAction?: string): DirSyncError {
-  return new DirSyncError('Parameters.invalid', message, recommendedAction ? { recommendedAction } : {});
+/** Advice that names an option is a function of the vocabulary, so that each audience reads its own (advice.ts). */
+export function invalidParameter(message: string, advice?: string | ((say: Vocabulary) => string)): DirSyncError {
+  if (advice === undefined) return new DirSyncError('Parameters.invalid', message);
+  return new DirSyncError('Parameters.invalid', message, typeof advice === 'string' ? { recommendedAction: advice } : recommendedActions(advice));
 }
 
 /** What a renderer shows for any failure. */

@@ -66,6 +66,7 @@ export function configurationResult(
       syncIntervalMinutes: configuration.schedule.intervalMinutes,
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
       staging: configuration.staging,
+      cloudDrift: configuration.cloudDrift,
     },
   };
 }

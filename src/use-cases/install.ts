@@ -1,4 +1,5 @@
 // install / install --upgrade: the original's Install-OnlineCoexistenceTool [-UseSQLServer] [-Upgrade].
+import { recommendedActions } from '../core/advice.ts';
 import * as z from 'zod';
 import { Installation, type InstallationManifest, type StoreLocation, SQLITE_FILE } from '../install/installation.ts';
 import { OLDEST_UPGRADABLE_VERSION, parseProductVersion, upgradeVerdict } from '../install/versions.ts';
@@ -25,10 +26,7 @@ export interface InstallSecrets {
 
 export async function install(parameters: InstallParameters, secrets: InstallSecrets, output: CommandOutput): Promise<number> {
   if (!parameters.sqlServer && (parameters.sqlInstance || parameters.sqlDatabase)) {
-    throw invalidParameter(
-      '--sql-instance and --sql-database need --sql-server',
-      'name the SQL Server with --sql-server (Install-OnlineCoexistenceTool -UseSQLServer -SqlServer …)',
-    );
+    throw invalidParameter('--sql-instance and --sql-database need --sql-server', (say) => `name the SQL Server with ${say.option('--sql-server')}`);
   }
   if (Boolean(secrets.sqlUser) !== Boolean(secrets.sqlPassword)) {
     throw invalidParameter(
@@ -81,7 +79,10 @@ async function upgrade(
           'Installation.upgrade-not-supported',
           `the installed version ${manifest.productVersion} cannot be upgraded in place: Directory Sync tool versions earlier than ${OLDEST_UPGRADABLE_VERSION.text} cannot be upgraded`,
           {
-            recommendedAction: `uninstall the installed version (dirsync uninstall --path ${installation.path}), then install this version (${PRODUCT_VERSION}) and configure it again`,
+            ...recommendedActions(
+              (say) =>
+                `uninstall the installed version (${say.run('uninstall', '--path', installation.path)}), then install this version (${PRODUCT_VERSION}) and configure it again`,
+            ),
             target: installation.path,
           },
         );
@@ -104,7 +105,10 @@ async function upgrade(
         'Installation.sql-server-mismatch',
         `an upgrade must use the same SQL Server and instance as the installation: recorded server "${location.server}", instance "${location.instance ?? '(default)'}"; given server "${requested.server}", instance "${requested.instance ?? '(default)'}"`,
         {
-          recommendedAction: `run the upgrade with --sql-server ${location.server}${location.instance ? ` --sql-instance ${location.instance}` : ''}`,
+          ...recommendedActions(
+            (say) =>
+              `run the upgrade with ${say.option('--sql-server')} ${location.server}${location.instance ? ` ${say.option('--sql-instance')} ${location.instance}` : ''}`,
+          ),
           target: installation.path,
         },
       );
@@ -112,7 +116,7 @@ async function upgrade(
   } else if (parameters.sqlServer) {
     throw invalidParameter(
       `the installation in ${installation.path} uses the embedded store; an in-place upgrade cannot move it to SQL Server`,
-      'upgrade without --sql-server',
+      (say) => `upgrade without ${say.option('--sql-server')}`,
     );
   }
   output.verbose(`Upgrading DirSync ${manifest.productVersion} to ${PRODUCT_VERSION}: migrating the state store in place.`);

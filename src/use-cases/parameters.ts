@@ -6,5 +6,5 @@ import { invalidParameter } from './errors.ts';
 export function parseParameters<Schema extends z.ZodType>(schema: Schema, raw: unknown): z.infer<Schema> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  throw invalidParameter(`invalid parameters: ${describeIssues(result.error.issues)}`, 'see --help (or Get-Help) for the expected values');
+  throw invalidParameter(`invalid parameters: ${describeIssues(result.error.issues)}`, (say) => `see ${say.help} for the expected values`);
 }

@@ -1,5 +1,5 @@
 // A synchronization run as scripts see it: the --json contract of sync and status, PSTypeName DirSync.SyncRun.
-import type { PlannedOperation, UpnClash, WithheldDelete } from '../engine/sync-cycle.ts';
+import type { DriftEntry, PlannedOperation, UpnClash, WithheldDelete } from '../engine/sync-cycle.ts';
 import type { ObjectError, RunCounts, RunHistoryMode, RunStatus } from '../engine/state-store.ts';
 import type { CommandResult } from './output.ts';
 
@@ -16,7 +16,13 @@ export interface RunSummary {
 export function syncRunResult(
   run: RunSummary,
   errors: readonly ObjectError[],
-  details: { plan?: readonly PlannedOperation[] | undefined; withheld?: readonly WithheldDelete[]; upnClashes?: readonly UpnClash[] } = {},
+  details: {
+    plan?: readonly PlannedOperation[] | undefined;
+    withheld?: readonly WithheldDelete[];
+    upnClashes?: readonly UpnClash[];
+    reverted?: readonly DriftEntry[];
+    drift?: readonly DriftEntry[];
+  } = {},
 ): CommandResult {
   return {
     typeName: 'DirSync.SyncRun',
@@ -33,7 +39,14 @@ export function syncRunResult(
       ...(details.upnClashes && details.upnClashes.length > 0
         ? { upnClashes: details.upnClashes.map(({ dn, userPrincipalName, placeholder }) => ({ dn, userPrincipalName, placeholder })) }
         : {}),
+      ...(details.reverted && details.reverted.length > 0 ? { reverted: details.reverted.map(driftShape) } : {}),
+      ...(details.drift && details.drift.length > 0 ? { drift: details.drift.map(driftShape) } : {}),
       ...(details.plan ? { plan: details.plan.map(({ operation: _sent, ...listed }) => ({ ...listed })) } : {}),
     },
   };
+}
+
+/** A cloud change as scripts see it: the property, what the cloud held, what AD says. */
+function driftShape(entry: DriftEntry) {
+  return { dn: entry.dn, anchor: entry.anchor, attribute: entry.attribute, cloudValue: entry.cloudValue, adValue: entry.adValue };
 }

@@ -61,7 +61,7 @@ export async function runService(parameters: ServiceParameters, output: CommandO
         // A failed cycle (DC down, sign-in refused…) is logged; the schedule goes on and tries again next time.
         const failure = asDirSyncError(error);
         metrics.cycleEnded({ status: failure.transient ? 'stopped-server-down' : 'failed' }, undefined);
-        output.warning(`Cycle ${cycle} failed [${failure.code}]: ${failure.message} — ${failure.recommendedAction}`);
+        output.warning(`Cycle ${cycle} failed [${failure.code}]: ${failure.message} — ${output.adviceFor?.(failure) ?? failure.recommendedAction}`);
       }
       if (parameters.cycles !== undefined && cycle >= parameters.cycles) break;
       await sleep(intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);

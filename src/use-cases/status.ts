@@ -22,7 +22,21 @@ export async function status(parameters: StatusParameters, output: CommandOutput
     const runs = await store.listRuns(parameters.last);
     if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}.`);
     for (const { id, ...run } of runs) {
-      const upnClashes = (await store.getObjectChanges(id))
+      const changes = await store.getObjectChanges(id);
+      const driftOf = (action: 'reverted' | 'drift') =>
+        changes
+          .filter((change) => change.action === action)
+          .flatMap((change) =>
+            change.attributes.map((attribute) => ({
+              anchor: change.anchor,
+              dn: change.dn,
+              kind: change.kind === 'membership' ? ('group' as const) : change.kind,
+              attribute: attribute.name,
+              cloudValue: attribute.old,
+              adValue: attribute.new,
+            })),
+          );
+      const upnClashes = changes
         .filter((change) => change.action === 'upn-placeholder')
         .map((change) => ({
           anchor: change.anchor,
@@ -30,7 +44,9 @@ export async function status(parameters: StatusParameters, output: CommandOutput
           userPrincipalName: String(change.attributes[0]?.old),
           placeholder: String(change.attributes[0]?.new),
         }));
-      output.result(syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes }));
+      output.result(
+        syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes, reverted: driftOf('reverted'), drift: driftOf('drift') }),
+      );
     }
   } finally {
     await store.close();

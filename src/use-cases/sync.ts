@@ -52,6 +52,8 @@ export async function syncOnce(
       plan: parameters.preview || run.plan.length > 0 ? run.plan : undefined,
       withheld: run.withheld,
       upnClashes: run.upnClashes,
+      reverted: run.reverted,
+      drift: run.drift,
     }),
   );
   return { exitCode: exitCodeOfRun(run.status), run };

@@ -29,7 +29,7 @@ export async function uninstall(parameters: UninstallParameters, secrets: Suppli
   if (parameters.removeServiceAccount && (!parameters.adUser || !secrets.adPassword)) {
     throw invalidParameter(
       '--remove-service-account needs an administrator of the domain to delete the account',
-      'give --ad-user and the password in DIRSYNC_AD_PASSWORD or as adPassword on stdin (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount -Credential …)',
+      (say) => `give ${say.adCredential}`,
     );
   }
   const lock = await acquireLock(installation.path); // never pull the floor from under a running cycle

@@ -114,6 +114,7 @@ export function cycleOptions(configuration: Configuration, request: Omit<CycleRe
     deletionGuard: configuration.deletionThreshold,
     softMatch: configuration.matching.softMatch,
     deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+    cloudDrift: configuration.cloudDrift,
     mapping: attributeMappingOf(configuration),
   };
 }

@@ -1,4 +1,5 @@
 // Opening the state store of an existing installation, with the secrets it needs.
+import { recommendedActions } from '../core/advice.ts';
 import { DirSyncError } from '../core/errors.ts';
 import type { Installation } from '../install/installation.ts';
 import { openStateStore } from '../install/open-store.ts';
@@ -14,7 +15,7 @@ export async function openInstalledStore(installation: Installation): Promise<Di
       'Installation.upgrade-required',
       `the installation in ${installation.path} is version ${manifest.productVersion}, and this is DirSync ${PRODUCT_VERSION}`,
       {
-        recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
+        ...recommendedActions((say) => `upgrade it first: ${say.run('install', '--upgrade', '--path', installation.path)}`),
         target: installation.path,
       },
     );
@@ -31,7 +32,7 @@ export async function openInstalledStore(installation: Installation): Promise<Di
       'Installation.upgrade-required',
       `the state store of ${installation.path} has schema version ${schemaVersion}, and this DirSync needs ${LATEST_SCHEMA_VERSION}`,
       {
-        recommendedAction: `upgrade it first: dirsync install --upgrade --path ${installation.path} (Install-OnlineCoexistenceTool -Upgrade)`,
+        ...recommendedActions((say) => `upgrade it first: ${say.run('install', '--upgrade', '--path', installation.path)}`),
         target: installation.path,
       },
     );

@@ -8,6 +8,10 @@ import { DirSyncError, type ErrorCode } from '../../src/core/errors.ts';
 import { ERROR_CODES, errorCatalogue } from '../../src/core/error-catalogue.ts';
 import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';
 
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 function collect(stream: PassThrough): () => string {
   let text = '';
   stream.on('data', (chunk) => (text += chunk));
@@ -64,9 +68,15 @@ describe('the error catalogue', () => {
       assert.equal(lines.length, 1);
       assert.match(
         lines[0]!,
-        new RegExp(`<S N="code">${code.replace('.', '\\.')}</S><S N="category">${error.category}</S>.*<I32 N="exitCode">${exitCode}</I32>`),
+        new RegExp(
+          `<S N="code">${code.replace('.', '\\.')}</S><S N="category">${error.category}</S>.*<B N="terminating">true</B><I32 N="exitCode">${exitCode}</I32>`,
+        ),
       );
       assert.doesNotMatch(`${err()}${out()}${lines[0]}`, /unexpected failure/i);
+      assert.ok(
+        lines[0]!.includes(`<S N="recommendedAction">${escapeXml(error.powerShellAction)}</S>`),
+        'the module gets the advice in its own words',
+      );
     });
   }
 });

@@ -39,6 +39,7 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
     deletionGuard: { enabled: true, threshold: 500, sharePercent: 20 },
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
+    cloudDrift: 'revert',
     mapping: DEFAULT_ATTRIBUTE_MAPPING,
   };
 

@@ -3,7 +3,7 @@
 # start of this run (test/pwsh/record-fixtures.ts), and keeps the request it was sent.
 BeforeAll {
     $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
-    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    Import-Module ([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1')) -Force
     $fake = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures', 'fake-dirsync')
     $env:FAKE_DIRSYNC_DIR = $fakeDirectory = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'fake')).FullName
 
@@ -21,7 +21,8 @@ BeforeAll {
         [pscredential]::new($UserName, (ConvertTo-SecureString $Password -AsPlainText -Force))
     }
 
-    Mock -ModuleName DirSync Resolve-DirSyncExecutable { @{ FileName = $fake; Arguments = @('module-request') } }
+    Mock -ModuleName DirSync Resolve-DirSyncExecutable { @{ FileName = $fake; Arguments = @('module-request'); Path = $fake } }
+    $contract = & (Get-Module DirSync) { $script:Contract }
 }
 AfterAll { Remove-Module DirSync -ErrorAction Ignore }
 
@@ -94,6 +95,47 @@ Describe 'results' {
         $configuration.Checks[0].PSTypeNames[0] | Should -Be 'DirSync.ConfigurationCheck'
         @($configuration.Checks | Where-Object { -not $_.Passed }).Count | Should -Be 0
         ($configuration | Format-List | Out-String) | Should -Match 'ServiceAccount\s+: AAD_[0-9a-f]{12}'
+    }
+
+    It 'Switch-OnlineCoexistenceServer sends promote and returns the configuration, no longer a standby' {
+        Use-Fixture promote
+        $configuration = Switch-OnlineCoexistenceServer -InstallPath /srv/dirsync -Confirm:$false
+        (Get-LastRequest).command | Should -Be 'promote'
+        (Get-LastRequest).parameters.path | Should -Be '/srv/dirsync'
+        $configuration.PSTypeNames[0] | Should -Be 'DirSync.Configuration'
+        $configuration.Staging | Should -BeFalse
+        ($configuration | Format-List | Out-String) | Should -Match 'Staging\s+: False'
+    }
+
+    It 'Start-OnlineCoexistenceScheduler sends service with its schedule and writes each run as it ends' {
+        Use-Fixture service
+        $runs = @(Start-OnlineCoexistenceScheduler -InstallPath /srv/dirsync -IntervalMinutes 30 -Cycles 1 -Confirm:$false)
+        $request = Get-LastRequest
+        $request.command | Should -Be 'service'
+        $request.parameters.intervalMinutes | Should -Be 30
+        $request.parameters.cycles | Should -Be 1
+        $request.parameters.PSObject.Properties.Name | Should -Not -Contain 'metricsListen'
+        $runs.Count | Should -Be 1
+        $runs[0].PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $runs[0].Status | Should -Be 'success'
+    }
+
+    It 'Get-OnlineCoexistenceSyncHistory without -Last leaves the count to the executable' {
+        Use-Fixture status
+        $null = Get-OnlineCoexistenceSyncHistory -InstallPath /srv/dirsync
+        (Get-LastRequest).parameters.PSObject.Properties.Name | Should -Not -Contain 'last'
+    }
+
+    It 'Set-CoexistenceConfiguration -WriteBudget sends the text as given: the executable reads the format' {
+        Use-Fixture configure
+        $null = Set-CoexistenceConfiguration -InstallPath /srv/dirsync -WriteBudget '3000/150' -Confirm:$false
+        (Get-LastRequest).parameters.writeBudget | Should -BeExactly '3000/150'
+    }
+
+    It 'Set-CoexistenceConfiguration -CloudDrift Report sends the executable''s value' {
+        Use-Fixture configure
+        $null = Set-CoexistenceConfiguration -InstallPath /srv/dirsync -CloudDrift Report -Confirm:$false
+        (Get-LastRequest).parameters.cloudDrift | Should -BeExactly 'report'
     }
 
     It 'Set-PreventAccidentalDeletes returns a DirSync.DeletionThreshold' {
@@ -181,25 +223,28 @@ Describe 'errors' {
         try { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } catch { $_.CategoryInfo.Category | Should -Be 'InvalidOperation'; $_.TargetObject | Should -Match 'installation' }
     }
 
-    It 'still reads errorId from an executable of protocol 1' {
+    It 'gives the advice in PowerShell''s words: the cmdlet and -InstallPath, not the command line''s options' {
         Use-Fixture sync-not-configured
-        $answer = Join-Path $fakeDirectory 'answer'
-        (Get-Content $answer -Raw).Replace('<S N="code">', '<S N="errorId">') | Set-Content $answer -NoNewline
-        { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'Configuration.required,Start-OnlineCoexistenceSync'
+        try { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } catch { $caught = $_ }
+        $caught.ErrorDetails.RecommendedAction | Should -Match 'Set-CoexistenceConfiguration -InstallPath '
+        $caught.ErrorDetails.RecommendedAction | Should -Not -MatchExactly '--[a-z]|\bdirsync [a-z]'
     }
 
-    It 'exit code 3 without an error message leaves the run in the pipeline and adds a non-terminating error' {
-        Use-Fixture sync -ExitCode 3
+    It 'a run the deletion threshold stopped stays in the pipeline, followed by a non-terminating error that says -AcceptDeletes' {
+        Use-Fixture sync-deletes-withheld
         $run = Start-OnlineCoexistenceSync -InstallPath /srv/dirsync -ErrorVariable problems -ErrorAction SilentlyContinue
         $run.PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $run.Status | Should -Be 'stopped-deletion-threshold-exceeded'
+        @($run.Withheld).Count | Should -BeGreaterThan 0
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -Be 'CompletedWithExportErrors,Start-OnlineCoexistenceSync'
-        $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'Sync.deletion-threshold-exceeded,Start-OnlineCoexistenceSync'
+        $problems[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $problems[0].ErrorDetails.RecommendedAction | Should -Match 'Start-OnlineCoexistenceSync -WhatIf.*Start-OnlineCoexistenceSync -AcceptDeletes'
     }
 
-    It 'an unknown exit code without a message is DirSyncExecutableFailed' {
+    It 'a failure exit code with no message at all is Module.executable-failed' {
         Use-Fixture version -ExitCode 9
-        { Get-CoexistenceConfiguration -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'DirSyncExecutableFailed,Get-CoexistenceConfiguration'
+        { Get-CoexistenceConfiguration -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'Module.executable-failed,Get-CoexistenceConfiguration'
     }
 
     It 'a line that is not part of the protocol is a warning, not a failure' {
@@ -208,6 +253,36 @@ Describe 'errors' {
         $threshold = Set-PreventAccidentalDeletes -InstallPath /srv/dirsync -Disable -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
         $threshold.PSTypeNames[0] | Should -Be 'DirSync.DeletionThreshold'
         $warnings[0].Message | Should -Match 'not part of the module protocol: node: some stray text'
+    }
+}
+
+Describe 'the version handshake' {
+    It 'sends the protocol version of the module''s contract with every request' {
+        Use-Fixture get-configuration
+        $null = Get-CoexistenceConfiguration -InstallPath /srv/dirsync
+        (Get-LastRequest).protocolVersion | Should -Be $contract.ProtocolVersion
+    }
+
+    It 'refuses an executable of another protocol version, naming both, and shows nothing of its answer' {
+        Use-Fixture get-configuration
+        $answer = Join-Path $fakeDirectory 'answer'
+        $text = Get-Content $answer -Raw
+        $text | Should -Match "<I32 N=`"protocolVersion`">$($contract.ProtocolVersion)</I32>"
+        $text.Replace("<I32 N=`"protocolVersion`">$($contract.ProtocolVersion)</I32>", '<I32 N="protocolVersion">99</I32>') | Set-Content $answer -NoNewline
+        $output = $null
+        try { $output = Get-CoexistenceConfiguration -InstallPath /srv/dirsync } catch { $caught = $_ }
+        $output | Should -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be 'Module.protocol-mismatch,Get-CoexistenceConfiguration'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $caught.Exception.Message | Should -Match "speaks module protocol 99, and this module \($([regex]::Escape($contract.ProductVersion))\) speaks protocol $($contract.ProtocolVersion)"
+        $caught.ErrorDetails.RecommendedAction | Should -Match 'DIRSYNC_EXECUTABLE'
+    }
+
+    It 'refuses an executable older than the handshake (no Hello before its answer)' {
+        Use-Fixture sync-not-configured
+        $answer = Join-Path $fakeDirectory 'answer'
+        @(Get-Content $answer | Select-Object -Skip 1) | Set-Content $answer
+        { Start-OnlineCoexistenceSync -InstallPath /srv/dirsync } | Should -Throw -ErrorId 'Module.protocol-mismatch,Start-OnlineCoexistenceSync' -ExpectedMessage '*older than*'
     }
 }
 
@@ -241,7 +316,7 @@ Describe 'requests' {
 
     It 'without -Credential and no way to prompt, fails saying which parameter to pass' {
         Use-Fixture configure
-        { Set-CoexistenceConfiguration -InstallPath /srv/dirsync -AdServer dc01 -Confirm:$false } | Should -Throw -ErrorId 'CredentialRequired,Set-CoexistenceConfiguration'
+        { Set-CoexistenceConfiguration -InstallPath /srv/dirsync -AdServer dc01 -Confirm:$false } | Should -Throw -ErrorId 'Module.credential-required,Set-CoexistenceConfiguration'
         Test-Path (Join-Path $fakeDirectory 'requests') | Should -BeFalse
     }
 
@@ -258,9 +333,9 @@ Describe 'requests' {
         (Get-LastRequest).parameters.path | Should -Be ([System.IO.Path]::Combine($TestDrive, 'relative'))
     }
 
-    It 'Uninstall-OnlineCoexistenceTool -WhatIf starts nothing' {
+    It '<_> -WhatIf starts nothing' -ForEach 'Uninstall-OnlineCoexistenceTool', 'Switch-OnlineCoexistenceServer', 'Start-OnlineCoexistenceScheduler' {
         Use-Fixture uninstall
-        Uninstall-OnlineCoexistenceTool -InstallPath /srv/dirsync -WhatIf
+        & $_ -InstallPath /srv/dirsync -WhatIf
         Should -Invoke -ModuleName DirSync Resolve-DirSyncExecutable -Times 0 -Exactly
     }
 }
@@ -270,7 +345,7 @@ Describe 'progress and Ctrl+C' {
         function New-ModuleShell {
             # A second PowerShell in this process, for what only a pipeline can show: its progress stream, and Stop() (Ctrl+C).
             $shell = [powershell]::Create()
-            $null = $shell.AddScript("`$env:DIRSYNC_EXECUTABLE = '$fake'; Import-Module '$([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1'))'").Invoke()
+            $null = $shell.AddScript("`$env:DIRSYNC_EXECUTABLE = '$fake'; Import-Module '$([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1'))'").Invoke()
             $shell.Commands.Clear()
             $shell
         }

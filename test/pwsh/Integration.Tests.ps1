@@ -2,7 +2,7 @@
 # domain and the Entra stand-in (started by test/pwsh/pester.test.ts; $env:DIRSYNC_TEST_CONTEXT says where).
 BeforeAll {
     $context = Get-Content $env:DIRSYNC_TEST_CONTEXT -Raw | ConvertFrom-Json
-    Import-Module ([System.IO.Path]::Combine($context.repositoryRoot, 'DirSync.psd1')) -Force
+    Import-Module ([System.IO.Path]::Combine($context.moduleRoot, 'DirSync.psd1')) -Force
     $env:DIRSYNC_EXECUTABLE = $null
     $path = [System.IO.Path]::Combine($context.work, 'integration', 'DirSync')
     $adCredential = [pscredential]::new($context.ad.adminDn, (ConvertTo-SecureString $context.ad.adminPassword -AsPlainText -Force))
@@ -40,7 +40,8 @@ Describe 'an administrator''s first synchronization' {
         $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $wrong @cloud -Confirm:$false }
         $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.wrong-password,Set-CoexistenceConfiguration'
         $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
-        $failure.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Set-CoexistenceConfiguration'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -MatchExactly '--[a-z]|\bdirsync [a-z]|configure again'
         (Get-CoexistenceConfiguration -InstallPath $path).ConfigurationRequired | Should -BeTrue
     }
 
@@ -54,6 +55,8 @@ Describe 'an administrator''s first synchronization' {
         $failure = Get-Failure { Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU "OU=Nowhere,$($context.ad.baseDn)" -Confirm:$false }
         $failure.FullyQualifiedErrorId | Should -Be 'ActiveDirectory.ou-not-found,Set-CoexistenceConfiguration'
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.ErrorDetails.RecommendedAction | Should -Match '-IncludeOU / -ExcludeOU'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -Match '--include-ou'
     }
 
     It 'Set-CoexistenceConfiguration checks and stores the configuration, creating the AAD_ service account' {
@@ -205,10 +208,104 @@ Describe 'an administrator''s first synchronization' {
         ($test | Format-List | Out-String -Width 200) | Should -Match 'department = Example Corp / Sales'
     }
 
+    It 'Start-OnlineCoexistenceScheduler -Cycles 1 runs one cycle now and writes its run' {
+        $runs = @(Start-OnlineCoexistenceScheduler -InstallPath $path -Cycles 1 -Confirm:$false)
+        $runs.Count | Should -Be 1
+        $runs[0].PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $runs[0].Status | Should -Be 'success'
+        (Get-OnlineCoexistenceSyncHistory -InstallPath $path -Last 1).RunId | Should -Be $runs[0].RunId
+    }
+
+    It 'Set-CoexistenceConfiguration -Staging makes a standby that plans and exports nothing; Switch-OnlineCoexistenceServer makes it write' {
+        $scope = @($context.ad.ous.sales, $context.ad.ous.engineering)
+        $standby = Set-CoexistenceConfiguration -InstallPath $path @ad -Credential $adCredential @cloud -IncludeOU $scope -Staging -Confirm:$false
+        $standby.Staging | Should -BeTrue
+        $usersBefore = (Get-CloudSnapshot).counts.users
+        $planned = Start-OnlineCoexistenceSync -InstallPath $path
+        $creates = @($planned.Plan | Where-Object Action -eq 'create')
+        $creates.Count | Should -BeGreaterThan 0
+        @($creates | Where-Object { -not $_.DistinguishedName.EndsWith($context.ad.ous.engineering) }) | Should -BeNullOrEmpty
+        (Get-CloudSnapshot).counts.users | Should -Be $usersBefore
+
+        $active = Switch-OnlineCoexistenceServer -InstallPath $path -Confirm:$false
+        $active.PSTypeNames[0] | Should -Be 'DirSync.Configuration'
+        $active.Staging | Should -BeFalse
+        (Get-CoexistenceConfiguration -InstallPath $path).Staging | Should -BeFalse
+        $run = Start-OnlineCoexistenceSync -InstallPath $path
+        $run.Status | Should -Be 'success'
+        $run.Added | Should -BeGreaterThan 0
+        (Get-CloudSnapshot).counts.users | Should -BeGreaterThan $usersBefore
+    }
+
     It 'Uninstall-OnlineCoexistenceTool -WhatIf keeps everything; confirmed, it removes the installation' {
         Uninstall-OnlineCoexistenceTool -InstallPath $path -WhatIf
         Test-Path $path | Should -BeTrue
         (Uninstall-OnlineCoexistenceTool -InstallPath $path -Confirm:$false).PSTypeNames[0] | Should -Be 'DirSync.Uninstallation'
         Test-Path $path | Should -BeFalse
+    }
+}
+
+Describe 'settings files and notifications' {
+    BeforeAll {
+        $active = [System.IO.Path]::Combine($context.work, 'integration', 'Active')
+        $standby = [System.IO.Path]::Combine($context.work, 'integration', 'Standby')
+        $settingsFile = [System.IO.Path]::Combine($context.work, 'integration', 'active-settings.json')
+        $null = Install-OnlineCoexistenceTool -InstallPath $active -Confirm:$false
+        $null = Set-CoexistenceConfiguration -InstallPath $active @ad -Credential $adCredential @cloud -IncludeOU $context.ad.ous.sales -Confirm:$false
+    }
+
+    It 'Set-CoexistenceConfiguration -Notify... alone changes the notifications, with no credential asked for' {
+        $configuration = Set-CoexistenceConfiguration -InstallPath $active -NotifySmtpServer $context.notify.smtpServer -NotifyFrom 'dirsync@corp.example.com' `
+            -NotifyTo 'ops@corp.example.com', 'lead@corp.example.com' -NotifyOn Failure, Threshold, EveryRun -NotifyName 'corp' -Confirm:$false
+        $configuration.NotifySmtp | Should -Be $context.notify.smtpServer
+        $configuration.NotifyTo | Should -Be @('ops@corp.example.com', 'lead@corp.example.com')
+        $configuration.NotifyOn | Should -Be @('failure', 'threshold', 'every-run')
+        $configuration.ServiceAccount | Should -Match '^AAD_'
+    }
+
+    It 'Test-CoexistenceNotification sends a test mail and shows the server''s answer' {
+        $answers = @(Test-CoexistenceNotification -InstallPath $active)
+        $answers.Count | Should -Be 1
+        $answers[0].PSTypeNames[0] | Should -Be 'DirSync.NotificationTest'
+        $answers[0].Channel | Should -Be 'mail'
+        $answers[0].Delivered | Should -BeTrue
+        $answers[0].Answer | Should -Match '^250 '
+    }
+
+    It 'Export-CoexistenceConfiguration writes the settings without a secret; -WhatIf writes nothing' {
+        Export-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile -WhatIf
+        Test-Path $settingsFile | Should -BeFalse
+        $exported = Export-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile -Confirm:$false
+        $exported.PSTypeNames[0] | Should -Be 'DirSync.SettingsFile'
+        $text = Get-Content $settingsFile -Raw
+        $text | Should -Not -Match ([regex]::Escape($context.ad.adminPassword))
+        $text | Should -Not -Match ([regex]::Escape($context.cloud.clientSecret))
+        ($text | ConvertFrom-Json).secrets.clientSecret | Should -BeTrue
+    }
+
+    It 'Compare-CoexistenceConfiguration writes nothing for the same settings, and one object per difference' {
+        @(Compare-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile).Count | Should -Be 0
+        $null = Set-PreventAccidentalDeletes -InstallPath $active -Enable -ObjectDeletionThreshold 42 -Confirm:$false
+        $differences = @(Compare-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile)
+        $differences.Count | Should -Be 1
+        $differences[0].PSTypeNames[0] | Should -Be 'DirSync.SettingsDifference'
+        $differences[0].Setting | Should -Be 'deletionThreshold.threshold'
+        $differences[0].Installation | Should -Be '42'
+        $differences[0].File | Should -Be '500'
+    }
+
+    It 'Import-CoexistenceConfiguration builds a standby from the file, and refuses the active installation' {
+        $null = Install-OnlineCoexistenceTool -InstallPath $standby -Confirm:$false
+        Import-CoexistenceConfiguration -InstallPath $standby -FilePath $settingsFile -Credential $adCredential -TargetCredential $cloud.TargetCredential -WhatIf
+        (Get-CoexistenceConfiguration -InstallPath $standby).ConfigurationRequired | Should -BeTrue
+        $configuration = Import-CoexistenceConfiguration -InstallPath $standby -FilePath $settingsFile -Credential $adCredential -TargetCredential $cloud.TargetCredential -Confirm:$false
+        $configuration.Staging | Should -BeTrue
+        $configuration.IncludeOU | Should -Be @($context.ad.ous.sales)
+        $configuration.NotifySmtp | Should -Be $context.notify.smtpServer
+        @(Compare-CoexistenceConfiguration -InstallPath $standby -FilePath $settingsFile).Count | Should -Be 0
+
+        $failure = Get-Failure { Import-CoexistenceConfiguration -InstallPath $active -FilePath $settingsFile -Credential $adCredential -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'Settings.import-onto-active,Import-CoexistenceConfiguration'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidOperation'
     }
 }

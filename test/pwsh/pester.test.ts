@@ -10,6 +10,7 @@ import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.
 import { FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
 import { runPwsh } from './pwsh-session.ts';
 import { recordFixtures } from './record-fixtures.ts';
+import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const MINIMUM_TESTS = 40;
@@ -46,6 +47,8 @@ describe('the DirSync module in PowerShell 7.6.9 (Pester 5.7.1)', function () {
       contextFile,
       JSON.stringify({
         repositoryRoot,
+        // The module as it ships, copied outside the checkout: the tests import this one.
+        moduleRoot: shippedArtefacts().moduleRoot,
         fixtures,
         work,
         node: process.execPath,

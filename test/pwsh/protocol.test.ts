@@ -1,14 +1,26 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import type { PowerShell } from 'node-powershell';
 import { runModuleRequest } from '../../src/cli/verbs/module-request.ts';
+import { CMDLET_OF_COMMAND } from '../../src/core/advice.ts';
 import { DirSyncError } from '../../src/core/errors.ts';
+import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 import { encodeString, Guid, toCliXml, TypedObject } from '../../src/protocol/clixml.ts';
-import { registerCommand } from '../../src/protocol/command-registry.ts';
-import { toModuleShape } from '../../src/protocol/module-shapes.ts';
+import { findCommand, registerCommand } from '../../src/protocol/command-registry.ts';
+import { registerModuleCommands } from '../../src/protocol/module-commands.ts';
+import { MODULE_CONTRACT_FILE, moduleContract, moduleContractFile, PROTOCOL_VERSION } from '../../src/protocol/module-contract.ts';
 import { parseModuleRequest, receiveModuleRequest } from '../../src/protocol/module-request.ts';
+import { toModuleShape } from '../../src/protocol/module-shapes.ts';
+import { toPowerShellDataFile } from '../../src/protocol/powershell-data.ts';
 import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';
 import { startPowerShell, text } from './pwsh-session.ts';
+
+const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 
 /** A PowerShell single-quoted literal. */
 function quote(value: string): string {
@@ -113,6 +125,7 @@ describe('the module protocol', function () {
         secrets: { adPassword: 'p' },
       });
       assert.deepEqual(parseModuleRequest('{"command":"version"}'), { command: 'version', parameters: {}, secrets: {} });
+      assert.equal(parseModuleRequest('{"protocolVersion":3,"command":"version"}').protocolVersion, 3);
     });
 
     for (const [what, request] of [
@@ -132,10 +145,14 @@ describe('the module protocol', function () {
   });
 
   describe('dispatch', () => {
-    async function dispatch(request: string): Promise<{ exitCode: number; lines: string[] }> {
+    /** Runs a request as the module sends it (of this protocol version, unless it names one); answers the lines after the Hello. */
+    async function dispatch(request: string): Promise<{ exitCode: number; lines: string[]; hello: string }> {
       const lines: string[] = [];
-      const exitCode = await runModuleRequest(Readable.from([request]), new ProtocolOutput((line) => lines.push(line)));
-      return { exitCode, lines };
+      const json = JSON.parse(request) as Record<string, unknown>;
+      const sent = JSON.stringify({ protocolVersion: PROTOCOL_VERSION, ...json });
+      const exitCode = await runModuleRequest(Readable.from([sent]), new ProtocolOutput((line) => lines.push(line)));
+      const [hello = '', ...rest] = lines;
+      return { exitCode, lines: rest, hello };
     }
 
     before(() => {
@@ -150,11 +167,92 @@ describe('the module protocol', function () {
       registerCommand('test-crash', async () => {
         throw new TypeError('undefined is not a function');
       });
+      registerCommand(
+        'test-outcome',
+        async (_parameters, _secrets, output) => {
+          output.result({ typeName: 'DirSync.SyncRun', properties: { runId: 7 } });
+          return 4;
+        },
+        { 4: 'Sync.deletion-threshold-exceeded' },
+      );
+    });
+
+    it('answers first with the Hello: the protocol version and the product version', async () => {
+      const { hello } = await dispatch('{"command":"test-echo"}');
+      assert.match(
+        hello,
+        new RegExp(
+          `<T>DirSync\\.Protocol\\.Hello</T>.*<I32 N="protocolVersion">${PROTOCOL_VERSION}</I32><S N="productVersion">\\d+\\.\\d+\\.\\d+\\.\\d+</S>`,
+        ),
+      );
+    });
+
+    for (const [what, name, version] of [
+      ['an older module (its request names no version)', 'none', undefined],
+      ['a module of the previous protocol', 'older', PROTOCOL_VERSION - 1],
+      ['a module of a newer protocol', 'newer', PROTOCOL_VERSION + 1],
+    ] as const) {
+      it(`refuses ${what} with Module.protocol-mismatch, exit 2, and runs nothing`, async () => {
+        let ran = false;
+        registerCommand(`test-refused-${name}`, async () => {
+          ran = true;
+          return 0;
+        });
+        const lines: string[] = [];
+        const request = JSON.stringify({
+          ...(version === undefined ? {} : { protocolVersion: version }),
+          command: `test-refused-${name}`,
+        });
+        const exitCode = await runModuleRequest(Readable.from([request]), new ProtocolOutput((line) => lines.push(line)));
+        assert.equal(exitCode, 2);
+        assert.equal(ran, false);
+        assert.equal(lines.length, 2, 'the Hello, then the refusal');
+        assert.match(
+          lines[1] ?? '',
+          /<S N="code">Module\.protocol-mismatch<\/S>.*speaks module protocol 3, and the PowerShell module .* speaks .*it ran nothing.*<B N="terminating">true<\/B><I32 N="exitCode">2<\/I32>/,
+        );
+      });
+    }
+
+    it('says what each command means by its exit codes 3 and 4: export errors and the deletion threshold for runs, errors found for readiness', () => {
+      registerModuleCommands();
+      for (const command of ['sync', 'configure', 'restore']) {
+        assert.deepEqual(findCommand(command)?.outcomes, { 3: 'Sync.completed-with-export-errors', 4: 'Sync.deletion-threshold-exceeded' }, command);
+      }
+      assert.deepEqual(findCommand('readiness')?.outcomes, { 3: 'Readiness.errors-found' });
+      assert.deepEqual(findCommand('status')?.outcomes, {});
+    });
+
+    it("words the scheduler's warning about a failed cycle in PowerShell's words", async () => {
+      const work = await mkdtemp(join(tmpdir(), 'dirsync-service-'));
+      try {
+        const path = join(work, 'Not Configured');
+        assert.equal((await dispatch(JSON.stringify({ command: 'install', parameters: { path, upgrade: false } }))).exitCode, 0);
+        const { exitCode, lines } = await dispatch(JSON.stringify({ command: 'service', parameters: { path, cycles: 1, intervalMinutes: 1 } }));
+        assert.equal(exitCode, 0, 'the schedule goes on after a failed cycle');
+        const warning = lines.find((line) => line.includes('DirSync.Protocol.Warning')) ?? '';
+        assert.match(warning, /Cycle 1 failed \[Configuration\.required\].*run Set-CoexistenceConfiguration -InstallPath '[^']*Not Configured'/);
+        assert.doesNotMatch(warning, /dirsync configure|--path/);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    });
+
+    it("reports an outcome other than success as a non-terminating error after the command's results, with the advice in PowerShell's words", async () => {
+      const { exitCode, lines } = await dispatch('{"command":"test-outcome"}');
+      assert.equal(exitCode, 4);
+      assert.equal(lines.length, 2);
+      assert.match(lines[0] ?? '', /DirSync\.Protocol\.Result/);
+      assert.match(
+        lines[1] ?? '',
+        /<S N="code">Sync\.deletion-threshold-exceeded<\/S><S N="category">LimitsExceeded<\/S>.*<S N="recommendedAction">[^<]*Start-OnlineCoexistenceSync -AcceptDeletes\.<\/S>.*<B N="terminating">false<\/B>/,
+      );
+      assert.doesNotMatch(lines[1] ?? '', /--accept-deletes/);
     });
 
     it('runs the registered handler and returns its exit code', async () => {
       const { exitCode, lines } = await dispatch('{"command":"test-echo","parameters":{"a":1},"secrets":{"s":"hidden"}}');
-      assert.equal(exitCode, 3);
+      assert.equal(exitCode, 3, 'a command without outcomes says nothing more about its exit code');
       assert.equal(lines.length, 2);
       assert.match(lines[0] ?? '', /<T>DirSync\.Protocol\.Progress<\/T>.*<I32 N="percent">50<\/I32>/);
       assert.match(lines[1] ?? '', /<T>DirSync\.Protocol\.Result<\/T>.*<T>DirSync\.Echo<\/T>/);
@@ -166,7 +264,7 @@ describe('the module protocol', function () {
       assert.equal(exitCode, 1);
       assert.match(
         lines.at(-1) ?? '',
-        /<T>DirSync\.Protocol\.Error<\/T>.*<S N="code">ActiveDirectory\.unreachable<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><I32 N="exitCode">1<\/I32>/,
+        /<T>DirSync\.Protocol\.Error<\/T>.*<S N="code">ActiveDirectory\.unreachable<\/S><S N="category">ConnectionError<\/S>.*<S N="target">dc01<\/S><B N="terminating">true<\/B><I32 N="exitCode">1<\/I32>/,
       );
     });
 
@@ -225,6 +323,37 @@ describe('the module protocol', function () {
       const [operation] = shaped.properties.Plan as TypedObject[];
       assert.equal(operation?.typeName, 'DirSync.PlannedOperation');
       assert.equal(operation?.properties.Action, 'create');
+    });
+
+    it("keeps a run's count of reverted objects as Reverted and lists the changes as RevertedChanges, typed", () => {
+      const change = { dn: 'CN=Z,DC=x', anchor: 'eg==', attribute: 'department', cloudValue: 'Helpdesk', adValue: 'Sales' };
+      const shaped = toModuleShape({
+        typeName: 'DirSync.SyncRun',
+        properties: {
+          runId: 4,
+          mode: 'delta',
+          status: 'success',
+          startedAt: new Date(),
+          endedAt: new Date(),
+          counts: { added: 0, updated: 0, deleted: 0, unchanged: 9, errors: 0, notExportable: 0, reverted: 1, restored: 2 },
+          errors: [],
+          message: null,
+          reverted: [change],
+          drift: [change],
+        },
+      });
+      assert.equal(shaped.properties.Reverted, 1);
+      assert.equal(shaped.properties.Restored, 2);
+      const [reverted] = shaped.properties.RevertedChanges as TypedObject[];
+      assert.equal(reverted?.typeName, 'DirSync.CloudChange');
+      assert.deepEqual(reverted?.properties, {
+        DistinguishedName: 'CN=Z,DC=x',
+        Anchor: 'eg==',
+        Attribute: 'department',
+        CloudValue: 'Helpdesk',
+        AdValue: 'Sales',
+      });
+      assert.equal((shaped.properties.Drift as TypedObject[])[0]?.typeName, 'DirSync.CloudChange');
     });
 
     it('types each readiness finding, which Test-CoexistenceReadiness writes one by one', () => {
@@ -297,13 +426,94 @@ describe('the module protocol', function () {
       const input = new PassThrough();
       const lines: string[] = [];
       const running = runModuleRequest(input, new ProtocolOutput((line) => lines.push(line)));
-      input.write('{"command":"test-wait","cancellation":"stdin"}\n');
+      input.write(`{"protocolVersion":${PROTOCOL_VERSION},"command":"test-wait","cancellation":"stdin"}\n`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       input.write('cancel\n');
       assert.equal(await running, 0);
       assert.equal(seen?.aborted, true);
-      assert.match(lines[0] ?? '', /DirSync\.Protocol\.Warning.*stopped/);
+      assert.match(lines[1] ?? '', /DirSync\.Protocol\.Warning.*stopped/);
       assert.equal(input.destroyed, true, 'stdin is let go once the command is done');
+    });
+  });
+
+  describe("the module's contract, generated from the core", () => {
+    let shell: PowerShell;
+    let work: string;
+    before(async () => {
+      shell = startPowerShell();
+      work = await mkdtemp(join(tmpdir(), 'dirsync-contract-'));
+      await shell.invoke(`Import-Module ${quote(join(shippedArtefacts().moduleRoot, 'DirSync.psd1'))}`);
+    });
+    after(async () => {
+      await shell.dispose();
+      await rm(work, { recursive: true, force: true });
+    });
+
+    /** A data file read by the module's own loader, back as JSON. */
+    async function load(file: string): Promise<unknown> {
+      const json = text(
+        await shell.invoke(`& (Get-Module DirSync) { Import-DirSyncContract -Path ${quote(file)} } | ConvertTo-Json -Depth 6 -Compress`),
+      );
+      return JSON.parse(json);
+    }
+
+    it('is what the build wrote: the module loads the current core, not an old copy', async () => {
+      assert.equal(await readFile(join(repositoryRoot, MODULE_CONTRACT_FILE), 'utf8'), moduleContractFile());
+    });
+
+    it('reads back in PowerShell as the core wrote it: exit codes, every error code with its category and advice, defaults, versions', async () => {
+      const file = join(work, 'contract.psd1');
+      await writeFile(file, moduleContractFile());
+      assert.deepEqual(await load(file), moduleContract());
+    });
+
+    it('keeps every character of a string: quotes (typographic ones too), $ and backticks, non-ASCII text', async () => {
+      const file = join(work, 'tricky.psd1');
+      const tricky = "it's ‘quoted’ ‚so‛ — $env:HOME `n “twice” é 😀";
+      await writeFile(file, toPowerShellDataFile({ Tricky: tricky, 'Dotted.key-name': [1, true, null] }, 'header'));
+      assert.deepEqual(await load(file), { Tricky: tricky, 'Dotted.key-name': [1, true, null] });
+    });
+
+    it("says every piece of advice to the module in PowerShell's words: no command-line option, no dirsync command", () => {
+      const errors = (moduleContract() as { Errors: Record<string, { Action: string }> }).Errors;
+      for (const [code, { Action }] of Object.entries(errors)) {
+        assert.doesNotMatch(Action, /(^|[\s("])--[a-z]|\bdirsync [a-z]/, code);
+      }
+      assert.equal(errors['Installation.not-installed']?.Action, 'Run Install-OnlineCoexistenceTool first, or give the right -InstallPath.');
+    });
+  });
+
+  describe('every command-line verb has its cmdlet', () => {
+    it('names a cmdlet for each command of the command line, and the module exports each', async () => {
+      // The commands as the built executable's --help lists them (two-space indent, name first).
+      const { stdout } = await promisify(execFile)(process.execPath, [shippedArtefacts().bundle, '--help']);
+      const listed = stdout.slice(stdout.indexOf('Commands:'));
+      const commandsIn = (help: string) =>
+        [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)( \[options\])?/gm)].map((match) => ({
+          name: match[1]!,
+          group: match[2] === undefined,
+        }));
+      const verbs: string[] = [];
+      for (const { name, group } of commandsIn(listed).filter(({ name }) => name !== 'module-request' && name !== 'help')) {
+        if (!group) verbs.push(name);
+        // A group of commands (mapping get|set|test): each of its commands has its cmdlet.
+        else {
+          const { stdout: groupHelp } = await promisify(execFile)(process.execPath, [shippedArtefacts().bundle, name, '--help']);
+          verbs.push(
+            ...commandsIn(groupHelp)
+              .filter((command) => command.name !== 'help')
+              .map((command) => `${name} ${command.name}`),
+          );
+        }
+      }
+      assert.deepEqual(verbs.sort(), Object.keys(CMDLET_OF_COMMAND).sort());
+      const manifest = await readFile(join(repositoryRoot, 'DirSync.psd1'), 'utf8');
+      const exported =
+        /FunctionsToExport\s*=\s*@\(([^)]*)\)/
+          .exec(manifest)?.[1]
+          ?.match(/'[^']+'/g)
+          ?.map((name) => name.slice(1, -1)) ?? [];
+      for (const cmdlet of Object.values(CMDLET_OF_COMMAND)) assert.ok(exported.includes(cmdlet), `DirSync.psd1 exports ${cmdlet}`);
     });
   });
 });

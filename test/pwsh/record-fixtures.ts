@@ -3,20 +3,22 @@
 // unit tests feed the module is what the executable says today, so the two cannot drift apart.
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION } from '../../src/protocol/module-contract.ts';
 import type { EntraStandIn } from '../entra-standin/stand-in.ts';
 import type { TestDomain } from '../support/ad/index.ts';
 import { FIXTURE } from '../support/ad/index.ts';
+import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 
-const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-const bundle = join(repositoryRoot, 'dist', 'dirsync.mjs');
+/** The shipped bundle, outside the checkout. */
+const bundle = shippedArtefacts().bundle;
 
 interface Recorded {
   exitCode: number;
   lines: string[];
 }
 
-/** Runs one module request in the real executable; answers its exit code and stdout lines. */
+/** Runs one module request in the real executable, as the module sends it (with its protocol version); answers its exit code and stdout lines. */
 export function runModuleRequest(request: object): Promise<Recorded> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bundle, 'module-request'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -24,7 +26,7 @@ export function runModuleRequest(request: object): Promise<Recorded> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', reject);
     child.on('exit', (code) => resolvePromise({ exitCode: code ?? 1, lines: stdout.split('\n').filter((line) => line.trim() !== '') }));
-    child.stdin.end(JSON.stringify(request));
+    child.stdin.end(JSON.stringify({ protocolVersion: PROTOCOL_VERSION, ...request }));
   });
 }
 
@@ -41,7 +43,7 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     authorityHost: new URL(standIn.authority).origin,
     graphEndpoint: standIn.graphEndpoint,
     cloudCaFile: standIn.caFile,
-    writeBudget: { writes: 20000, windowSeconds: 10 },
+    writeBudget: '20000/10',
   };
   const ad = { adUrl: domain.ldapsUrl, adCaFile: domain.caFile, adUser: domain.adminDn, includeOu: [FIXTURE.ous.sales] };
   const mappingFile = join(directory, 'mapping.json');
@@ -74,7 +76,9 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['sync-preview', { command: 'sync', parameters: { path, full: true, preview: true, acceptDeletes: false } }],
     ['sync', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
     ['status', { command: 'status', parameters: { path, last: 5 } }],
+    ['service', { command: 'service', parameters: { path, cycles: 1, intervalMinutes: 1 } }],
     ['get-configuration', { command: 'get-configuration', parameters: { path } }],
+    ['promote', { command: 'promote', parameters: { path } }],
     ['deletion-threshold', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 7 } }],
     ['organizational-units', { command: 'organizational-units', parameters: { path } }],
     ['mapping-get', { command: 'mapping-get', parameters: { path } }],
@@ -82,6 +86,17 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['mapping-set-preview', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: true } }],
     ['mapping-set', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: false } }],
     ['mapping-test', { command: 'mapping-test', parameters: { path, dn: FIXTURE.users.alice.dn } }],
+    // A run the deletion threshold stops: Sales leaves the scope with a threshold of 1 (an outcome, exit 4).
+    ['deletion-threshold-1', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 1 } }],
+    [
+      'configure-engineering',
+      {
+        command: 'configure',
+        parameters: { path, ...ad, ...cloud, includeOu: [FIXTURE.ous.engineering] },
+        secrets: { adPassword: domain.adminPassword, clientSecret: standIn.clientSecret },
+      },
+    ],
+    ['sync-deletes-withheld', { command: 'sync', parameters: { path, full: false, preview: false, acceptDeletes: false } }],
     ['uninstall', { command: 'uninstall', parameters: { path, keepData: false } }],
   ];
   try {

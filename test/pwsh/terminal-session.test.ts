@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
 import { FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
+import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 import { quote } from './pwsh-session.ts';
 import { putPwshOnPath } from '../pwsh-host/run.ts';
 
-const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 // A tmux server of this test's own (its socket name), so that no other tmux session is touched.
 const socket = `dirsync-test-${process.pid}`;
 const session = 'admin';
@@ -91,7 +91,7 @@ describe("an administrator's PowerShell session in a terminal (tmux)", function 
 
   it('imports the module and installs DirSync, showing the installation as a list', async () => {
     const imported = await run(
-      `Import-Module ${quote(join(repositoryRoot, 'DirSync.psd1'))}; Get-Module DirSync | Format-Table Name, Version`,
+      `Import-Module ${quote(join(shippedArtefacts().moduleRoot, 'DirSync.psd1'))}; Get-Module DirSync | Format-Table Name, Version`,
       /DirSync\s+1\.0\.7200\.0/,
     );
     assert.match(imported, /Name\s+Version/);
@@ -187,6 +187,7 @@ describe("an administrator's PowerShell session in a terminal (tmux)", function 
     assert.match(details, /CategoryInfo\s*: InvalidOperation: /);
     assert.match(details, /FullyQualifiedErrorId\s*: Configuration\.required,Start-OnlineCoexistenceSync/);
     const advice = await run('$Error[0].ErrorDetails | Format-List Message, RecommendedAction', /RecommendedAction/);
-    assert.match(advice, /RecommendedAction\s*: run "dirsync configure/);
+    // In PowerShell's words: the cmdlet and its parameter, not the command line's `dirsync configure --path`.
+    assert.match(advice, /RecommendedAction\s*: run Set-CoexistenceConfiguration -InstallPath \S*Second …/);
   });
 });

@@ -20,7 +20,7 @@ describe('report pages', () => {
         status: 'completed-export-errors',
         startedAt: new Date('2026-12-01T00:00:00Z'),
         endedAt: new Date('2026-12-01T00:00:05Z'),
-        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0 },
+        counts: { added: 1, updated: 0, deleted: 0, unchanged: 0, errors: 1, notExportable: 0, reverted: 0, restored: 0 },
         message: hostile,
       },
       changes: [
@@ -44,6 +44,45 @@ describe('report pages', () => {
       assert.doesNotMatch(page.replace(/"[^"]*"/g, '""'), /<[^>]*\b(src|href)=|url\(|@import/, 'no element loads anything');
     }
     assert.match(run, /data-code="&#34;&#62;&#60;b&#62;/, 'attribute values are escaped too');
+  });
+
+  it('lists what was changed in the cloud and sent back to AD, cloud value → AD value, with the counts', () => {
+    const run = runPage({
+      run: {
+        id: 8,
+        mode: 'delta',
+        status: 'success',
+        startedAt: new Date('2026-12-01T00:00:00Z'),
+        endedAt: new Date('2026-12-01T00:00:02Z'),
+        counts: { added: 0, updated: 0, deleted: 0, unchanged: 3, errors: 0, notExportable: 0, reverted: 1, restored: 1 },
+        message: null,
+      },
+      changes: [
+        {
+          anchor: 'z',
+          dn: 'CN=Zoe,OU=Sales',
+          kind: 'user',
+          action: 'reverted',
+          attributes: [{ name: 'department', old: 'Helpdesk', new: 'Sales' }],
+          reason: 'changed in the cloud',
+        },
+        {
+          anchor: 'p',
+          dn: 'CN=Paul,OU=Platform',
+          kind: 'user',
+          action: 'restored',
+          attributes: [{ name: 'displayName', old: null, new: 'Paul' }],
+          reason: null,
+        },
+      ],
+      deleted: [],
+      errors: [],
+      actionFor: () => '',
+    });
+    const drift = /<table[^>]*id="cloud-drift"[\s\S]*?<\/table>/.exec(run)?.[0] ?? '';
+    assert.match(drift, /reverted user[\s\S]*CN=Zoe,OU=Sales[\s\S]*department[\s\S]*<del>Helpdesk<\/del> → <ins>Sales<\/ins>/);
+    assert.doesNotMatch(drift, /Paul/, 'a restored object is listed with the added and updated ones');
+    assert.match(run, /restored user[\s\S]*CN=Paul,OU=Platform/);
   });
 
   it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {

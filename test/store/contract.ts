@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { DirSyncError } from '../../src/core/errors.ts';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations/index.ts';
-import type { DirSyncStore as StateStore, ObjectLink, StoreOptions } from '../../src/store/store.ts';
+import type { DeletedLink, DirSyncStore as StateStore, ObjectLink, StoreOptions } from '../../src/store/store.ts';
 
 async function membersOf(store: StateStore, group: string): Promise<Set<string>> {
   return (await store.getMemberships([group])).get(group)!;
@@ -35,11 +35,23 @@ export function link(anchor: string, overrides: Partial<ObjectLink> = {}): Objec
   };
 }
 
+export function deletedLink(anchor: string, deletedAt: Date, overrides: Partial<DeletedLink> = {}): DeletedLink {
+  return {
+    anchor,
+    kind: 'user',
+    cloudId: `cloud-${anchor}`,
+    dn: `CN=${anchor},OU=Leavers,DC=example,DC=com`,
+    deletedAt,
+    exported: { displayName: anchor, accountEnabled: false, proxyAddresses: ['SMTP:a@example.com'] },
+    ...overrides,
+  };
+}
+
 export function anchors(count: number, prefix = 'anchor'): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(6, '0')}`);
 }
 
-const zeroCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
+const zeroCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 };
 
 export function describeStoreContract(name: string, createFixture: () => Promise<StoreFixture>): void {
   describe(`the ${name} state store (contract)`, function () {
@@ -122,7 +134,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
           counts: zeroCounts,
           message: null,
         });
-        const counts = { ...zeroCounts, added: 2, errors: 1, notExportable: 3 };
+        const counts = { ...zeroCounts, added: 2, errors: 1, notExportable: 3, reverted: 4, restored: 5 };
         await upgraded.finishRun(runId, 'completed-export-errors', counts, new Date('2024-05-01T10:05:00.000Z'), 'one error');
         assert.deepEqual((await upgraded.listRuns(1))[0]?.counts, counts, 'the migrated run history takes the new counts');
         assert.deepEqual(await upgraded.getRunErrors(runId), [{ dn: 'CN=x', anchor: 'x', code: 'Request_BadRequest', message: 'bad' }]);
@@ -313,6 +325,54 @@ export function describeStoreContract(name: string, createFixture: () => Promise
       });
     });
 
+    describe('deleted links (for restoring an object that comes back)', () => {
+      it('remembers deleted objects by anchor, the last of duplicates winning, and forgets them', async () => {
+        const store = await open();
+        const monday = new Date('2024-06-03T08:00:00.123Z');
+        const tuesday = new Date('2024-06-04T08:00:00.000Z');
+        const zoe = deletedLink('Zoe=', monday, { dn: 'CN=Zoë Ångström,OU=Ünïcødé 🚀,DC=example,DC=com', exported: { nested: { list: [1, null] } } });
+        await store.rememberDeletedLinks([zoe, deletedLink('group=', monday, { kind: 'group' })]);
+        await store.rememberDeletedLinks([deletedLink('zoe=', monday), deletedLink('group=', monday, { cloudId: 'first' })]);
+        const regrouped = deletedLink('group=', tuesday, { kind: 'group', cloudId: 'second' });
+        await store.rememberDeletedLinks([deletedLink('group=', tuesday, { cloudId: 'superseded' }), regrouped]);
+        assert.deepEqual(
+          await store.getDeletedLinks(['Zoe=', 'group=', 'never-deleted']),
+          new Map([
+            ['Zoe=', zoe],
+            ['group=', regrouped],
+          ]),
+        );
+        assert.equal((await store.getDeletedLinks(['zoe='])).get('zoe=')?.anchor, 'zoe=', 'anchors are case-sensitive');
+        await store.forgetDeletedLinks(['Zoe=', 'never-deleted']);
+        assert.deepEqual([...(await store.getDeletedLinks(['Zoe=', 'zoe=', 'group='])).keys()].sort(), ['group=', 'zoe=']);
+        assert.equal(await store.countLinks(), 0, 'a deleted link is not a link');
+      });
+
+      it(`prunes what was deleted before a time, and handles batches of ${BIG_BATCH}`, async () => {
+        const store = await open();
+        const old = anchors(BIG_BATCH, 'old');
+        const recent = anchors(10, 'recent');
+        const cutoff = new Date('2024-06-01T00:00:00.000Z');
+        await store.rememberDeletedLinks([
+          ...old.map((anchor, index) => deletedLink(anchor, new Date(cutoff.getTime() - 1 - index * 60_000))),
+          ...recent.map((anchor) => deletedLink(anchor, cutoff)),
+        ]);
+        assert.equal((await store.getDeletedLinks([...old, ...recent])).size, BIG_BATCH + recent.length);
+        assert.equal(await store.pruneDeletedLinks(cutoff), BIG_BATCH);
+        assert.deepEqual([...(await store.getDeletedLinks([...old, ...recent])).keys()].sort(), recent);
+        assert.equal(await store.pruneDeletedLinks(cutoff), 0);
+        await store.forgetDeletedLinks(recent);
+        assert.equal((await store.getDeletedLinks(recent)).size, 0);
+      });
+
+      it('writes nothing of a batch that fails part-way', async () => {
+        const store = await open();
+        const when = new Date('2024-06-01T00:00:00.000Z');
+        await assert.rejects(store.rememberDeletedLinks([deletedLink('first', when), deletedLink('', when)]));
+        assert.equal((await store.getDeletedLinks(['first'])).size, 0);
+      });
+    });
+
     describe('run history', () => {
       it('records a run from start to finish, with its object errors in order', async () => {
         const store = await open();
@@ -330,7 +390,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         }));
         await store.recordObjectErrors(runId, errors);
         const endedAt = new Date('2024-06-01T08:03:00.456Z');
-        const counts = { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: BIG_BATCH, notExportable: 5 };
+        const counts = { added: 1, updated: 2, deleted: 3, unchanged: 4, errors: BIG_BATCH, notExportable: 5, reverted: 0, restored: 0 };
         await store.finishRun(runId, 'completed-export-errors', counts, endedAt, 'some objects failed');
         assert.deepEqual(await store.listRuns(1), [
           { id: runId, mode: 'delta', startedAt, endedAt, status: 'completed-export-errors', counts, message: 'some objects failed' },
@@ -464,6 +524,27 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         await store.startRun('delta', new Date('2024-06-01T09:00:00.000Z'));
         await store.startRun('delta', new Date('2024-06-01T10:00:00.000Z'));
         assert.deepEqual(await store.getObjectChanges(first), [], 'pruned with its run');
+      });
+
+      it('upgrades a version 6 store holding retries, links and deleted objects without losing any of it', async () => {
+        const old = await fixture.open({ productVersion: '1.0.7100.0000' });
+        opened.push(old);
+        await old.migrate(6);
+        const run = await old.startRun('full', new Date('2024-06-01T08:00:00.000Z'));
+        await old.addRetries(run, ['retry-b', 'retry-a']);
+        await old.addRetries(run, ['retry-a']);
+        await old.saveLinks([link('linked', { cloudId: 'Cloud-Id' })]);
+        const deleted = [{ anchor: 'gone', kind: 'group' as const, cloudId: 'c9', dn: 'CN=Gone', exported: {}, members: ['linked'], memberOf: [] }];
+        await old.recordDeletedObjects(run, deleted);
+        await old.close();
+        const upgraded = await open();
+        assert.deepEqual(await upgraded.listRetries(10), ['retry-a', 'retry-b']);
+        await upgraded.addRetries(run, ['retry-b', 'retry-c']);
+        await upgraded.clearRetries(['retry-a']);
+        assert.deepEqual(await upgraded.listRetries(10), ['retry-b', 'retry-c']);
+        assert.equal((await upgraded.getLinksByCloudIds(['Cloud-Id', 'cloud-id'])).get('Cloud-Id')?.anchor, 'linked');
+        assert.equal((await upgraded.getLinksByCloudIds(['cloud-id'])).size, 0, 'cloud ids compare as written');
+        assert.deepEqual(await upgraded.getDeletedObjects(run), deleted);
       });
 
       it('upgrades a version 4 store whose links share a cloud id: both lose it and are queued for retry', async () => {

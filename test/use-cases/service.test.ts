@@ -9,7 +9,7 @@ import { Installation } from '../../src/install/installation.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
 const silent: CommandOutput = { progress() {}, verbose() {}, warning() {}, result() {} };
-const zero = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
+const zero = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 };
 
 describe("the service's periodic full import", () => {
   let work: string;

@@ -1,15 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { configure, configureParameters } from '../../use-cases/configure.ts';
 import { parseParameters } from '../../use-cases/parameters.ts';
 import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];
-
-function writeBudget(value: string): { writes: number; windowSeconds: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError('expected writes/seconds, e.g. 3000/150');
-  return { writes: Number(match[1]), windowSeconds: Number(match[2]) };
-}
 
 export function registerConfigure(program: Command, setExitCode: (code: number) => void): void {
   program
@@ -32,10 +26,14 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     .option('--exclude-ou <dn>', 'leave out this OU (repeatable)', repeatable)
     .option('--attribute-filter <ldap-filter>', 'synchronize only objects matching this LDAP filter')
     .option('--soft-match <mode>', 'join unanchored cloud users by primary SMTP address then UPN (smtp-then-upn, default) or never (off)')
-    .option('--write-budget <writes/seconds>', "the tenant's Graph write budget the export paces itself to (default 3000/150)", writeBudget)
+    .option('--write-budget <writes/seconds>', "the tenant's Graph write budget the export paces itself to (default 3000/150)")
     .option('--enable-hybrid-deployment', 'record the Exchange hybrid deployment option (checks the Exchange schema)')
     .option('--enable-password-sync', 'refused, with the reason: no public Graph API accepts password hashes')
     .option('--staging', 'a standby installation: every cycle plans against the cloud and exports nothing, until promote')
+    .option(
+      '--cloud-drift <policy>',
+      'changes made in the cloud to what DirSync owns: revert (default: AD is the authority, they are sent back) or report (listed only)',
+    )
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
     .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
     .option('--json', 'print the result as one JSON object on the last line')
@@ -58,6 +56,7 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
           'cloudCaFile',
           'attributeFilter',
           'softMatch',
+          'cloudDrift',
           'enableHybridDeployment',
           'enablePasswordSync',
           'syncNow',

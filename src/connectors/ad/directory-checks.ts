@@ -1,6 +1,7 @@
 // Reads of the directory's layout that configure, mapping set and the module need: the scope's OUs exist, the Exchange
 // schema holds what the hybrid deployment writes back, the schema has the attributes a mapping reads, and the list of
 // OUs for tab completion.
+import { recommendedActions } from '../../core/advice.ts';
 import type { Client } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
 import { readRootDse } from './root-dse.ts';
@@ -24,7 +25,9 @@ export async function ensureOusExist(client: Client, dns: readonly string[]): Pr
         'ActiveDirectory.ou-not-found',
         `the organizational unit ${dn} does not exist in Active Directory (or the account cannot see it): ${(error as Error).message}`,
         {
-          recommendedAction: 'correct the OU distinguished name (--include-ou / --exclude-ou, -IncludeOU / -ExcludeOU); nothing was saved',
+          ...recommendedActions(
+            (say) => `correct the OU distinguished name (${say.option('--include-ou')} / ${say.option('--exclude-ou')}); nothing was saved`,
+          ),
           target: dn,
           cause: error,
         },
@@ -44,8 +47,10 @@ export async function ensureExchangeSchema(client: Client): Promise<void> {
       'ActiveDirectory.exchange-schema-missing',
       `Exchange hybrid deployment needs Exchange's schema extensions in Active Directory; missing: ${missing.join(', ')}`,
       {
-        recommendedAction:
-          'extend the schema with Exchange Server setup (/PrepareSchema), or configure without --enable-hybrid-deployment; nothing was saved',
+        ...recommendedActions(
+          (say) =>
+            `extend the schema with Exchange Server setup (/PrepareSchema), or run ${say.command('configure')} without ${say.option('--enable-hybrid-deployment')}; nothing was saved`,
+        ),
       },
     );
   }

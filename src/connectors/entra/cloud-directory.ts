@@ -2,10 +2,11 @@
 // soft match by primary SMTP address then UPN (never onto an administrator, active or eligible,
 // directly or through a role-assignable group), the tenant's domains, and the directory extension
 // property that carries the anchor on groups.
-import type { SoftMatchCandidate, CloudTarget } from '../../engine/ports.ts';
+import type { CloudChangeRound, CloudDeltaLinks, CloudTarget, SoftMatchCandidate, TrackedProperties } from '../../engine/ports.ts';
 import type { TenantContext } from '../../engine/mapping.ts';
 import type { DirectoryExtension } from '../../engine/mapping/attribute-mapping.ts';
 import { readInBatches } from './batch-items.ts';
+import { readCloudChanges } from './cloud-changes.ts';
 import { DirectoryExtensions } from './directory-extensions.ts';
 import { filteredUrl, odataString } from './odata.ts';
 import { graphAnswerOf } from './errors.ts';
@@ -133,6 +134,10 @@ export class CloudDirectory implements CloudTarget {
       for (const user of page.value) if (user.userPrincipalName) taken.add(user.userPrincipalName.toLowerCase());
     }
     return taken;
+  }
+
+  cloudChanges(from: CloudDeltaLinks | undefined, tracked: TrackedProperties): CloudChangeRound {
+    return readCloudChanges(this.session, from, tracked);
   }
 
   /** Every cloud user no sync client owns (no onPremisesImmutableId): what an AD object may clash with (readiness). */

@@ -87,8 +87,8 @@ export function graphAnswerOf(error: unknown): { status: number; code: string } 
   return cause instanceof GraphError ? { status: cause.statusCode, code: cause.code ?? '' } : undefined;
 }
 
-/** The Graph SDK's GraphError, or any DirSyncError, as a DirSyncError: the connector's boundary. */
-export function asDirSyncError(error: unknown): unknown {
+/** The Graph SDK's GraphError as a DirSyncError (Graph.*), anything else as it is: the connector's boundary. */
+export function translateGraphError(error: unknown): unknown {
   if (error instanceof GraphError) return graphRequestError(error.statusCode, error.code ?? '', error.message, error);
   return error;
 }

@@ -23,6 +23,7 @@ export interface ExporterOptions {
 const MAX_DEFAULT_CONCURRENCY = 4;
 const OBJECT_CONFLICT = /Another object with the same value for property (onPremisesImmutableId|userPrincipalName)/i;
 const REFERENCE_EXISTS = /added object references already exist/i;
+const CONFLICTING_PROPERTY = /same value for property (\w+)/i;
 
 export class Exporter implements OperationSink {
   private readonly session: GraphSession;
@@ -176,6 +177,9 @@ class ExportRun {
       else this.splitMembers(item, operation.groupId, members);
     } else if (response.status === 400 && operation.action === 'create' && OBJECT_CONFLICT.test(detail.message)) {
       await this.rejoin(item, operation, response.status, detail);
+    } else if (response.status === 400 && operation.action === 'restore' && CONFLICTING_PROPERTY.test(detail.message)) {
+      // A live object took a unique value of the deleted one meanwhile (its UPN, a proxy address).
+      this.finish(item, { ok: false, operation, httpStatus: response.status, ...detail, conflict: CONFLICTING_PROPERTY.exec(detail.message)![1]! });
     } else {
       this.finish(item, { ok: false, operation, httpStatus: response.status, ...detail });
     }
@@ -308,7 +312,12 @@ class ExportRun {
       case 'delete':
         return { method: 'DELETE', url: `/${operation.objectType}s/${operation.cloudId}` };
       case 'restore':
-        return { method: 'POST', url: `/directory/deletedItems/${operation.cloudId}/restore` };
+        // Graph: "newUserPrincipalName … Optional. The new UPN to use for the restored user" (restore deleted item).
+        return {
+          method: 'POST',
+          url: `/directory/deletedItems/${operation.cloudId}/restore`,
+          ...(operation.newUserPrincipalName ? { body: { newUserPrincipalName: operation.newUserPrincipalName } } : {}),
+        };
       case 'add-members':
         if (operation.members.length === 0 || operation.members.length > MAX_MEMBERS_PER_ADD) {
           throw new DirSyncError(

@@ -3,7 +3,7 @@
 // so "a preview writes nothing", pacing, retries and counting hold for every caller without ifs elsewhere.
 // Failures leave the session as DirSyncErrors (errors.ts): the connector's boundary.
 import { AuthenticationHandler, Client, type GraphRequest, type Middleware } from '@microsoft/microsoft-graph-client';
-import { asDirSyncError } from './errors.ts';
+import { translateGraphError } from './errors.ts';
 import { newGraphCounters, type GraphCounters } from './graph-counters.ts';
 import { HttpsTransportHandler } from './graph-middleware/https-transport-handler.ts';
 import { PreviewGuard } from './graph-middleware/preview-guard.ts';
@@ -148,7 +148,7 @@ export class GraphSession {
     try {
       return await call(request);
     } catch (error) {
-      throw asDirSyncError(unwrapTypedError(error));
+      throw translateGraphError(unwrapTypedError(error));
     }
   }
 }

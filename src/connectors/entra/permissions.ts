@@ -1,5 +1,6 @@
 // Whether DirSync's application holds the Graph application permissions it needs, read from the roles of the
 // access token it was just issued (over TLS, by the tenant's token endpoint: no signature check is needed here).
+import { recommendedActions } from '../../core/advice.ts';
 import { DirSyncError } from '../../core/errors.ts';
 
 /** Graph application permissions DirSync needs: each entry is satisfied by any one of its roles. */
@@ -19,8 +20,10 @@ export function ensureRequiredPermissions(accessToken: string, clientId: string)
     'Graph.permission-missing',
     `application ${clientId} lacks Microsoft Graph application permissions: ${missing.map((permission) => `${permission.anyOf[0]} (to ${permission.purpose})`).join(', ')}`,
     {
-      recommendedAction:
-        'grant these application permissions to the app registration and give admin consent, then run configure again; nothing was saved',
+      ...recommendedActions(
+        (say) =>
+          `grant these application permissions to the app registration and give admin consent, then run ${say.command('configure')} again; nothing was saved`,
+      ),
       target: clientId,
     },
   );

@@ -3,12 +3,11 @@
 import type { OperationSink } from '../ports.ts';
 import { SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
 import type { AttributeChange, ObjectChange, ObjectLink } from '../state-store.ts';
-import type { CycleState, OperationContext } from './cycle-state.ts';
+import { MANAGER_KEY, type CycleState, type OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
+import { noteReverted } from './cloud-drift.ts';
+import { nextStep } from './comebacks.ts';
 import { createsWithPlaceholders, isUpnClash, UPN_WANTED_KEY } from './upn-clash.ts';
-
-/** Where a user's link keeps the anchor of the manager last exported (references are kept by anchor). */
-export const MANAGER_KEY = 'manager';
 
 export interface Applier {
   /** Sends the operations and records their outcomes; resolves to the operations that succeeded. */
@@ -26,14 +25,32 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     const clashes: (CloudOperation & { action: 'create' })[] = [];
     const deferred: string[] = [];
     const succeeded: CloudOperation[] = [];
+    const nextSteps: CloudOperation[] = [];
+    const nextContext = new Map(context);
     for await (const outcome of sink.apply(operations)) {
       state.exported++;
       const { operation } = outcome;
       const known = context.get(operation.anchor);
       ledger.planned(operation, known);
-      // A create already under a placeholder that clashes again is an error like any other.
+      // A create already under a placeholder that clashes again is an error like any other. Before the deletes phase,
+      // the UPN may be one a delete of this cycle frees: the create waits for it (deferred-creates.ts).
       if (isUpnClash(outcome) && known?.desired?.[UPN_WANTED_KEY] === undefined) {
-        clashes.push(outcome.operation);
+        if (!state.deletesDone && known) {
+          state.createsAfterDeletes.push({ operation: outcome.operation, context: known });
+          // Queued too, in case the cycle ends before it gets there: the next cycle then reads it again.
+          await ledger.queueRetries([operation.anchor]);
+        } else clashes.push(outcome.operation);
+        continue;
+      }
+      const next = nextStep(state, outcome, known);
+      if (next) {
+        nextSteps.push(next.operation);
+        nextContext.set(next.operation.anchor, next.context);
+        if (outcome.ok && operation.action === 'restore') {
+          state.counts.restored++;
+          succeeded.push(operation);
+          await ledger.comeback(operation.anchor);
+        }
         continue;
       }
       if (!outcome.ok) {
@@ -66,9 +83,10 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
           changes.push(objectChange('added', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'update':
-          state.counts.updated++;
+          // The update that follows a restore brings the restored object in line with AD: counted as restored.
+          if (known?.restoredFrom === undefined) state.counts.updated++;
           saved.push(exportedLink(state, operation.anchor, operation.objectType, operation.cloudId, known, operation.body));
-          changes.push(objectChange('updated', operation.anchor, operation.objectType, known, operation.body));
+          changes.push(objectChange(known?.restoredFrom ? 'restored' : 'updated', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'add-members':
           await ledger.members(
@@ -93,7 +111,9 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
     await ledger.changed(changes);
     for (const anchor of failed) state.failedAnchors.add(anchor);
     await ledger.queueRetries([...failed, ...deferred]);
+    for (const operation of succeeded) noteReverted(state, operation);
     if (rejoined.length > 0) succeeded.push(...(await apply(rejoined, context)));
+    if (nextSteps.length > 0) succeeded.push(...(await apply(nextSteps, nextContext)));
     if (clashes.length > 0) {
       const retried = createsWithPlaceholders(state, clashes, context);
       succeeded.push(...(await apply(retried.operations, retried.context)));
@@ -145,7 +165,7 @@ function pendingCreates(state: CycleState, operations: readonly CloudOperation[]
 
 /** What an add or update changed: each attribute sent, from its last exported value (null for an add); secrets never. */
 function objectChange(
-  action: 'added' | 'updated',
+  action: 'added' | 'updated' | 'restored',
   anchor: string,
   objectType: 'user' | 'group',
   known: OperationContext | undefined,

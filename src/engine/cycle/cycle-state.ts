@@ -9,6 +9,10 @@ import type { MemberRef } from '../operations.ts';
 import type { ObjectError, ObjectLink, RunCounts, RunHistoryMode, RunWork } from '../state-store.ts';
 
 /** An operation a run lists as its plan (a preview's, a standby's). */
+/** Where a user's link keeps the anchor of the manager last exported (references are kept by anchor). */
+export const MANAGER_KEY = 'manager';
+
+/** An operation a run lists as its plan (a preview's, a standby's). */
 export interface PlannedOperation {
   action: CloudOperation['action'];
   anchor: string;
@@ -43,6 +47,8 @@ export interface OperationContext {
   kind: ObjectKind;
   /** The full attribute set wanted in the cloud: what the link records as exported once the operation succeeds. */
   desired?: CloudAttributes;
+  /** The mapping's onCreate values: sent when the object is created (or created again), never compared. */
+  createOnly?: CloudAttributes;
   /** The attributes last exported (the link's), for the old values of the run's changes. */
   previous?: CloudAttributes;
   lastSeenRunId?: number | null;
@@ -52,6 +58,10 @@ export interface OperationContext {
   link?: ObjectLink;
   /** Why the object is deleted, for a delete. */
   reason?: string;
+  /** The object is coming back (comebacks.ts): returning to scope, or gone from the cloud. */
+  comeback?: 'returning' | 'missing' | undefined;
+  /** The cloud id it was restored from, for the update that follows a restore. */
+  restoredFrom?: string;
 }
 
 /** A user in the cloud under a placeholder UPN because another cloud object holds its own (see upn-clash.ts). */
@@ -61,6 +71,31 @@ export interface UpnClash {
   /** The UPN the user should have. */
   userPrincipalName: string;
   placeholder: string;
+}
+
+/** A difference between what DirSync last exported and what the cloud holds (cloud-drift.ts). */
+export interface DriftEntry {
+  anchor: string;
+  dn: string;
+  kind: ObjectKind;
+  /** The property (`onPremisesExtensionAttributes.extensionAttribute3`), `manager`, `members`, or `deleted`. */
+  attribute: string;
+  cloudValue: unknown;
+  /** What AD says: the value DirSync last exported until the cycle sends AD's current one (then that). */
+  adValue: unknown;
+  /** What the ledger records for the cloud's value, where it differs from `cloudValue` (a manager's anchor). */
+  ledgerValue?: unknown;
+  /** The member the cloud gained (its anchor; a cloud-only member's from cloudOnlyMember()). */
+  memberAdded?: string;
+  /** The member the cloud lost. */
+  memberRemoved?: string;
+}
+
+/** A cloud object DirSync owns that is gone from the cloud: restored from the deleted items, or created again. */
+export interface CloudMissing {
+  cloudId: string;
+  /** In the deleted items (a soft-deleted user); false: deleted for good (a security group), created again. */
+  restorable: boolean;
 }
 
 /** A member to take out of a group: held until the deletes phase, which guards removals like deletes. */
@@ -78,7 +113,7 @@ export class CycleState {
   readonly mapping: AttributeMapping;
   readonly startedAt: Date;
   readonly reporter: Reporter;
-  readonly counts: RunCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0 };
+  readonly counts: RunCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 };
   readonly errors: ObjectError[] = [];
   readonly plan: PlannedOperation[] = [];
   readonly withheld: WithheldDelete[] = [];
@@ -106,6 +141,18 @@ export class CycleState {
   readonly requeuedGroups = new Set<string>();
   /** Users on a placeholder UPN: reported, and kept on the retry queue so that each cycle tries their real UPN. */
   readonly upnClashes: UpnClash[] = [];
+  /** Drift seen in the cloud this cycle, by anchor; what was sent back to AD's values moves to `reverted`. */
+  readonly drift = new Map<string, DriftEntry[]>();
+  readonly reverted: DriftEntry[] = [];
+  readonly revertedObjects = new Set<string>();
+  /** Objects to read from AD once the import is done, unless the import carried them (drift to revert). */
+  readonly rereads = new Set<string>();
+  /** Owned objects gone from the cloud: restored (restorable) or created again (their link is forgotten). */
+  readonly cloudMissing = new Map<string, CloudMissing>();
+  /** The deletes phase has run: a UPN clash from now on takes a placeholder rather than waiting for a delete. */
+  deletesDone = false;
+  /** Creates refused because another object holds their UPN: tried again after the deletes phase, which may free it. */
+  readonly createsAfterDeletes: { operation: CloudOperation & { action: 'create' }; context: OperationContext }[] = [];
   /** Creates the sink deferred (a standby's): queued for the next cycle, which joins them by anchor. */
   readonly deferredCreates = new Set<string>();
   imported = 0;

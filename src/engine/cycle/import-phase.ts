@@ -8,9 +8,9 @@ import type { CloudOperation } from '../operations.ts';
 import { isWatermarkRejected, type CloudTarget, type DirectoryImport, type DirectorySource } from '../ports.ts';
 import type { ObjectLink, StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
-import { MANAGER_KEY } from './apply.ts';
-import type { CycleState, OperationContext } from './cycle-state.ts';
+import { MANAGER_KEY, type CycleState, type OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
+import { restoreOperation } from './comebacks.ts';
 import { joinUnlinked, type Unlinked } from './join.ts';
 import { holdClashingUpns } from './upn-clash.ts';
 
@@ -54,8 +54,9 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   // address). Those the delta carried already are not read twice.
   const retries = state.mode === 'delta' ? [...state.queuedRetries].filter((anchor) => !state.importedRetries.has(anchor)) : [];
   if (retries.length > 0) state.reporter.verbose(`Retrying ${retries.length} object(s) whose export failed in an earlier cycle.`);
-  // Groups new to the cloud came as increments of a membership never exported: their complete list is read now.
-  const reReads = [...new Set([...retries, ...state.groupsToReadWhole])];
+  // Groups new to the cloud came as increments of a membership never exported: their complete list is read now; so
+  // is every object the cloud changed (drift to revert, an object to bring back) that the delta did not carry.
+  const reReads = [...new Set([...retries, ...state.groupsToReadWhole, ...(state.mode === 'delta' ? state.rereads : [])])];
   if (reReads.length > 0) await processChanges(phase, source.readObjects(reReads));
   state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
   return next;
@@ -97,6 +98,7 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   const { operations, context, unlinked, renamed, refused } = planUpserts(state, upserts, links);
   const joined = await joinUnlinked(state, phase.target, store, unlinked, phase.softMatch);
   operations.push(...joined.operations);
+  for (const anchor of joined.returning) context.set(anchor, { ...context.get(anchor)!, comeback: 'returning' });
   for (const anchor of [...refused, ...joined.refused]) state.failedAnchors.add(anchor);
   await phase.ledger.queueRetries([...refused, ...joined.refused]);
   await phase.ledger.exported(renamed);
@@ -111,6 +113,7 @@ function noteDeletes(state: CycleState, chunk: readonly ImportChange[]): SourceO
   for (const change of chunk) {
     const anchor = change.op === 'delete' ? change.anchor : change.object.anchor;
     if (state.queuedRetries.has(anchor)) state.importedRetries.add(anchor);
+    state.rereads.delete(anchor);
     if (change.op === 'delete') {
       state.deletes.set(change.anchor, {
         dn: change.dn,
@@ -162,6 +165,7 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
       dn: object.dn,
       kind: object.kind,
       desired: mapped.attributes,
+      createOnly: mapped.createOnly,
       previous: link?.exported ?? {},
       lastSeenRunId: link?.lastSeenRunId ?? null,
       exportedManager,
@@ -169,6 +173,14 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
 
     if (!link?.cloudId) {
       plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes, createOnly: mapped.createOnly });
+      continue;
+    }
+    const missing = state.cloudMissing.get(object.anchor);
+    if (missing) {
+      // Deleted in the cloud, and still in scope in AD: the same object comes back (comebacks.ts).
+      const comeback = restoreOperation(mapped.objectType, object.anchor, missing.cloudId, plan.context.get(object.anchor)!, 'missing');
+      plan.operations.push(comeback.operation);
+      plan.context.set(object.anchor, comeback.context);
       continue;
     }
     const changes = changedAttributes(link.exported, mapped.attributes);

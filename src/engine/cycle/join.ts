@@ -3,11 +3,12 @@
 // should not: a cloud user two AD objects claim matches neither, one already linked to another AD object is never
 // re-linked, a UPN DirSync had to rewrite never matches, and administrators are never soft-matched (CloudTarget).
 import { randomPassword } from '../../core/passwords.ts';
-import type { CloudAttributes } from '../mapping.ts';
+import { createBody, type CloudAttributes } from '../mapping.ts';
 import type { SourceObject } from '../model.ts';
 import type { CloudObjectType, CloudOperation } from '../operations.ts';
 import type { CloudTarget, SoftMatchCandidate } from '../ports.ts';
 import type { StateStore } from '../state-store.ts';
+import { MEMBER_OF_KEY, restorable } from './comebacks.ts';
 import type { CycleState } from './cycle-state.ts';
 
 export interface Unlinked {
@@ -21,21 +22,35 @@ export interface Unlinked {
 /** The per-object error code of a match DirSync refused to make. */
 export const MATCH_CONFLICT = 'DirSync.MatchConflict';
 
-/** The operations that join or create the objects; `refused`: objects left unjoined because of a conflict (retry them). */
+/**
+ * The operations that join, bring back or create the objects; `refused`: objects left unjoined because of a conflict
+ * (retry them); `returning`: objects restored from the deleted items (their operation is a restore, see comebacks.ts).
+ */
 export async function joinUnlinked(
   state: CycleState,
   target: CloudTarget,
   store: StateStore,
   unlinked: readonly Unlinked[],
   softMatch: boolean,
-): Promise<{ operations: CloudOperation[]; refused: string[] }> {
-  if (unlinked.length === 0) return { operations: [], refused: [] };
+): Promise<{ operations: CloudOperation[]; refused: string[]; returning: Set<string> }> {
+  if (unlinked.length === 0) return { operations: [], refused: [], returning: new Set() };
   const matches = await hardMatches(target, unlinked);
-  const remaining = unlinked.filter((entry) => !matches.has(entry.object.anchor));
   for (const entry of unlinked) {
     const cloudId = matches.get(entry.object.anchor);
     if (cloudId) state.reporter.verbose(`Hard match: ${entry.object.dn} joins the cloud ${entry.objectType} ${cloudId}.`);
   }
+  // Back in scope within 30 days of DirSync deleting its cloud object: the same object is restored, not re-created.
+  const deleted = restorable(
+    await store.getDeletedLinks(unlinked.filter((entry) => !matches.has(entry.object.anchor)).map((entry) => entry.object.anchor)),
+    state.startedAt,
+  );
+  for (const link of deleted.values()) {
+    state.reporter.verbose(`${link.dn} is back in scope: its cloud user ${link.cloudId}, deleted ${link.deletedAt.toISOString()}, is restored.`);
+    const memberOf = link.exported[MEMBER_OF_KEY];
+    // Its groups are read again: the membership it comes back to is AD's.
+    if (Array.isArray(memberOf)) for (const group of memberOf) state.rereads.add(String(group));
+  }
+  const remaining = unlinked.filter((entry) => !matches.has(entry.object.anchor) && !deleted.has(entry.object.anchor));
   const softMatched = softMatch ? await softMatches(target, remaining) : new Map<string, string>();
   const refused = await refuseConflicts(state, store, unlinked, new Map([...matches, ...softMatched]));
 
@@ -43,13 +58,18 @@ export async function joinUnlinked(
   for (const entry of unlinked) {
     const anchor = entry.object.anchor;
     if (refused.has(anchor)) continue;
+    const returning = deleted.get(anchor);
+    if (returning) {
+      operations.push({ action: 'restore', objectType: entry.objectType, anchor, cloudId: returning.cloudId });
+      continue;
+    }
     const cloudId = matches.get(anchor) ?? softMatched.get(anchor);
     if (cloudId) {
       if (softMatched.has(anchor))
         state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
       operations.push({ action: 'update', objectType: entry.objectType, anchor, cloudId, body: entry.desired });
     } else {
-      const created = mergeCreateOnly(entry.desired, entry.createOnly);
+      const created = createBody(entry.desired, entry.createOnly);
       const body =
         entry.objectType === 'user'
           ? {
@@ -63,21 +83,7 @@ export async function joinUnlinked(
       operations.push({ action: 'create', objectType: entry.objectType, anchor, body });
     }
   }
-  return { operations, refused: [...refused] };
-}
-
-/** The body of a create: what DirSync keeps in step, with the onCreate values (inside complex properties too). */
-function mergeCreateOnly(desired: CloudAttributes, createOnly: CloudAttributes): CloudAttributes {
-  const body = { ...desired };
-  for (const [name, value] of Object.entries(createOnly)) {
-    const kept = body[name];
-    body[name] = isComplex(kept) && isComplex(value) ? { ...kept, ...value } : value;
-  }
-  return body;
-}
-
-function isComplex(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return { operations, refused: [...refused], returning: new Set(deleted.keys()) };
 }
 
 async function hardMatches(target: CloudTarget, unlinked: readonly Unlinked[]): Promise<Map<string, string>> {

@@ -2,6 +2,7 @@
 // of it), and, when the mode lists a plan, into that list too.
 import { objectTypeOf, SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
 import type { DeletedObject, ObjectChange, ObjectLink, StateStore } from '../state-store.ts';
+import { MEMBER_OF_KEY } from './comebacks.ts';
 import type { CycleState, OperationContext, PlannedOperation } from './cycle-state.ts';
 
 export class CycleLedger {
@@ -39,9 +40,27 @@ export class CycleLedger {
     if (objects.length === 0) return;
     await this.#store.recordDeletedObjects(this.#state.runId, objects);
     await this.#store.deleteLinks(objects.map((object) => object.anchor));
+    // Entra keeps deleted users 30 days: one that comes back into scope meanwhile is restored (comebacks.ts).
+    await this.#store.rememberDeletedLinks(
+      objects
+        .filter((object) => object.kind === 'user')
+        .map((object) => ({
+          anchor: object.anchor,
+          kind: object.kind,
+          cloudId: object.cloudId,
+          dn: object.dn,
+          deletedAt: this.#state.startedAt,
+          exported: { ...object.exported, [MEMBER_OF_KEY]: object.memberOf },
+        })),
+    );
   }
 
   /** Links of objects that were never created in the cloud and have left AD: nothing to delete, only to forget. */
+  /** An object DirSync deleted is back (restored): its deleted link is forgotten. */
+  async comeback(anchor: string): Promise<void> {
+    await this.#store.forgetDeletedLinks([anchor]);
+  }
+
   async forget(anchors: readonly string[]): Promise<void> {
     if (anchors.length > 0) await this.#store.deleteLinks(anchors);
   }

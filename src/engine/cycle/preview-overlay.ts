@@ -2,8 +2,18 @@
 // laid over it in memory. A real cycle reads back what it recorded a moment earlier (the groups and users it just
 // created, when it adds members and sets managers); a preview must too, or its plan would lack every reference to an
 // object it would create. Nothing reaches the store but what it recorded before (the run itself, the full import's
-// "seen" marks): the watermark, links, memberships, the retry queue and deleted objects stay as they were.
-import type { DeletedObject, ObjectChange, ObjectError, ObjectLink, RunCounts, RunHistoryMode, RunStatus, StateStore } from '../state-store.ts';
+// "seen" marks): the watermark, links, memberships, the retry queue, deleted objects and deleted links stay as they were.
+import type {
+  DeletedLink,
+  DeletedObject,
+  ObjectChange,
+  ObjectError,
+  ObjectLink,
+  RunCounts,
+  RunHistoryMode,
+  RunStatus,
+  StateStore,
+} from '../state-store.ts';
 
 export class PreviewOverlay implements StateStore {
   readonly #store: StateStore;
@@ -13,6 +23,10 @@ export class PreviewOverlay implements StateStore {
   #deletedFromStore = 0;
   /** group anchor → member anchor → added (true) or removed (false) by the preview. */
   readonly #members = new Map<string, Map<string, boolean>>();
+  /** anchor → deleted link the preview remembered; null: forgotten by the preview. */
+  readonly #deletedLinks = new Map<string, DeletedLink | null>();
+  /** The preview pruned the deleted links older than this (they are hidden from its reads, the store keeps them). */
+  #deletedLinksPrunedBefore = new Date(0);
 
   constructor(store: StateStore) {
     this.#store = store;
@@ -120,6 +134,32 @@ export class PreviewOverlay implements StateStore {
       for (const [member, added] of changes) net += added && !before.has(member) ? 1 : !added && before.has(member) ? -1 : 0;
     }
     return (await this.#store.countMemberships()) + net;
+  }
+
+  async rememberDeletedLinks(links: readonly DeletedLink[]): Promise<void> {
+    for (const link of links) this.#deletedLinks.set(link.anchor, link);
+  }
+
+  async getDeletedLinks(anchors: readonly string[]): Promise<Map<string, DeletedLink>> {
+    const found = await this.#store.getDeletedLinks(anchors.filter((anchor) => !this.#deletedLinks.has(anchor)));
+    for (const anchor of anchors) {
+      const laid = this.#deletedLinks.get(anchor);
+      if (laid) found.set(anchor, laid);
+    }
+    for (const [anchor, link] of found) if (link.deletedAt < this.#deletedLinksPrunedBefore) found.delete(anchor);
+    return found;
+  }
+
+  async forgetDeletedLinks(anchors: readonly string[]): Promise<void> {
+    for (const anchor of anchors) this.#deletedLinks.set(anchor, null);
+  }
+
+  /** → how many of the preview's own deleted links it pruned (the store's are only hidden: it cannot count them). */
+  async pruneDeletedLinks(deletedBefore: Date): Promise<number> {
+    if (deletedBefore > this.#deletedLinksPrunedBefore) this.#deletedLinksPrunedBefore = deletedBefore;
+    const pruned = [...this.#deletedLinks].filter(([, link]) => link && link.deletedAt < deletedBefore).map(([anchor]) => anchor);
+    for (const anchor of pruned) this.#deletedLinks.set(anchor, null);
+    return pruned.length;
   }
 
   async addRetries(): Promise<void> {}

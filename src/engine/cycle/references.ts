@@ -7,6 +7,7 @@ import type { StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
+import { cloudOnlyMemberId } from './cloud-drift.ts';
 import { stopIfRequested } from './import-phase.ts';
 
 const BATCH_SIZE = 500;
@@ -92,7 +93,8 @@ async function applyMembershipPlans(phase: ReferencesPhase, plans: readonly Memb
     if (remove.length > 0 && remove.length === lastExported && toAdd.length === 0) state.emptiedGroups.push({ dn: group.dn, members: lastExported });
     const goneFromCloud: string[] = [];
     for (const anchor of remove) {
-      const cloudId = links.get(anchor)?.cloudId;
+      // A member someone added in the cloud that DirSync does not own is known by its cloud id (cloud-drift.ts).
+      const cloudId = links.get(anchor)?.cloudId ?? cloudOnlyMemberId(anchor);
       if (cloudId) state.memberRemovals.push({ groupAnchor, groupId: group.cloudId, groupDn: group.dn, member: { anchor, cloudId } });
       else goneFromCloud.push(anchor);
     }
@@ -124,10 +126,15 @@ async function requeueIfMembersPending(
   await phase.ledger.queueRetries([groupAnchor]);
 }
 
-/** Sets or removes the managers that changed, once every user of the cycle exists in the cloud. */
-export async function reconcileManagers(phase: ReferencesPhase): Promise<void> {
+/**
+ * Sets or removes the managers that changed, once every user of the cycle exists in the cloud; `only`: just those of
+ * these users, or naming them (after creates that waited for the deletes phase).
+ */
+export async function reconcileManagers(phase: ReferencesPhase, only?: ReadonlySet<string>): Promise<void> {
   const { state, store } = phase;
-  const users = [...state.managers.keys()];
+  const users = [...state.managers]
+    .filter(([user, manager]) => !only || only.has(user) || (manager !== null && only.has(manager)))
+    .map(([user]) => user);
   for (let index = 0; index < users.length; index += BATCH_SIZE) {
     stopIfRequested(phase.signal);
     const batch = users.slice(index, index + BATCH_SIZE);
@@ -155,4 +162,18 @@ export async function reconcileManagers(phase: ReferencesPhase): Promise<void> {
     }
     await phase.applier.apply(operations, context);
   }
+}
+
+/** Adds to their groups the members created after the deletes phase (their UPN was freed by a delete of the cycle). */
+export async function addCreatedMembers(phase: ReferencesPhase, created: ReadonlySet<string>): Promise<void> {
+  const { state, store } = phase;
+  const plans: MembershipPlan[] = [];
+  for (const groupAnchor of state.requeuedGroups) {
+    const wanted = state.groupMembers.get(groupAnchor) ?? [...(state.groupMemberChanges.get(groupAnchor)?.added ?? [])];
+    const candidates = wanted.filter((anchor) => created.has(anchor));
+    if (candidates.length === 0) continue;
+    const exported = await store.getMembersAmong(groupAnchor, candidates);
+    plans.push({ groupAnchor, add: candidates.filter((anchor) => !exported.has(anchor)), remove: [] });
+  }
+  if (plans.length > 0) await applyMembershipPlans(phase, plans);
 }

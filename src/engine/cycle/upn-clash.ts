@@ -38,7 +38,7 @@ export function createsWithPlaceholders(
     const placeholder = placeholderUpn(wanted, state.tenant.initialDomain);
     const known = context.get(operation.anchor);
     noteClash(state, operation.anchor, known?.dn ?? '', wanted, placeholder);
-    if (known) retried.set(operation.anchor, { ...known, desired: waiting(known.desired ?? operation.body, placeholder, wanted) });
+    if (known) retried.set(operation.anchor, { ...known, desired: waitingForUpn(known.desired ?? operation.body, placeholder, wanted) });
     return { ...operation, body: { ...operation.body, userPrincipalName: placeholder } };
   });
   return { operations, context: retried };
@@ -73,7 +73,7 @@ export async function holdClashingUpns(
     noteClash(state, operation.anchor, known.dn, wanted, placeholder);
     const { userPrincipalName: _held, ...rest } = operation.body;
     operation.body = rest;
-    context.set(operation.anchor, { ...known, desired: waiting(known.desired ?? {}, placeholder, wanted) });
+    context.set(operation.anchor, { ...known, desired: waitingForUpn(known.desired ?? {}, placeholder, wanted) });
   }
   // An update left with nothing to send is not sent; the user stays as it is.
   const empty = new Set(waitingUsers.filter((operation) => Object.keys(operation.body).length === 0));
@@ -85,11 +85,12 @@ export async function holdClashingUpns(
   }
 }
 
-function waiting(desired: CloudAttributes, placeholder: string, wanted: string): CloudAttributes {
+/** The attributes of a user on a placeholder UPN: the placeholder, and the UPN it waits for (kept in its link). */
+export function waitingForUpn(desired: CloudAttributes, placeholder: string, wanted: string): CloudAttributes {
   return { ...desired, userPrincipalName: placeholder, [UPN_WANTED_KEY]: wanted };
 }
 
-function noteClash(state: CycleState, anchor: string, dn: string, userPrincipalName: string, placeholder: string): void {
+export function noteClash(state: CycleState, anchor: string, dn: string, userPrincipalName: string, placeholder: string): void {
   state.upnClashes.push({ anchor, dn, userPrincipalName, placeholder });
   state.reporter.warning(
     `${dn}: another cloud object holds the UPN ${userPrincipalName}: the user is in the cloud as ${placeholder} until that UPN is free (DirSync does not touch the other object).`,

@@ -7,15 +7,12 @@ import { exportRetries } from './v3-export-retries.ts';
 import { notExportableCount } from './v4-not-exportable-count.ts';
 import { safeLinksAndDeletedObjects } from './v5-safe-links-and-deleted-objects.ts';
 import { runChanges } from './v6-run-changes.ts';
+import { oneAnchorCollation } from './v7-one-anchor-collation.ts';
+import { deletedLinks } from './v8-deleted-links.ts';
+import { driftCounts } from './v9-drift-counts.ts';
+import type { Migration } from './migration.ts';
 
-export interface Migration {
-  version: number;
-  description: string;
-  /** Statements for the embedded SQLite store, run in order inside one transaction. */
-  sqlite: readonly string[];
-  /** Statements for SQL Server, each sent as its own batch inside one transaction. */
-  sqlServer: readonly string[];
-}
+export type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -24,6 +21,9 @@ export const MIGRATIONS: readonly Migration[] = [
   notExportableCount,
   safeLinksAndDeletedObjects,
   runChanges,
+  oneAnchorCollation,
+  deletedLinks,
+  driftCounts,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

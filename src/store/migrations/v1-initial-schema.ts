@@ -1,6 +1,16 @@
 // v1: the initial schema. Anchors are Base64 and therefore case-sensitive: SQL Server compares them with a
 // binary collation (its default collations are case-insensitive and would merge distinct anchors).
-import type { Migration } from './index.ts';
+import { ANCHOR_COLLATION, type Migration } from './migration.ts';
+
+/** The table type of link batches; v7 recreates it as written here (a table type cannot be altered). */
+export const LINK_ROWS_TYPE = `CREATE TYPE dbo.dirsync_link_rows AS TABLE (
+       anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL PRIMARY KEY,
+       kind varchar(16) NOT NULL,
+       cloud_id nvarchar(64) COLLATE ${ANCHOR_COLLATION} NULL,
+       dn nvarchar(max) NOT NULL,
+       exported nvarchar(max) NOT NULL,
+       last_seen_run bigint NULL
+     )`;
 
 export const initialSchema: Migration = {
   version: 1,
@@ -46,20 +56,20 @@ export const initialSchema: Migration = {
   ],
   sqlServer: [
     `CREATE TABLE dbo.links (
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL CONSTRAINT pk_links PRIMARY KEY CHECK (anchor <> N''),
+       anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL CONSTRAINT pk_links PRIMARY KEY CHECK (anchor <> N''),
        kind varchar(16) NOT NULL CHECK (kind IN ('user', 'group', 'contact')),
-       cloud_id nvarchar(64) NULL,
+       cloud_id nvarchar(64) COLLATE ${ANCHOR_COLLATION} NULL,
        dn nvarchar(max) NOT NULL,
        exported nvarchar(max) NOT NULL,
        last_seen_run bigint NULL
      )`,
     `CREATE TABLE dbo.memberships (
-       group_anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL,
-       member_anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL,
+       group_anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL,
+       member_anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL,
        CONSTRAINT pk_memberships PRIMARY KEY (group_anchor, member_anchor)
      )`,
     `CREATE TABLE dbo.watermarks (
-       source nvarchar(256) COLLATE Latin1_General_BIN2 NOT NULL CONSTRAINT pk_watermarks PRIMARY KEY,
+       source nvarchar(256) COLLATE ${ANCHOR_COLLATION} NOT NULL CONSTRAINT pk_watermarks PRIMARY KEY,
        value nvarchar(max) NOT NULL
      )`,
     `CREATE TABLE dbo.runs (
@@ -79,27 +89,20 @@ export const initialSchema: Migration = {
        id bigint IDENTITY(1, 1) NOT NULL CONSTRAINT pk_run_errors PRIMARY KEY,
        run_id bigint NOT NULL,
        dn nvarchar(max) NOT NULL,
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL,
+       anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL,
        code nvarchar(256) NOT NULL,
        message nvarchar(max) NOT NULL
      )`,
     `CREATE INDEX run_errors_by_run ON dbo.run_errors (run_id)`,
     // Table types carry whole batches in one parameter (a request holds at most 2,100 parameters).
     `CREATE TYPE dbo.dirsync_anchor_list AS TABLE (
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY
+       anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL PRIMARY KEY
      )`,
-    `CREATE TYPE dbo.dirsync_link_rows AS TABLE (
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-       kind varchar(16) NOT NULL,
-       cloud_id nvarchar(64) NULL,
-       dn nvarchar(max) NOT NULL,
-       exported nvarchar(max) NOT NULL,
-       last_seen_run bigint NULL
-     )`,
+    LINK_ROWS_TYPE,
     `CREATE TYPE dbo.dirsync_run_error_rows AS TABLE (
        ordinal int NOT NULL PRIMARY KEY,
        dn nvarchar(max) NOT NULL,
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL,
+       anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL,
        code nvarchar(256) NOT NULL,
        message nvarchar(max) NOT NULL
      )`,

@@ -3,7 +3,7 @@
 //   SQLite cannot add a foreign key to an existing table, hence the rebuild that copies every row.
 // - memberships gain an index by member, so deleting an object also forgets the groups it was in
 //   without scanning every membership.
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 export const runHistoryRetention: Migration = {
   version: 2,

@@ -1,6 +1,6 @@
 // v4: runs record how many objects were not exportable (contacts, mail-enabled groups), so the run history shows
 // the same counts as the cycle's own report.
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 export const notExportableCount: Migration = {
   version: 4,

@@ -3,7 +3,8 @@
 //   version let two anchors share lose their cloud id and are queued for retry, so the next cycle joins each by its
 //   anchor again (hard match) instead of guessing which of the two owned the cloud object.
 // - What each run deleted in the cloud, so that `restore` can bring it back (kept with the run, pruned with it).
-import type { Migration } from './index.ts';
+// The explicit COLLATE on retries.anchor lets a store that v3 gave another collation (see v7) migrate without error 468.
+import { ANCHOR_COLLATION, type Migration } from './migration.ts';
 
 const SHARED_CLOUD_IDS_SQLITE = 'SELECT cloud_id FROM links WHERE cloud_id IS NOT NULL GROUP BY cloud_id HAVING count(*) > 1';
 const SHARED_CLOUD_IDS_SQLSERVER = 'SELECT cloud_id FROM dbo.links WHERE cloud_id IS NOT NULL GROUP BY cloud_id HAVING count(*) > 1';
@@ -31,14 +32,14 @@ export const safeLinksAndDeletedObjects: Migration = {
   sqlServer: [
     `INSERT INTO dbo.retries (anchor, first_failed_run, attempts)
        SELECT anchor, 0, 0 FROM dbo.links WHERE cloud_id IN (${SHARED_CLOUD_IDS_SQLSERVER})
-       AND anchor NOT IN (SELECT anchor FROM dbo.retries)`,
+       AND anchor NOT IN (SELECT anchor COLLATE ${ANCHOR_COLLATION} FROM dbo.retries)`,
     `UPDATE dbo.links SET cloud_id = NULL WHERE cloud_id IN (${SHARED_CLOUD_IDS_SQLSERVER})`,
     `CREATE UNIQUE INDEX links_by_cloud_id ON dbo.links (cloud_id) WHERE cloud_id IS NOT NULL`,
     `CREATE TABLE dbo.deleted_objects (
        run_id bigint NOT NULL CONSTRAINT fk_deleted_objects_run FOREIGN KEY REFERENCES dbo.runs (id) ON DELETE CASCADE,
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL,
+       anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL,
        kind varchar(16) NOT NULL,
-       cloud_id nvarchar(64) NOT NULL,
+       cloud_id nvarchar(64) COLLATE ${ANCHOR_COLLATION} NOT NULL,
        dn nvarchar(max) NOT NULL,
        exported nvarchar(max) NOT NULL,
        members nvarchar(max) NOT NULL,

@@ -1,6 +1,14 @@
 // v6: what each run changed, object by object and attribute by attribute (old → new), for the run report. Kept
 // with the run and pruned with it (ON DELETE CASCADE), so the run history's retention bounds it too.
-import type { Migration } from './index.ts';
+import { ANCHOR_COLLATION, type Migration } from './migration.ts';
+
+/** A change's columns on SQL Server, in its table and in the table type v7 adds for batches of changes. */
+export const RUN_CHANGE_COLUMNS = `anchor nvarchar(128) COLLATE ${ANCHOR_COLLATION} NOT NULL,
+       dn nvarchar(max) NOT NULL,
+       kind varchar(16) NOT NULL,
+       action varchar(32) NOT NULL,
+       attributes nvarchar(max) NOT NULL,
+       reason nvarchar(max) NULL`;
 
 export const runChanges: Migration = {
   version: 6,
@@ -22,12 +30,7 @@ export const runChanges: Migration = {
     `CREATE TABLE dbo.run_changes (
        id bigint IDENTITY(1,1) NOT NULL CONSTRAINT pk_run_changes PRIMARY KEY,
        run_id bigint NOT NULL CONSTRAINT fk_run_changes_run FOREIGN KEY REFERENCES dbo.runs (id) ON DELETE CASCADE,
-       anchor nvarchar(128) COLLATE Latin1_General_BIN2 NOT NULL,
-       dn nvarchar(max) NOT NULL,
-       kind varchar(16) NOT NULL,
-       action varchar(32) NOT NULL,
-       attributes nvarchar(max) NOT NULL,
-       reason nvarchar(max) NULL
+       ${RUN_CHANGE_COLUMNS}
      )`,
     `CREATE INDEX run_changes_by_run ON dbo.run_changes (run_id, id)`,
   ],

@@ -79,6 +79,24 @@ describe('GraphSession middleware against the stand-in', function () {
     assert.deepEqual(session.counters, { requests: 3, writes: 0, throttled: 1, retries: 2 });
   });
 
+  it('sends a read again when its connection is dropped without an answer (a kept-alive socket the server closed)', async () => {
+    const session = await open(false);
+    standIn.control.addFault({ method: 'GET', path: '^/v1.0/users$', count: 1, action: { kind: 'drop' } });
+    const users = await session.get<{ value: unknown[] }>('/users');
+    assert.equal(users.value.length, 1);
+    assert.equal(session.counters.retries, 1);
+  });
+
+  it('does not send a create again when its connection is dropped: it may have been applied', async () => {
+    const session = await open(false);
+    standIn.control.addFault({ method: 'POST', path: '^/v1.0/users$', count: 1, action: { kind: 'drop' } });
+    await assert.rejects(
+      session.post('/users', userBody(7, standIn.initialDomain)),
+      (error: unknown) => error instanceof DirSyncError && error.code.startsWith('CloudConnection.'),
+    );
+    assert.equal(session.counters.retries, 0);
+  });
+
   it('counts each write item of a $batch against the write budget', async () => {
     const session = await open(false);
     await session.batch([

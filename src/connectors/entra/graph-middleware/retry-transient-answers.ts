@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { isOutcomeUnknown } from '../errors.ts';
 import type { GraphCounters } from '../graph-counters.ts';
 import { retryAfterSeconds, type RetryPolicy } from '../retry-policy.ts';
 import { requestMethod } from './request-writes.ts';
@@ -7,7 +8,9 @@ import { requestMethod } from './request-writes.ts';
 /**
  * Sends a request again when Graph answered 429 or a server error, as the session's RetryPolicy says (items inside a
  * $batch answer are the exporter's and the reader's to retry, with the same policy). A 429 also tells
- * `onThrottled`, so that the write budget holds every request, not just this one.
+ * `onThrottled`, so that the write budget holds every request, not just this one. An idempotent request that got no
+ * answer at all (a kept-alive connection the server had closed, a reset) is sent again too; others may have been
+ * applied, and are their callers' to look up.
  */
 export class RetryTransientAnswers implements Middleware {
   private next: Middleware | undefined;
@@ -24,7 +27,15 @@ export class RetryTransientAnswers implements Middleware {
   async execute(context: Context): Promise<void> {
     const idempotent = ['GET', 'HEAD', 'PUT', 'DELETE'].includes(requestMethod(context));
     for (let attempts = 1; ; attempts += 1) {
-      await this.next!.execute(context);
+      try {
+        await this.next!.execute(context);
+      } catch (error) {
+        const decision = idempotent && isOutcomeUnknown(error) ? this.policy.afterLostConnection(attempts) : undefined;
+        if (decision === undefined) throw error;
+        this.counters.retries += 1;
+        await sleep(decision.delaySeconds * 1000);
+        continue;
+      }
       const response = context.response;
       if (response === undefined) return;
       const decision = this.policy.afterAnswer(response.status, response.headers.get('Retry-After'), attempts, idempotent);
