@@ -10,10 +10,13 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Compare-CoexistenceConfiguration'
+        'Export-CoexistenceConfiguration'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceAttributeMapping'
         'Get-CoexistenceConfiguration'
         'Get-OnlineCoexistenceSyncHistory'
+        'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceAttributeMapping'
@@ -22,6 +25,7 @@
         'Start-OnlineCoexistenceScheduler'
         'Start-OnlineCoexistenceSync'
         'Switch-OnlineCoexistenceServer'
+        'Test-CoexistenceNotification'
         'Test-CoexistenceAttributeMapping'
         'Test-CoexistenceReadiness'
         'Uninstall-OnlineCoexistenceTool'

@@ -42,12 +42,14 @@ export class MemoryCloud implements CloudTarget, OperationSink {
    * The ids written since `from` (all objects when undefined), without attributes: the benchmark measures what the
    * engine's drift check costs per change reported, not the comparison of values (the engine's unit tests do that).
    */
-  cloudChanges(from: CloudDeltaLinks | undefined): CloudChangeRound {
+  cloudChanges(from: CloudDeltaLinks | 'now' | undefined): CloudChangeRound {
     const end = this.#changeLog.length;
     const complete = from === undefined;
     const reported = complete
       ? (['user', 'group'] as const).flatMap((objectType) => [...this.#ids[objectType].values()].map((id) => ({ objectType, id })))
-      : this.#changeLog.slice(Number(from.users));
+      : from === 'now'
+        ? []
+        : this.#changeLog.slice(Number(from.users));
     const changes: CloudChange[] = reported.map(({ objectType, id }) => ({ kind: 'present', objectType, id, attributes: {}, complete }));
     return {
       changes: (async function* () {

@@ -96,8 +96,8 @@ function Set-CoexistenceConfiguration {
     .PARAMETER CloudDrift
     What a cycle does about changes made in the cloud to what DirSync
     owns: 'Revert' (the default: Active Directory is the authority, so
-    they are sent back to its values) or 'Report' (they are only listed
-    in the run).
+    they are sent back to its values) or 'Report' (they are only listed in
+    the run).
 
     .PARAMETER EnableHybridDeployment
     Exchange hybrid deployment: write the cloud's Exchange attributes back
@@ -122,6 +122,53 @@ function Set-CoexistenceConfiguration {
     domain and tenant, with the same application, as the active
     installation. Switch-OnlineCoexistenceServer (or -Staging:$false)
     makes it active: stop the active installation first.
+
+    .PARAMETER NotifySmtpServer
+    The mail server for notifications as 'host:port' (e.g.
+    'mail.contoso.com:587'), or 'off' to stop mailing. Notification
+    settings given alone change the notifications only: no other
+    credential is needed.
+
+    .PARAMETER NotifySmtpStartTls
+    Require STARTTLS and verify the mail server's certificate (needed when
+    it takes an account). With -NotifySmtpStartTls:$false, mail is sent in
+    clear.
+
+    .PARAMETER NotifyFrom
+    The sender address of the notification mails.
+
+    .PARAMETER NotifyTo
+    The recipients of the notification mails.
+
+    .PARAMETER SmtpCredential
+    The mail server account, when it wants one: stored encrypted, sent
+    over STARTTLS only.
+
+    .PARAMETER NotifyWebhook
+    An https:// URL that receives one JSON object per notification (event,
+    installation, the run), or 'off'.
+
+    .PARAMETER NotifyCaFile
+    A PEM file with a CA certificate to trust for the mail server's
+    STARTTLS and the webhook.
+
+    .PARAMETER NotifyOn
+    What to notify: Failure (a run failed, at -NotifyAfterFailures runs in
+    a row), Threshold (the deletion threshold stopped a run), Drift (a run
+    reverted more than -NotifyDriftAbove objects), Recovered (the first
+    success after failures), EveryRun. Default: all but EveryRun.
+
+    .PARAMETER NotifyName
+    The installation's name in subjects and payloads (default: the
+    computer's name).
+
+    .PARAMETER NotifyAfterFailures
+    Notify a failure once this many runs in a row failed, and again at
+    each multiple (default 1).
+
+    .PARAMETER NotifyDriftAbove
+    Notify drift when a run reverted more than this many objects (default
+    0).
 
     .EXAMPLE
     $application = Get-Credential -Message 'Client id / client secret'
@@ -159,6 +206,16 @@ function Set-CoexistenceConfiguration {
 
     Configures a standby server: it follows the active one and writes
     nothing until it is promoted.
+
+    .EXAMPLE
+    Set-CoexistenceConfiguration -NotifySmtpServer mail.contoso.com:587 `
+        -NotifySmtpStartTls -NotifyFrom dirsync@contoso.com `
+        -NotifyTo ops@contoso.com, it@contoso.com -SmtpCredential $mailer `
+        -NotifyAfterFailures 2
+
+    Mails the operators when two runs in a row fail, when the deletion
+    threshold stops a run, on drift and on recovery; no AD or cloud
+    credential is needed for that.
 
     .LINK
     Get-CoexistenceConfiguration
@@ -238,7 +295,40 @@ function Set-CoexistenceConfiguration {
 
         [switch] $SynchronizeNow,
 
-        [switch] $Staging
+        [switch] $Staging,
+
+        [ValidatePattern('^(off|\[[0-9a-fA-F:.]+\]:\d+|[^:\s]+:\d+)$')]
+        [string] $NotifySmtpServer,
+
+        [switch] $NotifySmtpStartTls,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $NotifyFrom,
+
+        [ValidateNotNullOrEmpty()]
+        [string[]] $NotifyTo,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $SmtpCredential,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $NotifyWebhook,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $NotifyCaFile,
+
+        [ValidateSet('Failure', 'Threshold', 'Drift', 'Recovered', 'EveryRun')]
+        [string[]] $NotifyOn,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $NotifyName,
+
+        [ValidateRange(1, 1000)]
+        [int] $NotifyAfterFailures,
+
+        [ValidateRange(0, [int]::MaxValue)]
+        [int] $NotifyDriftAbove
     )
 
     process {
@@ -249,13 +339,17 @@ function Set-CoexistenceConfiguration {
             AuthorityHost = 'authorityHost'; GraphEndpoint = 'graphEndpoint'
             IncludeOU = 'includeOu'; ExcludeOU = 'excludeOu'
             EnableHybridDeployment = 'enableHybridDeployment'; EnablePasswordSync = 'enablePasswordSync'
-            NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow'; Staging = 'staging' })
+            NoServiceAccount = 'noServiceAccount'; SynchronizeNow = 'syncNow'; Staging = 'staging'
+            NotifySmtpServer = 'notifySmtp'; NotifySmtpStartTls = 'notifySmtpStarttls'; NotifyFrom = 'notifyFrom'; NotifyTo = 'notifyTo'
+            NotifyWebhook = 'notifyWebhook'; NotifyName = 'notifyName'; NotifyAfterFailures = 'notifyAfterFailures'; NotifyDriftAbove = 'notifyDriftAbove' })
         foreach ($name in $selected.Keys) { $parameters[$name] = $selected[$name] }
         # Files are named by full path: the executable does not share this session's current location.
         if ($PSBoundParameters.ContainsKey('AdCaFile')) { $parameters.adCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AdCaFile) }
         if ($PSBoundParameters.ContainsKey('CloudCaFile')) { $parameters.cloudCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CloudCaFile) }
         if ($PSBoundParameters.ContainsKey('SoftMatch')) { $parameters.softMatch = if ($SoftMatch -eq 'Off') { 'off' } else { 'smtp-then-upn' } }
         if ($PSBoundParameters.ContainsKey('CloudDrift')) { $parameters.cloudDrift = $CloudDrift.ToLowerInvariant() }
+        if ($PSBoundParameters.ContainsKey('NotifyCaFile')) { $parameters.notifyCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($NotifyCaFile) }
+        if ($PSBoundParameters.ContainsKey('NotifyOn')) { $parameters.notifyOn = @($NotifyOn.ForEach{ if ($_ -eq 'EveryRun') { 'every-run' } else { $_.ToLowerInvariant() } }) }
         if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
         if (-not $PSCmdlet.ShouldProcess($path, 'Configure DirSync')) { return }
@@ -278,6 +372,10 @@ function Set-CoexistenceConfiguration {
                 $parameters.clientId = $TargetCredential.UserName
                 $secrets.clientSecret = $TargetCredential.GetNetworkCredential().Password
             }
+        }
+        if ($null -ne $SmtpCredential) {
+            $secrets.smtpUser = $SmtpCredential.UserName
+            $secrets.smtpPassword = $SmtpCredential.GetNetworkCredential().Password
         }
         Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'configure' -Parameters $parameters -Secrets $secrets
     }

@@ -28,6 +28,16 @@ function Switch-OnlineCoexistenceServer {
     Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
     objects piped in, such as Get-CoexistenceConfiguration's.
 
+    .PARAMETER CompareWith
+    A settings file the active installation exported
+    (Export-CoexistenceConfiguration): every difference with this
+    installation's settings is shown, and the switch is refused while
+    there is one, unless -Force.
+
+    .PARAMETER Force
+    With -CompareWith: switch even though the settings differ (the
+    differences are shown as warnings).
+
     .EXAMPLE
     Switch-OnlineCoexistenceServer -InstallPath D:\DirSync
 
@@ -46,6 +56,12 @@ function Switch-OnlineCoexistenceServer {
 
     Says what the switch would do; nothing changes.
 
+    .EXAMPLE
+    Switch-OnlineCoexistenceServer -CompareWith .\active-settings.json
+
+    Switches only if this standby is configured as the active installation
+    whose exported settings are in the file; lists what differs otherwise.
+
     .LINK
     Set-CoexistenceConfiguration
 
@@ -57,13 +73,22 @@ function Switch-OnlineCoexistenceServer {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Path')]
-        [string] $InstallPath
+        [string] $InstallPath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $CompareWith,
+
+        [switch] $Force
     )
 
     process {
         $path = Resolve-DirSyncInstallPath -Cmdlet $PSCmdlet -InstallPath $InstallPath
         if ($PSCmdlet.ShouldProcess($path, 'Make this installation the active one: its next cycle writes to Entra ID')) {
-            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'promote' -Parameters ([ordered]@{ path = $path })
+            $parameters = [ordered]@{ path = $path }
+            # Files are named by full path: the executable does not share this session's current location.
+            if ($PSBoundParameters.ContainsKey('CompareWith')) { $parameters.compareWith = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CompareWith) }
+            if ($Force) { $parameters.force = $true }
+            Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'promote' -Parameters $parameters
         }
     }
 }

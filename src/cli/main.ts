@@ -8,11 +8,13 @@ import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
 import { registerMapping } from './verbs/mapping.ts';
 import { registerModuleRequest } from './verbs/module-request.ts';
+import { registerNotify } from './verbs/notify.ts';
 import { registerReadiness } from './verbs/readiness.ts';
 import { registerReport } from './verbs/report.ts';
 import { registerPromote } from './verbs/promote.ts';
 import { registerRestore } from './verbs/restore.ts';
 import { registerService } from './verbs/service.ts';
+import { registerSettings } from './verbs/settings.ts';
 import { registerStatus } from './verbs/status.ts';
 import { registerSync } from './verbs/sync.ts';
 import { registerUninstall } from './verbs/uninstall.ts';
@@ -34,8 +36,10 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerReport,
     registerDeletionThreshold,
     registerGetConfiguration,
+    registerSettings,
     registerMapping,
     registerService,
+    registerNotify,
     registerUninstall,
     registerModuleRequest,
   ]) {

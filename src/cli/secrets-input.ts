@@ -9,6 +9,8 @@ const ENVIRONMENT: Record<keyof SuppliedSecrets, string> = {
   clientSecret: 'DIRSYNC_CLIENT_SECRET',
   sqlUser: 'DIRSYNC_SQL_USER',
   sqlPassword: 'DIRSYNC_SQL_PASSWORD',
+  smtpUser: 'DIRSYNC_SMTP_USER',
+  smtpPassword: 'DIRSYNC_SMTP_PASSWORD',
 };
 
 export async function readSuppliedSecrets(fromStdin: boolean, stdin: NodeJS.ReadableStream = process.stdin): Promise<SuppliedSecrets> {

@@ -3,7 +3,7 @@
 // -InstallPath DIR`, `-IncludeOU`). The terminal shows the first (recommendedAction), the module the second
 // (powerShellAction), so that neither audience is sent to the other's syntax.
 
-/** Each command of the command line (a group's as "group command") and the cmdlet that does the same (test/pwsh checks that both exist). */
+/** Each command (or command and subcommand) of the command line and the cmdlet that does the same (test/pwsh checks that both exist). */
 export const CMDLET_OF_COMMAND = {
   install: 'Install-OnlineCoexistenceTool',
   configure: 'Set-CoexistenceConfiguration',
@@ -17,6 +17,10 @@ export const CMDLET_OF_COMMAND = {
   'deletion-threshold': 'Set-PreventAccidentalDeletes',
   service: 'Start-OnlineCoexistenceScheduler',
   uninstall: 'Uninstall-OnlineCoexistenceTool',
+  'notify test': 'Test-CoexistenceNotification',
+  'settings export': 'Export-CoexistenceConfiguration',
+  'settings import': 'Import-CoexistenceConfiguration',
+  'settings compare': 'Compare-CoexistenceConfiguration',
   'mapping get': 'Get-CoexistenceAttributeMapping',
   'mapping set': 'Set-CoexistenceAttributeMapping',
   'mapping test': 'Test-CoexistenceAttributeMapping',
@@ -44,6 +48,11 @@ export const PARAMETER_OF_OPTION = {
   '--accept-deletes': '-AcceptDeletes',
   '--metrics-allow-remote': '-MetricsAllowRemote',
   '--verbose': '-Verbose',
+  '--force': '-Force',
+  '--notify-smtp': '-NotifySmtpServer',
+  '--notify-from': '-NotifyFrom',
+  '--notify-to': '-NotifyTo',
+  '--notify-webhook': '-NotifyWebhook',
 } as const;
 export type OptionName = keyof typeof PARAMETER_OF_OPTION;
 

@@ -630,6 +630,49 @@ export const errorCatalogue = {
     summary: 'The metrics endpoint cannot listen on the address given.',
     action: 'Choose another port (another process holds this one) or an address of this machine.',
   },
+  // Notifications (mail, webhook) and settings files.
+  'Notification.not-configured': {
+    category: 'InvalidOperation',
+    transient: false,
+    summary: 'No mail server and no webhook is configured for notifications.',
+    ...actions(
+      (say) =>
+        `Configure one: ${say.run('configure', '--notify-smtp', 'HOST:PORT', '--notify-from', 'ADDR', '--notify-to', 'ADDR')}, or ${say.option('--notify-webhook')} https://….`,
+    ),
+  },
+  'Notification.undeliverable': {
+    category: 'ConnectionError',
+    transient: true,
+    summary: 'A notification could not be delivered: the mail server or the webhook refused it or did not answer.',
+    ...actions(
+      (say) =>
+        `Check the server named in the message (address, port, STARTTLS, its certificate, the account), then run ${say.run('notify test')}; undelivered notifications are sent again after the next run.`,
+    ),
+  },
+  'Settings.file-invalid': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'The file is not a DirSync settings file (dirsync settings export writes them).',
+    ...actions((say) => `Give a file written by ${say.run('settings export')}, edited only where its values allow.`),
+  },
+  'Settings.import-onto-active': {
+    category: 'InvalidOperation',
+    transient: false,
+    summary: 'Settings are imported into a new installation or a standby, never into the active one (it would become a standby).',
+    ...actions(
+      (say) =>
+        `Install a new installation (${say.run('install', '--path', 'DIR')}) and import into it; change the active one with ${say.command('configure')}.`,
+    ),
+  },
+  'Settings.differ': {
+    category: 'InvalidOperation',
+    transient: false,
+    summary: "The standby's settings differ from the active installation's exported ones: promoting it would change what is synchronized.",
+    ...actions(
+      (say) =>
+        `Bring the standby in line (${say.command('settings import')}, ${say.command('configure')}) until ${say.command('settings compare')} shows no difference, or ${say.run('promote', '--force')} if the differences are intended.`,
+    ),
+  },
   // Parameters and the module protocol.
   'Parameters.invalid': {
     category: 'InvalidArgument',

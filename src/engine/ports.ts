@@ -101,9 +101,10 @@ export interface CloudTarget {
   takenUserPrincipalNames(userPrincipalNames: readonly string[]): Promise<Set<string>>;
   /**
    * What changed in the tenant since `from` (Graph's delta query): every user and group when `from` is undefined or
-   * no longer honoured, else only what changed — whoever changed it. `tracked`: the properties compared.
+   * no longer honoured, else only what changed — whoever changed it; with 'now', nothing but where to start from (when
+   * DirSync owns nothing yet, there is nothing to compare). `tracked`: the properties compared.
    */
-  cloudChanges(from: CloudDeltaLinks | undefined, tracked: TrackedProperties): CloudChangeRound;
+  cloudChanges(from: CloudDeltaLinks | 'now' | undefined, tracked: TrackedProperties): CloudChangeRound;
 }
 
 /** Where the tenant's change tracking resumes, one link per collection (opaque to the engine). */

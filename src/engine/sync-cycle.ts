@@ -152,7 +152,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
     // idempotent (links and last-exported attributes make repeated changes no-ops).
     if (!withheldByGuard) {
-      await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
+      if (cloudResumesAt) await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
       await ledger.commitWatermark(AD_WATERMARK, importedTo);
       if (mappingChanged) await ledger.commitWatermark(MAPPING_APPLIED, options.mapping.fingerprint ?? undefined);
     }

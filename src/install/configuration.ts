@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
 import { DEFAULT_SHARE_PERCENT } from '../engine/deletion-guard.ts';
+import { defaultNotificationSettings, notificationSettingsSchema } from './notification-settings.ts';
 import { customMappingSchema } from '../engine/mapping/attribute-mapping.ts';
 
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment', 'Custom'] as const;
@@ -85,6 +86,8 @@ export const configurationSchema = z.object({
   staging: z.boolean().default(false),
   /** Changes made in the cloud to what DirSync owns: sent back to AD's values (revert), or only listed (report). */
   cloudDrift: z.enum(['revert', 'report']).default('revert'),
+  /** Mail and webhook notifications (notification-settings.ts). */
+  notifications: notificationSettingsSchema.default(defaultNotificationSettings),
   /** The administrator's attribute mapping over the default one (mapping set); null: the default alone. */
   attributeMapping: customMappingSchema.nullable().default(null),
 });
@@ -107,6 +110,7 @@ export function defaultConfiguration(): Configuration {
     writeBudget: { writes: 3000, windowSeconds: 150 },
     staging: false,
     cloudDrift: 'revert',
+    notifications: defaultNotificationSettings(),
     attributeMapping: null,
   };
 }

@@ -12,6 +12,9 @@ export interface StoredSecrets {
   clientSecret?: string;
   /** SQL Server password, for a standalone SQL Server store with SQL authentication. */
   sqlPassword?: string;
+  /** The mail server's account, when it wants one for notifications. */
+  smtpUser?: string;
+  smtpPassword?: string;
 }
 
 const KEY_BYTES = 32;

@@ -24,6 +24,8 @@ import { uninstall, uninstallParameters } from '../use-cases/uninstall.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { type CommandHandler, type Outcomes, registerCommand } from './command-registry.ts';
 import { PROTOCOL_VERSION } from './module-contract.ts';
+import { notifyTest, notifyTestParameters } from '../use-cases/notify-test.ts';
+import { compareSettingsCommand, exportSettings, importSettings, settingsFileParameters, settingsImportParameters } from '../use-cases/settings.ts';
 
 /** A run's exit code, as exitCodeOfRun gives it. */
 const RUN_OUTCOMES: Outcomes = {
@@ -84,6 +86,15 @@ const commands: Record<string, { handler: CommandHandler; outcomes?: Outcomes }>
   },
   'organizational-units': {
     handler: (parameters, _secrets, output) => organizationalUnits(parseParameters(organizationalUnitsParameters, parameters), output),
+  },
+  'notify-test': { handler: (parameters, _secrets, output) => notifyTest(parseParameters(notifyTestParameters, parameters), output) },
+  'settings-export': { handler: (parameters, _secrets, output) => exportSettings(parseParameters(settingsFileParameters, parameters), output) },
+  'settings-import': {
+    handler: (parameters, secrets, output, signal) =>
+      importSettings(parseParameters(settingsImportParameters, parameters), parseSuppliedSecrets(secrets), output, signal),
+  },
+  'settings-compare': {
+    handler: (parameters, _secrets, output) => compareSettingsCommand(parseParameters(settingsFileParameters, parameters), output),
   },
   'mapping-get': { handler: (parameters, _secrets, output) => getMapping(parseParameters(mappingGetParameters, parameters), output) },
   // --preview ends with a preview run.

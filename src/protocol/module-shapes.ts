@@ -23,6 +23,7 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   upnClashes: 'DirSync.UpnClash',
   revertedChanges: 'DirSync.CloudChange',
   drift: 'DirSync.CloudChange',
+  differences: 'DirSync.SettingsDifference',
   entries: 'DirSync.AttributeMappingEntry',
   targets: 'DirSync.MappedValue',
 };

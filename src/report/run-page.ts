@@ -40,6 +40,7 @@ export function runPage(report: RunReport): string {
     `DirSync run ${run.id}`,
     html`<h1>DirSync run ${run.id}</h1>
       <p class="subtitle">${run.mode} · <span class="${tone}" id="status">${run.status}</span> · started ${run.startedAt.toISOString()} · ${duration}${run.message ? ` · ${run.message}` : ''}</p>
+      ${run.mode.startsWith('standby-') ? html`<p class="card warn" id="standby">A standby installation's run (staging mode): nothing was sent to Entra ID. The counts and changes are what it would have done.</p>` : ''}
       <div class="cards">${card('added', run.counts.added)}${card('updated', run.counts.updated)}${card('deleted', run.counts.deleted)}${card('unchanged', run.counts.unchanged)}${card('errors', run.counts.errors, run.counts.errors > 0 ? 'bad' : 'good')}${card('not exportable', run.counts.notExportable)}${card('reverted', run.counts.reverted, run.counts.reverted > 0 ? 'warn' : '')}${card('restored', run.counts.restored)}${card('withheld deletes', withheld.length, withheld.length > 0 ? 'warn' : '')}</div>
       <h2>Errors</h2>${errorSection(report)}
       <h2>Added and updated</h2>

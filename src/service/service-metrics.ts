@@ -44,8 +44,10 @@ export class ServiceMetrics {
   readonly #withheld: Gauge;
   readonly #thresholdTripped: Gauge;
   readonly #budgetUse: Gauge;
+  readonly #notifications: Counter<'channel' | 'outcome'>;
+  readonly #notificationsPending: Gauge;
 
-  constructor(options: { intervalMinutes: number; writeBudget: WriteBudgetLimits; now?: Date }) {
+  constructor(options: { intervalMinutes: number; writeBudget: WriteBudgetLimits; standby?: boolean; now?: Date }) {
     this.#intervalMinutes = options.intervalMinutes;
     this.#writeBudget = options.writeBudget;
     this.#startedAt = options.now ?? new Date();
@@ -95,6 +97,22 @@ export class ServiceMetrics {
       help: 'Writes of the last cycle over what the write budget allowed in its duration (one window at least).',
       registers,
     });
+    this.#notifications = new Counter({
+      name: 'dirsync_notifications_total',
+      help: 'Notifications (mail, webhook) by channel and outcome (delivered, failed: sent again after the next cycle).',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
+    this.#notificationsPending = new Gauge({
+      name: 'dirsync_notifications_pending',
+      help: 'Notifications not delivered yet after the last cycle.',
+      registers,
+    });
+    new Gauge({
+      name: 'dirsync_standby',
+      help: '1 when the installation is a standby (staging mode): its cycles plan and send nothing to Entra ID.',
+      registers,
+    }).set(options.standby ? 1 : 0);
     new Gauge({ name: 'dirsync_graph_write_budget_writes', help: 'The configured write budget: writes per window.', registers }).set(
       options.writeBudget.writes,
     );
@@ -157,6 +175,13 @@ export class ServiceMetrics {
     for (const change of ['added', 'updated', 'deleted', 'reverted', 'restored'] as const) this.#objects.inc({ change }, run.counts[change]);
     for (const error of run.errors) this.#objectErrors.inc({ code: error.code });
     if (isCompleted(run.status)) this.#setLastSuccess(run.endedAt);
+  }
+
+  /** How the cycle's notifications fared (after the cycle ended). */
+  notified(report: { deliveries: readonly { channel: string; delivered: boolean }[]; pending: number }): void {
+    for (const delivery of report.deliveries)
+      this.#notifications.inc({ channel: delivery.channel, outcome: delivery.delivered ? 'delivered' : 'failed' });
+    this.#notificationsPending.set(report.pending);
   }
 
   /**

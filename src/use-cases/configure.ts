@@ -11,7 +11,14 @@ import { DirSyncError } from '../core/errors.ts';
 import { runInstallationCycle } from '../wiring/cycle.ts';
 import { ExitCode, exitCodeOfRun } from './exit-codes.ts';
 import { invalidParameter } from './errors.ts';
-import { configurationResult } from './get-configuration.ts';
+import { configurationResult, storedSecretsShown } from './get-configuration.ts';
+import {
+  changesOnlyNotifications,
+  configureNotifications,
+  notificationParameters,
+  notificationSettingsFrom,
+  smtpSecretsToStore,
+} from './configure-notifications.ts';
 import type { CommandOutput } from './output.ts';
 import type { SuppliedSecrets } from './secrets.ts';
 import { checkActiveDirectory, checkCloud, type ConfigurationCheck } from './configure-checks.ts';
@@ -55,6 +62,7 @@ export const configureParameters = z.object({
   staging: z.boolean().optional(),
   /** What a cycle does about changes made in the cloud to what DirSync owns. */
   cloudDrift: z.enum(['revert', 'report']).optional(),
+  ...notificationParameters,
 });
 export type ConfigureParameters = z.infer<typeof configureParameters>;
 
@@ -63,11 +71,14 @@ export async function configure(
   secrets: SuppliedSecrets,
   output: CommandOutput,
   signal?: AbortSignal,
+  /** Settings to start from instead of the installation's own (settings import). */
+  startingFrom?: Configuration,
 ): Promise<number> {
   if (parameters.enablePasswordSync) throw passwordSyncNotPossible();
+  if (!startingFrom && changesOnlyNotifications(parameters, secrets)) return configureNotifications(parameters, secrets, output);
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
-  const existing = await installation.readConfiguration();
+  const existing = startingFrom ?? (await installation.readConfiguration());
 
   const adUrl = parameters.adUrl ? normalizeAdUrl(parameters.adUrl) : existing.activeDirectory?.url;
   if (!adUrl)
@@ -101,7 +112,10 @@ export async function configure(
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
     staging: parameters.staging ?? existing.staging,
     cloudDrift: parameters.cloudDrift ?? existing.cloudDrift,
+    notifications: notificationSettingsFrom(parameters, existing.notifications),
   };
+  const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
+  const smtpAccount = smtpSecretsToStore(configuration.notifications, secrets, stored);
 
   const checks: ConfigurationCheck[] = [];
   const report = (check: ConfigurationCheck) => {
@@ -127,17 +141,18 @@ export async function configure(
 
   configuration.activeDirectory = directory.configuration;
   configuration.cloud = { ...cloud, sourceAnchorProperty: cloudResult.sourceAnchorProperty };
-  const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
-  await installation.vault.write({
+  const sealed = {
     ...stored,
     adPassword: directory.password,
     ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : { clientSecret: undefined }),
-  });
+    ...smtpAccount,
+  };
+  await installation.vault.write(sealed);
   await installation.writeConfiguration(configuration);
   const configured = { ...manifest, configurationRequired: false };
   await installation.writeManifest(configured);
 
-  const result = configurationResult(installation, configured, configuration, { adPassword: true, clientSecret: Boolean(secrets.clientSecret) });
+  const result = configurationResult(installation, configured, configuration, storedSecretsShown(sealed));
   output.result({ ...result, properties: { ...result.properties, checks: checks.map((check) => ({ ...check })) } });
   if (parameters.syncNow) {
     output.verbose('Starting the first synchronization (--sync-now).');

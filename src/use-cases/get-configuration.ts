@@ -1,6 +1,7 @@
 // get-configuration: what is configured (Get-CoexistenceConfiguration) — never a secret, only whether one is stored.
 import * as z from 'zod';
 import type { Configuration } from '../install/configuration.ts';
+import type { StoredSecrets } from '../install/secret-vault.ts';
 import { Installation, type InstallationManifest } from '../install/installation.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { CommandOutput, CommandResult } from './output.ts';
@@ -13,21 +14,28 @@ export async function getConfiguration(parameters: GetConfigurationParameters, o
   const manifest = await installation.readManifest();
   const configuration = await installation.readConfiguration();
   const secrets = await installation.vault.read();
-  output.result(
-    configurationResult(installation, manifest, configuration, {
-      adPassword: Boolean(secrets.adPassword),
-      clientSecret: Boolean(secrets.clientSecret),
-    }),
-  );
+  output.result(configurationResult(installation, manifest, configuration, storedSecretsShown(secrets)));
   return ExitCode.success;
+}
+
+/** Which secrets the vault holds: never their values. */
+export function storedSecretsShown(secrets: StoredSecrets): StoredSecretsShown {
+  return { adPassword: Boolean(secrets.adPassword), clientSecret: Boolean(secrets.clientSecret), smtpAccount: Boolean(secrets.smtpPassword) };
+}
+
+export interface StoredSecretsShown {
+  adPassword: boolean;
+  clientSecret: boolean;
+  smtpAccount?: boolean;
 }
 
 export function configurationResult(
   installation: Installation,
   manifest: InstallationManifest,
   configuration: Configuration,
-  storedSecrets: { adPassword: boolean; clientSecret: boolean },
+  storedSecrets: StoredSecretsShown,
 ): CommandResult {
+  const { smtp, webhookUrl, on } = configuration.notifications;
   const ad = configuration.activeDirectory;
   const cloud = configuration.cloud;
   return {
@@ -67,6 +75,12 @@ export function configurationResult(
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
       staging: configuration.staging,
       cloudDrift: configuration.cloudDrift,
+      notifySmtp: smtp ? `${smtp.host.includes(':') ? `[${smtp.host}]` : smtp.host}:${smtp.port}${smtp.startTls ? ' (STARTTLS)' : ''}` : null,
+      notifyFrom: smtp?.from ?? null,
+      notifyTo: smtp?.to ?? [],
+      notifySmtpAccountStored: Boolean(storedSecrets.smtpAccount),
+      notifyWebhook: webhookUrl,
+      notifyOn: smtp || webhookUrl ? on : [],
     },
   };
 }

@@ -5,10 +5,19 @@ import * as z from 'zod';
 import { Installation } from '../install/installation.ts';
 import { acquireLock } from '../wiring/installation-context.ts';
 import { ExitCode } from './exit-codes.ts';
-import { configurationResult } from './get-configuration.ts';
+import { configurationResult, storedSecretsShown } from './get-configuration.ts';
+import { compareSettings } from '../install/settings-file.ts';
+import { DirSyncError } from '../core/errors.ts';
+import { currentSettings, readSettingsFile, shown } from './settings.ts';
 import type { CommandOutput } from './output.ts';
 
-export const promoteParameters = z.object({ path: z.string().min(1) });
+export const promoteParameters = z.object({
+  path: z.string().min(1),
+  /** The active installation's last exported settings: promotion is refused while the standby's differ. */
+  compareWith: z.string().min(1).optional(),
+  /** Promote even though the settings differ (they are shown all the same). */
+  force: z.boolean().default(false),
+});
 export type PromoteParameters = z.infer<typeof promoteParameters>;
 
 export async function promote(parameters: PromoteParameters, output: CommandOutput): Promise<number> {
@@ -18,6 +27,7 @@ export async function promote(parameters: PromoteParameters, output: CommandOutp
   const lock = await acquireLock(installation.path);
   try {
     const configuration = await installation.readConfiguration();
+    if (parameters.compareWith !== undefined) await checkSettingsMatch(installation, parameters.compareWith, parameters.force, output);
     if (configuration.staging) {
       await installation.writeConfiguration({ ...configuration, staging: false });
       output.warning(
@@ -26,17 +36,31 @@ export async function promote(parameters: PromoteParameters, output: CommandOutp
     } else {
       output.verbose(`${installation.path} is already the active installation.`);
     }
-    const vault = await installation.vault.read();
     output.result(
-      configurationResult(
-        installation,
-        manifest,
-        { ...configuration, staging: false },
-        { adPassword: Boolean(vault.adPassword), clientSecret: Boolean(vault.clientSecret) },
-      ),
+      configurationResult(installation, manifest, { ...configuration, staging: false }, storedSecretsShown(await installation.vault.read())),
     );
     return ExitCode.success;
   } finally {
     await lock.release();
   }
+}
+
+/** Shows every difference between the standby's settings and the file; refuses (Settings.differ, exit 2) unless forced. */
+async function checkSettingsMatch(installation: Installation, file: string, force: boolean, output: CommandOutput): Promise<void> {
+  const differences = compareSettings(await currentSettings(installation), await readSettingsFile(file));
+  if (differences.length === 0) {
+    output.verbose(`The settings of ${installation.path} match ${file}.`);
+    return;
+  }
+  for (const difference of differences)
+    output.warning(`Setting ${difference.setting}: ${shown(difference.installation)} here, ${shown(difference.file)} in ${file}.`);
+  if (force) {
+    output.warning(`Promoted with ${differences.length} setting(s) different from ${file} (--force).`);
+    return;
+  }
+  throw new DirSyncError(
+    'Settings.differ',
+    `${installation.path} differs from ${file} in ${differences.length} setting(s): ${differences.map((difference) => difference.setting).join(', ')}. It stays a standby.`,
+    { target: installation.path },
+  );
 }

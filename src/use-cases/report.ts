@@ -7,7 +7,8 @@ import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
 import { readReadinessSummary } from '../install/readiness-summary.ts';
 import { runPage } from '../report/run-page.ts';
-import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
+import { DEFAULT_RETAINED_RUNS, type DirSyncStore } from '../store/store.ts';
+import type { DeletedObject, ObjectChange, ObjectError, RunRecord } from '../engine/state-store.ts';
 import { ExitCode } from './exit-codes.ts';
 import { openInstalledStore } from '../wiring/installed-store.ts';
 import type { CommandOutput } from './output.ts';
@@ -39,13 +40,8 @@ export async function report(parameters: ReportParameters, output: CommandOutput
           : `Run ${parameters.run} is not in the run history (it keeps the most recent runs)`;
       throw new DirSyncError('Report.run-not-found', `${which} in ${installation.path}.`, { target: String(parameters.run ?? installation.path) });
     }
-    const [changes, deleted, errors] = await Promise.all([
-      store.getObjectChanges(run.id),
-      store.getDeletedObjects(run.id),
-      store.getRunErrors(run.id),
-    ]);
-    const readiness = await readReadinessSummary(installation);
-    await writeFile(parameters.html, runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }));
+    const { html, changes, deleted, errors } = await runReport(installation, store, run);
+    await writeFile(parameters.html, html);
     output.result({
       typeName: 'DirSync.SyncReport',
       properties: {
@@ -61,6 +57,17 @@ export async function report(parameters: ReportParameters, output: CommandOutput
   } finally {
     await store.close();
   }
+}
+
+/** A recorded run as its report page, from what the store kept of it (the notifications attach it too). */
+export async function runReport(
+  installation: Installation,
+  store: DirSyncStore,
+  run: RunRecord,
+): Promise<{ html: string; changes: ObjectChange[]; deleted: DeletedObject[]; errors: ObjectError[] }> {
+  const [changes, deleted, errors] = await Promise.all([store.getObjectChanges(run.id), store.getDeletedObjects(run.id), store.getRunErrors(run.id)]);
+  const readiness = await readReadinessSummary(installation);
+  return { html: runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }), changes, deleted, errors };
 }
 
 function actionFor(code: string): string {

@@ -8,6 +8,8 @@ export const suppliedSecretsSchema = z
     clientSecret: z.string().min(1).optional(),
     sqlUser: z.string().min(1).optional(),
     sqlPassword: z.string().min(1).optional(),
+    smtpUser: z.string().min(1).optional(),
+    smtpPassword: z.string().min(1).optional(),
   })
   .strict();
 

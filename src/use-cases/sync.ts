@@ -6,6 +6,7 @@ import type { CycleResult } from '../engine/sync-cycle.ts';
 import { runInstallationCycle, type CycleObserver } from '../wiring/cycle.ts';
 import { applySavedPlan, previewAndSavePlan } from './sync-plans.ts';
 import { exitCodeOfRun } from './exit-codes.ts';
+import { type CycleOutcome, type NotificationReport, notifyAfterCycle } from './notifications/after-cycle.ts';
 import type { CommandOutput } from './output.ts';
 import { syncRunResult } from './run-result.ts';
 
@@ -34,19 +35,37 @@ export async function sync(parameters: SyncParameters, output: CommandOutput, si
   return (await syncOnce(parameters, output, signal)).exitCode;
 }
 
-/** One cycle with its result reported, and the run itself (the service's metrics count it). */
+/** Who watches cycles from outside (the service's metrics): the Graph session, and how the notifications fared. */
+export interface SyncObserver extends CycleObserver {
+  notified(report: NotificationReport): void;
+}
+
+/** One cycle with its result reported and its notification sent, and the run itself (the service's metrics count it). */
 export async function syncOnce(
   parameters: SyncParameters,
   output: CommandOutput,
   signal?: AbortSignal,
-  observer?: CycleObserver,
+  observer?: SyncObserver,
 ): Promise<{ exitCode: number; run: CycleResult }> {
-  const run =
-    parameters.applyPlan !== undefined
-      ? await applySavedPlan(parameters.path, parameters.applyPlan, output, signal)
-      : parameters.savePlan !== undefined
-        ? await previewAndSavePlan(parameters.path, parameters, parameters.savePlan, output, signal)
-        : await runInstallationCycle(parameters.path, parameters, output, signal, observer);
+  const attemptedAt = new Date();
+  // A preview changes nothing and is nobody's alarm: only real cycles (live, standby, approved plans) notify.
+  const notify = async (outcome: CycleOutcome) => {
+    if (parameters.preview) return;
+    const report = await notifyAfterCycle(parameters.path, outcome, output);
+    observer?.notified(report);
+  };
+  let run: CycleResult;
+  try {
+    run =
+      parameters.applyPlan !== undefined
+        ? await applySavedPlan(parameters.path, parameters.applyPlan, output, signal)
+        : parameters.savePlan !== undefined
+          ? await previewAndSavePlan(parameters.path, parameters, parameters.savePlan, output, signal)
+          : await runInstallationCycle(parameters.path, parameters, output, signal, observer);
+  } catch (error) {
+    await notify({ failure: error, attemptedAt });
+    throw error;
+  }
   output.result(
     syncRunResult(run, run.errors, {
       plan: parameters.preview || run.plan.length > 0 ? run.plan : undefined,
@@ -56,5 +75,6 @@ export async function syncOnce(
       drift: run.drift,
     }),
   );
+  await notify({ run });
   return { exitCode: exitCodeOfRun(run.status), run };
 }

@@ -38,6 +38,7 @@ describe('the error catalogue', () => {
       'CloudConnection.timed-out',
       'Graph.throttled',
       'Graph.unavailable',
+      'Notification.undeliverable',
       'Store.unreachable',
       'Sync.already-running',
     ]);

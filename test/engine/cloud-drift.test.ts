@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DirSyncError } from '../../src/core/errors.ts';
 import { silentReporter } from '../../src/core/reporter.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
 import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
@@ -126,7 +127,11 @@ describe('AD is the authority: cloud drift, deleted and returning objects', () =
     cloud.portalUpdate(bob, { department: 'Helpdesk' });
     cloud.expireDeltaLinks();
     const result = await cycle();
-    assert.equal(cloud.rounds.complete, 2, 'the first sync and the round after the links expired list everything');
+    assert.equal(
+      cloud.rounds.complete,
+      1,
+      'only the round after the links expired lists everything: the first sync, owning nothing yet, started from now',
+    );
     assert.deepEqual(
       result.reverted.map((entry) => [entry.anchor, entry.attribute]),
       [['BBBB', 'department']],
@@ -228,6 +233,27 @@ describe('AD is the authority: cloud drift, deleted and returning objects', () =
     assert.equal(result.counts.deleted, 1);
     assert.equal(cloud.byAnchor('B2B2')!.attributes.userPrincipalName, 'bob@corp.example.test');
     assert.equal(cloud.byAnchor('BBBB'), undefined);
+  });
+
+  it('goes on without the drift check when the tenant refuses its change tracking, and says so', async () => {
+    const warnings: string[] = [];
+    cloud.cloudChanges = () => {
+      throw new DirSyncError('Graph.request-failed', 'Microsoft Graph answered 400 Request_UnsupportedQuery: delta is not supported here');
+    };
+    ad.put(user('AAAA', 'alice', { department: ['Marketing'] }));
+    const result = await runSyncCycle(defaults, {
+      store,
+      source: ad,
+      target: cloud,
+      exporter: cloud,
+      reporter: { ...silentReporter, warning: (message) => warnings.push(message) },
+    });
+    assert.equal(result.status, 'success');
+    assert.equal(result.counts.updated, 1, 'the AD change still went out');
+    assert.ok(
+      warnings.some((warning) => /changes could not be read .*not checked this cycle/.test(warning)),
+      warnings.join('\n'),
+    );
   });
 
   it('previews the revert without writing anything or moving the change tracking', async () => {

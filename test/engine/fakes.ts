@@ -156,7 +156,8 @@ export class MemoryCloud implements CloudTarget, OperationSink {
     this.linkGeneration++;
   }
 
-  cloudChanges(from: CloudDeltaLinks | undefined, tracked: TrackedProperties): CloudChangeRound {
+  cloudChanges(from: CloudDeltaLinks | 'now' | undefined, tracked: TrackedProperties): CloudChangeRound {
+    if (from === 'now') from = { users: `${this.linkGeneration}:${this.changeLog.length}`, groups: '' };
     const [generation, position] = from === undefined ? [undefined, 0] : from.users.split(':').map(Number);
     const complete = generation !== this.linkGeneration;
     if (complete) this.rounds.complete++;

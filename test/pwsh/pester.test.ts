@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { startEntraStandIn, type EntraStandIn } from '../entra-standin/stand-in.ts';
 import { FIXTURE, startDomain, type TestDomain } from '../support/ad/index.ts';
 import { runPwsh } from './pwsh-session.ts';
+import { type MailReceiver, startMailReceiver } from '../support/notification-receivers.ts';
 import { recordFixtures } from './record-fixtures.ts';
 import { shippedArtefacts } from '../support/shipped-artefacts.ts';
 
@@ -32,9 +33,11 @@ describe('the DirSync module in PowerShell 7.6.9 (Pester 5.7.1)', function () {
   let standIn: EntraStandIn;
   let work: string;
   let contextFile: string;
+  /** Where Test-CoexistenceNotification's mails go. */
+  let mail: MailReceiver;
 
   before(async () => {
-    [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn()]);
+    [domain, standIn, mail] = await Promise.all([startDomain(), startEntraStandIn(), startMailReceiver()]);
     work = await mkdtemp(join(tmpdir(), 'dirsync-pester-'));
     const fixtures = join(work, 'fixtures');
     await mkdir(fixtures);
@@ -70,11 +73,12 @@ describe('the DirSync module in PowerShell 7.6.9 (Pester 5.7.1)', function () {
           caFile: standIn.caFile,
           controlOrigin: new URL(standIn.graphEndpoint).origin,
         },
+        notify: { smtpServer: `${mail.host}:${mail.port}` },
       }),
     );
   });
   after(async () => {
-    await Promise.all([domain?.stop(), standIn?.stop()]);
+    await Promise.all([domain?.stop(), standIn?.stop(), mail?.close()]);
     if (work) await rm(work, { recursive: true, force: true });
   });
 

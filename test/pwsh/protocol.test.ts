@@ -488,25 +488,11 @@ describe('the module protocol', function () {
       // The commands as the built executable's --help lists them (two-space indent, name first).
       const { stdout } = await promisify(execFile)(process.execPath, [shippedArtefacts().bundle, '--help']);
       const listed = stdout.slice(stdout.indexOf('Commands:'));
-      const commandsIn = (help: string) =>
-        [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)( \[options\])?/gm)].map((match) => ({
-          name: match[1]!,
-          group: match[2] === undefined,
-        }));
-      const verbs: string[] = [];
-      for (const { name, group } of commandsIn(listed).filter(({ name }) => name !== 'module-request' && name !== 'help')) {
-        if (!group) verbs.push(name);
-        // A group of commands (mapping get|set|test): each of its commands has its cmdlet.
-        else {
-          const { stdout: groupHelp } = await promisify(execFile)(process.execPath, [shippedArtefacts().bundle, name, '--help']);
-          verbs.push(
-            ...commandsIn(groupHelp)
-              .filter((command) => command.name !== 'help')
-              .map((command) => `${name} ${command.name}`),
-          );
-        }
-      }
-      assert.deepEqual(verbs.sort(), Object.keys(CMDLET_OF_COMMAND).sort());
+      const verbs = [...listed.matchAll(/^ {2}([a-z][a-z-]*)/gm)]
+        .map((match) => match[1])
+        .filter((name) => name !== 'module-request' && name !== 'help');
+      // A command with subcommands (settings export, …) is one verb of the top-level help.
+      assert.deepEqual(verbs.sort(), [...new Set(Object.keys(CMDLET_OF_COMMAND).map((command) => command.split(' ')[0]))].sort());
       const manifest = await readFile(join(repositoryRoot, 'DirSync.psd1'), 'utf8');
       const exported =
         /FunctionsToExport\s*=\s*@\(([^)]*)\)/

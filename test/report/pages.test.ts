@@ -85,6 +85,27 @@ describe('report pages', () => {
     assert.match(run, /restored user[\s\S]*CN=Paul,OU=Platform/);
   });
 
+  it("marks a standby's run as such, and only a standby's", () => {
+    const page = (mode: 'delta' | 'standby-delta') =>
+      runPage({
+        run: {
+          id: 3,
+          mode,
+          status: 'success',
+          startedAt: new Date(),
+          endedAt: new Date(),
+          counts: { added: 2, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 },
+          message: null,
+        },
+        changes: [],
+        deleted: [],
+        errors: [],
+        actionFor: () => '',
+      });
+    assert.match(page('standby-delta'), /id="standby">A standby installation's run \(staging mode\): nothing was sent to Entra ID/);
+    assert.doesNotMatch(page('delta'), /id="standby"/);
+  });
+
   it('writes CSV fields quoted, quotes doubled, and formulas defused', () => {
     assert.equal(
       toCsv(

@@ -42,6 +42,25 @@ describe('service metrics', () => {
     for (const host of ['0.0.0.0', '::', '10.0.0.5', 'dirsync.corp.example.com', '128.0.0.1']) assert.ok(!isLoopback(host), host);
   });
 
+  it('counts notifications by channel and outcome, the ones waiting, and says whether the installation is a standby', async () => {
+    const standby = new ServiceMetrics({ intervalMinutes: 60, writeBudget: { writes: 100, windowSeconds: 10 }, standby: true });
+    standby.notified({
+      deliveries: [
+        { channel: 'mail', delivered: false },
+        { channel: 'webhook', delivered: true },
+      ],
+      pending: 1,
+    });
+    standby.notified({ deliveries: [{ channel: 'mail', delivered: true }], pending: 0 });
+    const text = await samples(standby);
+    assert.match(text, /^dirsync_standby 1$/m);
+    assert.match(text, /^dirsync_notifications_total\{channel="mail",outcome="failed"\} 1$/m);
+    assert.match(text, /^dirsync_notifications_total\{channel="mail",outcome="delivered"\} 1$/m);
+    assert.match(text, /^dirsync_notifications_total\{channel="webhook",outcome="delivered"\} 1$/m);
+    assert.match(text, /^dirsync_notifications_pending 0$/m);
+    assert.match(await samples(new ServiceMetrics({ intervalMinutes: 60, writeBudget: { writes: 100, windowSeconds: 10 } })), /^dirsync_standby 0$/m);
+  });
+
   it('adds the Graph counters of ended cycles to the live ones of the cycle in flight', async () => {
     const metrics = new ServiceMetrics({ intervalMinutes: 60, writeBudget: { writes: 100, windowSeconds: 10 } });
     const first = newGraphCounters();

@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
 import { configure, configureParameters } from '../../use-cases/configure.ts';
 import { parseParameters } from '../../use-cases/parameters.ts';
-import { pick, runForTerminal, type CommonOptions } from '../run-command.ts';
+import { integer, pick, runForTerminal, type CommonOptions } from '../run-command.ts';
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];
+/** A comma-separated list, the option repeatable too. */
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+];
 
 export function registerConfigure(program: Command, setExitCode: (code: number) => void): void {
   program
@@ -34,8 +42,22 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
       '--cloud-drift <policy>',
       'changes made in the cloud to what DirSync owns: revert (default: AD is the authority, they are sent back) or report (listed only)',
     )
+    .option(
+      '--notify-smtp <host:port>',
+      'mail server for notifications (off: no mail); an account in DIRSYNC_SMTP_USER/DIRSYNC_SMTP_PASSWORD or on stdin',
+    )
+    .option('--notify-from <address>', 'sender of the notification mails')
+    .option('--notify-to <addresses>', 'recipients of the notification mails, comma-separated', list)
+    .option('--notify-smtp-starttls', "require STARTTLS and verify the mail server's certificate (needed for an account)")
+    .option('--no-notify-smtp-starttls', 'send notification mails without TLS')
+    .option('--notify-on <events>', 'what to notify: failure,threshold,drift,recovered,every-run (default: all but every-run)', list)
+    .option('--notify-webhook <url>', 'https:// URL that receives one JSON object per notification (off: none)')
+    .option('--notify-ca-file <pem>', "CA certificate to trust for the mail server's STARTTLS and the webhook")
+    .option('--notify-name <name>', "the installation's name in notifications (default: the host name)")
+    .option('--notify-after-failures <n>', 'notify a failure once this many runs in a row failed, and at each multiple (default 1)', integer)
+    .option('--notify-drift-above <n>', 'notify drift when a run reverted more than this many objects (default 0)', integer)
     .option('--sync-now', 'start the first synchronization once the configuration is saved')
-    .option('--secrets-stdin', 'read {"adPassword","clientSecret"} as JSON from stdin instead of the environment')
+    .option('--secrets-stdin', 'read {"adPassword","clientSecret","smtpUser","smtpPassword"} as JSON from stdin instead of the environment')
     .option('--json', 'print the result as one JSON object on the last line')
     .option('--verbose', 'report each check as it runs')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
@@ -62,6 +84,16 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
           'syncNow',
           'writeBudget',
           'staging',
+          'notifySmtp',
+          'notifyFrom',
+          'notifyTo',
+          'notifySmtpStarttls',
+          'notifyOn',
+          'notifyWebhook',
+          'notifyCaFile',
+          'notifyName',
+          'notifyAfterFailures',
+          'notifyDriftAbove',
         ]),
         noServiceAccount: options.serviceAccount === false,
         ...(options.includeOu ? { includeOu: options.includeOu } : {}),

@@ -8,8 +8,14 @@ export function registerPromote(program: Command, setExitCode: (code: number) =>
     .command('promote')
     .description('make a standby installation (configure --staging) the active one: its next cycle exports')
     .requiredOption('--path <dir>', 'installation directory')
+    .option('--compare-with <file>', "the active installation's last exported settings: refused (exit 2) while this one's differ")
+    .option('--force', 'with --compare-with: promote even though the settings differ')
     .option('--json', 'print the configuration as one JSON object on the last line')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
-      setExitCode(await runForTerminal(options, (output) => promote(parseParameters(promoteParameters, pick(options, ['path'])), output)));
+      setExitCode(
+        await runForTerminal(options, (output) =>
+          promote(parseParameters(promoteParameters, pick(options, ['path', 'compareWith', 'force'])), output),
+        ),
+      );
     });
 }

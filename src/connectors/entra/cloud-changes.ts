@@ -23,8 +23,8 @@ interface DeltaPage {
   '@odata.deltaLink'?: string;
 }
 
-/** A round over users, then groups, each from its stored link, or from the start when there is none or it expired. */
-export function readCloudChanges(session: GraphSession, from: CloudDeltaLinks | undefined, tracked: TrackedProperties): CloudChangeRound {
+/** A round over users, then groups, each from its stored link, or from the start when there is none or it expired; 'now': no data, only a link from now on. */
+export function readCloudChanges(session: GraphSession, from: CloudDeltaLinks | 'now' | undefined, tracked: TrackedProperties): CloudChangeRound {
   const links: Partial<CloudDeltaLinks> = {};
   const complete = new Set<CloudObjectType>();
   let finished = false;
@@ -33,7 +33,8 @@ export function readCloudChanges(session: GraphSession, from: CloudDeltaLinks | 
       const collection = objectType === 'user' ? 'users' : 'groups';
       const select = [...tracked[objectType], objectType === 'user' ? 'manager' : 'members'];
       const start = `/${collection}/delta?$select=${select.join(',')}`;
-      const stored = from?.[collection];
+      // "$deltatoken=latest": a deltaLink and no resource data (Graph docs, delta query: sync from now).
+      const stored = from === 'now' ? `${start}&$deltatoken=latest` : from?.[collection];
       let round: RoundReader;
       try {
         round = await RoundReader.open(session, stored ?? start, stored === undefined);

@@ -136,7 +136,7 @@ export class CloudDirectory implements CloudTarget {
     return taken;
   }
 
-  cloudChanges(from: CloudDeltaLinks | undefined, tracked: TrackedProperties): CloudChangeRound {
+  cloudChanges(from: CloudDeltaLinks | 'now' | undefined, tracked: TrackedProperties): CloudChangeRound {
     return readCloudChanges(this.session, from, tracked);
   }
 

@@ -5,6 +5,7 @@
 // cycle's ordinary planning then sends AD's values back (apply.ts lists them as reverted once they are). An object
 // deleted in the cloud is restored (or created again) the same way, when AD still has it in scope (see join.ts and
 // apply.ts). With `report`, drift is listed and nothing is changed.
+import { DirSyncError } from '../../core/errors.ts';
 import { managedProperties, trackedProperties } from '../mapping.ts';
 import type { CloudObjectType, CloudOperation } from '../operations.ts';
 import type { CloudChange, CloudDeltaLinks, CloudTarget } from '../ports.ts';
@@ -30,12 +31,32 @@ export interface DriftPhase {
   policy: CloudDriftPolicy;
 }
 
-/** Reads the tenant's changes and notes (and, to revert them, records) the drift; resolves to where the next round resumes. */
-export async function detectCloudDrift(phase: DriftPhase): Promise<CloudDeltaLinks> {
+/**
+ * Reads the tenant's changes and notes (and, to revert them, records) the drift; resolves to where the next round
+ * resumes. A tenant that refuses its change tracking (a permission, an endpoint that does not serve delta queries)
+ * costs this check, not the cycle: it is skipped with a warning, and the stored position kept.
+ */
+export async function detectCloudDrift(phase: DriftPhase): Promise<CloudDeltaLinks | undefined> {
   const { state, store } = phase;
   const stored = await store.getWatermark(CLOUD_WATERMARK);
-  // A full cycle compares with the cloud itself; so does the first one, and one whose links expired.
+  // A full cycle compares with the cloud itself; so does the first one, and one whose links expired. Owning nothing
+  // yet, there is nothing to compare: the tracking starts from now.
   const from = state.mode === 'full' || stored === undefined ? undefined : (JSON.parse(stored) as CloudDeltaLinks);
+  const ownsNothing = from === undefined && (await store.countLinks()) === 0;
+  try {
+    return await compareRound(phase, ownsNothing ? 'now' : from);
+  } catch (error) {
+    if (!(error instanceof DirSyncError) || error.transient || !error.code.startsWith('Graph.')) throw error;
+    state.reporter.warning(
+      `The tenant's changes could not be read (${error.message}): changes made in the cloud are not checked this cycle. ` +
+        "Grant DirSync's application the read permissions it was given at configure time, or see whether this Graph endpoint serves delta queries.",
+    );
+    return from;
+  }
+}
+
+async function compareRound(phase: DriftPhase, from: CloudDeltaLinks | 'now' | undefined): Promise<CloudDeltaLinks> {
+  const { state } = phase;
   const round = phase.target.cloudChanges(from, trackedProperties(state.mapping));
   const seen = new Set<string>();
   let chunk: CloudChange[] = [];

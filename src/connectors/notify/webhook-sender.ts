@@ -1,0 +1,61 @@
+// Posts a notification as one JSON object to the administrator's webhook (a chat channel, an incident tool): HTTPS
+// only, the certificate verified against the default CAs and the configured one, the whole exchange bounded in time.
+import https from 'node:https';
+import tls from 'node:tls';
+import { DirSyncError } from '../../core/errors.ts';
+
+export interface WebhookTarget {
+  url: string;
+  /** A CA certificate (PEM) trusted besides the default ones. */
+  caPem?: string;
+}
+
+/** What the receiver answered. */
+export interface WebhookAnswer {
+  status: number;
+  body: string;
+}
+
+const TIMEOUT_MS = 10_000;
+/** Enough of an answer to say what went wrong; the rest is dropped. */
+const ANSWER_CHARS = 500;
+
+export function postWebhook(target: WebhookTarget, payload: unknown, signal?: AbortSignal): Promise<WebhookAnswer> {
+  const url = new URL(target.url);
+  const body = JSON.stringify(payload);
+  const failed = (detail: string, cause?: unknown) =>
+    new DirSyncError('Notification.undeliverable', `the webhook ${url.origin} did not take the notification: ${detail}`, {
+      target: url.origin,
+      cause,
+    });
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'DirSync' },
+        rejectUnauthorized: true,
+        ...(target.caPem ? { ca: [...tls.getCACertificates('default'), target.caPem] } : {}),
+        timeout: TIMEOUT_MS,
+        ...(signal ? { signal } : {}),
+      },
+      (response) => {
+        let answer = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (answer.length < ANSWER_CHARS) answer += chunk;
+        });
+        response.on('error', (error) => reject(failed(error.message, error)));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          const text = answer.slice(0, ANSWER_CHARS).trim();
+          if (status >= 200 && status < 300) resolve({ status, body: text });
+          else reject(failed(`HTTP ${status}${text ? `: ${text}` : ''}`));
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+    request.on('error', (error) => reject(failed(error.message, error)));
+    request.end(body);
+  });
+}
