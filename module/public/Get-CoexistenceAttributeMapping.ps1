@@ -1,23 +1,30 @@
 function Get-CoexistenceAttributeMapping {
     <#
     .SYNOPSIS
-    Shows the attribute mapping: which cloud property DirSync sets from what in Active Directory.
+    Shows the attribute mapping: which cloud property DirSync sets from what
+    in Active Directory.
 
     .DESCRIPTION
-    Returns the effective attribute mapping of a DirSync installation, defaults included, as one
-    DirSync.AttributeMappingEntry per target: ObjectType (user or group), Target (the cloud property,
-    onPremisesExtensionAttributes.extensionAttributeN, employeeOrgData.division/costCenter or
-    extension:<name>), Expression (Microsoft's expression syntax, e.g. Coalesce([mail], [userPrincipalName])),
-    Apply (always, or onCreate: written when the object is created and never afterwards), DataType (of an
-    extension property) and Origin (default, or custom when Set-CoexistenceAttributeMapping changed it).
-    A default target the custom mapping stopped managing is listed with Apply 'never' and no expression.
+    Returns the effective attribute mapping of a DirSync installation,
+    defaults included, as one DirSync.AttributeMappingEntry per target:
+    ObjectType (user or group), Target (the cloud property,
+    onPremisesExtensionAttributes.extensionAttributeN,
+    employeeOrgData.division/costCenter or extension:<name>), Expression
+    (Microsoft's expression syntax, e.g. Coalesce([mail],
+    [userPrincipalName])), Apply (always, or onCreate: written when the
+    object is created and never afterwards), DataType (of an extension
+    property) and Origin (default, or custom when
+    Set-CoexistenceAttributeMapping changed it). A default target the custom
+    mapping stopped managing is listed with Apply 'never' and no expression.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path
+    of objects piped in, such as Get-CoexistenceConfiguration's.
 
     .EXAMPLE
-    Get-CoexistenceAttributeMapping | Where-Object ObjectType -eq 'user' | Format-Table Target, Expression
+    Get-CoexistenceAttributeMapping | Where-Object ObjectType -eq 'user' |
+        Format-Table Target, Expression
 
     Lists what each user property in Entra ID is made of.
 
