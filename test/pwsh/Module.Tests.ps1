@@ -58,7 +58,7 @@ Describe 'DirSync manifest' {
     }
 
     It 'exports one cmdlet for every command of the command line, and nothing else (promote and service included)' {
-        $contract.Cmdlets.Count | Should -Be 15
+        $contract.Cmdlets.Count | Should -Be 19
         (Get-Command -Module DirSync).Name | Sort-Object | Should -Be (@($contract.Cmdlets.Values) | Sort-Object)
         $contract.Cmdlets['promote'] | Should -Be 'Switch-OnlineCoexistenceServer'
         $contract.Cmdlets['service'] | Should -Be 'Start-OnlineCoexistenceScheduler'
