@@ -4,7 +4,7 @@
 // and which objects are exportable at all are rules of DirSync's, not of the mapping.
 import { mappedSourceAttributes, type AttributeMapping, type MappingEntry } from './mapping/attribute-mapping.ts';
 import { evaluateExpression, ExpressionEvaluationError } from './mapping/expression.ts';
-import { extensionName, targetDefinition, TargetValueError, targetValue, type ObjectType } from './mapping/targets.ts';
+import { TargetValueError, targetValue, type ObjectType } from './mapping/targets.ts';
 import type { SourceObject } from './model.ts';
 import type { TrackedProperties } from './ports.ts';
 
@@ -82,13 +82,24 @@ export function mapToCloud(object: SourceObject, tenant: TenantContext, mapping:
   if (reason !== undefined) return { exportable: false, reason };
   const objectType = object.kind as ObjectType;
   const notices: string[] = [];
-  const outcomes = evaluateTargets(object, tenant, mapping, notices);
-  const failed = outcomes.find((outcome) => outcome.failure);
-  if (failed?.failure) throw failed.failure;
   const attributes: CloudAttributes =
     objectType === 'user' ? { onPremisesImmutableId: object.anchor } : { [tenant.sourceAnchorProperty]: object.anchor };
   const createOnly: CloudAttributes = {};
-  for (const outcome of outcomes) place(outcome.apply === 'always' ? attributes : createOnly, cloudProperty(outcome.target, tenant), outcome.value);
+  // One pass, no intermediate objects: this runs for every object of every import (bench: scale).
+  for (const entry of mapping[objectType]) {
+    let value: unknown;
+    try {
+      value = valueFor(entry, objectType, evaluateExpression(entry.expression, object.attributes), tenant, notices);
+    } catch (error) {
+      throw objectFailure(error, `${objectType}.${entry.target}`);
+    }
+    const body = entry.apply === 'always' ? attributes : createOnly;
+    const { name, inside } = entry.property;
+    if (entry.extension !== undefined) body[extensionProperty(entry.extension, tenant)] = value;
+    else if (inside === undefined) body[name] = value;
+    // A property inside a complex one (onPremisesExtensionAttributes.extensionAttribute3).
+    else ((body[name] ??= {}) as Record<string, unknown>)[inside] = value;
+  }
   if (objectType === 'group') Object.assign(attributes, { mailEnabled: false, securityEnabled: true });
   return { exportable: true, objectType, attributes, createOnly, notices };
 }
@@ -114,7 +125,7 @@ function valueFor(
   tenant: TenantContext,
   notices: string[],
 ): unknown {
-  const definition = targetDefinition(objectType, entry.target);
+  const definition = entry.definition;
   const converted = targetValue(value, definition?.type ?? entry.dataType ?? 'String');
   const final = definition?.rule ? definition.rule(converted, tenant, notices) : converted;
   if (definition?.requiredOnCreate && (final === null || final === undefined))
@@ -132,10 +143,8 @@ function objectFailure(error: unknown, where: string): ObjectMappingError {
   throw error;
 }
 
-/** Where a target's value goes in a Graph body: a property, a property inside a complex one ("a.b"), or an extension's full name. */
-export function cloudProperty(target: string, tenant: TenantContext): string {
-  const extension = extensionName(target);
-  if (extension === undefined) return target;
+/** The full name (extension_<appId>_<name>) the cycle resolved for a directory extension property. */
+function extensionProperty(extension: string, tenant: TenantContext): string {
   const name = tenant.extensionProperties.get(extension.toLowerCase());
   if (name === undefined) throw new Error(`the directory extension property ${extension} was not resolved for this cycle`);
   return name;
@@ -155,16 +164,6 @@ function isComplex(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function place(body: CloudAttributes, path: string, value: unknown): void {
-  const dot = path.indexOf('.');
-  if (dot < 0) {
-    body[path] = value;
-    return;
-  }
-  const parent = path.slice(0, dot);
-  body[parent] = { ...(body[parent] as Record<string, unknown> | undefined), [path.slice(dot + 1)]: value };
-}
-
 /**
  * What DirSync keeps in step on every object of a type, and drift detection compares with the tenant: paths into what
  * it exported — its own properties (the users' anchor; a group's mailEnabled and securityEnabled; the group anchor's
@@ -175,9 +174,7 @@ function place(body: CloudAttributes, path: string, value: unknown): void {
  */
 export function managedProperties(mapping: AttributeMapping, objectType: ObjectType): string[] {
   const own = objectType === 'user' ? ['onPremisesImmutableId'] : ['mailEnabled', 'securityEnabled'];
-  const mapped = mapping[objectType]
-    .filter((entry) => entry.apply === 'always' && extensionName(entry.target) === undefined)
-    .map((entry) => entry.target);
+  const mapped = mapping[objectType].filter((entry) => entry.apply === 'always' && entry.extension === undefined).map((entry) => entry.target);
   return [...own, ...mapped];
 }
 

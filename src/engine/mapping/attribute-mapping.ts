@@ -17,6 +17,7 @@ import {
   targetDefinition,
   type ExtensionDataType,
   type ObjectType,
+  type TargetDefinition,
 } from './targets.ts';
 
 export type Apply = 'always' | 'onCreate';
@@ -47,6 +48,12 @@ export interface MappingEntry {
   /** Extension targets: the data type it is registered with (String unless said). */
   dataType: ExtensionDataType | undefined;
   origin: 'default' | 'custom';
+  /** What the target takes and DirSync's rule for it; undefined for an extension target. */
+  definition: TargetDefinition | undefined;
+  /** An extension target's name (extension:<name>). */
+  extension: string | undefined;
+  /** Where the value goes in a Graph body, for the other targets: a property, or a property inside a complex one. */
+  property: { name: string; inside: string | undefined };
 }
 
 /** A directory extension property the mapping writes, as DirSync's application must have it registered. */
@@ -109,6 +116,9 @@ export function effectiveMapping(written: WrittenMapping | null): AttributeMappi
           apply: entry.apply,
           dataType: extension ? (entry.dataType ?? 'String') : undefined,
           origin,
+          definition: targetDefinition(objectType, target),
+          extension,
+          property: bodyProperty(target),
         });
       } catch (error) {
         if (!(error instanceof ExpressionSyntaxError)) throw error;
@@ -134,6 +144,12 @@ export function effectiveMapping(written: WrittenMapping | null): AttributeMappi
   problems.push(...extensionTypeConflicts(mapping));
   if (problems.length > 0) throw new MappingInvalidError(problems);
   return { ...mapping, fingerprint: custom === null ? null : mappingFingerprint(custom) };
+}
+
+/** `a.b` is property b of the complex property a. */
+function bodyProperty(target: string): MappingEntry['property'] {
+  const dot = target.indexOf('.');
+  return dot < 0 ? { name: target, inside: undefined } : { name: target.slice(0, dot), inside: target.slice(dot + 1) };
 }
 
 const SYNTAX_CODES: Record<ExpressionSyntaxError['kind'], MappingProblem['code']> = {

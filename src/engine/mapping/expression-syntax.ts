@@ -13,7 +13,8 @@ export interface Located {
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
 export type ExpressionNode =
-  | ({ kind: 'attribute'; name: string } & Located)
+  /** `key`: the name lower-case, as the engine's SourceObjects key attributes. */
+  | ({ kind: 'attribute'; name: string; key: string } & Located)
   | ({ kind: 'string'; value: string } & Located)
   | ({ kind: 'number'; value: number } & Located)
   /** An argument left out between commas. */
@@ -137,7 +138,7 @@ export function parseExpression(text: string): ExpressionNode {
     const token = tokens[next++]!;
     switch (token.kind) {
       case 'attribute':
-        return { kind: 'attribute', name: token.text, column: token.column };
+        return { kind: 'attribute', name: token.text, key: token.text.toLowerCase(), column: token.column };
       case 'string':
         return { kind: 'string', value: token.text, column: token.column };
       case 'number':

@@ -84,8 +84,7 @@ export function evaluateExpression(expression: CompiledExpression, attributes: R
 function evaluate(node: ExpressionNode, attributes: Readonly<Record<string, readonly string[]>>): Value {
   switch (node.kind) {
     case 'attribute': {
-      const name = node.name.toLowerCase();
-      const values = Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+      const values = Object.hasOwn(attributes, node.key) ? attributes[node.key] : undefined;
       return values === undefined || values.length === 0 ? null : values.length === 1 ? values[0]! : values;
     }
     case 'string':
