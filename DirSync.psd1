@@ -10,14 +10,18 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Add-CoexistenceForest'
         'Compare-CoexistenceConfiguration'
         'Export-CoexistenceConfiguration'
         'Export-OnlineCoexistenceSyncReport'
         'Get-CoexistenceAttributeMapping'
         'Get-CoexistenceConfiguration'
+        'Get-CoexistenceForest'
+        'Get-OnlineCoexistenceObject'
         'Get-OnlineCoexistenceSyncHistory'
         'Import-CoexistenceConfiguration'
         'Install-OnlineCoexistenceTool'
+        'Remove-CoexistenceForest'
         'Restore-OnlineCoexistenceSyncRun'
         'Set-CoexistenceAttributeMapping'
         'Set-CoexistenceConfiguration'

@@ -9,7 +9,9 @@ import type { DirectoryShape } from './synthetic-directory.ts';
 
 export interface CycleJob {
   source:
-    | { kind: 'active-directory'; url: string; caPem: string; bindDn: string; password: string; scope: ScopeOptions }
+    | ({ kind: 'active-directory' } & AdConnection)
+    /** Several forests behind one source, as an installation with forests besides the first reads them. */
+    | { kind: 'forests'; forests: (AdConnection & { name: string })[] }
     | { kind: 'synthetic'; shape: DirectoryShape };
   target:
     | {
@@ -36,6 +38,14 @@ export interface CycleJob {
     /** How the delta finds deletions (the listing is what the AAD_ account needs on Samba). */
     deltaDeletions?: 'tombstones' | 'listing';
   }[];
+}
+
+export interface AdConnection {
+  url: string;
+  caPem: string;
+  bindDn: string;
+  password: string;
+  scope: ScopeOptions;
 }
 
 /** One attribute of one AD object replaced with a new value. */

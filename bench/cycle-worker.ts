@@ -9,6 +9,7 @@ import { text } from 'node:stream/consumers';
 import { Attribute, Change, Client } from 'ldapts';
 import type { Reporter } from '../src/core/reporter.ts';
 import { ActiveDirectorySource } from '../src/connectors/ad/active-directory-source.ts';
+import { MultiForestSource } from '../src/connectors/ad/multi-forest-source.ts';
 import { CloudDirectory } from '../src/connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../src/connectors/entra/connection.ts';
 import { Exporter } from '../src/connectors/entra/exporter.ts';
@@ -70,6 +71,15 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
       const directory = new ActiveDirectorySource({ url, caPem, bindDn, password, scope });
       closers.push(() => directory.close());
       source = directory;
+    } else if (job.source.kind === 'forests') {
+      const forests = new MultiForestSource(
+        job.source.forests.map(({ name, url, caPem, bindDn, password, scope }) => ({
+          name,
+          open: (foreignPrincipals) => new ActiveDirectorySource({ url, caPem, bindDn, password, scope, foreignPrincipals }),
+        })),
+      );
+      closers.push(() => forests.close());
+      source = forests;
     } else {
       source = synthetic = new SyntheticDirectory(job.source.shape);
     }

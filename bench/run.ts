@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --quick] [-- --large]: how fast DirSync is and how it scales, measured side by side in one
+// npm run bench [-- --json] [-- --quick] [-- --large] [-- --forests]: how fast DirSync is and how it scales, measured side by side in one
 // run (the machine is shared and noisy, so figures are compared as ratios). Progress goes to stderr; the
 // table, or with --json one JSON document, to stdout. Not part of npm test.
 import { spawn } from 'node:child_process';
@@ -13,6 +13,7 @@ import { measureCloudDrift, type CloudDriftCost } from './cloud-drift.ts';
 import { measureDeletionListing, type DeletionListingCost } from './deletion-listing.ts';
 import { measureEngineOverhead, type EngineOverheadResult } from './engine-overhead.ts';
 import { measureExportBudget, type ExportBudgetResult } from './export-budget.ts';
+import { measureForests, type ForestsResult } from './forests.ts';
 import { measureImportRate, type ImportRate } from './import-rate.ts';
 import { measureLargeDirectory, type LargeDirectoryResult } from './large-directory.ts';
 import { measureReadiness, type ReadinessCost } from './readiness.ts';
@@ -89,6 +90,8 @@ interface BenchReport {
   cloudDrift: Outcome<CloudDriftCost[]>;
   /** null unless --large. */
   largeDirectory: Outcome<LargeDirectoryResult & { group: LargeGroupResult }> | null;
+  /** null unless --forests. */
+  forests: Outcome<ForestsResult> | null;
 }
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -123,7 +126,7 @@ function usersInScope(scope: ScopeOptions): number {
   return Array.from({ length: BULK_USERS }, (_, index) => BULK.samAccountName(index)).filter((name) => name.startsWith(prefix)).length;
 }
 
-async function measureAll(plan: Plan, quick: boolean, large: boolean): Promise<BenchReport> {
+async function measureAll(plan: Plan, quick: boolean, large: boolean, forests: boolean): Promise<BenchReport> {
   const report = {
     date: new Date().toISOString(),
     node: process.version,
@@ -182,6 +185,11 @@ async function measureAll(plan: Plan, quick: boolean, large: boolean): Promise<B
             await domain.stop();
           }
         },
+      )
+    : null;
+  report.forests = forests
+    ? await section(`7. Forests: two ${number(BULK_USERS)}-user forests vs one of ${number(2 * BULK_USERS)}, full sync then an unchanged delta`, () =>
+        measureForests(BULK_USERS, plan.importRounds > 1 ? 3 : 1, say),
       )
     : null;
   return report;
@@ -428,11 +436,48 @@ function renderTable(report: BenchReport): string {
     );
   }
 
+  const forests = report.forests;
+  if (
+    forests !== null &&
+    heading(
+      `7. Forests: the same ${number(2 * BULK_USERS)} users as two forests and as one, best of ${failed(forests) ? '?' : forests.rounds}`,
+      forests,
+    ) &&
+    !failed(forests)
+  ) {
+    for (const [label, shape] of [
+      ['two forests of 10,000 (CORP, FABRIKAM)', forests.twoForests],
+      ['one forest of 20,000', forests.oneForest],
+    ] as const) {
+      lines.push(
+        row(
+          `${label}: full sync`,
+          seconds(shape.seconds),
+          `${number(shape.objectsPerSecond)} objects/s, DirSync CPU ${seconds(shape.cpuSeconds)}, RSS ${number(shape.maxRssMb)} MB${shape.complete ? '' : ', INCOMPLETE'}`,
+        ),
+        row('  delta, nothing changed', seconds(shape.deltaSeconds)),
+      );
+    }
+    lines.push(
+      row(
+        'two forests / one forest (time, CPU)',
+        `${number(forests.ratio, 2)}, ${number(forests.cpuRatio, 2)}`,
+        '(1.00: several forests cost nothing)',
+      ),
+      '',
+    );
+  }
+
   return `${lines.join('\n')}\n`;
 }
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, large: { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    large: { type: 'boolean', default: false },
+    forests: { type: 'boolean', default: false },
+  },
 });
-const report = await measureAll(values.quick ? QUICK : FULL, values.quick, values.large);
+const report = await measureAll(values.quick ? QUICK : FULL, values.quick, values.large, values.forests);
 process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));

@@ -42,8 +42,8 @@ function Get-OnlineCoexistenceSyncHistory {
 
     .EXAMPLE
     Get-OnlineCoexistenceSyncHistory -Last 5 |
-        Select-Object RunId, Mode, Status, StartedAt, Added, Updated, Deleted |
-        Export-Csv runs.csv
+        Select-Object RunId, Mode, Status, StartedAt, Added, Updated,
+            Deleted | Export-Csv runs.csv
 
     Saves the last five runs for a report.
 

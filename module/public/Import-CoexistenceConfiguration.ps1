@@ -1,41 +1,54 @@
 function Import-CoexistenceConfiguration {
     <#
     .SYNOPSIS
-    Configures a new DirSync installation from a settings file, as a standby.
+    Configures a new DirSync installation from a settings file, as a
+    standby.
 
     .DESCRIPTION
-    Builds a replacement or second server from reviewed settings: the installation (new, from
-    Install-OnlineCoexistenceTool, or already a standby) takes every setting of the file written by
-    Export-CoexistenceConfiguration, and is configured as Set-CoexistenceConfiguration configures - every
-    part checked for real, its own AAD_ service account created - in staging mode: it plans every cycle and
-    exports nothing until it is promoted. The file holds no secret, so the credentials are asked for as
-    Set-CoexistenceConfiguration asks for them. An active installation is refused: it would become a standby.
+    Builds a replacement or second server from reviewed settings: the
+    installation (new, from Install-OnlineCoexistenceTool, or already a
+    standby) takes every setting of the file written by
+    Export-CoexistenceConfiguration, and is configured as
+    Set-CoexistenceConfiguration configures - every part checked for real,
+    its own AAD_ service account created - in staging mode: it plans every
+    cycle and exports nothing until it is promoted. The file holds no
+    secret, so the credentials are asked for as
+    Set-CoexistenceConfiguration asks for them. An active installation is
+    refused: it would become a standby.
 
     .PARAMETER InstallPath
-    The installation directory. Default: $env:ProgramData\DirSync on Windows, /var/lib/dirsync elsewhere.
-    Alias -Path: it takes the Path of objects piped in, such as Get-CoexistenceConfiguration's.
+    The installation directory. Default: $env:ProgramData\DirSync on
+    Windows, /var/lib/dirsync elsewhere. Alias -Path: it takes the Path of
+    objects piped in, such as Get-CoexistenceConfiguration's.
 
     .PARAMETER FilePath
-    A settings file written by Export-CoexistenceConfiguration (dirsync settings export).
+    A settings file written by Export-CoexistenceConfiguration (dirsync
+    settings export).
 
     .PARAMETER Credential
-    The on-premises Active Directory account (an Enterprise Administrator) used to set up directory access.
+    The on-premises Active Directory account (an Enterprise Administrator)
+    used to set up directory access.
 
     .PARAMETER TargetCredential
-    The cloud application: user name = application (client) id, password = client secret. Not needed when
-    the exported installation signs in with a certificate (the file names it).
+    The cloud application: user name = application (client) id, password =
+    client secret. Not needed when the exported installation signs in with
+    a certificate (the file names it).
 
     .PARAMETER SmtpCredential
-    The mail server account for notifications, when the exported installation signs in to its mail server.
+    The mail server account for notifications, when the exported
+    installation signs in to its mail server.
 
     .EXAMPLE
     Install-OnlineCoexistenceTool -InstallPath D:\DirSync
-    Import-CoexistenceConfiguration -InstallPath D:\DirSync -FilePath .\dirsync-settings.json -Credential CONTOSO\admin -TargetCredential $application
+    Import-CoexistenceConfiguration -InstallPath D:\DirSync `
+        -FilePath .\dirsync-settings.json -Credential CONTOSO\admin `
+        -TargetCredential $application
 
     Builds a standby server from the active one's exported settings.
 
     .EXAMPLE
-    Import-CoexistenceConfiguration -FilePath .\dirsync-settings.json -Credential CONTOSO\admin -WhatIf
+    Import-CoexistenceConfiguration -FilePath .\dirsync-settings.json `
+        -Credential CONTOSO\admin -WhatIf
 
     Shows what would be imported; nothing is changed.
 

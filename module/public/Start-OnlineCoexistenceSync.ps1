@@ -49,6 +49,15 @@ function Start-OnlineCoexistenceSync {
     was computed, or the file was edited, nothing is sent and the command
     fails (Plan.outdated, Plan.tampered).
 
+    .PARAMETER Identity
+    Synchronizes this one object now: its distinguished name,
+    userPrincipalName, anchor or cloud object id. It goes through the same
+    steps as in a cycle - scope, match, the deletion guard - with its group
+    memberships and its manager; nothing else is read or sent, and the next
+    cycle still picks up every other change. The run (mode object, or
+    preview-object with -WhatIf) lists its Steps. Taken from the pipeline
+    by property name (Anchor, then DistinguishedName).
+
     .EXAMPLE
     Start-OnlineCoexistenceSync
 
@@ -77,6 +86,12 @@ function Start-OnlineCoexistenceSync {
     that plan once it is approved.
 
     .EXAMPLE
+    Start-OnlineCoexistenceSync -Identity anna.berg@contoso.com
+
+    Synchronizes Anna now, without waiting for the next cycle, and shows
+    each step.
+
+    .EXAMPLE
     Start-OnlineCoexistenceSync -AcceptDeletes -Confirm
 
     Exports the held-back deletes after asking for confirmation.
@@ -86,6 +101,9 @@ function Start-OnlineCoexistenceSync {
 
     .LINK
     Set-PreventAccidentalDeletes
+
+    .LINK
+    Get-OnlineCoexistenceObject
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Cycle')]
     [OutputType('DirSync.SyncRun')]
@@ -98,6 +116,7 @@ function Start-OnlineCoexistenceSync {
         [switch] $FullSync,
 
         [Parameter(ParameterSetName = 'Cycle')]
+        [Parameter(ParameterSetName = 'Object')]
         [switch] $AcceptDeletes,
 
         [Parameter(ParameterSetName = 'Cycle')]
@@ -106,7 +125,12 @@ function Start-OnlineCoexistenceSync {
 
         [Parameter(Mandatory, ParameterSetName = 'ApplyPlan')]
         [ValidateNotNullOrEmpty()]
-        [string] $Plan
+        [string] $Plan,
+
+        [Parameter(Mandatory, ParameterSetName = 'Object', ValueFromPipelineByPropertyName)]
+        [Alias('Anchor', 'DistinguishedName')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Identity
     )
 
     process {
@@ -118,9 +142,10 @@ function Start-OnlineCoexistenceSync {
             }
             return
         }
-        $kind = if ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
+        $kind = if ($Identity) { "only $Identity" } elseif ($FullSync) { 'full' } else { 'delta, or full when no watermark is stored yet' }
         $action = "Synchronize Active Directory to Entra ID ($kind$(if ($AcceptDeletes) { ', accepting deletes beyond the threshold' }))"
         $parameters = [ordered]@{ path = $path; full = $FullSync.IsPresent; acceptDeletes = $AcceptDeletes.IsPresent }
+        if ($Identity) { $parameters.object = $Identity }
         if ($SavePlan) { $parameters.savePlan = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SavePlan) }
         if ($PSCmdlet.ShouldProcess($path, $action)) {
             $preview = $false

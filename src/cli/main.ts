@@ -4,6 +4,8 @@ import { ExitCode } from '../use-cases/exit-codes.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { registerConfigure } from './verbs/configure.ts';
 import { registerDeletionThreshold } from './verbs/deletion-threshold.ts';
+import { registerExplain } from './verbs/explain.ts';
+import { registerForest } from './verbs/forest.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
 import { registerMapping } from './verbs/mapping.ts';
@@ -28,12 +30,14 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   for (const register of [
     registerInstall,
     registerConfigure,
+    registerForest,
     registerSync,
     registerRestore,
     registerPromote,
     registerStatus,
     registerReadiness,
     registerReport,
+    registerExplain,
     registerDeletionThreshold,
     registerGetConfiguration,
     registerSettings,

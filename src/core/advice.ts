@@ -14,6 +14,7 @@ export const CMDLET_OF_COMMAND = {
   promote: 'Switch-OnlineCoexistenceServer',
   readiness: 'Test-CoexistenceReadiness',
   report: 'Export-OnlineCoexistenceSyncReport',
+  explain: 'Get-OnlineCoexistenceObject',
   'deletion-threshold': 'Set-PreventAccidentalDeletes',
   service: 'Start-OnlineCoexistenceScheduler',
   uninstall: 'Uninstall-OnlineCoexistenceTool',
@@ -21,6 +22,9 @@ export const CMDLET_OF_COMMAND = {
   'settings export': 'Export-CoexistenceConfiguration',
   'settings import': 'Import-CoexistenceConfiguration',
   'settings compare': 'Compare-CoexistenceConfiguration',
+  'forest add': 'Add-CoexistenceForest',
+  'forest list': 'Get-CoexistenceForest',
+  'forest remove': 'Remove-CoexistenceForest',
   'mapping get': 'Get-CoexistenceAttributeMapping',
   'mapping set': 'Set-CoexistenceAttributeMapping',
   'mapping test': 'Test-CoexistenceAttributeMapping',
@@ -53,6 +57,7 @@ export const PARAMETER_OF_OPTION = {
   '--notify-from': '-NotifyFrom',
   '--notify-to': '-NotifyTo',
   '--notify-webhook': '-NotifyWebhook',
+  '--name': '-Name',
 } as const;
 export type OptionName = keyof typeof PARAMETER_OF_OPTION;
 

@@ -469,6 +469,32 @@ export const errorCatalogue = {
     summary: 'The secrets given are not understood.',
     action: 'Send one JSON object such as {"adPassword":"…","clientSecret":"…"} (keys: adPassword, clientSecret, sqlUser, sqlPassword).',
   },
+  // Forests besides the first (forest add, list, remove).
+  'Forest.unreadable': {
+    category: 'ResourceUnavailable',
+    transient: false,
+    summary:
+      'A forest could not be read this cycle (an unexpected answer of its directory): its objects were left as they are, and the other forests were synchronised.',
+    action: 'Check that its domain controller is running and reachable and that its account may sign in; the next cycle reads it again.',
+  },
+  'Forest.not-found': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'No forest of that name is configured in this installation.',
+    ...actions((say) => `List the forests with ${say.command('forest list')} and give one of their names.`),
+  },
+  'Forest.is-the-first': {
+    category: 'InvalidOperation',
+    transient: false,
+    summary: 'The first forest is the one configure set up: forest add and forest remove handle the others.',
+    ...actions((say) => `To read the first forest differently, ${reconfigure(say)}; ${say.command('forest add')} brings in the others.`),
+  },
+  'Forest.deletes-not-accepted': {
+    category: 'LimitsExceeded',
+    transient: false,
+    summary: 'Removing the forest would delete its objects in Entra ID, and the deletes were not accepted: nothing was changed.',
+    ...actions((say) => `Review the deletes listed; if they are intended, run ${say.run('forest remove', '--name', 'NAME', '--accept-deletes')}.`),
+  },
   // Running a cycle.
   'Sync.already-running': {
     category: 'ResourceUnavailable',
@@ -488,6 +514,14 @@ export const errorCatalogue = {
     transient: false,
     summary: 'The run asked for is not in the run history.',
     ...actions((say) => `List the runs with ${say.command('status')} and give one of their ids.`),
+  },
+  // One object (explain, sync --object).
+  'Explain.not-found': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'No object matches the identity given: not in Active Directory as DirSync reads it, not in its store, not in the tenant.',
+    action:
+      'Check the spelling; give the DN, the UPN, the anchor (sourceAnchor, Base64 objectGUID) or the cloud object id. An object the service account may not see is found by what DirSync synchronized of it.',
   },
   // Saved plans (sync --save-plan / --apply-plan).
   'Plan.unreadable': {

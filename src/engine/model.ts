@@ -27,6 +27,8 @@ export interface SourceObject {
      */
     memberChanges?: MemberChanges;
     manager?: string | null;
+    /** Anchors of the groups whose member lists hold this object; read for a one-object run only (readObjects). */
+    memberOf?: string[];
   };
 }
 

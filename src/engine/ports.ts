@@ -61,14 +61,39 @@ export interface DirectorySource {
    * (isWatermarkRejected) when the directory no longer honours the watermark: a full import is needed.
    */
   deltaImport(watermark: Watermark): DirectoryImport;
-  /** The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports. */
-  readObjects(anchors: readonly string[]): AsyncIterable<ImportChange>;
+  /**
+   * The given objects as they are now (upsert, or delete when gone or out of scope): retries of failed exports, and
+   * a one-object run, which also asks for the groups each object is a member of (`references.memberOf`).
+   */
+  readObjects(anchors: readonly string[], options?: { memberOf?: boolean }): AsyncIterable<ImportChange>;
   /** Anchor and DN of every object in scope, and nothing else: finds deletions a delta cannot see. */
   listScope(): AsyncIterable<DeletionCandidate>;
   /** Where the last full import or scope listing searched. */
   coverage(): ListingCoverage | undefined;
   /** Asks the directory about each candidate by its GUID; one verdict per candidate. */
   confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict>;
+  /** Present when the source reads several directories side by side (forests): the cycle counts and reports per part. */
+  readonly parts?: SourceParts;
+}
+
+/**
+ * The parts of a source made of several directories (the forests of one installation). A part that cannot be read
+ * contributes no deletion — its source answers 'unconfirmed' for its objects — and the cycle reports it by name,
+ * while the other parts are synchronised.
+ */
+export interface SourceParts {
+  /** The part holding the object with this DN; undefined when none does. */
+  partOf(dn: string): string | undefined;
+  /** Every part, in the order read, and how reading it went this cycle. */
+  outcomes(): SourcePartOutcome[];
+}
+
+export interface SourcePartOutcome {
+  name: string;
+  /** Why the part could not be read (wholly or in part) this cycle; undefined when it was read. */
+  problem: DirSyncError | undefined;
+  /** What reading it found worth reporting object by object (a group member that cannot be resolved): never an error of the cycle. */
+  notices: string[];
 }
 
 /** The directory refused the stored watermark (expired cookie, restored DC…): the engine runs a full import instead. */

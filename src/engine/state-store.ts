@@ -17,8 +17,11 @@ export interface ObjectLink {
   lastSeenRunId: number | null;
 }
 
-/** What a run does: a full or delta cycle, or `dirsync restore` bringing back what an earlier run deleted. */
-export type RunWork = 'full' | 'delta' | 'restore';
+/**
+ * What a run does: a full or delta cycle, `dirsync restore` bringing back what an earlier run deleted, or one object
+ * taken through a cycle (`sync --object`).
+ */
+export type RunWork = 'full' | 'delta' | 'restore' | 'object';
 
 /** A run's name in the history: what it did, and whether it was a preview or a standby's (see run-mode.ts). */
 export type RunHistoryMode = RunWork | `preview-${RunWork}` | `standby-${RunWork}`;
@@ -27,6 +30,8 @@ export type RunStatus =
   | 'in-progress'
   | 'success'
   | 'completed-export-errors'
+  /** The cycle synchronised what it could read, but a part of the source (a forest) could not be read: its objects were left as they are. */
+  | 'completed-forest-errors'
   | 'stopped-deletion-threshold-exceeded'
   | 'stopped-server-down'
   | 'stopped-by-request'

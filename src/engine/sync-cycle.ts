@@ -4,6 +4,7 @@
 // memberships are held until the end (memberships need every member to exist first; deletes need the whole count
 // before the guard can decide). A preview, a standby or an approved plan differs only by the parts its run mode
 // resolves to (run-mode.ts): where operations go and which store the phases record into. Each plans exactly the same.
+// An object run (sync --object, explain) is the same cycle over a different import: the named objects read by GUID.
 import { isTransient, StopRequestedError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DeletionGuardSettings } from './deletion-guard.ts';
@@ -11,12 +12,12 @@ import { directoryExtensions, type AttributeMapping } from './mapping/attribute-
 import type { Watermark } from './model.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
 import type { RunParts } from './run-mode.ts';
-import type { ObjectError, RunCounts, RunHistoryMode, RunStatus, StateStore } from './state-store.ts';
+import { wholeRetryQueue, type ObjectError, type RunCounts, type RunHistoryMode, type RunStatus, type StateStore } from './state-store.ts';
 import { createApplier } from './cycle/apply.ts';
 import { CLOUD_WATERMARK, detectCloudDrift, type CloudDriftPolicy } from './cycle/cloud-drift.ts';
 import { DELETED_ITEMS_DAYS } from './cycle/comebacks.ts';
 import { createAfterDeletes } from './cycle/deferred-creates.ts';
-import { CycleState, type DriftEntry, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
+import { CycleState, emptyCounts, type DriftEntry, type PlannedOperation, type UpnClash, type WithheldDelete } from './cycle/cycle-state.ts';
 import { exportDeletes } from './cycle/deletes.ts';
 import { importChanges, stopIfRequested } from './cycle/import-phase.ts';
 import { CycleLedger } from './cycle/ledger.ts';
@@ -34,7 +35,10 @@ export const MAPPING_APPLIED = 'attribute-mapping';
 const RETRIES_PER_CYCLE = 5000;
 
 export interface CycleOptions {
-  mode: 'full' | 'delta';
+  /** `object`: only the objects named by `objects`, read by GUID, through the same phases; no watermark moves. */
+  mode: 'full' | 'delta' | 'object';
+  /** The anchors an `object` run reads (with the groups they are members of and their manager reference). */
+  objects?: readonly string[];
   /** Live, preview, standby or an approved plan: where operations go and what is recorded (run-mode.ts). */
   runMode: RunParts;
   /** Export this cycle's deletes even above the guard's limits (the administrator's one-run override). */
@@ -69,10 +73,10 @@ export interface CycleResult {
   errors: ObjectError[];
   /**
    * The watermark the import ended at, committed unless the cycle is a preview or withheld its deletes; absent when
-   * the cycle did not complete.
+   * the cycle did not complete, and for an object run (which reads no changes).
    */
   watermark?: Watermark;
-  /** A preview's or a standby's operations: what would have been sent. */
+  /** A preview's or a standby's operations: what would have been sent; an object run's: what it sent. */
   plan: PlannedOperation[];
   /** Deletes not exported, and why: the guard's, or objects hidden from the listing. */
   withheld: WithheldDelete[];
@@ -82,9 +86,21 @@ export interface CycleResult {
   reverted: DriftEntry[];
   /** Changes made in the cloud that stay as they are: the `report` policy, or a revert that failed or was withheld. */
   drift: DriftEntry[];
+  /** A source read in parts (forests): how each went, with its own counts; absent for a source of one directory. */
+  parts?: PartResult[];
   startedAt: Date;
   endedAt: Date;
   message: string | null;
+}
+
+/** One part of a source read in parts (a forest), as the cycle ended for it. */
+export interface PartResult {
+  name: string;
+  status: 'read' | 'unreadable';
+  /** Why it could not be read; null when it was. */
+  error: { code: string; message: string } | null;
+  counts: RunCounts;
+  notices: string[];
 }
 
 export async function runSyncCycle(options: CycleOptions, dependencies: CycleDependencies): Promise<CycleResult> {
@@ -99,6 +115,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     startedAt: now(),
     reporter,
     mapping: options.mapping,
+    ...(source.parts ? { partOf: (dn: string) => source.parts?.partOf(dn) } : {}),
   });
   if (state.mode !== options.mode)
     reporter.verbose(
@@ -114,18 +131,23 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   state.runId = await store.startRun(state.runMode, state.startedAt);
 
   const recordsInto = options.runMode.storeView(store);
-  const ledger = new CycleLedger(recordsInto, state, options.runMode.listsPlan ? state.plan : undefined);
+  // An object run lists what it sends too: its few operations are the steps the administrator asked to see.
+  const listsOperations = options.runMode.listsPlan || state.mode === 'object';
+  const ledger = new CycleLedger(recordsInto, state, listsOperations ? state.plan : undefined);
   const applier = createApplier(state, options.runMode.sink(dependencies.exporter), ledger);
   const phase = { state, store: recordsInto, source, target, applier, ledger, signal };
   try {
     state.tenant = await target.tenant(directoryExtensions(options.mapping));
-    state.queuedRetries = new Set(await store.listRetries(RETRIES_PER_CYCLE));
+    state.queuedRetries = new Set(await retriesTakenOn(store, options));
     await recordsInto.pruneDeletedLinks(new Date(state.startedAt.getTime() - DELETED_ITEMS_DAYS * 24 * 3600 * 1000));
-    // The cloud first: drift the ledger learns of is then reverted by the import's ordinary planning.
-    const cloudResumesAt = await detectCloudDrift({ state, store: recordsInto, target, ledger, policy: options.cloudDrift });
+    // The cloud first: drift the ledger learns of is then reverted by the import's ordinary planning. The tenant's
+    // change round is a cycle's: an object run reads only its objects, and leaves the round where it is.
+    const cloudResumesAt =
+      state.mode === 'object' ? undefined : await detectCloudDrift({ state, store: recordsInto, target, ledger, policy: options.cloudDrift });
     const importedTo = await importChanges(
       {
         ...phase,
+        objects: options.objects,
         softMatch: options.softMatch !== 'off',
         onFallbackToFull: async (reason) => {
           reporter.warning(
@@ -150,28 +172,45 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     await createAfterDeletes(phase);
     await settleRetryQueue(state, ledger);
     // Committed last: a cycle that dies before this point is replayed from the old watermark, and the replay is
-    // idempotent (links and last-exported attributes make repeated changes no-ops).
+    // idempotent (links and last-exported attributes make repeated changes no-ops). An object run has neither to commit.
     if (!withheldByGuard) {
       if (cloudResumesAt) await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
-      await ledger.commitWatermark(AD_WATERMARK, importedTo);
-      if (mappingChanged) await ledger.commitWatermark(MAPPING_APPLIED, options.mapping.fingerprint ?? undefined);
+      if (importedTo !== undefined) await ledger.commitWatermark(AD_WATERMARK, importedTo);
+      // Applied once every object was evaluated with it: an object run, or a forest that could not be read, leaves it
+      // to the next cycle.
+      if (mappingChanged && importedTo !== undefined && unreadableParts(source).length === 0)
+        await ledger.commitWatermark(MAPPING_APPLIED, options.mapping.fingerprint ?? undefined);
     }
     reportSummaries(state);
+    const unreadable = unreadableParts(source);
     const status: RunStatus = withheldByGuard
       ? 'stopped-deletion-threshold-exceeded'
-      : state.counts.errors > 0
-        ? 'completed-export-errors'
-        : 'success';
-    return { ...(await finish(store, state, now(), status)), watermark: importedTo };
+      : unreadable.length > 0
+        ? 'completed-forest-errors'
+        : state.counts.errors > 0
+          ? 'completed-export-errors'
+          : 'success';
+    const message = unreadable.length > 0 ? unreadable.join(' ') : undefined;
+    return {
+      ...(await finish(store, state, now(), status, message, source)),
+      ...(importedTo === undefined ? {} : { watermark: importedTo }),
+    };
   } catch (error) {
     if (error instanceof StopRequestedError) {
       reporter.warning('The cycle was stopped on request after the batch in flight; the next cycle resumes from the last recorded watermark.');
-      return await finish(store, state, now(), 'stopped-by-request', error.message);
+      return await finish(store, state, now(), 'stopped-by-request', error.message, source);
     }
     // A directory, service or store out of reach is the original's stopped-server-down; anything else failed.
     await finish(store, state, now(), isTransient(error) ? 'stopped-server-down' : 'failed', error instanceof Error ? error.message : String(error));
     throw error;
   }
+}
+
+/** The queued retries a cycle takes on: an object run, only its own objects' (the others wait for a cycle that reads them). */
+async function retriesTakenOn(store: StateStore, options: CycleOptions): Promise<string[]> {
+  if (options.mode !== 'object') return store.listRetries(RETRIES_PER_CYCLE);
+  const objects = new Set(options.objects);
+  return (await wholeRetryQueue(store)).filter((anchor) => objects.has(anchor));
 }
 
 /** The retries this cycle took on leave the queue, unless they failed again, wait for a member or for their UPN. */
@@ -191,7 +230,31 @@ function reportSummaries(state: CycleState): void {
     state.reporter.warning(`… and ${state.notices.length - shown.length} more such notices (run with verbose output to see them all).`);
 }
 
-async function finish(store: StateStore, state: CycleState, endedAt: Date, status: RunStatus, message?: string): Promise<CycleResult> {
+/** The parts (forests) that could not be read this cycle, each said by name, with why: the run's message. */
+function unreadableParts(source: DirectorySource): string[] {
+  return (source.parts?.outcomes() ?? [])
+    .filter((part) => part.problem !== undefined)
+    .map((part) => `${part.name} could not be read [${part.problem!.code}]: ${part.problem!.message} Its objects were left as they are.`);
+}
+
+function partResults(state: CycleState, source: DirectorySource | undefined): PartResult[] | undefined {
+  return source?.parts?.outcomes().map((part) => ({
+    name: part.name,
+    status: part.problem === undefined ? 'read' : 'unreadable',
+    error: part.problem === undefined ? null : { code: part.problem.code, message: part.problem.message },
+    counts: { ...(state.countsByPart.get(part.name) ?? emptyCounts()) },
+    notices: [...part.notices],
+  }));
+}
+
+async function finish(
+  store: StateStore,
+  state: CycleState,
+  endedAt: Date,
+  status: RunStatus,
+  message?: string,
+  source?: DirectorySource,
+): Promise<CycleResult> {
   const counts = { ...state.counts };
   if (state.errors.length > 0) await store.recordObjectErrors(state.runId, state.errors);
   const notes = [
@@ -216,7 +279,9 @@ async function finish(store: StateStore, state: CycleState, endedAt: Date, statu
   ];
   if (notes.length > 0) await store.recordObjectChanges(state.runId, notes);
   await store.finishRun(state.runId, status, counts, endedAt, message);
+  const parts = partResults(state, source);
   return {
+    ...(parts ? { parts } : {}),
     runId: state.runId,
     mode: state.runMode,
     status,

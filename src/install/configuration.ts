@@ -25,6 +25,22 @@ const activeDirectorySchema = z.object({
    * lists the scope to find deletions when it does not, or when this was never checked (null).
    */
   deletionVisibility: z.object({ visible: z.boolean(), checkedAt: z.string(), detail: z.string() }).nullable().default(null),
+  /** The forest's DNS root, as configure (or forest add) read it; null in configurations saved before forests had names. */
+  forestName: z.string().min(1).nullish(),
+});
+
+const scopeSchema = z.object({
+  includeOus: z.array(z.string().min(1)),
+  excludeOus: z.array(z.string().min(1)),
+  attributeFilter: z.string().min(1).nullable(),
+});
+
+/** A forest besides the first (forest add): read with its own account, over its own scope, into the same tenant. */
+const forestSchema = z.object({
+  /** Its DNS root (fabrikam.example.test): its name, and the suffix of its objects' DNs. */
+  name: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a DNS name in lower case, such as fabrikam.example.com'),
+  activeDirectory: activeDirectorySchema,
+  scope: scopeSchema,
 });
 
 const cloudSchema = z.object({
@@ -47,11 +63,9 @@ export const configurationSchema = z.object({
   schemaVersion: z.literal(1),
   activeDirectory: activeDirectorySchema.nullable(),
   cloud: cloudSchema.nullable(),
-  scope: z.object({
-    includeOus: z.array(z.string().min(1)),
-    excludeOus: z.array(z.string().min(1)),
-    attributeFilter: z.string().min(1).nullable(),
-  }),
+  scope: scopeSchema,
+  /** The forests besides the first (activeDirectory and scope above), each synchronised into the same tenant. */
+  forests: z.array(forestSchema).default([]),
   features: z.object({
     hybridDeployment: z.boolean(),
     passwordSync: z.literal(false, { error: 'password sync cannot be enabled: no public Graph API accepts password hashes' }),
@@ -95,6 +109,7 @@ export const configurationSchema = z.object({
 export type Configuration = z.infer<typeof configurationSchema>;
 export type ActiveDirectoryConfiguration = z.infer<typeof activeDirectorySchema>;
 export type CloudConfiguration = z.infer<typeof cloudSchema>;
+export type ForestConfiguration = z.infer<typeof forestSchema>;
 
 /** What a fresh installation starts with: the original's defaults (3-hour cycle, deletes guarded at 500). */
 export function defaultConfiguration(): Configuration {
@@ -103,6 +118,7 @@ export function defaultConfiguration(): Configuration {
     activeDirectory: null,
     cloud: null,
     scope: { includeOus: [], excludeOus: [], attributeFilter: null },
+    forests: [],
     features: { hybridDeployment: false, passwordSync: false },
     deletionThreshold: { enabled: true, threshold: 500, sharePercent: DEFAULT_SHARE_PERCENT },
     matching: { softMatch: 'smtp-then-upn' },

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
-import { type Configuration, configurationSchema, defaultConfiguration } from './configuration.ts';
+import { type ActiveDirectoryConfiguration, type Configuration, configurationSchema, defaultConfiguration } from './configuration.ts';
 
 const FORMAT = 'dirsync-settings';
 const FORMAT_VERSION = 1;
@@ -42,18 +42,27 @@ const documentSchema = z.object({
 
 /** The configuration's settings, less what belongs to this installation alone. */
 export function settingsOf(configuration: Configuration, secrets: SecretsStored, productVersion: string): SettingsDocument {
-  const { schemaVersion: _schema, staging: _role, activeDirectory, cloud, ...shared } = configuration;
+  const { schemaVersion: _schema, staging: _role, activeDirectory, cloud, forests, ...shared } = configuration;
   const settings: Record<string, unknown> = { ...shared };
-  if (activeDirectory) {
-    const { serviceAccount, deletionVisibility: _probed, bindUser, ...directory } = activeDirectory;
-    // With the AAD_ account each installation has its own; without it, the account AD is read with is a setting.
-    settings.activeDirectory = { ...directory, serviceAccount: serviceAccount !== null, ...(serviceAccount ? {} : { bindUser }) };
-  } else settings.activeDirectory = null;
+  settings.activeDirectory = activeDirectory ? directorySettings(activeDirectory) : null;
+  // The other forests likewise; their passwords, like the first's, are entered again (forest add on the standby).
+  if (forests.length > 0) settings.forests = forests.map((forest) => ({ ...forest, activeDirectory: directorySettings(forest.activeDirectory) }));
   if (cloud) {
     const { sourceAnchorProperty: _resolved, ...application } = cloud;
     settings.cloud = application;
   } else settings.cloud = null;
   return { exportedBy: productVersion, secrets, settings };
+}
+
+/** With the AAD_ account each installation has its own; without it, the account AD is read with is a setting. */
+function directorySettings(activeDirectory: ActiveDirectoryConfiguration): Record<string, unknown> {
+  const { serviceAccount, deletionVisibility: _probed, forestName: _resolved, bindUser, ...directory } = activeDirectory;
+  return { ...directory, serviceAccount: serviceAccount !== null, ...(serviceAccount ? {} : { bindUser }) };
+}
+
+/** configure (forest add) replaces the whole section with what it checked: the account here only has to be a name. */
+function directoryFrom({ serviceAccount: _own, bindUser, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  return { ...rest, bindUser: bindUser ?? 'AAD_ service account', serviceAccount: null, deletionVisibility: null };
 }
 
 /** The file's text: keys sorted at every level, lists of names sorted, two-space indents, a final newline. */
@@ -80,23 +89,18 @@ export function parseSettings(text: string, file: string): SettingsDocument {
  * configure finds out again for itself left empty (the AAD_ account, the deletion probe, the group anchor property).
  */
 export function configurationFrom(document: SettingsDocument, file: string): Configuration {
-  const { activeDirectory, cloud, ...shared } = document.settings as {
+  const { activeDirectory, cloud, forests, ...shared } = document.settings as {
     activeDirectory?: Record<string, unknown> | null;
     cloud?: Record<string, unknown> | null;
+    forests?: { activeDirectory?: Record<string, unknown> }[];
   };
-  const directory = activeDirectory
-    ? // configure replaces the whole section with what it checked: the account here only has to be a name.
-      (({ serviceAccount: _own, bindUser, ...rest }) => ({
-        ...rest,
-        bindUser: bindUser ?? 'AAD_ service account',
-        serviceAccount: null,
-        deletionVisibility: null,
-      }))(activeDirectory)
-    : null;
   const candidate = {
     ...defaultConfiguration(),
     ...shared,
-    activeDirectory: directory,
+    activeDirectory: activeDirectory ? directoryFrom(activeDirectory) : null,
+    forests: (Array.isArray(forests) ? forests : []).map((forest) =>
+      forest?.activeDirectory ? { ...forest, activeDirectory: directoryFrom(forest.activeDirectory) } : forest,
+    ),
     cloud: cloud ? { ...cloud, sourceAnchorProperty: null } : null,
     schemaVersion: 1,
     staging: true,

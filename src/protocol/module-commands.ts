@@ -4,6 +4,7 @@
 import { isSea } from 'node:sea';
 import { configure, configureParameters } from '../use-cases/configure.ts';
 import { deletionThresholdParameters, setDeletionThreshold } from '../use-cases/deletion-threshold.ts';
+import { explain, explainParameters } from '../use-cases/explain.ts';
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { getConfiguration, getConfigurationParameters } from '../use-cases/get-configuration.ts';
 import { install, installParameters } from '../use-cases/install.ts';
@@ -21,6 +22,9 @@ import { runService, serviceParameters } from '../use-cases/service.ts';
 import { status, statusParameters } from '../use-cases/status.ts';
 import { sync, syncParameters } from '../use-cases/sync.ts';
 import { uninstall, uninstallParameters } from '../use-cases/uninstall.ts';
+import { addForest, forestAddParameters } from '../use-cases/forest-add.ts';
+import { forestListParameters, listForests } from '../use-cases/forest-list.ts';
+import { forestRemoveParameters, removeForest } from '../use-cases/forest-remove.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { type CommandHandler, type Outcomes, registerCommand } from './command-registry.ts';
 import { PROTOCOL_VERSION } from './module-contract.ts';
@@ -73,6 +77,7 @@ const commands: Record<string, { handler: CommandHandler; outcomes?: Outcomes }>
     outcomes: { [ExitCode.completedWithExportErrors]: 'Readiness.errors-found' },
   },
   report: { handler: (parameters, _secrets, output) => report(parseParameters(reportParameters, parameters), output) },
+  explain: { handler: (parameters, _secrets, output) => explain(parseParameters(explainParameters, parameters), output) },
   'deletion-threshold': {
     handler: (parameters, _secrets, output) => setDeletionThreshold(parseParameters(deletionThresholdParameters, parameters), output),
   },
@@ -95,6 +100,15 @@ const commands: Record<string, { handler: CommandHandler; outcomes?: Outcomes }>
   },
   'settings-compare': {
     handler: (parameters, _secrets, output) => compareSettingsCommand(parseParameters(settingsFileParameters, parameters), output),
+  },
+  'forest-add': {
+    handler: (parameters, secrets, output) => addForest(parseParameters(forestAddParameters, parameters), parseSuppliedSecrets(secrets), output),
+  },
+  'forest-list': { handler: (parameters, _secrets, output) => listForests(parseParameters(forestListParameters, parameters), output) },
+  // Exit 4: the forest's objects would be deleted and the deletes were not accepted; 3: its removal run had export errors.
+  'forest-remove': {
+    handler: (parameters, _secrets, output, signal) => removeForest(parseParameters(forestRemoveParameters, parameters), output, signal),
+    outcomes: { ...RUN_OUTCOMES, [ExitCode.stoppedByDeletionThreshold]: 'Forest.deletes-not-accepted' },
   },
   'mapping-get': { handler: (parameters, _secrets, output) => getMapping(parseParameters(mappingGetParameters, parameters), output) },
   // --preview ends with a preview run.

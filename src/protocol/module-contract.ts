@@ -32,12 +32,15 @@ const RUN_MODES: Record<RunHistoryMode, true> = {
   full: true,
   delta: true,
   restore: true,
+  object: true,
   'preview-full': true,
   'preview-delta': true,
   'preview-restore': true,
+  'preview-object': true,
   'standby-full': true,
   'standby-delta': true,
   'standby-restore': true,
+  'standby-object': true,
 };
 
 /** The executable's first line on every request: which protocol it speaks, so that the module can refuse another. */

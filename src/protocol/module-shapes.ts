@@ -24,9 +24,16 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   revertedChanges: 'DirSync.CloudChange',
   drift: 'DirSync.CloudChange',
   differences: 'DirSync.SettingsDifference',
+  attributes: 'DirSync.ExplainedAttribute',
+  nextCycle: 'DirSync.GraphRequest',
+  history: 'DirSync.ObjectHistoryEntry',
+  forests: 'DirSync.ForestRun',
   entries: 'DirSync.AttributeMappingEntry',
   targets: 'DirSync.MappedValue',
 };
+
+/** Values that are another system's data (a Graph request's body): kept as they are, names and all. */
+const VERBATIM_PROPERTIES: ReadonlySet<string> = new Set(['body']);
 
 export function propertyName(name: string): string {
   return PROPERTY_NAMES[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
@@ -34,7 +41,7 @@ export function propertyName(name: string): string {
 
 /** The result as the module writes it to the pipeline, under the result's own type name. */
 export function toModuleShape(result: CommandResult): TypedObject {
-  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(result.properties) : result.properties;
+  const properties = result.typeName === 'DirSync.SyncRun' ? flattenCounts(forestsSideBySide(result.properties)) : result.properties;
   return new TypedObject(result.typeName, shapeProperties(properties));
 }
 
@@ -60,12 +67,43 @@ function flattenCounts(properties: Record<string, unknown>): Record<string, unkn
   };
 }
 
+/** A run's forests (keyed by name in --json) become a list, one DirSync.ForestRun per forest with its counts flat. */
+function forestsSideBySide(properties: Record<string, unknown>): Record<string, unknown> {
+  const { forests } = properties;
+  if (!isPlainObject(forests)) return properties;
+  return {
+    ...properties,
+    forests: Object.entries(forests).map(([name, forest]) => {
+      const { status, counts, error, notices } = forest as {
+        status: string;
+        counts: Record<string, unknown>;
+        error?: { code: string; message: string };
+        notices?: string[];
+      };
+      const { errors: errorCount, ...otherCounts } = counts;
+      return {
+        name,
+        status,
+        ...otherCounts,
+        errorCount,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        notices: notices ?? [],
+      };
+    }),
+  };
+}
+
 function shapeProperties(properties: Record<string, unknown>): Record<string, unknown> {
   const shaped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(properties)) {
     const itemTypeName = ITEM_TYPE_NAMES[name];
     shaped[propertyName(name)] =
-      itemTypeName !== undefined && Array.isArray(value) ? value.map((item) => shapeItem(itemTypeName, item)) : shapeValue(value);
+      itemTypeName !== undefined && Array.isArray(value)
+        ? value.map((item) => shapeItem(itemTypeName, item))
+        : VERBATIM_PROPERTIES.has(name)
+          ? value
+          : shapeValue(value);
   }
   return shaped;
 }

@@ -53,6 +53,8 @@ const STYLE = `
   .status-good { color: #1b5e20; font-weight: 600; }
   del { color: #b71c1c; } ins { color: #1b5e20; text-decoration: none; }
   .empty { color: #666; font-style: italic; }
+  tr.drift td { background: #fff4e5; }
+  code.explain { display: block; color: #555; font-size: .8rem; user-select: all; }
 `;
 
 export function page(title: string, body: Html): string {
@@ -61,6 +63,12 @@ export function page(title: string, body: Html): string {
 
 export function card(label: string, value: number | string, tone: 'bad' | 'warn' | 'good' | '' = ''): Html {
   return html`<div class="card ${tone}" data-card="${label}"><span class="number">${value}</span>${label}</div>`;
+}
+
+/** A value as a page shows it: text as it is, anything else as JSON, nothing as "(none)". */
+export function shownValue(value: unknown): string {
+  if (value === null || value === undefined) return '(none)';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** A table, or a line saying there is nothing to show. */

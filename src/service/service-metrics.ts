@@ -46,6 +46,10 @@ export class ServiceMetrics {
   readonly #budgetUse: Gauge;
   readonly #notifications: Counter<'channel' | 'outcome'>;
   readonly #notificationsPending: Gauge;
+  readonly #forestReadable: Gauge<'forest'>;
+  readonly #forestObjects: Counter<'forest' | 'change'>;
+  /** The forests the last cycle could not read (health names them). */
+  #unreadForests: string[] = [];
 
   constructor(options: { intervalMinutes: number; writeBudget: WriteBudgetLimits; standby?: boolean; now?: Date }) {
     this.#intervalMinutes = options.intervalMinutes;
@@ -113,6 +117,18 @@ export class ServiceMetrics {
       help: '1 when the installation is a standby (staging mode): its cycles plan and send nothing to Entra ID.',
       registers,
     }).set(options.standby ? 1 : 0);
+    this.#forestReadable = new Gauge({
+      name: 'dirsync_forest_readable',
+      help: 'Several forests: 1 when the last cycle read the forest, 0 when it could not (its objects were left as they were).',
+      labelNames: ['forest'],
+      registers,
+    });
+    this.#forestObjects = new Counter({
+      name: 'dirsync_forest_objects_total',
+      help: 'Several forests: cloud objects added, updated and deleted, by forest.',
+      labelNames: ['forest', 'change'],
+      registers,
+    });
     new Gauge({ name: 'dirsync_graph_write_budget_writes', help: 'The configured write budget: writes per window.', registers }).set(
       options.writeBudget.writes,
     );
@@ -174,6 +190,11 @@ export class ServiceMetrics {
     this.#withheld.set(run.withheld.length);
     for (const change of ['added', 'updated', 'deleted', 'reverted', 'restored'] as const) this.#objects.inc({ change }, run.counts[change]);
     for (const error of run.errors) this.#objectErrors.inc({ code: error.code });
+    this.#unreadForests = (run.parts ?? []).filter((forest) => forest.status === 'unreadable').map((forest) => forest.name);
+    for (const forest of run.parts ?? []) {
+      this.#forestReadable.set({ forest: forest.name }, forest.status === 'read' ? 1 : 0);
+      for (const change of ['added', 'updated', 'deleted'] as const) this.#forestObjects.inc({ forest: forest.name, change }, forest.counts[change]);
+    }
     if (isCompleted(run.status)) this.#setLastSuccess(run.endedAt);
   }
 
@@ -194,9 +215,11 @@ export class ServiceMetrics {
     const failed = this.#lastRunStatus === 'failed' || this.#lastRunStatus === 'stopped-server-down';
     const problem = failed
       ? `the last cycle ended ${this.#lastRunStatus}`
-      : overdue
-        ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)`
-        : null;
+      : this.#lastRunStatus === 'completed-forest-errors'
+        ? `the last cycle could not read ${this.#unreadForests.join(', ') || 'a forest'}`
+        : overdue
+          ? `no cycle has completed for more than two intervals (${2 * this.#intervalMinutes} minutes)`
+          : null;
     return {
       healthy: problem === null,
       problem,

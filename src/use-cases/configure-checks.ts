@@ -5,6 +5,7 @@ import type { Reporter } from '../core/reporter.ts';
 import { openDirectoryConnection, type DirectoryClient } from '../connectors/ad/connection.ts';
 import { ensureExchangeSchema, ensureOusExist } from '../connectors/ad/directory-checks.ts';
 import { probeDeletionVisibility } from '../connectors/ad/deletion-visibility-probe.ts';
+import { readForestName } from '../connectors/ad/root-dse.ts';
 import { DirectoryScope } from '../connectors/ad/scope.ts';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
 import { connectToEntra } from '../connectors/entra/connection.ts';
@@ -56,6 +57,7 @@ export async function checkActiveDirectory(
     openDirectoryConnection({ ...connection, bindDn: settings.adminUser, password: settings.adminPassword }),
   );
   try {
+    const forestName = await readForestName(admin);
     const scope = new DirectoryScope({
       includeOus: settings.scope.includeOus,
       excludeOus: settings.scope.excludeOus,
@@ -91,6 +93,7 @@ export async function checkActiveDirectory(
           allowPlainLdap: settings.allowPlainLdap,
           serviceAccount: null,
           deletionVisibility,
+          forestName,
         },
         password: settings.adminPassword,
       };
@@ -115,6 +118,7 @@ export async function checkActiveDirectory(
         allowPlainLdap: settings.allowPlainLdap,
         serviceAccount: { objectGuid: account.objectGuid, samAccountName: account.samAccountName, dn: account.dn },
         deletionVisibility,
+        forestName,
       },
       password: account.password,
     };

@@ -157,7 +157,7 @@ export async function configure(
   if (parameters.syncNow) {
     output.verbose('Starting the first synchronization (--sync-now).');
     const run = await runInstallationCycle(installation.path, { full: true, preview: false, acceptDeletes: false }, output, signal);
-    output.result(syncRunResult(run, run.errors, { withheld: run.withheld }));
+    output.result(syncRunResult(run, run.errors, { withheld: run.withheld, forests: run.parts }));
     return exitCodeOfRun(run.status);
   }
   return ExitCode.success;

@@ -74,6 +74,8 @@ export function configurationResult(
       syncIntervalMinutes: configuration.schedule.intervalMinutes,
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
       staging: configuration.staging,
+      /** Every forest's name, the first one first (forest list has the details). */
+      forests: [...(ad?.forestName ? [ad.forestName] : []), ...configuration.forests.map((forest) => forest.name)],
       cloudDrift: configuration.cloudDrift,
       notifySmtp: smtp ? `${smtp.host.includes(':') ? `[${smtp.host}]` : smtp.host}:${smtp.port}${smtp.startTls ? ' (STARTTLS)' : ''}` : null,
       notifyFrom: smtp?.from ?? null,

@@ -2,7 +2,7 @@
 // as a cycle reads it (the reading account, the scope, the mapping's attributes): each target's value as it would be
 // sent to Graph, or why the object fails on it. Registers and writes nothing in the tenant (its session is a preview's).
 import * as z from 'zod';
-import type { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { evaluateTargets, notExportableReason, sourceAttributes } from '../engine/mapping.ts';
 import { directoryExtensions } from '../engine/mapping/attribute-mapping.ts';
@@ -43,10 +43,10 @@ export async function testMapping(parameters: MappingTestParameters, output: Com
 }
 
 /** The object at `dn` as a cycle would import it; Mapping.object-not-synchronized when it is not one DirSync synchronizes. */
-async function readObject(source: ActiveDirectorySource, dn: string): Promise<SourceObject> {
-  const anchor = await source.anchorAt(dn);
-  if (anchor !== undefined) {
-    for await (const change of source.readObjects([anchor])) if (change.op === 'upsert') return change.object;
+async function readObject(source: ObjectDirectory, dn: string): Promise<SourceObject> {
+  const found = await source.findObject({ dn });
+  if (found.found) {
+    for await (const change of source.readObjects([found.anchor])) if (change.op === 'upsert') return change.object;
   }
   throw new DirSyncError('Mapping.object-not-synchronized', `${dn} is not an object DirSync synchronizes (not found, out of scope, or excluded)`, {
     target: dn,

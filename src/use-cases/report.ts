@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { DirSyncError } from '../core/errors.ts';
 import { errorCatalogue } from '../core/error-catalogue.ts';
 import { Installation } from '../install/installation.ts';
+import { readForestRuns } from '../install/forest-runs.ts';
 import { readReadinessSummary } from '../install/readiness-summary.ts';
 import { runPage } from '../report/run-page.ts';
 import { DEFAULT_RETAINED_RUNS, type DirSyncStore } from '../store/store.ts';
@@ -59,6 +60,11 @@ export async function report(parameters: ReportParameters, output: CommandOutput
   }
 }
 
+/** A path as one POSIX shell word: as it is when plain, else in single quotes (an inner one closed, escaped, reopened). */
+function shellQuoted(path: string): string {
+  return /^[\w./:\\-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
 /** A recorded run as its report page, from what the store kept of it (the notifications attach it too). */
 export async function runReport(
   installation: Installation,
@@ -67,7 +73,14 @@ export async function runReport(
 ): Promise<{ html: string; changes: ObjectChange[]; deleted: DeletedObject[]; errors: ObjectError[] }> {
   const [changes, deleted, errors] = await Promise.all([store.getObjectChanges(run.id), store.getDeletedObjects(run.id), store.getRunErrors(run.id)]);
   const readiness = await readReadinessSummary(installation);
-  return { html: runPage({ run, changes, deleted, errors, actionFor, ...(readiness ? { readiness } : {}) }), changes, deleted, errors };
+  const explainCommand = (anchor: string) => `dirsync explain --path ${shellQuoted(installation.path)} --anchor ${anchor}`;
+  const forests = (await readForestRuns(installation)).get(run.id);
+  return {
+    html: runPage({ run, changes, deleted, errors, actionFor, explainCommand, ...(readiness ? { readiness } : {}), ...(forests ? { forests } : {}) }),
+    changes,
+    deleted,
+    errors,
+  };
 }
 
 function actionFor(code: string): string {

@@ -1,5 +1,5 @@
 // A synchronization run as scripts see it: the --json contract of sync and status, PSTypeName DirSync.SyncRun.
-import type { DriftEntry, PlannedOperation, UpnClash, WithheldDelete } from '../engine/sync-cycle.ts';
+import type { DriftEntry, PartResult, PlannedOperation, UpnClash, WithheldDelete } from '../engine/sync-cycle.ts';
 import type { ObjectError, RunCounts, RunHistoryMode, RunStatus } from '../engine/state-store.ts';
 import type { CommandResult } from './output.ts';
 
@@ -22,6 +22,8 @@ export function syncRunResult(
     upnClashes?: readonly UpnClash[];
     reverted?: readonly DriftEntry[];
     drift?: readonly DriftEntry[];
+    /** An installation with several forests: how each went. */
+    forests?: readonly PartResult[] | undefined;
   } = {},
 ): CommandResult {
   return {
@@ -41,6 +43,7 @@ export function syncRunResult(
         : {}),
       ...(details.reverted && details.reverted.length > 0 ? { reverted: details.reverted.map(driftShape) } : {}),
       ...(details.drift && details.drift.length > 0 ? { drift: details.drift.map(driftShape) } : {}),
+      ...(details.forests ? { forests: forestsShape(details.forests) } : {}),
       ...(details.plan ? { plan: details.plan.map(({ operation: _sent, ...listed }) => ({ ...listed })) } : {}),
     },
   };
@@ -49,4 +52,19 @@ export function syncRunResult(
 /** A cloud change as scripts see it: the property, what the cloud held, what AD says. */
 function driftShape(entry: DriftEntry) {
   return { dn: entry.dn, anchor: entry.anchor, attribute: entry.attribute, cloudValue: entry.cloudValue, adValue: entry.adValue };
+}
+
+/** Forests side by side, keyed by name: `{"fabrikam.example.test": {"status", "counts", "error"?, "notices"?}}`. */
+function forestsShape(forests: readonly PartResult[]): Record<string, unknown> {
+  return Object.fromEntries(
+    forests.map((forest) => [
+      forest.name,
+      {
+        status: forest.status,
+        counts: { ...forest.counts },
+        ...(forest.error ? { error: { ...forest.error } } : {}),
+        ...(forest.notices.length > 0 ? { notices: [...forest.notices] } : {}),
+      },
+    ]),
+  );
 }

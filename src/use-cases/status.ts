@@ -1,5 +1,6 @@
 // status: "is a sync running and what did the last one do?" — the last runs, newest first, with their errors.
 import * as z from 'zod';
+import { readForestRuns } from '../install/forest-runs.ts';
 import { Installation } from '../install/installation.ts';
 import { runningSync } from '../install/run-lock.ts';
 import { openInstalledStore } from '../wiring/installed-store.ts';
@@ -20,6 +21,7 @@ export async function status(parameters: StatusParameters, output: CommandOutput
   const store = await openInstalledStore(installation);
   try {
     const runs = await store.listRuns(parameters.last);
+    const forests = await readForestRuns(installation);
     if (runs.length === 0) output.warning(`No synchronization has run yet in ${installation.path}.`);
     for (const { id, ...run } of runs) {
       const changes = await store.getObjectChanges(id);
@@ -45,7 +47,12 @@ export async function status(parameters: StatusParameters, output: CommandOutput
           placeholder: String(change.attributes[0]?.new),
         }));
       output.result(
-        syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), { upnClashes, reverted: driftOf('reverted'), drift: driftOf('drift') }),
+        syncRunResult({ runId: id, ...run }, await store.getRunErrors(id), {
+          upnClashes,
+          reverted: driftOf('reverted'),
+          drift: driftOf('drift'),
+          forests: forests.get(id),
+        }),
       );
     }
   } finally {

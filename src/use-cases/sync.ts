@@ -1,6 +1,6 @@
 // sync: one synchronization cycle (Start-OnlineCoexistenceSync). Delta by default, full with --full or when no
 // watermark exists; --preview plans and writes nothing (--save-plan keeps that plan for approval); --apply-plan sends
-// an approved plan exactly (sync-plans.ts).
+// an approved plan exactly (sync-plans.ts); --object takes one object through the cycle now (sync-object.ts).
 import * as z from 'zod';
 import type { CycleResult } from '../engine/sync-cycle.ts';
 import { runInstallationCycle, type CycleObserver } from '../wiring/cycle.ts';
@@ -9,6 +9,7 @@ import { exitCodeOfRun } from './exit-codes.ts';
 import { type CycleOutcome, type NotificationReport, notifyAfterCycle } from './notifications/after-cycle.ts';
 import type { CommandOutput } from './output.ts';
 import { syncRunResult } from './run-result.ts';
+import { syncObject } from './sync-object.ts';
 
 export const syncParameters = z
   .object({
@@ -20,6 +21,8 @@ export const syncParameters = z
     savePlan: z.string().min(1).optional(),
     /** Apply the approved plan in this file, exactly, or nothing. */
     applyPlan: z.string().min(1).optional(),
+    /** Only this object (DN, UPN, anchor or cloud id), with its memberships and manager reference. */
+    object: z.string().min(1).optional(),
   })
   .refine((parameters) => parameters.savePlan === undefined || parameters.preview, {
     message: '--save-plan needs --preview (-WhatIf): a plan is what a preview computes',
@@ -28,7 +31,11 @@ export const syncParameters = z
   .refine(
     (parameters) => parameters.applyPlan === undefined || !(parameters.preview || parameters.full || parameters.acceptDeletes || parameters.savePlan),
     { message: '--apply-plan takes no --preview, --full, --accept-deletes or --save-plan: the plan decides', path: ['applyPlan'] },
-  );
+  )
+  .refine((parameters) => parameters.object === undefined || !(parameters.full || parameters.savePlan || parameters.applyPlan), {
+    message: '--object takes no --full, --save-plan or --apply-plan: it reads that one object, as it is now',
+    path: ['object'],
+  });
 export type SyncParameters = z.infer<typeof syncParameters>;
 
 export async function sync(parameters: SyncParameters, output: CommandOutput, signal?: AbortSignal): Promise<number> {
@@ -47,6 +54,13 @@ export async function syncOnce(
   signal?: AbortSignal,
   observer?: SyncObserver,
 ): Promise<{ exitCode: number; run: CycleResult }> {
+  // One object, asked for by an administrator who watches it: its steps are the answer, and nobody is notified.
+  if (parameters.object !== undefined) {
+    const { run, object, steps } = await syncObject({ ...parameters, object: parameters.object }, output, signal);
+    const result = syncRunResult(run, run.errors, { plan: run.plan, withheld: run.withheld, upnClashes: run.upnClashes });
+    output.result({ ...result, properties: { ...result.properties, object, steps } });
+    return { exitCode: exitCodeOfRun(run.status), run };
+  }
   const attemptedAt = new Date();
   // A preview changes nothing and is nobody's alarm: only real cycles (live, standby, approved plans) notify.
   const notify = async (outcome: CycleOutcome) => {
@@ -73,6 +87,7 @@ export async function syncOnce(
       upnClashes: run.upnClashes,
       reverted: run.reverted,
       drift: run.drift,
+      forests: run.parts,
     }),
   );
   await notify({ run });

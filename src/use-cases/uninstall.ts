@@ -60,6 +60,13 @@ export async function uninstall(parameters: UninstallParameters, secrets: Suppli
         `The service account ${account.samAccountName} (${account.dn}) still exists in Active Directory, with its replication right. Remove it with uninstall --remove-service-account (Uninstall-OnlineCoexistenceTool -RemoveServiceAccount), or delete it there.`,
       );
     }
+    for (const forest of configuration.forests) {
+      const other = forest.activeDirectory.serviceAccount;
+      if (other)
+        output.warning(
+          `The service account ${other.samAccountName} (${other.dn}) of the forest ${forest.name} still exists there, with its replication right: delete it in that forest.`,
+        );
+    }
     if (manifest.store.kind === 'sqlserver') {
       output.warning(
         `The SQL Server database ${manifest.store.database} on ${manifest.store.server} is left in place; drop it there if it is no longer needed.`,

@@ -6,6 +6,7 @@ import { ActiveDirectorySource } from '../connectors/ad/active-directory-source.
 import type { DirectoryConnectionOptions } from '../connectors/ad/connection.ts';
 import type { ScopeOptions } from '../connectors/ad/scope.ts';
 import { CloudDirectory } from '../connectors/entra/cloud-directory.ts';
+import { CloudObjectReads } from '../connectors/entra/cloud-object-reads.ts';
 import { connectToEntra, type EntraConnection, type EntraConnectionSettings } from '../connectors/entra/connection.ts';
 import { Exporter } from '../connectors/entra/exporter.ts';
 import type { GraphCounters } from '../connectors/entra/graph-counters.ts';
@@ -22,7 +23,9 @@ import { configurationRequired } from './configuration-required.ts';
 /** The Entra side of a run: cloud reads, the exporter, and the session's counters (the service's metrics read them live). */
 export interface CloudConnection {
   target: CloudDirectory & CloudTarget;
-  exporter: OperationSink;
+  exporter: Exporter & OperationSink;
+  /** One object's reads (explain). */
+  reads: CloudObjectReads;
   graphCounters: GraphCounters;
   close(): void;
 }
@@ -58,8 +61,13 @@ export function openDirectorySource(
     ...adSettings(ad, secrets, options.installationPath),
     scope: scopeOptions(configuration.scope),
     output: options.reporter,
-    attributes: [...sourceAttributes(attributeMappingOf(configuration)), ...(options.alsoRead ?? [])],
+    attributes: readByTheEngine(configuration, options.alsoRead),
   });
+}
+
+/** The AD attributes an import asks for besides the connector's own: the attribute mapping's, and a use case's own. */
+export function readByTheEngine(configuration: Configuration, alsoRead: readonly string[] = []): string[] {
+  return [...sourceAttributes(attributeMappingOf(configuration)), ...alsoRead];
 }
 
 /**
@@ -111,6 +119,7 @@ export async function connectCloud(
     return {
       target,
       exporter: new Exporter(entra.session, { sourceAnchorProperty }),
+      reads: new CloudObjectReads(entra.session, sourceAnchorProperty),
       graphCounters: entra.session.counters,
       close: () => entra.close(),
     };

@@ -6,11 +6,14 @@ import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { CloudOperation } from '../engine/operations.ts';
 import { resolveRunMode, type RunMode, type RunParts } from '../engine/run-mode.ts';
-import type { CustomMapping } from '../engine/mapping/attribute-mapping.ts';
 import { runSyncCycle, type CycleOptions, type CycleResult } from '../engine/sync-cycle.ts';
 import type { Configuration } from '../install/configuration.ts';
+import { recordForestRun } from '../install/forest-runs.ts';
 import { Installation } from '../install/installation.ts';
+import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
+import type { CustomMapping } from '../engine/mapping/attribute-mapping.ts';
 import { attributeMappingOf } from './attribute-mapping.ts';
+import { deltaDeletionsOf } from './forests.ts';
 import { withInstallation, type InstallationContext } from './installation-context.ts';
 
 export interface CycleRequest {
@@ -18,6 +21,10 @@ export interface CycleRequest {
   /** Plan and record nothing (sync --preview, -WhatIf). */
   preview: boolean;
   acceptDeletes: boolean;
+  /** Forests being removed (forest remove): read no more, their objects deleted in the cloud as out of scope. */
+  withdrawnForests?: readonly string[];
+  /** Only these objects (anchors), through the same phases (sync --object): no watermark moves. */
+  objects?: readonly string[];
   /** A candidate attribute mapping to run with instead of the stored one (its impact, before it is stored). */
   mapping?: CustomMapping | null;
 }
@@ -55,10 +62,8 @@ export async function runInstallationCycle(
   signal?: AbortSignal,
   observer?: CycleObserver,
 ): Promise<CycleResult> {
-  const configuration = await new Installation(path).readConfiguration();
-  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
-  if (runMode.kind === 'standby')
-    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  const runMode = await cycleRunMode(path, request, reporter);
+  const directory = { withdrawnForests: request.withdrawnForests ?? [] };
   const candidate = request.mapping;
   const amend = candidate === undefined ? undefined : (stored: Configuration) => ({ ...stored, attributeMapping: candidate });
   return withCycleContext(
@@ -69,8 +74,18 @@ export async function runInstallationCycle(
       observer?.connected(context.cloud.graphCounters);
       return runCycleIn(context, runMode, request, reporter, signal);
     },
+    directory,
     amend,
   );
+}
+
+/** The run mode of a cycle of this installation, as asked (a preview, or not) and as the installation allows. */
+export async function cycleRunMode(path: string, request: RunRequest, reporter: Reporter): Promise<RunParts> {
+  const configuration = await new Installation(path).readConfiguration();
+  const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
+  if (runMode.kind === 'standby')
+    reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
+  return runMode;
 }
 
 /**
@@ -82,20 +97,21 @@ export function withCycleContext<T>(
   runMode: RunParts,
   reporter: Reporter,
   work: (context: CycleContext) => Promise<T>,
+  directory: true | { withdrawnForests: readonly string[] } = true,
   amend?: (configuration: Configuration) => Configuration,
 ): Promise<T> {
-  return withInstallation(path, { lock: true, store: true, directory: true, cloud: runMode, ...(amend ? { amend } : {}) }, reporter, work);
+  return withInstallation(path, { lock: true, store: true, directory, cloud: runMode, ...(amend ? { amend } : {}) }, reporter, work);
 }
 
-/** One pass of the engine in an open context. */
-export function runCycleIn(
+/** One pass of the engine in an open context; with several forests, how each went is kept for status and the report. */
+export async function runCycleIn(
   context: CycleContext,
   runMode: RunParts,
   request: Omit<CycleRequest, 'preview'>,
   reporter: Reporter,
   signal?: AbortSignal,
 ): Promise<CycleResult> {
-  return runSyncCycle(cycleOptions(context.configuration, request, runMode), {
+  const result = await runSyncCycle(cycleOptions(context.configuration, request, runMode), {
     store: context.store,
     source: context.source,
     target: context.cloud.target,
@@ -103,17 +119,20 @@ export function runCycleIn(
     reporter,
     ...(signal ? { signal } : {}),
   });
+  if (result.parts) await recordForestRun(context.installation, result.runId, result.parts, DEFAULT_RETAINED_RUNS);
+  return result;
 }
 
 /** The engine's options for one cycle of this configuration. */
 export function cycleOptions(configuration: Configuration, request: Omit<CycleRequest, 'preview'>, runMode: RunParts): CycleOptions {
   return {
-    mode: request.full ? 'full' : 'delta',
+    mode: request.objects ? 'object' : request.full ? 'full' : 'delta',
+    ...(request.objects ? { objects: request.objects } : {}),
     runMode,
     acceptDeletes: request.acceptDeletes,
     deletionGuard: configuration.deletionThreshold,
     softMatch: configuration.matching.softMatch,
-    deltaDeletions: configuration.activeDirectory?.deletionVisibility?.visible ? 'tombstones' : 'listing',
+    deltaDeletions: deltaDeletionsOf(configuration),
     cloudDrift: configuration.cloudDrift,
     mapping: attributeMappingOf(configuration),
   };

@@ -4,7 +4,7 @@
 // session refuses every write, whatever the sink.
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
-import type { ActiveDirectorySource } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
 import type { RunParts } from '../engine/run-mode.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
@@ -13,20 +13,21 @@ import type { StoredSecrets } from '../install/secret-vault.ts';
 import type { DirSyncStore } from '../store/store.ts';
 import { configurationRequired } from './configuration-required.ts';
 import { connectCloud, openDirectorySource, type CloudConnection } from './connections.ts';
+import { openForests } from './forests.ts';
 import { openInstalledStore } from './installed-store.ts';
 
 export interface InstallationNeeds {
   /** Hold the installation's run lock (anything that writes the store or the cloud). */
   lock?: boolean;
   store?: boolean;
-  /** Read AD with the stored account. */
-  directory?: boolean;
-  /** Connect to the tenant; the session writes only if the run mode does. */
-  cloud?: RunParts;
+  /** Read AD with the stored account(s); `withdrawnForests`: forests being removed, read no more (forest remove). */
+  directory?: boolean | { withdrawnForests: readonly string[] };
   /** AD attributes to read besides the attribute mapping's (a use case's own rules'). */
   alsoRead?: readonly string[];
   /** The configuration as this use case should see it (a candidate attribute mapping to preview), never stored. */
   amend?: (configuration: Configuration) => Configuration;
+  /** Connect to the tenant; the session writes only if the run mode does. */
+  cloud?: RunParts;
 }
 
 interface BaseContext {
@@ -37,7 +38,7 @@ interface BaseContext {
 
 export type InstallationContext<Needs extends InstallationNeeds> = BaseContext &
   (Needs['store'] extends true ? { store: DirSyncStore } : unknown) &
-  (Needs['directory'] extends true ? { source: ActiveDirectorySource } : unknown) &
+  (Needs['directory'] extends true | { withdrawnForests: readonly string[] } ? { source: ObjectDirectory } : unknown) &
   (Needs['cloud'] extends RunParts ? { cloud: CloudConnection } : unknown);
 
 /**
@@ -86,11 +87,12 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
       context.cloud = cloud;
     }
     if (needs.directory) {
-      const source = openDirectorySource(configuration, secrets, {
-        reporter,
-        installationPath: installation.path,
-        ...(needs.alsoRead ? { alsoRead: needs.alsoRead } : {}),
-      });
+      const withdrawn = typeof needs.directory === 'object' ? needs.directory.withdrawnForests : [];
+      const reading = { reporter, installationPath: installation.path, ...(needs.alsoRead ? { alsoRead: needs.alsoRead } : {}) };
+      const source =
+        configuration.forests.length > 0 || withdrawn.length > 0
+          ? openForests(configuration, secrets, { ...reading, withdrawn })
+          : openDirectorySource(configuration, secrets, reading);
       closers.push(() => source.close());
       context.source = source;
     }

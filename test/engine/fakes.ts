@@ -37,6 +37,8 @@ export class ScriptedDirectory implements DirectorySource {
   hidden = new Set<string>();
   /** Objects that exist but are outside the scope. */
   outOfScope = new Map<string, SourceObject>();
+  /** Objects the account may not read by GUID either: a read answers "no such object" (Samba, an ancestor denies). */
+  unreadable = new Set<string>();
   private generation = 0;
   private lastListing: { dn: string; returned: number }[] | undefined;
 
@@ -78,10 +80,15 @@ export class ScriptedDirectory implements DirectorySource {
   private listed(): SourceObject[] {
     return [...this.objects.values()].filter((object) => !this.hidden.has(object.anchor));
   }
-  async *readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
+  async *readObjects(anchors: readonly string[], options: { memberOf?: boolean } = {}): AsyncIterable<ImportChange> {
     for (const anchor of anchors) {
-      const object = this.objects.get(anchor);
-      yield object ? { op: 'upsert', object } : { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
+      const object = this.unreadable.has(anchor) ? undefined : this.objects.get(anchor);
+      if (!object) {
+        yield { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
+        continue;
+      }
+      const memberOf = [...this.objects.values()].filter((candidate) => candidate.references.members?.includes(anchor)).map((group) => group.anchor);
+      yield { op: 'upsert', object: options.memberOf ? { ...object, references: { ...object.references, memberOf } } : object };
     }
   }
   deltaImport(): DirectoryImport {

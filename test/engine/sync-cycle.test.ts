@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
 import type { SourceObject } from '../../src/engine/model.ts';
+import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-drift.ts';
+import { forecastObjects } from '../../src/engine/object-forecast.ts';
 import type { OperationSink } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
@@ -721,6 +723,165 @@ describe('the sync cycle', () => {
       assert.equal((await store.listRuns(1))[0]!.mode, 'restore');
       const again = await restoreRun(bad.runId, { store, exporter: cloud, runMode: resolveRunMode({ kind: 'live' }), reporter: silentReporter });
       assert.deepEqual(again.skipped.sort(), ['GGGG', 'U0', 'U1'], 'what is back is left alone');
+    });
+  });
+
+  describe('an object run (sync --object, explain)', () => {
+    const objectRun = (anchors: string[], options: Partial<CycleOptions> = {}) => cycle({ mode: 'object', objects: anchors, ...options });
+    const sent = () => cloud.writes().map((operation) => `${operation.action} ${operation.anchor}`);
+
+    it('creates just that user, adds it to its groups and sets its manager; nothing else is read or sent, no watermark moves', async () => {
+      ad.put(user('BOSS', 'boss'));
+      ad.put(user('BOB', 'bob', { title: ['Clerk'] }));
+      ad.put(group('GGGG', 'sales', ['BOB']));
+      await cycle();
+      cloud.writes();
+      const watermark = await store.getWatermark('active-directory');
+      ad.put({ ...user('CARL', 'carl'), references: { manager: 'BOSS' } });
+      ad.put(group('GGGG', 'sales', ['BOB', 'CARL']));
+      ad.put(user('BOB', 'bob', { title: ['Manager'] }));
+      const result = await objectRun(['CARL']);
+      assert.equal(result.mode, 'object');
+      assert.equal(result.status, 'success');
+      assert.deepEqual(sent().sort(), ['add-members GGGG', 'create CARL', 'set-manager CARL']);
+      const added = result.plan.find((operation) => operation.action === 'add-members');
+      assert.deepEqual(added?.operation.action === 'add-members' && added.operation.members.map((member) => member.anchor), ['CARL']);
+      assert.equal(await store.getWatermark('active-directory'), watermark, 'the watermark stays');
+      assert.equal(cloud.byAnchor('BOB')?.attributes.jobTitle, 'Clerk', "another object's change waits for the next cycle");
+      assert.equal((await store.listRuns(1))[0]!.mode, 'object');
+      // The delta that follows brings the same changes again: only what the object run did not do is sent.
+      assert.deepEqual(sent(), []);
+      await cycle();
+      assert.deepEqual(sent(), ['update BOB']);
+    });
+
+    it('takes the object out of the groups AD no longer lists it in', async () => {
+      ad.put(user('ALICE', 'alice'));
+      ad.put(user('BOB', 'bob'));
+      ad.put(group('GGGG', 'sales', ['ALICE', 'BOB']));
+      await cycle();
+      cloud.writes();
+      ad.put(group('GGGG', 'sales', ['BOB']));
+      await objectRun(['ALICE']);
+      assert.deepEqual(sent(), ['remove-member GGGG']);
+      assert.deepEqual(await store.getMembersAmong('GGGG', ['ALICE', 'BOB']), new Set(['BOB']));
+    });
+
+    it('never deletes an object the account cannot read by GUID: withheld, named hidden', async () => {
+      ad.put(user('U1', 'user1'));
+      await cycle();
+      cloud.writes();
+      ad.unreadable.add('U1');
+      const result = await objectRun(['U1']);
+      assert.deepEqual(sent(), []);
+      assert.deepEqual(
+        result.withheld.map((entry) => [entry.anchor, /denied list\/read/.test(entry.reason)]),
+        [['U1', true]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.cloudId, cloud.idOf('U1'), 'still linked');
+    });
+
+    it('deletes an object its GUID lookup confirms gone', async () => {
+      ad.put(user('U1', 'user1'));
+      ad.put(user('U2', 'user2'));
+      await cycle();
+      cloud.writes();
+      ad.objects.delete('U1');
+      const result = await objectRun(['U1']);
+      assert.deepEqual(sent(), [`delete U1`]);
+      assert.equal(result.counts.deleted, 1);
+      assert.ok(cloud.byAnchor('U2'), 'the other user is not touched');
+    });
+
+    it("takes its own object off the retry queue, and leaves the others' retries for the next cycle", async () => {
+      ad.put(user('U1', 'user1'));
+      ad.put(user('U2', 'user2'));
+      cloud.failAnchors = new Set(['U1', 'U2']);
+      await cycle();
+      assert.deepEqual((await store.listRetries(10)).sort(), ['U1', 'U2']);
+      cloud.failAnchors.clear();
+      await objectRun(['U1']);
+      assert.ok(cloud.byAnchor('U1'));
+      assert.equal(cloud.byAnchor('U2'), undefined);
+      assert.deepEqual(await store.listRetries(10), ['U2']);
+    });
+
+    it('in preview plans the same and records nothing but the run, as preview-object', async () => {
+      ad.put(user('U1', 'user1'));
+      const result = await objectRun(['U1'], { runMode: resolveRunMode({ kind: 'preview' }) });
+      assert.equal(result.mode, 'preview-object');
+      assert.deepEqual(
+        result.plan.map((operation) => `${operation.action} ${operation.anchor}`),
+        ['create U1'],
+      );
+      assert.equal(cloud.objects.size, 0);
+      assert.equal(await store.countLinks(), 0);
+    });
+
+    it("leaves the tenant's drift to the cycle: reverts nothing, and the cloud's change round stays where it was", async () => {
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      ad.put(user('U2', 'user2', { department: ['Sales'] }));
+      await cycle();
+      cloud.writes();
+      const round = await store.getWatermark('entra-id');
+      cloud.portalUpdate(cloud.idOf('U1')!, { department: 'Helpdesk' });
+      cloud.portalUpdate(cloud.idOf('U2')!, { department: 'Helpdesk' });
+      const result = await objectRun(['U2']);
+      assert.deepEqual(sent(), []);
+      assert.deepEqual(result.drift, []);
+      assert.equal(await store.getWatermark('entra-id'), round);
+      const next = await cycle();
+      assert.equal(next.counts.reverted, 2, 'the next cycle finds both edits');
+    });
+
+    it('forecasts the revert of drift from a ledger corrected as the drift step corrects it', async () => {
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      await cycle();
+      cloud.writes();
+      const link = (await store.getLinks(['U1'])).get('U1')!;
+      const drift = [{ anchor: 'U1', dn: link.dn, kind: 'user' as const, attribute: 'department', cloudValue: 'Helpdesk', adValue: 'Sales' }];
+      const options = {
+        deletionGuard: guard,
+        softMatch: 'smtp-then-upn',
+        deltaDeletions: 'tombstones',
+        cloudDrift: 'revert',
+        mapping: DEFAULT_ATTRIBUTE_MAPPING,
+      } as const;
+      const dependencies = { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter };
+      assert.deepEqual((await forecastObjects(['U1'], options, dependencies)).plan, [], 'with the ledger as it is, nothing to send');
+      const forecast = await forecastObjects(['U1'], options, dependencies, [{ ...link, exported: ledgerAsInCloud(link.exported, drift) }]);
+      assert.deepEqual(
+        forecast.plan.map((operation) => [operation.action, operation.values]),
+        [['update', [{ attribute: 'department', old: 'Helpdesk', new: 'Sales' }]]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.exported.department, 'Sales', 'the store is as it was');
+    });
+
+    it("forecasts the next cycle's requests for an object and leaves no trace, not even a run", async () => {
+      ad.put(user('U1', 'user1'));
+      await cycle();
+      cloud.writes();
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      ad.put(user('U2', 'user2'));
+      const runs = await store.listRuns(100);
+      const forecast = await forecastObjects(
+        ['U1'],
+        { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert', mapping: DEFAULT_ATTRIBUTE_MAPPING },
+        {
+          store,
+          source: ad,
+          target: cloud,
+          exporter: cloud,
+          reporter: silentReporter,
+        },
+      );
+      assert.deepEqual(
+        forecast.plan.map((operation) => [operation.action, operation.anchor, operation.values]),
+        [['update', 'U1', [{ attribute: 'department', old: null, new: 'Sales' }]]],
+      );
+      assert.deepEqual(sent(), [], 'nothing sent');
+      assert.deepEqual(await store.listRuns(100), runs, 'no run recorded');
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.exported.department, null, 'the link is as it was');
     });
   });
 });

@@ -338,6 +338,34 @@ Describe 'requests' {
         & $_ -InstallPath /srv/dirsync -WhatIf
         Should -Invoke -ModuleName DirSync Resolve-DirSyncExecutable -Times 0 -Exactly
     }
+
+    It 'Add-CoexistenceForest sends the forest administrator''s password on stdin only' {
+        Use-Fixture get-configuration
+        $everything = Add-CoexistenceForest -InstallPath /srv/dirsync -AdServer ldaps://dc01.fabrikam.com -Credential (New-TestCredential 'FABRIKAM\admin' 'Fab-Pa55') `
+            -IncludeOU 'OU=Staff,DC=fabrikam,DC=com' -Confirm:$false *>&1 | Out-String
+        $everything | Should -Not -Match 'Pa55'
+        Get-Content (Join-Path $fakeDirectory 'argv') | Should -Not -Match 'Pa55'
+        $request = Get-LastRequest
+        $request.command | Should -Be 'forest-add'
+        $request.secrets.adPassword | Should -BeExactly 'Fab-Pa55'
+        $request.parameters.adUrl | Should -Be 'ldaps://dc01.fabrikam.com'
+        $request.parameters.adUser | Should -Be 'FABRIKAM\admin'
+        $request.parameters.includeOu | Should -Be @('OU=Staff,DC=fabrikam,DC=com')
+    }
+
+    It 'Remove-CoexistenceForest -WhatIf asks the executable what removal would delete, and removes nothing' {
+        Use-Fixture get-configuration
+        $null = Remove-CoexistenceForest -InstallPath /srv/dirsync -Name fabrikam.com -WhatIf
+        $request = Get-LastRequest
+        $request.command | Should -Be 'forest-remove'
+        $request.parameters.name | Should -Be 'fabrikam.com'
+        $request.parameters.preview | Should -BeTrue
+        $request.parameters.acceptDeletes | Should -BeFalse
+        Use-Fixture get-configuration
+        $null = Remove-CoexistenceForest -InstallPath /srv/dirsync -Name fabrikam.com -AcceptDeletes -Confirm:$false
+        (Get-LastRequest).parameters.preview | Should -BeFalse
+        (Get-LastRequest).parameters.acceptDeletes | Should -BeTrue
+    }
 }
 
 Describe 'progress and Ctrl+C' {

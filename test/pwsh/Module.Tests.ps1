@@ -9,6 +9,8 @@ BeforeDiscovery {
         'DirSync.Installation', 'DirSync.Uninstallation', 'DirSync.DeletionThreshold', 'DirSync.VersionInfo', 'DirSync.OrganizationalUnit',
         'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash',
         'DirSync.SettingsFile', 'DirSync.SettingsDifference', 'DirSync.NotificationTest', 'DirSync.CloudChange',
+        'DirSync.ObjectExplanation', 'DirSync.ExplainedAttribute', 'DirSync.GraphRequest', 'DirSync.ObjectHistoryEntry',
+        'DirSync.Forest', 'DirSync.ForestRun', 'DirSync.ForestRemoval',
         'DirSync.AttributeMapping', 'DirSync.AttributeMappingEntry', 'DirSync.AttributeMappingTest', 'DirSync.MappedValue'
     # The parameters the core's advice names (module/DirSync.Contract.psd1, written by the build).
     $adviceParameters = @((Import-PowerShellDataFile ([System.IO.Path]::Combine($repositoryRoot, 'module', 'DirSync.Contract.psd1'))).Parameters.Values)
@@ -58,7 +60,7 @@ Describe 'DirSync manifest' {
     }
 
     It 'exports one cmdlet for every command of the command line, and nothing else (promote and service included)' {
-        $contract.Cmdlets.Count | Should -Be 19
+        $contract.Cmdlets.Count | Should -Be 23
         (Get-Command -Module DirSync).Name | Sort-Object | Should -Be (@($contract.Cmdlets.Values) | Sort-Object)
         $contract.Cmdlets['promote'] | Should -Be 'Switch-OnlineCoexistenceServer'
         $contract.Cmdlets['service'] | Should -Be 'Start-OnlineCoexistenceScheduler'

@@ -86,6 +86,9 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['mapping-set-preview', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: true } }],
     ['mapping-set', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: false } }],
     ['mapping-test', { command: 'mapping-test', parameters: { path, dn: FIXTURE.users.alice.dn } }],
+    ['explain', { command: 'explain', parameters: { path, identity: FIXTURE.users.alice.userPrincipalName } }],
+    ['explain-not-found', { command: 'explain', parameters: { path, identity: 'nobody@corp.example.test' } }],
+    ['sync-object', { command: 'sync', parameters: { path, full: false, preview: true, acceptDeletes: false, object: FIXTURE.users.alice.dn } }],
     // A run the deletion threshold stops: Sales leaves the scope with a threshold of 1 (an outcome, exit 4).
     ['deletion-threshold-1', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 1 } }],
     [

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { toCsv } from '../../src/report/csv.ts';
 import { readinessPage } from '../../src/report/readiness-page.ts';
+import { objectPage } from '../../src/report/object-page.ts';
 import { runPage } from '../../src/report/run-page.ts';
 
 const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)>'&`;
@@ -36,14 +37,44 @@ describe('report pages', () => {
       deleted: [],
       errors: [{ dn: `CN=${hostile}`, anchor: 'a', code: `"><b>${hostile}`, message: hostile }],
       actionFor: () => hostile,
+      explainCommand: (anchor) => `dirsync explain --anchor ${anchor} ${hostile}`,
     });
-    for (const page of [readiness, run]) {
+    const object = objectPage({
+      identity: `the UPN ${hostile}`,
+      dn: `CN=${hostile}`,
+      anchor: hostile,
+      objectType: 'user',
+      directory: { readAs: hostile, state: 'hidden', reason: hostile },
+      inScope: null,
+      scopeReason: hostile,
+      match: { state: 'linked', cloudId: hostile, by: hostile, sinceRunId: 3, reason: hostile },
+      cloudId: hostile,
+      attributes: [{ target: hostile, desired: hostile, exported: [hostile], cloud: { nested: hostile } }],
+      drift: [{ dn: hostile, anchor: hostile, attribute: hostile, cloudValue: hostile, adValue: hostile }],
+      nextCycle: [{ action: 'update', method: 'PATCH', url: `/users/${hostile}`, body: { displayName: hostile }, note: hostile }],
+      withheld: [{ dn: hostile, objectType: 'user', reason: hostile }],
+      errors: [{ runId: null, code: hostile, message: hostile }],
+      retry: { queued: true, position: 1, queueLength: 1 },
+      history: [
+        {
+          runId: 3,
+          mode: 'delta',
+          endedAt: new Date(0),
+          action: 'updated',
+          changes: [{ name: hostile, old: hostile, new: hostile }],
+          detail: hostile,
+        },
+      ],
+    });
+    for (const page of [readiness, run, object]) {
       assert.doesNotMatch(page, /<script|<img|<b>|onerror=alert\(1\)>/);
       assert.match(page, /&#60;script&#62;alert\(&#34;x&#34;\)&#60;\/script&#62;/);
       // Attribute values set aside (a value's quotes are escaped, so every " delimits one), no tag loads anything.
       assert.doesNotMatch(page.replace(/"[^"]*"/g, '""'), /<[^>]*\b(src|href)=|url\(|@import/, 'no element loads anything');
     }
     assert.match(run, /data-code="&#34;&#62;&#60;b&#62;/, 'attribute values are escaped too');
+    assert.match(object, /data-target="&#60;script&#62;/, 'the object page escapes its attribute values too');
+    assert.match(run, /dirsync explain --anchor a &#60;script&#62;/, 'each object of the run report carries its explain command, escaped');
   });
 
   it('lists what was changed in the cloud and sent back to AD, cloud value → AD value, with the counts', () => {
@@ -78,6 +109,7 @@ describe('report pages', () => {
       deleted: [],
       errors: [],
       actionFor: () => '',
+      explainCommand: (anchor) => `dirsync explain --anchor ${anchor}`,
     });
     const drift = /<table[^>]*id="cloud-drift"[\s\S]*?<\/table>/.exec(run)?.[0] ?? '';
     assert.match(drift, /reverted user[\s\S]*CN=Zoe,OU=Sales[\s\S]*department[\s\S]*<del>Helpdesk<\/del> → <ins>Sales<\/ins>/);
@@ -101,6 +133,7 @@ describe('report pages', () => {
         deleted: [],
         errors: [],
         actionFor: () => '',
+        explainCommand: () => '',
       });
     assert.match(page('standby-delta'), /id="standby">A standby installation's run \(staging mode\): nothing was sent to Entra ID/);
     assert.doesNotMatch(page('delta'), /id="standby"/);

@@ -27,6 +27,8 @@ export interface ConfigureOptions {
 export interface TestBedOptions extends ConfigureOptions {
   /** The stand-in's write budget (off when absent). */
   throttle?: ThrottleOptions;
+  /** The tenant's verified domains besides the initial one (the stand-in's default: corp.example.test). */
+  verifiedDomains?: string[];
   /** Install and configure before returning (the default); false leaves both to the test. */
   install?: boolean;
   /** The build every command of the bed runs (the shipped bundle by default). */
@@ -62,7 +64,13 @@ export interface TestBed {
 }
 
 export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
-  const [domain, standIn] = await Promise.all([startDomain(), startEntraStandIn(options.throttle ? { throttle: options.throttle } : {})]);
+  const [domain, standIn] = await Promise.all([
+    startDomain(),
+    startEntraStandIn({
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.verifiedDomains ? { verifiedDomains: options.verifiedDomains } : {}),
+    }),
+  ]);
   const admin = await adminClient(domain);
   const work = await mkdtemp(join(tmpdir(), 'dirsync-bed-'));
   const path = join(work, 'installation');

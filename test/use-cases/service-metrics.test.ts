@@ -122,4 +122,35 @@ describe('service metrics', () => {
       await endpoint.close();
     }
   });
+
+  it('shows forests side by side: readable or not, objects by forest; a forest not read makes the service unhealthy, naming it', async () => {
+    const metrics = new ServiceMetrics({ intervalMinutes: 60, writeBudget: { writes: 100, windowSeconds: 10 } });
+    const counts = (added: number) => ({ added, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 });
+    metrics.cycleStarted(0);
+    metrics.cycleEnded(
+      {
+        run: run('completed-forest-errors', new Date(), {
+          parts: [
+            { name: 'corp.example.test', status: 'read', error: null, counts: counts(3), notices: [] },
+            {
+              name: 'fabrikam.example.test',
+              status: 'unreadable',
+              error: { code: 'ActiveDirectory.unreachable', message: 'down' },
+              counts: counts(0),
+              notices: [],
+            },
+          ],
+        }),
+      },
+      0,
+      1_000,
+    );
+    const text = await samples(metrics);
+    assert.match(text, /^dirsync_forest_readable\{forest="corp.example.test"\} 1$/m);
+    assert.match(text, /^dirsync_forest_readable\{forest="fabrikam.example.test"\} 0$/m);
+    assert.match(text, /^dirsync_forest_objects_total\{forest="corp.example.test",change="added"\} 3$/m);
+    const health = metrics.health();
+    assert.equal(health.healthy, false);
+    assert.match(health.problem ?? '', /could not read fabrikam\.example\.test/);
+  });
 });

@@ -97,6 +97,33 @@ describe('settings as reviewable text', () => {
     assert.equal(document.settings.notifications.smtp.host, 'mail.corp.example.com');
   });
 
+  it('exports the other forests as settings too, without their own accounts; a standby read from the file creates its own', async () => {
+    const configuration = configured();
+    const forest = {
+      name: 'fabrikam.example.com',
+      activeDirectory: {
+        ...configuration.activeDirectory!,
+        url: 'ldaps://dc1.fabrikam.example.com',
+        bindUser: 'AAD_ba9876543210@fabrikam.example.com',
+        forestName: 'fabrikam.example.com',
+      },
+      scope: { includeOus: ['OU=Staff,DC=fabrikam,DC=example,DC=com'], excludeOus: [], attributeFilter: null },
+    };
+    await installation.writeConfiguration({ ...configuration, forests: [forest] });
+    const file = await exported('forests.json');
+    const document = JSON.parse(await readFile(file, 'utf8'));
+    assert.deepEqual(document.settings.forests, [
+      {
+        activeDirectory: { allowPlainLdap: false, caFile: '/etc/dirsync/corp-ca.pem', serviceAccount: true, url: 'ldaps://dc1.fabrikam.example.com' },
+        name: 'fabrikam.example.com',
+        scope: { attributeFilter: null, excludeOus: [], includeOus: ['OU=Staff,DC=fabrikam,DC=example,DC=com'] },
+      },
+    ]);
+    const standby = configurationFrom(parseSettings(await readFile(file, 'utf8'), file), file);
+    assert.equal(standby.forests[0]?.name, 'fabrikam.example.com');
+    assert.equal(standby.forests[0]?.activeDirectory.serviceAccount, null, "the standby's forest add creates its own AAD_ account");
+  });
+
   it('compares an installation with a file, setting by setting', async () => {
     const file = await exported('settings.json');
     const same = captured();

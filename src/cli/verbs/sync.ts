@@ -16,6 +16,10 @@ export function registerSync(program: Command, setExitCode: (code: number) => vo
       '--apply-plan <file>',
       'send exactly the operations of a saved plan, or nothing if AD, the configuration, the store or the cloud moved since',
     )
+    .option(
+      '--object <identity>',
+      'only this object (DN, UPN, anchor or cloud id), with its memberships and manager, through the same phases; moves no watermark',
+    )
     .option('--json', 'print the run as one JSON object on the last line')
     .option('--verbose', 'say what is being done, object by object')
     .addHelpText(
@@ -25,7 +29,11 @@ export function registerSync(program: Command, setExitCode: (code: number) => vo
     .action(async (options: CommonOptions & Record<string, unknown>) => {
       setExitCode(
         await runForTerminal(options, (output, _secrets, signal) =>
-          sync(parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes', 'savePlan', 'applyPlan'])), output, signal),
+          sync(
+            parseParameters(syncParameters, pick(options, ['path', 'full', 'preview', 'acceptDeletes', 'savePlan', 'applyPlan', 'object'])),
+            output,
+            signal,
+          ),
         ),
       );
     });

@@ -1,28 +1,38 @@
 // The Active Directory side of a sync cycle (the engine's DirectorySource): the full import (paged, streaming), the
 // delta import through one of two change trackers — the DirSync control (replication-changes-tracker.ts), or
 // uSNChanged + Show Deleted when the account lacks the replication rights (usn-tracker.ts) — and the reads that
-// find deletions a delta cannot see (listScope, confirmDeletions).
-import { InsufficientAccessError, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
+// find deletions a delta cannot see (listScope, confirmDeletions); and one object found and examined (explain).
+import { InsufficientAccessError, NoSuchObjectError } from 'ldapts';
 import type { Client } from 'ldapts';
+import { DirSyncError } from '../../core/errors.ts';
 import type { Reporter } from '../../core/reporter.ts';
 import { directoryImport } from '../../engine/directory-import.ts';
-import type { ImportChange, ObjectKind, Watermark } from '../../engine/model.ts';
-import type { DeletionCandidate, DeletionVerdict, DirectoryImport, DirectorySource, ListingCoverage } from '../../engine/ports.ts';
+import type { ImportChange, ObjectKind, SourceObject, Watermark } from '../../engine/model.ts';
+import type {
+  DeletionCandidate,
+  DeletionVerdict,
+  DeletionVerdictKind,
+  DirectoryImport,
+  DirectorySource,
+  ListingCoverage,
+} from '../../engine/ports.ts';
 import { ChangeReader } from './change-reader.ts';
 import { lostConnectionError, openDirectoryConnection } from './connection.ts';
 import type { DirectoryConnectionOptions } from './connection.ts';
-import { confirmDeletions } from './deletion-confirmation.ts';
+import { confirmDeletions, examineObject, type ConfirmationContext } from './deletion-confirmation.ts';
 import { DEFAULT_READ_ATTRIBUTES, DirectoryReader, readAttributes } from './directory-reader.ts';
 import { deepestContainerOf, isDnWithin } from './distinguished-name.ts';
 import { directoryConfigurationError } from './errors.ts';
+import { findObject, type DirectoryIdentity, type FoundObject } from './object-finder.ts';
 import { emptyStatistics, pagedSearch, resetStatistics, type ImportStatistics } from './paged-search.ts';
 import { ReplicationChangesTracker } from './replication-changes-tracker.ts';
-import { readRootDse, type RootDse } from './root-dse.ts';
+import type { ForeignPrincipals } from './foreign-principals.ts';
+import { readDomainDn, readRootDse, type RootDse } from './root-dse.ts';
 import { DirectoryScope } from './scope.ts';
 import type { ScopeOptions } from './scope.ts';
 import { SELECTION_ATTRIBUTES, SELECTION_FILTER, exclusionReason, kindOf } from './selection.ts';
 import { UsnTracker } from './usn-tracker.ts';
-import { anchorFromGuid, firstBuffer, type LdapValues } from './values.ts';
+import { anchorFromGuid, firstBuffer, sidToString, type LdapValues } from './values.ts';
 import { decodeWatermark } from './watermark.ts';
 
 export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions {
@@ -36,6 +46,8 @@ export interface ActiveDirectorySourceOptions extends DirectoryConnectionOptions
   changeTracking?: 'auto' | 'usn';
   /** Where skipped objects (verbose) and weakened change tracking (warning) are reported. */
   output?: Pick<Reporter, 'verbose' | 'warning'>;
+  /** The installation's other forests: group members from them (foreign security principals) are resolved there. */
+  foreignPrincipals?: ForeignPrincipals;
   /**
    * The attributes the engine reads (sourceAttributes of the attribute mapping): an import asks AD for these and the
    * connector's own, and no others. Default: those of the default mapping.
@@ -50,10 +62,31 @@ export interface ListedObject {
   kind: ObjectKind;
 }
 
+/** One object as the account reads it (explain). */
+export interface ObjectExamination {
+  /** visible: in scope and returned by a full import; otherwise the verdict its deletion would get. */
+  state: 'visible' | DeletionVerdictKind;
+  /** Why: the scope rule that keeps it, or the verdict's reason (the rule that leaves it out, the ACL that hides it). */
+  reason: string;
+  dn: string;
+  kind: ObjectKind | undefined;
+  /** The object whole (with memberOf), when the account can read it and DirSync synchronises objects of its kind. */
+  object: SourceObject | undefined;
+}
+
+/** A directory as explain and sync --object ask it: one object found and examined, besides a cycle's reads. */
+export interface ObjectDirectory extends DirectorySource {
+  /** The account (or accounts, with several forests) the directory is read with. */
+  readonly account: string;
+  findObject(identity: DirectoryIdentity): Promise<FoundObject>;
+  examineObject(candidate: DeletionCandidate): Promise<ObjectExamination>;
+  close(): Promise<void>;
+}
+
 /** A listing's entries are small: it pages by AD's MaxPageSize (fewer round trips, measured 15 % faster on Samba). */
 const LISTING_PAGE_SIZE = 1000;
 
-export class ActiveDirectorySource implements DirectorySource {
+export class ActiveDirectorySource implements ObjectDirectory {
   /** What the last import read (full or delta), and the re-reads since. */
   readonly statistics: ImportStatistics = emptyStatistics();
   /** What the last listScope() read. */
@@ -61,6 +94,8 @@ export class ActiveDirectorySource implements DirectorySource {
 
   readonly #options: ActiveDirectorySourceOptions;
   readonly #scope: DirectoryScope;
+  /** What is read of each object (readAttributes). */
+  readonly #readAttributes: readonly string[];
   /** The statistics of the last full import or listing that ran to its end. */
   #lastListing: ImportStatistics | undefined;
   #client: Client | undefined;
@@ -69,6 +104,7 @@ export class ActiveDirectorySource implements DirectorySource {
   constructor(options: ActiveDirectorySourceOptions) {
     this.#options = options;
     this.#scope = new DirectoryScope(options.scope);
+    this.#readAttributes = options.attributes === undefined ? DEFAULT_READ_ATTRIBUTES : readAttributes(options.attributes);
   }
 
   /**
@@ -88,8 +124,42 @@ export class ActiveDirectorySource implements DirectorySource {
    * The objects as they are now, judged like delta changes: an upsert when in scope, a delete when gone or out of
    * scope. The engine re-reads the objects whose export failed this way, to retry them.
    */
-  readObjects(anchors: readonly string[]): AsyncIterable<ImportChange> {
-    return this.#namingServerOnLostConnection(this.#readObjects(anchors));
+  readObjects(anchors: readonly string[], options: { memberOf?: boolean } = {}): AsyncIterable<ImportChange> {
+    return this.#namingServerOnLostConnection(this.#readObjects(anchors, options));
+  }
+
+  /** The account AD is read as, which explanations name. */
+  get account(): string {
+    return this.#options.bindDn;
+  }
+
+  /** Where an object is, by DN or UPN, as the account sees the naming contexts in scope (explain, sync --object). */
+  findObject(identity: DirectoryIdentity): Promise<FoundObject> {
+    return this.#namingServerOnFailure(async () => {
+      const { client } = await this.#connection();
+      return findObject(client, identity, this.#namingContextsInScope(await readRootDse(client)));
+    });
+  }
+
+  /**
+   * One object looked up by its GUID as a deletion candidate is: visible (in scope, listed), or why not — gone,
+   * hidden by an ACL, out of scope and by which rule — with the object whole when the account can read it.
+   */
+  examineObject(candidate: DeletionCandidate): Promise<ObjectExamination> {
+    return this.#namingServerOnFailure(async () => {
+      const context = await this.#confirmationContext();
+      const { verdict, read, listed } = await examineObject(context, candidate);
+      const kind = verdict.kind;
+      let object: SourceObject | undefined;
+      if (read !== undefined && kind !== undefined) {
+        const whole = await context.reader.readByGuid(read.guid, { attributes: [...this.#readAttributes, 'memberOf'] });
+        if (whole !== undefined) object = await context.reader.toSourceObject(await context.reader.complete(whole), kind, { memberOf: true });
+      }
+      const { dn } = verdict;
+      return listed
+        ? { state: 'visible', reason: this.#scope.inclusionOf(dn), dn, kind, object }
+        : { state: verdict.verdict, reason: verdict.reason, dn, kind, object };
+    });
   }
 
   /**
@@ -109,19 +179,6 @@ export class ActiveDirectorySource implements DirectorySource {
     return this.#namingServerOnLostConnection(this.#confirmDeletions(candidates));
   }
 
-  /** The anchor of the object at this DN as the reading account sees it (mapping test), or undefined when it sees none. */
-  async anchorAt(dn: string): Promise<string | undefined> {
-    try {
-      const { client } = await this.#connection();
-      const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
-      const guid = firstBuffer(searchEntries[0]?.objectGUID as LdapValues | undefined);
-      return guid === undefined ? undefined : anchorFromGuid(guid);
-    } catch (error) {
-      if (error instanceof NoSuchObjectError || error instanceof InvalidDNSyntaxError) return undefined;
-      throw lostConnectionError(error, this.#options.url);
-    }
-  }
-
   /** Where the last full import or scope listing searched, and how many objects each search base returned. */
   coverage(): ListingCoverage | undefined {
     const listing = this.#lastListing;
@@ -130,6 +187,33 @@ export class ActiveDirectorySource implements DirectorySource {
       searchBases: [...listing.bySearchBase].map(([dn, returned]) => ({ dn, returned })),
       contains: (searchBase, dn) => isDnWithin(dn, searchBase),
     };
+  }
+
+  /** The SID of the domain read (S-1-5-21-…): a foreign security principal whose SID extends it stands for one of its objects. */
+  async domainSid(): Promise<string> {
+    const { client } = await this.#connection();
+    const domain = await readDomainDn(client);
+    const { searchEntries } = await client.search(domain, { scope: 'base', attributes: ['objectSid'], explicitBufferAttributes: ['objectSid'] });
+    const sid = firstBuffer(searchEntries[0]?.objectSid as LdapValues | undefined);
+    if (sid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `the domain ${domain} was read without its objectSid`);
+    return sidToString(sid);
+  }
+
+  /** The anchor of the object with this SID; undefined when the domain holds none. */
+  async anchorOfSid(sid: string): Promise<string | undefined> {
+    const { client } = await this.#connection();
+    try {
+      const { searchEntries } = await client.search(`<SID=${sid}>`, {
+        scope: 'base',
+        attributes: ['objectGUID'],
+        explicitBufferAttributes: ['objectGUID'],
+      });
+      const guid = firstBuffer(searchEntries[0]?.objectGUID as LdapValues | undefined);
+      return guid === undefined ? undefined : anchorFromGuid(guid);
+    } catch (error) {
+      if (error instanceof NoSuchObjectError) return undefined;
+      throw lostConnectionError(error, this.#options.url);
+    }
   }
 
   async close(): Promise<void> {
@@ -179,8 +263,8 @@ export class ActiveDirectorySource implements DirectorySource {
     return yield* new UsnTracker(changes).deltaImport(stored);
   }
 
-  async *#readObjects(anchors: readonly string[]): AsyncGenerator<ImportChange, void, undefined> {
-    yield* (await this.#changeReader(this.statistics)).objectsNow(anchors);
+  async *#readObjects(anchors: readonly string[], options: { memberOf?: boolean }): AsyncGenerator<ImportChange, void, undefined> {
+    yield* (await this.#changeReader(this.statistics)).objectsNow(anchors, options);
   }
 
   async *#listScope(): AsyncGenerator<ListedObject, void, undefined> {
@@ -212,24 +296,33 @@ export class ActiveDirectorySource implements DirectorySource {
   }
 
   async *#confirmDeletions(candidates: readonly DeletionCandidate[]): AsyncGenerator<DeletionVerdict, void, undefined> {
+    yield* confirmDeletions(await this.#confirmationContext(), candidates);
+  }
+
+  async #confirmationContext(): Promise<ConfirmationContext> {
     const { client, reader } = await this.#connection();
-    yield* confirmDeletions(
-      {
-        client,
-        reader,
-        scope: this.#scope,
-        account: this.#options.bindDn,
-        lostConnection: (error) => lostConnectionError(error, this.#options.url),
-      },
-      candidates,
-    );
+    return {
+      client,
+      reader,
+      scope: this.#scope,
+      account: this.#options.bindDn,
+      lostConnection: (error) => lostConnectionError(error, this.#options.url),
+    };
+  }
+
+  async #namingServerOnFailure<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw lostConnectionError(error, this.#options.url);
+    }
   }
 
   async #connection(): Promise<{ client: Client; reader: DirectoryReader }> {
     if (this.#client === undefined || !this.#client.isBound) {
       await this.#client?.unbind().catch(() => undefined);
       this.#client = await openDirectoryConnection(this.#options);
-      this.#reader = new DirectoryReader(this.#client);
+      this.#reader = new DirectoryReader(this.#client, this.#options.foreignPrincipals);
     }
     return { client: this.#client, reader: this.#reader! };
   }
@@ -240,7 +333,7 @@ export class ActiveDirectorySource implements DirectorySource {
       statistics,
       pageSize: this.#options.pageSize ?? 500,
       output: this.#options.output,
-      attributes: this.#options.attributes === undefined ? DEFAULT_READ_ATTRIBUTES : readAttributes(this.#options.attributes),
+      attributes: this.#readAttributes,
     });
   }
 

@@ -25,6 +25,8 @@ export interface ChangeOptions {
   attributeFilterApplied: boolean;
   /** The group's membership change, when the entry carried it as increments rather than the whole list. */
   memberIncrements?: MemberIncrements | undefined;
+  /** Read the groups the object is a member of too (memberOf → references.memberOf): a one-object run. */
+  memberOf?: boolean;
 }
 
 export interface ChangeReaderOptions {
@@ -72,14 +74,14 @@ export class ChangeReader {
     }
   }
 
-  /** The objects with these anchors as they are now: a delete when one no longer exists. */
-  async *objectsNow(anchors: readonly string[]): AsyncGenerator<ImportChange> {
+  /** The objects with these anchors as they are now: a delete when one no longer exists (or the account cannot see it). */
+  async *objectsNow(anchors: readonly string[], options: { memberOf?: boolean } = {}): AsyncGenerator<ImportChange> {
     for (const anchor of anchors) {
       const live = await this.#reReadLive(Buffer.from(anchor, 'base64'));
       const change =
         live === undefined
           ? ({ op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' } as const)
-          : await this.changeFor(live, { attributeFilterApplied: false });
+          : await this.changeFor(live, { attributeFilterApplied: false, memberOf: options.memberOf === true });
       if (change !== undefined) yield change;
     }
   }
@@ -101,7 +103,10 @@ export class ChangeReader {
     const increments = options.memberIncrements;
     const complete = options.attributeFilterApplied
       ? entry
-      : await this.#reReadLive(guid, increments === undefined ? this.attributes : this.#attributesButMember);
+      : await this.#reReadLive(guid, [
+          ...(increments === undefined ? this.attributes : this.#attributesButMember),
+          ...(options.memberOf ? ['memberOf'] : []),
+        ]);
     if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
     const read = await this.reader.complete(complete);
     const kind = kindOf(read.attributes);
@@ -112,12 +117,12 @@ export class ChangeReader {
       if (judgement.excluded) this.#options.output?.verbose(`${read.dn} is not synchronised: ${judgement.reason}.`);
       return { op: 'delete', anchor, dn: read.dn, reason: 'out-of-scope' };
     }
-    const object = await this.reader.toSourceObject(read, kind);
+    const object = await this.reader.toSourceObject(read, kind, { memberOf: options.memberOf === true });
     if (kind === 'group' && increments !== undefined) {
       delete object.references.members;
       object.references.memberChanges = {
-        added: await this.reader.anchorsOf(increments.added),
-        removed: await this.reader.anchorsOf(increments.removed),
+        added: await this.reader.anchorsOf(increments.added, read.dn),
+        removed: await this.reader.anchorsOf(increments.removed, read.dn),
       };
     }
     const { members, memberChanges } = object.references;

@@ -26,12 +26,21 @@ export interface ConfirmationContext {
   lostConnection: (error: unknown) => unknown;
 }
 
+/** One object looked up by its GUID: the verdict its deletion would get, and what the account could read of it. */
+export interface Examination {
+  verdict: DeletionVerdict;
+  /** The object as read (selection attributes), when it exists and the account may read it. */
+  read: ReadEntry | undefined;
+  /** In scope, readable, and listed under each of its containers in scope: a full import returns it. */
+  listed: boolean;
+}
+
 /** One verdict per candidate, in order. A failed lookup makes that candidate unconfirmed; a lost connection throws. */
 export async function* confirmDeletions(context: ConfirmationContext, candidates: readonly DeletionCandidate[]): AsyncIterable<DeletionVerdict> {
   const confirmer = new Confirmer(context);
   for (const candidate of candidates) {
     try {
-      yield await confirmer.confirm(candidate);
+      yield (await confirmer.examine(candidate)).verdict;
     } catch (error) {
       const lost = context.lostConnection(error);
       if (lost !== error) throw lost;
@@ -46,8 +55,18 @@ export async function* confirmDeletions(context: ConfirmationContext, candidates
   }
 }
 
+/** What `explain` shows of one object: looked up as a deletion candidate is, whether or not a listing returned it. */
+export function examineObject(context: ConfirmationContext, candidate: DeletionCandidate): Promise<Examination> {
+  return new Confirmer(context).examine(candidate);
+}
+
 /** Samba's diagnostic when an ancestor of the base object denies the caller: "…Access check failed on <DN>…". */
 const accessCheckFailure = /Access check failed on (.+?)(?: Code: 0x[0-9a-f]+)?$/i;
+
+/** The container whose access check failed, when a noSuchObject answer says so (Samba): the object may well exist. */
+export function accessDeniedAt(error: NoSuchObjectError): string | undefined {
+  return accessCheckFailure.exec(error.message)?.[1];
+}
 
 class Confirmer {
   readonly #context: ConfirmationContext;
@@ -59,13 +78,16 @@ class Confirmer {
     this.#context = context;
   }
 
-  async confirm(candidate: DeletionCandidate): Promise<DeletionVerdict> {
-    const verdict = (kind: DeletionVerdictKind, reason: string, found?: { dn: string; kind: ObjectKind | undefined }): DeletionVerdict => ({
-      anchor: candidate.anchor,
-      verdict: kind,
-      dn: found?.dn ?? candidate.dn,
-      kind: found?.kind,
-      reason,
+  async examine(candidate: DeletionCandidate): Promise<Examination> {
+    const unread = (kind: DeletionVerdictKind, reason: string): Examination => ({
+      verdict: { anchor: candidate.anchor, verdict: kind, dn: candidate.dn, kind: undefined, reason },
+      read: undefined,
+      listed: false,
+    });
+    const verdict = (kind: DeletionVerdictKind, reason: string, read: ReadEntry, found: ObjectKind | undefined, listed = false): Examination => ({
+      verdict: { anchor: candidate.anchor, verdict: kind, dn: read.dn, kind: found, reason },
+      read,
+      listed,
     });
     const guid = Buffer.from(candidate.anchor, 'base64');
     let entry: Entry | undefined;
@@ -76,29 +98,27 @@ class Confirmer {
       });
     } catch (error) {
       if (!(error instanceof NoSuchObjectError)) throw error;
-      const deniedAt = accessCheckFailure.exec(error.message)?.[1];
-      if (deniedAt === undefined) return verdict('gone', 'no object with its objectGUID exists in the directory.');
-      if (parseDn(deniedAt)[0] === 'cn=deleted objects') return verdict('gone', 'it is a deleted object (its objectGUID is in CN=Deleted Objects).');
-      return verdict(
+      const deniedAt = accessDeniedAt(error);
+      if (deniedAt === undefined) return unread('gone', 'no object with its objectGUID exists in the directory.');
+      if (parseDn(deniedAt)[0] === 'cn=deleted objects') return unread('gone', 'it is a deleted object (its objectGUID is in CN=Deleted Objects).');
+      return unread(
         'hidden',
         `${this.#context.account} is refused access to ${deniedAt} (denied list contents or read), so it cannot see ${candidate.dn}. ` +
           `Check the permissions of ${deniedAt} for ${this.#context.account}; the object is not deleted in the cloud.`,
       );
     }
     if (entry === undefined)
-      return verdict('unconfirmed', 'the directory returned nothing for its objectGUID without saying it does not exist, so it is not deleted.');
-    if (isTombstone(entry)) return verdict('gone', 'it was deleted (it is a tombstone in CN=Deleted Objects).');
+      return unread('unconfirmed', 'the directory returned nothing for its objectGUID without saying it does not exist, so it is not deleted.');
+    if (isTombstone(entry)) return unread('gone', 'it was deleted (it is a tombstone in CN=Deleted Objects).');
 
     const read = await this.#context.reader.complete(entry);
     const kind = kindOf(read.attributes);
-    if (!isReadable(read, kind)) {
-      return verdict('hidden', await this.#whyUnseen(read, 'read'), { dn: read.dn, kind: undefined });
-    }
-    if (kind === undefined)
-      return verdict('out-of-scope', 'it is no longer a user, group or contact that DirSync synchronises.', { dn: read.dn, kind });
+    if (!isReadable(read, kind)) return { ...verdict('hidden', await this.#whyUnseen(read, 'read'), read, undefined), read: undefined };
+    if (kind === undefined) return verdict('out-of-scope', 'it is no longer a user, group or contact that DirSync synchronises.', read, kind);
     const judgement = await judgeScope(this.#context.reader, this.#context.scope, read, kind, { attributeFilterApplied: false });
-    if (!judgement.inScope) return verdict('out-of-scope', `${judgement.reason}.`, { dn: read.dn, kind });
-    return verdict('hidden', await this.#whyUnseen(read, 'list'), { dn: read.dn, kind });
+    if (!judgement.inScope) return verdict('out-of-scope', `${judgement.reason}.`, read, kind);
+    const listed = (await this.#unlistedContainer(read.dn)) === undefined;
+    return verdict('hidden', await this.#whyUnseen(read, 'list'), read, kind, listed);
   }
 
   /**
@@ -109,11 +129,7 @@ class Confirmer {
     const account = this.#context.account;
     const notDeleted = 'the object is not deleted in the cloud.';
     const chain = this.#chainInScope(object.dn);
-    let unlistedParent: string | undefined;
-    // Upwards, the last container found is the topmost; the search base's own parent does not matter.
-    for (let index = 0; index + 1 < chain.length; index++) {
-      if (!(await this.#isListed(chain[index]!, chain[index + 1]!))) unlistedParent = chain[index + 1];
-    }
+    const unlistedParent = await this.#unlistedContainer(object.dn);
     if (unlistedParent !== undefined) {
       return (
         `${account} may not list the contents of ${unlistedParent} (a deny of list contents or read on it or inherited from above); ` +
@@ -127,6 +143,17 @@ class Confirmer {
       return `${account} may not read ${where} (denied read property); check the permissions for ${account}: ${notDeleted}`;
     }
     return `it is in scope and ${account} can read it, but the listing did not return it (was it moved into the scope while the listing ran?); ${notDeleted}`;
+  }
+
+  /** The topmost container in scope under which the account cannot list the next one down to the object, if any. */
+  async #unlistedContainer(dn: string): Promise<string | undefined> {
+    const chain = this.#chainInScope(dn);
+    let unlistedParent: string | undefined;
+    // Upwards, the last container found is the topmost; the search base's own parent does not matter.
+    for (let index = 0; index + 1 < chain.length; index++) {
+      if (!(await this.#isListed(chain[index]!, chain[index + 1]!))) unlistedParent = chain[index + 1];
+    }
+    return unlistedParent;
   }
 
   /** The object's DN and its ancestors that are still in scope, the object first. */

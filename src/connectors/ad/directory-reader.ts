@@ -8,8 +8,10 @@ import { DEFAULT_ATTRIBUTE_MAPPING } from '../../engine/mapping/attribute-mappin
 import type { ObjectKind, SourceObject } from '../../engine/model.ts';
 import { SELECTION_ATTRIBUTES } from './selection.ts';
 import { ExtendedDnControl } from './controls/extended-dn-control.ts';
+import { isForeignPrincipalDn, sidOfForeignPrincipalDn, type ForeignPrincipal, type ForeignPrincipals } from './foreign-principals.ts';
 import {
   anchorFromGuid,
+  sidToString,
   attributeValuesAsStrings,
   guidToHex,
   parseExtendedDn,
@@ -57,20 +59,33 @@ function lowerCaseName(name: string): string {
   return lowerCase;
 }
 
+/** DN-valued attributes read as references to other objects, lower-case. */
+type ReferenceAttribute = 'member' | 'manager' | 'memberof';
+const REFERENCE_ATTRIBUTES: ReadonlySet<string> = new Set<ReferenceAttribute>(['member', 'manager', 'memberof']);
+
 /** An entry as read, reduced to what every later step needs. */
 export interface ReadEntry {
   guid: Buffer;
   dn: string;
   attributes: Record<string, string[]>;
-  /** DN-valued attributes with their GUIDs, for references. */
-  references: Record<'member' | 'manager', { guid: Buffer | undefined; dn: string }[]>;
+  /** DN-valued attributes with their GUIDs (and SIDs), for references (memberOf only when asked for). */
+  references: Record<ReferenceAttribute, Reference[]>;
+}
+
+interface Reference {
+  guid: Buffer | undefined;
+  sid?: Buffer | undefined;
+  dn: string;
 }
 
 export class DirectoryReader {
   readonly #client: Client;
+  /** The installation's other forests, when it has some: group members from them are resolved there. */
+  readonly #foreign: ForeignPrincipals | undefined;
 
-  constructor(client: Client) {
+  constructor(client: Client, foreign?: ForeignPrincipals) {
     this.#client = client;
+    this.#foreign = foreign;
   }
 
   /** Controls every read sends: DN values come with their GUIDs (see ExtendedDnControl). */
@@ -103,7 +118,7 @@ export class DirectoryReader {
     if (guid === undefined) throw new DirSyncError('ActiveDirectory.unexpected-reply', `The entry ${entry.dn} came without objectGUID.`);
 
     const attributes: Record<string, string[]> = {};
-    const references: ReadEntry['references'] = { member: [], manager: [] };
+    const references: ReadEntry['references'] = { member: [], manager: [], memberof: [] };
     // One pass over what ldapts parsed (this runs for every object of an import: see bench/import-rate.ts).
     for (const name in entry) {
       if (name === 'dn') continue;
@@ -120,10 +135,11 @@ export class DirectoryReader {
       if (values.length === 0) continue;
       const lowerCase = lowerCaseName(attribute);
       if (lowerCase === 'objectguid') continue;
-      if (lowerCase === 'member' || lowerCase === 'manager') {
+      if (REFERENCE_ATTRIBUTES.has(lowerCase)) {
         const parsed = values.filter((value) => typeof value === 'string').map((value) => parseExtendedDn(value));
-        references[lowerCase] = parsed.map(({ guid: referenceGuid, dn }) => ({ guid: referenceGuid, dn }));
-        attributes[lowerCase] = parsed.map(({ dn }) => dn);
+        references[lowerCase as ReferenceAttribute] = parsed;
+        // memberOf is a reference only: the mapping never reads it, so the object's attributes stay as a full import reads them.
+        if (lowerCase !== 'memberof') attributes[lowerCase] = parsed.map(({ dn }) => dn);
         continue;
       }
       const strings = attributeValuesAsStrings(lowerCase, values as LdapValues);
@@ -132,30 +148,67 @@ export class DirectoryReader {
     return { guid, dn: extendedDn.dn, attributes, references };
   }
 
-  /** The SourceObject of a completed entry; references without a GUID are looked up by DN. */
-  async toSourceObject(entry: ReadEntry, kind: ObjectKind): Promise<SourceObject> {
+  /**
+   * The SourceObject of a completed entry; references without a GUID are looked up by DN. `memberOf`: the entry was
+   * read with memberOf, and the groups it names are wanted (a one-object run).
+   */
+  async toSourceObject(entry: ReadEntry, kind: ObjectKind, options: { memberOf?: boolean } = {}): Promise<SourceObject> {
     const object: SourceObject = { anchor: anchorFromGuid(entry.guid), kind, dn: entry.dn, attributes: entry.attributes, references: {} };
     if (kind === 'group') {
-      object.references.members = await this.#anchorsOfReferences(entry.references.member);
+      const members = await this.#anchorsOfReferences(entry.references.member, entry.dn);
+      // Members of a forest that cannot be read now may still be members: only additions can be trusted.
+      if (members.unavailable.size === 0) object.references.members = members.anchors;
+      else {
+        object.references.memberChanges = { added: members.anchors, removed: [] };
+        this.#foreign?.notice(
+          `${entry.dn}: its members from ${[...members.unavailable].join(', ')} cannot be read this cycle, so members are only added to the cloud group, none removed, until they can.`,
+        );
+      }
     } else {
       const manager = entry.references.manager[0];
       object.references.manager = manager === undefined ? null : ((await this.#anchorOf(manager)) ?? null);
     }
+    if (options.memberOf) object.references.memberOf = (await this.#anchorsOfReferences(entry.references.memberof, entry.dn)).anchors;
     return object;
   }
 
-  /** The anchors of DN values as the Extended DN control returns them; references to objects gone are left out. */
-  anchorsOf(extendedDns: readonly string[]): Promise<string[]> {
-    return this.#anchorsOfReferences(extendedDns.map((value) => parseExtendedDn(value)));
+  /**
+   * The anchors of DN values as the Extended DN control returns them (a group's members added or removed); references
+   * to objects gone, and members of another forest that cannot be resolved now, are left out.
+   */
+  async anchorsOf(extendedDns: readonly string[], groupDn: string): Promise<string[]> {
+    const { anchors, unavailable } = await this.#anchorsOfReferences(
+      extendedDns.map((value) => parseExtendedDn(value)),
+      groupDn,
+    );
+    if (unavailable.size > 0)
+      this.#foreign?.notice(
+        `${groupDn}: a change of its members from ${[...unavailable].join(', ')} cannot be resolved this cycle; the next full import brings it.`,
+      );
+    return anchors;
   }
 
-  async #anchorsOfReferences(references: readonly { guid: Buffer | undefined; dn: string }[]): Promise<string[]> {
+  async #anchorsOfReferences(references: readonly Reference[], groupDn: string): Promise<{ anchors: string[]; unavailable: Set<string> }> {
     const anchors: string[] = [];
+    const unavailable = new Set<string>();
     for (const reference of references) {
-      const anchor = await this.#anchorOf(reference);
+      const foreign = await this.#foreignMember(reference, groupDn);
+      const anchor = foreign === undefined ? await this.#anchorOf(reference) : 'anchor' in foreign ? foreign.anchor : undefined;
       if (anchor !== undefined) anchors.push(anchor);
+      if (foreign !== undefined && 'unavailable' in foreign) unavailable.add(foreign.unavailable);
     }
-    return anchors;
+    return { anchors, unavailable };
+  }
+
+  /** A member that is a foreignSecurityPrincipal, resolved in the forest it stands for; undefined for any other member. */
+  async #foreignMember(reference: Reference, groupDn: string): Promise<ForeignPrincipal | undefined> {
+    if (this.#foreign === undefined || !isForeignPrincipalDn(reference.dn)) return undefined;
+    const sid = reference.sid === undefined ? sidOfForeignPrincipalDn(reference.dn) : sidToString(reference.sid);
+    if (sid === undefined) return undefined;
+    const resolved = await this.#foreign.resolve(sid);
+    if ('unresolved' in resolved)
+      this.#foreign.notice(`${groupDn}: member ${sid} (a foreign security principal) is left out: ${resolved.unresolved}.`);
+    return resolved;
   }
 
   async #readRemainingRange(guid: Buffer, attribute: string, from: number): Promise<(string | Buffer)[]> {
@@ -180,7 +233,7 @@ export class DirectoryReader {
   }
 
   /** Fallback for servers that ignore the Extended DN control: one lookup per reference. */
-  async #anchorOf(reference: { guid: Buffer | undefined; dn: string }): Promise<string | undefined> {
+  async #anchorOf(reference: Reference): Promise<string | undefined> {
     if (reference.guid !== undefined) return anchorFromGuid(reference.guid);
     try {
       const { searchEntries } = await this.#client.search(reference.dn, {

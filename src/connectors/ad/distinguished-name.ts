@@ -119,3 +119,19 @@ export function deepestContainerOf(dn: string, containers: readonly string[]): s
     .filter((candidate) => isRdnSuffix(rdns, candidate.rdns))
     .sort((a, b) => b.rdns.length - a.rdns.length)[0]?.container;
 }
+
+/** A domain's DNS name from its DN: DC=fabrikam,DC=example,DC=test → fabrikam.example.test. */
+export function dnsNameOfDomainDn(dn: string): string {
+  return parseDn(dn)
+    .filter((rdn) => rdn.startsWith('dc='))
+    .map((rdn) => rdn.slice(3))
+    .join('.');
+}
+
+/** A domain's DN from its DNS name: fabrikam.example.test → DC=fabrikam,DC=example,DC=test. */
+export function domainDnOfDnsName(name: string): string {
+  return name
+    .split('.')
+    .map((label) => `DC=${label}`)
+    .join(',');
+}

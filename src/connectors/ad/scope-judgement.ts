@@ -25,7 +25,10 @@ export async function judgeScope(
     const excludedOu = scope.excludedOuOf(entry.dn);
     return {
       inScope: false,
-      reason: excludedOu === undefined ? 'it is outside the OUs in scope' : `it is in the excluded OU ${excludedOu}`,
+      reason:
+        excludedOu === undefined
+          ? `it is outside the OUs in scope (not under any --include-ou: ${scope.includeOus.map((ou) => ou.dn).join('; ')})`
+          : `it is in the excluded OU ${excludedOu} (--exclude-ou)`,
       excluded: false,
     };
   }

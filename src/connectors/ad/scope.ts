@@ -39,6 +39,14 @@ export class DirectoryScope {
     return included && this.#excludedOuOfRdns(rdns) === undefined;
   }
 
+  /** The rule that keeps an object at this DN in scope (an included OU, or the whole domain), for explain. */
+  inclusionOf(dn: string): string {
+    const rdns = parseDn(dn);
+    const ou = this.includeOus.find((candidate) => isRdnSuffix(rdns, candidate.rdns));
+    const where = ou === undefined ? 'in the domain, all of which is in scope (no --include-ou)' : `under the included OU ${ou.dn}`;
+    return this.attributeFilter === undefined ? where : `${where}, and it matches the attribute filter ${this.attributeFilter}`;
+  }
+
   /** The excluded OU a DN lies under, if any: the reason it is out of scope although under an included OU. */
   excludedOuOf(dn: string): string | undefined {
     return this.#excludedOuOfRdns(parseDn(dn));

@@ -45,6 +45,11 @@ export class Exporter implements OperationSink {
   apply(operations: Iterable<CloudOperation> | AsyncIterable<CloudOperation>): AsyncIterable<OperationOutcome> {
     return new ExportRun(this.session, this.concurrency, this.sourceAnchorProperty, operations).outcomes();
   }
+
+  /** The Graph requests apply() sends for an operation when Graph takes them as they are (explain shows them). */
+  requestsFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'>[] {
+    return new ExportRun(this.session, this.concurrency, this.sourceAnchorProperty, []).requestsFor(operation);
+  }
 }
 
 interface WorkItem {
@@ -263,6 +268,10 @@ class ExportRun {
         split,
       });
     }
+  }
+
+  requestsFor(operation: CloudOperation): Omit<BatchRequestItem, 'id'>[] {
+    return this.workItemsFor(operation).map((item) => item.request);
   }
 
   /** One work item per operation; an add-members of more members than Graph takes in a request, one per chunk. */

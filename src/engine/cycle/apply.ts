@@ -47,7 +47,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
         nextSteps.push(next.operation);
         nextContext.set(next.operation.anchor, next.context);
         if (outcome.ok && operation.action === 'restore') {
-          state.counts.restored++;
+          state.count('restored', known?.dn ?? '');
           succeeded.push(operation);
           await ledger.comeback(operation.anchor);
         }
@@ -62,7 +62,7 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
       switch (operation.action) {
         case 'create':
           if (outcome.deferred) {
-            state.counts.added++;
+            state.count('added', known?.dn ?? '');
             state.deferredCreates.add(operation.anchor);
             deferred.push(operation.anchor);
             break;
@@ -78,13 +78,13 @@ export function createApplier(state: CycleState, sink: OperationSink, ledger: Cy
             });
             continue;
           }
-          state.counts.added++;
+          state.count('added', known?.dn ?? '');
           saved.push(exportedLink(state, operation.anchor, operation.objectType, outcome.cloudId!, known, operation.body));
           changes.push(objectChange('added', operation.anchor, operation.objectType, known, operation.body));
           break;
         case 'update':
           // The update that follows a restore brings the restored object in line with AD: counted as restored.
-          if (known?.restoredFrom === undefined) state.counts.updated++;
+          if (known?.restoredFrom === undefined) state.count('updated', known?.dn ?? '');
           saved.push(exportedLink(state, operation.anchor, operation.objectType, operation.cloudId, known, operation.body));
           changes.push(objectChange(known?.restoredFrom ? 'restored' : 'updated', operation.anchor, operation.objectType, known, operation.body));
           break;

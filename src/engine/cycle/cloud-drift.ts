@@ -215,17 +215,25 @@ async function noteDrift(phase: DriftPhase, link: ObjectLink, entries: readonly 
   const { state } = phase;
   state.drift.set(link.anchor, [...(state.drift.get(link.anchor) ?? []), ...entries]);
   if (phase.policy !== 'revert') return;
-  const exported = { ...link.exported };
-  for (const entry of entries) {
-    if (entry.attribute === 'members') continue;
-    if (entry.attribute === 'manager') exported[MANAGER_KEY] = entry.ledgerValue ?? null;
-    else setPath(exported, entry.attribute, entry.cloudValue);
-  }
-  await phase.ledger.exported([{ ...link, exported }]);
+  await phase.ledger.exported([{ ...link, exported: ledgerAsInCloud(link.exported, entries) }]);
   const added = entries.flatMap((entry) => (entry.memberAdded ? [entry.memberAdded] : []));
   const removed = entries.flatMap((entry) => (entry.memberRemoved ? [entry.memberRemoved] : []));
   if (added.length > 0 || removed.length > 0) await phase.ledger.members(link.anchor, added, removed);
   state.rereads.add(link.anchor);
+}
+
+/**
+ * What the ledger records once it takes the cloud's values where they drifted (members aside: they are recorded as
+ * memberships), so that planning sends AD's values back over them. Explain's forecast corrects a link the same way.
+ */
+export function ledgerAsInCloud(exported: Record<string, unknown>, entries: readonly DriftEntry[]): Record<string, unknown> {
+  const corrected = { ...exported };
+  for (const entry of entries) {
+    if (entry.attribute === 'members') continue;
+    if (entry.attribute === 'manager') corrected[MANAGER_KEY] = entry.ledgerValue ?? null;
+    else setPath(corrected, entry.attribute, entry.cloudValue);
+  }
+  return corrected;
 }
 
 /** An owned object deleted in the cloud: with `revert`, restored (or created again) if AD still has it in scope. */
@@ -356,7 +364,7 @@ export function noteReverted(state: CycleState, operation: CloudOperation): void
   }
   if (remaining.length < entries.length && !state.revertedObjects.has(operation.anchor)) {
     state.revertedObjects.add(operation.anchor);
-    state.counts.reverted++;
+    state.count('reverted', entries[0]?.dn ?? '');
   }
   if (remaining.length > 0) state.drift.set(operation.anchor, remaining);
   else state.drift.delete(operation.anchor);

@@ -107,13 +107,13 @@ export interface MemberRemoval {
 }
 
 export class CycleState {
-  mode: 'full' | 'delta';
+  mode: 'full' | 'delta' | 'object';
   runId = 0;
   tenant!: TenantContext;
   readonly mapping: AttributeMapping;
   readonly startedAt: Date;
   readonly reporter: Reporter;
-  readonly counts: RunCounts = { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 };
+  readonly counts: RunCounts = emptyCounts();
   readonly errors: ObjectError[] = [];
   readonly plan: PlannedOperation[] = [];
   readonly withheld: WithheldDelete[] = [];
@@ -126,8 +126,8 @@ export class CycleState {
   readonly groupsToReadWhole = new Set<string>();
   /** Users whose manager must be set once every object of the cycle exists: anchor → manager anchor (null: none). */
   readonly managers = new Map<string, string | null>();
-  /** Objects counted as unchanged so far: a membership or manager change moves them to updated. */
-  readonly unchangedObjects = new Set<string>();
+  /** Objects counted as unchanged so far (anchor → DN): a membership or manager change moves them to updated. */
+  readonly unchangedObjects = new Map<string, string>();
   readonly memberRemovals: MemberRemoval[] = [];
   /** Groups the cycle would empty entirely, with how many members they had: a signal that `member` was not read. */
   readonly emptiedGroups: { dn: string; members: number }[] = [];
@@ -157,14 +157,19 @@ export class CycleState {
   readonly deferredCreates = new Set<string>();
   imported = 0;
   exported = 0;
+  /** The counts of each part of a source read in parts (forests), by the part's name; empty otherwise. */
+  readonly countsByPart = new Map<string, RunCounts>();
 
   readonly #historyMode: (work: RunWork) => RunHistoryMode;
+  readonly #partOf: (dn: string) => string | undefined;
 
   constructor(options: {
-    mode: 'full' | 'delta';
+    mode: 'full' | 'delta' | 'object';
     historyMode: (work: RunWork) => RunHistoryMode;
     startedAt: Date;
     reporter: Reporter;
+    /** Which part of the source an object belongs to, for a source read in parts. */
+    partOf?: (dn: string) => string | undefined;
     mapping: AttributeMapping;
   }) {
     this.mode = options.mode;
@@ -172,6 +177,20 @@ export class CycleState {
     this.#historyMode = options.historyMode;
     this.startedAt = options.startedAt;
     this.reporter = options.reporter;
+    this.#partOf = options.partOf ?? (() => undefined);
+  }
+
+  /** Counts one object (by its DN) in the run's counts and in its part's. */
+  count(field: keyof RunCounts, dn: string, by = 1): void {
+    this.counts[field] += by;
+    const part = this.#partOf(dn);
+    if (part === undefined) return;
+    let counts = this.countsByPart.get(part);
+    if (counts === undefined) {
+      counts = emptyCounts();
+      this.countsByPart.set(part, counts);
+    }
+    counts[field] += by;
   }
 
   get runMode(): RunHistoryMode {
@@ -179,22 +198,27 @@ export class CycleState {
   }
 
   recordError(anchor: string, dn: string, code: string, message: string): void {
-    this.counts.errors++;
+    this.count('errors', dn);
     this.errors.push({ anchor, dn, code, message });
     this.reporter.warning(`Export failed for ${dn || anchor}: ${code}: ${message}`);
   }
 
   /** An object whose only change is a reference (members, manager) counts as updated, not unchanged. */
   countReferenceChange(anchor: string): void {
-    if (this.unchangedObjects.delete(anchor)) {
-      this.counts.unchanged--;
-      this.counts.updated++;
+    const dn = this.unchangedObjects.get(anchor);
+    if (dn !== undefined && this.unchangedObjects.delete(anchor)) {
+      this.count('unchanged', dn, -1);
+      this.count('updated', dn);
     }
   }
 
   countNotExportable(dn: string, reason: string): void {
-    this.counts.notExportable++;
+    this.count('notExportable', dn);
     this.notExportableReasons.set(reason, (this.notExportableReasons.get(reason) ?? 0) + 1);
     this.reporter.verbose(`Not exportable: ${dn}: ${reason}.`);
   }
+}
+
+export function emptyCounts(): RunCounts {
+  return { added: 0, updated: 0, deleted: 0, unchanged: 0, errors: 0, notExportable: 0, reverted: 0, restored: 0 };
 }

@@ -5,7 +5,7 @@
 // decides on the cycle's deletes and membership removals together: all go, or none.
 import { deletionGuardReasons, type DeletionGuardSettings } from '../deletion-guard.ts';
 import type { CloudOperation } from '../operations.ts';
-import type { DeletionCandidate, DirectorySource, ListingCoverage } from '../ports.ts';
+import type { DeletionCandidate, DirectorySource, ListingCoverage, SourceParts } from '../ports.ts';
 import type { DeletedObject, StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
@@ -51,6 +51,7 @@ export async function exportDeletes(phase: DeletesPhase): Promise<boolean> {
     },
     phase.guard,
   );
+  if (phase.source.parts && operations.length > 0) reasons.push(...(await guardReasonsPerPart(phase, phase.source.parts, context)));
   if (reasons.length > 0 && !phase.acceptDeletes) {
     withholdAll(state, operations, context, reasons);
     return true;
@@ -58,7 +59,7 @@ export async function exportDeletes(phase: DeletesPhase): Promise<boolean> {
   await phase.ledger.forget(neverExported);
   const succeeded = await phase.applier.apply(operations, context);
   const done = new Set(succeeded.map((operation) => operation.anchor));
-  state.counts.deleted += done.size;
+  for (const anchor of done) state.count('deleted', context.get(anchor)?.dn ?? '');
   await phase.ledger.deleted(deleted.filter((object) => done.has(object.anchor)));
   await phase.applier.apply(
     removals.map((removal) => ({ action: 'remove-member', anchor: removal.groupAnchor, groupId: removal.groupId, member: removal.member })),
@@ -67,10 +68,35 @@ export async function exportDeletes(phase: DeletesPhase): Promise<boolean> {
   return false;
 }
 
+/**
+ * The guard applied to each part of a source read in parts (forests) on its own: a forest losing most of its objects
+ * is stopped even when they are few against every forest's together.
+ */
+async function guardReasonsPerPart(phase: DeletesPhase, parts: SourceParts, deletes: ReadonlyMap<string, OperationContext>): Promise<string[]> {
+  if (parts.outcomes().length < 2) return [];
+  const deletesByPart = new Map<string, number>();
+  for (const { dn } of deletes.values()) {
+    const part = parts.partOf(dn);
+    if (part !== undefined) deletesByPart.set(part, (deletesByPart.get(part) ?? 0) + 1);
+  }
+  const synchronizedByPart = new Map<string, number>();
+  for await (const link of phase.store.allLinks()) {
+    const part = link.cloudId ? parts.partOf(link.dn) : undefined;
+    if (part !== undefined && deletesByPart.has(part)) synchronizedByPart.set(part, (synchronizedByPart.get(part) ?? 0) + 1);
+  }
+  return [...deletesByPart].flatMap(([part, objectDeletes]) =>
+    deletionGuardReasons(
+      { objectDeletes, synchronizedObjects: synchronizedByPart.get(part) ?? 0, memberRemovals: 0, exportedMemberships: 0, emptiedGroups: [] },
+      phase.guard,
+    ).map((reason) => `in ${part}: ${reason}`),
+  );
+}
+
 /** Linked objects a listing did not return, that no change of this cycle explains yet. */
 async function listingCandidates(phase: DeletesPhase): Promise<DeletionCandidate[]> {
   const { state, store, source } = phase;
   const candidates: DeletionCandidate[] = [];
+  if (state.mode === 'object') return await objectRunCandidates(phase);
   if (state.mode === 'full') {
     for await (const link of store.unseenLinks(state.runId))
       if (!state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
@@ -83,6 +109,18 @@ async function listingCandidates(phase: DeletesPhase): Promise<DeletionCandidate
   for await (const link of store.allLinks()) {
     if (!listed.has(link.anchor) && !state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
   }
+  return candidates;
+}
+
+/**
+ * An object run lists nothing: its deletes come from reading its objects by GUID, where "no such object" may be an
+ * object the account cannot see. Each is confirmed as a listing's missing object is, and withheld when merely hidden.
+ */
+async function objectRunCandidates(phase: DeletesPhase): Promise<DeletionCandidate[]> {
+  const { state } = phase;
+  const links = await phase.store.getLinks([...state.deletes.keys()]);
+  const candidates = [...links.values()].map((link) => ({ anchor: link.anchor, dn: state.deletes.get(link.anchor)?.dn || link.dn }));
+  for (const candidate of candidates) state.deletes.delete(candidate.anchor);
   return candidates;
 }
 

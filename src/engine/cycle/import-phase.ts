@@ -24,17 +24,25 @@ export interface ImportPhase {
   applier: Applier;
   ledger: CycleLedger;
   softMatch: boolean;
+  /** An object run's anchors: the only objects it reads. */
+  objects: readonly string[] | undefined;
   signal: AbortSignal | undefined;
   /** Called when a delta has to become a full import (its watermark was refused). */
   onFallbackToFull(reason: string): Promise<void>;
 }
 
 /**
- * The cycle's own import: a full import, or a delta that becomes one when the directory refuses the watermark.
- * Returns the watermark the import ended at: the cycle commits it last.
+ * The cycle's own import: a full import, a delta that becomes one when the directory refuses the watermark, or an
+ * object run's objects. Returns the watermark the import ended at, which the cycle commits last (none for objects).
  */
-export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<Watermark> {
+export async function importChanges(phase: ImportPhase, watermark: string | undefined): Promise<Watermark | undefined> {
   const { state, source } = phase;
+  if (state.mode === 'object') {
+    // Read by GUID as retries are, with the groups they belong to: a change of nothing else, so no watermark moves.
+    await processChanges(phase, source.readObjects(phase.objects ?? [], { memberOf: true }));
+    reportImported(state);
+    return undefined;
+  }
   let next: Watermark;
   if (state.mode === 'delta') {
     try {
@@ -58,8 +66,12 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   // is every object the cloud changed (drift to revert, an object to bring back) that the delta did not carry.
   const reReads = [...new Set([...retries, ...state.groupsToReadWhole, ...(state.mode === 'delta' ? state.rereads : [])])];
   if (reReads.length > 0) await processChanges(phase, source.readObjects(reReads));
-  state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
+  reportImported(state);
   return next;
+}
+
+function reportImported(state: CycleState): void {
+  state.reporter.progress({ activity: 'Importing from Active Directory', status: `${state.imported} objects`, completed: true });
 }
 
 export function stopIfRequested(signal: AbortSignal | undefined): void {
@@ -96,6 +108,11 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   if (state.mode === 'full') await store.markSeen(state.runId, anchors);
 
   const { operations, context, unlinked, renamed, refused } = planUpserts(state, upserts, links);
+  await noteGroupsJoinedAndLeft(
+    state,
+    store,
+    upserts.filter((object) => context.has(object.anchor)),
+  );
   const joined = await joinUnlinked(state, phase.target, store, unlinked, phase.softMatch);
   operations.push(...joined.operations);
   for (const anchor of joined.returning) context.set(anchor, { ...context.get(anchor)!, comeback: 'returning' });
@@ -188,10 +205,10 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
       plan.operations.push({ action: 'update', objectType: mapped.objectType, anchor: object.anchor, cloudId: link.cloudId, body: changes });
       continue;
     }
-    state.counts.unchanged++;
+    state.count('unchanged', object.dn);
     // Remembered only where a reference step may still change the object (memory stays small).
     if (state.groupMembers.has(object.anchor) || state.groupMemberChanges.has(object.anchor) || state.managers.has(object.anchor))
-      state.unchangedObjects.add(object.anchor);
+      state.unchangedObjects.set(object.anchor, object.dn);
     if (link.dn !== object.dn) plan.renamed.push({ ...link, dn: object.dn });
   }
   return plan;
@@ -245,6 +262,27 @@ function noteMembership(state: CycleState, object: SourceObject, link: ObjectLin
   }
   if (noted.added.size > 0 || noted.removed.size > 0) state.groupMemberChanges.set(anchor, noted);
   else state.groupMemberChanges.delete(anchor);
+}
+
+/**
+ * An object read with its memberOf (an object run) joins the groups AD says it is in and leaves the others it was
+ * exported into: one member's increments per group, which the references phase applies as it applies a delta's.
+ */
+async function noteGroupsJoinedAndLeft(state: CycleState, store: StateStore, objects: readonly SourceObject[]): Promise<void> {
+  for (const object of objects) {
+    const memberOf = object.references.memberOf;
+    if (memberOf === undefined) continue;
+    const wanted = new Set(memberOf);
+    const left = (await store.groupsOf(object.anchor)).filter((group) => !wanted.has(group));
+    for (const group of wanted) noteMemberIncrement(state, group, object.anchor, 'added');
+    for (const group of left) noteMemberIncrement(state, group, object.anchor, 'removed');
+  }
+}
+
+function noteMemberIncrement(state: CycleState, group: string, member: string, change: 'added' | 'removed'): void {
+  const noted = state.groupMemberChanges.get(group) ?? { added: new Set<string>(), removed: new Set<string>() };
+  noted[change].add(member);
+  state.groupMemberChanges.set(group, noted);
 }
 
 /**

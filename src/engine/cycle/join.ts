@@ -97,14 +97,13 @@ async function hardMatches(target: CloudTarget, unlinked: readonly Unlinked[]): 
 }
 
 async function softMatches(target: CloudTarget, remaining: readonly Unlinked[]): Promise<Map<string, string>> {
-  const candidates: SoftMatchCandidate[] = remaining
-    .filter((entry) => entry.objectType === 'user')
-    .map((entry) => ({
-      anchor: entry.object.anchor,
-      primarySmtpAddress: primarySmtpAddress(entry.object),
-      userPrincipalName: upnAsInDirectory(entry),
-    }));
+  const candidates = remaining.filter((entry) => entry.objectType === 'user').map(softMatchCandidate);
   return candidates.length === 0 ? new Map() : target.findSoftMatches(candidates);
+}
+
+/** What soft matching looks for in the cloud for a user: its primary SMTP address, and its UPN unless DirSync rewrote it. */
+export function softMatchCandidate(entry: Unlinked): SoftMatchCandidate {
+  return { anchor: entry.object.anchor, primarySmtpAddress: primarySmtpAddress(entry.object), userPrincipalName: upnAsInDirectory(entry) };
 }
 
 /**

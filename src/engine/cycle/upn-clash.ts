@@ -78,9 +78,10 @@ export async function holdClashingUpns(
   // An update left with nothing to send is not sent; the user stays as it is.
   const empty = new Set(waitingUsers.filter((operation) => Object.keys(operation.body).length === 0));
   for (let index = operations.length - 1; index >= 0; index--) {
-    if (empty.has(operations[index] as CloudOperation & { action: 'update' })) {
+    const operation = operations[index]!;
+    if (empty.has(operation as CloudOperation & { action: 'update' })) {
       operations.splice(index, 1);
-      state.counts.unchanged++;
+      state.count('unchanged', context.get(operation.anchor)?.dn ?? '');
     }
   }
 }

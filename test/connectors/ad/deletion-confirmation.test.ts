@@ -260,8 +260,9 @@ describe('deletion candidates confirmed by objectGUID, read as the AAD_ account 
       assert.equal(of('Deleted').verdict, 'gone');
       assert.deepEqual([of('Moved Out').verdict, of('Moved Out').dn, of('Moved Out').kind], ['out-of-scope', dnOf('Moved Out', outOu), 'user']);
       assert.match(of('Moved Out').reason, /outside the OUs in scope/);
+      assert.ok(of('Moved Out').reason.includes(`(not under any --include-ou: ${inOu}; `), of('Moved Out').reason);
       assert.deepEqual([of('Moved Excluded').verdict, of('Moved Excluded').dn], ['out-of-scope', dnOf('Moved Excluded', excludedOu)]);
-      assert.equal(of('Moved Excluded').reason, `it is in the excluded OU ${excludedOu}.`);
+      assert.equal(of('Moved Excluded').reason, `it is in the excluded OU ${excludedOu} (--exclude-ou).`);
       assert.equal(of('Renamed Aad').verdict, 'out-of-scope');
       assert.match(of('Renamed Aad').reason, /AAD_/);
       assert.equal(of('Filtered').verdict, 'out-of-scope');

@@ -7,11 +7,8 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { baseDn } from './fixture.ts';
 
 const run = promisify(execFile);
-
-const schemaDn = `CN=Schema,CN=Configuration,${baseDn}`;
 
 interface ExchangeAttribute {
   cn: string;
@@ -37,7 +34,7 @@ export const EXCHANGE_ATTRIBUTES: readonly ExchangeAttribute[] = [
   },
 ];
 
-function attributeSchema(attribute: ExchangeAttribute): string {
+function attributeSchema(attribute: ExchangeAttribute, schemaDn: string): string {
   const syntax =
     attribute.syntax === 'string'
       ? ['attributeSyntax: 2.5.5.12', 'oMSyntax: 64', 'rangeLower: 1', 'rangeUpper: 1024']
@@ -54,13 +51,14 @@ function attributeSchema(attribute: ExchangeAttribute): string {
   ].join('\n');
 }
 
-/** Adds the attributes to the schema of the (stopped) domain in `directory`, and to mailRecipient's mayContain. */
-export async function extendSchemaWithExchangeAttributes(directory: string): Promise<void> {
+/** Adds the attributes to the schema of the (stopped) domain in `directory` (at `baseDn`), and to mailRecipient's mayContain. */
+export async function extendSchemaWithExchangeAttributes(directory: string, baseDn: string): Promise<void> {
+  const schemaDn = `CN=Schema,CN=Configuration,${baseDn}`;
   const database = join(directory, 'private', 'sam.ldb');
   const option = '--option=dsdb:schema update allowed=true';
   const attributes = join(directory, 'exchange-attributes.ldif');
   const mailRecipient = join(directory, 'exchange-mail-recipient.ldif');
-  await writeFile(attributes, EXCHANGE_ATTRIBUTES.map(attributeSchema).join('\n'));
+  await writeFile(attributes, EXCHANGE_ATTRIBUTES.map((attribute) => attributeSchema(attribute, schemaDn)).join('\n'));
   await writeFile(
     mailRecipient,
     [

@@ -1,11 +1,8 @@
 // The seeded directory, described once: the seeder writes it, tests assert against it.
 import { Attribute, type Client } from 'ldapts';
+import { CORP_REALM, type Realm } from './realms.ts';
 
-export const baseDn = 'DC=corp,DC=example,DC=test';
-export const realm = 'CORP.EXAMPLE.TEST';
-export const netbiosName = 'CORP';
-export const dnsDomain = 'corp.example.test';
-export const hostName = `dc1.${dnsDomain}`;
+export const { baseDn, realm, netbiosName, dnsDomain, hostName } = CORP_REALM;
 /** Test-only secret of the template's Administrator (every clone shares it). */
 export const adminPassword = 'Fixture-Admin-Passw0rd!';
 
@@ -23,7 +20,7 @@ const ous = {
   outOfScope: `OU=OutOfScope,${baseDn}`,
 } as const;
 
-type LdapAttributes = Record<string, string | string[]>;
+export type LdapAttributes = Record<string, string | string[]>;
 
 export interface FixtureEntry {
   dn: string;
@@ -42,7 +39,7 @@ export interface FixtureUser extends FixtureEntry {
 const userPassword = 'Fixture-User-Passw0rd!';
 // userAccountControl: NORMAL_ACCOUNT 0x200, ACCOUNTDISABLE 0x2, PASSWD_NOTREQD 0x20 (enabled without a password).
 const enabledWithPassword = 0x200;
-const enabledWithoutPassword = 0x220;
+export const enabledWithoutPassword = 0x220;
 const disabledWithoutPassword = 0x202;
 
 function user(
@@ -259,24 +256,35 @@ export const FIXTURE = {
   },
 } as const;
 
-/** Bulk variant: N users in OU=Bulk, no passwords (import benchmarks). */
-export const BULK = {
-  ou: `OU=Bulk,${baseDn}`,
-  userDn: (index: number) => `CN=Bulk ${String(index + 1).padStart(5, '0')},OU=Bulk,${baseDn}`,
-  samAccountName: (index: number) => `bulk.${String(index + 1).padStart(5, '0')}`,
-} as const;
+/**
+ * Bulk variant: N users in OU=Bulk of a realm, no passwords (import benchmarks). Another forest's users are named
+ * after it (fabrikam.00001) and mail at its own domain: no account name, mail nickname or address in two forests.
+ */
+export function bulkOf(realm: Realm) {
+  const first = realm === CORP_REALM;
+  const number = (index: number) => String(index + 1).padStart(5, '0');
+  const samAccountName = (index: number) => `${first ? 'bulk' : realm.netbiosName.toLowerCase()}.${number(index)}`;
+  return {
+    ou: `OU=Bulk,${realm.baseDn}`,
+    userDn: (index: number) => `CN=Bulk ${number(index)},OU=Bulk,${realm.baseDn}`,
+    samAccountName,
+    mail: (index: number) => `${samAccountName(index)}@${first ? 'example.com' : realm.dnsDomain.replace(/\.test$/, '.com')}`,
+  } as const;
+}
+
+export const BULK = bulkOf(CORP_REALM);
 
 function unicodePwd(password: string): Attribute {
   return new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] });
 }
 
-async function addEntry(client: Client, entry: FixtureEntry, password?: string): Promise<void> {
+export async function addEntry(client: Client, entry: FixtureEntry, password?: string): Promise<void> {
   const attributes = Object.entries(entry.attributes).map(([type, value]) => new Attribute({ type, values: Array.isArray(value) ? value : [value] }));
   if (password !== undefined) attributes.push(unicodePwd(password));
   await client.add(entry.dn, attributes);
 }
 
-function organizationalUnit(dn: string): FixtureEntry {
+export function organizationalUnit(dn: string): FixtureEntry {
   return { dn, attributes: { objectClass: ['top', 'organizationalUnit'] } };
 }
 
@@ -291,19 +299,20 @@ export async function seedFixture(client: Client): Promise<void> {
   for (const entry of Object.values(groups)) await addEntry(client, entry);
 }
 
-export async function seedBulkUsers(client: Client, count: number): Promise<void> {
-  await addEntry(client, organizationalUnit(BULK.ou));
+export async function seedBulkUsers(client: Client, count: number, realm: Realm = CORP_REALM): Promise<void> {
+  const bulk = bulkOf(realm);
+  await addEntry(client, organizationalUnit(bulk.ou));
   for (let index = 0; index < count; index++) {
-    const samAccountName = BULK.samAccountName(index);
+    const samAccountName = bulk.samAccountName(index);
     await addEntry(client, {
-      dn: BULK.userDn(index),
+      dn: bulk.userDn(index),
       attributes: {
         objectClass: ['top', 'person', 'organizationalPerson', 'user'],
         sAMAccountName: samAccountName,
-        userPrincipalName: `${samAccountName}@${dnsDomain}`,
+        userPrincipalName: `${samAccountName}@${realm.dnsDomain}`,
         givenName: 'Bulk',
         sn: String(index + 1),
-        mail: `${samAccountName}@example.com`,
+        mail: bulk.mail(index),
         userAccountControl: String(enabledWithoutPassword),
       },
     });

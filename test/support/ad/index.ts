@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { loadCertificateAuthority, type CertificateAuthority } from './certificates.ts';
-import { adminPassword, baseDn, dnsDomain, netbiosName, realm } from './fixture.ts';
+import { adminPassword } from './fixture.ts';
 import { claimRunDirectory, sweepAbandoned } from './run-directories.ts';
 import { smbConfPath, startSamba, stopSamba } from './samba-process.ts';
-import { ensureTemplate, writeTlsFiles, type DomainVariant, type Template } from './template.ts';
+import { ensureTemplate, realmOfVariant, writeTlsFiles, type DomainVariant, type Template } from './template.ts';
 
-export { FIXTURE, BULK, type FixtureEntry, type FixtureUser } from './fixture.ts';
+export { FABRIKAM } from './fabrikam.ts';
+export { FIXTURE, BULK, bulkOf, type FixtureEntry, type FixtureUser } from './fixture.ts';
+export { CORP_REALM, FABRIKAM_REALM, type Realm } from './realms.ts';
 export type { DomainVariant } from './template.ts';
 
 const run = promisify(execFile);
@@ -26,7 +28,7 @@ export interface TestDomain {
   adminDn: string;
   adminUpn: string;
   adminPassword: string;
-  /** The test CA that issued the DC's certificate (SAN = ip and dc1.corp.example.test). */
+  /** The test CA that issued the DC's certificate (SAN = ip and dc1.<its DNS domain>). */
   caFile: string;
   caPem: string;
   /** Samba's pid; changes on restart(). */
@@ -38,6 +40,9 @@ export interface TestDomain {
   stop(): Promise<void>;
   /** Stops Samba (keeping the directory) and starts it again on the same address. */
   restart(): Promise<void>;
+  /** Stops Samba and keeps the directory: the DC is down until startServer(). */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
 }
 
 const scriptDirectory = join(import.meta.dirname, '..');
@@ -77,7 +82,8 @@ function prepareOnce(): Promise<CertificateAuthority> {
 function stopAllNow(): void {
   for (const domain of runningDomains) {
     try {
-      process.kill(domain.pid, 'SIGKILL');
+      // pid 0 is a domain whose server is stopped: kill(0) would signal our own process group.
+      if (domain.pid > 0) process.kill(domain.pid, 'SIGKILL');
     } catch {
       // already gone
     }
@@ -86,24 +92,26 @@ function stopAllNow(): void {
   runningDomains.clear();
 }
 
-async function cloneTemplate(template: Template, authority: CertificateAuthority): Promise<{ ip: string; directory: string }> {
+async function cloneTemplate(template: Template, authority: CertificateAuthority, hostName: string): Promise<{ ip: string; directory: string }> {
   const target = await claimRunDirectory();
   await run('cp', ['-a', `${template.directory}/.`, target.directory]);
   const conf = await readFile(smbConfPath(target.directory), 'utf8');
   const rewritten = replaceWhole(replaceWhole(conf, template.builtDirectory, target.directory), template.builtIp, target.ip);
   await writeFile(smbConfPath(target.directory), rewritten);
   await rm(join(target.directory, 'run', 'samba.pid'), { force: true });
-  await writeTlsFiles(target.directory, authority, target.ip);
+  await writeTlsFiles(target.directory, authority, target.ip, hostName);
   return target;
 }
 
-/** Starts a fresh domain seeded with FIXTURE (or the bulk users). Stop it in an `after` hook. */
+/** Starts a fresh domain seeded with FIXTURE (or FABRIKAM, or the bulk users). Stop it in an `after` hook. */
 export async function startDomain(options: { variant?: DomainVariant } = {}): Promise<TestDomain> {
   refuseInUnitLane('a Samba AD DC');
   const authority = await prepareOnce();
-  const template = await ensureTemplate(options.variant ?? 'fixture');
+  const variant = options.variant ?? 'fixture';
+  const { baseDn, realm, netbiosName, dnsDomain, hostName } = realmOfVariant(variant);
+  const template = await ensureTemplate(variant);
   const started = performance.now();
-  const { ip, directory } = await cloneTemplate(template, authority);
+  const { ip, directory } = await cloneTemplate(template, authority, hostName);
   let stopping: Promise<void> | undefined;
   const domain: TestDomain = {
     ip,
@@ -129,9 +137,17 @@ export async function startDomain(options: { variant?: DomainVariant } = {}): Pr
       return stopping;
     },
     async restart() {
+      await domain.stopServer();
+      await domain.startServer();
+    },
+    async stopServer() {
       if (stopping) throw new Error(`domain ${ip} was stopped; start a new one`);
       await stopSamba(domain.pid);
-      domain.pid = await startSamba(directory, ip);
+      domain.pid = 0;
+    },
+    async startServer() {
+      if (stopping) throw new Error(`domain ${ip} was stopped; start a new one`);
+      if (domain.pid === 0) domain.pid = await startSamba(directory, ip);
     },
   };
   runningDomains.add(domain);

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { loadCertificateAuthority, issueDomainControllerCertificate, type CertificateAuthority } from './certificates.ts';
-import { adminPassword, hostName, realm, netbiosName, baseDn, seedFixture, seedBulkUsers } from './fixture.ts';
 import { extendSchemaWithExchangeAttributes } from './exchange-schema.ts';
+import { seedFabrikam } from './fabrikam.ts';
+import { adminPassword, seedFixture, seedBulkUsers } from './fixture.ts';
+import { CORP_REALM, FABRIKAM_REALM, type Realm } from './realms.ts';
 import { withFileLock } from './file-lock.ts';
 import { templatesRoot } from './locations.ts';
 import { claimRunDirectory, ownerFileName, removeRunDirectory } from './run-directories.ts';
@@ -15,7 +17,17 @@ import { smbConfPath, startSamba, stopSamba } from './samba-process.ts';
 
 const run = promisify(execFile);
 
-export type DomainVariant = 'fixture' | { bulkUsers: number };
+/**
+ * What a template holds: the first forest's FIXTURE, the second forest's FABRIKAM, or N bulk users (in the first
+ * forest's realm, or with `forest: 'fabrikam'` in the second's).
+ */
+export type DomainVariant = 'fixture' | 'fabrikam' | { bulkUsers: number; forest?: 'fabrikam' };
+
+/** The realm a variant is provisioned as. */
+export function realmOfVariant(variant: DomainVariant): Realm {
+  const fabrikam = variant === 'fabrikam' || (typeof variant === 'object' && variant.forest === 'fabrikam');
+  return fabrikam ? FABRIKAM_REALM : CORP_REALM;
+}
 
 /** A provisioned, seeded and stopped domain directory that clones copy. */
 export interface Template {
@@ -30,7 +42,8 @@ const metadataFileName = 'template.json';
 const harnessDirectory = dirname(fileURLToPath(import.meta.url));
 
 function variantName(variant: DomainVariant): string {
-  return variant === 'fixture' ? 'fixture' : `bulk-${variant.bulkUsers}`;
+  if (typeof variant === 'string') return variant;
+  return `${variant.forest === 'fabrikam' ? 'fabrikam-' : ''}bulk-${variant.bulkUsers}`;
 }
 
 /** Samba version + harness sources + variant: a change to any of them builds a new template. */
@@ -44,8 +57,8 @@ async function templateKey(variant: DomainVariant): Promise<string> {
   return `${variantName(variant)}-${hash.digest('hex').slice(0, 16)}`;
 }
 
-/** Writes the per-domain server certificate (SAN = its IP) and the CA where smb.conf points. */
-export async function writeTlsFiles(directory: string, authority: CertificateAuthority, ip: string): Promise<void> {
+/** Writes the per-domain server certificate (SAN = its IP and host name) and the CA where smb.conf points. */
+export async function writeTlsFiles(directory: string, authority: CertificateAuthority, ip: string, hostName: string): Promise<void> {
   const server = await issueDomainControllerCertificate(authority, ip, hostName);
   const tlsDirectory = join(directory, 'tls');
   await mkdir(tlsDirectory, { recursive: true });
@@ -55,7 +68,7 @@ export async function writeTlsFiles(directory: string, authority: CertificateAut
   await writeFile(join(tlsDirectory, 'ca.pem'), authority.certificatePem);
 }
 
-async function provision(directory: string, ip: string): Promise<void> {
+async function provision(directory: string, ip: string, { realm, netbiosName, baseDn }: Realm): Promise<void> {
   for (const sub of ['etc', 'run', 'log']) await mkdir(join(directory, sub), { recursive: true });
   // An empty config keeps samba-tool away from /etc/samba/smb.conf.
   await writeFile(join(directory, 'etc', 'empty.conf'), '');
@@ -88,7 +101,7 @@ async function provision(directory: string, ip: string): Promise<void> {
     ],
     { timeout: 180_000 },
   );
-  await extendSchemaWithExchangeAttributes(directory);
+  await extendSchemaWithExchangeAttributes(directory, baseDn);
   // samba-tool drops these options, so they go into [global] by hand.
   const globalOptions = [
     'ldap server require strong auth = no',
@@ -108,10 +121,12 @@ async function provision(directory: string, ip: string): Promise<void> {
 
 async function seed(ip: string, authority: CertificateAuthority, variant: DomainVariant): Promise<void> {
   const client = new Client({ url: `ldaps://${ip}:636`, tlsOptions: { ca: [authority.certificatePem] }, timeout: 120_000 });
+  const realm = realmOfVariant(variant);
   try {
-    await client.bind(`CN=Administrator,CN=Users,${baseDn}`, adminPassword);
+    await client.bind(`CN=Administrator,CN=Users,${realm.baseDn}`, adminPassword);
     if (variant === 'fixture') await seedFixture(client);
-    else await seedBulkUsers(client, variant.bulkUsers);
+    else if (variant === 'fabrikam') await seedFabrikam(client);
+    else await seedBulkUsers(client, variant.bulkUsers, realm);
   } finally {
     await client.unbind();
   }
@@ -122,8 +137,9 @@ async function buildTemplate(directory: string, variant: DomainVariant): Promise
   const authority = await loadCertificateAuthority();
   const build = await claimRunDirectory();
   try {
-    await provision(build.directory, build.ip);
-    await writeTlsFiles(build.directory, authority, build.ip);
+    const realm = realmOfVariant(variant);
+    await provision(build.directory, build.ip, realm);
+    await writeTlsFiles(build.directory, authority, build.ip, realm.hostName);
     const pid = await startSamba(build.directory, build.ip);
     try {
       await seed(build.ip, authority, variant);
