@@ -97,8 +97,12 @@ export function mapToCloud(object: SourceObject, tenant: TenantContext, mapping:
     const { name, inside } = entry.property;
     if (entry.extension !== undefined) body[extensionProperty(entry.extension, tenant)] = value;
     else if (inside === undefined) body[name] = value;
-    // A property inside a complex one (onPremisesExtensionAttributes.extensionAttribute3).
-    else ((body[name] ??= {}) as Record<string, unknown>)[inside] = value;
+    else {
+      // A property inside a complex one (onPremisesExtensionAttributes.extensionAttribute3).
+      const complex = (body[name] ?? {}) as Record<string, unknown>;
+      complex[inside] = value;
+      body[name] = complex;
+    }
   }
   if (objectType === 'group') Object.assign(attributes, { mailEnabled: false, securityEnabled: true });
   return { exportable: true, objectType, attributes, createOnly, notices };
