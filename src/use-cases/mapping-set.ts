@@ -54,8 +54,8 @@ function customEntries(mapping: AttributeMapping): { objectType: ObjectType; ent
   );
 }
 
-/** The custom mapping in a file, or Mapping.invalid-file saying what is wrong with it. */
-async function readMappingFile(file: string): Promise<CustomMapping> {
+/** The custom mapping in a file (null when it names no target), or Mapping.invalid-file saying what is wrong with it. */
+async function readMappingFile(file: string): Promise<CustomMapping | null> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
@@ -67,7 +67,9 @@ async function readMappingFile(file: string): Promise<CustomMapping> {
     throw new DirSyncError('Mapping.invalid-file', `${file} is not an attribute mapping: ${describeIssues(parsed.error.issues, '(file)')}`, {
       target: file,
     });
-  return parsed.data;
+  // A mapping that names no target is the default one: `{}` goes back to it.
+  const targets = Object.keys(parsed.data.user ?? {}).length + Object.keys(parsed.data.group ?? {}).length;
+  return targets === 0 ? null : parsed.data;
 }
 
 /**
