@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 import type { ObjectExamination } from '../connectors/ad/active-directory-source.ts';
 import type { Reporter } from '../core/reporter.ts';
-import { cloudOnlyMember, ledgerAsInCloud } from '../engine/cycle/cloud-drift.ts';
+import { cloudOnlyMember, ledgerAsInCloud } from '../engine/cycle/cloud-values.ts';
 import { MANAGER_KEY, type DriftEntry } from '../engine/cycle/cycle-state.ts';
 import { mapToCloud, ObjectMappingError, type MappingResult, type TenantContext } from '../engine/mapping.ts';
 import { directoryExtensions, type AttributeMapping } from '../engine/mapping/attribute-mapping.ts';

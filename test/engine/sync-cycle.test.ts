@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
 import type { SourceObject } from '../../src/engine/model.ts';
-import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-drift.ts';
+import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-values.ts';
 import { forecastObjects } from '../../src/engine/object-forecast.ts';
 import type { OperationSink } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
