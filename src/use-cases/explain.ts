@@ -5,7 +5,7 @@
 // written anywhere: no run lock, no run recorded, and the Graph session is a preview's (it refuses every write).
 import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import type { ObjectExamination } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectExamination } from '../connectors/ad/object-directory.ts';
 import type { Reporter } from '../core/reporter.ts';
 import { cloudOnlyMember, ledgerAsInCloud } from '../engine/cycle/cloud-values.ts';
 import { MANAGER_KEY, type DriftEntry } from '../engine/cycle/cycle-state.ts';

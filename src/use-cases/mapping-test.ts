@@ -2,7 +2,7 @@
 // as a cycle reads it (the reading account, the scope, the mapping's attributes): each target's value as it would be
 // sent to Graph, or why the object fails on it. Registers and writes nothing in the tenant (its session is a preview's).
 import * as z from 'zod';
-import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/object-directory.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { evaluateTargets, notExportableReason, sourceAttributes } from '../engine/mapping.ts';
 import { directoryExtensions } from '../engine/mapping/attribute-mapping.ts';

@@ -4,7 +4,7 @@
 // session refuses every write, whatever the sink.
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
-import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/object-directory.ts';
 import type { RunParts } from '../engine/run-mode.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
