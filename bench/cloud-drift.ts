@@ -3,6 +3,7 @@
 // (no delta link: every object compared), a round with nothing changed, and a round after 1 % of the users were edited
 // in the portal. The users are seeded into the stand-in and linked in a real SQLite store, as a finished first sync
 // leaves them; the phase is the one every cycle runs (src/engine/cycle/cloud-drift.ts).
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../src/engine/mapping/attribute-mapping.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,13 @@ export async function measureCloudDrift(owned: number): Promise<CloudDriftCost> 
     try {
       const target = new CloudDirectory(entra.session, standIn.clientId);
       const round = async (): Promise<DriftRound> => {
-        const state = new CycleState({ mode: 'delta', historyMode: (mode) => mode, startedAt: new Date(), reporter: silentReporter });
+        const state = new CycleState({
+          mode: 'delta',
+          historyMode: (mode) => mode,
+          startedAt: new Date(),
+          reporter: silentReporter,
+          mapping: DEFAULT_ATTRIBUTE_MAPPING,
+        });
         const ledger = new CycleLedger(store, state);
         const requestsBefore = entra.session.counters.requests;
         const started = performance.now();

@@ -1,6 +1,7 @@
 // Runs sync cycles in a process of their own, so that the peak memory measured (maxRSS) is DirSync's alone,
 // not the Entra stand-in's or Samba's. The job comes as JSON on stdin (it carries passwords: never in argv);
 // the result goes to stdout as one JSON line. Started by bench/cycle-job.ts.
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../src/engine/mapping/attribute-mapping.ts';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +105,12 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
       counters = entra.session.counters;
     } else {
       const { initialDomain, verifiedDomains, sourceAnchorProperty } = job.target;
-      target = sink = new MemoryCloud({ initialDomain, verifiedDomains: new Set(verifiedDomains), sourceAnchorProperty });
+      target = sink = new MemoryCloud({
+        initialDomain,
+        verifiedDomains: new Set(verifiedDomains),
+        sourceAnchorProperty,
+        extensionProperties: new Map(),
+      });
     }
 
     const store = new SqliteStore(join(storeDirectory, 'dirsync.db'));
@@ -126,6 +132,7 @@ async function run(job: CycleJob): Promise<CycleJobResult> {
           softMatch: 'smtp-then-upn',
           deltaDeletions: cycle.deltaDeletions ?? 'tombstones',
           cloudDrift: 'revert',
+          mapping: DEFAULT_ATTRIBUTE_MAPPING,
         },
         { store, source, target, exporter: sink, reporter: output },
       );

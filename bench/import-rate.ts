@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectorySource } from '../src/connectors/ad/active-directory-source.ts';
-import { READ_ATTRIBUTES } from '../src/connectors/ad/directory-reader.ts';
+import { DEFAULT_READ_ATTRIBUTES } from '../src/connectors/ad/directory-reader.ts';
 import { SELECTION_FILTER } from '../src/connectors/ad/selection.ts';
 import type { TestDomain } from '../test/support/ad/index.ts';
 
@@ -61,7 +61,7 @@ async function ldapsearchImport(domain: TestDomain, ou: string, passwordFile: st
       '-E',
       EXTENDED_DN_CONTROL,
       SELECTION_FILTER,
-      ...READ_ATTRIBUTES,
+      ...DEFAULT_READ_ATTRIBUTES,
     ],
     { env: { ...process.env, LDAPTLS_CACERT: domain.caFile }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

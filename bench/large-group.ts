@@ -1,5 +1,6 @@
 // Section 1c: a large group on real LDAP — its initial export, then one member added and one removed in AD and the
 // delta that follows: AD (Samba) → engine → Entra stand-in, the write budget lifted so DirSync itself is measured.
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../src/engine/mapping/attribute-mapping.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,7 @@ export async function measureLargeGroup(domain: TestDomain, members: number): Pr
           softMatch: 'smtp-then-upn',
           deltaDeletions: 'tombstones',
           cloudDrift: 'revert',
+          mapping: DEFAULT_ATTRIBUTE_MAPPING,
         },
         { store, source, target: cloud, exporter: sink, reporter: silentReporter },
       );

@@ -12,6 +12,7 @@ import { registerExplain } from './verbs/explain.ts';
 import { registerForest } from './verbs/forest.ts';
 import { registerGetConfiguration } from './verbs/get-configuration.ts';
 import { registerInstall } from './verbs/install.ts';
+import { registerMapping } from './verbs/mapping.ts';
 import { registerModuleRequest } from './verbs/module-request.ts';
 import { registerNotify } from './verbs/notify.ts';
 import { registerReadiness } from './verbs/readiness.ts';
@@ -46,6 +47,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     registerDeletionThreshold,
     registerGetConfiguration,
     registerSettings,
+    registerMapping,
     registerService,
     registerNotify,
     registerUninstall,

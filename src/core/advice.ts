@@ -25,6 +25,9 @@ export const CMDLET_OF_COMMAND = {
   'forest add': 'Add-CoexistenceForest',
   'forest list': 'Get-CoexistenceForest',
   'forest remove': 'Remove-CoexistenceForest',
+  'mapping get': 'Get-CoexistenceAttributeMapping',
+  'mapping set': 'Set-CoexistenceAttributeMapping',
+  'mapping test': 'Test-CoexistenceAttributeMapping',
 } as const;
 export type CommandName = keyof typeof CMDLET_OF_COMMAND;
 

@@ -615,6 +615,81 @@ export const errorCatalogue = {
     summary: 'The readiness check found objects that will fail or be rewritten on export: the findings of severity error name them.',
     ...actions((say) => `Correct each object as its fix says, then run ${say.command('readiness')} again.`),
   },
+  // The attribute mapping (mapping set / get / test; per-object errors of a cycle).
+  'Mapping.invalid-file': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'The attribute mapping file is not JSON, or not in the mapping format.',
+    ...actions((say) => `Correct the file (README: "The attribute mapping"), then run ${say.command('mapping set')} again.`),
+  },
+  'Mapping.syntax-error': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'An expression of the attribute mapping is not written in the expression syntax.',
+    ...actions((say) => `Correct the expression at the column named, then run ${say.command('mapping set')} again.`),
+  },
+  'Mapping.unknown-function': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'An expression of the attribute mapping calls a function DirSync does not know (names are case-sensitive).',
+    ...actions((say) => `Use one of the functions the README lists, spelt as listed, then run ${say.command('mapping set')} again.`),
+  },
+  'Mapping.wrong-argument-count': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'A function in the attribute mapping is given the wrong number or the wrong form of arguments.',
+    ...actions(
+      (say) => `Give the function the arguments of Microsoft's reference (the message lists them), then run ${say.command('mapping set')} again.`,
+    ),
+  },
+  'Mapping.unknown-target': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The attribute mapping names a target that is not a cloud property DirSync can set.',
+    ...actions((say) => `Use a target the README lists (or extension:<name>), then run ${say.command('mapping set')} again.`),
+  },
+  'Mapping.read-only-target': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'The attribute mapping sets a cloud property DirSync must not or cannot set that way (the message says why).',
+    ...actions((say) => `Remove that target from the mapping, or map it as the message says, then run ${say.command('mapping set')} again.`),
+  },
+  'Mapping.unknown-attribute': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary: 'An expression of the attribute mapping reads an attribute the Active Directory schema does not have, or one DirSync cannot read.',
+    ...actions(
+      (say) => `Correct the attribute name (its lDAPDisplayName), or extend the schema first, then run ${say.command('mapping set')} again.`,
+    ),
+  },
+  'Mapping.expression-failed': {
+    category: 'InvalidData',
+    transient: false,
+    summary: 'An expression of the attribute mapping failed on this object (Error(…), or a function refused a value): it was not exported.',
+    ...actions(
+      (say) => `Correct the object's attributes in Active Directory, or the expression (${say.command('mapping test')} shows what it gives).`,
+    ),
+  },
+  'Mapping.value-refused': {
+    category: 'InvalidData',
+    transient: false,
+    summary: "The value an expression gave does not fit its target (the target's type, or too many values): the object was not exported.",
+    ...actions(
+      (say) => `Correct the object's attributes in Active Directory, or the expression (${say.command('mapping test')} shows what it gives).`,
+    ),
+  },
+  'Mapping.extension-type-conflict': {
+    category: 'InvalidData',
+    transient: false,
+    summary: "A directory extension property the mapping writes is registered on DirSync's application with another data type.",
+    action: "Map it with the data type it is registered with, or under another extension name: Graph cannot change a property's data type.",
+  },
+  'Mapping.object-not-synchronized': {
+    category: 'ObjectNotFound',
+    transient: false,
+    summary: 'The object is not in Active Directory, or DirSync does not synchronize it (out of scope, excluded, or not a user or group).',
+    action: 'Give the distinguished name of a user or group in the synchronization scope.',
+  },
   // Staging mode.
   'Staging.standby': {
     category: 'InvalidOperation',

@@ -2,6 +2,7 @@
 // tests can put a synthetic source or an in-memory cloud in front of the same engine.
 import { DirSyncError } from '../core/errors.ts';
 import type { TenantContext } from './mapping.ts';
+import type { DirectoryExtension } from './mapping/attribute-mapping.ts';
 import type { ImportChange, ObjectKind, Watermark } from './model.ts';
 import type { CloudObjectType, CloudOperation, OperationOutcome } from './operations.ts';
 
@@ -108,7 +109,11 @@ export interface SoftMatchCandidate {
 }
 
 export interface CloudTarget {
-  tenant(): Promise<TenantContext>;
+  /**
+   * The tenant's domains, and the full names of the directory extension properties the mapping writes (registered on
+   * DirSync's application if missing and the run may write to the cloud; named as they will be otherwise).
+   */
+  tenant(extensions: readonly DirectoryExtension[]): Promise<TenantContext>;
   /** Hard match: cloud objects already carrying these anchors → anchor → cloud id. */
   findByAnchors(objectType: CloudObjectType, anchors: readonly string[]): Promise<Map<string, string>>;
   /**

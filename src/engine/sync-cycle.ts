@@ -8,6 +8,7 @@
 import { isTransient, StopRequestedError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
 import type { DeletionGuardSettings } from './deletion-guard.ts';
+import { directoryExtensions, type AttributeMapping } from './mapping/attribute-mapping.ts';
 import type { Watermark } from './model.ts';
 import type { CloudTarget, DirectorySource, OperationSink } from './ports.ts';
 import type { RunParts } from './run-mode.ts';
@@ -27,6 +28,8 @@ export type { CloudDriftPolicy } from './cycle/cloud-drift.ts';
 
 /** The store key of the AD watermark. */
 export const AD_WATERMARK = 'active-directory';
+/** The store key of the custom attribute mapping the last completed cycle applied (its fingerprint; absent: the default). */
+export const MAPPING_APPLIED = 'attribute-mapping';
 
 /** How many queued retries one cycle takes on (the rest wait for the next cycle). */
 const RETRIES_PER_CYCLE = 5000;
@@ -46,6 +49,8 @@ export interface CycleOptions {
   deltaDeletions: 'tombstones' | 'listing';
   /** What to do about changes made in the cloud to what DirSync owns: send AD's values back, or only report them. */
   cloudDrift: CloudDriftPolicy;
+  /** The effective attribute mapping; when it differs from the one last applied, the cycle re-evaluates every object. */
+  mapping: AttributeMapping;
 }
 
 export interface CycleDependencies {
@@ -103,6 +108,8 @@ export interface StartedCycle {
   readonly state: CycleState;
   /** The watermark the cycle resumes from (none: a full import). */
   readonly watermark: Watermark | undefined;
+  /** The attribute mapping changed since it was last applied: the cycle evaluates every object again. */
+  readonly mappingChanged: boolean;
 }
 
 /**
@@ -118,21 +125,29 @@ export async function startCycle(
   partOf?: (dn: string) => string | undefined,
 ): Promise<StartedCycle> {
   const watermark = await store.getWatermark(AD_WATERMARK);
+  // A delta sees only what AD changed: after a mapping change every object must be evaluated again, so a full import.
+  const mappingChanged = ((await store.getWatermark(MAPPING_APPLIED)) ?? null) !== options.mapping.fingerprint;
   const state = new CycleState({
-    mode: options.mode === 'delta' && watermark === undefined ? 'full' : options.mode,
+    mode: options.mode === 'delta' && (watermark === undefined || mappingChanged) ? 'full' : options.mode,
     historyMode: options.runMode.historyMode,
     startedAt: now(),
     reporter,
+    mapping: options.mapping,
     ...(partOf ? { partOf } : {}),
   });
-  if (state.mode !== options.mode) reporter.verbose('No delta watermark is stored yet: running a full import.');
+  if (state.mode !== options.mode)
+    reporter.verbose(
+      watermark === undefined
+        ? 'No delta watermark is stored yet: running a full import.'
+        : 'The attribute mapping changed since the last cycle: running a full import, which evaluates every object in scope again.',
+    );
   const interrupted = await store.markInterruptedRuns(state.startedAt);
   if (interrupted > 0)
     reporter.warning(
       `${interrupted} earlier run(s) ended without recording an outcome (the process was killed or crashed): they are marked interrupted.`,
     );
   state.runId = await store.startRun(state.runMode, state.startedAt);
-  return { state, watermark };
+  return { state, watermark, mappingChanged };
 }
 
 /** A started cycle that never ran (it could not connect): recorded as failed, or stopped-server-down when that passes. */
@@ -151,7 +166,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   const { store, source, target, reporter, signal } = dependencies;
   const now = dependencies.now ?? (() => new Date());
   const partOf = source.parts ? (dn: string) => source.parts?.partOf(dn) : undefined;
-  const { state, watermark } = started ?? (await startCycle(options, store, reporter, now, partOf));
+  const { state, watermark, mappingChanged } = started ?? (await startCycle(options, store, reporter, now, partOf));
 
   const recordsInto = options.runMode.storeView(store);
   // An object run lists what it sends too: its few operations are the steps the administrator asked to see.
@@ -160,7 +175,7 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
   const applier = createApplier(state, options.runMode.sink(dependencies.exporter), ledger);
   const phase = { state, store: recordsInto, source, target, applier, ledger, signal };
   try {
-    state.tenant = await target.tenant();
+    state.tenant = await target.tenant(directoryExtensions(options.mapping));
     state.queuedRetries = new Set(await retriesTakenOn(store, options));
     await recordsInto.pruneDeletedLinks(new Date(state.startedAt.getTime() - DELETED_ITEMS_DAYS * 24 * 3600 * 1000));
     // The cloud first: drift the ledger learns of is then reverted by the import's ordinary planning. The tenant's
@@ -199,6 +214,10 @@ export async function runSyncCycle(options: CycleOptions, dependencies: CycleDep
     if (!withheldByGuard) {
       if (cloudResumesAt) await ledger.commitWatermark(CLOUD_WATERMARK, JSON.stringify(cloudResumesAt));
       if (importedTo !== undefined) await ledger.commitWatermark(AD_WATERMARK, importedTo);
+      // Applied once every object was evaluated with it: an object run, or a forest that could not be read, leaves it
+      // to the next cycle.
+      if (mappingChanged && importedTo !== undefined && unreadableParts(source).length === 0)
+        await ledger.commitWatermark(MAPPING_APPLIED, options.mapping.fingerprint ?? undefined);
     }
     reportSummaries(state);
     const unreadable = unreadableParts(source);

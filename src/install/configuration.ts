@@ -6,6 +6,7 @@ import { DirSyncError } from '../core/errors.ts';
 import { describeIssues } from '../core/validation.ts';
 import { DEFAULT_SHARE_PERCENT } from '../engine/deletion-guard.ts';
 import { defaultNotificationSettings, notificationSettingsSchema } from './notification-settings.ts';
+import { customMappingSchema } from '../engine/mapping/attribute-mapping.ts';
 
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment', 'Custom'] as const;
 
@@ -111,6 +112,8 @@ export const configurationSchema = z.object({
   cloudDrift: z.enum(['revert', 'report']).default('revert'),
   /** Mail and webhook notifications (notification-settings.ts). */
   notifications: notificationSettingsSchema.default(defaultNotificationSettings),
+  /** The administrator's attribute mapping over the default one (mapping set); null: the default alone. */
+  attributeMapping: customMappingSchema.nullable().default(null),
 });
 
 export type Configuration = z.infer<typeof configurationSchema>;
@@ -135,6 +138,7 @@ export function defaultConfiguration(): Configuration {
     activeLease: { staleAfterHours: 24 },
     cloudDrift: 'revert',
     notifications: defaultNotificationSettings(),
+    attributeMapping: null,
   };
 }
 

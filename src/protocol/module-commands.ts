@@ -8,6 +8,9 @@ import { explain, explainParameters } from '../use-cases/explain.ts';
 import { ExitCode } from '../use-cases/exit-codes.ts';
 import { getConfiguration, getConfigurationParameters } from '../use-cases/get-configuration.ts';
 import { install, installParameters } from '../use-cases/install.ts';
+import { getMapping, mappingGetParameters } from '../use-cases/mapping-get.ts';
+import { mappingSetParameters, setMapping } from '../use-cases/mapping-set.ts';
+import { mappingTestParameters, testMapping } from '../use-cases/mapping-test.ts';
 import { organizationalUnits, organizationalUnitsParameters } from '../use-cases/organizational-units.ts';
 import { parseParameters } from '../use-cases/parameters.ts';
 import { promote, promoteParameters } from '../use-cases/promote.ts';
@@ -107,6 +110,13 @@ const commands: Record<string, { handler: CommandHandler; outcomes?: Outcomes }>
     handler: (parameters, _secrets, output, signal) => removeForest(parseParameters(forestRemoveParameters, parameters), output, signal),
     outcomes: { ...RUN_OUTCOMES, [ExitCode.stoppedByDeletionThreshold]: 'Forest.deletes-not-accepted' },
   },
+  'mapping-get': { handler: (parameters, _secrets, output) => getMapping(parseParameters(mappingGetParameters, parameters), output) },
+  // --preview ends with a preview run.
+  'mapping-set': {
+    handler: (parameters, _secrets, output, signal) => setMapping(parseParameters(mappingSetParameters, parameters), output, signal),
+    outcomes: RUN_OUTCOMES,
+  },
+  'mapping-test': { handler: (parameters, _secrets, output) => testMapping(parseParameters(mappingTestParameters, parameters), output) },
 };
 
 let registered = false;

@@ -28,6 +28,8 @@ const ITEM_TYPE_NAMES: Record<string, string> = {
   nextCycle: 'DirSync.GraphRequest',
   history: 'DirSync.ObjectHistoryEntry',
   forests: 'DirSync.ForestRun',
+  entries: 'DirSync.AttributeMappingEntry',
+  targets: 'DirSync.MappedValue',
 };
 
 /** Values that are another system's data (a Graph request's body): kept as they are, names and all. */

@@ -3,7 +3,8 @@
 // a live import and in unit tests. Limits and character rules follow Microsoft's "Prepare directory attributes for
 // synchronization" (UPN 113 characters, 64 before the @; mail and each proxy address 256; mailNickname 64;
 // displayName 256; givenName and surname 64) and the mapping DirSync itself applies (src/engine/mapping.ts).
-import { mapToCloud, type TenantContext } from '../engine/mapping.ts';
+import { notExportableReason, type TenantContext } from '../engine/mapping.ts';
+import { exportedMailNickname } from '../engine/mapping/targets.ts';
 import type { SourceObject } from '../engine/model.ts';
 
 export type Severity = 'error' | 'warning';
@@ -69,14 +70,29 @@ const UPN_LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
 const SMTP_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 /** Suffixes no one can verify in a tenant (RFC 6762 and the usual private ones). */
 const NON_ROUTABLE_SUFFIX = /\.(local|lan|localdomain|internal|intranet|corp|home|private)$/i;
-const CASE_FOLD = (value: string) => value.toLowerCase();
+/** How Entra ID compares UPNs and addresses: without case. */
+export const CASE_FOLD = (value: string) => value.toLowerCase();
 
 /** The tenant assumed when the cloud could not be asked: only the initial domain's shape matters for the mapping. */
 export const UNKNOWN_TENANT: TenantContext = {
   initialDomain: 'tenant.onmicrosoft.com',
   verifiedDomains: new Set(),
   sourceAnchorProperty: 'extension_sourceAnchor',
+  extensionProperties: new Map(),
 };
+
+/** The AD attributes the rules read beyond what the mapping and selection read: a readiness scan asks AD for them too. */
+export const READINESS_ATTRIBUTES = [
+  'userPrincipalName',
+  'sAMAccountName',
+  'mail',
+  'mailNickname',
+  'proxyAddresses',
+  'displayName',
+  'givenName',
+  'sn',
+  'groupType',
+];
 
 /** The findings about one object on its own (duplicates are found by DuplicateIndex across objects). */
 export function checkObject(object: SourceObject, cloud: CloudFacts | undefined): Finding[] {
@@ -101,18 +117,16 @@ export function checkObject(object: SourceObject, cloud: CloudFacts | undefined)
       'Correct it to a single address such as name@example.com: ASCII, no spaces, no ( ) < > [ ] ; : , " \\.',
     );
   checkProxyAddresses(object, add);
-  if (object.kind !== 'contact') checkMailNickname(object, cloud, add);
-  if (object.kind === 'group') {
-    const mapped = mapToCloud(object, tenantOf(cloud));
-    if (!mapped.exportable)
-      add(
-        'groupType',
-        value('grouptype') ?? '',
-        'Readiness.group-not-exportable',
-        'warning',
-        `It will not be exported: ${mapped.reason}. Create it in Exchange Online, or make it a security group without mail.`,
-      );
-  }
+  if (object.kind !== 'contact') checkMailNickname(object, add);
+  const notExportable = object.kind === 'group' ? notExportableReason(object) : undefined;
+  if (notExportable !== undefined)
+    add(
+      'groupType',
+      value('grouptype') ?? '',
+      'Readiness.group-not-exportable',
+      'warning',
+      `It will not be exported: ${notExportable}. Create it in Exchange Online, or make it a security group without mail.`,
+    );
   return findings;
 }
 
@@ -218,11 +232,10 @@ function checkProxyAddresses(object: SourceObject, add: Add): void {
 }
 
 /** A mailNickname that DirSync would have to rewrite (the mapping strips what Graph refuses). */
-function checkMailNickname(object: SourceObject, cloud: CloudFacts | undefined, add: Add): void {
+function checkMailNickname(object: SourceObject, add: Add): void {
   const nickname = object.attributes.mailnickname?.[0];
   if (!nickname) return;
-  const mapped = mapToCloud(object, tenantOf(cloud));
-  const exported = mapped.exportable ? String(mapped.attributes.mailNickname) : nickname;
+  const exported = notExportableReason(object) === undefined ? String(exportedMailNickname(nickname)) : nickname;
   if (exported !== nickname.slice(0, LIMITS.mailnickname) || nickname.startsWith('.') || nickname.endsWith('.')) {
     add(
       'mailNickname',
@@ -253,129 +266,4 @@ function attributeName(lowerCase: string): string {
       sn: 'sn',
     }[lowerCase] ?? lowerCase
   );
-}
-
-interface Holder {
-  dn: string;
-  attribute: string;
-  value: string;
-}
-
-/**
- * Values that must be unique in the tenant, collected across every object read: UPNs (users), and SMTP addresses
- * (mail and SMTP proxy addresses of users, groups and contacts), compared case-insensitively. An object holding the
- * same address in mail and in its proxy addresses holds it once.
- */
-export class DuplicateIndex {
-  readonly #upns = new Map<string, Holder[]>();
-  readonly #smtp = new Map<string, Holder[]>();
-  /** Each user's UPN and mail as read, for the comparison with the cloud. */
-  readonly #users: { dn: string; upn: string | undefined; mail: string | undefined }[] = [];
-
-  add(object: SourceObject): void {
-    const upn = object.attributes.userprincipalname?.[0];
-    const mail = object.attributes.mail?.[0];
-    if (object.kind === 'user') {
-      this.#users.push({ dn: object.dn, upn, mail });
-      if (upn) push(this.#upns, CASE_FOLD(upn), { dn: object.dn, attribute: 'userPrincipalName', value: upn });
-    }
-    const seen = new Set<string>();
-    const holdSmtp = (address: string, attribute: string, value: string) => {
-      const key = CASE_FOLD(address);
-      if (seen.has(key)) return;
-      seen.add(key);
-      push(this.#smtp, key, { dn: object.dn, attribute, value });
-    };
-    if (mail) holdSmtp(mail, 'mail', mail);
-    for (const proxy of object.attributes.proxyaddresses ?? []) {
-      if (/^smtp:/i.test(proxy)) holdSmtp(proxy.slice(5), 'proxyAddresses', proxy);
-    }
-  }
-
-  /** Every holder of a value another object holds too, and what clashes with the cloud's unanchored users. */
-  findings(cloud: CloudFacts | undefined): Finding[] {
-    const findings: Finding[] = [];
-    for (const holders of this.#upns.values()) {
-      if (holders.length < 2) continue;
-      for (const holder of holders) {
-        findings.push({
-          ...holder,
-          code: 'Readiness.upn-duplicate',
-          severity: 'error',
-          fix: `Give each user its own UPN; also held by ${others(holders, holder)}.`,
-        });
-      }
-    }
-    for (const holders of this.#smtp.values()) {
-      if (holders.length < 2) continue;
-      // Only mail is exported (Entra derives proxy addresses from it): two mails clash at export; a proxy address is a warning.
-      const severity: Severity = holders.filter((holder) => holder.attribute === 'mail').length > 1 ? 'error' : 'warning';
-      for (const holder of holders) {
-        findings.push({
-          ...holder,
-          code: 'Readiness.smtp-address-duplicate',
-          severity,
-          fix: `Keep the address on one object only; also held by ${others(holders, holder)}.`,
-        });
-      }
-    }
-    if (cloud) findings.push(...this.#cloudClashes(cloud));
-    return findings;
-  }
-
-  #cloudClashes(cloud: CloudFacts): Finding[] {
-    const byUpn = new Map<string, UnanchoredCloudUser>();
-    const bySmtp = new Map<string, UnanchoredCloudUser[]>();
-    for (const user of cloud.unanchoredUsers) {
-      byUpn.set(CASE_FOLD(user.userPrincipalName), user);
-      const addresses = new Set(
-        [user.mail, ...user.proxyAddresses.filter((proxy) => /^smtp:/i.test(proxy)).map((proxy) => proxy.slice(5))]
-          .filter((address) => address)
-          .map((address) => CASE_FOLD(address!)),
-      );
-      for (const address of addresses) push(bySmtp, address, user);
-    }
-    const findings: Finding[] = [];
-    for (const user of this.#users) {
-      const upnHolder = user.upn ? byUpn.get(CASE_FOLD(user.upn)) : undefined;
-      const mailHolders = user.mail ? (bySmtp.get(CASE_FOLD(user.mail)) ?? []) : [];
-      // The user a soft match takes over (its primary SMTP address, else its UPN) is no clash: it becomes this user.
-      const mailMatch =
-        mailHolders.length === 1 && mailHolders[0]!.mail && CASE_FOLD(mailHolders[0]!.mail) === CASE_FOLD(user.mail!) ? mailHolders[0] : undefined;
-      const takenOver = cloud.softMatch ? (mailMatch ?? upnHolder) : undefined;
-      if (upnHolder && upnHolder !== takenOver) {
-        findings.push({
-          dn: user.dn,
-          attribute: 'userPrincipalName',
-          value: user.upn!,
-          code: 'Readiness.upn-taken-in-cloud',
-          severity: 'error',
-          fix: `The cloud user ${upnHolder.id} (${upnHolder.userPrincipalName}), which no sync client owns, holds this UPN: rename one of them${cloud.softMatch ? '' : ', or enable soft matching if they are the same person'}.`,
-        });
-      }
-      for (const holder of mailHolders) {
-        if (holder === takenOver) continue;
-        findings.push({
-          dn: user.dn,
-          attribute: 'mail',
-          value: user.mail!,
-          code: 'Readiness.mail-taken-in-cloud',
-          severity: 'error',
-          fix: `The cloud user ${holder.id} (${holder.userPrincipalName}), which no sync client owns, holds this address: remove it from one of them.`,
-        });
-      }
-    }
-    return findings;
-  }
-}
-
-function push<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (list) list.push(item);
-  else map.set(key, [item]);
-}
-
-function others(holders: readonly Holder[], holder: Holder): string {
-  const rest = holders.filter((other) => other !== holder).map((other) => other.dn);
-  return rest.length > 3 ? `${rest.slice(0, 3).join('; ')} and ${rest.length - 3} more` : rest.join('; ');
 }

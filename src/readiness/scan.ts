@@ -1,7 +1,8 @@
 // One pass over an import: every object checked on its own as it streams by, duplicates found once all are seen.
 // Memory holds the findings and the unique-value index (a few strings per object), never the objects themselves.
 import type { ImportChange } from '../engine/model.ts';
-import { checkObject, DuplicateIndex, type CloudFacts, type Finding } from './rules.ts';
+import { DuplicateIndex } from './duplicate-index.ts';
+import { checkObject, type CloudFacts, type Finding } from './rules.ts';
 
 export interface ReadinessScan {
   scanned: number;

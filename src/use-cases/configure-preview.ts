@@ -25,12 +25,11 @@ export async function previewConfiguration(parameters: ConfigureParameters, outp
         `preview only a change of ${say.option('--include-ou')}, ${say.option('--exclude-ou')}, the attribute filter or ${say.option('--soft-match')}; the other settings are checked when ${say.command('configure')} saves them (without ${say.option('--preview')})`,
     );
   const installation = new Installation(parameters.path);
-  const stored = await installation.readConfiguration();
-  const wouldBe: Configuration = { ...stored, ...scopeAndMatching(parameters, stored) };
+  const wouldBe = (stored: Configuration): Configuration => ({ ...stored, ...scopeAndMatching(parameters, stored) });
   output.verbose('Previewing the configuration as it would be: a full preview cycle over the would-be scope; nothing is saved.');
   // Full: what leaves the scope is found by the sweep of a full import, which a delta does not make.
   const run = await runInstallationCycle(installation.path, { full: true, preview: true, acceptDeletes: false }, output, {
-    configuration: wouldBe,
+    amend: wouldBe,
     ...(signal ? { signal } : {}),
   });
   output.result(syncRunResult(run, run.errors, { plan: run.plan, withheld: run.withheld, upnClashes: run.upnClashes }));

@@ -5,17 +5,19 @@
 // written anywhere: no run lock, no run recorded, and the Graph session is a preview's (it refuses every write).
 import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import type { ObjectExamination } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectExamination } from '../connectors/ad/object-directory.ts';
 import type { Reporter } from '../core/reporter.ts';
-import { cloudOnlyMember, ledgerAsInCloud } from '../engine/cycle/cloud-drift.ts';
+import { cloudOnlyMember, ledgerAsInCloud } from '../engine/cycle/cloud-values.ts';
 import { MANAGER_KEY, type DriftEntry } from '../engine/cycle/cycle-state.ts';
-import { mapToCloud, type MappingResult } from '../engine/mapping.ts';
+import { mapToCloud, ObjectMappingError, type MappingResult, type TenantContext } from '../engine/mapping.ts';
+import { directoryExtensions, type AttributeMapping } from '../engine/mapping/attribute-mapping.ts';
 import type { SourceObject } from '../engine/model.ts';
 import { forecastObjects, type ForecastOptions } from '../engine/object-forecast.ts';
 import { resolveRunMode, type RunParts } from '../engine/run-mode.ts';
 import { wholeRetryQueue } from '../engine/state-store.ts';
 import type { CycleOptions } from '../engine/sync-cycle.ts';
 import { objectPage, type ExplainedAttribute, type ObjectExplanation } from '../report/object-page.ts';
+import { attributeMappingOf } from '../wiring/attribute-mapping.ts';
 import { cycleOptions } from '../wiring/cycle.ts';
 import { withInstallation, type InstallationContext } from '../wiring/installation-context.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -70,10 +72,11 @@ async function explainIn(context: ExplainContext, runMode: RunParts, identity: O
   const { store, source, cloud, configuration } = context;
   const found = await locateObject(identity, { source, store, reads: cloud.reads });
   const { anchor, link, examination } = found;
-  const tenant = await cloud.target.tenant();
+  const mapping = attributeMappingOf(configuration);
+  const tenant = await cloud.target.tenant(directoryExtensions(mapping));
   const inScope = scopeOf(examination);
   const object = inScope.inScope === true ? examination.object : undefined;
-  const mapped: MappingResult | undefined = object === undefined ? undefined : mapToCloud(object, tenant);
+  const mapped: MappingResult | undefined = object === undefined ? undefined : mappedOrUndefined(object, tenant, mapping);
   const desired = mapped?.exportable ? mapped.attributes : undefined;
   const objectType = mapped?.exportable ? mapped.objectType : link?.kind === 'group' ? 'group' : 'user';
   const side = { context, found, object, desired, objectType } as const;
@@ -141,8 +144,18 @@ async function explainIn(context: ExplainContext, runMode: RunParts, identity: O
 }
 
 /** The forecast takes the cycle's settings; drift is not its to look for (an object run reads no change round). */
-function forecastOptions({ deletionGuard, softMatch, deltaDeletions, cloudDrift }: CycleOptions): ForecastOptions {
-  return { deletionGuard, softMatch, deltaDeletions, cloudDrift };
+function forecastOptions({ deletionGuard, softMatch, deltaDeletions, cloudDrift, mapping }: CycleOptions): ForecastOptions {
+  return { deletionGuard, softMatch, deltaDeletions, cloudDrift, mapping };
+}
+
+/** The object as the mapping makes it; undefined when the mapping fails on it (the forecast's errors say how). */
+function mappedOrUndefined(object: SourceObject, tenant: TenantContext, mapping: AttributeMapping): MappingResult | undefined {
+  try {
+    return mapToCloud(object, tenant, mapping);
+  } catch (error) {
+    if (error instanceof ObjectMappingError) return undefined;
+    throw error;
+  }
 }
 
 interface CloudSide {

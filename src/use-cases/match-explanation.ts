@@ -126,7 +126,7 @@ function whyNotTaken(
 }
 
 function candidateOf(facts: MatchFacts, mapped: MappingResult & { exportable: true }): SoftMatchCandidate {
-  return softMatchCandidate({ object: facts.object!, objectType: mapped.objectType, desired: mapped.attributes });
+  return softMatchCandidate({ object: facts.object!, objectType: mapped.objectType, desired: mapped.attributes, createOnly: mapped.createOnly });
 }
 
 function lookedFor(candidate: SoftMatchCandidate): string {

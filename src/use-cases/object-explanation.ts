@@ -4,7 +4,7 @@
 import { UPN_WANTED_KEY } from '../engine/cycle/upn-clash.ts';
 import type { CloudOperation } from '../engine/operations.ts';
 import type { PlannedOperation } from '../engine/sync-cycle.ts';
-import { sameCloudValue } from '../engine/cycle/cloud-drift.ts';
+import { sameCloudValue } from '../engine/cycle/cloud-values.ts';
 import { MANAGER_KEY, type DriftEntry } from '../engine/cycle/cycle-state.ts';
 import type { ObjectError, ObjectLink } from '../engine/state-store.ts';
 import type { ExplainedAttribute, GraphRequestLine, HistoryEntry, ObjectExplanation } from '../report/object-page.ts';

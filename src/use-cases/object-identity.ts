@@ -2,7 +2,7 @@
 // the objectGUID) or a cloud object id, told apart by their form. It is looked for where it can be: AD as the service
 // account sees it, then what the store keeps of the objects DirSync synchronized (it knows those the account can no
 // longer see), then the tenant (a cloud id's anchor). Found, it is examined as a deletion candidate would be.
-import type { ObjectDirectory, ObjectExamination } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory, ObjectExamination } from '../connectors/ad/object-directory.ts';
 import type { CloudObjectReads } from '../connectors/entra/cloud-object-reads.ts';
 import { DirSyncError } from '../core/errors.ts';
 import { UPN_WANTED_KEY } from '../engine/cycle/upn-clash.ts';

@@ -10,7 +10,7 @@ import type { Configuration } from '../install/configuration.ts';
 import type { Installation } from '../install/installation.ts';
 import { writeReadinessSummary } from '../install/readiness-summary.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
-import type { CloudFacts, Finding, UnanchoredCloudUser } from '../readiness/rules.ts';
+import { READINESS_ATTRIBUTES, type CloudFacts, type Finding, type UnanchoredCloudUser } from '../readiness/rules.ts';
 import { scanForReadiness, type ReadinessScan } from '../readiness/scan.ts';
 import { toCsv } from '../report/csv.ts';
 import { readinessPage } from '../report/readiness-page.ts';
@@ -29,16 +29,21 @@ export type ReadinessParameters = z.infer<typeof readinessParameters>;
 const PROGRESS_EVERY = 500;
 
 export async function readiness(parameters: ReadinessParameters, output: CommandOutput): Promise<number> {
-  return withInstallation(parameters.path, { directory: true }, output, async ({ installation, configuration, secrets, source }) => {
-    const checkedAt = new Date();
-    const { cloud, notChecked } = await readCloudFacts(configuration, secrets, installation.path, output);
-    if (notChecked)
-      output.warning(`The tenant was not consulted (${notChecked}): unverified UPN suffixes and clashes with cloud users are not checked.`);
-    const scan = await scanForReadiness(source.fullImport().changes, cloud, (scanned) => {
-      if (scanned % PROGRESS_EVERY === 0) output.progress({ activity: 'Checking readiness', status: `${scanned} objects`, current: scanned });
-    });
-    return report(installation, parameters, scan, { checkedAt, ...(notChecked ? { notChecked } : {}) }, output);
-  });
+  return withInstallation(
+    parameters.path,
+    { directory: true, alsoRead: READINESS_ATTRIBUTES },
+    output,
+    async ({ installation, configuration, secrets, source }) => {
+      const checkedAt = new Date();
+      const { cloud, notChecked } = await readCloudFacts(configuration, secrets, installation.path, output);
+      if (notChecked)
+        output.warning(`The tenant was not consulted (${notChecked}): unverified UPN suffixes and clashes with cloud users are not checked.`);
+      const scan = await scanForReadiness(source.fullImport().changes, cloud, (scanned) => {
+        if (scanned % PROGRESS_EVERY === 0) output.progress({ activity: 'Checking readiness', status: `${scanned} objects`, current: scanned });
+      });
+      return report(installation, parameters, scan, { checkedAt, ...(notChecked ? { notChecked } : {}) }, output);
+    },
+  );
 }
 
 async function report(

@@ -17,6 +17,8 @@ import type { Reporter } from '../core/reporter.ts';
 import type { CloudTarget, OperationSink } from '../engine/ports.ts';
 import type { ActiveDirectoryConfiguration, CloudConfiguration, Configuration } from '../install/configuration.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
+import { sourceAttributes } from '../engine/mapping.ts';
+import { attributeMappingOf } from './attribute-mapping.ts';
 import { configurationRequired } from './configuration-required.ts';
 
 /** The Entra side of a run: cloud reads, the exporter, and the session's counters (the service's metrics read them live). */
@@ -47,11 +49,14 @@ export function scopeOptions(scope: Configuration['scope']): ScopeOptions {
   return { includeOus: scope.includeOus, excludeOus: scope.excludeOus, ...(scope.attributeFilter ? { attributeFilter: scope.attributeFilter } : {}) };
 }
 
-/** The AD side: read with the stored account over the configured scope. */
+/**
+ * The AD side: read with the stored account over the configured scope, asking for what the attribute mapping and
+ * DirSync's rules read (and `alsoRead`: a use case's own needs, e.g. the readiness rules').
+ */
 export function openDirectorySource(
   configuration: Configuration,
   secrets: StoredSecrets,
-  options: { reporter: Reporter; installationPath: string },
+  options: { reporter: Reporter; installationPath: string; alsoRead?: readonly string[] },
 ): ActiveDirectorySource {
   const ad = configuration.activeDirectory;
   if (!ad) throw configurationRequired(options.installationPath, 'Active Directory is not configured');
@@ -59,7 +64,13 @@ export function openDirectorySource(
     ...adSettings(ad, secrets, options.installationPath),
     scope: scopeOptions(configuration.scope),
     output: options.reporter,
+    attributes: readByTheEngine(configuration, options.alsoRead),
   });
+}
+
+/** The AD attributes an import asks for besides the connector's own: the attribute mapping's, and a use case's own. */
+export function readByTheEngine(configuration: Configuration, alsoRead: readonly string[] = []): string[] {
+  return [...sourceAttributes(attributeMappingOf(configuration)), ...alsoRead];
 }
 
 /**

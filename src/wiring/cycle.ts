@@ -10,8 +10,10 @@ import { abandonCycle, runSyncCycle, startCycle, type CycleOptions, type CycleRe
 import type { Configuration } from '../install/configuration.ts';
 import { recordForestRun } from '../install/forest-runs.ts';
 import { Installation } from '../install/installation.ts';
-import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/object-directory.ts';
 import { DEFAULT_RETAINED_RUNS } from '../store/store.ts';
+import type { CustomMapping } from '../engine/mapping/attribute-mapping.ts';
+import { attributeMappingOf } from './attribute-mapping.ts';
 import { deltaDeletionsOf } from './forests.ts';
 import { withConnections, withInstallation, type InstallationContext } from './installation-context.ts';
 
@@ -24,6 +26,8 @@ export interface CycleRequest {
   withdrawnForests?: readonly string[];
   /** Only these objects (anchors), through the same phases (sync --object): no watermark moves. */
   objects?: readonly string[];
+  /** A candidate attribute mapping to run with instead of the stored one (its impact, before it is stored). */
+  mapping?: CustomMapping | null;
   /** Take the tenant's lease from an installation that stopped renewing it (sync --take-over-lease). */
   takeOverLease?: boolean;
 }
@@ -62,8 +66,8 @@ export function runModeFor(configuration: Configuration, request: RunRequest, st
 export interface CycleWatchers {
   signal?: AbortSignal;
   observer?: CycleObserver;
-  /** Run with this configuration instead of the stored one: configure --preview's would-be configuration. */
-  configuration?: Configuration;
+  /** The configuration as this run sees it, never stored: configure --preview's would-be configuration. */
+  amend?: (stored: Configuration) => Configuration;
 }
 
 export async function runInstallationCycle(
@@ -73,9 +77,12 @@ export async function runInstallationCycle(
   watchers: CycleWatchers = {},
 ): Promise<CycleResult> {
   const { signal, observer } = watchers;
-  const runMode = await cycleRunMode(path, request, reporter, watchers.configuration);
+  const runMode = await cycleRunMode(path, request, reporter, watchers.amend);
   const directory = { withdrawnForests: request.withdrawnForests ?? [] };
-  const needs = { lock: true, store: true, ...(watchers.configuration ? { configuration: watchers.configuration } : {}) } as const;
+  // The configuration as this run sees it, never stored: a would-be one (configure --preview), or a candidate mapping.
+  const candidate = request.mapping;
+  const amend = watchers.amend ?? (candidate === undefined ? undefined : (stored: Configuration) => ({ ...stored, attributeMapping: candidate }));
+  const needs = { lock: true, store: true, ...(amend ? { amend } : {}) } as const;
   return withInstallation(path, needs, reporter, async (opened) => {
     // Recorded before connecting: a cycle that cannot sign in or reach Graph is a run in the history too.
     let source: ObjectDirectory | undefined;
@@ -96,25 +103,34 @@ export async function runInstallationCycle(
 
 /**
  * The run mode of a cycle of this installation, as asked (a preview, or not) and as the installation allows (or as
- * `configuration`, a would-be one, would).
+ * its would-be configuration, `amend`ed, would).
  */
-export async function cycleRunMode(path: string, request: RunRequest, reporter: Reporter, wouldBe?: Configuration): Promise<RunParts> {
-  const configuration = wouldBe ?? (await new Installation(path).readConfiguration());
+export async function cycleRunMode(
+  path: string,
+  request: RunRequest,
+  reporter: Reporter,
+  amend: (stored: Configuration) => Configuration = (stored) => stored,
+): Promise<RunParts> {
+  const configuration = amend(await new Installation(path).readConfiguration());
   const runMode = resolveRunMode(runModeFor(configuration, request, { path }));
   if (runMode.kind === 'standby')
     reporter.verbose('This installation is a standby (staging mode): the cycle plans and records, and sends nothing to Entra ID.');
   return runMode;
 }
 
-/** Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it directly. */
+/**
+ * Holds a cycle's context for `work`: commands that run more than one pass under one lock (an approved plan) use it
+ * directly. `amend`: the configuration as this run sees it (a candidate mapping), never stored.
+ */
 export function withCycleContext<T>(
   path: string,
   runMode: RunParts,
   reporter: Reporter,
   work: (context: CycleContext) => Promise<T>,
   directory: true | { withdrawnForests: readonly string[] } = true,
+  amend?: (configuration: Configuration) => Configuration,
 ): Promise<T> {
-  return withInstallation(path, { lock: true, store: true, directory, cloud: runMode }, reporter, work);
+  return withInstallation(path, { lock: true, store: true, directory, cloud: runMode, ...(amend ? { amend } : {}) }, reporter, work);
 }
 
 /**
@@ -156,5 +172,6 @@ export function cycleOptions(configuration: Configuration, request: Omit<CycleRe
     softMatch: configuration.matching.softMatch,
     deltaDeletions: deltaDeletionsOf(configuration),
     cloudDrift: configuration.cloudDrift,
+    mapping: attributeMappingOf(configuration),
   };
 }

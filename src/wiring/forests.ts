@@ -8,7 +8,7 @@ import type { Reporter } from '../core/reporter.ts';
 import type { Configuration, ForestConfiguration } from '../install/configuration.ts';
 import type { StoredSecrets } from '../install/secret-vault.ts';
 import { configurationRequired } from './configuration-required.ts';
-import { adSettings, scopeOptions } from './connections.ts';
+import { adSettings, readByTheEngine, scopeOptions } from './connections.ts';
 
 /** The first forest's name (configure records it; forest add makes sure it is). */
 export function firstForestName(configuration: Configuration, installationPath: string): string {
@@ -24,8 +24,9 @@ export function firstForestName(configuration: Configuration, installationPath: 
 export function openForests(
   configuration: Configuration,
   secrets: StoredSecrets,
-  options: { reporter: Reporter; installationPath: string; withdrawn: readonly string[] },
+  options: { reporter: Reporter; installationPath: string; withdrawn: readonly string[]; alsoRead?: readonly string[] },
 ): MultiForestSource {
+  const attributes = readByTheEngine(configuration, options.alsoRead);
   const path = options.installationPath;
   if (!configuration.activeDirectory) throw configurationRequired(path, 'Active Directory is not configured');
   const forests = [
@@ -38,7 +39,13 @@ export function openForests(
     forests.map((forest) => ({
       name: forest.name,
       open: (foreignPrincipals) =>
-        new ActiveDirectorySource({ ...forest.connection, scope: scopeOptions(forest.scope), output: options.reporter, foreignPrincipals }),
+        new ActiveDirectorySource({
+          ...forest.connection,
+          scope: scopeOptions(forest.scope),
+          output: options.reporter,
+          foreignPrincipals,
+          attributes,
+        }),
     })),
     { withdrawn: options.withdrawn, output: options.reporter },
   );

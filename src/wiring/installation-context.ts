@@ -4,7 +4,7 @@
 // session refuses every write, whatever the sink; a run that writes holds the tenant's lease first (tenant-lease.ts).
 import { DirSyncError } from '../core/errors.ts';
 import type { Reporter } from '../core/reporter.ts';
-import type { ObjectDirectory } from '../connectors/ad/active-directory-source.ts';
+import type { ObjectDirectory } from '../connectors/ad/object-directory.ts';
 import type { RunParts } from '../engine/run-mode.ts';
 import type { Configuration } from '../install/configuration.ts';
 import { Installation } from '../install/installation.ts';
@@ -23,10 +23,12 @@ export interface InstallationNeeds {
   store?: boolean;
   /** Read AD with the stored account(s); `withdrawnForests`: forests being removed, read no more (forest remove). */
   directory?: boolean | { withdrawnForests: readonly string[] };
+  /** AD attributes to read besides the attribute mapping's (a use case's own rules'). */
+  alsoRead?: readonly string[];
+  /** The configuration as this use case should see it (a candidate attribute mapping to preview), never stored. */
+  amend?: (configuration: Configuration) => Configuration;
   /** Connect to the tenant; the session writes only if the run mode does. */
   cloud?: RunParts;
-  /** Run with this configuration instead of the stored one (configure --preview: the would-be configuration). */
-  configuration?: Configuration;
 }
 
 export interface BaseContext {
@@ -60,7 +62,8 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
         : 'the installation has not been configured yet',
     );
   }
-  const configuration = needs.configuration ?? (await installation.readConfiguration());
+  const stored = await installation.readConfiguration();
+  const configuration = needs.amend ? needs.amend(stored) : stored;
   const closers: (() => Promise<void> | void)[] = [];
   try {
     if (needs.lock) {
@@ -86,7 +89,7 @@ export async function withInstallation<Needs extends InstallationNeeds, T>(
  * connections again. A cycle opens the installation first and connects in a second step, so that a cycle that cannot
  * connect is still recorded in the store (src/wiring/cycle.ts).
  */
-export async function withConnections<Needs extends Pick<InstallationNeeds, 'directory' | 'cloud'>, T>(
+export async function withConnections<Needs extends Pick<InstallationNeeds, 'directory' | 'alsoRead' | 'cloud'>, T>(
   context: BaseContext,
   needs: Needs,
   reporter: Reporter,
@@ -113,10 +116,11 @@ export async function withConnections<Needs extends Pick<InstallationNeeds, 'dir
     }
     if (needs.directory) {
       const withdrawn = typeof needs.directory === 'object' ? needs.directory.withdrawnForests : [];
+      const reading = { reporter, installationPath: installation.path, ...(needs.alsoRead ? { alsoRead: needs.alsoRead } : {}) };
       const source =
         configuration.forests.length > 0 || withdrawn.length > 0
-          ? openForests(configuration, secrets, { reporter, installationPath: installation.path, withdrawn })
-          : openDirectorySource(configuration, secrets, { reporter, installationPath: installation.path });
+          ? openForests(configuration, secrets, { ...reading, withdrawn })
+          : openDirectorySource(configuration, secrets, reading);
       closers.push(() => source.close());
       connected.source = source;
     }

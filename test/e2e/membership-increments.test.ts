@@ -1,5 +1,6 @@
 // A one-member change of a large group, against Samba and the Entra stand-in: the delta reads the change as
 // DirSync's incremental values and writes one membership each way, not the group's 1,600 members.
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../../src/engine/mapping/attribute-mapping.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,7 @@ describe('a one-member change of a large group (Samba AD DC + Entra stand-in)', 
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
     cloudDrift: 'revert',
+    mapping: DEFAULT_ATTRIBUTE_MAPPING,
   };
 
   before(async () => {

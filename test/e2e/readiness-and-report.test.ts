@@ -271,9 +271,14 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
         rows.some((row) => row.includes('displayName Nell Newcomer')),
         rows.join('\n'),
       );
-      assert.deepEqual(await page.evaluate('[...document.querySelectorAll("#deleted tbody td.dn")].map((cell) => cell.textContent)'), [
+      // Each object listed: its DN, then the command line that explains it (to copy).
+      assert.deepEqual(await page.evaluate('[...document.querySelectorAll("#deleted tbody td.dn")].map((cell) => cell.firstChild.textContent)'), [
         dnOf('Elsewhere'),
       ]);
+      assert.match(
+        await page.evaluate<string>('document.querySelector("#deleted tbody td.dn code.explain").textContent'),
+        new RegExp(`^dirsync explain --path ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --anchor \\S+$`),
+      );
       const codes = await page.evaluate<string[]>('[...document.querySelectorAll("#errors h3")].map((heading) => heading.dataset.code)');
       assert.ok(codes.length > 0 && codes.every((code) => code.length > 0), codes.join());
       const readinessRows = await page.evaluate<string[]>(
@@ -283,7 +288,7 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
         readinessRows.includes('error Readiness.smtp-address-duplicate 2'),
         `the last readiness check is summarised: ${readinessRows.join(' | ')}`,
       );
-      const failed = await page.evaluate<string[]>('[...document.querySelectorAll("#errors td.dn")].map((cell) => cell.textContent)');
+      const failed = await page.evaluate<string[]>('[...document.querySelectorAll("#errors td.dn")].map((cell) => cell.firstChild.textContent)');
       assert.ok(failed.includes(dnOf('Shared Two')) || failed.includes(dnOf('Shared One')), failed.join('\n'));
       assert.ok(failed.includes(dnOf('Cloud Taken')), failed.join('\n'));
     } finally {
@@ -355,7 +360,9 @@ describe('readiness check and run report (Samba AD DC + Entra stand-in + headles
       const rows = await page.evaluate<string[]>(
         '[...document.querySelectorAll("#upn-placeholders tbody tr")].map((row) => row.innerText.replace(/\\s+/g, " ").trim())',
       );
-      assert.deepEqual(rows, [`${dnOf('Upn Clash')} ${upn} ${clashed.json.upnClashes[0].placeholder}`]);
+      assert.deepEqual(rows, [
+        `${dnOf('Upn Clash')} dirsync explain --path ${path} --anchor ${anchor} ${upn} ${clashed.json.upnClashes[0].placeholder}`,
+      ]);
     } finally {
       await page.close();
     }

@@ -1,6 +1,7 @@
 // AD is the authority (issue 18), on the engine with a real SQLite store and an in-memory tenant that tracks its
 // changes as Graph's delta query does: what someone changes in the cloud is sent back, what someone deletes comes
 // back as the same object, and a UPN freed by a delete serves a create in the same cycle.
+import { DEFAULT_ATTRIBUTE_MAPPING, effectiveMapping } from '../../src/engine/mapping/attribute-mapping.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ describe('AD is the authority: cloud drift, deleted and returning objects', () =
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
     cloudDrift: 'revert',
+    mapping: DEFAULT_ATTRIBUTE_MAPPING,
   };
   const cycle = (options: Partial<CycleOptions> = {}) =>
     runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter });
@@ -78,6 +80,33 @@ describe('AD is the authority: cloud drift, deleted and returning objects', () =
     const quiet = await cycle();
     assert.equal(quiet.counts.reverted, 0, 'its own revert is not drift in the next cycle');
     assert.deepEqual(cloud.writes(), []);
+  });
+
+  it("is no drift on a target the mapping writes only on create, or no longer manages: those are not DirSync's to revert", async () => {
+    const mapping = effectiveMapping({
+      user: { department: { expression: '[department]', apply: 'onCreate' }, 'onPremisesExtensionAttributes.extensionAttribute2': null },
+    });
+    const applied = await cycle({ mapping });
+    assert.equal(applied.mode, 'full', 'a mapping change re-evaluates every object');
+    cloud.writes();
+    const alice = cloud.idOf('AAAA')!;
+    cloud.portalUpdate(alice, {
+      department: 'Helpdesk',
+      onPremisesExtensionAttributes: {
+        ...(cloud.objects.get(alice)!.attributes.onPremisesExtensionAttributes as object),
+        extensionAttribute2: 'portal',
+      },
+    });
+    const result = await cycle({ mapping });
+    assert.deepEqual({ reverted: result.counts.reverted, drift: result.drift }, { reverted: 0, drift: [] });
+    assert.deepEqual(cloud.writes(), []);
+    cloud.portalUpdate(alice, { displayName: 'Alice (helpdesk)' });
+    const reverted = await cycle({ mapping });
+    assert.deepEqual(
+      reverted.reverted.map((entry) => entry.attribute),
+      ['displayName'],
+      'an always target still is',
+    );
   });
 
   it('with the report policy lists the drift and writes nothing', async () => {

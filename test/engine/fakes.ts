@@ -3,6 +3,7 @@
 import { DirSyncError } from '../../src/core/errors.ts';
 import { directoryImport } from '../../src/engine/directory-import.ts';
 import type { TenantContext } from '../../src/engine/mapping.ts';
+import type { DirectoryExtension } from '../../src/engine/mapping/attribute-mapping.ts';
 import type { ImportChange, SourceObject } from '../../src/engine/model.ts';
 import type { CloudOperation, OperationOutcome } from '../../src/engine/operations.ts';
 import type {
@@ -24,6 +25,7 @@ export const tenant: TenantContext = {
   initialDomain: 'contoso.onmicrosoft.com',
   verifiedDomains: new Set(['corp.example.test']),
   sourceAnchorProperty: 'extension_0123456789abcdef0123456789abcdef_dirSyncSourceAnchor',
+  extensionProperties: new Map(),
 };
 
 /** A directory whose content the test edits; delta returns what changed since the last import. */
@@ -195,8 +197,15 @@ export class MemoryCloud implements CloudTarget, OperationSink {
     };
   }
 
-  async tenant(): Promise<TenantContext> {
-    return tenant;
+  /** The directory extension properties the last cycle asked for. */
+  extensionsAsked: DirectoryExtension[] = [];
+
+  async tenant(extensions: readonly DirectoryExtension[] = []): Promise<TenantContext> {
+    this.extensionsAsked = [...extensions];
+    const names = extensions.map(
+      (extension) => [extension.name.toLowerCase(), `extension_0123456789abcdef0123456789abcdef_${extension.name}`] as const,
+    );
+    return { ...tenant, extensionProperties: new Map(names) };
   }
   async findByAnchors(objectType: 'user' | 'group', anchors: readonly string[]): Promise<Map<string, string>> {
     const property = objectType === 'user' ? 'onPremisesImmutableId' : tenant.sourceAnchorProperty;

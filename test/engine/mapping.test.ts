@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
-import { changedAttributes, mapToCloud, type TenantContext } from '../../src/engine/mapping.ts';
+import { changedAttributes, mapToCloud as mapWith, type TenantContext } from '../../src/engine/mapping.ts';
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../../src/engine/mapping/attribute-mapping.ts';
 import type { SourceObject } from '../../src/engine/model.ts';
 
 const tenant: TenantContext = {
   initialDomain: 'contoso.onmicrosoft.com',
   verifiedDomains: new Set(['contoso.onmicrosoft.com', 'corp.example.test']),
   sourceAnchorProperty: 'extension_abc_dirSyncSourceAnchor',
+  extensionProperties: new Map(),
 };
+
+const mapToCloud = (object: SourceObject, context: TenantContext) => mapWith(object, context, DEFAULT_ATTRIBUTE_MAPPING);
 
 function source(kind: SourceObject['kind'], attributes: Record<string, string[]>): SourceObject {
   return { anchor: 'q1Yf2uDbQ0u3mJ3hB3x+9A==', kind, dn: 'CN=x,DC=corp,DC=example,DC=test', attributes, references: {} };
 }
 
-describe('attribute mapping to the cloud', () => {
+describe('the default attribute mapping', () => {
   it('maps a user: anchor, enabled state from userAccountControl, profile attributes, extension attributes', () => {
     const result = mapToCloud(
       source('user', {

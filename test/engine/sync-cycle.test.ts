@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentReporter, type Reporter } from '../../src/core/reporter.ts';
 import type { SourceObject } from '../../src/engine/model.ts';
-import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-drift.ts';
+import { ledgerAsInCloud } from '../../src/engine/cycle/cloud-values.ts';
 import { forecastObjects } from '../../src/engine/object-forecast.ts';
 import type { OperationSink } from '../../src/engine/ports.ts';
 import { restoreRun } from '../../src/engine/restore.ts';
 import { resolveRunMode } from '../../src/engine/run-mode.ts';
-import { runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
+import { MAPPING_APPLIED, runSyncCycle, type CycleOptions } from '../../src/engine/sync-cycle.ts';
+import { DEFAULT_ATTRIBUTE_MAPPING, effectiveMapping } from '../../src/engine/mapping/attribute-mapping.ts';
+import type { CloudOperation } from '../../src/engine/operations.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
 import { group, MemoryCloud, ScriptedDirectory, user } from './fakes.ts';
@@ -30,6 +32,7 @@ describe('the sync cycle', () => {
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
     cloudDrift: 'revert',
+    mapping: DEFAULT_ATTRIBUTE_MAPPING,
   };
   const cycle = (options: Partial<CycleOptions> = {}) =>
     runSyncCycle({ ...defaults, ...options }, { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter });
@@ -426,6 +429,121 @@ describe('the sync cycle', () => {
     assert.equal(await store.getWatermark('active-directory'), undefined);
   });
 
+  describe('a custom attribute mapping', () => {
+    const bodyOf = (operation: CloudOperation | undefined) => (operation && 'body' in operation ? operation.body : undefined);
+
+    it('sends onCreate targets with the create only, and never compares them afterwards', async () => {
+      const mapping = effectiveMapping({
+        user: {
+          department: { expression: 'Append([department], " (at hire)")', apply: 'onCreate' },
+          'employeeOrgData.costCenter': '[extensionAttribute3]',
+        },
+      });
+      ad.put(user('AAAA', 'alice', { department: ['Sales'], extensionattribute3: ['CC-1'] }));
+      await cycle({ mapping });
+      const created = bodyOf(cloud.writes()[0]);
+      assert.equal(created?.department, 'Sales (at hire)');
+      assert.deepEqual(created?.employeeOrgData, { costCenter: 'CC-1' });
+      assert.equal((await store.getLinks(['AAAA'])).get('AAAA')?.exported.department, undefined, 'not recorded as managed');
+
+      ad.put(user('AAAA', 'alice', { department: ['Marketing'], extensionattribute3: ['CC-2'] }));
+      const second = await cycle({ mapping });
+      const updated = bodyOf(cloud.writes()[0]);
+      assert.deepEqual(updated?.employeeOrgData, { costCenter: 'CC-2' });
+      assert.equal(updated?.department, undefined, 'the onCreate target is not sent again');
+      ad.put(user('AAAA', 'alice', { department: ['Support'], extensionattribute3: ['CC-2'] }));
+      const third = await cycle({ mapping });
+      assert.deepEqual(cloud.writes(), [], 'a change of what only an onCreate target reads is no change');
+      assert.deepEqual([second.counts.updated, third.counts.unchanged], [1, 1]);
+    });
+
+    it('fails one object on Error("…"), naming the target, exports the others, and keeps a linked object as last exported', async () => {
+      const mapping = effectiveMapping({ user: { usageLocation: 'IIF(IsPresent([c]), [c], Error("every user needs a country (c)"))' } });
+      ad.put(user('AAAA', 'alice', { c: ['se'] }));
+      ad.put(user('BBBB', 'bob'));
+      const result = await cycle({ mapping });
+      assert.equal(result.status, 'completed-export-errors');
+      assert.deepEqual(
+        result.errors.map((error) => [error.anchor, error.code, error.message]),
+        [['BBBB', 'Mapping.expression-failed', 'user.usageLocation: every user needs a country (c)']],
+      );
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.usageLocation, 'SE');
+      assert.equal(cloud.byAnchor('BBBB'), undefined);
+      assert.deepEqual(await store.listRetries(10), ['BBBB']);
+
+      ad.put(user('AAAA', 'alice', { title: ['Lead'] }));
+      const later = await cycle({ mapping, mode: 'full' });
+      assert.deepEqual(
+        later.errors.map((error) => error.anchor),
+        ['AAAA', 'BBBB'],
+      );
+      assert.equal(later.counts.deleted, 0, 'an object the mapping fails on is never deleted');
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.jobTitle, null, 'kept as last exported');
+      ad.put(user('BBBB', 'bob', { c: ['fr'] }));
+      const fixed = await cycle({ mapping });
+      assert.equal(cloud.byAnchor('BBBB')?.attributes.usageLocation, 'FR');
+      assert.equal(fixed.errors.length, 1, 'alice still has no country');
+    });
+
+    it("refuses a value its target cannot take as that object's error (Mapping.value-refused)", async () => {
+      const mapping = effectiveMapping({ user: { accountEnabled: '[extensionAttribute1]' } });
+      ad.put(user('AAAA', 'alice', { extensionattribute1: ['True'] }));
+      ad.put(user('BBBB', 'bob', { extensionattribute1: ['maybe'] }));
+      const result = await cycle({ mapping });
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.accountEnabled, true);
+      assert.deepEqual(
+        result.errors.map((error) => [error.anchor, error.code, error.message]),
+        [['BBBB', 'Mapping.value-refused', 'user.accountEnabled: the value must be True or False, not "maybe"']],
+      );
+    });
+
+    it('re-evaluates every object after a mapping change (a full import), and a preview lists exactly those that change', async () => {
+      ad.put(user('AAAA', 'alice', { department: ['Sales'], company: ['Example'] }));
+      ad.put(user('BBBB', 'bob', { department: ['Sales'] }));
+      ad.put(user('CCCC', 'carol'));
+      await cycle();
+      cloud.writes();
+      const mapping = effectiveMapping({ user: { department: 'Join(" / ", [company], [department])' } });
+
+      const preview = await runSyncCycle(
+        { ...defaults, mapping, runMode: resolveRunMode({ kind: 'preview' }) },
+        { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter },
+      );
+      assert.equal(preview.mode, 'preview-full', 'no AD change, yet every object is read again');
+      assert.deepEqual(
+        preview.plan.map((planned) => [planned.action, planned.anchor, planned.values]),
+        [['update', 'AAAA', [{ attribute: 'department', old: 'Sales', new: 'Example / Sales' }]]],
+      );
+      assert.deepEqual(cloud.writes(), []);
+      assert.equal(await store.getWatermark(MAPPING_APPLIED), undefined, 'a preview applies nothing');
+
+      const applied = await cycle({ mapping });
+      assert.equal(applied.mode, 'full');
+      assert.deepEqual([applied.counts.updated, applied.counts.unchanged], [1, 2]);
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.department, 'Example / Sales');
+      assert.equal(await store.getWatermark(MAPPING_APPLIED), mapping.fingerprint);
+      assert.equal((await cycle({ mapping })).mode, 'delta', 'once applied, deltas again');
+
+      const back = await cycle();
+      assert.equal(back.mode, 'full', 'going back to the default mapping is a change too');
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.department, 'Sales');
+      assert.equal(await store.getWatermark(MAPPING_APPLIED), undefined);
+    });
+
+    it('writes extension:<name> targets under the full names the cloud resolves, in their data type', async () => {
+      const mapping = effectiveMapping({ user: { 'extension:costCentre': { expression: '[extensionAttribute3]', dataType: 'Integer' } } });
+      ad.put(user('AAAA', 'alice', { extensionattribute3: ['42'] }));
+      ad.put(user('BBBB', 'bob', { extensionattribute3: ['forty-two'] }));
+      const result = await cycle({ mapping });
+      assert.deepEqual(cloud.extensionsAsked, [{ name: 'costCentre', dataType: 'Integer' }]);
+      assert.equal(cloud.byAnchor('AAAA')?.attributes.extension_0123456789abcdef0123456789abcdef_costCentre, 42);
+      assert.deepEqual(
+        result.errors.map((error) => [error.anchor, error.code, error.message]),
+        [['BBBB', 'Mapping.value-refused', 'user.extension:costCentre: "forty-two" is not a whole number in range']],
+      );
+    });
+  });
+
   describe('do no harm', () => {
     const users = (count: number) => {
       for (let index = 0; index < count; index++) ad.put(user(`U${index}`, `user${index}`));
@@ -722,7 +840,13 @@ describe('the sync cycle', () => {
       cloud.writes();
       const link = (await store.getLinks(['U1'])).get('U1')!;
       const drift = [{ anchor: 'U1', dn: link.dn, kind: 'user' as const, attribute: 'department', cloudValue: 'Helpdesk', adValue: 'Sales' }];
-      const options = { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert' } as const;
+      const options = {
+        deletionGuard: guard,
+        softMatch: 'smtp-then-upn',
+        deltaDeletions: 'tombstones',
+        cloudDrift: 'revert',
+        mapping: DEFAULT_ATTRIBUTE_MAPPING,
+      } as const;
       const dependencies = { store, source: ad, target: cloud, exporter: cloud, reporter: silentReporter };
       assert.deepEqual((await forecastObjects(['U1'], options, dependencies)).plan, [], 'with the ledger as it is, nothing to send');
       const forecast = await forecastObjects(['U1'], options, dependencies, [{ ...link, exported: ledgerAsInCloud(link.exported, drift) }]);
@@ -742,7 +866,7 @@ describe('the sync cycle', () => {
       const runs = await store.listRuns(100);
       const forecast = await forecastObjects(
         ['U1'],
-        { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert' },
+        { deletionGuard: guard, softMatch: 'smtp-then-upn', deltaDeletions: 'tombstones', cloudDrift: 'revert', mapping: DEFAULT_ATTRIBUTE_MAPPING },
         {
           store,
           source: ad,

@@ -62,6 +62,7 @@ const userWritable = [
   'usageLocation',
   'employeeId',
   'employeeType',
+  'employeeOrgData',
   'city',
   'state',
   'country',

@@ -101,6 +101,32 @@ describe('test harness: a real AD domain (Samba AD DC)', function () {
       }
     });
 
+    it("has Exchange's schema attributes: users and groups hold extensionAttribute1–15 and msExchHideFromAddressLists", async () => {
+      const alice = FIXTURE.users.alice;
+      const { searchEntries } = await client.search(alice.dn, { scope: 'base', attributes: ['extensionAttribute3', 'extensionAttribute15'] });
+      assert.equal(searchEntries[0]?.extensionAttribute3, alice.attributes.extensionAttribute3);
+      assert.equal(searchEntries[0]?.extensionAttribute15, alice.attributes.extensionAttribute15);
+      const sales = FIXTURE.groups.salesTeam;
+      assert.equal(
+        (await client.search(sales.dn, { scope: 'base', attributes: ['extensionAttribute1'] })).searchEntries[0]?.extensionAttribute1,
+        'Team Sales',
+      );
+      const nora = FIXTURE.users.noMail.dn;
+      await client.modify(nora, [
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'extensionAttribute12', values: ['twelve'] }) }),
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'msExchHideFromAddressLists', values: ['TRUE'] }) }),
+      ]);
+      const written = (await client.search(nora, { scope: 'base', attributes: ['extensionAttribute12', 'msExchHideFromAddressLists'] }))
+        .searchEntries[0];
+      assert.deepEqual([written?.extensionAttribute12, written?.msExchHideFromAddressLists], ['twelve', 'TRUE']);
+      await assert.rejects(
+        client.modify(nora, [
+          new Change({ operation: 'replace', modification: new Attribute({ type: 'extensionAttribute13', values: ['x'.repeat(1025)] }) }),
+        ]),
+        "the schema keeps Exchange's 1,024-character limit",
+      );
+    });
+
     // Finding: Samba does not enforce MaxValRange (real AD returns member;range=0-1499 unasked), but it
     // honours explicit range requests, so ranged retrieval code can be exercised against it.
     it('returns the large group whole, and in ranges when ranges are asked for', async () => {

@@ -148,6 +148,65 @@ Describe 'results' {
     }
 }
 
+Describe 'the attribute mapping cmdlets' {
+    It 'Get-CoexistenceAttributeMapping returns one DirSync.AttributeMappingEntry per target, defaults included' {
+        Use-Fixture mapping-get
+        $entries = @(Get-CoexistenceAttributeMapping -InstallPath /srv/dirsync)
+        (Get-LastRequest).command | Should -Be 'mapping-get'
+        $entries[0].PSTypeNames[0] | Should -Be 'DirSync.AttributeMappingEntry'
+        $upn = $entries | Where-Object { $_.ObjectType -eq 'user' -and $_.Target -eq 'userPrincipalName' }
+        $upn.Expression | Should -Be 'Coalesce([userPrincipalName], [sAMAccountName])'
+        $upn.Apply | Should -Be 'always'
+        $upn.Origin | Should -Be 'default'
+        @($entries | Where-Object ObjectType -eq 'group').Target | Should -Contain 'description'
+        ($entries | Format-Table | Out-String -Width 200) | Should -Match 'ObjectType\s+Target\s+Apply\s+Origin\s+Expression'
+    }
+
+    It 'Set-CoexistenceAttributeMapping -WhatIf sends a preview with the resolved file and returns the impact plan' {
+        Use-Fixture mapping-set-preview
+        Push-Location $TestDrive
+        try { $run = Set-CoexistenceAttributeMapping -Path mapping.json -InstallPath /srv/dirsync -WhatIf } finally { Pop-Location }
+        $request = Get-LastRequest
+        $request.command | Should -Be 'mapping-set'
+        $request.parameters.preview | Should -BeTrue
+        $request.parameters.file | Should -Be (Join-Path $TestDrive 'mapping.json')
+        $run.PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $run.Mode | Should -Be 'preview-full'
+        @($run.Plan).Count | Should -Be $context.ad.salesUsers.Count
+        $run.Plan[0].PSTypeNames[0] | Should -Be 'DirSync.PlannedOperation'
+        @($run.Plan).Action | Select-Object -Unique | Should -Be 'update'
+    }
+
+    It 'Set-CoexistenceAttributeMapping stores the mapping when confirmed, and returns it' {
+        Use-Fixture mapping-set
+        $mapping = Set-CoexistenceAttributeMapping -Path /srv/mapping.json -InstallPath /srv/dirsync -Confirm:$false
+        (Get-LastRequest).parameters.preview | Should -BeFalse
+        $mapping.PSTypeNames[0] | Should -Be 'DirSync.AttributeMapping'
+        $mapping.Customized | Should -BeTrue
+        ($mapping | Format-List | Out-String -Width 200) | Should -Match 'user\.usageLocation \(always\): IIF'
+    }
+
+    It 'Set-CoexistenceAttributeMapping reports a refused mapping as code,cmdlet with the target and the column' {
+        Use-Fixture mapping-set-invalid
+        $failure = $null
+        try { Set-CoexistenceAttributeMapping -Path /srv/bad.json -InstallPath /srv/dirsync -Confirm:$false } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'Mapping.unknown-function,Set-CoexistenceAttributeMapping'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -Match "user\.department: col 14: unknown function 'Joinn'"
+    }
+
+    It 'Test-CoexistenceAttributeMapping takes the DN from the pipeline and returns typed values' {
+        Use-Fixture mapping-test
+        $test = [pscustomobject]@{ DistinguishedName = 'CN=Alice Archer,OU=Sales,OU=Corp,DC=corp,DC=example,DC=test' } | Test-CoexistenceAttributeMapping -InstallPath /srv/dirsync
+        (Get-LastRequest).parameters.dn | Should -Be 'CN=Alice Archer,OU=Sales,OU=Corp,DC=corp,DC=example,DC=test'
+        $test.PSTypeNames[0] | Should -Be 'DirSync.AttributeMappingTest'
+        $usageLocation = $test.Targets | Where-Object Target -eq 'usageLocation'
+        $usageLocation.PSTypeNames[0] | Should -Be 'DirSync.MappedValue'
+        $usageLocation.Value | Should -Be 'IE'
+        $usageLocation.Expression | Should -Be 'IIF(IsPresent([c]), [c], "IE")'
+    }
+}
+
 Describe 'errors' {
     It 'an executable error becomes a terminating ErrorRecord: code,cmdlet as its id, its category and advice' {
         Use-Fixture configure-wrong-password

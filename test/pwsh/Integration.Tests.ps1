@@ -170,6 +170,45 @@ Describe 'an administrator''s first synchronization' {
         $run.Mode | Should -Be 'delta'
     }
 
+    It 'Set-CoexistenceAttributeMapping refuses a mapping with a Mapping.* error naming the target and the column, and stores nothing' {
+        $file = Join-Path $TestDrive 'bad-mapping.json'
+        '{"user": {"department": "Append([sn], Joinn(\",\", [a]))"}}' | Set-Content -Path $file
+        $failure = Get-Failure { Set-CoexistenceAttributeMapping -Path $file -InstallPath $path -Confirm:$false }
+        $failure.FullyQualifiedErrorId | Should -Be 'Mapping.unknown-function,Set-CoexistenceAttributeMapping'
+        $failure.Exception.Message | Should -Match "user\.department: col 14: unknown function 'Joinn'"
+        @(Get-CoexistenceAttributeMapping -InstallPath $path | Where-Object Origin -eq 'custom').Count | Should -Be 0
+    }
+
+    It 'Set-CoexistenceAttributeMapping -WhatIf shows the impact plan and stores nothing; confirmed, the next sync applies it' {
+        $file = Join-Path $TestDrive 'mapping.json'
+        '{"user": {"department": "Join(\" / \", [company], [department])", "usageLocation": "IIF(IsPresent([c]), [c], \"IE\")"}}' | Set-Content -Path $file
+        $impact = Set-CoexistenceAttributeMapping -Path $file -InstallPath $path -WhatIf
+        $impact.PSTypeNames[0] | Should -Be 'DirSync.SyncRun'
+        $impact.Mode | Should -Be 'preview-full'
+        @($impact.Plan).DistinguishedName | Sort-Object | Should -Be ($context.ad.salesUsers | Sort-Object)
+        $alice = $impact.Plan | Where-Object DistinguishedName -like 'CN=Alice Archer,*'
+        ($alice.Values | Where-Object Attribute -eq 'usageLocation').New | Should -Be 'IE'
+        @(Get-CoexistenceAttributeMapping -InstallPath $path | Where-Object Origin -eq 'custom').Count | Should -Be 0
+
+        $stored = Set-CoexistenceAttributeMapping -Path $file -InstallPath $path -Confirm:$false
+        $stored.PSTypeNames[0] | Should -Be 'DirSync.AttributeMapping'
+        $stored.Customized | Should -BeTrue
+        (Get-CoexistenceAttributeMapping -InstallPath $path | Where-Object Origin -eq 'custom').Target | Sort-Object | Should -Be @('department', 'usageLocation')
+        $run = Start-OnlineCoexistenceSync -InstallPath $path
+        $run.Mode | Should -Be 'full'
+        $run.Updated | Should -Be $context.ad.salesUsers.Count
+        ((Get-CloudSnapshot).users | Where-Object { $_.props.displayName -eq 'Alice Archer' }).props.department | Should -Be 'Example Corp / Sales'
+    }
+
+    It 'Test-CoexistenceAttributeMapping shows what the mapping makes of one object, taking its DN from the pipeline' {
+        $test = [pscustomobject]@{ DistinguishedName = ($context.ad.salesUsers | Where-Object { $_ -like 'CN=Alice Archer,*' }) } | Test-CoexistenceAttributeMapping -InstallPath $path
+        $test.PSTypeNames[0] | Should -Be 'DirSync.AttributeMappingTest'
+        $test.ObjectType | Should -Be 'user'
+        ($test.Targets | Where-Object Target -eq 'usageLocation').Value | Should -Be 'IE'
+        ($test.Targets | Where-Object Target -eq 'department').PSTypeNames[0] | Should -Be 'DirSync.MappedValue'
+        ($test | Format-List | Out-String -Width 200) | Should -Match 'department = Example Corp / Sales'
+    }
+
     It 'Start-OnlineCoexistenceScheduler -Cycles 1 runs one cycle now and writes its run' {
         $runs = @(Start-OnlineCoexistenceScheduler -InstallPath $path -Cycles 1 -Confirm:$false)
         $runs.Count | Should -Be 1

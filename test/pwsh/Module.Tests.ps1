@@ -10,7 +10,8 @@ BeforeDiscovery {
         'DirSync.WithheldDelete', 'DirSync.RestoreRun', 'DirSync.RestoredObject', 'DirSync.ReadinessFinding', 'DirSync.SyncReport', 'DirSync.UpnClash',
         'DirSync.SettingsFile', 'DirSync.SettingsDifference', 'DirSync.NotificationTest', 'DirSync.CloudChange',
         'DirSync.ObjectExplanation', 'DirSync.ExplainedAttribute', 'DirSync.GraphRequest', 'DirSync.ObjectHistoryEntry',
-        'DirSync.Forest', 'DirSync.ForestRun', 'DirSync.ForestRemoval'
+        'DirSync.Forest', 'DirSync.ForestRun', 'DirSync.ForestRemoval',
+        'DirSync.AttributeMapping', 'DirSync.AttributeMappingEntry', 'DirSync.AttributeMappingTest', 'DirSync.MappedValue'
     # The parameters the core's advice names (module/DirSync.Contract.psd1, written by the build).
     $adviceParameters = @((Import-PowerShellDataFile ([System.IO.Path]::Combine($repositoryRoot, 'module', 'DirSync.Contract.psd1'))).Parameters.Values)
 }
@@ -59,7 +60,7 @@ Describe 'DirSync manifest' {
     }
 
     It 'exports one cmdlet for every command of the command line, and nothing else (promote and service included)' {
-        $contract.Cmdlets.Count | Should -Be 20
+        $contract.Cmdlets.Count | Should -Be 23
         (Get-Command -Module DirSync).Name | Sort-Object | Should -Be (@($contract.Cmdlets.Values) | Sort-Object)
         $contract.Cmdlets['promote'] | Should -Be 'Switch-OnlineCoexistenceServer'
         $contract.Cmdlets['service'] | Should -Be 'Start-OnlineCoexistenceScheduler'
@@ -143,12 +144,20 @@ Describe '<_>' -ForEach $commandNames {
         @($help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
     }
 
-    It 'takes -InstallPath by position, from the pipeline by property name, and as -Path too' {
+    It 'takes -InstallPath by position, from the pipeline by property name, and as -Path too (or -Path is the file it reads)' {
         $parameter = $command.Parameters['InstallPath']
         $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
-        $attribute.Position | Should -Be 0
         $attribute.ValueFromPipelineByPropertyName | Should -BeTrue
-        $parameter.Aliases | Should -Contain 'Path'
+        if ($_ -eq 'Set-CoexistenceAttributeMapping') {
+            # Its -Path is the mapping file, first, as Set-Content's is; a piped Path must never bind to it.
+            $file = $command.Parameters['Path'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+            $file.Position | Should -Be 0
+            $file.ValueFromPipelineByPropertyName | Should -BeFalse
+            $parameter.Aliases | Should -Not -Contain 'Path'
+        } else {
+            $attribute.Position | Should -Be 0
+            $parameter.Aliases | Should -Contain 'Path'
+        }
     }
 }
 

@@ -46,6 +46,15 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     writeBudget: '20000/10',
   };
   const ad = { adUrl: domain.ldapsUrl, adCaFile: domain.caFile, adUser: domain.adminDn, includeOu: [FIXTURE.ous.sales] };
+  const mappingFile = join(directory, 'mapping.json');
+  await writeFile(
+    mappingFile,
+    JSON.stringify({ user: { department: 'Join(" / ", [company], [department])', usageLocation: 'IIF(IsPresent([c]), [c], "IE")' } }),
+  );
+  const emptyMappingFile = join(directory, 'empty-mapping.json');
+  await writeFile(emptyMappingFile, '{}');
+  const badMappingFile = join(directory, 'bad-mapping.json');
+  await writeFile(badMappingFile, JSON.stringify({ user: { department: 'Append([sn], Joinn(",", [a]))' } }));
   const requests: [string, object][] = [
     ['version', { command: 'version' }],
     ['install', { command: 'install', parameters: { path, upgrade: false } }],
@@ -77,6 +86,13 @@ export async function recordFixtures(directory: string, domain: TestDomain, stan
     ['explain', { command: 'explain', parameters: { path, identity: FIXTURE.users.alice.userPrincipalName } }],
     ['explain-not-found', { command: 'explain', parameters: { path, identity: 'nobody@corp.example.test' } }],
     ['sync-object', { command: 'sync', parameters: { path, full: false, preview: true, acceptDeletes: false, object: FIXTURE.users.alice.dn } }],
+    ['mapping-get', { command: 'mapping-get', parameters: { path } }],
+    ['mapping-set-invalid', { command: 'mapping-set', parameters: { path, file: badMappingFile, preview: false } }],
+    ['mapping-set-preview', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: true } }],
+    ['mapping-set', { command: 'mapping-set', parameters: { path, file: mappingFile, preview: false } }],
+    ['mapping-test', { command: 'mapping-test', parameters: { path, dn: FIXTURE.users.alice.dn } }],
+    // The default mapping again (an empty mapping), before a cycle applied the custom one: the runs below are as before.
+    ['mapping-reset', { command: 'mapping-set', parameters: { path, file: emptyMappingFile, preview: false } }],
     // A run the deletion threshold stops: Sales leaves the scope with a threshold of 1 (an outcome, exit 4).
     ['deletion-threshold-1', { command: 'deletion-threshold', parameters: { path, enable: true, disable: false, threshold: 1 } }],
     [

@@ -2,7 +2,8 @@
 // and other non-SMTP proxy addresses, apostrophes, non-ASCII names) are not findings.
 import assert from 'node:assert/strict';
 import type { ObjectKind, SourceObject } from '../../src/engine/model.ts';
-import { checkObject, DuplicateIndex, type CloudFacts, type Finding } from '../../src/readiness/rules.ts';
+import { DuplicateIndex } from '../../src/readiness/duplicate-index.ts';
+import { checkObject, type CloudFacts, type Finding } from '../../src/readiness/rules.ts';
 
 let serial = 0;
 function object(kind: ObjectKind, name: string, attributes: Record<string, string | string[]>): SourceObject {

@@ -6,7 +6,7 @@ import type { Client, Control, Entry } from 'ldapts';
 import { DirSyncError } from '../../core/errors.ts';
 import type { Reporter } from '../../core/reporter.ts';
 import type { ImportChange } from '../../engine/model.ts';
-import { DirectoryReader, isTombstone, READ_ATTRIBUTES } from './directory-reader.ts';
+import { DirectoryReader, isTombstone } from './directory-reader.ts';
 import { pagedSearch, type ImportStatistics } from './paged-search.ts';
 import { judgeScope } from './scope-judgement.ts';
 import type { DirectoryScope } from './scope.ts';
@@ -37,20 +37,25 @@ export interface ChangeReaderOptions {
   pageSize: number;
   /** Where skipped objects are reported (verbose). */
   output: Pick<Reporter, 'verbose'> | undefined;
+  /** What is read of each object (readAttributes in directory-reader.ts). */
+  attributes: readonly string[];
 }
-
-const ATTRIBUTES_BUT_MEMBER = READ_ATTRIBUTES.filter((attribute) => attribute !== 'member');
 
 export class ChangeReader {
   readonly client: Client;
   readonly reader: DirectoryReader;
   readonly statistics: ImportStatistics;
+  /** What is read of each object, and the same without `member` (a re-read that has the membership's increments). */
+  readonly attributes: readonly string[];
+  readonly #attributesButMember: readonly string[];
   readonly #options: ChangeReaderOptions;
 
   constructor(connection: { client: Client; reader: DirectoryReader }, options: ChangeReaderOptions) {
     this.client = connection.client;
     this.reader = connection.reader;
     this.statistics = options.statistics;
+    this.attributes = options.attributes;
+    this.#attributesButMember = options.attributes.filter((attribute) => attribute.toLowerCase() !== 'member');
     this.#options = options;
   }
 
@@ -59,7 +64,7 @@ export class ChangeReader {
     const search = {
       searchBase,
       filter,
-      attributes: READ_ATTRIBUTES,
+      attributes: [...this.attributes],
       controls: [...controls, ...DirectoryReader.readControls()],
       pageSize: this.#options.pageSize,
     };
@@ -99,7 +104,7 @@ export class ChangeReader {
     const complete = options.attributeFilterApplied
       ? entry
       : await this.#reReadLive(guid, [
-          ...(increments === undefined ? READ_ATTRIBUTES : ATTRIBUTES_BUT_MEMBER),
+          ...(increments === undefined ? this.attributes : this.#attributesButMember),
           ...(options.memberOf ? ['memberOf'] : []),
         ]);
     if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
@@ -127,7 +132,7 @@ export class ChangeReader {
   }
 
   /** The object as it is now; undefined when it no longer exists (deleted since the change was read). */
-  async #reReadLive(guid: Buffer, attributes = READ_ATTRIBUTES): Promise<Entry | undefined> {
+  async #reReadLive(guid: Buffer, attributes = this.attributes): Promise<Entry | undefined> {
     try {
       return await this.reader.readByGuid(guid, { attributes });
     } catch (error) {

@@ -1,5 +1,6 @@
-// Reads of the directory's layout that configure and the module need: the scope's OUs exist (or which ones do), the Exchange schema
-// holds what the hybrid deployment writes back, and the list of OUs for tab completion.
+// Reads of the directory's layout that configure, mapping set and the module need: the scope's OUs exist (or which
+// ones do), the Exchange schema holds what the hybrid deployment writes back, the schema has the attributes a mapping
+// reads, and the list of OUs for tab completion.
 import { distance } from 'fastest-levenshtein';
 import { type Client, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
 import { recommendedActions } from '../../core/advice.ts';
@@ -135,4 +136,41 @@ export async function listOrganizationalUnits(client: Client): Promise<string[]>
   const base = (await readRootDse(client)).defaultNamingContext;
   const { searchEntries } = await client.search(base, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: true });
   return searchEntries.map((entry) => entry.dn).sort((a, b) => a.localeCompare(b));
+}
+
+/** Attribute syntaxes whose values are bytes: the connector carries objectSid (as S-1-…) and no other. */
+const BINARY_SYNTAXES = new Map([
+  ['2.5.5.10', 'an octet string'],
+  ['2.5.5.15', 'a security descriptor'],
+  ['2.5.5.17', 'a SID'],
+]);
+
+/**
+ * Which of these attributes (lDAPDisplayNames, any case) the schema has and an import can read as text: name (lower
+ * case) → undefined when readable, or why not. Names the schema does not have are missing from the map.
+ */
+export async function readableAttributes(client: Client, names: readonly string[]): Promise<Map<string, string | undefined>> {
+  const schema = (await readRootDse(client)).schemaNamingContext;
+  const found = new Map<string, string | undefined>();
+  const wanted = [...new Set(names.map((name) => name.toLowerCase()))];
+  for (let start = 0; start < wanted.length; start += 50) {
+    const filter = `(&(objectClass=attributeSchema)(|${wanted
+      .slice(start, start + 50)
+      .map((name) => `(lDAPDisplayName=${name})`)
+      .join('')}))`;
+    const { searchEntries } = await client.search(schema, { scope: 'one', filter, attributes: ['lDAPDisplayName', 'attributeSyntax'] });
+    for (const entry of searchEntries) {
+      const name = String(entry.lDAPDisplayName);
+      const binary = BINARY_SYNTAXES.get(String(entry.attributeSyntax));
+      found.set(
+        name.toLowerCase(),
+        name.toLowerCase() === 'objectguid'
+          ? "objectGUID is DirSync's anchor: it is never mapped"
+          : binary !== undefined && name.toLowerCase() !== 'objectsid'
+            ? `its values are ${binary} (bytes), which DirSync does not read`
+            : undefined,
+      );
+    }
+  }
+  return found;
 }

@@ -3,7 +3,10 @@
 import { DirSyncError } from '../../core/errors.ts';
 import { NoSuchObjectError } from 'ldapts';
 import type { Client, Control, Entry } from 'ldapts';
+import { sourceAttributes } from '../../engine/mapping.ts';
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../../engine/mapping/attribute-mapping.ts';
 import type { ObjectKind, SourceObject } from '../../engine/model.ts';
+import { SELECTION_ATTRIBUTES } from './selection.ts';
 import { ExtendedDnControl } from './controls/extended-dn-control.ts';
 import { isForeignPrincipalDn, sidOfForeignPrincipalDn, type ForeignPrincipal, type ForeignPrincipals } from './foreign-principals.ts';
 import {
@@ -19,77 +22,22 @@ import {
 } from './values.ts';
 import type { LdapValues } from './values.ts';
 
-/** The attributes DirSync reads: what the cloud side maps, plus what selection and scope decide on. */
-export const READ_ATTRIBUTES = [
-  'objectGUID',
-  'objectSid',
-  'objectClass',
-  'objectCategory',
-  'isDeleted',
-  'isCriticalSystemObject',
-  'name',
-  'cn',
-  'sAMAccountName',
-  'userPrincipalName',
-  'userAccountControl',
-  'accountExpires',
-  'givenName',
-  'sn',
-  'initials',
-  'displayName',
-  'description',
-  'title',
-  'department',
-  'company',
-  'employeeID',
-  'employeeType',
-  'physicalDeliveryOfficeName',
-  'manager',
-  'mail',
-  'mailNickname',
-  'proxyAddresses',
-  'targetAddress',
-  'legacyExchangeDN',
-  'msExchHideFromAddressLists',
-  'telephoneNumber',
-  'otherTelephone',
-  'mobile',
-  'homePhone',
-  'ipPhone',
-  'pager',
-  'facsimileTelephoneNumber',
-  'streetAddress',
-  'postOfficeBox',
-  'l',
-  'st',
-  'postalCode',
-  'c',
-  'co',
-  'countryCode',
-  'preferredLanguage',
-  'info',
-  'wWWHomePage',
-  'groupType',
-  'member',
-  'managedBy',
-  'extensionAttribute1',
-  'extensionAttribute2',
-  'extensionAttribute3',
-  'extensionAttribute4',
-  'extensionAttribute5',
-  'extensionAttribute6',
-  'extensionAttribute7',
-  'extensionAttribute8',
-  'extensionAttribute9',
-  'extensionAttribute10',
-  'extensionAttribute11',
-  'extensionAttribute12',
-  'extensionAttribute13',
-  'extensionAttribute14',
-  'extensionAttribute15',
-  'whenChanged',
-  'uSNChanged',
-];
+/** What the connector itself reads of every object: its GUID, whether it is a tombstone, its references, and what selection decides on. */
+const CONNECTOR_ATTRIBUTES = ['objectGUID', 'isDeleted', 'member', 'manager', ...SELECTION_ATTRIBUTES];
+
+/**
+ * The attributes an import reads: the connector's own and those the engine asks for (what the attribute mapping's
+ * expressions and DirSync's own rules read), each once — and no others.
+ */
+export function readAttributes(engineAttributes: readonly string[]): string[] {
+  const byLowerCase = new Map<string, string>();
+  for (const name of [...CONNECTOR_ATTRIBUTES, ...engineAttributes])
+    if (!byLowerCase.has(name.toLowerCase())) byLowerCase.set(name.toLowerCase(), name);
+  return [...byLowerCase.values()];
+}
+
+/** What an import reads with the default attribute mapping. */
+export const DEFAULT_READ_ATTRIBUTES = readAttributes(sourceAttributes(DEFAULT_ATTRIBUTE_MAPPING));
 
 /** Binary attributes, in the server's spelling (ldapts matches them case-sensitively). */
 export const BINARY_ATTRIBUTES = ['objectGUID', 'objectSid'];
@@ -146,16 +94,16 @@ export class DirectoryReader {
   }
 
   /**
-   * The object with this GUID, optionally only if it matches `filter`; undefined otherwise. Reads READ_ATTRIBUTES
-   * unless told which; `controls` are sent besides the read controls (e.g. Show Deleted).
+   * The object with this GUID, optionally only if it matches `filter`; undefined otherwise. `controls` are sent
+   * besides the read controls (e.g. Show Deleted).
    */
-  async readByGuid(guid: Buffer, options: { filter?: string; attributes?: string[]; controls?: Control[] } = {}): Promise<Entry | undefined> {
+  async readByGuid(guid: Buffer, options: { filter?: string; attributes: readonly string[]; controls?: Control[] }): Promise<Entry | undefined> {
     const { searchEntries } = await this.#client.search(
       `<GUID=${guidToHex(guid)}>`,
       {
         scope: 'base',
         ...(options.filter === undefined ? {} : { filter: options.filter }),
-        attributes: options.attributes ?? READ_ATTRIBUTES,
+        attributes: [...options.attributes],
         explicitBufferAttributes: BINARY_ATTRIBUTES,
       },
       [...(options.controls ?? []), ...DirectoryReader.readControls()],

@@ -15,7 +15,7 @@ import {
   type ListingCoverage,
   type SourceParts,
 } from '../../engine/ports.ts';
-import type { ObjectDirectory, ObjectExamination } from './active-directory-source.ts';
+import type { ObjectDirectory, ObjectExamination } from './object-directory.ts';
 import { domainDnOfDnsName, isDnWithin, isRdnSuffix, parseDn, type NormalizedRdn } from './distinguished-name.ts';
 import { confirmAcrossForests } from './forest-confirmations.ts';
 import { ForeignPrincipalResolver, type ForeignPrincipals } from './foreign-principals.ts';

@@ -7,7 +7,7 @@ import type { ImportChange, Watermark } from '../../engine/model.ts';
 import type { ChangeReader, MemberIncrements } from './change-reader.ts';
 import { ReplicationChangesControl, ReplicationChangesFlags } from './controls/replication-changes-control.ts';
 import { ShowDeletedControl } from './controls/show-deleted-control.ts';
-import { BINARY_ATTRIBUTES, DirectoryReader, READ_ATTRIBUTES } from './directory-reader.ts';
+import { BINARY_ATTRIBUTES, DirectoryReader } from './directory-reader.ts';
 import { watermarkRejectedError } from './errors.ts';
 import { CHANGE_FILTER, MATCH_NOTHING_FILTER } from './selection.ts';
 import { parseRangedAttributeName, valuesAsArray } from './values.ts';
@@ -84,7 +84,7 @@ export class ReplicationChangesTracker {
         client,
         namingContext,
         Buffer.from(cookie, 'base64'),
-        { filter: CHANGE_FILTER, attributes: READ_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES },
+        { filter: CHANGE_FILTER, attributes: [...this.#changes.attributes], explicitBufferAttributes: BINARY_ATTRIBUTES },
         DirectoryReader.readControls(),
       );
       // Only the searches' failures can mean a refused cookie, not those of the re-reads between them.

@@ -5,7 +5,7 @@
 // (Application.ReadWrite.OwnedBy on the application it owns). Graph has no conditional update for applications: a
 // write is read back, so two installations claiming at the same moment see which one the tenant kept.
 import { DirSyncError } from '../../core/errors.ts';
-import { filteredUrl, odataString } from './cloud-directory.ts';
+import { filteredUrl, odataString } from './odata.ts';
 import type { GraphSession } from './graph-session.ts';
 
 const LEASE_EXTENSION = 'dirSyncActiveInstallation';

@@ -4,8 +4,11 @@
 // property that carries the anchor on groups.
 import type { CloudChangeRound, CloudDeltaLinks, CloudTarget, SoftMatchCandidate, TrackedProperties } from '../../engine/ports.ts';
 import type { TenantContext } from '../../engine/mapping.ts';
+import type { DirectoryExtension } from '../../engine/mapping/attribute-mapping.ts';
 import { readInBatches } from './batch-items.ts';
 import { readCloudChanges } from './cloud-changes.ts';
+import { DirectoryExtensions } from './directory-extensions.ts';
+import { filteredUrl, odataString } from './odata.ts';
 import { graphAnswerOf } from './errors.ts';
 import type { GraphSession } from './graph-session.ts';
 import { DirSyncError } from '../../core/errors.ts';
@@ -13,7 +16,6 @@ import type { CloudObjectType } from '../../engine/operations.ts';
 
 /** Graph limits an `in` filter to 15 values by default. */
 const MAX_IN_VALUES = 15;
-const SOURCE_ANCHOR_EXTENSION = 'dirSyncSourceAnchor';
 
 interface Page<T> {
   value: T[];
@@ -49,16 +51,6 @@ interface CloudUser {
   onPremisesImmutableId?: string | null;
   userPrincipalName?: string;
   mail?: string | null;
-}
-
-/** An OData string literal: single quotes doubled (O'Brien → 'O''Brien'). */
-export function odataString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-/** A relative URL with a $filter; the expression is percent-encoded, since Graph decodes `+` in a Base64 anchor as a space. */
-export function filteredUrl(collection: string, filter: string, select: readonly string[]): string {
-  return `/${collection}?$filter=${encodeURIComponent(filter)}&$select=${select.join(',')}`;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -98,9 +90,8 @@ export async function findByAnchors(
 
 export class CloudDirectory implements CloudTarget {
   private readonly session: GraphSession;
-  private readonly clientId: string;
   private readonly onWarning: (message: string) => void;
-  private readonly mayRegisterExtension: boolean;
+  private readonly extensions: DirectoryExtensions;
   private readonly warned = new Set<string>();
   private sourceAnchorProperty: Promise<string> | undefined;
 
@@ -112,14 +103,14 @@ export class CloudDirectory implements CloudTarget {
    */
   constructor(session: GraphSession, clientId: string, options: { onWarning?: (message: string) => void; mayRegisterExtension?: boolean } = {}) {
     this.session = session;
-    this.clientId = clientId;
     this.onWarning = options.onWarning ?? (() => {});
-    this.mayRegisterExtension = options.mayRegisterExtension ?? true;
+    this.extensions = new DirectoryExtensions(session, clientId, options.mayRegisterExtension ?? true);
   }
 
-  async tenant(): Promise<TenantContext> {
+  /** The domains, the group anchor's property and the mapping's extension properties (registered as the run allows). */
+  async tenant(extensions: readonly DirectoryExtension[] = []): Promise<TenantContext> {
     const [domains, sourceAnchorProperty] = await Promise.all([this.domains(), this.ensureSourceAnchorExtension()]);
-    return { ...domains, sourceAnchorProperty };
+    return { ...domains, sourceAnchorProperty, extensionProperties: await this.extensions.resolve(extensions) };
   }
 
   /** The initial domain (…onmicrosoft.com) and the verified domains, lower-case. */
@@ -163,7 +154,7 @@ export class CloudDirectory implements CloudTarget {
    * DirSync's application, registering it (for users and groups) when it does not exist yet.
    */
   ensureSourceAnchorExtension(): Promise<string> {
-    this.sourceAnchorProperty ??= this.findOrRegisterExtension().catch((error: unknown) => {
+    this.sourceAnchorProperty ??= this.extensions.sourceAnchor().catch((error: unknown) => {
       this.sourceAnchorProperty = undefined;
       throw error;
     });
@@ -311,25 +302,6 @@ export class CloudDirectory implements CloudTarget {
       this.session,
       userIds.map((id) => `/users/${id}/memberOf?$top=999`),
     );
-  }
-
-  private async findOrRegisterExtension(): Promise<string> {
-    const applications = await this.session.get<Page<{ id: string }>>(filteredUrl('applications', `appId eq ${odataString(this.clientId)}`, ['id']));
-    const application = applications.value[0];
-    if (application === undefined) {
-      throw new DirSyncError('Graph.application-not-visible', `The application ${this.clientId} is not visible to itself through Graph.`, {
-        target: this.clientId,
-      });
-    }
-    const fullName = `extension_${this.clientId.replaceAll('-', '')}_${SOURCE_ANCHOR_EXTENSION}`;
-    const existing = await this.session.get<Page<{ name: string }>>(`/applications/${application.id}/extensionProperties`);
-    if (!this.mayRegisterExtension || existing.value.some((extension) => extension.name.toLowerCase() === fullName.toLowerCase())) return fullName;
-    const created = await this.session.post<{ name: string }>(`/applications/${application.id}/extensionProperties`, {
-      name: SOURCE_ANCHOR_EXTENSION,
-      dataType: 'String',
-      targetObjects: ['User', 'Group'],
-    });
-    return created.name;
   }
 }
 

@@ -1,7 +1,7 @@
 // One object's reads for `explain`: the cloud object as it is now (one GET), its manager, what a cloud id names, and
 // the cloud users soft matching looks at for an address. An object that is not there is an answer, not a failure.
 import type { CloudObjectType } from '../../engine/operations.ts';
-import { filteredUrl, odataString } from './cloud-directory.ts';
+import { filteredUrl, odataString } from './odata.ts';
 import { graphAnswerOf } from './errors.ts';
 import type { GraphSession } from './graph-session.ts';
 

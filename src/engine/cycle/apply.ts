@@ -5,7 +5,7 @@ import { SECRET_ATTRIBUTES, type CloudOperation } from '../operations.ts';
 import type { AttributeChange, ObjectChange, ObjectLink } from '../state-store.ts';
 import { MANAGER_KEY, type CycleState, type OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
-import { noteReverted } from './cloud-drift.ts';
+import { noteReverted } from './reverted.ts';
 import { nextStep } from './comebacks.ts';
 import { createsWithPlaceholders, isUpnClash, UPN_WANTED_KEY } from './upn-clash.ts';
 

@@ -6,10 +6,11 @@
 // deleted in the cloud is restored (or created again) the same way, when AD still has it in scope (see join.ts and
 // apply.ts). With `report`, drift is listed and nothing is changed.
 import { DirSyncError } from '../../core/errors.ts';
-import { MANAGED_PROPERTIES } from '../mapping.ts';
-import type { CloudObjectType, CloudOperation } from '../operations.ts';
+import { managedProperties, trackedProperties } from '../mapping.ts';
+import type { CloudObjectType } from '../operations.ts';
 import type { CloudChange, CloudDeltaLinks, CloudTarget } from '../ports.ts';
 import type { ObjectLink, StateStore } from '../state-store.ts';
+import { cloudOnlyMember, isRecord, ledgerAsInCloud, sameCloudValue } from './cloud-values.ts';
 import { MANAGER_KEY, type CycleState, type DriftEntry } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
 
@@ -57,7 +58,7 @@ export async function detectCloudDrift(phase: DriftPhase): Promise<CloudDeltaLin
 
 async function compareRound(phase: DriftPhase, from: CloudDeltaLinks | 'now' | undefined): Promise<CloudDeltaLinks> {
   const { state } = phase;
-  const round = phase.target.cloudChanges(from, MANAGED_PROPERTIES);
+  const round = phase.target.cloudChanges(from, trackedProperties(state.mapping));
   const seen = new Set<string>();
   let chunk: CloudChange[] = [];
   for await (const change of round.changes) {
@@ -80,6 +81,7 @@ async function compareChunk(phase: DriftPhase, changes: readonly CloudChange[]):
   const owners = await store.getLinksByCloudIds(changes.map((change) => change.id));
   const owned = changes.filter((change) => owners.has(change.id));
   if (owned.length === 0) return;
+  const managed = { user: new Set(managedProperties(phase.state.mapping, 'user')), group: new Set(managedProperties(phase.state.mapping, 'group')) };
   // The references a change names, by cloud id: a manager, the members added or removed.
   const referenced = owned.flatMap((change) =>
     change.kind === 'present'
@@ -101,7 +103,7 @@ async function compareChunk(phase: DriftPhase, changes: readonly CloudChange[]):
       continue;
     }
     const entries = [
-      ...attributeDrift(link, change.attributes),
+      ...attributeDrift(link, change.attributes, managed[link.kind === 'group' ? 'group' : 'user']),
       ...managerDrift(link, change.manager, (anchor) => exportedManagers.get(anchor)?.cloudId ?? undefined, referencedLinks),
       ...(await memberDrift(phase, link, change, referencedLinks)),
     ];
@@ -109,8 +111,11 @@ async function compareChunk(phase: DriftPhase, changes: readonly CloudChange[]):
   }
 }
 
-/** Properties the cloud holds otherwise than DirSync last exported them (nested ones key by key). */
-function attributeDrift(link: ObjectLink, attributes: Record<string, unknown>): DriftEntry[] {
+/**
+ * Properties the cloud holds otherwise than DirSync last exported them (nested ones key by key), among those the
+ * mapping keeps in step (`managed`: an onCreate target, or one the mapping no longer manages, is not drift).
+ */
+function attributeDrift(link: ObjectLink, attributes: Record<string, unknown>, managed: ReadonlySet<string>): DriftEntry[] {
   const entries: DriftEntry[] = [];
   for (const [name, cloudValue] of Object.entries(attributes)) {
     if (!(name in link.exported)) continue;
@@ -119,10 +124,11 @@ function attributeDrift(link: ObjectLink, attributes: Record<string, unknown>): 
       const cloudRecord = isRecord(cloudValue) ? cloudValue : {};
       const exportedRecord = isRecord(exported) ? exported : {};
       for (const key of new Set([...Object.keys(exportedRecord), ...Object.keys(cloudRecord)])) {
+        if (!managed.has(`${name}.${key}`)) continue;
         if (!sameCloudValue(name, exportedRecord[key], cloudRecord[key]))
           entries.push(driftEntry(link, `${name}.${key}`, cloudRecord[key] ?? null, exportedRecord[key] ?? null));
       }
-    } else if (!sameCloudValue(name, exported, cloudValue)) {
+    } else if (managed.has(name) && !sameCloudValue(name, exported, cloudValue)) {
       entries.push(driftEntry(link, name, cloudValue ?? null, exported ?? null));
     }
   }
@@ -182,21 +188,6 @@ async function memberDrift(
   return entries;
 }
 
-/**
- * A member DirSync does not own (a cloud-only user someone added in the portal) has no anchor: it is kept under its
- * cloud id, so that the group's membership step can take it out again.
- */
-export function cloudOnlyMember(cloudId: string): string {
-  return `${CLOUD_ONLY_PREFIX}${cloudId}`;
-}
-
-/** The cloud id a member anchor of cloudOnlyMember() stands for; undefined for an anchor of AD's. */
-export function cloudOnlyMemberId(anchor: string): string | undefined {
-  return anchor.startsWith(CLOUD_ONLY_PREFIX) ? anchor.slice(CLOUD_ONLY_PREFIX.length) : undefined;
-}
-
-const CLOUD_ONLY_PREFIX = 'cloud:';
-
 function describeMember(anchor: string, referenced: ReadonlyMap<string, ObjectLink>): string {
   for (const link of referenced.values()) if (link.anchor === anchor) return link.dn;
   return anchor;
@@ -217,21 +208,6 @@ async function noteDrift(phase: DriftPhase, link: ObjectLink, entries: readonly 
   state.rereads.add(link.anchor);
 }
 
-/**
- * What the ledger records once it takes the cloud's values where they drifted (members aside: they are recorded as
- * memberships), so that planning sends AD's values back over them. Explain's forecast corrects a link the same way.
- */
-export function ledgerAsInCloud(exported: Record<string, unknown>, entries: readonly DriftEntry[]): Record<string, unknown> {
-  const corrected = { ...exported };
-  for (const entry of entries) {
-    if (entry.attribute === 'members') continue;
-    if (entry.attribute === 'manager') corrected[MANAGER_KEY] = entry.ledgerValue ?? null;
-    else setPath(corrected, entry.attribute, entry.cloudValue);
-  }
-  return corrected;
-}
-
-/** An owned object deleted in the cloud: with `revert`, restored (or created again) if AD still has it in scope. */
 async function cloudDeleted(phase: DriftPhase, link: ObjectLink, how: string, restorable: boolean): Promise<void> {
   const { state } = phase;
   state.drift.set(link.anchor, [...(state.drift.get(link.anchor) ?? []), driftEntry(link, 'deleted', how, 'exists')]);
@@ -294,75 +270,3 @@ function driftEntry(link: ObjectLink, attribute: string, cloudValue: unknown, ex
     ...(ledgerValue === undefined ? {} : { ledgerValue }),
   };
 }
-
-/**
- * Whether the cloud holds what DirSync exported. An empty value (null, '', []) is no value, as Graph leaves out
- * properties never set; sign-in names and addresses compare as Entra ID compares them, without case.
- */
-export function sameCloudValue(name: string, exported: unknown, cloud: unknown): boolean {
-  const empty = (value: unknown) => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-  if (empty(exported) || empty(cloud)) return empty(exported) && empty(cloud);
-  if (typeof exported === 'string' && typeof cloud === 'string' && (name === 'userPrincipalName' || name === 'mail')) {
-    return exported.toLowerCase() === cloud.toLowerCase();
-  }
-  return JSON.stringify(exported) === JSON.stringify(cloud);
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const [head, key] = path.split('.', 2) as [string, string | undefined];
-  if (key === undefined) {
-    target[head] = value;
-    return;
-  }
-  target[head] = { ...(isRecord(target[head]) ? target[head] : {}), [key]: value };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * An operation that went through takes back the drift it was sent for: an update the properties it set (as AD's
- * values), a manager step the manager, a membership step the members.
- */
-export function noteReverted(state: CycleState, operation: CloudOperation): void {
-  const entries = state.drift.get(operation.anchor);
-  if (!entries) return;
-  const reverts = (entry: DriftEntry): unknown => {
-    switch (operation.action) {
-      case 'update': {
-        const [name, key] = entry.attribute.split('.', 2) as [string, string | undefined];
-        if (!(name in operation.body)) return NOT_REVERTED;
-        const sent = operation.body[name];
-        return key === undefined ? sent : isRecord(sent) && key in sent ? sent[key] : NOT_REVERTED;
-      }
-      case 'set-manager':
-        return entry.attribute === 'manager' ? (operation.manager?.anchor ?? null) : NOT_REVERTED;
-      case 'add-members':
-        return entry.memberRemoved !== undefined && operation.members.some((member) => member.anchor === entry.memberRemoved)
-          ? 'member'
-          : NOT_REVERTED;
-      case 'remove-member':
-        return entry.memberAdded !== undefined && operation.member.anchor === entry.memberAdded ? null : NOT_REVERTED;
-      case 'restore':
-      case 'create':
-        return entry.attribute === 'deleted' ? 'exists' : NOT_REVERTED;
-      default:
-        return NOT_REVERTED;
-    }
-  };
-  const remaining: DriftEntry[] = [];
-  for (const entry of entries) {
-    const adValue = reverts(entry);
-    if (adValue === NOT_REVERTED) remaining.push(entry);
-    else state.reverted.push({ ...entry, adValue: entry.attribute === 'members' ? entry.adValue : adValue });
-  }
-  if (remaining.length < entries.length && !state.revertedObjects.has(operation.anchor)) {
-    state.revertedObjects.add(operation.anchor);
-    state.count('reverted', entries[0]?.dn ?? '');
-  }
-  if (remaining.length > 0) state.drift.set(operation.anchor, remaining);
-  else state.drift.delete(operation.anchor);
-}
-
-const NOT_REVERTED = Symbol('not reverted');

@@ -6,6 +6,7 @@
 // live object took the UPN meanwhile is retried under a placeholder UPN, as creates are (upn-clash.ts); the other
 // object is never touched.
 import { randomPassword } from '../../core/passwords.ts';
+import { createBody } from '../mapping.ts';
 import type { CloudOperation, OperationOutcome } from '../operations.ts';
 import type { DeletedLink } from '../state-store.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
@@ -64,10 +65,12 @@ export function nextStep(
   }
   if (outcome.httpStatus === 404) {
     state.reporter.verbose(`${known.dn}: no longer in the deleted items (purged, or deleted more than 30 days ago): created again.`);
+    // Created again, so with the mapping's onCreate values as any create.
+    const created = createBody(withoutBookkeeping(desired), known.createOnly ?? {});
     const body =
       operation.objectType === 'user'
-        ? { ...withoutBookkeeping(desired), passwordProfile: { password: randomPassword(), forceChangePasswordNextSignIn: false } }
-        : withoutBookkeeping(desired);
+        ? { ...created, passwordProfile: { password: randomPassword(), forceChangePasswordNextSignIn: false } }
+        : created;
     return {
       operation: { action: 'create', objectType: operation.objectType, anchor: operation.anchor, body },
       context: { ...known, previous: {}, comeback: undefined },

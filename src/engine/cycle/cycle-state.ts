@@ -2,6 +2,7 @@
 // what waits for a later phase (deletes, memberships, managers), and what it planned.
 import type { Reporter } from '../../core/reporter.ts';
 import type { CloudAttributes, TenantContext } from '../mapping.ts';
+import type { AttributeMapping } from '../mapping/attribute-mapping.ts';
 import type { ObjectKind } from '../model.ts';
 import type { CloudOperation } from '../operations.ts';
 import type { MemberRef } from '../operations.ts';
@@ -46,6 +47,8 @@ export interface OperationContext {
   kind: ObjectKind;
   /** The full attribute set wanted in the cloud: what the link records as exported once the operation succeeds. */
   desired?: CloudAttributes;
+  /** The mapping's onCreate values: sent when the object is created (or created again), never compared. */
+  createOnly?: CloudAttributes;
   /** The attributes last exported (the link's), for the old values of the run's changes. */
   previous?: CloudAttributes;
   lastSeenRunId?: number | null;
@@ -107,6 +110,7 @@ export class CycleState {
   mode: 'full' | 'delta' | 'object';
   runId = 0;
   tenant!: TenantContext;
+  readonly mapping: AttributeMapping;
   readonly startedAt: Date;
   readonly reporter: Reporter;
   readonly counts: RunCounts = emptyCounts();
@@ -166,8 +170,10 @@ export class CycleState {
     reporter: Reporter;
     /** Which part of the source an object belongs to, for a source read in parts. */
     partOf?: (dn: string) => string | undefined;
+    mapping: AttributeMapping;
   }) {
     this.mode = options.mode;
+    this.mapping = options.mapping;
     this.#historyMode = options.historyMode;
     this.startedAt = options.startedAt;
     this.reporter = options.reporter;

@@ -2,7 +2,7 @@
 // should hold, plans updates of linked objects, joins the others (join.ts) and applies the chunk's operations.
 // Deletes, memberships and managers are only noted here: later phases handle them once every object exists.
 import { StopRequestedError } from '../../core/errors.ts';
-import { changedAttributes, mapToCloud } from '../mapping.ts';
+import { changedAttributes, mapToCloud, ObjectMappingError, type MappingResult } from '../mapping.ts';
 import type { ImportChange, SourceObject, Watermark } from '../model.ts';
 import type { CloudOperation } from '../operations.ts';
 import { isWatermarkRejected, type CloudTarget, type DirectoryImport, type DirectorySource } from '../ports.ts';
@@ -107,7 +107,7 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   const links = await store.getLinks(anchors);
   if (state.mode === 'full') await store.markSeen(state.runId, anchors);
 
-  const { operations, context, unlinked, renamed } = planUpserts(state, upserts, links);
+  const { operations, context, unlinked, renamed, refused } = planUpserts(state, upserts, links);
   await noteGroupsJoinedAndLeft(
     state,
     store,
@@ -116,8 +116,8 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   const joined = await joinUnlinked(state, phase.target, store, unlinked, phase.softMatch);
   operations.push(...joined.operations);
   for (const anchor of joined.returning) context.set(anchor, { ...context.get(anchor)!, comeback: 'returning' });
-  for (const anchor of joined.refused) state.failedAnchors.add(anchor);
-  await phase.ledger.queueRetries(joined.refused);
+  for (const anchor of [...refused, ...joined.refused]) state.failedAnchors.add(anchor);
+  await phase.ledger.queueRetries([...refused, ...joined.refused]);
   await phase.ledger.exported(renamed);
   await holdClashingUpns(state, phase.target, operations, context);
   await phase.applier.apply(operations, context);
@@ -149,13 +149,20 @@ interface ChunkPlan {
   context: Map<string, OperationContext>;
   unlinked: Unlinked[];
   renamed: ObjectLink[];
+  /** Objects the mapping failed on (their per-object errors are recorded): retried with the next cycle. */
+  refused: string[];
 }
 
 function planUpserts(state: CycleState, upserts: readonly SourceObject[], links: ReadonlyMap<string, ObjectLink>): ChunkPlan {
-  const plan: ChunkPlan = { operations: [], context: new Map(), unlinked: [], renamed: [] };
+  const plan: ChunkPlan = { operations: [], context: new Map(), unlinked: [], renamed: [], refused: [] };
   for (const object of upserts) {
-    const mapped = mapToCloud(object, state.tenant);
+    const mapped = mapObject(state, object);
     const link = links.get(object.anchor);
+    if (mapped === undefined) {
+      // Do no harm: an object the mapping fails on keeps its cloud object as last exported; it is not deleted.
+      plan.refused.push(object.anchor);
+      continue;
+    }
     if (!mapped.exportable) {
       state.countNotExportable(object.dn, mapped.reason);
       // Do no harm: a linked object that Graph can no longer take (a security group that gained mail) keeps its cloud
@@ -175,13 +182,14 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
       dn: object.dn,
       kind: object.kind,
       desired: mapped.attributes,
+      createOnly: mapped.createOnly,
       previous: link?.exported ?? {},
       lastSeenRunId: link?.lastSeenRunId ?? null,
       exportedManager,
     });
 
     if (!link?.cloudId) {
-      plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes });
+      plan.unlinked.push({ object, objectType: mapped.objectType, desired: mapped.attributes, createOnly: mapped.createOnly });
       continue;
     }
     const missing = state.cloudMissing.get(object.anchor);
@@ -204,6 +212,17 @@ function planUpserts(state: CycleState, upserts: readonly SourceObject[], links:
     if (link.dn !== object.dn) plan.renamed.push({ ...link, dn: object.dn });
   }
   return plan;
+}
+
+/** The object as the cloud should hold it; undefined (its error recorded) when the mapping fails on it. */
+function mapObject(state: CycleState, object: SourceObject): MappingResult | undefined {
+  try {
+    return mapToCloud(object, state.tenant, state.mapping);
+  } catch (error) {
+    if (!(error instanceof ObjectMappingError)) throw error;
+    state.recordError(object.anchor, object.dn, error.code, error.message);
+    return undefined;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // should not: a cloud user two AD objects claim matches neither, one already linked to another AD object is never
 // re-linked, a UPN DirSync had to rewrite never matches, and administrators are never soft-matched (CloudTarget).
 import { randomPassword } from '../../core/passwords.ts';
-import type { CloudAttributes } from '../mapping.ts';
+import { createBody, type CloudAttributes } from '../mapping.ts';
 import type { SourceObject } from '../model.ts';
 import type { CloudObjectType, CloudOperation } from '../operations.ts';
 import type { CloudTarget, SoftMatchCandidate } from '../ports.ts';
@@ -15,6 +15,8 @@ export interface Unlinked {
   object: SourceObject;
   objectType: CloudObjectType;
   desired: CloudAttributes;
+  /** Sent when the object is created, and only then (the mapping's onCreate targets): never on a match. */
+  createOnly: CloudAttributes;
 }
 
 /** The per-object error code of a match DirSync refused to make. */
@@ -67,16 +69,17 @@ export async function joinUnlinked(
         state.reporter.verbose(`Soft match: ${entry.object.dn} joins the cloud user ${cloudId} (same primary SMTP address or UPN).`);
       operations.push({ action: 'update', objectType: entry.objectType, anchor, cloudId, body: entry.desired });
     } else {
+      const created = createBody(entry.desired, entry.createOnly);
       const body =
         entry.objectType === 'user'
           ? {
-              ...entry.desired,
+              ...created,
               passwordProfile: {
                 password: randomPassword(),
                 forceChangePasswordNextSignIn: false,
               } /* nobody knows it: the user signs in otherwise or gets a reset */,
             }
-          : entry.desired;
+          : created;
       operations.push({ action: 'create', objectType: entry.objectType, anchor, body });
     }
   }

@@ -7,7 +7,7 @@ import type { StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
 import type { CycleState, OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
-import { cloudOnlyMemberId } from './cloud-drift.ts';
+import { cloudOnlyMemberId } from './cloud-values.ts';
 import { stopIfRequested } from './import-phase.ts';
 
 const BATCH_SIZE = 500;

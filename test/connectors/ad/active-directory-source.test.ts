@@ -11,12 +11,14 @@ import type { Client } from 'ldapts';
 import { ActiveDirectorySource } from '../../../src/connectors/ad/active-directory-source.ts';
 import type { ActiveDirectorySourceOptions } from '../../../src/connectors/ad/active-directory-source.ts';
 import { openDirectoryConnection } from '../../../src/connectors/ad/connection.ts';
-import { DirectoryReader, READ_ATTRIBUTES, BINARY_ATTRIBUTES } from '../../../src/connectors/ad/directory-reader.ts';
+import { DirectoryReader, DEFAULT_READ_ATTRIBUTES, BINARY_ATTRIBUTES } from '../../../src/connectors/ad/directory-reader.ts';
 import { DirSyncError } from '../../../src/core/errors.ts';
 import { anchorFromGuid } from '../../../src/connectors/ad/values.ts';
 import { decodeWatermark } from '../../../src/connectors/ad/watermark.ts';
 import type { ImportChange, SourceObject } from '../../../src/engine/model.ts';
 import type { DirectoryImport } from '../../../src/engine/ports.ts';
+import { sourceAttributes } from '../../../src/engine/mapping.ts';
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../../../src/engine/mapping/attribute-mapping.ts';
 import { FIXTURE, adminClient, startDomain } from '../../support/ad/index.ts';
 import type { TestDomain } from '../../support/ad/index.ts';
 import { createCertificateAuthority } from '../../support/certificates.ts';
@@ -120,8 +122,25 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
   });
 
   describe('full import', () => {
+    it("reads the attributes the engine asks for (the mapping's) and its own, and no others", async () => {
+      const source = new ActiveDirectorySource(
+        sourceOptions({ scope: { includeOus: [FIXTURE.ous.sales], excludeOus: [] }, attributes: ['department', 'extensionAttribute3'] }),
+      );
+      const alice = upserted((await readToEnd(source.fullImport())).changes).find((object) => object.dn === FIXTURE.users.alice.dn)!;
+      await source.close();
+      assert.deepEqual(alice.attributes.department, ['Sales']);
+      assert.deepEqual(alice.attributes.extensionattribute3, ['CC-1001'], 'an Exchange schema attribute, read over LDAP');
+      assert.deepEqual(alice.attributes.samaccountname, [FIXTURE.users.alice.samAccountName], 'selection reads it whatever the mapping');
+      for (const notAsked of ['title', 'company', 'givenname', 'telephonenumber', 'extensionattribute15', 'objectsid'])
+        assert.equal(alice.attributes[notAsked], undefined, `${notAsked} is not read`);
+    });
+
     it("yields exactly the FIXTURE's in-scope users, groups and contacts, and no excluded object", async () => {
-      const source = new ActiveDirectorySource(sourceOptions({ scope: { includeOus: [FIXTURE.ous.corp], excludeOus: [FIXTURE.ous.disabled] } }));
+      // objectSid besides the default mapping's attributes: a mapping may read it, as S-1-….
+      const attributes = [...sourceAttributes(DEFAULT_ATTRIBUTE_MAPPING), 'objectSid'];
+      const source = new ActiveDirectorySource(
+        sourceOptions({ scope: { includeOus: [FIXTURE.ous.corp], excludeOus: [FIXTURE.ous.disabled] }, attributes }),
+      );
       const full = await readToEnd(source.fullImport());
       const objects = upserted(full.changes);
       await source.close();
@@ -332,7 +351,7 @@ describe('ActiveDirectorySource against a Samba AD DC', function () {
       FIXTURE.groups.crowd.dn,
       {
         scope: 'base',
-        attributes: [...READ_ATTRIBUTES.filter((name) => name !== 'member'), 'member;range=0-999'],
+        attributes: [...DEFAULT_READ_ATTRIBUTES.filter((name) => name !== 'member'), 'member;range=0-999'],
         explicitBufferAttributes: BINARY_ATTRIBUTES,
       },
       DirectoryReader.readControls(),

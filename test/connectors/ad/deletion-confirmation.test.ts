@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { Attribute, Change } from 'ldapts';
 import type { Client } from 'ldapts';
 import { ActiveDirectorySource } from '../../../src/connectors/ad/active-directory-source.ts';
-import type { ActiveDirectorySourceOptions, ListedObject } from '../../../src/connectors/ad/active-directory-source.ts';
+import type { ActiveDirectorySourceOptions } from '../../../src/connectors/ad/active-directory-source.ts';
+import type { ListedObject } from '../../../src/connectors/ad/object-directory.ts';
 import { SecurityDescriptorFlagsControl, SecurityInformation } from '../../../src/connectors/ad/controls/security-descriptor-flags-control.ts';
 import type { DeletionCandidate, DeletionVerdict } from '../../../src/engine/ports.ts';
 import {

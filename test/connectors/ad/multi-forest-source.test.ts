@@ -2,6 +2,7 @@
 // tenant: both forests land, each keeps its own watermark, a forest that cannot be read costs no deletion and is
 // named in the run's status, the deletion guard counts per forest, and a forest being removed loses its objects
 // only as out-of-scope deletes. (test/e2e/forests.test.ts runs the same against two real Samba domains.)
+import { DEFAULT_ATTRIBUTE_MAPPING } from '../../../src/engine/mapping/attribute-mapping.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,7 @@ describe('several forests as one source (issue 22)', () => {
     softMatch: 'smtp-then-upn',
     deltaDeletions: 'tombstones',
     cloudDrift: 'revert',
+    mapping: DEFAULT_ATTRIBUTE_MAPPING,
   };
   const source = (forests: FakeForest[] = [corp, fabrikam], withdrawn: string[] = []) =>
     new MultiForestSource(

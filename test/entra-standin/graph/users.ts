@@ -12,6 +12,8 @@ import { assertCloudManaged, collectionContext, referencedId, requestBody, requi
 import { memberOfResponse, transitiveMemberOfResponse } from './directory-objects.ts';
 
 const requiredOnCreate = ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'];
+/** Complex-typed properties: a PATCH merges their properties into the current value (OData's PATCH semantics). */
+const complexProperties = ['onPremisesExtensionAttributes', 'employeeOrgData'];
 // Characters Entra ID accepts in the local part of a UPN.
 const upnPattern = /^[A-Za-z0-9'._!#^~-]+@[A-Za-z0-9.-]+$/;
 
@@ -56,6 +58,10 @@ function validateUserValues(directory: Directory, values: Record<string, unknown
       throw graphErrors.invalidValue('mail', 'User');
     values.proxyAddresses = typeof values.mail === 'string' ? [`SMTP:${values.mail}`] : [];
   }
+}
+
+function isComplexValue(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Entra ID's rule: 8–256 characters, at least three of lower case, upper case, digits, symbols. */
@@ -119,6 +125,10 @@ export function registerUsers(router: Router, directory: Directory): void {
     assertNotPrivileged(directory, request, user);
     const { values } = writableProperties(requestBody(request), userSchema, directory);
     validateUserValues(directory, values);
+    for (const property of complexProperties) {
+      const [current, patch] = [user.props[property], values[property]];
+      if (isComplexValue(current) && isComplexValue(patch)) values[property] = { ...current, ...patch };
+    }
     directory.update(user, values);
     return { status: 204 };
   });

@@ -81,6 +81,9 @@ const alice = user(ous.sales, 'Alice Archer', 'alice.archer', {
     telephoneNumber: '+1 555 0100',
     employeeID: 'E1001',
     physicalDeliveryOfficeName: 'Building 1',
+    // Exchange attributes (the test schema has them: exchange-schema.ts).
+    extensionAttribute3: 'CC-1001',
+    extensionAttribute15: 'Badge 7',
   },
 });
 const erin = user(ous.engineering, 'Erin Engel', 'erin.engel', {
@@ -94,6 +97,7 @@ const erin = user(ous.engineering, 'Erin Engel', 'erin.engel', {
     department: 'Engineering',
     company: 'Example Corp',
     employeeID: 'E2001',
+    extensionAttribute3: 'CC-2001',
   },
 });
 
@@ -198,7 +202,7 @@ function group(commonName: string, groupType: string, members: string[], attribu
 
 const platformTeam = group('Platform Team', globalSecurity, [users.paul.dn, users.legacy.dn, users.noMail.dn]);
 const engineeringTeam = group('Engineering Team', globalSecurity, [users.erin.dn, platformTeam.dn]);
-const salesTeam = group('Sales Team', globalSecurity, [users.alice.dn, users.zoe.dn, users.conor.dn]);
+const salesTeam = group('Sales Team', globalSecurity, [users.alice.dn, users.zoe.dn, users.conor.dn], { extensionAttribute1: 'Team Sales' });
 /** Listed innermost first: a group's members exist before it is added. */
 const groups = {
   platformTeam,

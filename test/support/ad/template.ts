@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { loadCertificateAuthority, issueDomainControllerCertificate, type CertificateAuthority } from './certificates.ts';
+import { extendSchemaWithExchangeAttributes } from './exchange-schema.ts';
 import { seedFabrikam } from './fabrikam.ts';
 import { adminPassword, seedFixture, seedBulkUsers } from './fixture.ts';
 import { CORP_REALM, FABRIKAM_REALM, type Realm } from './realms.ts';
@@ -67,7 +68,7 @@ export async function writeTlsFiles(directory: string, authority: CertificateAut
   await writeFile(join(tlsDirectory, 'ca.pem'), authority.certificatePem);
 }
 
-async function provision(directory: string, ip: string, { realm, netbiosName }: Realm): Promise<void> {
+async function provision(directory: string, ip: string, { realm, netbiosName, baseDn }: Realm): Promise<void> {
   for (const sub of ['etc', 'run', 'log']) await mkdir(join(directory, sub), { recursive: true });
   // An empty config keeps samba-tool away from /etc/samba/smb.conf.
   await writeFile(join(directory, 'etc', 'empty.conf'), '');
@@ -100,6 +101,7 @@ async function provision(directory: string, ip: string, { realm, netbiosName }: 
     ],
     { timeout: 180_000 },
   );
+  await extendSchemaWithExchangeAttributes(directory, baseDn);
   // samba-tool drops these options, so they go into [global] by hand.
   const globalOptions = [
     'ldap server require strong auth = no',
