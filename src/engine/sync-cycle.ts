@@ -103,12 +103,10 @@ export interface PartResult {
   notices: string[];
 }
 
-/** A cycle recorded in the run history, not run yet: what a cycle that cannot connect ends as (abandonCycle). */
+/** A cycle recorded in the history, not run yet: from its watermark (none: full), the mapping changed or not. */
 export interface StartedCycle {
   readonly state: CycleState;
-  /** The watermark the cycle resumes from (none: a full import). */
   readonly watermark: Watermark | undefined;
-  /** The attribute mapping changed since it was last applied: the cycle evaluates every object again. */
   readonly mappingChanged: boolean;
 }
 
@@ -150,15 +148,10 @@ export async function startCycle(
   return { state, watermark, mappingChanged };
 }
 
-/** A started cycle that never ran (it could not connect): recorded as failed, or stopped-server-down when that passes. */
-export async function abandonCycle(store: StateStore, started: StartedCycle, error: unknown, now: () => Date = () => new Date()): Promise<void> {
-  await finish(
-    store,
-    started.state,
-    now(),
-    isTransient(error) ? 'stopped-server-down' : 'failed',
-    error instanceof Error ? error.message : String(error),
-  );
+/** A started cycle that never ran (it could not connect): failed, or stopped-server-down when that passes. */
+export async function abandonCycle(store: StateStore, started: StartedCycle, error: unknown, endedAt = new Date()): Promise<void> {
+  const status = isTransient(error) ? 'stopped-server-down' : 'failed';
+  await finish(store, started.state, endedAt, status, error instanceof Error ? error.message : String(error));
 }
 
 /** Runs a cycle: one started by startCycle, or (without `started`) a new one. */
