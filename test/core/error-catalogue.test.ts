@@ -6,6 +6,11 @@ import { TerminalOutput } from '../../src/cli/terminal-output.ts';
 import { exitCodeOfError, ExitCode } from '../../src/use-cases/exit-codes.ts';
 import { DirSyncError, type ErrorCode } from '../../src/core/errors.ts';
 import { ERROR_CODES, errorCatalogue } from '../../src/core/error-catalogue.ts';
+import { cloudErrors } from '../../src/core/error-catalogue/cloud.ts';
+import { onPremisesErrors } from '../../src/core/error-catalogue/directory.ts';
+import { installationErrors } from '../../src/core/error-catalogue/installation.ts';
+import { operationErrors } from '../../src/core/error-catalogue/operations.ts';
+import { runErrors } from '../../src/core/error-catalogue/runs.ts';
 import { ProtocolOutput } from '../../src/protocol/protocol-output.ts';
 
 function escapeXml(text: string): string {
@@ -19,6 +24,16 @@ function collect(stream: PassThrough): () => string {
 }
 
 describe('the error catalogue', () => {
+  it('defines each code in exactly one area file (a spread would let a second definition win silently)', () => {
+    const areas = [onPremisesErrors, cloudErrors, installationErrors, runErrors, operationErrors];
+    const defined = areas.flatMap((area) => Object.keys(area));
+    assert.deepEqual(
+      defined.filter((code, at) => defined.indexOf(code) !== at),
+      [],
+    );
+    assert.equal(defined.length, ERROR_CODES.length);
+  });
+
   it('names every code Area.kebab-case, with a summary and an action that are sentences', () => {
     for (const code of ERROR_CODES) {
       assert.match(code, /^[A-Z][A-Za-z]+\.[a-z][a-z0-9]*(-[a-z0-9]+)*$/, code);
