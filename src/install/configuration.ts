@@ -96,8 +96,11 @@ export const configurationSchema = z.object({
   }),
   /** Graph's directory write budget for this app and tenant: the exporter paces itself to it. */
   writeBudget: z.object({ writes: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
-  /** A standby (staging mode): cycles import and plan, and export nothing, until `promote` makes it active. */
-  staging: z.boolean().default(false),
+  /**
+   * A standby, what the command line calls staging mode (Microsoft's name, `--staging`): cycles import and plan, and
+   * export nothing, until `promote` makes it active. Stored as `staging` before 2026-12; read under either name.
+   */
+  standby: z.boolean().default(false),
   /** The tenant's active-installation lease: another installation's may be taken (--take-over-lease) once this old. */
   activeLease: z
     .object({
@@ -134,7 +137,7 @@ export function defaultConfiguration(): Configuration {
     matching: { softMatch: 'smtp-then-upn' },
     schedule: { intervalMinutes: 180, fullImportIntervalHours: 24 },
     writeBudget: { writes: 3000, windowSeconds: 150 },
-    staging: false,
+    standby: false,
     activeLease: { staleAfterHours: 24 },
     cloudDrift: 'revert',
     notifications: defaultNotificationSettings(),
@@ -152,7 +155,7 @@ export function parseConfiguration(text: string, file: string): Configuration {
       ...recommendedActions((say) => `restore it from a backup, or run ${say.command('configure')} again`),
     });
   }
-  const result = configurationSchema.safeParse(json);
+  const result = configurationSchema.safeParse(withStandbyUnderItsName(json));
   if (!result.success) {
     throw new DirSyncError(
       'Configuration.invalid',
@@ -161,4 +164,11 @@ export function parseConfiguration(text: string, file: string): Configuration {
     );
   }
   return result.data;
+}
+
+/** A configuration written before the field was named `standby` says `staging`. */
+function withStandbyUnderItsName(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || !('staging' in json) || 'standby' in json) return json;
+  const { staging, ...rest } = json as Record<string, unknown>;
+  return { ...rest, standby: staging };
 }

@@ -42,7 +42,7 @@ const documentSchema = z.object({
 
 /** The configuration's settings, less what belongs to this installation alone. */
 export function settingsOf(configuration: Configuration, secrets: SecretsStored, productVersion: string): SettingsDocument {
-  const { schemaVersion: _schema, staging: _role, activeDirectory, cloud, forests, ...shared } = configuration;
+  const { schemaVersion: _schema, standby: _role, activeDirectory, cloud, forests, ...shared } = configuration;
   const settings: Record<string, unknown> = { ...shared };
   settings.activeDirectory = activeDirectory ? directorySettings(activeDirectory) : null;
   // The other forests likewise; their passwords, like the first's, are entered again (forest add on the standby).
@@ -103,7 +103,7 @@ export function configurationFrom(document: SettingsDocument, file: string): Con
     ),
     cloud: cloud ? { ...cloud, sourceAnchorProperty: null } : null,
     schemaVersion: 1,
-    staging: true,
+    standby: true,
   };
   const parsed = configurationSchema.safeParse(candidate);
   if (!parsed.success) throw settingsInvalid(file, describeIssues(parsed.error.issues, 'settings'));

@@ -117,7 +117,7 @@ export async function configure(
     ...scopeAndMatching(parameters, existing),
     features: { hybridDeployment: parameters.enableHybridDeployment ?? existing.features.hybridDeployment, passwordSync: false },
     writeBudget: parameters.writeBudget ?? existing.writeBudget,
-    staging: parameters.staging ?? existing.staging,
+    standby: parameters.staging ?? existing.standby,
     activeLease: { staleAfterHours: parameters.leaseStaleAfterHours ?? existing.activeLease.staleAfterHours },
     cloudDrift: parameters.cloudDrift ?? existing.cloudDrift,
     notifications: notificationSettingsFrom(parameters, existing.notifications),

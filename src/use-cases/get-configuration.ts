@@ -74,7 +74,7 @@ export function configurationResult(
       deletionVisibilityCheck: ad?.deletionVisibility ? `${ad.deletionVisibility.checkedAt}: ${ad.deletionVisibility.detail}` : null,
       syncIntervalMinutes: configuration.schedule.intervalMinutes,
       fullImportIntervalHours: configuration.schedule.fullImportIntervalHours,
-      staging: configuration.staging,
+      staging: configuration.standby, // the public name is Microsoft's "staging mode"; the code says standby
       leaseStaleAfterHours: configuration.activeLease.staleAfterHours,
       /** Every forest's name, the first one first (forest list has the details). */
       forests: [...(ad?.forestName ? [ad.forestName] : []), ...configuration.forests.map((forest) => forest.name)],

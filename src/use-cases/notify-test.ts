@@ -24,7 +24,7 @@ export async function notifyTest(parameters: NotifyTestParameters, output: Comma
       target: installation.path,
     });
   const channels = await channelsOf(installation, settings);
-  const message = composeTestNotification({ name: installationName(settings), path: installation.path, standby: configuration.staging }, new Date());
+  const message = composeTestNotification({ name: installationName(settings), path: installation.path, standby: configuration.standby }, new Date());
   const results: CommandResult[] = [];
   if (channels.mail) {
     const { server, from, to } = channels.mail;

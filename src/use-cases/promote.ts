@@ -30,8 +30,8 @@ export async function promote(parameters: PromoteParameters, output: CommandOutp
     if (parameters.compareWith !== undefined) await checkSettingsMatch(installation, parameters.compareWith, parameters.force, output);
     // Then the tenant's lease, whoever holds it: the installation active until now refuses to write from its next cycle.
     await withConnections(opened, { cloud: resolveRunMode({ kind: 'live', lease: 'take-over' }) }, output, async () => {});
-    if (configuration.staging) {
-      await installation.writeConfiguration({ ...configuration, staging: false });
+    if (configuration.standby) {
+      await installation.writeConfiguration({ ...configuration, standby: false });
       output.warning(`${installation.path} is now the active installation: its next cycle writes to Entra ID.`);
     } else {
       output.verbose(`${installation.path} is the active installation (it holds the tenant's lease).`);
@@ -40,7 +40,7 @@ export async function promote(parameters: PromoteParameters, output: CommandOutp
       configurationResult(
         installation,
         await installation.readManifest(),
-        { ...configuration, staging: false },
+        { ...configuration, standby: false },
         storedSecretsShown(await installation.vault.read()),
       ),
     );

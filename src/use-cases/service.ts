@@ -42,7 +42,7 @@ export async function runService(parameters: ServiceParameters, output: CommandO
   const installation = new Installation(parameters.path);
   const configuration = await installation.readConfiguration();
   const intervalMinutes = parameters.intervalMinutes ?? configuration.schedule.intervalMinutes;
-  const metrics = new ServiceMetrics({ intervalMinutes, writeBudget: configuration.writeBudget, standby: configuration.staging });
+  const metrics = new ServiceMetrics({ intervalMinutes, writeBudget: configuration.writeBudget, standby: configuration.standby });
   metrics.seed(await readHistory(installation));
   const endpoint =
     parameters.metricsListen === undefined

@@ -52,7 +52,7 @@ export async function importSettings(
   const installation = new Installation(parameters.path);
   const manifest = await installation.readManifest();
   const existing = await installation.readConfiguration();
-  if (!manifest.configurationRequired && !existing.staging)
+  if (!manifest.configurationRequired && !existing.standby)
     throw new DirSyncError(
       'Settings.import-onto-active',
       `${installation.path} is an active installation: importing settings would make it a standby.`,

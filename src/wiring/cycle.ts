@@ -55,7 +55,7 @@ export type RunRequest = ({ preview: boolean } | { approvedPlan: (operations: re
  */
 export function runModeFor(configuration: Configuration, request: RunRequest, standby: { path: string; refusedOnStandby?: string }): RunMode {
   if ('preview' in request && request.preview) return { kind: 'preview' };
-  if (configuration.staging) {
+  if (configuration.standby) {
     if (standby.refusedOnStandby === undefined) return { kind: 'standby' };
     throw new DirSyncError('Staging.standby', `${standby.path} is a standby installation: it ${standby.refusedOnStandby}`, { target: standby.path });
   }

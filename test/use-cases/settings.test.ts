@@ -94,7 +94,7 @@ describe('settings as reviewable text', () => {
       url: 'ldaps://dc1.corp.example.com',
     });
     assert.equal(document.settings.cloud.sourceAnchorProperty, undefined, 'resolved by configure, not a setting');
-    assert.equal(document.settings.staging, undefined, 'the role is not a setting: a standby and its active one compare equal');
+    assert.equal(document.settings.standby, undefined, 'the role is not a setting: a standby and its active one compare equal');
     for (const section of ['deletionThreshold', 'schedule', 'writeBudget', 'matching', 'features', 'notifications'])
       assert.ok(section in document.settings, section);
     assert.equal(document.settings.notifications.smtp.host, 'mail.corp.example.com');
@@ -163,7 +163,7 @@ describe('settings as reviewable text', () => {
     await tenantOutOfReach();
     const file = await exported('active.json');
     const configuration = await installation.readConfiguration();
-    await installation.writeConfiguration({ ...configuration, staging: true, schedule: { ...configuration.schedule, intervalMinutes: 30 } });
+    await installation.writeConfiguration({ ...configuration, standby: true, schedule: { ...configuration.schedule, intervalMinutes: 30 } });
 
     const refused = captured();
     await assert.rejects(promote({ path: installation.path, compareWith: file, force: false }, refused), (error: DirSyncError) => {
@@ -173,17 +173,17 @@ describe('settings as reviewable text', () => {
       return true;
     });
     assert.match(refused.warnings.join('\n'), /Setting schedule\.intervalMinutes: 30 here, 180 in/);
-    assert.equal((await installation.readConfiguration()).staging, true, 'still a standby');
+    assert.equal((await installation.readConfiguration()).standby, true, 'still a standby');
 
     // Forced, it goes on to take the tenant's lease (test/e2e/active-installation.test.ts): out of reach here, so nothing changes.
     await assert.rejects(promote({ path: installation.path, compareWith: file, force: true }, captured()), unreachableTenant);
-    assert.equal((await installation.readConfiguration()).staging, true, 'a promotion that cannot take the lease changes nothing');
+    assert.equal((await installation.readConfiguration()).standby, true, 'a promotion that cannot take the lease changes nothing');
   });
 
   it('promote --compare-with goes on to take the lease when the settings match', async () => {
     await tenantOutOfReach();
     const file = await exported('active.json');
-    await installation.writeConfiguration({ ...(await installation.readConfiguration()), staging: true });
+    await installation.writeConfiguration({ ...(await installation.readConfiguration()), standby: true });
     const matching = captured();
     await assert.rejects(promote({ path: installation.path, compareWith: file, force: false }, matching), unreachableTenant);
     assert.deepEqual(matching.warnings, [], 'no difference shown');
@@ -193,7 +193,7 @@ describe('settings as reviewable text', () => {
     const file = await exported('settings.json');
     const document = parseSettings(await readFile(file, 'utf8'), file);
     const start = configurationFrom(document, file);
-    assert.equal(start.staging, true);
+    assert.equal(start.standby, true);
     assert.equal(start.activeDirectory?.serviceAccount, null, 'configure creates the standby its own AAD_ account');
     assert.equal(start.cloud?.sourceAnchorProperty, null);
     const notifications = configured().notifications;

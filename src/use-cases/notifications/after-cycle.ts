@@ -58,7 +58,7 @@ async function notify(installation: Installation, outcome: CycleOutcome, reporte
       installation: {
         name: installationName(settings),
         path: installation.path,
-        standby: run ? run.mode.startsWith('standby-') : configuration.staging,
+        standby: run ? run.mode.startsWith('standby-') : configuration.standby,
       },
       status,
       run,
