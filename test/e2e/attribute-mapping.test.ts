@@ -43,13 +43,14 @@ describe('the attribute mapping end to end (Samba AD DC + Entra stand-in)', func
   let file: string;
   const cloudUser = (anchor: string) => standIn.control.findByImmutableId(anchor)?.props;
   const mapping = (...args: string[]) => dirsync(['mapping', ...args, '--path', bed.path, '--json']);
-  /** The directory extension properties on DirSync's application, as "name: dataType". */
+  /** The directory extension properties on users DirSync's application registered, as "name: dataType" (the lease's is on the application). */
   const registeredExtensions = async () =>
     (
       (await call(standIn, 'GET', `/v1.0/applications/${standIn.applicationObjectId}/extensionProperties`)).body as {
-        value: { name: string; dataType: string }[];
+        value: { name: string; dataType: string; targetObjects: string[] }[];
       }
     ).value
+      .filter((extension) => extension.targetObjects.includes('User'))
       .map((extension) => `${extension.name}: ${extension.dataType}`)
       .sort();
   const appPrefix = () => `extension_${standIn.clientId.replaceAll('-', '')}_`;
