@@ -645,6 +645,25 @@ describe('the sync cycle', () => {
       assert.match(result.errors.find((error) => error.anchor === 'AAAA')!.message, /CN=bob/);
     });
 
+    it('matches neither when the two claimants are read far apart (other chunks of the import, as from two forests)', async () => {
+      cloud.objects.set('cloud-only', { type: 'user', attributes: { mail: 'shared@corp.example.test' } });
+      ad.put(user('AAAA', 'alice', { mail: ['shared@corp.example.test'] }));
+      // More than a chunk (500 objects) between the two claimants: each chunk alone sees one claim.
+      for (let index = 0; index < 1_100; index++) ad.put(user(`F${String(index).padStart(4, '0')}`, `filler${index}`));
+      ad.put(user('ZZZZ', 'zoe', { mail: ['shared@corp.example.test'] }));
+      const result = await cycle();
+      assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, undefined, 'not taken over by the first read');
+      assert.deepEqual(result.errors.map((error) => error.anchor).sort(), ['AAAA', 'ZZZZ']);
+      assert.match(result.errors.find((error) => error.anchor === 'AAAA')!.message, /CN=zoe/);
+      assert.equal(result.counts.added, 1_100, 'the others are created');
+      assert.deepEqual((await store.listRetries(10)).sort(), ['AAAA', 'ZZZZ'], 'both retried');
+      // One claimant leaves: the other is joined by the next cycle.
+      ad.remove('ZZZZ');
+      const next = await cycle();
+      assert.equal(next.errors.length, 0);
+      assert.equal(cloud.objects.get('cloud-only')?.attributes.onPremisesImmutableId, 'AAAA');
+    });
+
     it('never soft-matches on a UPN DirSync had to rewrite (unverified suffix)', async () => {
       cloud.objects.set('cloud-only', { type: 'user', attributes: { userPrincipalName: 'ops@contoso.onmicrosoft.com' } });
       ad.put(user('AAAA', 'ops', { userprincipalname: ['ops@corp.local'] }));

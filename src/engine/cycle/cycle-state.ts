@@ -153,6 +153,11 @@ export class CycleState {
   deletesDone = false;
   /** Creates refused because another object holds their UPN: tried again after the deletes phase, which may free it. */
   readonly createsAfterDeletes: { operation: CloudOperation & { action: 'create' }; context: OperationContext }[] = [];
+  /**
+   * Soft matches found so far, by anchor: joined once the whole import is read (join.ts), so that a cloud user two
+   * AD objects claim in one cycle matches neither, however far apart the import reads them (two forests).
+   */
+  readonly softMatches = new Map<string, { operation: CloudOperation & { action: 'update' }; context: OperationContext }>();
   /** Creates the sink deferred (a standby's): queued for the next cycle, which joins them by anchor. */
   readonly deferredCreates = new Set<string>();
   imported = 0;

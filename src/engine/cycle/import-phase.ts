@@ -11,7 +11,7 @@ import type { Applier } from './apply.ts';
 import { MANAGER_KEY, type CycleState, type OperationContext } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
 import { restoreOperation } from './comebacks.ts';
-import { joinUnlinked, type Unlinked } from './join.ts';
+import { joinSoftMatches, joinUnlinked, type Unlinked } from './join.ts';
 import { holdClashingUpns } from './upn-clash.ts';
 
 const CHUNK_SIZE = 500;
@@ -40,6 +40,7 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   if (state.mode === 'object') {
     // Read by GUID as retries are, with the groups they belong to: a change of nothing else, so no watermark moves.
     await processChanges(phase, source.readObjects(phase.objects ?? [], { memberOf: true }));
+    await joinSoftMatches(phase);
     reportImported(state);
     return undefined;
   }
@@ -66,6 +67,7 @@ export async function importChanges(phase: ImportPhase, watermark: string | unde
   // is every object the cloud changed (drift to revert, an object to bring back) that the delta did not carry.
   const reReads = [...new Set([...retries, ...state.groupsToReadWhole, ...(state.mode === 'delta' ? state.rereads : [])])];
   if (reReads.length > 0) await processChanges(phase, source.readObjects(reReads));
+  await joinSoftMatches(phase);
   reportImported(state);
   return next;
 }
@@ -115,6 +117,7 @@ async function processChunk(phase: ImportPhase, chunk: ImportChange[]): Promise<
   );
   const joined = await joinUnlinked(state, phase.target, store, unlinked, phase.softMatch);
   operations.push(...joined.operations);
+  for (const operation of joined.softMatched) state.softMatches.set(operation.anchor, { operation, context: context.get(operation.anchor)! });
   for (const anchor of joined.returning) context.set(anchor, { ...context.get(anchor)!, comeback: 'returning' });
   for (const anchor of [...refused, ...joined.refused]) state.failedAnchors.add(anchor);
   await phase.ledger.queueRetries([...refused, ...joined.refused]);
