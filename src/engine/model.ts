@@ -37,7 +37,11 @@ export interface MemberChanges {
   removed: string[];
 }
 
-export type DeleteReason = 'deleted-in-ad' | 'out-of-scope';
+/**
+ * Why the source says an object is gone. 'not-found': read by its GUID and not returned — deleted, or hidden from the
+ * account by an ACL: the engine deletes it only once the source confirms it (DirectorySource.confirmDeletions).
+ */
+export type DeleteReason = 'deleted-in-ad' | 'out-of-scope' | 'not-found';
 
 export type ImportChange = { op: 'upsert'; object: SourceObject } | { op: 'delete'; anchor: string; dn: string; reason: DeleteReason };
 

@@ -84,7 +84,7 @@ export class ScriptedDirectory implements DirectorySource {
     for (const anchor of anchors) {
       const object = this.unreadable.has(anchor) ? undefined : this.objects.get(anchor);
       if (!object) {
-        yield { op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' };
+        yield { op: 'delete', anchor, dn: '', reason: 'not-found' };
         continue;
       }
       const memberOf = [...this.objects.values()].filter((candidate) => candidate.references.members?.includes(anchor)).map((group) => group.anchor);

@@ -563,6 +563,50 @@ describe('the sync cycle', () => {
       assert.equal((await store.getLinks(['U1'])).size, 1, 'and still linked');
     });
 
+    it('never deletes an object a delta re-reads by GUID and cannot see (drift to revert): withheld, named hidden', async () => {
+      users(3);
+      await cycle();
+      cloud.writes();
+      // Edited in the portal: the delta re-reads the user from AD to revert it, but an ACL now hides it.
+      cloud.portalUpdate(cloud.idOf('U1')!, { displayName: 'edited in the portal' });
+      ad.unreadable.add('U1');
+      const result = await cycle();
+      assert.equal(result.mode, 'delta');
+      assert.equal(result.counts.deleted, 0);
+      assert.ok(cloud.byAnchor('U1'), 'the hidden user is still in the cloud');
+      assert.deepEqual(
+        result.withheld.map((entry) => [entry.anchor, /hidden from the account.*denied list\/read/.test(entry.reason)]),
+        [['U1', true]],
+      );
+      assert.equal((await store.getLinks(['U1'])).get('U1')?.cloudId, cloud.idOf('U1'), 'still linked');
+    });
+
+    it('never deletes a retried object a delta cannot read by GUID, and deletes it once confirmed gone', async () => {
+      users(3);
+      await cycle();
+      // Its update fails: the next cycles re-read it by GUID (the retry queue), and an ACL now hides it.
+      cloud.failAnchors.add('U1');
+      ad.put(user('U1', 'user1', { department: ['Sales'] }));
+      await cycle();
+      assert.deepEqual(await store.listRetries(10), ['U1']);
+      cloud.failAnchors.delete('U1');
+      ad.pendingChanges = [];
+      ad.unreadable.add('U1');
+      const hidden = await cycle();
+      assert.equal(hidden.counts.deleted, 0);
+      assert.ok(cloud.byAnchor('U1'), 'the hidden user is still in the cloud');
+      assert.deepEqual(
+        hidden.withheld.map((entry) => entry.anchor),
+        ['U1'],
+      );
+      // Gone for good (no tombstone reaches the delta): the by-GUID read is confirmed, and the user deleted.
+      ad.objects.delete('U1');
+      const gone = await cycle();
+      assert.equal(gone.mode, 'delta');
+      assert.equal(gone.counts.deleted, 1);
+      assert.equal(cloud.byAnchor('U1'), undefined);
+    });
+
     it('deletes what the GUID lookup confirms gone, and what it finds out of scope', async () => {
       users(8);
       await cycle();

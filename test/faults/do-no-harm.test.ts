@@ -4,6 +4,7 @@
 // Each case starts from an empty tenant and a new installation, most with an OU of their own under OU=Corp.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import tls from 'node:tls';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -17,6 +18,7 @@ import { collect, dirsync, type CliResult } from '../e2e/dirsync-cli.ts';
 import { sidToString } from '../../src/connectors/ad/values.ts';
 import { errorCatalogue, type ErrorCode } from '../../src/core/error-catalogue.ts';
 import type { SnapshotObject } from '../entra-standin/control.ts';
+import { call } from '../entra-standin-tests/support.ts';
 
 const dnsDomain = 'corp.example.test';
 const ENABLED_WITHOUT_PASSWORD = String(0x220);
@@ -150,6 +152,39 @@ describe('Do no harm: the tenant is safe from AD changes, administrator mistakes
         assert.doesNotMatch(result.stderr, /unexpected failure/);
       });
     }
+
+    /** A delta after a change to a hidden user: it must be read by GUID, cannot be, and is withheld — not deleted. */
+    async function assertHiddenUserKept(name: string): Promise<void> {
+      const anchor = [...hidden].find(([, hiddenName]) => hiddenName === name)![0];
+      bed.standIn.control.clearRequests();
+      const result = await bed.sync();
+      assertSucceeded(result);
+      assert.equal(result.json.mode, 'delta');
+      assert.equal(result.json.counts.deleted, 0);
+      assert.deepEqual(deleteRequests(), [], 'no delete reached the cloud');
+      assert.ok(cloudUser(anchor), `Exec ${name} is still in the cloud`);
+      const withheld = (result.json.withheld ?? []) as WithheldEntry[];
+      assert.ok(
+        withheld.some((entry) => entry.anchor === anchor && entry.reason.includes(executives)),
+        `Exec ${name} is listed as withheld, naming the OU: ${JSON.stringify(withheld)}`,
+      );
+    }
+
+    it('a hidden user changed in AD afterwards: the delta cannot read it by GUID, and withholds rather than deletes', async () => {
+      await bed.admin.modify(
+        `CN=Exec Bo,${executives}`,
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: ['Board'] }) }),
+      );
+      await assertHiddenUserKept('Bo');
+    });
+
+    it('a hidden user edited in the portal: the re-read to revert the drift cannot see it, and withholds rather than deletes', async () => {
+      tls.setDefaultCACertificates([...tls.getCACertificates('default'), bed.standIn.caPem]);
+      const anchor = [...hidden].find(([, name]) => name === 'Cy')![0];
+      const patched = await call(bed.standIn, 'PATCH', `/v1.0/users/${cloudUser(anchor)!.id}`, { body: { department: 'Portal' } });
+      assert.equal(patched.status, 204);
+      await assertHiddenUserKept('Cy');
+    });
   });
 
   describe('a scope typo: configure --include-ou names an OU that exists but is empty', () => {

@@ -80,7 +80,7 @@ export class ChangeReader {
       const live = await this.#reReadLive(Buffer.from(anchor, 'base64'));
       const change =
         live === undefined
-          ? ({ op: 'delete', anchor, dn: '', reason: 'deleted-in-ad' } as const)
+          ? ({ op: 'delete', anchor, dn: '', reason: 'not-found' } as const)
           : await this.changeFor(live, { attributeFilterApplied: false, memberOf: options.memberOf === true });
       if (change !== undefined) yield change;
     }
@@ -107,7 +107,8 @@ export class ChangeReader {
           ...(increments === undefined ? this.attributes : this.#attributesButMember),
           ...(options.memberOf ? ['memberOf'] : []),
         ]);
-    if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'deleted-in-ad' };
+    // Not a tombstone, yet not readable by GUID: deleted since, or hidden from this account (the engine confirms which).
+    if (complete === undefined) return { op: 'delete', anchor, dn: entryDn.dn, reason: 'not-found' };
     const read = await this.reader.complete(complete);
     const kind = kindOf(read.attributes);
     if (kind === undefined) return undefined;

@@ -39,6 +39,8 @@ export interface WithheldDelete {
 export interface PendingDelete {
   dn: string;
   reason: string;
+  /** Read by GUID and not found: deleted, or merely hidden from the account; confirmed before it is deleted. */
+  unconfirmed?: true;
 }
 
 /** What the cycle knows about an object it sends an operation for. */

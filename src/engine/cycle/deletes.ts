@@ -32,8 +32,8 @@ export interface DeletesPhase {
 /** Runs the phase; true when the guard withheld the deletes (the watermark must then stay where it was). */
 export async function exportDeletes(phase: DeletesPhase): Promise<boolean> {
   const { state } = phase;
-  const candidates = await listingCandidates(phase);
-  if (candidates.length > 0) await confirmCandidates(phase, candidates);
+  const { candidates, readByGuid } = await listingCandidates(phase);
+  if (candidates.length > 0) await confirmCandidates(phase, candidates, readByGuid);
 
   const { operations, context, deleted, neverExported } = await planDeletes(phase);
   const removals = state.memberRemovals;
@@ -95,47 +95,64 @@ async function guardReasonsPerPart(phase: DeletesPhase, parts: SourceParts, dele
   );
 }
 
-/** Linked objects a listing did not return, that no change of this cycle explains yet. */
-async function listingCandidates(phase: DeletesPhase): Promise<DeletionCandidate[]> {
+/**
+ * Deletes that need the source's word first: linked objects a listing did not return, that no change of this cycle
+ * explains yet, and objects read by GUID and not found (deleted, or hidden from the account).
+ */
+async function listingCandidates(phase: DeletesPhase): Promise<{ candidates: DeletionCandidate[]; readByGuid: Set<string> }> {
   const { state, store, source } = phase;
-  const candidates: DeletionCandidate[] = [];
-  if (state.mode === 'object') return await objectRunCandidates(phase);
+  // An object run lists nothing: every delete it has comes from reading its objects by GUID.
+  const readByGuid = new Set([...state.deletes].filter(([, pending]) => state.mode === 'object' || pending.unconfirmed).map(([anchor]) => anchor));
+  const candidates = await readByGuidCandidates(phase, [...readByGuid]);
+  const result = { candidates, readByGuid };
+  if (state.mode === 'object') return result;
   if (state.mode === 'full') {
     for await (const link of store.unseenLinks(state.runId))
-      if (!state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
-    return candidates;
+      if (!state.deletes.has(link.anchor) && !readByGuid.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
+    return result;
   }
-  if (phase.deltaDeletions !== 'listing') return candidates;
+  if (phase.deltaDeletions !== 'listing') return result;
   state.reporter.verbose('Listing the scope to find deletions (the directory does not show them to this account).');
   const listed = new Set<string>();
   for await (const entry of source.listScope()) listed.add(entry.anchor);
   for await (const link of store.allLinks()) {
-    if (!listed.has(link.anchor) && !state.deletes.has(link.anchor)) candidates.push({ anchor: link.anchor, dn: link.dn });
+    if (!listed.has(link.anchor) && !state.deletes.has(link.anchor) && !readByGuid.has(link.anchor))
+      candidates.push({ anchor: link.anchor, dn: link.dn });
   }
-  return candidates;
+  return result;
 }
 
 /**
- * An object run lists nothing: its deletes come from reading its objects by GUID, where "no such object" may be an
- * object the account cannot see. Each is confirmed as a listing's missing object is, and withheld when merely hidden.
+ * Deletes read by GUID, where "no such object" may be an object the account cannot see: each is confirmed as a
+ * listing's missing object is, and withheld when merely hidden. Those never exported need no confirmation.
  */
-async function objectRunCandidates(phase: DeletesPhase): Promise<DeletionCandidate[]> {
+async function readByGuidCandidates(phase: DeletesPhase, anchors: readonly string[]): Promise<DeletionCandidate[]> {
   const { state } = phase;
-  const links = await phase.store.getLinks([...state.deletes.keys()]);
+  if (anchors.length === 0) return [];
+  const links = await phase.store.getLinks(anchors);
   const candidates = [...links.values()].map((link) => ({ anchor: link.anchor, dn: state.deletes.get(link.anchor)?.dn || link.dn }));
   for (const candidate of candidates) state.deletes.delete(candidate.anchor);
   return candidates;
 }
 
-async function confirmCandidates(phase: DeletesPhase, candidates: readonly DeletionCandidate[]): Promise<void> {
+/**
+ * Asks the source about each candidate. One read by GUID and withheld stays on the retry queue: the change that
+ * brought it (an edit, drift to revert, a failed export) is applied once the account can read it again.
+ */
+async function confirmCandidates(phase: DeletesPhase, candidates: readonly DeletionCandidate[], readByGuid: ReadonlySet<string>): Promise<void> {
   const { state } = phase;
   const signalled = signalledSearchBases(phase.source.coverage(), candidates);
+  const retried: string[] = [];
   for await (const verdict of phase.source.confirmDeletions(candidates)) {
     if (verdict.verdict === 'hidden' || verdict.verdict === 'unconfirmed') {
+      if (readByGuid.has(verdict.anchor)) {
+        state.failedAnchors.add(verdict.anchor);
+        retried.push(verdict.anchor);
+      }
       // Never deleted, whatever --accept-deletes says: the object may well exist.
       const why =
         verdict.verdict === 'hidden'
-          ? `still in Active Directory and in scope, but the listing did not return it: ${verdict.reason}`
+          ? `still in Active Directory and in scope, but hidden from the account DirSync reads with: ${verdict.reason}`
           : `its deletion could not be confirmed: ${verdict.reason}`;
       state.withheld.push({ anchor: verdict.anchor, dn: verdict.dn, objectType: verdict.kind ?? 'user', reason: why });
       state.reporter.warning(`Not deleted: ${verdict.dn}: ${why}.`);
@@ -149,6 +166,7 @@ async function confirmCandidates(phase: DeletesPhase, candidates: readonly Delet
     }
     state.deletes.set(verdict.anchor, { dn: verdict.dn, reason });
   }
+  await phase.ledger.queueRetries(retried);
   for (const base of signalled) {
     state.reporter.warning(
       `Deletes under ${base.dn} withheld: ${base.why}. If the objects were really removed, run the sync with --accept-deletes; otherwise check the OU and the permissions of the account DirSync reads with.`,

@@ -8,7 +8,7 @@ import type { CloudOperation } from '../operations.ts';
 import { isWatermarkRejected, type CloudTarget, type DirectoryImport, type DirectorySource } from '../ports.ts';
 import type { ObjectLink, StateStore } from '../state-store.ts';
 import type { Applier } from './apply.ts';
-import { MANAGER_KEY, type CycleState, type OperationContext } from './cycle-state.ts';
+import { MANAGER_KEY, type CycleState, type OperationContext, type PendingDelete } from './cycle-state.ts';
 import type { CycleLedger } from './ledger.ts';
 import { restoreOperation } from './comebacks.ts';
 import { joinSoftMatches, joinUnlinked, type Unlinked } from './join.ts';
@@ -135,10 +135,7 @@ function noteDeletes(state: CycleState, chunk: readonly ImportChange[]): SourceO
     if (state.queuedRetries.has(anchor)) state.importedRetries.add(anchor);
     state.rereads.delete(anchor);
     if (change.op === 'delete') {
-      state.deletes.set(change.anchor, {
-        dn: change.dn,
-        reason: change.reason === 'deleted-in-ad' ? 'deleted in Active Directory' : 'moved out of the synchronization scope',
-      });
+      state.deletes.set(change.anchor, pendingDelete(change));
     } else {
       state.deletes.delete(change.object.anchor);
       upserts.push(change.object);
@@ -226,6 +223,17 @@ function mapObject(state: CycleState, object: SourceObject): MappingResult | und
     state.recordError(object.anchor, object.dn, error.code, error.message);
     return undefined;
   }
+}
+
+const DELETE_REASONS = {
+  'deleted-in-ad': 'deleted in Active Directory',
+  'out-of-scope': 'moved out of the synchronization scope',
+  'not-found': 'not found in Active Directory by its GUID',
+} as const;
+
+function pendingDelete(change: ImportChange & { op: 'delete' }): PendingDelete {
+  const pending = { dn: change.dn, reason: DELETE_REASONS[change.reason] };
+  return change.reason === 'not-found' ? { ...pending, unconfirmed: true } : pending;
 }
 
 /**
