@@ -27,7 +27,8 @@ function screen(history = false): string {
 }
 
 function type(text: string): void {
-  tmux('send-keys', '-t', session, '-l', text);
+  // `--`: a generated secret may begin with a dash, which tmux would read as an option.
+  tmux('send-keys', '-t', session, '-l', '--', text);
   tmux('send-keys', '-t', session, 'Enter');
 }
 
