@@ -3,7 +3,7 @@
 // application write (see product.md). DirSync's own properties — the anchor, a group's mailEnabled/securityEnabled —
 // and which objects are exportable at all are rules of DirSync's, not of the mapping.
 import { mappedSourceAttributes, type AttributeMapping, type MappingEntry } from './mapping/attribute-mapping.ts';
-import { evaluateExpression, ExpressionEvaluationError } from './mapping/expression.ts';
+import { evaluateExpression, ExpressionEvaluationError, flows } from './mapping/expression.ts';
 import { TargetValueError, targetValue, type ObjectType } from './mapping/targets.ts';
 import type { SourceObject } from './model.ts';
 import type { TrackedProperties } from './ports.ts';
@@ -41,6 +41,8 @@ export interface TargetOutcome {
   apply: MappingEntry['apply'];
   expression: string;
   value?: unknown;
+  /** IgnoreFlowIfNullOrEmpty dropped the target for this object: it is not written. */
+  notWritten?: true;
   failure?: ObjectMappingError;
 }
 
@@ -89,7 +91,10 @@ export function mapToCloud(object: SourceObject, tenant: TenantContext, mapping:
   for (const entry of mapping[objectType]) {
     let value: unknown;
     try {
-      value = valueFor(entry, objectType, evaluateExpression(entry.expression, object.attributes), tenant, notices);
+      const evaluated = evaluateExpression(entry.expression, object.attributes);
+      // IgnoreFlowIfNullOrEmpty: not written at all (neither set nor cleared; the cloud keeps what it has).
+      if (!flows(entry.expression, evaluated)) continue;
+      value = valueFor(entry, objectType, evaluated, tenant, notices);
     } catch (error) {
       throw objectFailure(error, `${objectType}.${entry.target}`);
     }
@@ -114,7 +119,9 @@ export function evaluateTargets(object: SourceObject, tenant: TenantContext, map
   return mapping[objectType].map((entry) => {
     const outcome: TargetOutcome = { target: entry.target, apply: entry.apply, expression: entry.expression.text };
     try {
-      outcome.value = valueFor(entry, objectType, evaluateExpression(entry.expression, object.attributes), tenant, notices);
+      const evaluated = evaluateExpression(entry.expression, object.attributes);
+      if (flows(entry.expression, evaluated)) outcome.value = valueFor(entry, objectType, evaluated, tenant, notices);
+      else outcome.notWritten = true;
     } catch (error) {
       outcome.failure = objectFailure(error, `${objectType}.${entry.target}`);
     }

@@ -6,12 +6,13 @@ import {
   DEFAULT_ATTRIBUTE_MAPPING,
   directoryExtensions,
   effectiveMapping,
+  describeProblem,
   MappingInvalidError,
   type WrittenMapping,
   type MappingProblem,
 } from '../../src/engine/mapping/attribute-mapping.ts';
 import { DEFAULT_MAPPING } from '../../src/engine/mapping/default-mapping.ts';
-import { EXCLUDED_TARGETS, TARGETS } from '../../src/engine/mapping/targets.ts';
+import { EXCLUDED_TARGETS, TARGETS, targetValue } from '../../src/engine/mapping/targets.ts';
 import type { SourceObject } from '../../src/engine/model.ts';
 import { userSchema, groupSchema } from '../entra-standin/schema.ts';
 
@@ -185,6 +186,11 @@ describe('the attribute mapping', () => {
     assert.deepEqual(result.attributes.otherMails, ['a@x.example', 'b@x.example']);
     assert.equal(result.attributes.accountEnabled, false);
     assert.equal(result.attributes.jobTitle, null);
+    // A DateTime extension reads the date functions' texts in UTC, whatever the server's time zone.
+    assert.equal(targetValue('3/16/2020 7:00:00 AM', 'DateTime'), '2020-03-16T07:00:00Z');
+    assert.equal(targetValue('20150123105347.0Z', 'DateTime'), '2015-01-23T10:53:47Z');
+    assert.equal(targetValue('2012-03-16-07:00', 'DateTime'), '2012-03-16T07:00:00Z');
+    assert.throws(() => targetValue('next Tuesday', 'DateTime'), /is not a date and time/);
   });
 
   it('shows, target by target, the value or why the object fails (mapping test)', () => {
@@ -195,6 +201,70 @@ describe('the attribute mapping', () => {
     assert.equal(department.failure?.message, 'user.department: no department');
     assert.equal(outcomes.find((outcome) => outcome.target === 'jobTitle')?.value, 'Rep');
     assert.throws(() => mapToCloud(user({}), tenant, mapping), /user\.department: no department/);
+  });
+
+  it('takes Now, Guid and RandomString only in targets applied onCreate: elsewhere the cloud value would change every cycle', () => {
+    const found = problems({
+      user: {
+        employeeId: 'Join("-", [sn], Guid())',
+        'extension:hired': 'DateDiff("d", Now(), [whenCreated])',
+        'onPremisesExtensionAttributes.extensionAttribute9': { expression: 'RandomString(8, 1, 1, 1, 1)', apply: 'always' },
+      },
+    });
+    assert.deepEqual(
+      found.map((problem) => [problem.code, describeProblem(problem)]),
+      [
+        [
+          'Mapping.nondeterministic-always',
+          'user.employeeId: col 17: Guid() gives a new value every time: only a target applied onCreate may use it ({"expression": …, "apply": "onCreate"})',
+        ],
+        [
+          'Mapping.nondeterministic-always',
+          'user.onPremisesExtensionAttributes.extensionAttribute9: col 1: RandomString() gives a new value every time: only a target applied onCreate may use it ({"expression": …, "apply": "onCreate"})',
+        ],
+        [
+          'Mapping.nondeterministic-always',
+          'user.extension:hired: col 15: Now() gives a new value every time: only a target applied onCreate may use it ({"expression": …, "apply": "onCreate"})',
+        ],
+      ],
+    );
+    const mapping = effectiveMapping({ user: { employeeId: { expression: 'Join("-", [sn], Guid())', apply: 'onCreate' } } });
+    const result = mapToCloud(user({ sn: ['Doe'] }), tenant, mapping);
+    assert.ok(result.exportable);
+    assert.match(String(result.createOnly.employeeId), /^Doe-[0-9a-f-]{36}$/);
+    assert.equal(result.attributes.employeeId, undefined);
+  });
+
+  it('leaves a target out of what is sent when IgnoreFlowIfNullOrEmpty finds nothing, and sends it when there is a value', () => {
+    const mapping = effectiveMapping({ user: { department: 'IgnoreFlowIfNullOrEmpty([department])', jobTitle: '[title]' } });
+    const without = mapToCloud(user({}), tenant, mapping);
+    assert.ok(without.exportable);
+    assert.equal(Object.hasOwn(without.attributes, 'department'), false, 'not written at all: neither set nor cleared');
+    assert.equal(Object.hasOwn(without.attributes, 'jobTitle'), true, 'a target without it is cleared (null) as before');
+    assert.equal(without.attributes.jobTitle, null);
+    const empty = mapToCloud(user({ department: [''] }), tenant, mapping);
+    assert.ok(empty.exportable);
+    assert.equal(Object.hasOwn(empty.attributes, 'department'), false);
+    const withValue = mapToCloud(user({ department: ['Sales'] }), tenant, mapping);
+    assert.ok(withValue.exportable);
+    assert.equal(withValue.attributes.department, 'Sales');
+    const outcome = evaluateTargets(user({}), tenant, mapping).find((entry) => entry.target === 'department')!;
+    assert.equal(outcome.notWritten, true);
+    assert.equal(Object.hasOwn(outcome, 'value'), false);
+    assert.deepEqual(
+      problems({ user: { 'onPremisesExtensionAttributes.extensionAttribute3': 'IgnoreFlowIfNullOrEmpty([department])' } }).map(describeProblem),
+      [
+        'user.onPremisesExtensionAttributes.extensionAttribute3: col 1: IgnoreFlowIfNullOrEmpty is for properties of their own: onPremisesExtensionAttributes.extensionAttribute3 is sent inside onPremisesExtensionAttributes with the others',
+      ],
+    );
+  });
+
+  it('refuses a regular expression JavaScript cannot compile as Mapping.invalid-regex, at its column', () => {
+    const found = problems({ user: { mobilePhone: 'Replace([mobile], , "\\\\A\\\\d+", , "", , )' } });
+    assert.deepEqual(
+      found.map((problem) => [problem.code, problem.column]),
+      [['Mapping.invalid-regex', 21]],
+    );
   });
 
   it("reads from AD what the expressions read and what DirSync's own rules need, nothing else", () => {

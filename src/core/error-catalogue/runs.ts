@@ -110,6 +110,26 @@ export const runErrors = {
       (say) => `Give the function the arguments of Microsoft's reference (the message lists them), then run ${say.command('mapping set')} again.`,
     ),
   },
+  'Mapping.invalid-regex': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary:
+      "A regular expression of the attribute mapping (Replace's regexPattern) does not compile in JavaScript's syntax, or repeats a repetition (exponential time on a value it does not match).",
+    ...actions(
+      (say) =>
+        `Rewrite the pattern at the position named (README: "Expressions" lists where .NET's syntax and JavaScript's differ), then run ${say.command('mapping set')} again.`,
+    ),
+  },
+  'Mapping.nondeterministic-always': {
+    category: 'InvalidArgument',
+    transient: false,
+    summary:
+      'A target applied always uses a function that gives a new value every time (Now, Guid, RandomString): its cloud value would change every cycle.',
+    ...actions(
+      (say) =>
+        `Apply that target onCreate ({"expression": "…", "apply": "onCreate"}), or leave the function out, then run ${say.command('mapping set')} again.`,
+    ),
+  },
   'Mapping.unknown-target': {
     category: 'InvalidArgument',
     transient: false,

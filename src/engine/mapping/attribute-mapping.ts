@@ -71,7 +71,14 @@ export interface AttributeMapping {
 
 /** What is wrong with one target of a mapping (`column` in its expression, when the expression is at fault). */
 export interface MappingProblem {
-  code: 'Mapping.syntax-error' | 'Mapping.unknown-function' | 'Mapping.wrong-argument-count' | 'Mapping.unknown-target' | 'Mapping.read-only-target';
+  code:
+    | 'Mapping.syntax-error'
+    | 'Mapping.unknown-function'
+    | 'Mapping.wrong-argument-count'
+    | 'Mapping.invalid-regex'
+    | 'Mapping.nondeterministic-always'
+    | 'Mapping.unknown-target'
+    | 'Mapping.read-only-target';
   objectType: ObjectType;
   target: string;
   column?: number;
@@ -110,9 +117,12 @@ export function effectiveMapping(written: WrittenMapping | null): AttributeMappi
       if (problem) return problems.push({ objectType, target, ...problem });
       try {
         const extension = extensionName(target);
+        const expression = compileExpression(entry.expression);
+        const problem = expressionProblem(target, expression, entry.apply);
+        if (problem) return problems.push({ objectType, target, ...problem });
         entries.push({
           target,
-          expression: compileExpression(entry.expression),
+          expression,
           apply: entry.apply,
           dataType: extension ? (entry.dataType ?? 'String') : undefined,
           origin,
@@ -156,7 +166,28 @@ const SYNTAX_CODES: Record<ExpressionSyntaxError['kind'], MappingProblem['code']
   syntax: 'Mapping.syntax-error',
   'unknown-function': 'Mapping.unknown-function',
   'argument-count': 'Mapping.wrong-argument-count',
+  pattern: 'Mapping.invalid-regex',
 };
+
+/** What the expression may not do at this target, beyond its syntax. */
+function expressionProblem(target: string, expression: CompiledExpression, apply: Apply): Omit<MappingProblem, 'objectType' | 'target'> | undefined {
+  const { nondeterministic } = expression;
+  // A new value every cycle would be an update every cycle, and counted as drift.
+  if (nondeterministic !== undefined && apply === 'always')
+    return {
+      code: 'Mapping.nondeterministic-always',
+      column: nondeterministic.column,
+      message: `${nondeterministic.name}() gives a new value every time: only a target applied onCreate may use it ({"expression": …, "apply": "onCreate"})`,
+    };
+  // A property inside a complex one is sent with its siblings, and compared key by key: one left out would read as cleared.
+  if (expression.ignoresEmptyFlow && target.includes('.'))
+    return {
+      code: 'Mapping.read-only-target',
+      column: 1,
+      message: `IgnoreFlowIfNullOrEmpty is for properties of their own: ${target} is sent inside ${target.split('.')[0]} with the others`,
+    };
+  return undefined;
+}
 
 function targetProblem(
   objectType: ObjectType,

@@ -19,13 +19,19 @@ export type ExpressionNode =
   | ({ kind: 'number'; value: number } & Located)
   /** An argument left out between commas. */
   | ({ kind: 'omitted' } & Located)
-  | ({ kind: 'call'; name: string; arguments: ExpressionNode[] } & Located)
+  | CallNode
   | ({ kind: 'comparison'; operator: ComparisonOperator; left: ExpressionNode; right: ExpressionNode } & Located);
+
+/** `prepared`: what the function's prepare() made of the call once, when the expression was compiled. */
+export type CallNode = { kind: 'call'; name: string; arguments: ExpressionNode[]; prepared?: unknown } & Located;
+
+/** VBA's comparison constants, written bare as Microsoft's InStr example does (InStr("repEated", "e", 3, vbBinaryCompare)): read as their name in text. */
+const CONSTANTS = new Set(['vbBinaryCompare', 'vbTextCompare']);
 
 /** A mistake in an expression, at a column. */
 export class ExpressionSyntaxError extends Error {
   readonly column: number;
-  readonly kind: 'syntax' | 'unknown-function' | 'argument-count';
+  readonly kind: 'syntax' | 'unknown-function' | 'argument-count' | 'pattern';
 
   constructor(column: number, message: string, kind: ExpressionSyntaxError['kind'] = 'syntax') {
     super(message);
@@ -144,13 +150,14 @@ export function parseExpression(text: string): ExpressionNode {
       case 'number':
         return { kind: 'number', value: token.value, column: token.column };
       case 'name':
+        if (CONSTANTS.has(token.text) && peek().kind !== '(') return { kind: 'string', value: token.text, column: token.column };
         return call(token.text, token.column);
       default:
         throw new ExpressionSyntaxError(token.column, `expected an attribute, a string, a number or a function, found ${describe(token)}`);
     }
   }
 
-  function call(name: string, column: number): ExpressionNode {
+  function call(name: string, column: number): CallNode {
     if (peek().kind !== '(')
       throw new ExpressionSyntaxError(peek().column, `expected ( after the function name ${name} (a string constant needs double quotes)`);
     next++;

@@ -1,9 +1,10 @@
 // An expression read once into a checked tree (syntax, known functions, argument counts) and evaluated as often as
 // needed by walking that tree: no code is generated, nothing is passed to eval.
-import { asText, FUNCTIONS, FunctionError, functionNamed, RaisedError, shown, type Arguments, type Value } from './expression-functions.ts';
+import { FUNCTIONS, functionNamed } from './expression-functions.ts';
 import { attributesOf, ExpressionSyntaxError, parseExpression, type ComparisonOperator, type ExpressionNode } from './expression-syntax.ts';
+import { asText, FunctionError, isPresent, RaisedError, shown, type Arguments, type Value } from './expression-values.ts';
 
-export type { Value } from './expression-functions.ts';
+export type { Value } from './expression-values.ts';
 export { ExpressionSyntaxError } from './expression-syntax.ts';
 
 export interface CompiledExpression {
@@ -11,6 +12,10 @@ export interface CompiledExpression {
   readonly tree: ExpressionNode;
   /** The AD attributes it reads, lower-case, each once. */
   readonly attributes: readonly string[];
+  /** IgnoreFlowIfNullOrEmpty(…) is the whole expression: the target is not written at all when the value is null or empty. */
+  readonly ignoresEmptyFlow: boolean;
+  /** The first call of a function that gives a new value every time (Now, Guid, RandomString), if there is one. */
+  readonly nondeterministic: { name: string; column: number } | undefined;
 }
 
 /** An expression failed on one object: a function refused a value (at `column`), or Error("…") was reached (`raised`). */
@@ -29,14 +34,22 @@ export class ExpressionEvaluationError extends Error {
 /** Parses and checks an expression; throws ExpressionSyntaxError (with its column) at the first problem. */
 export function compileExpression(text: string): CompiledExpression {
   const tree = parseExpression(text);
-  checkCalls(tree);
-  return { text, tree, attributes: [...new Set(attributesOf(tree).map((name) => name.toLowerCase()))] };
+  const nondeterministic: { name: string; column: number }[] = [];
+  checkCalls(tree, true, nondeterministic);
+  return {
+    text,
+    tree,
+    attributes: [...new Set(attributesOf(tree).map((name) => name.toLowerCase()))],
+    ignoresEmptyFlow: tree.kind === 'call' && functionNamed(tree.name)?.wholeExpressionOnly === true,
+    nondeterministic: nondeterministic[0],
+  };
 }
 
-function checkCalls(node: ExpressionNode): void {
+/** Checks every call (known function, argument count and form) and prepares it once: a pattern, a format. */
+function checkCalls(node: ExpressionNode, whole: boolean, nondeterministic: { name: string; column: number }[]): void {
   if (node.kind === 'comparison') {
-    checkCalls(node.left);
-    checkCalls(node.right);
+    checkCalls(node.left, false, nondeterministic);
+    checkCalls(node.right, false, nondeterministic);
   }
   if (node.kind !== 'call') return;
   const spec = functionNamed(node.name);
@@ -70,7 +83,16 @@ function checkCalls(node: ExpressionNode): void {
         'argument-count',
       );
   }
-  for (const argument of node.arguments) checkCalls(argument);
+  if (spec.wholeExpressionOnly && !whole)
+    throw new ExpressionSyntaxError(node.column, `${node.name} decides whether the target is written: it must be the whole expression`);
+  if (spec.nondeterministic) nondeterministic.push({ name: node.name, column: node.column });
+  for (const argument of node.arguments) checkCalls(argument, false, nondeterministic);
+  if (spec.prepare) node.prepared = spec.prepare(node);
+}
+
+/** Whether a target written by this expression flows for this value (IgnoreFlowIfNullOrEmpty drops null and empty ones). */
+export function flows(expression: CompiledExpression, value: Value): boolean {
+  return !expression.ignoresEmptyFlow || isPresent(value);
 }
 
 /**
@@ -97,6 +119,7 @@ function evaluate(node: ExpressionNode, attributes: Readonly<Record<string, read
     case 'call': {
       const args: Arguments = {
         count: node.arguments.length,
+        prepared: node.prepared,
         given: (index) => node.arguments[index] !== undefined && node.arguments[index]!.kind !== 'omitted',
         value: (index) => (node.arguments[index] === undefined ? null : evaluate(node.arguments[index]!, attributes)),
       };

@@ -3,7 +3,8 @@
 // properties (onPremisesExtensionAttributes.extensionAttribute1 … 15, employeeOrgData.division/.costCenter), or a
 // directory extension property registered on DirSync's own application (extension:<name>).
 import type { Value } from './expression.ts';
-import { asText, asTruth, shown } from './expression-functions.ts';
+import { readDateText } from './date-format.ts';
+import { asText, asTruth, shown } from './expression-values.ts';
 
 export type ObjectType = 'user' | 'group';
 
@@ -221,7 +222,8 @@ function wholeNumber(value: Value, limit: number): number | null {
 function dateTime(value: Value): string | null {
   const single = asText(value, 'the value');
   if (single === null || single === '') return null;
-  const time = Date.parse(single);
-  if (Number.isNaN(time)) throw new TargetValueError(`${shown(value)} is not a date and time`);
+  // Read in UTC whatever the server's time zone: ISO 8601, the M/d/yyyy h:mm:ss tt of CDate/DateAdd/Now, AD's generalized time.
+  const time = readDateText(single);
+  if (time === undefined) throw new TargetValueError(`${shown(value)} is not a date and time`);
   return new Date(time).toISOString().replace('.000Z', 'Z');
 }
