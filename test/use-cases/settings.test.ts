@@ -53,7 +53,7 @@ function configured(): Configuration {
     scope: { includeOus: ['OU=Staff,DC=corp', 'OU=Groups,DC=corp'], excludeOus: [], attributeFilter: '(!(title=Contractor))' },
     notifications: {
       ...configuration.notifications,
-      smtp: { host: 'mail.corp.example.com', port: 587, startTls: true, from: 'dirsync@corp.example.com', to: ['ops@corp.example.com'] },
+      smtp: { host: 'mail.corp.example.com', port: 587, tls: 'starttls', from: 'dirsync@corp.example.com', to: ['ops@corp.example.com'] },
     },
   };
 }
