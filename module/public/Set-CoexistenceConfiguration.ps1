@@ -237,8 +237,8 @@ function Set-CoexistenceConfiguration {
 
     .EXAMPLE
     $secret = Read-Host -AsSecureString -Prompt 'Webhook secret'
-    Set-CoexistenceConfiguration -NotifyWebhook https://hooks.contoso.com/dirsync `
-        -NotifyWebhookSecret $secret
+    Set-CoexistenceConfiguration -NotifyWebhookSecret $secret `
+        -NotifyWebhook https://hooks.contoso.com/dirsync
 
     Posts notifications to a webhook, signed with a secret the receiver
     shares, so that it can refuse forged or replayed requests.
