@@ -38,6 +38,10 @@ function Import-CoexistenceConfiguration {
     The mail server account for notifications, when the exported
     installation signs in to its mail server.
 
+    .PARAMETER NotifyWebhookSecret
+    The webhook's signing secret (the receiver's key), when the exported
+    installation signs its webhook.
+
     .EXAMPLE
     Install-OnlineCoexistenceTool -InstallPath D:\DirSync
     Import-CoexistenceConfiguration -InstallPath D:\DirSync `
@@ -82,7 +86,9 @@ function Import-CoexistenceConfiguration {
 
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
-        $SmtpCredential
+        $SmtpCredential,
+
+        [securestring] $NotifyWebhookSecret
     )
 
     process {
@@ -101,6 +107,7 @@ function Import-CoexistenceConfiguration {
             $secrets.smtpUser = $SmtpCredential.UserName
             $secrets.smtpPassword = $SmtpCredential.GetNetworkCredential().Password
         }
+        if ($null -ne $NotifyWebhookSecret) { $secrets.webhookSecret = [System.Net.NetworkCredential]::new('', $NotifyWebhookSecret).Password }
         Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'settings-import' -Parameters $parameters -Secrets $secrets
     }
 }

@@ -129,10 +129,16 @@ function Set-CoexistenceConfiguration {
     settings given alone change the notifications only: no other
     credential is needed.
 
+    .PARAMETER NotifySmtpTls
+    How the mail server connection is protected: StartTls (required, e.g.
+    port 587), Implicit (TLS from the first byte, SMTPS on port 465: the
+    default for a new server on that port) or None (in clear). With TLS the
+    server's certificate is verified against the machine's CAs and
+    -NotifyCaFile; an account (-SmtpCredential) needs TLS.
+
     .PARAMETER NotifySmtpStartTls
-    Require STARTTLS and verify the mail server's certificate (needed when
-    it takes an account). With -NotifySmtpStartTls:$false, mail is sent in
-    clear.
+    The earlier form of -NotifySmtpTls StartTls (-NotifySmtpStartTls:$false
+    is -NotifySmtpTls None).
 
     .PARAMETER NotifyFrom
     The sender address of the notification mails.
@@ -142,15 +148,24 @@ function Set-CoexistenceConfiguration {
 
     .PARAMETER SmtpCredential
     The mail server account, when it wants one: stored encrypted, sent
-    over STARTTLS only.
+    over TLS only.
 
     .PARAMETER NotifyWebhook
     An https:// URL that receives one JSON object per notification (event,
     installation, the run), or 'off'.
 
+    .PARAMETER NotifyWebhookSecret
+    The secret the webhook's requests are signed with (HMAC-SHA256 over
+    the timestamp and the body, in the X-DirSync-Timestamp and
+    X-DirSync-Signature headers), shared with the receiver: at least 16
+    characters, stored encrypted, never shown.
+
+    .PARAMETER RemoveNotifyWebhookSecret
+    Stop signing the webhook: the stored secret is removed.
+
     .PARAMETER NotifyCaFile
-    A PEM file with a CA certificate to trust for the mail server's
-    STARTTLS and the webhook.
+    A PEM file with a CA certificate to trust for the mail server's TLS
+    and the webhook.
 
     .PARAMETER NotifyOn
     What to notify: Failure (a run failed, at -NotifyAfterFailures runs in
@@ -212,13 +227,21 @@ function Set-CoexistenceConfiguration {
 
     .EXAMPLE
     Set-CoexistenceConfiguration -NotifySmtpServer mail.contoso.com:587 `
-        -NotifySmtpStartTls -NotifyFrom dirsync@contoso.com `
+        -NotifySmtpTls StartTls -NotifyFrom dirsync@contoso.com `
         -NotifyTo ops@contoso.com, it@contoso.com -SmtpCredential $mailer `
         -NotifyAfterFailures 2
 
     Mails the operators when two runs in a row fail, when the deletion
     threshold stops a run, on drift and on recovery; no AD or cloud
     credential is needed for that.
+
+    .EXAMPLE
+    $secret = Read-Host -AsSecureString -Prompt 'Webhook secret'
+    Set-CoexistenceConfiguration -NotifyWebhookSecret $secret `
+        -NotifyWebhook https://hooks.contoso.com/dirsync
+
+    Posts notifications to a webhook, signed with a secret the receiver
+    shares, so that it can refuse forged or replayed requests.
 
     .LINK
     Get-CoexistenceConfiguration
@@ -303,6 +326,9 @@ function Set-CoexistenceConfiguration {
         [ValidatePattern('^(off|\[[0-9a-fA-F:.]+\]:\d+|[^:\s]+:\d+)$')]
         [string] $NotifySmtpServer,
 
+        [ValidateSet('StartTls', 'Implicit', 'None')]
+        [string] $NotifySmtpTls,
+
         [switch] $NotifySmtpStartTls,
 
         [ValidateNotNullOrEmpty()]
@@ -317,6 +343,10 @@ function Set-CoexistenceConfiguration {
 
         [ValidateNotNullOrEmpty()]
         [string] $NotifyWebhook,
+
+        [securestring] $NotifyWebhookSecret,
+
+        [switch] $RemoveNotifyWebhookSecret,
 
         [ValidateNotNullOrEmpty()]
         [string] $NotifyCaFile,
@@ -352,6 +382,9 @@ function Set-CoexistenceConfiguration {
         if ($PSBoundParameters.ContainsKey('SoftMatch')) { $parameters.softMatch = if ($SoftMatch -eq 'Off') { 'off' } else { 'smtp-then-upn' } }
         if ($PSBoundParameters.ContainsKey('CloudDrift')) { $parameters.cloudDrift = $CloudDrift.ToLowerInvariant() }
         if ($PSBoundParameters.ContainsKey('NotifyCaFile')) { $parameters.notifyCaFile = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($NotifyCaFile) }
+        if ($PSBoundParameters.ContainsKey('NotifySmtpTls')) { $parameters.notifySmtpTls = $NotifySmtpTls.ToLowerInvariant() }
+        if ($RemoveNotifyWebhookSecret) { $parameters.notifyWebhookSecret = 'off' }
+        elseif ($null -ne $NotifyWebhookSecret) { $parameters.notifyWebhookSecret = $true }
         if ($PSBoundParameters.ContainsKey('NotifyOn')) { $parameters.notifyOn = @($NotifyOn.ForEach{ if ($_ -eq 'EveryRun') { 'every-run' } else { $_.ToLowerInvariant() } }) }
         if ($PSBoundParameters.ContainsKey('CertificatePath')) { $parameters.clientCertificate = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
@@ -387,6 +420,9 @@ function Set-CoexistenceConfiguration {
         if ($null -ne $SmtpCredential) {
             $secrets.smtpUser = $SmtpCredential.UserName
             $secrets.smtpPassword = $SmtpCredential.GetNetworkCredential().Password
+        }
+        if ($null -ne $NotifyWebhookSecret -and -not $RemoveNotifyWebhookSecret) {
+            $secrets.webhookSecret = [System.Net.NetworkCredential]::new('', $NotifyWebhookSecret).Password
         }
         Invoke-DirSyncCommand -Cmdlet $PSCmdlet -Command 'configure' -Parameters $parameters -Secrets $secrets
     }

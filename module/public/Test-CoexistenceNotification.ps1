@@ -10,7 +10,8 @@ function Test-CoexistenceNotification {
     recovers (Set-CoexistenceConfiguration -NotifySmtpServer,
     -NotifyWebhook). This cmdlet sends a test message through each
     configured channel now and writes one DirSync.NotificationTest object
-    per channel: whether it was delivered and what the server answered.
+    per channel: whether it was delivered and what the server answered
+    (for the webhook, also whether the request was signed: Signed).
     When a channel did not take the message, the cmdlet ends with an error
     (Notification.undeliverable) after writing the answers.
 
@@ -26,7 +27,7 @@ function Test-CoexistenceNotification {
 
     .EXAMPLE
     Set-CoexistenceConfiguration -NotifySmtpServer mail.contoso.com:587 `
-        -NotifySmtpStartTls -NotifyFrom dirsync@contoso.com `
+        -NotifySmtpTls StartTls -NotifyFrom dirsync@contoso.com `
         -NotifyTo ops@contoso.com -SmtpCredential $mailer
     Test-CoexistenceNotification | Format-Table Channel, Delivered, Answer
 

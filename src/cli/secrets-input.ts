@@ -11,6 +11,7 @@ const ENVIRONMENT: Record<keyof SuppliedSecrets, string> = {
   sqlPassword: 'DIRSYNC_SQL_PASSWORD',
   smtpUser: 'DIRSYNC_SMTP_USER',
   smtpPassword: 'DIRSYNC_SMTP_PASSWORD',
+  webhookSecret: 'DIRSYNC_WEBHOOK_SECRET',
 };
 
 export async function readSuppliedSecrets(fromStdin: boolean, stdin: NodeJS.ReadableStream = process.stdin): Promise<SuppliedSecrets> {

@@ -62,6 +62,8 @@ export const PARAMETER_OF_OPTION = {
   '--notify-from': '-NotifyFrom',
   '--notify-to': '-NotifyTo',
   '--notify-webhook': '-NotifyWebhook',
+  '--notify-webhook-secret': '-NotifyWebhookSecret',
+  '--notify-smtp-tls': '-NotifySmtpTls',
   '--name': '-Name',
 } as const;
 export type OptionName = keyof typeof PARAMETER_OF_OPTION;

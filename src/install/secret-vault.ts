@@ -15,6 +15,8 @@ export interface StoredSecrets {
   /** The mail server's account, when it wants one for notifications. */
   smtpUser?: string;
   smtpPassword?: string;
+  /** The key the notification webhook's requests are signed with, shared with its receiver. */
+  webhookSecret?: string;
   /** The AD password of each forest besides the first (forest add), by forest name. */
   forestPasswords?: Record<string, string>;
 }

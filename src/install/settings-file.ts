@@ -22,6 +22,7 @@ export interface SecretsStored {
   adPassword: boolean;
   clientSecret: boolean;
   smtpAccount: boolean;
+  webhookSecret: boolean;
 }
 
 export interface SettingsDocument {
@@ -36,7 +37,13 @@ const documentSchema = z.object({
   format: z.literal(FORMAT),
   formatVersion: z.literal(FORMAT_VERSION),
   exportedBy: z.string(),
-  secrets: z.object({ adPassword: z.boolean(), clientSecret: z.boolean(), smtpAccount: z.boolean() }),
+  secrets: z.object({
+    adPassword: z.boolean(),
+    clientSecret: z.boolean(),
+    smtpAccount: z.boolean(),
+    // Files exported before the webhook could be signed do not say.
+    webhookSecret: z.boolean().default(false),
+  }),
   settings: z.record(z.string(), z.unknown()),
 });
 

@@ -17,8 +17,8 @@ import {
   changesOnlyNotifications,
   configureNotifications,
   notificationParameters,
+  notificationSecretsToStore,
   notificationSettingsFrom,
-  smtpSecretsToStore,
 } from './configure-notifications.ts';
 import type { CommandOutput } from './output.ts';
 import type { SuppliedSecrets } from './secrets.ts';
@@ -123,7 +123,7 @@ export async function configure(
     notifications: notificationSettingsFrom(parameters, existing.notifications),
   };
   const stored = await storedSecretsToKeep(installation, manifest.store.kind === 'sqlserver', output);
-  const smtpAccount = smtpSecretsToStore(configuration.notifications, secrets, stored);
+  const notificationSecrets = notificationSecretsToStore(configuration.notifications, parameters, secrets, stored);
 
   const checks: ConfigurationCheck[] = [];
   const report = (check: ConfigurationCheck) => {
@@ -153,7 +153,7 @@ export async function configure(
     ...stored,
     adPassword: directory.password,
     ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : { clientSecret: undefined }),
-    ...smtpAccount,
+    ...notificationSecrets,
   };
   await installation.vault.write(sealed);
   await installation.writeConfiguration(configuration);

@@ -20,14 +20,23 @@ export async function getConfiguration(parameters: GetConfigurationParameters, o
 
 /** Which secrets the vault holds: never their values. */
 export function storedSecretsShown(secrets: StoredSecrets): StoredSecretsShown {
-  return { adPassword: Boolean(secrets.adPassword), clientSecret: Boolean(secrets.clientSecret), smtpAccount: Boolean(secrets.smtpPassword) };
+  return {
+    adPassword: Boolean(secrets.adPassword),
+    clientSecret: Boolean(secrets.clientSecret),
+    smtpAccount: Boolean(secrets.smtpPassword),
+    webhookSecret: Boolean(secrets.webhookSecret),
+  };
 }
 
 export interface StoredSecretsShown {
   adPassword: boolean;
   clientSecret: boolean;
-  smtpAccount?: boolean;
+  smtpAccount: boolean;
+  webhookSecret: boolean;
 }
+
+/** How get-configuration shows the mail connection's protection. */
+const SMTP_TLS_SHOWN = { starttls: ' (STARTTLS)', implicit: ' (implicit TLS)', none: '' } as const;
 
 export function configurationResult(
   installation: Installation,
@@ -79,11 +88,14 @@ export function configurationResult(
       /** Every forest's name, the first one first (forest list has the details). */
       forests: [...(ad?.forestName ? [ad.forestName] : []), ...configuration.forests.map((forest) => forest.name)],
       cloudDrift: configuration.cloudDrift,
-      notifySmtp: smtp ? `${smtp.host.includes(':') ? `[${smtp.host}]` : smtp.host}:${smtp.port}${smtp.startTls ? ' (STARTTLS)' : ''}` : null,
+      notifySmtp: smtp ? `${smtp.host.includes(':') ? `[${smtp.host}]` : smtp.host}:${smtp.port}${SMTP_TLS_SHOWN[smtp.tls]}` : null,
+      notifySmtpTls: smtp?.tls ?? null,
       notifyFrom: smtp?.from ?? null,
       notifyTo: smtp?.to ?? [],
-      notifySmtpAccountStored: Boolean(storedSecrets.smtpAccount),
+      notifySmtpAccountStored: storedSecrets.smtpAccount,
       notifyWebhook: webhookUrl,
+      /** Whether the webhook's requests are signed (a secret is stored): never the secret. */
+      notifyWebhookSecretStored: storedSecrets.webhookSecret,
       notifyOn: smtp || webhookUrl ? on : [],
     },
   };

@@ -38,11 +38,12 @@ export async function notifyTest(parameters: NotifyTestParameters, output: Comma
   }
   if (channels.webhook) {
     const target = new URL(channels.webhook.url).origin;
+    const signed = { signed: channels.webhook.secret !== undefined };
     try {
       const answer = await postWebhook(channels.webhook, message.payload);
-      results.push(testResult('webhook', target, true, `HTTP ${answer.status}${answer.body ? ` ${answer.body}` : ''}`));
+      results.push(testResult('webhook', target, true, `HTTP ${answer.status}${answer.body ? ` ${answer.body}` : ''}`, signed));
     } catch (error) {
-      results.push(testResult('webhook', target, false, asDirSyncError(error).message));
+      results.push(testResult('webhook', target, false, asDirSyncError(error).message, signed));
     }
   }
   for (const result of results) output.result(result);
@@ -61,7 +62,8 @@ function testResult(
   target: string,
   delivered: boolean,
   answer: string,
-  recipients?: { accepted: string[]; rejected: string[] },
+  /** The mail's recipients as the server took them; whether the webhook's request was signed. */
+  details: { accepted: string[]; rejected: string[] } | { signed: boolean },
 ): CommandResult {
-  return { typeName: 'DirSync.NotificationTest', properties: { channel, target, delivered, answer, ...(recipients ?? {}) } };
+  return { typeName: 'DirSync.NotificationTest', properties: { channel, target, delivered, answer, ...details } };
 }

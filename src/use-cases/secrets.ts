@@ -10,6 +10,8 @@ export const suppliedSecretsSchema = z
     sqlPassword: z.string().min(1).optional(),
     smtpUser: z.string().min(1).optional(),
     smtpPassword: z.string().min(1).optional(),
+    /** The key the notification webhook's requests are signed with (HMAC-SHA256). */
+    webhookSecret: z.string().min(1).optional(),
   })
   .strict();
 

@@ -66,6 +66,10 @@ export async function importSettings(
     output.warning(
       'The exported installation signs in to its mail server, and no mail server account was given: give DIRSYNC_SMTP_USER and DIRSYNC_SMTP_PASSWORD (smtpUser, smtpPassword on stdin), or the notifications go without one.',
     );
+  if (document.secrets.webhookSecret && !secrets.webhookSecret)
+    output.warning(
+      "The exported installation signs its webhook, and no webhook secret was given: give DIRSYNC_WEBHOOK_SECRET (webhookSecret on stdin) with the receiver's key, or the webhook goes unsigned and the receiver refuses it.",
+    );
   output.verbose(`Configuring ${installation.path} as a standby from ${parameters.file} (exported by DirSync ${document.exportedBy}).`);
   return configure(
     {
@@ -92,12 +96,7 @@ export async function compareSettingsCommand(parameters: SettingsFileParameters,
 export async function currentSettings(installation: Installation): Promise<SettingsDocument> {
   await installation.readManifest();
   const configuration = await installation.readConfiguration();
-  const stored = storedSecretsShown(await installation.vault.read());
-  return settingsOf(
-    configuration,
-    { adPassword: stored.adPassword, clientSecret: stored.clientSecret, smtpAccount: Boolean(stored.smtpAccount) },
-    PRODUCT_VERSION,
-  );
+  return settingsOf(configuration, storedSecretsShown(await installation.vault.read()), PRODUCT_VERSION);
 }
 
 export async function readSettingsFile(file: string): Promise<SettingsDocument> {

@@ -1,5 +1,6 @@
 // Notifications and settings files through the shipped executable, on a real Samba domain and the Entra stand-in: the
-// mails reach a real SMTP server on loopback (STARTTLS on the test CA, an account), the webhook an HTTPS receiver; a
+// mails reach a real SMTP server on loopback (STARTTLS on the test CA, an account), the webhook an HTTPS receiver
+// (signed with the secret configure stored, directly or through a CONNECT proxy named by HTTPS_PROXY); a
 // mail server that is down costs the sync nothing and gets the mail after the next run; a standby is built from an
 // exported settings file, marked as a standby in what it says, and promote compares it with the active one's file.
 import assert from 'node:assert/strict';
@@ -10,12 +11,14 @@ import type { Certificate } from '../support/certificates.ts';
 import {
   loopbackCertificates,
   type MailReceiver,
+  signedWith,
   startMailReceiver,
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../support/notification-receivers.ts';
 import { startTestBed, type TestBed } from '../support/test-bed.ts';
-import { dirsync } from './dirsync-cli.ts';
+import { startTunnelProxy } from '../support/tunnel-proxy.ts';
+import { type CliResult, dirsync as runDirsync, type RunOptions } from './dirsync-cli.ts';
 
 describe('notifications and settings files (shipped executable, Samba AD DC + Entra stand-in)', function () {
   this.timeout(300_000);
@@ -25,7 +28,15 @@ describe('notifications and settings files (shipped executable, Samba AD DC + En
   let mail: MailReceiver;
   let webhook: WebhookReceiver;
   let caFile: string;
+  const webhookSecret = 'whsec-e2e-5f1d2c3b4a69788796a5';
   const mailEnv = { DIRSYNC_SMTP_USER: account.user, DIRSYNC_SMTP_PASSWORD: account.password };
+  /** Everything the executable printed here: no secret may be in it. */
+  const printed: CliResult[] = [];
+  const dirsync = async (args: string[], options?: RunOptions) => {
+    const result = await runDirsync(args, options);
+    printed.push(result);
+    return result;
+  };
 
   before(async () => {
     bed = await startTestBed({ includeOus: [FIXTURE.ous.sales, FIXTURE.ous.crowd] });
@@ -55,17 +66,19 @@ describe('notifications and settings files (shipped executable, Samba AD DC + En
         'ops@corp.example.com,lead@corp.example.com',
         '--notify-webhook',
         webhook.url,
+        '--notify-webhook-secret',
         '--notify-ca-file',
         caFile,
         '--notify-name',
         'corp',
         '--json',
       ],
-      { env: mailEnv },
+      { env: { ...mailEnv, DIRSYNC_WEBHOOK_SECRET: webhookSecret } },
     );
     assert.equal(configured.code, 0, configured.stderr);
     assert.equal(configured.json.notifySmtp, `${mail.host}:${mail.port} (STARTTLS)`);
     assert.equal(configured.json.notifySmtpAccountStored, true);
+    assert.equal(configured.json.notifyWebhookSecretStored, true);
     assert.deepEqual(configured.json.notifyOn, ['failure', 'threshold', 'drift', 'recovered']);
 
     const tested = await dirsync(['notify', 'test', '--path', bed.path, '--json']);
@@ -80,6 +93,30 @@ describe('notifications and settings files (shipped executable, Samba AD DC + En
     assert.match(tested.json[0].answer, /^250 /);
     assert.equal(mail.received.at(-1)?.parsed.subject, 'DirSync corp: test message');
     assert.equal(mail.received.at(-1)?.user, account.user);
+    assert.equal(tested.json[1].signed, true);
+    assert.equal(signedWith(webhook.received.at(-1)!, webhookSecret), true, 'the receiver verifies the signature with the shared secret');
+    assert.equal(signedWith(webhook.received.at(-1)!, 'whsec-someone-else-entirely'), false);
+
+    const onTheCommandLine = await dirsync(['configure', '--path', bed.path, '--notify-webhook-secret', 'whsec-typed-on-the-command-line']);
+    assert.equal(onTheCommandLine.code, 2, onTheCommandLine.stderr);
+    assert.match(onTheCommandLine.stderr, /never from the command line/);
+    assert.ok(!onTheCommandLine.stderr.includes('whsec-typed-on-the-command-line'), 'a secret typed there is not repeated');
+  });
+
+  it('sends the webhook through the proxy HTTPS_PROXY names, as Graph goes, and straight to a host NO_PROXY lists', async () => {
+    const proxy = await startTunnelProxy();
+    try {
+      const through = await dirsync(['notify', 'test', '--path', bed.path, '--json'], {
+        env: { HTTPS_PROXY: proxy.url, NO_PROXY: '', no_proxy: '' },
+      });
+      assert.equal(through.code, 0, through.stderr);
+      assert.deepEqual(proxy.targets, [new URL(webhook.url).host], 'the webhook, tunnelled (the mail is SMTP: no HTTPS proxy)');
+      const direct = await dirsync(['notify', 'test', '--path', bed.path, '--json'], { env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
+      assert.equal(direct.code, 0, direct.stderr);
+      assert.equal(proxy.targets.length, 1, 'NO_PROXY: not through the proxy');
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('tells nobody about a run that went well, and mails the deletion threshold with the withheld count and the report', async () => {
@@ -100,6 +137,7 @@ describe('notifications and settings files (shipped executable, Samba AD DC + En
     assert.ok(report.content.toString('utf8').includes(FIXTURE.crowd.users[0]!.dn), 'the report names the withheld deletes');
     const payload = webhook.received.at(-1)!.body as Record<string, any>;
     assert.equal(payload.event, 'threshold');
+    assert.equal(signedWith(webhook.received.at(-1)!, webhookSecret), true, 'signed after a cycle too');
     assert.deepEqual(payload.run, stopped.json, 'the webhook carries the run as sync --json printed it');
   });
 
@@ -130,14 +168,16 @@ describe('notifications and settings files (shipped executable, Samba AD DC + En
     for (const target of [file, again]) assert.equal((await dirsync(['settings', 'export', '--path', bed.path, '--file', target])).code, 0);
     const text = await readFile(file, 'utf8');
     assert.equal(text, await readFile(again, 'utf8'), 'two exports of an unchanged installation are byte-identical');
-    for (const secret of [bed.domain.adminPassword, bed.standIn.clientSecret, account.password]) assert.ok(!text.includes(secret));
+    for (const secret of [bed.domain.adminPassword, bed.standIn.clientSecret, account.password, webhookSecret]) assert.ok(!text.includes(secret));
+    assert.equal(JSON.parse(text).secrets.webhookSecret, true, 'only whether the webhook secret is set');
 
     const standby = join(bed.work, 'standby');
     assert.equal((await dirsync(['install', '--path', standby])).code, 0);
     const imported = await dirsync(['settings', 'import', '--path', standby, '--file', file, '--ad-user', bed.domain.adminDn, '--json'], {
-      env: { ...bed.secrets(), ...mailEnv },
+      env: { ...bed.secrets(), ...mailEnv, DIRSYNC_WEBHOOK_SECRET: webhookSecret },
     });
     assert.equal(imported.code, 0, imported.stderr);
+    assert.equal(imported.json.notifyWebhookSecretStored, true);
     assert.equal(imported.json.staging, true);
     assert.match(imported.json.serviceAccount, /^AAD_[0-9a-f]{12}$/, 'its own AAD_ account');
     const compared = await dirsync(['settings', 'compare', '--path', standby, '--file', file, '--json']);
@@ -157,5 +197,7 @@ describe('notifications and settings files (shipped executable, Samba AD DC + En
     assert.match(refused.stderr, /\[Settings\.differ\]/);
     const status = await dirsync(['get-configuration', '--path', standby, '--json']);
     assert.equal(status.json.staging, true, 'still a standby');
+    assert.ok(printed.length > 10);
+    for (const result of printed) assert.ok(!`${result.stdout}${result.stderr}`.includes(webhookSecret), 'the webhook secret was printed');
   });
 });

@@ -315,6 +315,26 @@ Describe 'requests' {
         $request.parameters.includeOu | Should -Be @('OU=Staff,DC=contoso,DC=com')
     }
 
+    It 'sends the webhook secret (a SecureString) on stdin only; -NotifySmtpTls and -RemoveNotifyWebhookSecret as the executable names them' {
+        Use-Fixture configure
+        $secret = 'whsec-Pester-0123456789'
+        $everything = Set-CoexistenceConfiguration -InstallPath /srv/dirsync -NotifyWebhook https://hooks.contoso.com/dirsync `
+            -NotifyWebhookSecret (ConvertTo-SecureString $secret -AsPlainText -Force) -NotifySmtpServer mail.contoso.com:465 -NotifySmtpTls Implicit `
+            -Verbose -Confirm:$false *>&1 | Out-String
+        $everything | Should -Not -Match 'whsec-Pester'
+        Get-Content (Join-Path $fakeDirectory 'argv') | Should -Not -Match 'whsec-Pester'
+        $request = Get-LastRequest
+        $request.secrets.webhookSecret | Should -BeExactly $secret
+        $request.parameters.notifyWebhookSecret | Should -BeTrue
+        $request.parameters.notifySmtpTls | Should -BeExactly 'implicit'
+
+        Use-Fixture configure
+        $null = Set-CoexistenceConfiguration -InstallPath /srv/dirsync -RemoveNotifyWebhookSecret -Confirm:$false
+        $request = Get-LastRequest
+        $request.parameters.notifyWebhookSecret | Should -BeExactly 'off'
+        $request.secrets.webhookSecret | Should -BeNullOrEmpty
+    }
+
     It 'without -Credential and no way to prompt, fails saying which parameter to pass' {
         Use-Fixture configure
         { Set-CoexistenceConfiguration -InstallPath /srv/dirsync -AdServer dc01 -Confirm:$false } | Should -Throw -ErrorId 'Module.credential-required,Set-CoexistenceConfiguration'

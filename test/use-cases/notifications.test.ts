@@ -1,7 +1,7 @@
 // Notifications after a cycle, end to end below the CLI: a real installation, runs recorded in its store, and real
 // SMTP and HTTPS receivers on loopback. What is decided (events.ts) and said (message.ts) is pinned down here too.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirSyncError } from '../../src/core/errors.ts';
@@ -16,11 +16,15 @@ import { install } from '../../src/use-cases/install.ts';
 import { notifyAfterCycle } from '../../src/use-cases/notifications/after-cycle.ts';
 import { decideEvent } from '../../src/use-cases/notifications/events.ts';
 import { notifyTest } from '../../src/use-cases/notify-test.ts';
+import { configureParameters } from '../../src/use-cases/configure.ts';
+import { parseParameters } from '../../src/use-cases/parameters.ts';
+import { exportSettings } from '../../src/use-cases/settings.ts';
 import type { CommandOutput, CommandResult } from '../../src/use-cases/output.ts';
 import type { Certificate } from '../support/certificates.ts';
 import {
   loopbackCertificates,
   type MailReceiver,
+  signedWith,
   startMailReceiver,
   startWebhookReceiver,
   type WebhookReceiver,
@@ -283,5 +287,118 @@ describe('notifications after a cycle (real SMTP and HTTPS receivers on loopback
     await configure({ path: installation.path, notifySmtp: 'off', notifyWebhook: 'off' }, {}, captured());
     assert.equal((await installation.vault.read()).smtpPassword, undefined, 'the account goes with the mail server');
     await assert.rejects(notifyTest({ path: installation.path }, captured()), (error: DirSyncError) => error.code === 'Notification.not-configured');
+  });
+
+  it('signs the webhook with the secret configure stored; the secret is in no output, no file in clear, no export; off removes it', async () => {
+    const secret = 'whsec-Qm9vZ2xlIHRoaXMgc2VjcmV0';
+    const everything: unknown[] = [];
+    const configured = captured();
+    assert.equal(await configure({ path: installation.path, notifyWebhookSecret: true }, { webhookSecret: secret }, configured), 0);
+    everything.push(configured);
+    assert.equal(configured.results[0]?.properties.notifyWebhookSecretStored, true);
+    assert.equal((await installation.vault.read()).webhookSecret, secret, 'kept in the vault');
+
+    const tested = captured();
+    assert.equal(await notifyTest({ path: installation.path }, tested), 0);
+    everything.push(tested);
+    assert.equal(tested.results[1]?.properties.channel, 'webhook');
+    assert.equal(tested.results[1]?.properties.signed, true, 'notify test says the webhook was signed');
+    assert.equal(signedWith(webhook.received[0]!, secret), true);
+    assert.equal(signedWith(webhook.received[0]!, 'whsec-not-the-right-one-at-all'), false);
+
+    const afterCycle = captured();
+    await notifyAfterCycle(installation.path, { run: await recordRun('stopped-deletion-threshold-exceeded', 2) }, afterCycle);
+    everything.push(afterCycle);
+    assert.equal(signedWith(webhook.received[1]!, secret), true, 'the notifications after a cycle are signed too');
+
+    const exported = join(work, 'settings.json');
+    const exportOutput = captured();
+    await exportSettings({ path: installation.path, file: exported }, exportOutput);
+    everything.push(exportOutput);
+    const exportText = await readFile(exported, 'utf8');
+    assert.equal(JSON.parse(exportText).secrets.webhookSecret, true, 'the export says it is set');
+
+    const files = await readdir(installation.path, { recursive: true, withFileTypes: true });
+    const texts = await Promise.all(files.filter((file) => file.isFile()).map((file) => readFile(join(file.parentPath, file.name), 'latin1')));
+    assert.ok(texts.length >= 4, `the installation's files were read (${texts.length})`);
+    for (const text of [...texts, exportText, JSON.stringify(everything)]) assert.ok(!text.includes(secret), 'the secret in clear somewhere');
+
+    const off = captured();
+    await configure({ path: installation.path, notifyWebhookSecret: 'off' }, {}, off);
+    assert.equal(off.results[0]?.properties.notifyWebhookSecretStored, false);
+    assert.equal((await installation.vault.read()).webhookSecret, undefined);
+    await notifyTest({ path: installation.path }, captured());
+    assert.equal(webhook.received[2]?.headers['x-dirsync-signature'], undefined, 'unsigned once off');
+  });
+
+  it('refuses a webhook secret that is missing, short, on the command line, or without a webhook', async () => {
+    const refusal = (pattern: RegExp) => (error: DirSyncError) => error.code === 'Parameters.invalid' && pattern.test(error.message);
+    await assert.rejects(
+      configure({ path: installation.path, notifyWebhookSecret: true }, {}, captured()),
+      refusal(/DIRSYNC_WEBHOOK_SECRET or as webhookSecret on stdin/),
+    );
+    await assert.rejects(
+      configure({ path: installation.path, notifyWebhookSecret: true }, { webhookSecret: 'short' }, captured()),
+      refusal(/shorter than 16 characters/),
+    );
+    const onTheCommandLine = (() => {
+      try {
+        parseParameters(configureParameters, { path: installation.path, notifyWebhookSecret: 'a value' });
+      } catch (error) {
+        return error as DirSyncError;
+      }
+      return assert.fail('a value for --notify-webhook-secret is refused');
+    })();
+    assert.match(onTheCommandLine.message, /never from the command line/);
+    await configure({ path: installation.path, notifyWebhook: 'off' }, {}, captured());
+    await assert.rejects(
+      configure({ path: installation.path, notifyWebhookSecret: true }, { webhookSecret: 'whsec-long-enough-0123' }, captured()),
+      refusal(/a webhook secret needs a webhook/),
+    );
+  });
+
+  it('sends mail over implicit TLS (SMTPS) when configured so; --notify-smtp-starttls still works, and contradictions are refused', async () => {
+    const smtps = await startMailReceiver({ tls: certificates.server, implicitTls: true, account: { user: 'mailer', password: 'Mailer-Secret-9' } });
+    try {
+      const output = captured();
+      await configure({ path: installation.path, notifySmtp: `${smtps.host}:${smtps.port}`, notifySmtpTls: 'implicit' }, {}, output);
+      assert.equal(output.results[0]?.properties.notifySmtp, `${smtps.host}:${smtps.port} (implicit TLS)`);
+      assert.equal(output.results[0]?.properties.notifySmtpTls, 'implicit');
+      assert.equal(output.results[0]?.properties.notifySmtpAccountStored, true, 'the account kept: it goes over TLS');
+      const tested = captured();
+      assert.equal(await notifyTest({ path: installation.path }, tested), 0);
+      assert.equal(smtps.received[0]?.secure, true);
+      assert.equal(smtps.received[0]?.user, 'mailer');
+      assert.equal(smtps.received[0]?.parsed.subject, 'DirSync corp: test message');
+    } finally {
+      await smtps.close();
+    }
+    await assert.rejects(
+      configure({ path: installation.path, notifySmtpTls: 'implicit', notifySmtpStarttls: true }, {}, captured()),
+      (error: DirSyncError) => error.code === 'Parameters.invalid' && /contradict/.test(error.message),
+    );
+    const back = captured();
+    await configure({ path: installation.path, notifySmtp: `${mail.host}:${mail.port}`, notifySmtpStarttls: true }, {}, back);
+    assert.equal(back.results[0]?.properties.notifySmtpTls, 'starttls');
+    const smtpsPort = captured();
+    await configure({ path: installation.path, notifySmtp: 'off' }, {}, captured());
+    await configure(
+      { path: installation.path, notifySmtp: 'mail.corp.example.com:465', notifyFrom: 'a@corp.example.com', notifyTo: ['b@corp.example.com'] },
+      {},
+      smtpsPort,
+    );
+    assert.equal(smtpsPort.results[0]?.properties.notifySmtpTls, 'implicit', 'a new server on port 465 speaks SMTPS');
+  });
+
+  it('reads a configuration written before implicit TLS (smtp.startTls) as the mode it meant', async () => {
+    const file = installation.file('configuration.json');
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    const { tls: _mode, ...smtp } = written.notifications.smtp;
+    written.notifications.smtp = { ...smtp, startTls: true };
+    await writeFile(file, JSON.stringify(written));
+    assert.equal((await installation.readConfiguration()).notifications.smtp?.tls, 'starttls');
+    written.notifications.smtp = { ...smtp, startTls: false };
+    await writeFile(file, JSON.stringify(written));
+    assert.equal((await installation.readConfiguration()).notifications.smtp?.tls, 'none');
   });
 });

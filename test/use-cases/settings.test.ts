@@ -19,7 +19,13 @@ function captured(): CommandOutput & { warnings: string[]; results: CommandResul
   return { warnings, results, progress() {}, verbose() {}, warning: (message) => warnings.push(message), result: (result) => results.push(result) };
 }
 
-const SECRETS = { adPassword: 'Ad-Secret-Value-1', clientSecret: 'Client-Secret-Value-2', smtpUser: 'mailer', smtpPassword: 'Smtp-Secret-Value-3' };
+const SECRETS = {
+  adPassword: 'Ad-Secret-Value-1',
+  clientSecret: 'Client-Secret-Value-2',
+  smtpUser: 'mailer',
+  smtpPassword: 'Smtp-Secret-Value-3',
+  webhookSecret: 'Webhook-Secret-Value-4',
+};
 
 /** Promotion takes the tenant's lease: the tenant out of reach (tenantOutOfReach) refuses the connection. */
 const unreachableTenant = (error: DirSyncError) => error.code === 'CloudConnection.connection-refused';
@@ -53,7 +59,7 @@ function configured(): Configuration {
     scope: { includeOus: ['OU=Staff,DC=corp', 'OU=Groups,DC=corp'], excludeOus: [], attributeFilter: '(!(title=Contractor))' },
     notifications: {
       ...configuration.notifications,
-      smtp: { host: 'mail.corp.example.com', port: 587, startTls: true, from: 'dirsync@corp.example.com', to: ['ops@corp.example.com'] },
+      smtp: { host: 'mail.corp.example.com', port: 587, tls: 'starttls', from: 'dirsync@corp.example.com', to: ['ops@corp.example.com'] },
     },
   };
 }
@@ -83,7 +89,10 @@ describe('settings as reviewable text', () => {
     assert.equal(first, second);
     for (const secret of Object.values(SECRETS)) assert.ok(!first.includes(secret), `no ${secret} in the file`);
     const document = JSON.parse(first);
-    assert.deepEqual(document.secrets, { adPassword: true, clientSecret: true, smtpAccount: true });
+    assert.deepEqual(document.secrets, { adPassword: true, clientSecret: true, smtpAccount: true, webhookSecret: true });
+    const { webhookSecret: _notSaid, ...earlierSecrets } = document.secrets;
+    const earlier = parseSettings(JSON.stringify({ ...document, secrets: earlierSecrets }), 'earlier.json');
+    assert.equal(earlier.secrets.webhookSecret, false, 'a file exported before webhooks were signed: not set');
     assert.deepEqual(Object.keys(document), ['$comment', 'exportedBy', 'format', 'formatVersion', 'secrets', 'settings']);
     assert.deepEqual(Object.keys(document.settings), [...Object.keys(document.settings)].sort());
     assert.deepEqual(document.settings.scope.includeOus, ['OU=Groups,DC=corp', 'OU=Staff,DC=corp']);
@@ -145,6 +154,7 @@ describe('settings as reviewable text', () => {
     assert.equal(changed.results[0]?.properties.identical, false);
     assert.deepEqual(changed.results[0]?.properties.differences, [
       { setting: 'secrets.smtpAccount', installation: 'false', file: 'true' },
+      { setting: 'secrets.webhookSecret', installation: 'false', file: 'true' },
       { setting: 'deletionThreshold.threshold', installation: '50', file: '500' },
       { setting: 'scope.excludeOus', installation: '["OU=Leavers,DC=corp"]', file: '[]' },
     ]);

@@ -13,6 +13,12 @@ const list = (value: string, previous: string[] = []) => [
     .filter(Boolean),
 ];
 
+/**
+ * --notify-webhook-secret alone (true: the secret comes from the environment or stdin) or with off. Any other value
+ * would be the secret on the command line: it is refused without being repeated (commander's own error would echo it).
+ */
+const webhookSecretRequest = (value: string): true | 'off' | 'a value' => (value === 'off' ? 'off' : 'a value');
+
 export function registerConfigure(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('configure')
@@ -53,11 +59,20 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
     )
     .option('--notify-from <address>', 'sender of the notification mails')
     .option('--notify-to <addresses>', 'recipients of the notification mails, comma-separated', list)
-    .option('--notify-smtp-starttls', "require STARTTLS and verify the mail server's certificate (needed for an account)")
-    .option('--no-notify-smtp-starttls', 'send notification mails without TLS')
+    .option(
+      '--notify-smtp-tls <mode>',
+      "starttls (required, e.g. port 587), implicit (TLS from the start, SMTPS port 465: the default there) or none; TLS verifies the server's certificate and is needed for an account",
+    )
+    .option('--notify-smtp-starttls', 'the same as --notify-smtp-tls starttls')
+    .option('--no-notify-smtp-starttls', 'the same as --notify-smtp-tls none: notification mails without TLS')
     .option('--notify-on <events>', 'what to notify: failure,threshold,drift,recovered,every-run (default: all but every-run)', list)
     .option('--notify-webhook <url>', 'https:// URL that receives one JSON object per notification (off: none)')
-    .option('--notify-ca-file <pem>', "CA certificate to trust for the mail server's STARTTLS and the webhook")
+    .option(
+      '--notify-webhook-secret [off]',
+      'sign the webhook (HMAC-SHA256) with the secret in DIRSYNC_WEBHOOK_SECRET or webhookSecret on stdin, never given here; off: unsigned',
+      webhookSecretRequest,
+    )
+    .option('--notify-ca-file <pem>', "CA certificate to trust for the mail server's TLS and the webhook")
     .option('--notify-name <name>', "the installation's name in notifications (default: the host name)")
     .option('--notify-after-failures <n>', 'notify a failure once this many runs in a row failed, and at each multiple (default 1)', integer)
     .option('--notify-drift-above <n>', 'notify drift when a run reverted more than this many objects (default 0)', integer)
@@ -66,7 +81,10 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
       '--preview',
       'show what a change of --include-ou, --exclude-ou, --attribute-filter or --soft-match would do (the plan of a full preview cycle); save nothing',
     )
-    .option('--secrets-stdin', 'read {"adPassword","clientSecret","smtpUser","smtpPassword"} as JSON from stdin instead of the environment')
+    .option(
+      '--secrets-stdin',
+      'read {"adPassword","clientSecret","smtpUser","smtpPassword","webhookSecret"} as JSON from stdin instead of the environment',
+    )
     .option('--json', 'print the result as one JSON object on the last line')
     .option('--verbose', 'report each check as it runs')
     .action(async (options: CommonOptions & Record<string, unknown>) => {
@@ -98,9 +116,11 @@ export function registerConfigure(program: Command, setExitCode: (code: number) 
           'notifySmtp',
           'notifyFrom',
           'notifyTo',
+          'notifySmtpTls',
           'notifySmtpStarttls',
           'notifyOn',
           'notifyWebhook',
+          'notifyWebhookSecret',
           'notifyCaFile',
           'notifyName',
           'notifyAfterFailures',

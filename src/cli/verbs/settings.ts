@@ -30,7 +30,10 @@ export function registerSettings(program: Command, setExitCode: (code: number) =
     .requiredOption('--path <dir>', 'installation directory (installed, not yet configured, or a standby)')
     .requiredOption('--file <file>', 'the settings file (from settings export)')
     .option('--ad-user <user>', 'Enterprise Administrator (as configure); password in DIRSYNC_AD_PASSWORD or on stdin')
-    .option('--secrets-stdin', 'read {"adPassword","clientSecret","smtpUser","smtpPassword"} as JSON from stdin instead of the environment')
+    .option(
+      '--secrets-stdin',
+      'read {"adPassword","clientSecret","smtpUser","smtpPassword","webhookSecret"} as JSON from stdin instead of the environment',
+    )
     .option('--json', 'print the configuration as one JSON object on the last line')
     .option('--verbose', 'report each check as it runs')
     .action(async (options: CommonOptions & Record<string, unknown>) => {

@@ -1,11 +1,9 @@
 // The one HTTPS client of the Entra connector: sign-in (msal) and Graph both send through it, so trust
-// (an explicit CA), the proxy (HTTPS_PROXY / NO_PROXY, through Node's built-in proxy support) and the
-// translation of TLS and socket failures into CloudConnection.* errors live in one place.
-// Certificate verification is pinned on: left unset, Node turns it off for the whole process when the
-// environment says NODE_TLS_REJECT_UNAUTHORIZED=0, which would hand the tenant's credentials to any interceptor.
+// (an explicit CA) and the proxy (HTTPS_PROXY / NO_PROXY) — both from ../https-agent.ts, which the notification
+// webhook shares — and the translation of TLS and socket failures into CloudConnection.* errors live in one place.
 import https from 'node:https';
-import tls from 'node:tls';
 import type { DirSyncError } from '../../core/errors.ts';
+import { proxyFor, verifiedHttpsAgent } from '../https-agent.ts';
 import { cloudConnectionError, type ConnectionFailureReason, proxyFailure } from './errors.ts';
 
 export interface HttpsTransportOptions {
@@ -38,13 +36,7 @@ export class HttpsTransport {
   private readonly proxyEnv: NodeJS.ProcessEnv;
 
   constructor(options: HttpsTransportOptions = {}) {
-    this.agent = new https.Agent({
-      keepAlive: true,
-      rejectUnauthorized: true,
-      // Setting `ca` replaces the trust store, so the defaults (bundled, NODE_EXTRA_CA_CERTS) are kept alongside.
-      ca: options.caPem === undefined ? undefined : [...tls.getCACertificates('default'), options.caPem],
-      proxyEnv: options.proxyEnv ?? process.env,
-    });
+    this.agent = verifiedHttpsAgent({ ...options, keepAlive: true });
     this.proxyEnv = options.proxyEnv ?? process.env;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
@@ -111,27 +103,4 @@ function connectionFailure(url: URL, error: Error, proxy: string | undefined): D
   const reason = reasonByErrorCode[code] ?? 'network-error';
   if (proxy !== undefined && PROXY_REASONS.has(reason)) return proxyFailure(proxy, url.host, detail, error);
   return cloudConnectionError(reason, url.host, detail, error);
-}
-
-/**
- * The proxy a request to `url` goes through, as Node's built-in proxy support chooses it from the environment
- * (HTTPS_PROXY, unless NO_PROXY names the host): `*`, a host name, a domain suffix (`.corp.example` or
- * `*.corp.example`), each optionally with a port.
- */
-export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
-  const proxy = env.https_proxy || env.HTTPS_PROXY;
-  if (!proxy) return undefined;
-  const host = url.hostname.toLowerCase();
-  const port = url.port || '443';
-  const bypassed = (env.no_proxy || env.NO_PROXY || '')
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .some((entry) => {
-      if (entry === '*') return true;
-      const [name = '', entryPort] = entry.toLowerCase().split(/:(?=\d+$)/);
-      if (entryPort !== undefined && entryPort !== port) return false;
-      const suffix = name.replace(/^\*?\./, '');
-      return host === suffix || host.endsWith(`.${suffix}`);
-    });
-  return bypassed ? undefined : proxy;
 }

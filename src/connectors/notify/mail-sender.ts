@@ -1,18 +1,24 @@
 // Sends a notification mail through the administrator's SMTP server with nodemailer (no hand-written SMTP): one
-// connection per message, STARTTLS required and the certificate verified when configured, every wait bounded so
-// that a silent server costs seconds, never a sync. Failures become Notification.undeliverable with the server's words.
+// connection per message, TLS when configured — STARTTLS required (submission, port 587) or implicit TLS from the
+// first byte (SMTPS, port 465) — with the certificate verified, every wait bounded so that a silent server costs
+// seconds, never a sync. Failures become Notification.undeliverable with the server's words.
 import tls from 'node:tls';
 import { createTransport } from 'nodemailer';
 import { DirSyncError } from '../../core/errors.ts';
 
+/**
+ * How the connection is protected: `starttls` requires the upgrade and verifies the certificate, `implicit` speaks
+ * TLS from the start (and verifies the certificate), `none` is plain SMTP (STARTTLS not even tried).
+ */
+export type MailTls = 'starttls' | 'implicit' | 'none';
+
 export interface MailServer {
   host: string;
   port: number;
-  /** Require STARTTLS and verify the server's certificate; otherwise plain SMTP (STARTTLS not even tried). */
-  startTls: boolean;
+  tls: MailTls;
   /** A CA certificate (PEM) trusted besides the default ones. */
   caPem?: string;
-  /** The account, when the server wants one (only ever sent over STARTTLS: configure refuses it otherwise). */
+  /** The account, when the server wants one (only ever sent over TLS: configure refuses it otherwise). */
   user?: string;
   password?: string;
 }
@@ -38,9 +44,9 @@ export async function sendMail(server: MailServer, message: MailMessage, signal?
   const transport = createTransport({
     host: server.host,
     port: server.port,
-    secure: false,
-    requireTLS: server.startTls,
-    ignoreTLS: !server.startTls,
+    secure: server.tls === 'implicit',
+    requireTLS: server.tls === 'starttls',
+    ignoreTLS: server.tls === 'none',
     tls: {
       // Pinned on: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn verification off.
       rejectUnauthorized: true,

@@ -25,17 +25,17 @@ export interface Channels {
   webhook?: WebhookTarget;
 }
 
-/** The configured channels, with the CA file read and the SMTP account taken from the vault. */
+/** The configured channels, with the CA file read and the SMTP account and the webhook's key taken from the vault. */
 export async function channelsOf(installation: Installation, settings: NotificationSettings): Promise<Channels> {
   const caPem = settings.caFile ? await readFile(settings.caFile, 'utf8') : undefined;
   const channels: Channels = {};
+  const { smtpUser, smtpPassword, webhookSecret } = hasChannel(settings) ? await installation.vault.read() : {};
   if (settings.smtp) {
-    const { smtpUser, smtpPassword } = await installation.vault.read();
     channels.mail = {
       server: {
         host: settings.smtp.host,
         port: settings.smtp.port,
-        startTls: settings.smtp.startTls,
+        tls: settings.smtp.tls,
         ...(caPem ? { caPem } : {}),
         ...(smtpUser && smtpPassword ? { user: smtpUser, password: smtpPassword } : {}),
       },
@@ -43,7 +43,8 @@ export async function channelsOf(installation: Installation, settings: Notificat
       to: settings.smtp.to,
     };
   }
-  if (settings.webhookUrl) channels.webhook = { url: settings.webhookUrl, ...(caPem ? { caPem } : {}) };
+  if (settings.webhookUrl)
+    channels.webhook = { url: settings.webhookUrl, ...(caPem ? { caPem } : {}), ...(webhookSecret ? { secret: webhookSecret } : {}) };
   return channels;
 }
 

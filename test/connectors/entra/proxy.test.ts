@@ -4,7 +4,7 @@ import { HttpsTransport } from '../../../src/connectors/entra/https-transport.ts
 import { AppSignIn } from '../../../src/connectors/entra/sign-in.ts';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
 import { standInEndpoints, withStandIn } from './stand-in-fixture.ts';
-import { startTunnelProxy } from './tunnel-proxy.ts';
+import { startTunnelProxy } from '../../support/tunnel-proxy.ts';
 
 describe('HTTPS proxy (HTTPS_PROXY / NO_PROXY) for sign-in and Graph', function () {
   this.timeout(30_000);

@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import type { EntraStandIn } from '../../entra-standin/stand-in.ts';
 import { withStandIn } from './stand-in-fixture.ts';
-import { startTunnelProxy } from './tunnel-proxy.ts';
+import { startTunnelProxy } from '../../support/tunnel-proxy.ts';
 
 const probeScript = fileURLToPath(new URL('./tls-verification-probe.ts', import.meta.url));
 

@@ -1,6 +1,7 @@
 // The notification senders against real receivers on loopback: an SMTP server (smtp-server) that parses what it gets,
-// with STARTTLS on a certificate of the test CA, an account, refusals, and a port nobody listens on; an HTTPS webhook
-// receiver with the same CA, TLS verified.
+// with STARTTLS or implicit TLS (SMTPS) on a certificate of the test CA, an account, refusals, and a port nobody
+// listens on; an HTTPS webhook receiver with the same CA, TLS verified, the signature checked as a receiver would,
+// reached directly or through a CONNECT proxy (HTTPS_PROXY / NO_PROXY).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,8 @@ import { sendMail, type MailMessage } from '../../../src/connectors/notify/mail-
 import { postWebhook } from '../../../src/connectors/notify/webhook-sender.ts';
 import { DirSyncError } from '../../../src/core/errors.ts';
 import { createCertificateAuthority, issueServerCertificate, type Certificate } from '../../support/certificates.ts';
-import { loopbackCertificates, startMailReceiver, startWebhookReceiver } from '../../support/notification-receivers.ts';
+import { loopbackCertificates, signedWith, startMailReceiver, startWebhookReceiver } from '../../support/notification-receivers.ts';
+import { startTunnelProxy } from '../../support/tunnel-proxy.ts';
 
 const message: MailMessage = {
   from: 'dirsync@corp.example.com',
@@ -48,7 +50,7 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
     it('delivers subject, recipients, body and the report attachment, and returns the server’s answer', async () => {
       const receiver = await startMailReceiver();
       try {
-        const answer = await sendMail({ host: receiver.host, port: receiver.port, startTls: false }, message);
+        const answer = await sendMail({ host: receiver.host, port: receiver.port, tls: 'none' }, message);
         assert.match(answer.response, /^250 .*Message queued as 4242/);
         assert.deepEqual(answer.accepted, message.to);
         assert.equal(receiver.received.length, 1);
@@ -70,7 +72,7 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
       const account = { user: 'dirsync-mailer', password: 'Mail-Secret-1' };
       const receiver = await startMailReceiver({ tls: certificates.server, account });
       try {
-        const server = { host: receiver.host, port: receiver.port, startTls: true, caPem: certificates.ca.certificatePem, ...account };
+        const server = { host: receiver.host, port: receiver.port, tls: 'starttls' as const, caPem: certificates.ca.certificatePem, ...account };
         const answer = await sendMail(server, message);
         assert.match(answer.response, /^250 /);
         assert.equal(receiver.received[0]?.secure, true);
@@ -88,9 +90,45 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
       const receiver = await startMailReceiver({ tls: await issueServerCertificate(stranger, { commonName: 'localhost', ips: ['127.0.0.1'] }) });
       try {
         const error = await undeliverable(
-          sendMail({ host: receiver.host, port: receiver.port, startTls: true, caPem: certificates.ca.certificatePem }, message),
+          sendMail({ host: receiver.host, port: receiver.port, tls: 'starttls', caPem: certificates.ca.certificatePem }, message),
         );
         assert.match(error.message, /certificate/i);
+        assert.equal(receiver.received.length, 0);
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('speaks TLS from the first byte with implicit TLS (SMTPS): the certificate verified, the account signed in', async () => {
+      const account = { user: 'dirsync-mailer', password: 'Mail-Secret-1' };
+      const receiver = await startMailReceiver({ tls: certificates.server, implicitTls: true, account });
+      try {
+        const answer = await sendMail(
+          { host: receiver.host, port: receiver.port, tls: 'implicit', caPem: certificates.ca.certificatePem, ...account },
+          message,
+        );
+        assert.match(answer.response, /^250 .*Message queued as 4242/);
+        assert.equal(receiver.received.length, 1);
+        assert.equal(receiver.received[0]?.secure, true);
+        assert.equal(receiver.received[0]?.user, account.user);
+        assert.equal(receiver.received[0]?.parsed.subject, message.subject);
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('refuses an implicit-TLS server whose certificate no trusted CA issued, and sends nothing', async () => {
+      const stranger = await createCertificateAuthority('Someone else');
+      const receiver = await startMailReceiver({
+        tls: await issueServerCertificate(stranger, { commonName: 'localhost', ips: ['127.0.0.1'] }),
+        implicitTls: true,
+      });
+      try {
+        const error = await undeliverable(
+          sendMail({ host: receiver.host, port: receiver.port, tls: 'implicit', caPem: certificates.ca.certificatePem }, message),
+        );
+        assert.match(error.message, /certificate/i);
+        assert.equal(error.target, `${receiver.host}:${receiver.port}`);
         assert.equal(receiver.received.length, 0);
       } finally {
         await receiver.close();
@@ -100,7 +138,7 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
     it('refuses to go on in clear when STARTTLS is required and the server does not offer it', async () => {
       const receiver = await startMailReceiver();
       try {
-        await undeliverable(sendMail({ host: receiver.host, port: receiver.port, startTls: true }, message));
+        await undeliverable(sendMail({ host: receiver.host, port: receiver.port, tls: 'starttls' }, message));
         assert.equal(receiver.received.length, 0);
       } finally {
         await receiver.close();
@@ -110,7 +148,7 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
     it('reports the server’s refusal in its own words', async () => {
       const receiver = await startMailReceiver({ refuseRecipients: { code: 550, message: 'Relaying denied for this sender' } });
       try {
-        const error = await undeliverable(sendMail({ host: receiver.host, port: receiver.port, startTls: false }, message));
+        const error = await undeliverable(sendMail({ host: receiver.host, port: receiver.port, tls: 'none' }, message));
         assert.match(error.message, /550/);
         assert.match(error.message, /Relaying denied/);
         assert.equal(error.target, `${receiver.host}:${receiver.port}`);
@@ -121,7 +159,7 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
 
     it('fails at once, as undeliverable, when the server is down', async () => {
       const started = Date.now();
-      const error = await undeliverable(sendMail({ host: '127.0.0.1', port: await closedPort(), startTls: false }, message));
+      const error = await undeliverable(sendMail({ host: '127.0.0.1', port: await closedPort(), tls: 'none' }, message));
       assert.match(error.message, /ECONNREFUSED|refused/i);
       assert.ok(Date.now() - started < 5_000, 'no time-out waited for');
     });
@@ -136,6 +174,53 @@ describe('notification senders (real SMTP and HTTPS receivers on loopback)', fun
         assert.deepEqual(receiver.received[0]?.body, { event: 'threshold', run: { runId: 7 } });
         assert.equal(receiver.received[0]?.headers['content-type'], 'application/json');
       } finally {
+        await receiver.close();
+      }
+    });
+
+    it('signs the request when given a secret: the receiver verifies it with that secret, not with another', async () => {
+      const secret = 'whsec-7f3a9c1e5b2d4f6a8c0e';
+      const receiver = await startWebhookReceiver(certificates.server);
+      try {
+        const before = Math.floor(Date.now() / 1000);
+        await postWebhook({ url: receiver.url, caPem: certificates.ca.certificatePem, secret }, { event: 'threshold', text: 'ünïcode ✓' });
+        const [signed] = receiver.received;
+        assert.ok(signed);
+        const timestamp = Number(signed.headers['x-dirsync-timestamp']);
+        assert.ok(timestamp >= before && timestamp <= Math.ceil(Date.now() / 1000), `a unix time of now: ${timestamp}`);
+        assert.match(String(signed.headers['x-dirsync-signature']), /^sha256=[0-9a-f]{64}$/);
+        assert.equal(signedWith(signed, secret), true, 'verified with the shared secret');
+        assert.equal(signedWith(signed, 'whsec-another-secret-000'), false, 'not with another secret');
+        assert.equal(signedWith({ ...signed, raw: signed.raw.replace('threshold', 'failure') }, secret), false, 'not once the body is altered');
+        assert.equal(signedWith(signed, secret, (timestamp + 301) * 1000), false, 'not once older than 5 minutes (a replay)');
+        assert.ok(!JSON.stringify(signed.headers).includes(secret), 'the secret itself never travels');
+
+        await postWebhook({ url: receiver.url, caPem: certificates.ca.certificatePem }, { event: 'test' });
+        assert.equal(receiver.received[1]?.headers['x-dirsync-signature'], undefined, 'unsigned without a secret');
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('goes through the proxy HTTPS_PROXY names (a CONNECT tunnel), and straight to a host NO_PROXY lists', async () => {
+      const receiver = await startWebhookReceiver(certificates.server);
+      const proxy = await startTunnelProxy();
+      try {
+        const target = { url: receiver.url, caPem: certificates.ca.certificatePem };
+        await postWebhook({ ...target, proxyEnv: { HTTPS_PROXY: proxy.url } }, { event: 'test', via: 'proxy' });
+        assert.deepEqual(proxy.targets, [new URL(receiver.url).host], 'tunnelled to the receiver');
+        assert.deepEqual(receiver.received[0]?.body, { event: 'test', via: 'proxy' });
+
+        await postWebhook({ ...target, proxyEnv: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } }, { event: 'test', via: 'direct' });
+        assert.equal(proxy.targets.length, 1, 'NO_PROXY: not through the proxy');
+        assert.deepEqual(receiver.received[1]?.body, { event: 'test', via: 'direct' });
+
+        await proxy.stop();
+        const down = await undeliverable(postWebhook({ ...target, proxyEnv: { HTTPS_PROXY: proxy.url } }, { event: 'test' }));
+        assert.match(down.message, new RegExp(`through the proxy ${proxy.url.replace(/[.]/g, '\\.')}`));
+        assert.equal(receiver.received.length, 2);
+      } finally {
+        await proxy.stop().catch(() => {});
         await receiver.close();
       }
     });
