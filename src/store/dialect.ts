@@ -47,7 +47,10 @@ export type StatementName =
   | 'objectChanges'
   | 'finishRun'
   | 'listRuns'
-  | 'runErrors';
+  | 'runErrors'
+  | 'objectChangesOfAnchor'
+  | 'deletedObjectsOfAnchor'
+  | 'runErrorsOfAnchor';
 
 /** The scalar parameters the statements take (SQL Server declares a type for each). */
 export type ParameterName =
@@ -55,6 +58,7 @@ export type ParameterName =
   | 'productVersion'
   | 'migratedAt'
   | 'runId'
+  | 'anchor'
   | 'after'
   | 'pageSize'
   | 'group'

@@ -1,7 +1,7 @@
 // Rows as the stores write and read them, and their conversion from and to the store's types. The engines differ
 // only in how numbers and times come back (SQLite: numbers and ISO text; SQL Server: bigint as text, datetime as Date).
 import type { ObjectKind } from '../engine/model.ts';
-import type { DeletedLink, DeletedObject, ObjectChange, ObjectError, ObjectLink, RunHistoryMode, RunRecord, RunStatus } from './store.ts';
+import type { DeletedLink, DeletedObject, InRun, ObjectChange, ObjectError, ObjectLink, RunHistoryMode, RunRecord, RunStatus } from './store.ts';
 
 /** The columns every record of a cloud object has: links, deleted links, deleted objects. */
 interface CloudObjectRow<CloudId extends string | null> {
@@ -179,6 +179,19 @@ export function objectChangeFromRow(row: ObjectChangeRow): ObjectChange {
     attributes: JSON.parse(row.attributes) as ObjectChange['attributes'],
     reason: row.reason,
   };
+}
+
+/** An error as read back: its columns alone, whatever else the row holds. */
+export function objectErrorFromRow({ dn, anchor, code, message }: ObjectError): ObjectError {
+  return { dn, anchor, code, message };
+}
+
+/** A row read with the id of the run it belongs to. */
+export type OfRun<Row> = Row & { run_id: number | string };
+
+/** A record of a run as read from its row, with the run's id. */
+export function inRun<Row, Record>(row: OfRun<Row>, fromRow: (row: Row) => Record): InRun<Record> {
+  return { ...fromRow(row), runId: Number(row.run_id) };
 }
 
 /** "a, b, c": a column list for SELECT and INSERT. */

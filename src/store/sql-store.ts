@@ -12,14 +12,17 @@ import {
   deletedObjectFromRow,
   deletedObjectRow,
   linkFromRow,
+  inRun,
   linkRow,
   objectChangeFromRow,
   objectChangeRow,
+  objectErrorFromRow,
   runFromRow,
   type DeletedLinkRow,
   type DeletedObjectRow,
   type LinkRow,
   type ObjectChangeRow,
+  type OfRun,
   type RunRow,
 } from './rows.ts';
 import {
@@ -30,6 +33,7 @@ import {
   type ObjectChange,
   type ObjectError,
   type ObjectLink,
+  type ObjectRunRecords,
   type RunCounts,
   type RunHistoryMode,
   type RunRecord,
@@ -230,8 +234,20 @@ export class SqlStore implements DirSyncStore {
   }
 
   async getRunErrors(runId: number): Promise<ObjectError[]> {
-    const rows = await this.#dialect.all<ObjectError>('runErrors', { runId });
-    return rows.map(({ dn, anchor, code, message }) => ({ dn, anchor, code, message }));
+    return (await this.#dialect.all<ObjectError>('runErrors', { runId })).map(objectErrorFromRow);
+  }
+
+  async getObjectHistory(anchor: string): Promise<ObjectRunRecords> {
+    const [changes, deleted, errors] = await Promise.all([
+      this.#dialect.all<OfRun<ObjectChangeRow>>('objectChangesOfAnchor', { anchor }),
+      this.#dialect.all<OfRun<DeletedObjectRow>>('deletedObjectsOfAnchor', { anchor }),
+      this.#dialect.all<OfRun<ObjectError>>('runErrorsOfAnchor', { anchor }),
+    ]);
+    return {
+      changes: changes.map((row) => inRun(row, objectChangeFromRow)),
+      deleted: deleted.map((row) => inRun(row, deletedObjectFromRow)),
+      errors: errors.map((row) => inRun(row, objectErrorFromRow)),
+    };
   }
 
   close(): Promise<void> {

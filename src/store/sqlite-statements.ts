@@ -76,4 +76,8 @@ export const SQLITE_STATEMENTS: Record<StatementName, string | readonly string[]
     unchanged = @unchanged, errors = @errors, not_exportable = @notExportable, reverted = @reverted, restored = @restored WHERE id = @runId`,
   listRuns: `SELECT ${columnList(RUN_COLUMNS)} FROM runs ORDER BY id DESC LIMIT @limit`,
   runErrors: 'SELECT dn, anchor, code, message FROM run_errors WHERE run_id = @runId ORDER BY id',
+  // One object's history: the rows of one anchor in every kept run, through the indexes of migration v10.
+  objectChangesOfAnchor: `SELECT run_id, ${CHANGES} FROM run_changes WHERE anchor = @anchor ORDER BY run_id, id`,
+  deletedObjectsOfAnchor: `SELECT run_id, ${DELETED_OBJECTS} FROM deleted_objects WHERE anchor = @anchor ORDER BY run_id`,
+  runErrorsOfAnchor: 'SELECT run_id, dn, anchor, code, message FROM run_errors WHERE anchor = @anchor ORDER BY run_id, id',
 };

@@ -101,6 +101,10 @@ export const SQL_SERVER_STATEMENTS: Record<StatementName, string> = {
     WHERE id = @runId`,
   listRuns: `SELECT TOP (@limit) ${columnList(RUN_COLUMNS)} FROM dbo.runs ORDER BY id DESC`,
   runErrors: 'SELECT dn, anchor, code, message FROM dbo.run_errors WHERE run_id = @runId ORDER BY id',
+  // One object's history: the rows of one anchor in every kept run, through the indexes of migration v10.
+  objectChangesOfAnchor: `SELECT run_id, ${CHANGES} FROM dbo.run_changes WHERE anchor = @anchor ORDER BY run_id, id`,
+  deletedObjectsOfAnchor: `SELECT run_id, ${DELETED_OBJECTS} FROM dbo.deleted_objects WHERE anchor = @anchor ORDER BY run_id`,
+  runErrorsOfAnchor: 'SELECT run_id, dn, anchor, code, message FROM dbo.run_errors WHERE anchor = @anchor ORDER BY run_id, id',
 };
 
 type SqlType = (() => sql.ISqlType) | sql.ISqlType;
@@ -115,6 +119,7 @@ export const PARAMETER_TYPES: Record<ParameterName, SqlType> = {
   productVersion: sql.NVarChar(32),
   migratedAt: TIME,
   runId: sql.BigInt,
+  anchor: ANCHOR,
   after: ANCHOR,
   pageSize: sql.Int,
   group: ANCHOR,

@@ -1,6 +1,6 @@
 // A state store as the installer and the commands see it: the engine's port plus schema migration, the run history
 // for status, and closing. Implemented by SqliteStore (embedded default) and SqlServerStore.
-import type { ObjectError, RunRecord, StateStore } from '../engine/state-store.ts';
+import type { DeletedObject, ObjectChange, ObjectError, RunRecord, StateStore } from '../engine/state-store.ts';
 
 export type {
   AttributeChange,
@@ -34,6 +34,16 @@ export interface StoreOptions {
 
 export const DEFAULT_RETAINED_RUNS = 1000;
 
+/** Something a run recorded, with the run. */
+export type InRun<Record> = Record & { runId: number };
+
+/** What the kept runs recorded about one object: the oldest run first, and each run's records in the order recorded. */
+export interface ObjectRunRecords {
+  changes: InRun<ObjectChange>[];
+  deleted: InRun<DeletedObject>[];
+  errors: InRun<ObjectError>[];
+}
+
 export interface DirSyncStore extends StateStore {
   /**
    * Creates or migrates the schema, forward only, to `targetVersion` (default: the latest), one transaction
@@ -45,5 +55,10 @@ export interface DirSyncStore extends StateStore {
   /** The most recent runs first. */
   listRuns(limit: number): Promise<RunRecord[]>;
   getRunErrors(runId: number): Promise<ObjectError[]>;
+  /**
+   * What the kept runs recorded about one object (changes, deletion, errors), read by its anchor through an index:
+   * the other objects' records are never read. A pruned run's records went with it.
+   */
+  getObjectHistory(anchor: string): Promise<ObjectRunRecords>;
   close(): Promise<void>;
 }

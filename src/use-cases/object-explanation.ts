@@ -83,16 +83,21 @@ export interface ObjectHistory {
   errors: Map<number, ObjectError[]>;
 }
 
-/** What each run kept in the history did to the object, newest first (run_changes, deleted objects, errors). */
+/**
+ * What each run kept in the history did to the object, newest first, and within a run: its changes, its deletion, its
+ * errors. Only this object's records are read (by anchor), whatever the size of the runs.
+ */
 export async function objectHistory(store: DirSyncStore, anchor: string): Promise<ObjectHistory> {
+  const [runs, records] = await Promise.all([store.listRuns(WHOLE_HISTORY), store.getObjectHistory(anchor)]);
+  const ofRun = (record: { runId: number }) => record.runId;
+  const [changesByRun, deletedByRun, errorsByRun] = [
+    Map.groupBy(records.changes, ofRun),
+    Map.groupBy(records.deleted, ofRun),
+    Map.groupBy(records.errors, ofRun),
+  ];
   const history: HistoryEntry[] = [];
-  const errorsByRun = new Map<number, ObjectError[]>();
-  for (const run of await store.listRuns(WHOLE_HISTORY)) {
-    const [changes, deleted, errors] = await Promise.all([
-      store.getObjectChanges(run.id),
-      store.getDeletedObjects(run.id),
-      store.getRunErrors(run.id),
-    ]);
+  const errors = new Map<number, ObjectError[]>();
+  for (const run of runs) {
     const entry = (action: HistoryEntry['action'], changed: HistoryEntry['changes'], detail: string | null): HistoryEntry => ({
       runId: run.id,
       mode: run.mode,
@@ -101,17 +106,16 @@ export async function objectHistory(store: DirSyncStore, anchor: string): Promis
       changes: changed,
       detail,
     });
-    for (const change of changes.filter((candidate) => candidate.anchor === anchor))
+    for (const change of changesByRun.get(run.id) ?? [])
       history.push(
         entry(change.action, change.attributes, change.reason && change.kind === 'membership' ? `${change.dn}: ${change.reason}` : change.reason),
       );
-    for (const object of deleted.filter((candidate) => candidate.anchor === anchor))
-      history.push(entry('deleted', [], `cloud ${object.kind} ${object.cloudId}`));
-    const own = errors.filter((candidate) => candidate.anchor === anchor);
+    for (const object of deletedByRun.get(run.id) ?? []) history.push(entry('deleted', [], `cloud ${object.kind} ${object.cloudId}`));
+    const own = errorsByRun.get(run.id) ?? [];
     for (const error of own) history.push(entry('error', [], `${error.code}: ${error.message}`));
-    if (own.length > 0) errorsByRun.set(run.id, own);
+    if (own.length > 0) errors.set(run.id, own);
   }
-  return { entries: history, errors: errorsByRun };
+  return { entries: history, errors };
 }
 
 /** The run that last created or joined the object since it was last deleted, if the history still has it. */

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { DirSyncError } from '../../src/core/errors.ts';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations/index.ts';
-import type { DeletedLink, DirSyncStore as StateStore, ObjectLink, StoreOptions } from '../../src/store/store.ts';
+import type {
+  DeletedLink,
+  DeletedObject,
+  DirSyncStore as StateStore,
+  ObjectChange,
+  ObjectError,
+  ObjectLink,
+  StoreOptions,
+} from '../../src/store/store.ts';
 
 async function membersOf(store: StateStore, group: string): Promise<Set<string>> {
   return (await store.getMemberships([group])).get(group)!;
@@ -428,6 +436,64 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.equal((await store.getRunErrors(ids[4]!)).length, 1);
       });
 
+      it("reads one object's records across the kept runs by its anchor, in run order, and none of another object's", async () => {
+        const store = await open({ retainedRuns: 3 });
+        const change = (anchor: string, action: ObjectChange['action'], name: string): ObjectChange => ({
+          anchor,
+          dn: `CN=${anchor}`,
+          kind: 'user',
+          action,
+          attributes: [{ name, old: null, new: `${name} of ${anchor}` }],
+          reason: null,
+        });
+        const deletion = (anchor: string): DeletedObject => ({
+          anchor,
+          kind: 'user',
+          cloudId: `cloud-${anchor}`,
+          dn: `CN=${anchor}`,
+          exported: { displayName: anchor },
+          members: [],
+          memberOf: ['g1'],
+        });
+        const error = (anchor: string, code: string): ObjectError => ({ dn: `CN=${anchor}`, anchor, code, message: `${code} for ${anchor}` });
+        // 'zoe=' differs from 'Zoe=' in case only: anchors are case-sensitive, so its records are another object's.
+        const first = await store.startRun('full', new Date('2024-06-01T08:00:00.000Z'));
+        await store.recordObjectChanges(first, [change('Zoe=', 'added', 'displayName'), change('zoe=', 'added', 'displayName')]);
+        await store.recordObjectErrors(first, [error('Zoe=', 'First')]);
+        const second = await store.startRun('delta', new Date('2024-06-01T09:00:00.000Z'));
+        await store.recordObjectChanges(second, [
+          change('other', 'updated', 'title'),
+          change('Zoe=', 'updated', 'title'),
+          change('zoe=', 'updated', 'title'),
+          change('Zoe=', 'reverted', 'mail'),
+        ]);
+        await store.recordObjectErrors(second, [error('other', 'Other'), error('Zoe=', 'Second'), error('Zoe=', 'Third')]);
+        const third = await store.startRun('delta', new Date('2024-06-01T10:00:00.000Z'));
+        await store.recordDeletedObjects(third, [deletion('other'), deletion('Zoe='), deletion('zoe=')]);
+        await store.recordObjectChanges(third, [change('Zoe=', 'deleted', 'accountEnabled')]);
+
+        const kept = {
+          changes: [
+            { ...change('Zoe=', 'updated', 'title'), runId: second },
+            { ...change('Zoe=', 'reverted', 'mail'), runId: second },
+            { ...change('Zoe=', 'deleted', 'accountEnabled'), runId: third },
+          ],
+          deleted: [{ ...deletion('Zoe='), runId: third }],
+          errors: [
+            { ...error('Zoe=', 'Second'), runId: second },
+            { ...error('Zoe=', 'Third'), runId: second },
+          ],
+        };
+        assert.deepEqual(await store.getObjectHistory('Zoe='), {
+          changes: [{ ...change('Zoe=', 'added', 'displayName'), runId: first }, ...kept.changes],
+          deleted: kept.deleted,
+          errors: [{ ...error('Zoe=', 'First'), runId: first }, ...kept.errors],
+        });
+        assert.deepEqual(await store.getObjectHistory('never-recorded'), { changes: [], deleted: [], errors: [] });
+        await store.startRun('delta', new Date('2024-06-01T11:00:00.000Z'));
+        assert.deepEqual(await store.getObjectHistory('Zoe='), kept, "the first run's records are pruned with it");
+      });
+
       it('refuses to finish a run it does not know, and to record errors for one, writing nothing', async () => {
         const store = await open();
         await assert.rejects(store.finishRun(999_999, 'success', zeroCounts, new Date()));
@@ -545,6 +611,7 @@ export function describeStoreContract(name: string, createFixture: () => Promise
         assert.equal((await upgraded.getLinksByCloudIds(['Cloud-Id', 'cloud-id'])).get('Cloud-Id')?.anchor, 'linked');
         assert.equal((await upgraded.getLinksByCloudIds(['cloud-id'])).size, 0, 'cloud ids compare as written');
         assert.deepEqual(await upgraded.getDeletedObjects(run), deleted);
+        assert.deepEqual((await upgraded.getObjectHistory('gone')).deleted, [{ ...deleted[0], runId: run }], 'found by its anchor after the upgrade');
       });
 
       it('upgrades a version 4 store whose links share a cloud id: both lose it and are queued for retry', async () => {

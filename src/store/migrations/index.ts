@@ -10,6 +10,7 @@ import { runChanges } from './v6-run-changes.ts';
 import { oneAnchorCollation } from './v7-one-anchor-collation.ts';
 import { deletedLinks } from './v8-deleted-links.ts';
 import { driftCounts } from './v9-drift-counts.ts';
+import { objectHistoryByAnchor } from './v10-object-history-by-anchor.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   oneAnchorCollation,
   deletedLinks,
   driftCounts,
+  objectHistoryByAnchor,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
