@@ -58,12 +58,12 @@ export async function openInChromium(file: string): Promise<RenderedPage> {
       async close(): Promise<void> {
         session.close();
         await stop(browser);
-        await rm(profile, { recursive: true, force: true });
+        await removeProfile(profile);
       },
     };
   } catch (error) {
     await stop(browser);
-    await rm(profile, { recursive: true, force: true });
+    await removeProfile(profile);
     throw error;
   }
 }
@@ -126,6 +126,11 @@ async function waitForLoad(session: Session, url: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the page did not finish loading');
+}
+
+/** Chromium's helper processes may still write into the profile for a moment after the browser exits: retried. */
+function removeProfile(profile: string): Promise<void> {
+  return rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 async function stop(browser: ChildProcess): Promise<void> {
