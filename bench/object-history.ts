@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import type { ObjectChange } from '../src/store/store.ts';
 import { objectHistory } from '../src/use-cases/object-explanation.ts';
+import { syntheticUserAttributes } from './synthetic-directory.ts';
 
 const INITIAL_OBJECTS = 100_000;
 const DELTA_RUNS = 30;
@@ -26,22 +27,10 @@ function anchorOf(index: number): string {
 
 /** A change shaped like an initial sync's: a user added with about ten attributes. */
 function added(index: number): ObjectChange {
-  const name = `User ${String(index).padStart(6, '0')}`;
-  const values: Record<string, unknown> = {
-    accountEnabled: true,
-    displayName: name,
-    givenName: 'User',
-    surname: String(index),
-    mailNickname: `user${index}`,
-    userPrincipalName: `user${index}@example.com`,
-    mail: `user${index}@example.com`,
-    department: 'Operations',
-    jobTitle: 'Engineer',
-    usageLocation: 'FR',
-  };
+  const values = syntheticUserAttributes(index);
   return {
     anchor: anchorOf(index),
-    dn: `CN=${name},OU=Staff,OU=People,DC=corp,DC=example,DC=com`,
+    dn: `CN=${values.displayName},OU=Staff,OU=People,DC=corp,DC=example,DC=com`,
     kind: 'user',
     action: 'added',
     attributes: Object.entries(values).map(([attribute, value]) => ({ name: attribute, old: null, new: value })),

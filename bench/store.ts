@@ -11,6 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../src/store/migrations/index.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import type { ObjectLink, StateStore } from '../src/engine/state-store.ts';
+import { syntheticUserAttributes } from './synthetic-directory.ts';
 
 const LINKS = 100_000;
 const BATCH = 500;
@@ -154,16 +155,7 @@ function syntheticLink(index: number): ObjectLink {
     cloudId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
     dn: `CN=${name},OU=Staff,OU=People,DC=corp,DC=example,DC=com`,
     exported: {
-      accountEnabled: true,
-      displayName: name,
-      givenName: 'User',
-      surname: String(index),
-      mailNickname: `user${index}`,
-      userPrincipalName: `user${index}@example.com`,
-      mail: `user${index}@example.com`,
-      department: 'Operations',
-      jobTitle: 'Engineer',
-      usageLocation: 'FR',
+      ...syntheticUserAttributes(index),
       onPremisesImmutableId: guid.toString('base64'),
     },
     lastSeenRunId: 1,

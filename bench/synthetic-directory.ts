@@ -156,3 +156,19 @@ export class SyntheticDirectory implements DirectorySource {
     };
   }
 }
+
+/** A synthetic user's cloud attributes as an initial sync exports them (about ten), shared by the store benches. */
+export function syntheticUserAttributes(index: number): Record<string, unknown> {
+  return {
+    accountEnabled: true,
+    displayName: `User ${String(index).padStart(6, '0')}`,
+    givenName: 'User',
+    surname: String(index),
+    mailNickname: `user${index}`,
+    userPrincipalName: `user${index}@example.com`,
+    mail: `user${index}@example.com`,
+    department: 'Operations',
+    jobTitle: 'Engineer',
+    usageLocation: 'FR',
+  };
+}

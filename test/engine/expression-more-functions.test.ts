@@ -2,14 +2,8 @@
 // regular-expression forms, the date functions, the generated values and IgnoreFlowIfNullOrEmpty. The examples are
 // Microsoft's ("Reference for writing expressions for attribute mappings") where it gives one, with its outputs.
 import assert from 'node:assert/strict';
-import {
-  compileExpression,
-  evaluateExpression,
-  ExpressionEvaluationError,
-  ExpressionSyntaxError,
-  flows,
-  type Value,
-} from '../../src/engine/mapping/expression.ts';
+import { compileExpression, type ExpressionSyntaxError, flows, type Value } from '../../src/engine/mapping/expression.ts';
+import { evaluateOn, evaluationError, syntaxError } from './expression-support.ts';
 
 const user: Record<string, string[]> = {
   firstname: ['PABLO GONSALVES (SECOND)'],
@@ -28,27 +22,8 @@ const user: Record<string, string[]> = {
   proxyaddresses: ['SMTP:a@contoso.com', 'smtp:b@contoso.com'],
 };
 
-const evaluate = (text: string, attributes: Record<string, string[]> = user): Value => evaluateExpression(compileExpression(text), attributes);
-
-function refusal(text: string): ExpressionSyntaxError {
-  try {
-    compileExpression(text);
-  } catch (error) {
-    if (error instanceof ExpressionSyntaxError) return error;
-    throw error;
-  }
-  assert.fail(`${text} compiled`);
-}
-
-function failure(text: string): ExpressionEvaluationError {
-  try {
-    evaluate(text);
-  } catch (error) {
-    if (error instanceof ExpressionEvaluationError) return error;
-    throw error;
-  }
-  assert.fail(`${text} evaluated`);
-}
+const evaluate = (text: string, attributes: Record<string, string[]> = user): Value => evaluateOn(attributes, text);
+const failure = (text: string) => evaluationError(user, text);
 
 describe('attribute mapping expressions: the functions beyond the first set', () => {
   const examples: [string, Value][] = [
@@ -199,7 +174,7 @@ describe('attribute mapping expressions: the functions beyond the first set', ()
       ['InStr("a", "b", 1, vbDatabaseCompare)', 37, /expected \( after the function name vbDatabaseCompare/, 'syntax'],
     ];
     for (const [text, column, message, kind] of cases) {
-      const error = refusal(text);
+      const error = syntaxError(text);
       assert.match(error.message, message, text);
       assert.equal(error.column, column, `${text}: ${error.message}`);
       assert.equal(error.kind, kind, text);

@@ -2,13 +2,8 @@
 // name and argument order (the examples are those of Microsoft's reference where it gives one), and the mistakes an
 // administrator makes, each reported at its column.
 import assert from 'node:assert/strict';
-import {
-  compileExpression,
-  evaluateExpression,
-  ExpressionEvaluationError,
-  ExpressionSyntaxError,
-  type Value,
-} from '../../src/engine/mapping/expression.ts';
+import { compileExpression, type ExpressionSyntaxError, type Value } from '../../src/engine/mapping/expression.ts';
+import { evaluateOn, evaluationError as evaluationErrorOn, syntaxError } from './expression-support.ts';
 
 const user: Record<string, string[]> = {
   userprincipalname: ['John.Doe@contoso.com'],
@@ -23,29 +18,8 @@ const user: Record<string, string[]> = {
   accountexpires: ['129699324000000000'],
 };
 
-function evaluate(text: string, attributes: Record<string, string[]> = user): Value {
-  return evaluateExpression(compileExpression(text), attributes);
-}
-
-function syntaxError(text: string): ExpressionSyntaxError {
-  try {
-    compileExpression(text);
-  } catch (error) {
-    if (error instanceof ExpressionSyntaxError) return error;
-    throw error;
-  }
-  assert.fail(`${text} compiled`);
-}
-
-function evaluationError(text: string, attributes: Record<string, string[]> = user): ExpressionEvaluationError {
-  try {
-    evaluate(text, attributes);
-  } catch (error) {
-    if (error instanceof ExpressionEvaluationError) return error;
-    throw error;
-  }
-  assert.fail(`${text} evaluated`);
-}
+const evaluate = (text: string, attributes: Record<string, string[]> = user): Value => evaluateOn(attributes, text);
+const evaluationError = (text: string, attributes: Record<string, string[]> = user) => evaluationErrorOn(attributes, text);
 
 describe('attribute mapping expressions', () => {
   describe('syntax', () => {
