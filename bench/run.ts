@@ -357,6 +357,11 @@ function renderTable(report: BenchReport): string {
         seconds(scale.full.seconds),
         `${number(scale.objects / scale.full.seconds)} objects/s, peak RSS ${number(scale.fullMaxRssMb)} MB`,
       ),
+      row(
+        "first delta after it (reads the full's writes back once)",
+        seconds(scale.deltaAfterFull.seconds),
+        `delta / full = ${number(scale.afterFullRatio, 4)}`,
+      ),
       row('delta, nothing changed', seconds(scale.deltaUnchanged.seconds), `delta / full = ${number(scale.unchangedRatio, 4)}`),
       row(
         `delta, 1 % changed (${number(scale.deltaOnePercent.counts.updated)} objects)`,
