@@ -172,7 +172,7 @@ describe('Faults: the errors of the first hour say what to fix', function () {
 
     it('a folder this account may not write: Installation.path-not-writable, naming it', async function () {
       // Root writes everywhere: the check needs an ordinary account, which only root can switch to.
-      if (process.getuid?.() !== 0) this.skip();
+      if (process.getuid?.() !== 0) this.skip(); // skipped when not root: only root can run the check as an ordinary account (CI runs as root)
       const shared = await mkdtemp(join(tmpdir(), 'dirsync-unwritable-'));
       try {
         await chmod(shared, 0o755);
