@@ -178,10 +178,14 @@ describe('Faults: the errors of the first hour say what to fix', function () {
         await chmod(shared, 0o755);
         const bundle = join(shared, 'dirsync.mjs');
         await cp(shippedArtefacts().bundle, bundle);
+        // Node itself too: the checkout may sit under a folder the ordinary account cannot enter (mktemp -d is 0700).
+        const node = join(shared, 'node');
+        await cp(process.execPath, node);
+        await chmod(node, 0o755);
         const locked = join(shared, 'locked');
         await mkdir(locked, { mode: 0o555 });
         await chmod(locked, 0o555);
-        const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, bundle, 'install', '--path', join(locked, 'dirsync'), '--json'], {
+        const child = spawn('runuser', ['-u', 'nobody', '--', node, bundle, 'install', '--path', join(locked, 'dirsync'), '--json'], {
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         const error = assertFailure(await collect(child), 'Installation.path-not-writable', 1);
